@@ -1,0 +1,47 @@
+package model
+
+// EventName is the name of the single chaincode event every ZoneTrace
+// transaction sets.
+const EventName = "zonetrace"
+
+// EventSchemaVersion is bumped whenever a field of the event schema changes
+// meaning; the indexer refuses versions it does not know instead of guessing.
+const EventSchemaVersion = 1
+
+// EventType names a domain event.
+type EventType string
+
+const (
+	EventEnterpriseRegistered EventType = "EnterpriseRegistered"
+	EventIdentityBound        EventType = "IdentityBound"
+	EventPrefilingDeclared    EventType = "PrefilingDeclared"
+	EventPrefilingApproved    EventType = "PrefilingApproved"
+	EventPrefilingReturned    EventType = "PrefilingReturned"
+	EventSupplementDeclared   EventType = "SupplementDeclared"
+	EventSupplementApproved   EventType = "SupplementApproved"
+	EventSupplementReturned   EventType = "SupplementReturned"
+	EventTraceCodeIssued      EventType = "TraceCodeIssued"
+)
+
+// EventEnvelope is the payload of the chaincode event of one transaction. It
+// carries the full new state of everything the transaction changed, so the
+// indexer never queries the ledger back.
+type EventEnvelope struct {
+	Schema    int           `json:"schema"`
+	TxID      string        `json:"txId"`
+	Function  string        `json:"function"`
+	RequestID string        `json:"requestId,omitempty"`
+	Actor     Actor         `json:"actor"`
+	At        string        `json:"at"`
+	Events    []DomainEvent `json:"events"`
+}
+
+// DomainEvent is one change; exactly one of the record fields is set,
+// according to Type.
+type DomainEvent struct {
+	Type       EventType        `json:"type"`
+	Enterprise *Enterprise      `json:"enterprise,omitempty"`
+	Identity   *IdentityBinding `json:"identity,omitempty"`
+	Prefiling  *Prefiling       `json:"prefiling,omitempty"`
+	TraceCode  *TraceCode       `json:"traceCode,omitempty"`
+}

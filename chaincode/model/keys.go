@@ -1,0 +1,24 @@
+package model
+
+// Object types of the composite state keys. The full key of a record is
+// CreateCompositeKey(type, attributes) with the attributes listed beside it.
+const (
+	KeyEnterprise = "enterprise" // [enterpriseID]
+	KeyIdentity   = "identity"   // [mspID, clientID]
+	KeyPrefiling  = "prefiling"  // [prefilingID]
+	KeyTraceCode  = "tracecode"  // [code]
+	// KeyTraceCodeSeq holds the last sequence number issued for a commodity
+	// on a day: [commodityCode, yyMMdd].
+	KeyTraceCodeSeq = "tracecode-seq"
+	// KeyRequest records a client request id once it has been carried out,
+	// so a retried submission is never applied twice: [requestID].
+	KeyRequest = "request"
+)
+
+// RequestRecord is stored under KeyRequest.
+type RequestRecord struct {
+	RequestID string `json:"requestId"`
+	TxID      string `json:"txId"`
+	Function  string `json:"function"`
+	At        string `json:"at"`
+}

@@ -1,0 +1,72 @@
+package model
+
+// EnterpriseKind is what an enterprise does in the zone.
+type EnterpriseKind string
+
+const (
+	KindImporter  EnterpriseKind = "importer"
+	KindWarehouse EnterpriseKind = "warehouse"
+	KindTrader    EnterpriseKind = "trader"
+	KindProcessor EnterpriseKind = "processor"
+	KindLogistics EnterpriseKind = "logistics"
+)
+
+// EnterpriseKinds lists the accepted kinds in a fixed order.
+var EnterpriseKinds = []EnterpriseKind{KindImporter, KindWarehouse, KindTrader, KindProcessor, KindLogistics}
+
+// Enterprise is a company registered in the zone by the zone administration.
+// ID is its 18-character unified social credit code (统一社会信用代码).
+type Enterprise struct {
+	ID           string         `json:"id"`
+	Name         string         `json:"name"`
+	Kind         EnterpriseKind `json:"kind"`
+	CustomsCode  string         `json:"customsCode,omitempty"`
+	Status       string         `json:"status"`
+	RegisteredAt string         `json:"registeredAt"`
+	RegisteredBy string         `json:"registeredBy"`
+	UpdatedTx    string         `json:"updatedTx"`
+}
+
+// EnterpriseActive is the only enterprise status so far; suspension comes with
+// the identity-rotation work.
+const EnterpriseActive = "active"
+
+// IdentityBinding ties a client identity (MSP ID + x509 client id) to the
+// enterprise it acts for. Authorisation inside the chaincode is derived from
+// this binding, never from function arguments.
+type IdentityBinding struct {
+	MspID        string `json:"mspId"`
+	ClientID     string `json:"clientId"`
+	EnterpriseID string `json:"enterpriseId"`
+	// CertFingerprint is the hex SHA-256 of the DER certificate bound.
+	CertFingerprint string `json:"certFingerprint"`
+	BoundAt         string `json:"boundAt"`
+	BoundBy         string `json:"boundBy"`
+	UpdatedTx       string `json:"updatedTx"`
+}
+
+// Role is what the chaincode derived a caller to be.
+type Role string
+
+const (
+	RoleCustoms    Role = "customs"
+	RoleZoneAdmin  Role = "zone_admin"
+	RoleEnterprise Role = "enterprise"
+)
+
+// MSP IDs of the three organisations of the zone channel.
+const (
+	CustomsMSP   = "CustomsMSP"
+	ZoneAdminMSP = "ZoneAdminMSP"
+	WarehouseMSP = "WarehouseMSP"
+)
+
+// Actor records who did something, for history entries.
+type Actor struct {
+	MspID        string `json:"mspId"`
+	ClientID     string `json:"clientId"`
+	Role         Role   `json:"role"`
+	EnterpriseID string `json:"enterpriseId,omitempty"`
+	// Name is the certificate's common name, for display.
+	Name string `json:"name"`
+}

@@ -1,0 +1,143 @@
+package model
+
+// PrefilingStatus is the main status of a declared prefiling (预核申报状态).
+// Drafts (未申报) live off chain in the gateway and never reach the ledger.
+type PrefilingStatus string
+
+const (
+	PrefilingDeclared PrefilingStatus = "declared" // 已申报
+	PrefilingApproved PrefilingStatus = "approved" // 审核通过
+	PrefilingReturned PrefilingStatus = "returned" // 退单
+)
+
+// SupplementStatus is the status of the latest supplement (补录入) of an
+// approved prefiling; empty when none was ever declared.
+type SupplementStatus string
+
+const (
+	SupplementNone     SupplementStatus = ""
+	SupplementDeclared SupplementStatus = "declared" // 补录入已申报
+	SupplementApproved SupplementStatus = "approved" // 补录入审核通过
+	SupplementReturned SupplementStatus = "returned" // 退单（补录入）
+)
+
+// QuarantineResult is the outcome written on a quarantine certificate.
+type QuarantineResult string
+
+const (
+	QuarantinePending     QuarantineResult = "pending"     // 待检疫
+	QuarantineQualified   QuarantineResult = "qualified"   // 合格
+	QuarantineUnqualified QuarantineResult = "unqualified" // 不合格
+)
+
+// QuarantineResults lists the accepted values in a fixed order.
+var QuarantineResults = []QuarantineResult{QuarantinePending, QuarantineQualified, QuarantineUnqualified}
+
+// Attachment is an off-chain file anchored on chain by its SHA-256.
+type Attachment struct {
+	Kind   string `json:"kind"` // origin_certificate | quarantine_certificate | other
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+}
+
+// Attachment kinds.
+const (
+	AttachmentOriginCertificate     = "origin_certificate"
+	AttachmentQuarantineCertificate = "quarantine_certificate"
+	AttachmentOther                 = "other"
+)
+
+// PrefilingData is what an enterprise declares about a goods batch. Field
+// names follow the tender's prefiling form; Commodity keeps the platform open
+// to goods other than coffee.
+type PrefilingData struct {
+	Commodity         string           `json:"commodity"`
+	ProductName       string           `json:"productName"`
+	HSCode            string           `json:"hsCode"`
+	Origin            string           `json:"origin"` // ISO 3166-1 alpha-2
+	ExporterName      string           `json:"exporterName"`
+	ExporterRegNo     string           `json:"exporterRegNo,omitempty"`
+	QuarantineBatchNo string           `json:"quarantineBatchNo,omitempty"`
+	QuarantineResult  QuarantineResult `json:"quarantineResult"`
+	AvgPriceFen       int64            `json:"avgPriceFen"` // per kilogram
+	Currency          string           `json:"currency"`
+	WeightGrams       int64            `json:"weightGrams"`
+	Grade             string           `json:"grade,omitempty"`
+	PlantingRegion    string           `json:"plantingRegion,omitempty"`
+	ProductionDate    string           `json:"productionDate,omitempty"` // YYYY-MM-DD
+	ShelfLifeDays     int              `json:"shelfLifeDays,omitempty"`
+	MaterialNo        string           `json:"materialNo,omitempty"`
+	BatchNo           string           `json:"batchNo,omitempty"`
+	EntryDraftNo      string           `json:"entryDraftNo,omitempty"`
+	Attachments       []Attachment     `json:"attachments"`
+}
+
+// SupplementData is what may be completed after the goods entered the zone:
+// the quarantine outcome and its certificate.
+type SupplementData struct {
+	QuarantineBatchNo string           `json:"quarantineBatchNo"`
+	QuarantineResult  QuarantineResult `json:"quarantineResult"`
+	QuarantineDate    string           `json:"quarantineDate,omitempty"` // YYYY-MM-DD
+	Note              string           `json:"note,omitempty"`
+	Attachments       []Attachment     `json:"attachments"`
+}
+
+// PrefilingStep is one entry of a prefiling's history.
+type PrefilingStep struct {
+	Seq    int    `json:"seq"`
+	Action string `json:"action"`
+	Actor  Actor  `json:"actor"`
+	TxID   string `json:"txId"`
+	At     string `json:"at"` // RFC 3339 transaction time
+	// Reason is the return reason or review opinion, when there is one.
+	Reason string `json:"reason,omitempty"`
+	// Supplement is the content of a supplement declaration.
+	Supplement *SupplementData `json:"supplement,omitempty"`
+}
+
+// Prefiling actions recorded in history.
+const (
+	ActionDeclare           = "declare"
+	ActionApprove           = "approve"
+	ActionReturn            = "return"
+	ActionSupplement        = "supplement_declare"
+	ActionSupplementApprove = "supplement_approve"
+	ActionSupplementReturn  = "supplement_return"
+)
+
+// Prefiling is a declared prefiling (预核申报) of one goods batch.
+type Prefiling struct {
+	ID               string           `json:"id"`
+	EnterpriseID     string           `json:"enterpriseId"`
+	Status           PrefilingStatus  `json:"status"`
+	SupplementStatus SupplementStatus `json:"supplementStatus"`
+	Data             PrefilingData    `json:"data"`
+	// Supplement is the latest declared supplement; its content is merged
+	// into Data only when customs approves it.
+	Supplement   *SupplementData `json:"supplement,omitempty"`
+	TraceCode    string          `json:"traceCode,omitempty"`
+	ReturnReason string          `json:"returnReason,omitempty"`
+	DeclaredAt   string          `json:"declaredAt"`
+	UpdatedAt    string          `json:"updatedAt"`
+	UpdatedTx    string          `json:"updatedTx"`
+	Version      int             `json:"version"`
+	Steps        []PrefilingStep `json:"steps"`
+}
+
+// TraceCode is the unique mark of a goods batch inside the zone (溯源码).
+type TraceCode struct {
+	Code         string `json:"code"`
+	PrefilingID  string `json:"prefilingId"`
+	EnterpriseID string `json:"enterpriseId"`
+	Commodity    string `json:"commodity"`
+	ProductName  string `json:"productName"`
+	Origin       string `json:"origin"`
+	WeightGrams  int64  `json:"weightGrams"`
+	Status       string `json:"status"`
+	IssuedAt     string `json:"issuedAt"`
+	IssuedTx     string `json:"issuedTx"`
+}
+
+// TraceCodeActive is the status of an issued trace code.
+const TraceCodeActive = "active"
