@@ -30,7 +30,7 @@ type EventEnvelope struct {
 	Schema    int           `json:"schema"`
 	TxID      string        `json:"txId"`
 	Function  string        `json:"function"`
-	RequestID string        `json:"requestId,omitempty"`
+	RequestID string        `json:"requestId,omitempty" metadata:",optional"`
 	Actor     Actor         `json:"actor"`
 	At        string        `json:"at"`
 	Events    []DomainEvent `json:"events"`
@@ -40,8 +40,8 @@ type EventEnvelope struct {
 // according to Type.
 type DomainEvent struct {
 	Type       EventType        `json:"type"`
-	Enterprise *Enterprise      `json:"enterprise,omitempty"`
-	Identity   *IdentityBinding `json:"identity,omitempty"`
-	Prefiling  *Prefiling       `json:"prefiling,omitempty"`
-	TraceCode  *TraceCode       `json:"traceCode,omitempty"`
+	Enterprise *Enterprise      `json:"enterprise,omitempty" metadata:",optional"`
+	Identity   *IdentityBinding `json:"identity,omitempty" metadata:",optional"`
+	Prefiling  *Prefiling       `json:"prefiling,omitempty" metadata:",optional"`
+	TraceCode  *TraceCode       `json:"traceCode,omitempty" metadata:",optional"`
 }

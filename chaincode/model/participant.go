@@ -20,7 +20,7 @@ type Enterprise struct {
 	ID           string         `json:"id"`
 	Name         string         `json:"name"`
 	Kind         EnterpriseKind `json:"kind"`
-	CustomsCode  string         `json:"customsCode,omitempty"`
+	CustomsCode  string         `json:"customsCode,omitempty" metadata:",optional"`
 	Status       string         `json:"status"`
 	RegisteredAt string         `json:"registeredAt"`
 	RegisteredBy string         `json:"registeredBy"`
@@ -66,7 +66,7 @@ type Actor struct {
 	MspID        string `json:"mspId"`
 	ClientID     string `json:"clientId"`
 	Role         Role   `json:"role"`
-	EnterpriseID string `json:"enterpriseId,omitempty"`
+	EnterpriseID string `json:"enterpriseId,omitempty" metadata:",optional"`
 	// Name is the certificate's common name, for display.
 	Name string `json:"name"`
 }

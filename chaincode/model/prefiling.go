@@ -57,19 +57,19 @@ type PrefilingData struct {
 	HSCode            string           `json:"hsCode"`
 	Origin            string           `json:"origin"` // ISO 3166-1 alpha-2
 	ExporterName      string           `json:"exporterName"`
-	ExporterRegNo     string           `json:"exporterRegNo,omitempty"`
-	QuarantineBatchNo string           `json:"quarantineBatchNo,omitempty"`
+	ExporterRegNo     string           `json:"exporterRegNo,omitempty" metadata:",optional"`
+	QuarantineBatchNo string           `json:"quarantineBatchNo,omitempty" metadata:",optional"`
 	QuarantineResult  QuarantineResult `json:"quarantineResult"`
 	AvgPriceFen       int64            `json:"avgPriceFen"` // per kilogram
 	Currency          string           `json:"currency"`
 	WeightGrams       int64            `json:"weightGrams"`
-	Grade             string           `json:"grade,omitempty"`
-	PlantingRegion    string           `json:"plantingRegion,omitempty"`
-	ProductionDate    string           `json:"productionDate,omitempty"` // YYYY-MM-DD
-	ShelfLifeDays     int              `json:"shelfLifeDays,omitempty"`
-	MaterialNo        string           `json:"materialNo,omitempty"`
-	BatchNo           string           `json:"batchNo,omitempty"`
-	EntryDraftNo      string           `json:"entryDraftNo,omitempty"`
+	Grade             string           `json:"grade,omitempty" metadata:",optional"`
+	PlantingRegion    string           `json:"plantingRegion,omitempty" metadata:",optional"`
+	ProductionDate    string           `json:"productionDate,omitempty" metadata:",optional"` // YYYY-MM-DD
+	ShelfLifeDays     int              `json:"shelfLifeDays,omitempty" metadata:",optional"`
+	MaterialNo        string           `json:"materialNo,omitempty" metadata:",optional"`
+	BatchNo           string           `json:"batchNo,omitempty" metadata:",optional"`
+	EntryDraftNo      string           `json:"entryDraftNo,omitempty" metadata:",optional"`
 	Attachments       []Attachment     `json:"attachments"`
 }
 
@@ -78,8 +78,8 @@ type PrefilingData struct {
 type SupplementData struct {
 	QuarantineBatchNo string           `json:"quarantineBatchNo"`
 	QuarantineResult  QuarantineResult `json:"quarantineResult"`
-	QuarantineDate    string           `json:"quarantineDate,omitempty"` // YYYY-MM-DD
-	Note              string           `json:"note,omitempty"`
+	QuarantineDate    string           `json:"quarantineDate,omitempty" metadata:",optional"` // YYYY-MM-DD
+	Note              string           `json:"note,omitempty" metadata:",optional"`
 	Attachments       []Attachment     `json:"attachments"`
 }
 
@@ -91,9 +91,9 @@ type PrefilingStep struct {
 	TxID   string `json:"txId"`
 	At     string `json:"at"` // RFC 3339 transaction time
 	// Reason is the return reason or review opinion, when there is one.
-	Reason string `json:"reason,omitempty"`
+	Reason string `json:"reason,omitempty" metadata:",optional"`
 	// Supplement is the content of a supplement declaration.
-	Supplement *SupplementData `json:"supplement,omitempty"`
+	Supplement *SupplementData `json:"supplement,omitempty" metadata:",optional"`
 }
 
 // Prefiling actions recorded in history.
@@ -115,9 +115,9 @@ type Prefiling struct {
 	Data             PrefilingData    `json:"data"`
 	// Supplement is the latest declared supplement; its content is merged
 	// into Data only when customs approves it.
-	Supplement   *SupplementData `json:"supplement,omitempty"`
-	TraceCode    string          `json:"traceCode,omitempty"`
-	ReturnReason string          `json:"returnReason,omitempty"`
+	Supplement   *SupplementData `json:"supplement,omitempty" metadata:",optional"`
+	TraceCode    string          `json:"traceCode,omitempty" metadata:",optional"`
+	ReturnReason string          `json:"returnReason,omitempty" metadata:",optional"`
 	DeclaredAt   string          `json:"declaredAt"`
 	UpdatedAt    string          `json:"updatedAt"`
 	UpdatedTx    string          `json:"updatedTx"`

@@ -1,0 +1,197 @@
+package contract
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"zonetrace/chaincode/model"
+)
+
+// world is an in-memory ledger for unit tests of the contract's logic: each
+// invoke runs the real chaincode through contractapi's Invoke on a fresh stub,
+// and its writes are kept only when the chaincode succeeds, as a peer would.
+// The embedded ledger's own tests and the end-to-end tests cover the real stub.
+type world struct {
+	t     *testing.T
+	cc    *contractapi.ContractChaincode
+	state map[string][]byte
+	clock time.Time
+	txSeq int
+	// lastEvent is the event of the last successful transaction.
+	lastEvent *model.EventEnvelope
+}
+
+func newWorld(t *testing.T) *world {
+	cc, err := NewChaincode()
+	require.NoError(t, err)
+	return &world{t: t, cc: cc, state: map[string][]byte{}, clock: time.Date(2026, 11, 26, 1, 0, 0, 0, time.UTC)}
+}
+
+// testIdentity is a client certificate under a test CA of an MSP.
+type testIdentity struct {
+	mspID   string
+	certPEM string
+}
+
+var testCAs = map[string]*testCA{}
+
+type testCA struct {
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+}
+
+func caFor(t *testing.T, mspID string) *testCA {
+	if ca, ok := testCAs[mspID]; ok {
+		return ca
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "ca." + mspID, Organization: []string{mspID}},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	cert, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	ca := &testCA{cert: cert, key: key}
+	testCAs[mspID] = ca
+	return ca
+}
+
+func newIdentity(t *testing.T, mspID, cn, ou string) testIdentity {
+	ca := caFor(t, mspID)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      pkix.Name{CommonName: cn, OrganizationalUnit: []string{ou}, Organization: []string{mspID}},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	require.NoError(t, err)
+	return testIdentity{mspID: mspID, certPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))}
+}
+
+// invoke runs one transaction and returns its payload or the chaincode's
+// error message.
+func (w *world) invoke(id testIdentity, function string, args ...string) ([]byte, error) {
+	w.txSeq++
+	w.clock = w.clock.Add(time.Second)
+	creator, err := proto.Marshal(&msp.SerializedIdentity{Mspid: id.mspID, IdBytes: []byte(id.certPEM)})
+	require.NoError(w.t, err)
+	stub := &memStub{
+		world:   w,
+		writes:  map[string][]byte{},
+		txID:    fmt.Sprintf("tx%04d", w.txSeq),
+		creator: creator,
+		args:    append([]string{function}, args...),
+		ts:      timestamppb.New(w.clock),
+	}
+	resp := w.cc.Invoke(stub)
+	if resp.Status >= shim.ERRORTHRESHOLD {
+		return nil, fmt.Errorf("%s", resp.Message)
+	}
+	for k, v := range stub.writes {
+		if v == nil {
+			delete(w.state, k)
+		} else {
+			w.state[k] = v
+		}
+	}
+	if stub.event != nil {
+		var env model.EventEnvelope
+		require.NoError(w.t, json.Unmarshal(stub.event, &env))
+		w.lastEvent = &env
+	}
+	return resp.Payload, nil
+}
+
+// snapshot copies the state, to prove that a refused transaction changed nothing.
+func (w *world) snapshot() map[string]string {
+	out := make(map[string]string, len(w.state))
+	for k, v := range w.state {
+		out[k] = string(v)
+	}
+	return out
+}
+
+type memStub struct {
+	shim.ChaincodeStubInterface // methods the contract never calls panic
+	world                       *world
+	writes                      map[string][]byte
+	txID                        string
+	creator                     []byte
+	args                        []string
+	ts                          *timestamppb.Timestamp
+	event                       []byte
+}
+
+func (s *memStub) GetTxID() string                                 { return s.txID }
+func (s *memStub) GetChannelID() string                            { return "zonetrace" }
+func (s *memStub) GetCreator() ([]byte, error)                     { return s.creator, nil }
+func (s *memStub) GetTxTimestamp() (*timestamppb.Timestamp, error) { return s.ts, nil }
+func (s *memStub) GetStringArgs() []string                         { return s.args }
+func (s *memStub) GetFunctionAndParameters() (string, []string) {
+	return s.args[0], s.args[1:]
+}
+func (s *memStub) GetArgs() [][]byte {
+	out := make([][]byte, len(s.args))
+	for i, a := range s.args {
+		out[i] = []byte(a)
+	}
+	return out
+}
+func (s *memStub) GetState(key string) ([]byte, error) {
+	if v, ok := s.writes[key]; ok {
+		return v, nil
+	}
+	return s.world.state[key], nil
+}
+func (s *memStub) PutState(key string, value []byte) error {
+	if key == "" {
+		return fmt.Errorf("empty key")
+	}
+	s.writes[key] = value
+	return nil
+}
+func (s *memStub) SetEvent(name string, payload []byte) error {
+	if name != model.EventName {
+		return fmt.Errorf("unexpected event name %q", name)
+	}
+	s.event = payload
+	return nil
+}
+func (s *memStub) CreateCompositeKey(objectType string, attributes []string) (string, error) {
+	for _, a := range append([]string{objectType}, attributes...) {
+		if strings.ContainsRune(a, 0) {
+			return "", fmt.Errorf("attribute contains U+0000")
+		}
+	}
+	return "\x00" + objectType + "\x00" + strings.Join(attributes, "\x00") + "\x00", nil
+}

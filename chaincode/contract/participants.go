@@ -1,0 +1,190 @@
+package contract
+
+import (
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
+	"google.golang.org/protobuf/proto"
+
+	"zonetrace/chaincode/model"
+)
+
+// usccPattern is the shape of a unified social credit code: 18 characters of
+// digits and upper-case letters except I, O, Z, S, V.
+var usccPattern = regexp.MustCompile(`^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$`)
+
+// RegisterEnterprise records an enterprise of the zone. Zone admin only.
+func (c *Contract) RegisterEnterprise(ctx contractapi.TransactionContextInterface, requestID, enterpriseJSON string) (*model.Enterprise, error) {
+	w, err := beginWrite(ctx, "RegisterEnterprise", requestID, model.RoleZoneAdmin)
+	if err != nil {
+		return nil, err
+	}
+	var in model.Enterprise
+	if err := decodeStrict(enterpriseJSON, &in); err != nil {
+		return nil, err
+	}
+	in.ID = strings.TrimSpace(in.ID)
+	in.Name = strings.TrimSpace(in.Name)
+	switch {
+	case !usccPattern.MatchString(in.ID):
+		return nil, model.Errorf(model.CodeInvalid, "enterprise id must be an 18-character unified social credit code")
+	case in.Name == "" || len([]rune(in.Name)) > 200:
+		return nil, model.Errorf(model.CodeInvalid, "enterprise name must be 1-200 characters")
+	case !slices.Contains(model.EnterpriseKinds, in.Kind):
+		return nil, model.Errorf(model.CodeInvalid, "unknown enterprise kind %q", in.Kind)
+	case len(in.CustomsCode) > 10:
+		return nil, model.Errorf(model.CodeInvalid, "customs code must be at most 10 characters")
+	}
+	var existing model.Enterprise
+	found, err := getRecord(ctx, model.KeyEnterprise, []string{in.ID}, &existing)
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		return nil, model.Errorf(model.CodeConflict, "enterprise %s is already registered", in.ID)
+	}
+	e := &model.Enterprise{
+		ID:           in.ID,
+		Name:         in.Name,
+		Kind:         in.Kind,
+		CustomsCode:  in.CustomsCode,
+		Status:       model.EnterpriseActive,
+		RegisteredAt: w.at,
+		RegisteredBy: w.caller.Name,
+		UpdatedTx:    ctx.GetStub().GetTxID(),
+	}
+	if err := putRecord(ctx, model.KeyEnterprise, []string{e.ID}, e); err != nil {
+		return nil, err
+	}
+	return e, w.finish(model.DomainEvent{Type: model.EventEnterpriseRegistered, Enterprise: e})
+}
+
+// BindIdentity binds a client certificate of an organisation's MSP to a
+// registered enterprise, so that transactions signed with it act for that
+// enterprise. Zone admin only. The MSP vouches for the certificate when the
+// identity submits; here the zone admin vouches for whose it is.
+func (c *Contract) BindIdentity(ctx contractapi.TransactionContextInterface, requestID, enterpriseID, mspID, certPEM string) (*model.IdentityBinding, error) {
+	w, err := beginWrite(ctx, "BindIdentity", requestID, model.RoleZoneAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if mspID != model.ZoneAdminMSP && mspID != model.WarehouseMSP {
+		return nil, model.Errorf(model.CodeInvalid, "enterprise identities are issued by %s or %s, not %q", model.ZoneAdminMSP, model.WarehouseMSP, mspID)
+	}
+	block, _ := pem.Decode([]byte(certPEM))
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil, model.Errorf(model.CodeInvalid, "certificate must be one PEM CERTIFICATE block")
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil, model.Errorf(model.CodeInvalid, "parse certificate: %v", err)
+	}
+	if slices.Contains(cert.Subject.OrganizationalUnit, "admin") {
+		return nil, model.Errorf(model.CodeInvalid, "an admin certificate cannot act for an enterprise")
+	}
+	var e model.Enterprise
+	found, err := getRecord(ctx, model.KeyEnterprise, []string{enterpriseID}, &e)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, model.Errorf(model.CodeNotFound, "enterprise %s is not registered", enterpriseID)
+	}
+	clientID, err := clientIDOf(mspID, []byte(certPEM))
+	if err != nil {
+		return nil, err
+	}
+	var existing model.IdentityBinding
+	found, err = getRecord(ctx, model.KeyIdentity, []string{mspID, clientID}, &existing)
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		return nil, model.Errorf(model.CodeConflict, "identity is already bound to enterprise %s", existing.EnterpriseID)
+	}
+	b := &model.IdentityBinding{
+		MspID:           mspID,
+		ClientID:        clientID,
+		EnterpriseID:    enterpriseID,
+		CertFingerprint: certFingerprint(cert.Raw),
+		BoundAt:         w.at,
+		BoundBy:         w.caller.Name,
+		UpdatedTx:       ctx.GetStub().GetTxID(),
+	}
+	if err := putRecord(ctx, model.KeyIdentity, []string{mspID, clientID}, b); err != nil {
+		return nil, err
+	}
+	return b, w.finish(model.DomainEvent{Type: model.EventIdentityBound, Identity: b})
+}
+
+// GetEnterprise returns a registered enterprise.
+func (c *Contract) GetEnterprise(ctx contractapi.TransactionContextInterface, enterpriseID string) (*model.Enterprise, error) {
+	who, err := resolveCaller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := who.require("GetEnterprise", model.RoleCustoms, model.RoleZoneAdmin, model.RoleEnterprise); err != nil {
+		return nil, err
+	}
+	var e model.Enterprise
+	found, err := getRecord(ctx, model.KeyEnterprise, []string{enterpriseID}, &e)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, model.Errorf(model.CodeNotFound, "enterprise %s is not registered", enterpriseID)
+	}
+	return &e, nil
+}
+
+// WhoAmI returns what the chaincode derives the caller to be; an empty role
+// means the identity is not registered with the zone.
+func (c *Contract) WhoAmI(ctx contractapi.TransactionContextInterface) (*model.Actor, error) {
+	who, err := resolveCaller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &who.Actor, nil
+}
+
+// decodeStrict decodes a JSON argument, refusing unknown fields so a typo in
+// a field name is an error rather than silently lost data.
+func decodeStrict(raw string, v any) error {
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return model.Errorf(model.CodeInvalid, "decode argument: %v", err)
+	}
+	if dec.More() {
+		return model.Errorf(model.CodeInvalid, "decode argument: trailing data after the JSON value")
+	}
+	return nil
+}
+
+// creatorOf presents a certificate as a transaction creator so that the id is
+// computed by cid itself, byte for byte what resolveCaller will see when the
+// bound identity submits.
+type creatorOf struct{ serialized []byte }
+
+func (c creatorOf) GetCreator() ([]byte, error) { return c.serialized, nil }
+
+// clientIDOf returns cid's client id of a certificate of mspID.
+func clientIDOf(mspID string, certPEM []byte) (string, error) {
+	serialized, err := proto.Marshal(&msp.SerializedIdentity{Mspid: mspID, IdBytes: certPEM})
+	if err != nil {
+		return "", fmt.Errorf("serialise identity: %w", err)
+	}
+	id, err := cid.GetID(creatorOf{serialized: serialized})
+	if err != nil {
+		return "", model.Errorf(model.CodeInvalid, "derive client id: %v", err)
+	}
+	return id, nil
+}

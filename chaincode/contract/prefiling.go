@@ -1,0 +1,290 @@
+package contract
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"zonetrace/chaincode/model"
+	"zonetrace/chaincode/tracecode"
+)
+
+// DeclarePrefiling records an enterprise's prefiling of a goods batch and
+// sends it to customs. Once declared it can never be edited or deleted, only
+// supplemented.
+func (c *Contract) DeclarePrefiling(ctx contractapi.TransactionContextInterface, requestID, prefilingID, dataJSON string) (*model.Prefiling, error) {
+	w, err := beginWrite(ctx, "DeclarePrefiling", requestID, model.RoleEnterprise)
+	if err != nil {
+		return nil, err
+	}
+	if !prefilingIDPattern.MatchString(prefilingID) {
+		return nil, model.Errorf(model.CodeInvalid, "prefiling id must be PF, 8 digits of date and 8 characters of [0-9A-Z]")
+	}
+	var data model.PrefilingData
+	if err := decodeStrict(dataJSON, &data); err != nil {
+		return nil, err
+	}
+	if data.Attachments == nil {
+		data.Attachments = []model.Attachment{}
+	}
+	if err := validatePrefilingData(data); err != nil {
+		return nil, err
+	}
+	var existing model.Prefiling
+	found, err := getRecord(ctx, model.KeyPrefiling, []string{prefilingID}, &existing)
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		return nil, model.Errorf(model.CodeConflict, "prefiling %s already exists", prefilingID)
+	}
+	p := &model.Prefiling{
+		ID:           prefilingID,
+		EnterpriseID: w.caller.EnterpriseID,
+		Status:       model.PrefilingDeclared,
+		Data:         data,
+		DeclaredAt:   w.at,
+		Steps:        []model.PrefilingStep{},
+	}
+	w.step(p, model.ActionDeclare, "", nil)
+	return p, w.savePrefiling(p, model.EventPrefilingDeclared)
+}
+
+// ReviewPrefiling is customs' decision on a declared prefiling: approve
+// issues the trace code, return sends it back with a reason.
+func (c *Contract) ReviewPrefiling(ctx contractapi.TransactionContextInterface, requestID, prefilingID, decision, reason string) (*model.Prefiling, error) {
+	w, err := beginWrite(ctx, "ReviewPrefiling", requestID, model.RoleCustoms)
+	if err != nil {
+		return nil, err
+	}
+	if err := validReason(decision, reason); err != nil {
+		return nil, err
+	}
+	p, err := loadPrefiling(ctx, prefilingID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Status != model.PrefilingDeclared {
+		return nil, model.Errorf(model.CodeConflict, "prefiling %s is %s, only declared prefilings can be reviewed", p.ID, p.Status)
+	}
+	if decision == "return" {
+		p.Status = model.PrefilingReturned
+		p.ReturnReason = reason
+		w.step(p, model.ActionReturn, reason, nil)
+		return p, w.savePrefiling(p, model.EventPrefilingReturned)
+	}
+
+	code, err := w.issueTraceCode(p)
+	if err != nil {
+		return nil, err
+	}
+	p.Status = model.PrefilingApproved
+	p.TraceCode = code.Code
+	p.ReturnReason = ""
+	w.step(p, model.ActionApprove, reason, nil)
+	return p, w.savePrefiling(p, model.EventPrefilingApproved,
+		model.DomainEvent{Type: model.EventTraceCodeIssued, TraceCode: code})
+}
+
+// DeclareSupplement completes an approved prefiling after the goods entered
+// the zone (quarantine outcome and certificate). It is checked for format and
+// completeness only and waits for customs' supplement review.
+func (c *Contract) DeclareSupplement(ctx contractapi.TransactionContextInterface, requestID, prefilingID, supplementJSON string) (*model.Prefiling, error) {
+	w, err := beginWrite(ctx, "DeclareSupplement", requestID, model.RoleEnterprise)
+	if err != nil {
+		return nil, err
+	}
+	var s model.SupplementData
+	if err := decodeStrict(supplementJSON, &s); err != nil {
+		return nil, err
+	}
+	if s.Attachments == nil {
+		s.Attachments = []model.Attachment{}
+	}
+	if err := validateSupplement(s); err != nil {
+		return nil, err
+	}
+	p, err := loadPrefiling(ctx, prefilingID)
+	if err != nil {
+		return nil, err
+	}
+	if p.EnterpriseID != w.caller.EnterpriseID {
+		return nil, model.Errorf(model.CodeForbidden, "prefiling %s belongs to another enterprise", p.ID)
+	}
+	switch {
+	case p.Status != model.PrefilingApproved:
+		return nil, model.Errorf(model.CodeConflict, "prefiling %s is %s, only approved prefilings can be supplemented", p.ID, p.Status)
+	case p.SupplementStatus == model.SupplementDeclared:
+		return nil, model.Errorf(model.CodeConflict, "prefiling %s already has a supplement under review", p.ID)
+	}
+	p.SupplementStatus = model.SupplementDeclared
+	p.Supplement = &s
+	p.ReturnReason = ""
+	w.step(p, model.ActionSupplement, "", &s)
+	return p, w.savePrefiling(p, model.EventSupplementDeclared)
+}
+
+// ReviewSupplement is customs' decision on a declared supplement. Approval
+// merges the supplement into the prefiling's data.
+func (c *Contract) ReviewSupplement(ctx contractapi.TransactionContextInterface, requestID, prefilingID, decision, reason string) (*model.Prefiling, error) {
+	w, err := beginWrite(ctx, "ReviewSupplement", requestID, model.RoleCustoms)
+	if err != nil {
+		return nil, err
+	}
+	if err := validReason(decision, reason); err != nil {
+		return nil, err
+	}
+	p, err := loadPrefiling(ctx, prefilingID)
+	if err != nil {
+		return nil, err
+	}
+	if p.SupplementStatus != model.SupplementDeclared {
+		return nil, model.Errorf(model.CodeConflict, "prefiling %s has no supplement under review", p.ID)
+	}
+	if decision == "return" {
+		p.SupplementStatus = model.SupplementReturned
+		p.ReturnReason = reason
+		w.step(p, model.ActionSupplementReturn, reason, nil)
+		return p, w.savePrefiling(p, model.EventSupplementReturned)
+	}
+	p.SupplementStatus = model.SupplementApproved
+	p.Data.QuarantineBatchNo = p.Supplement.QuarantineBatchNo
+	p.Data.QuarantineResult = p.Supplement.QuarantineResult
+	p.Data.Attachments = append(p.Data.Attachments, p.Supplement.Attachments...)
+	w.step(p, model.ActionSupplementApprove, reason, nil)
+	return p, w.savePrefiling(p, model.EventSupplementApproved)
+}
+
+// GetPrefiling returns a prefiling to customs, the zone admin or its owner.
+func (c *Contract) GetPrefiling(ctx contractapi.TransactionContextInterface, prefilingID string) (*model.Prefiling, error) {
+	who, err := resolveCaller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := who.require("GetPrefiling", model.RoleCustoms, model.RoleZoneAdmin, model.RoleEnterprise); err != nil {
+		return nil, err
+	}
+	p, err := loadPrefiling(ctx, prefilingID)
+	if err != nil {
+		return nil, err
+	}
+	if who.Role == model.RoleEnterprise && p.EnterpriseID != who.EnterpriseID {
+		// Not FORBIDDEN: an enterprise must not learn that another's id exists.
+		return nil, model.Errorf(model.CodeNotFound, "prefiling %s not found", prefilingID)
+	}
+	return p, nil
+}
+
+// GetTraceCode returns a trace code to customs, the zone admin or its holder.
+func (c *Contract) GetTraceCode(ctx contractapi.TransactionContextInterface, code string) (*model.TraceCode, error) {
+	who, err := resolveCaller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := who.require("GetTraceCode", model.RoleCustoms, model.RoleZoneAdmin, model.RoleEnterprise); err != nil {
+		return nil, err
+	}
+	var tc model.TraceCode
+	found, err := getRecord(ctx, model.KeyTraceCode, []string{code}, &tc)
+	if err != nil {
+		return nil, err
+	}
+	if !found || (who.Role == model.RoleEnterprise && tc.EnterpriseID != who.EnterpriseID) {
+		return nil, model.Errorf(model.CodeNotFound, "trace code %s not found", code)
+	}
+	return &tc, nil
+}
+
+func loadPrefiling(ctx contractapi.TransactionContextInterface, id string) (*model.Prefiling, error) {
+	var p model.Prefiling
+	found, err := getRecord(ctx, model.KeyPrefiling, []string{id}, &p)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, model.Errorf(model.CodeNotFound, "prefiling %s not found", id)
+	}
+	return &p, nil
+}
+
+// step appends a history entry and stamps the prefiling as changed by this
+// transaction.
+func (w *write) step(p *model.Prefiling, action, reason string, s *model.SupplementData) {
+	p.Steps = append(p.Steps, model.PrefilingStep{
+		Seq:        len(p.Steps) + 1,
+		Action:     action,
+		Actor:      w.caller.Actor,
+		TxID:       w.ctx.GetStub().GetTxID(),
+		At:         w.at,
+		Reason:     reason,
+		Supplement: s,
+	})
+	p.UpdatedAt = w.at
+	p.UpdatedTx = w.ctx.GetStub().GetTxID()
+	p.Version++
+}
+
+func (w *write) savePrefiling(p *model.Prefiling, t model.EventType, more ...model.DomainEvent) error {
+	if err := putRecord(w.ctx, model.KeyPrefiling, []string{p.ID}, p); err != nil {
+		return err
+	}
+	events := append([]model.DomainEvent{{Type: t, Prefiling: p}}, more...)
+	return w.finish(events...)
+}
+
+// issueTraceCode takes the next sequence number of the prefiling's commodity
+// on the approval day and records the new trace code. The per-day counter
+// serialises approvals of one commodity, which are human decisions and far
+// below the rate at which that would matter.
+func (w *write) issueTraceCode(p *model.Prefiling) (*model.TraceCode, error) {
+	approvedAt, err := time.Parse(time.RFC3339Nano, w.at)
+	if err != nil {
+		return nil, err
+	}
+	commodity := tracecode.CommodityCode(p.Data.Commodity)
+	counterAttrs := []string{commodity, tracecode.DayKey(approvedAt)}
+	var last string
+	if _, err := getRecord(w.ctx, model.KeyTraceCodeSeq, counterAttrs, &last); err != nil {
+		return nil, err
+	}
+	seq := 1
+	if last != "" {
+		n, err := strconv.Atoi(last)
+		if err != nil {
+			return nil, model.Errorf(model.CodeConflict, "corrupt trace code counter %q", last)
+		}
+		seq = n + 1
+	}
+	codeText, err := tracecode.Compose(commodity, approvedAt, seq)
+	if err != nil {
+		return nil, model.Errorf(model.CodeConflict, "%v", err)
+	}
+	var clash model.TraceCode
+	found, err := getRecord(w.ctx, model.KeyTraceCode, []string{codeText}, &clash)
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		return nil, model.Errorf(model.CodeConflict, "trace code %s was already issued", codeText)
+	}
+	if err := putRecord(w.ctx, model.KeyTraceCodeSeq, counterAttrs, strconv.Itoa(seq)); err != nil {
+		return nil, err
+	}
+	code := &model.TraceCode{
+		Code:         codeText,
+		PrefilingID:  p.ID,
+		EnterpriseID: p.EnterpriseID,
+		Commodity:    p.Data.Commodity,
+		ProductName:  p.Data.ProductName,
+		Origin:       p.Data.Origin,
+		WeightGrams:  p.Data.WeightGrams,
+		Status:       model.TraceCodeActive,
+		IssuedAt:     w.at,
+		IssuedTx:     w.ctx.GetStub().GetTxID(),
+	}
+	if err := putRecord(w.ctx, model.KeyTraceCode, []string{code.Code}, code); err != nil {
+		return nil, err
+	}
+	return code, nil
+}

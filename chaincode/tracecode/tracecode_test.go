@@ -1,0 +1,76 @@
+package tracecode
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestCompose(t *testing.T) {
+	approvedAt := time.Date(2026, 11, 25, 17, 30, 0, 0, time.UTC) // 01:30 on the 26th in China
+
+	t.Run("a code has the documented layout and a valid check character", func(t *testing.T) {
+		code, err := Compose("CF", approvedAt, 42)
+		require.NoError(t, err)
+		require.Len(t, code, Length)
+		require.Equal(t, "KSCF26112600042", code[:15])
+		require.True(t, Valid(code))
+	})
+
+	t.Run("the day follows China Standard Time, not UTC", func(t *testing.T) {
+		require.Equal(t, "261126", DayKey(approvedAt))
+	})
+
+	t.Run("sequences outside the daily range are refused", func(t *testing.T) {
+		_, err := Compose("CF", approvedAt, 0)
+		require.Error(t, err)
+		_, err = Compose("CF", approvedAt, MaxSequence+1)
+		require.Error(t, err)
+	})
+
+	t.Run("a malformed commodity code is refused", func(t *testing.T) {
+		_, err := Compose("cf", approvedAt, 1)
+		require.Error(t, err)
+		_, err = Compose("CFX", approvedAt, 1)
+		require.Error(t, err)
+	})
+}
+
+func TestValidCatchesTypingErrors(t *testing.T) {
+	code, err := Compose("CF", time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC), 12345)
+	require.NoError(t, err)
+
+	t.Run("every single-character substitution is detected", func(t *testing.T) {
+		for i := 0; i < len(code); i++ {
+			for j := 0; j < len(alphabet); j++ {
+				if alphabet[j] == code[i] {
+					continue
+				}
+				changed := code[:i] + string(alphabet[j]) + code[i+1:]
+				require.False(t, Valid(changed), "substitution at %d to %c not detected", i, alphabet[j])
+			}
+		}
+	})
+
+	t.Run("every adjacent transposition is detected", func(t *testing.T) {
+		for i := 0; i+1 < len(code); i++ {
+			if code[i] == code[i+1] {
+				continue
+			}
+			swapped := code[:i] + string(code[i+1]) + string(code[i]) + code[i+2:]
+			require.False(t, Valid(swapped), "transposition at %d not detected", i)
+		}
+	})
+
+	t.Run("wrong length, prefix or characters are invalid", func(t *testing.T) {
+		require.False(t, Valid(code[:15]))
+		require.False(t, Valid("XX"+code[2:]))
+		require.False(t, Valid(code[:5]+"a"+code[6:]))
+	})
+}
+
+func TestCommodityCode(t *testing.T) {
+	require.Equal(t, "CF", CommodityCode(" Coffee "))
+	require.Equal(t, GeneralGoods, CommodityCode("durian"))
+}
