@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Private PostgreSQL for development and tests: Debian's server binaries, a
 # cluster in the git-ignored .data/pg folder, listening on 127.0.0.1 only.
-#   scripts/pg.sh start|stop|status|url
+#   scripts/pg.sh start|stop|status|url|createdb NAME
 # ZT_PG_PORT (default 54329) chooses the port. As root the server runs as the
 # "postgres" system user, because PostgreSQL refuses to run as root.
 set -euo pipefail
@@ -54,6 +54,14 @@ stop() {
   as_owner "$pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+createdb() {
+  local name=$1
+  [[ $name =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "pg.sh: bad database name $name" >&2; exit 2; }
+  if ! psql "$(url)" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
+    psql "$(url)" -qc "CREATE DATABASE $name" >/dev/null
+  fi
+}
+
 status() { as_owner "$(find_bin pg_ctl)" -D "$data" status; }
 
 case "${1:-}" in
@@ -61,5 +69,6 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   url) url ;;
-  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
+  createdb) createdb "${2:?database name}" ;;
+  *) echo "usage: $0 start|stop|status|url|createdb NAME" >&2; exit 2 ;;
 esac

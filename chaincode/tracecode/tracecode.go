@@ -3,7 +3,7 @@
 //
 // Composition, 16 characters, all of [0-9A-Z]:
 //
-//	KS CF 261126 00042 7
+//	KS CF 261126 00042 1
 //	│  │  │      │     └ check character, ISO/IEC 7064 MOD 37,36 over the first 15
 //	│  │  │      └ sequence of the commodity on that day, 00001–99999
 //	│  │  └ approval date yyMMdd in China Standard Time (UTC+8, no DST)

@@ -1,0 +1,49 @@
+# ZoneTrace — one Go module; see README.md.
+SHELL := /bin/bash
+GO    ?= go
+BIN   := bin/zonetrace
+DATA  ?= .data/node
+LISTEN ?= 127.0.0.1:8080
+DB_URL = $(shell scripts/pg.sh url | sed 's#/postgres?#/zonetrace?#')
+
+.PHONY: run build web pg test test-go test-browser bench lint fmt vet test-fabric clean
+
+## run: install what is missing, build, start the whole product on the embedded ledger
+run: build pg
+	@scripts/pg.sh createdb zonetrace
+	$(BIN) run --data $(DATA) --db '$(DB_URL)' --listen $(LISTEN) --demo
+
+build: web
+	$(GO) build -o $(BIN) ./cmd/zonetrace
+
+web:
+	@scripts/setup.sh run
+
+pg:
+	@scripts/pg.sh start >/dev/null
+
+## test: every test suite that needs no Fabric binaries (Go with -race, browser)
+test:
+	@scripts/setup.sh test
+	@$(MAKE) --no-print-directory pg vet test-go test-browser
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt: files above need formatting'; exit 1; }
+	$(GO) vet ./...
+
+test-go:
+	$(GO) test -race -timeout 20m ./...
+
+test-browser: build
+	@scripts/browser-test.sh
+
+## bench: throughput, latency and query benchmarks; figures go to docs/benchmarks.md
+bench: pg
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./bench/...
+
+## test-fabric: the end-to-end scenario on a real Fabric network (needs Fabric binaries)
+test-fabric:
+	@scripts/test-fabric.sh
+
+clean:
+	rm -rf bin test-artifacts

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Browser tests: start the whole product (embedded ledger, fresh database and
+# data folder, demo data) and drive it with headless Chromium through
+# playwright-core. Screenshots land in test-artifacts/screenshots/.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+port=${ZT_BROWSER_TEST_PORT:-18080}
+db=zt_browser_test
+data=$(mktemp -d /tmp/zonetrace-browser.XXXXXX)
+log="$root/test-artifacts/browser-server.log"
+mkdir -p test-artifacts/screenshots
+
+url=$(scripts/pg.sh start)
+psql "$url" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
+dburl=${url/\/postgres\?//$db?}
+
+bin/zonetrace run --data "$data" --db "$dburl" --listen "127.0.0.1:$port" --demo >"$log" 2>&1 &
+server=$!
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 120); do
+  if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && grep -q "is running at" "$log"; then
+    break
+  fi
+  kill -0 "$server" 2>/dev/null || { echo "browser-test: server exited"; cat "$log"; exit 1; }
+  sleep 0.5
+done
+
+cd web
+ZT_URL="http://127.0.0.1:$port" node --test e2e/
