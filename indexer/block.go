@@ -1,0 +1,112 @@
+package indexer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"zonetrace/chaincode/model"
+	"zonetrace/network/ledger"
+)
+
+// GapError reports a block beyond the checkpoint: blocks in between were never
+// applied, so applying this one would lose them.
+type GapError struct {
+	Block      uint64
+	Checkpoint uint64
+}
+
+func (e *GapError) Error() string {
+	return fmt.Sprintf("indexer: block %d received but checkpoint expects block %d", e.Block, e.Checkpoint)
+}
+
+// applyBlock writes block b, its projections and the advanced checkpoint in
+// one PostgreSQL transaction and returns the checkpoint after it. A block
+// below the checkpoint was already applied and is skipped; one above it is a
+// *GapError. The checkpoint row is locked, so concurrent indexers serialise.
+func (ix *Indexer) applyBlock(ctx context.Context, b ledger.Block) (uint64, error) {
+	if b.Number >= math.MaxInt64 {
+		return 0, fmt.Errorf("apply block %d: block number out of range", b.Number)
+	}
+	next := b.Number + 1
+	err := pgx.BeginTxFunc(ctx, ix.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		var cp int64
+		if err := tx.QueryRow(ctx, `SELECT next_block FROM indexer_checkpoint FOR UPDATE`).Scan(&cp); err != nil {
+			return fmt.Errorf("lock checkpoint: %w", err)
+		}
+		switch checkpoint := uint64(cp); {
+		case b.Number < checkpoint:
+			next = checkpoint
+			return nil
+		case b.Number > checkpoint:
+			return &GapError{Block: b.Number, Checkpoint: checkpoint}
+		}
+		batch := &pgx.Batch{}
+		if err := queueBlock(batch, b); err != nil {
+			return err
+		}
+		batch.Queue(`UPDATE indexer_checkpoint SET next_block = $1, updated_at = now()`, int64(next))
+		// Delivered only when the transaction commits.
+		batch.Queue(`SELECT pg_notify($1, $2)`, NotifyChannel, strconv.FormatUint(next, 10))
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return fmt.Errorf("write rows: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("apply block %d: %w", b.Number, err)
+	}
+	return next, nil
+}
+
+// queueBlock queues every transaction of b and the projections of the valid
+// ones. Nothing is queued when an event cannot be decoded.
+func queueBlock(batch *pgx.Batch, b ledger.Block) error {
+	block := int64(b.Number)
+	for _, t := range b.Transactions {
+		batch.Queue(`INSERT INTO ledger_transactions
+			(block_number, tx_index, tx_id, function, creator_msp, creator_id, valid, validation_code, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			block, t.Index, t.ID, t.Function, t.Creator.MspID, t.Creator.ID, t.Valid, t.ValidationCode, t.Timestamp)
+		if !t.Valid || t.Event == nil || t.Event.Name != model.EventName {
+			continue
+		}
+		env, err := decodeEnvelope(t.Event.Payload)
+		if err != nil {
+			return fmt.Errorf("transaction %s: %w", t.ID, err)
+		}
+		for i, ev := range env.Events {
+			if err := queueEvent(batch, block, ev); err != nil {
+				return fmt.Errorf("transaction %s event %d (%s): %w", t.ID, i, ev.Type, err)
+			}
+		}
+	}
+	return nil
+}
+
+// UnsupportedSchemaError reports an event envelope written under a schema
+// version this indexer does not know; guessing its meaning could corrupt the
+// read model, so the block is refused until the indexer is upgraded.
+type UnsupportedSchemaError struct {
+	Version int
+}
+
+func (e *UnsupportedSchemaError) Error() string {
+	return fmt.Sprintf("indexer: unsupported event schema version %d (this indexer reads version %d)",
+		e.Version, model.EventSchemaVersion)
+}
+
+func decodeEnvelope(payload []byte) (model.EventEnvelope, error) {
+	var env model.EventEnvelope
+	if err := json.Unmarshal(payload, &env); err != nil {
+		return env, fmt.Errorf("decode event envelope: %w", err)
+	}
+	if env.Schema != model.EventSchemaVersion {
+		return env, &UnsupportedSchemaError{Version: env.Schema}
+	}
+	return env, nil
+}

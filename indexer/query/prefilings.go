@@ -1,0 +1,139 @@
+package query
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"zonetrace/chaincode/model"
+)
+
+// PrefilingView is a prefiling with the name of its enterprise.
+type PrefilingView struct {
+	model.Prefiling
+	EnterpriseName string `json:"enterpriseName"`
+}
+
+// PrefilingPage is one page of a prefiling search.
+type PrefilingPage struct {
+	Items    []PrefilingView `json:"items"`
+	Total    int             `json:"total"`
+	Page     int             `json:"page"`
+	PageSize int             `json:"pageSize"`
+}
+
+// readOnly runs fn in a read-only repeatable-read transaction, so the queries
+// of one answer see one indexed state (a count and its page, a prefiling and
+// its steps).
+func (r *Reader) readOnly(ctx context.Context, fn func(pgx.Tx) error) error {
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	return pgx.BeginTxFunc(ctx, r.pool, opts, fn)
+}
+
+// SearchPrefilings returns the page of prefilings matching f, newest update
+// first then by id. Items carry no Steps. An invalid filter is an
+// ErrInvalidFilter.
+func (r *Reader) SearchPrefilings(ctx context.Context, f PrefilingFilter) (PrefilingPage, error) {
+	f, err := f.normalise()
+	if err != nil {
+		return PrefilingPage{}, fmt.Errorf("search prefilings: %w", err)
+	}
+	page := PrefilingPage{Items: []PrefilingView{}, Page: f.Page, PageSize: f.PageSize}
+	where, args := f.where()
+	n := len(args)
+	pageArgs := append(append([]any{}, args...), f.PageSize, int64(f.Page-1)*int64(f.PageSize))
+	err = r.readOnly(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM prefilings p WHERE `+where, args...).Scan(&page.Total); err != nil {
+			return fmt.Errorf("count: %w", err)
+		}
+		rows, err := tx.Query(ctx, `SELECT p.doc, coalesce(e.name, '')
+			FROM prefilings p LEFT JOIN enterprises e ON e.id = p.enterprise_id
+			WHERE `+where+`
+			ORDER BY p.updated_at DESC, p.id
+			LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), pageArgs...)
+		if err != nil {
+			return fmt.Errorf("list: %w", err)
+		}
+		var raw []byte
+		var name string
+		_, err = pgx.ForEachRow(rows, []any{&raw, &name}, func() error {
+			v := PrefilingView{EnterpriseName: name}
+			if err := json.Unmarshal(raw, &v.Prefiling); err != nil {
+				return fmt.Errorf("decode stored prefiling: %w", err)
+			}
+			v.Steps = nil
+			page.Items = append(page.Items, v)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("list: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return PrefilingPage{}, fmt.Errorf("search prefilings: %w", err)
+	}
+	return page, nil
+}
+
+// Prefiling returns prefiling id with its history ordered by seq, or
+// ErrNotFound.
+func (r *Reader) Prefiling(ctx context.Context, id string) (PrefilingView, error) {
+	var v PrefilingView
+	err := r.readOnly(ctx, func(tx pgx.Tx) error {
+		var raw []byte
+		err := tx.QueryRow(ctx, `SELECT p.doc, coalesce(e.name, '')
+			FROM prefilings p LEFT JOIN enterprises e ON e.id = p.enterprise_id
+			WHERE p.id = $1`, id).Scan(&raw, &v.EnterpriseName)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(raw, &v.Prefiling); err != nil {
+			return fmt.Errorf("decode stored prefiling: %w", err)
+		}
+		v.Steps, err = steps(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return PrefilingView{}, fmt.Errorf("get prefiling %q: %w", id, err)
+	}
+	return v, nil
+}
+
+// steps rebuilds a prefiling's history exactly as the chain holds it; at_text
+// keeps each time's original RFC 3339 string.
+func steps(ctx context.Context, tx pgx.Tx, prefilingID string) ([]model.PrefilingStep, error) {
+	rows, err := tx.Query(ctx, `SELECT seq, action, actor_msp, actor_client_id, actor_role,
+			actor_enterprise_id, actor_name, tx_id, at_text, reason, supplement
+		FROM prefiling_steps WHERE prefiling_id = $1 ORDER BY seq`, prefilingID)
+	if err != nil {
+		return nil, fmt.Errorf("list steps: %w", err)
+	}
+	list := []model.PrefilingStep{}
+	var s model.PrefilingStep
+	var supplement []byte
+	_, err = pgx.ForEachRow(rows, []any{&s.Seq, &s.Action, &s.Actor.MspID, &s.Actor.ClientID, &s.Actor.Role,
+		&s.Actor.EnterpriseID, &s.Actor.Name, &s.TxID, &s.At, &s.Reason, &supplement}, func() error {
+		step := s
+		step.Supplement = nil
+		if supplement != nil {
+			step.Supplement = new(model.SupplementData)
+			if err := json.Unmarshal(supplement, step.Supplement); err != nil {
+				return fmt.Errorf("decode stored supplement of step %d: %w", s.Seq, err)
+			}
+		}
+		list = append(list, step)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list steps: %w", err)
+	}
+	return list, nil
+}
