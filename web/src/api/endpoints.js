@@ -1,0 +1,42 @@
+// One function per gateway endpoint used by the pages (docs/api.md).
+import { get, post, put, del, request } from './client.js'
+
+const id = encodeURIComponent
+
+export const login = (username, password) => post('/auth/login', { username, password })
+export const logout = () => post('/auth/logout')
+
+export const listDrafts = (query) => get('/prefiling-drafts', query)
+export const getDraft = (draftId) => get(`/prefiling-drafts/${id(draftId)}`)
+export const createDraft = (data) => post('/prefiling-drafts', { data })
+export const updateDraft = (draftId, data) => put(`/prefiling-drafts/${id(draftId)}`, { data })
+export const deleteDraft = (draftId) => del(`/prefiling-drafts/${id(draftId)}`)
+export const copyDraft = (draftId) => post(`/prefiling-drafts/${id(draftId)}/copy`)
+export const declareDraft = (draftId) => post(`/prefiling-drafts/${id(draftId)}/declare`)
+
+export const listPrefilings = (query) => get('/prefilings', query)
+export const getPrefiling = (pfId) => get(`/prefilings/${id(pfId)}`)
+export const copyPrefilingToDraft = (pfId) => post(`/prefilings/${id(pfId)}/copy-to-draft`)
+export const reviewPrefiling = (pfId, decision, reason) =>
+  post(`/prefilings/${id(pfId)}/review`, { decision, reason })
+export const declareSupplement = (pfId, supplement) =>
+  post(`/prefilings/${id(pfId)}/supplement`, supplement)
+export const reviewSupplement = (pfId, decision, reason) =>
+  post(`/prefilings/${id(pfId)}/supplement/review`, { decision, reason })
+
+export const getTraceCode = (code) => get(`/trace-codes/${id(code)}`)
+export const getTraceQr = (code, size = 256) =>
+  request('GET', `/trace-codes/${id(code)}/qr.png`, { query: { size }, blob: true })
+
+export function uploadAttachment(file) {
+  const form = new FormData()
+  form.append('file', file)
+  return post('/attachments', form)
+}
+export const getAttachment = (sha256) =>
+  request('GET', `/attachments/${id(sha256)}`, { blob: true })
+
+export const listEnterprises = () => get('/enterprises')
+export const registerEnterprise = (enterprise) => post('/enterprises', enterprise)
+export const listUsers = () => get('/users')
+export const createUser = (user) => post('/users', user)

@@ -1,0 +1,56 @@
+// Routes and role guards. History mode: the gateway answers index.html for
+// every non-API path, so deep links and reloads work.
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, isLoggedIn } from './api/session.js'
+import { setUnauthenticatedHandler } from './api/client.js'
+
+const CUSTOMS = ['customs_officer', 'customs_admin']
+const READERS = [...CUSTOMS, 'zone_admin', 'auditor']
+
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: () => import('./components/AppLayout.vue'),
+    children: [
+      { path: '', name: 'home', redirect: () => homeFor(session.user?.role) },
+      { path: 'drafts', name: 'drafts', component: () => import('./views/DraftListView.vue'), meta: { roles: ['enterprise'], title: '预核草稿' } },
+      { path: 'drafts/new', name: 'draft-new', component: () => import('./views/DraftFormView.vue'), meta: { roles: ['enterprise'], title: '新增预核草稿' } },
+      { path: 'drafts/:id/edit', name: 'draft-edit', component: () => import('./views/DraftFormView.vue'), meta: { roles: ['enterprise'], title: '编辑预核草稿' } },
+      { path: 'prefilings', name: 'prefilings', component: () => import('./views/PrefilingListView.vue'), meta: { roles: ['enterprise', ...READERS], title: '预核申报' } },
+      { path: 'review-queue', name: 'review-queue', component: () => import('./views/PrefilingListView.vue'), props: { queue: true }, meta: { roles: CUSTOMS, title: '审核队列' } },
+      { path: 'prefilings/:id', name: 'prefiling', component: () => import('./views/PrefilingDetailView.vue'), meta: { roles: ['enterprise', ...READERS], title: '预核详情' } },
+      { path: 'enterprises', name: 'enterprises', component: () => import('./views/EnterprisesView.vue'), meta: { roles: READERS, title: '企业管理' } },
+      { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { roles: ['zone_admin'], title: '用户管理' } },
+      { path: 't/:code', name: 'trace', component: () => import('./views/TraceView.vue'), meta: { title: '溯源码' } },
+      { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
+    ],
+  },
+]
+
+/** homeFor is the landing page of a role. */
+export function homeFor(role) {
+  if (role === 'enterprise') return { name: 'drafts' }
+  if (CUSTOMS.includes(role)) return { name: 'review-queue' }
+  if (role === 'zone_admin') return { name: 'enterprises' }
+  return { name: 'prefilings' }
+}
+
+export const router = createRouter({ history: createWebHistory('/'), routes })
+
+router.beforeEach((to) => {
+  if (to.meta.public) return true
+  if (!isLoggedIn()) return { name: 'login', query: { redirect: to.fullPath } }
+  const roles = to.meta.roles
+  if (roles && !roles.includes(session.user?.role)) return homeFor(session.user?.role)
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = (to.meta.title ? to.meta.title + ' - ' : '') + '综保区咖啡贸易监管溯源平台'
+})
+
+setUnauthenticatedHandler(() => {
+  const here = router.currentRoute.value
+  if (here.name !== 'login') router.replace({ name: 'login', query: { redirect: here.fullPath } })
+})
