@@ -34,4 +34,4 @@ for _ in $(seq 1 120); do
 done
 
 cd web
-ZT_URL="http://127.0.0.1:$port" node --test e2e/
+ZT_URL="http://127.0.0.1:$port" npm run --silent test:e2e
