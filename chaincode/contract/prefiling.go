@@ -170,8 +170,7 @@ func (c *Contract) GetPrefiling(ctx contractapi.TransactionContextInterface, pre
 		return nil, err
 	}
 	if who.Role == model.RoleEnterprise && p.EnterpriseID != who.EnterpriseID {
-		// Not FORBIDDEN: an enterprise must not learn that another's id exists.
-		return nil, model.Errorf(model.CodeNotFound, "prefiling %s not found", prefilingID)
+		return nil, model.Errorf(model.CodeForbidden, "prefiling %s belongs to another enterprise", prefilingID)
 	}
 	return p, nil
 }
@@ -190,8 +189,11 @@ func (c *Contract) GetTraceCode(ctx contractapi.TransactionContextInterface, cod
 	if err != nil {
 		return nil, err
 	}
-	if !found || (who.Role == model.RoleEnterprise && tc.EnterpriseID != who.EnterpriseID) {
+	if !found {
 		return nil, model.Errorf(model.CodeNotFound, "trace code %s not found", code)
+	}
+	if who.Role == model.RoleEnterprise && tc.EnterpriseID != who.EnterpriseID {
+		return nil, model.Errorf(model.CodeForbidden, "trace code %s belongs to another enterprise", code)
 	}
 	return &tc, nil
 }

@@ -1,0 +1,52 @@
+// Package apierror is the one place where the gateway turns errors —
+// chaincode rejections, ledger failures, store errors and validation
+// problems — into HTTP statuses with a stable code and an English and a
+// Chinese message (docs/api.md, "Errors").
+package apierror
+
+import "net/http"
+
+// Code is a stable machine-readable error class of the HTTP API.
+type Code string
+
+const (
+	BadRequest           Code = "BAD_REQUEST"
+	ValidationFailed     Code = "VALIDATION_FAILED"
+	Unauthenticated      Code = "UNAUTHENTICATED"
+	Forbidden            Code = "FORBIDDEN"
+	NotFound             Code = "NOT_FOUND"
+	Conflict             Code = "CONFLICT"
+	IdempotencyKeyReused Code = "IDEMPOTENCY_KEY_REUSED"
+	// RequestInProgress: a request with the same idempotency key is still
+	// being carried out; retry later with the same key.
+	RequestInProgress Code = "REQUEST_IN_PROGRESS"
+	PayloadTooLarge   Code = "PAYLOAD_TOO_LARGE"
+	LedgerUnavailable Code = "LEDGER_UNAVAILABLE"
+	Internal          Code = "INTERNAL"
+)
+
+type codeInfo struct {
+	status    int
+	message   string
+	messageZh string
+}
+
+var codes = map[Code]codeInfo{
+	BadRequest:           {http.StatusBadRequest, "malformed request", "请求格式错误"},
+	ValidationFailed:     {http.StatusUnprocessableEntity, "validation failed", "输入校验未通过"},
+	Unauthenticated:      {http.StatusUnauthorized, "not logged in or session expired", "未登录或登录已过期"},
+	Forbidden:            {http.StatusForbidden, "not allowed", "无权执行此操作"},
+	NotFound:             {http.StatusNotFound, "not found", "记录不存在"},
+	Conflict:             {http.StatusConflict, "not allowed in the current state", "当前状态不允许此操作"},
+	IdempotencyKeyReused: {http.StatusConflict, "idempotency key already used for a different request", "幂等键已用于另一请求"},
+	RequestInProgress:    {http.StatusConflict, "a request with this idempotency key is still in progress", "相同幂等键的请求仍在处理中，请稍后重试"},
+	PayloadTooLarge:      {http.StatusRequestEntityTooLarge, "request body too large (at most 10 MiB)", "请求内容过大（不超过10 MiB）"},
+	LedgerUnavailable:    {http.StatusServiceUnavailable, "ledger unavailable, retry later with the same Idempotency-Key", "区块链账本暂不可用，请稍后使用相同幂等键重试"},
+	Internal:             {http.StatusInternalServerError, "internal error", "系统内部错误"},
+}
+
+// Codes lists every code, for documentation.
+func Codes() []Code {
+	return []Code{BadRequest, ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict,
+		IdempotencyKeyReused, RequestInProgress, PayloadTooLarge, LedgerUnavailable, Internal}
+}

@@ -1,0 +1,88 @@
+package apierror
+
+import (
+	"errors"
+	"net/http"
+
+	"zonetrace/chaincode/model"
+	"zonetrace/gateway/accounts"
+	"zonetrace/gateway/attachments"
+	"zonetrace/gateway/drafts"
+	"zonetrace/gateway/identities"
+	"zonetrace/gateway/submissions"
+	"zonetrace/gateway/validation"
+	"zonetrace/network/ledger"
+)
+
+// From maps any error to an API error. Errors it does not know are
+// INTERNAL: their text may hold details a client must not see, so it is
+// kept only as the logged cause.
+func From(err error) *Error {
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		return apiErr
+	}
+	var problems validation.Problems
+	if errors.As(err, &problems) {
+		return Invalid(problems...).WithCause(err)
+	}
+	var maxBytes *http.MaxBytesError
+	if errors.As(err, &maxBytes) {
+		return New(PayloadTooLarge).WithCause(err)
+	}
+	var cc *ledger.ChaincodeError
+	if errors.As(err, &cc) {
+		return fromChaincode(cc)
+	}
+	switch {
+	case errors.Is(err, accounts.ErrNotFound), errors.Is(err, drafts.ErrNotFound),
+		errors.Is(err, attachments.ErrNotFound), errors.Is(err, submissions.ErrNotFound):
+		return New(NotFound).WithCause(err)
+	case errors.Is(err, accounts.ErrBadCredentials):
+		return Newf(Unauthenticated, "wrong username or password", "用户名或密码错误").WithCause(err)
+	case errors.Is(err, accounts.ErrUsernameTaken):
+		return Newf(Conflict, "username already taken", "用户名已存在").WithCause(err)
+	case errors.Is(err, drafts.ErrDeclared):
+		return Newf(Conflict, "the draft was declared and can no longer change", "草单已申报，不能再修改、删除或重复申报").WithCause(err)
+	case errors.Is(err, attachments.ErrTooLarge):
+		return New(PayloadTooLarge).WithCause(err)
+	case errors.Is(err, identities.ErrReadOnly):
+		return Newf(Forbidden, "this role is read-only", "该角色只读，不能提交").WithCause(err)
+	case errors.Is(err, ledger.ErrConflict), errors.Is(err, ledger.ErrEndorsement):
+		return New(LedgerUnavailable).WithCause(err)
+	}
+	return New(Internal).WithCause(err)
+}
+
+// Ledger maps an error of a ledger call: chaincode rejections by their code,
+// anything else (unreachable, timed out, conflicted) as LEDGER_UNAVAILABLE,
+// which is worth retrying with the same Idempotency-Key.
+func Ledger(err error) *Error {
+	var cc *ledger.ChaincodeError
+	if errors.As(err, &cc) {
+		return fromChaincode(cc)
+	}
+	return New(LedgerUnavailable).WithCause(err)
+}
+
+func fromChaincode(cc *ledger.ChaincodeError) *Error {
+	parsed, ok := model.ParseError(cc.Message)
+	if !ok {
+		return New(Internal).WithCause(cc)
+	}
+	var e *Error
+	switch parsed.Code {
+	case model.CodeInvalid:
+		e = New(ValidationFailed)
+	case model.CodeNotFound:
+		e = New(NotFound)
+	case model.CodeForbidden:
+		e = New(Forbidden)
+	default: // CONFLICT, and a DUPLICATE_REQUEST the caller did not resolve
+		e = New(Conflict)
+	}
+	// The chaincode speaks English; keep its text after the Chinese class.
+	e.Message = parsed.Message
+	e.MessageZh = codes[e.Code].messageZh + "：" + parsed.Message
+	return e.WithCause(cc)
+}

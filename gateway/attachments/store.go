@@ -1,0 +1,150 @@
+// Package attachments stores uploaded files (certificates of origin,
+// quarantine certificates) content-addressed on disk, with who uploaded them
+// in PostgreSQL. Their SHA-256 is what prefilings anchor on chain.
+package attachments
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"zonetrace/gateway/validation"
+)
+
+// ErrNotFound reports an unknown file or one the caller may not read.
+var ErrNotFound = errors.New("attachments: not found")
+
+// ErrTooLarge reports a file above the size limit.
+var ErrTooLarge = errors.New("attachments: file too large")
+
+// Accepted content types, sniffed from the bytes, never taken from the client.
+var accepted = map[string]bool{"application/pdf": true, "image/png": true, "image/jpeg": true}
+
+var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// Meta describes a stored file as one enterprise uploaded it.
+type Meta struct {
+	SHA256       string
+	Size         int64
+	Name         string
+	ContentType  string
+	UploadedBy   string
+	EnterpriseID string
+	UploadedAt   time.Time
+}
+
+// Store saves and opens attachments.
+type Store struct {
+	pool *pgxpool.Pool
+	dir  string
+}
+
+// New returns a Store keeping files under dataDir/attachments.
+func New(pool *pgxpool.Pool, dataDir string) *Store {
+	return &Store{pool: pool, dir: filepath.Join(dataDir, "attachments")}
+}
+
+// Save stores the content of r (at most maxSize bytes). Uploading the same
+// content again is idempotent: the file is kept once and the first metadata
+// of the enterprise wins.
+func (s *Store) Save(ctx context.Context, r io.Reader, name, uploadedBy, enterpriseID string, maxSize int64) (Meta, error) {
+	if name == "" || utf8.RuneCountInString(name) > 255 {
+		return Meta{}, validation.Problems{{Field: "file", Message: "needs a file name of at most 255 characters", MessageZh: "文件名须为1-255个字符"}}
+	}
+	tmpDir := filepath.Join(s.dir, "tmp")
+	if err := os.MkdirAll(tmpDir, 0o750); err != nil {
+		return Meta{}, fmt.Errorf("prepare attachment directory: %w", err)
+	}
+	tmp, err := os.CreateTemp(tmpDir, "upload-*")
+	if err != nil {
+		return Meta{}, fmt.Errorf("create attachment temp file: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // after the rename this is a no-op
+	defer tmp.Close()
+
+	br := bufio.NewReaderSize(r, 512)
+	head, err := br.Peek(512)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return Meta{}, fmt.Errorf("read attachment: %w", err)
+	}
+	contentType := http.DetectContentType(head)
+	if !accepted[contentType] {
+		return Meta{}, validation.Problems{{Field: "file", Message: "must be a PDF, PNG or JPEG file", MessageZh: "仅支持PDF、PNG或JPEG文件"}}
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(br, maxSize+1))
+	if err != nil {
+		return Meta{}, fmt.Errorf("write attachment: %w", err)
+	}
+	if n > maxSize {
+		return Meta{}, ErrTooLarge
+	}
+	if err := tmp.Sync(); err != nil {
+		return Meta{}, fmt.Errorf("sync attachment: %w", err)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	final := s.path(sum)
+	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+		return Meta{}, fmt.Errorf("prepare attachment directory: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return Meta{}, fmt.Errorf("store attachment %s: %w", sum, err)
+	}
+	if _, err := s.pool.Exec(ctx, `
+		INSERT INTO attachments (sha256, enterprise_id, name, size, content_type, uploaded_by)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+		sum, enterpriseID, name, n, contentType, uploadedBy); err != nil {
+		return Meta{}, fmt.Errorf("record attachment %s: %w", sum, err)
+	}
+	return s.meta(ctx, sum, enterpriseID, false)
+}
+
+// Open returns the metadata and content of a file. An enterprise
+// (anyEnterprise false) reads only files it uploaded; customs and the zone
+// administration read every file.
+func (s *Store) Open(ctx context.Context, sum, enterpriseID string, anyEnterprise bool) (Meta, *os.File, error) {
+	if !sha256Pattern.MatchString(sum) {
+		return Meta{}, nil, fmt.Errorf("open attachment: %w", ErrNotFound)
+	}
+	m, err := s.meta(ctx, sum, enterpriseID, anyEnterprise)
+	if err != nil {
+		return Meta{}, nil, err
+	}
+	f, err := os.Open(s.path(sum))
+	if err != nil {
+		return Meta{}, nil, fmt.Errorf("open attachment %s: %w", sum, err)
+	}
+	return m, f, nil
+}
+
+func (s *Store) meta(ctx context.Context, sum, enterpriseID string, anyEnterprise bool) (Meta, error) {
+	var m Meta
+	err := s.pool.QueryRow(ctx, `
+		SELECT sha256, size, name, content_type, uploaded_by, enterprise_id, uploaded_at FROM attachments
+		WHERE sha256 = $1 AND ($3 OR enterprise_id = $2) ORDER BY uploaded_at LIMIT 1`,
+		sum, enterpriseID, anyEnterprise).Scan(&m.SHA256, &m.Size, &m.Name, &m.ContentType, &m.UploadedBy, &m.EnterpriseID, &m.UploadedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Meta{}, fmt.Errorf("find attachment %s: %w", sum, ErrNotFound)
+	}
+	if err != nil {
+		return Meta{}, fmt.Errorf("find attachment %s: %w", sum, err)
+	}
+	return m, nil
+}
+
+func (s *Store) path(sum string) string {
+	return filepath.Join(s.dir, sum[:2], sum)
+}

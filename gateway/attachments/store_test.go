@@ -1,0 +1,76 @@
+package attachments_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"zonetrace/gateway/attachments"
+	"zonetrace/gateway/schema"
+	"zonetrace/gateway/validation"
+	"zonetrace/internal/pgtest"
+)
+
+var pdf = []byte("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+
+func TestStore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.NewPool(t)
+	require.NoError(t, schema.Migrate(ctx, pool))
+	dir := t.TempDir()
+	s := attachments.New(pool, dir)
+	sum := sha256.Sum256(pdf)
+	want := hex.EncodeToString(sum[:])
+
+	m, err := s.Save(ctx, bytes.NewReader(pdf), "co.pdf", "alice", "ENT1", 1<<20)
+	require.NoError(t, err)
+	require.Equal(t, want, m.SHA256)
+	require.Equal(t, "application/pdf", m.ContentType)
+	require.Equal(t, int64(len(pdf)), m.Size)
+	require.FileExists(t, filepath.Join(dir, "attachments", want[:2], want))
+
+	t.Run("uploading the same content again is idempotent", func(t *testing.T) {
+		again, err := s.Save(ctx, bytes.NewReader(pdf), "renamed.pdf", "alice", "ENT1", 1<<20)
+		require.NoError(t, err)
+		require.Equal(t, "co.pdf", again.Name)
+	})
+	t.Run("the uploader's enterprise and customs can read it, another enterprise cannot", func(t *testing.T) {
+		_, f, err := s.Open(ctx, want, "ENT1", false)
+		require.NoError(t, err)
+		got, err := io.ReadAll(f)
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+		require.Equal(t, pdf, got)
+		_, f, err = s.Open(ctx, want, "", true)
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+		_, _, err = s.Open(ctx, want, "ENT2", false)
+		require.ErrorIs(t, err, attachments.ErrNotFound)
+	})
+	t.Run("a path-like name is not found", func(t *testing.T) {
+		_, _, err := s.Open(ctx, "../../etc/passwd", "", true)
+		require.ErrorIs(t, err, attachments.ErrNotFound)
+	})
+	t.Run("a file that is not a pdf, png or jpeg is refused", func(t *testing.T) {
+		_, err := s.Save(ctx, bytes.NewReader([]byte("<html><script>alert(1)</script>")), "x.pdf", "alice", "ENT1", 1<<20)
+		var p validation.Problems
+		require.ErrorAs(t, err, &p)
+		require.Equal(t, "file", p[0].Field)
+	})
+	t.Run("a file above the limit is refused and not kept", func(t *testing.T) {
+		big := append(append([]byte{}, pdf...), make([]byte, 100)...)
+		_, err := s.Save(ctx, bytes.NewReader(big), "big.pdf", "alice", "ENT1", int64(len(big)-1))
+		require.ErrorIs(t, err, attachments.ErrTooLarge)
+		entries, err := os.ReadDir(filepath.Join(dir, "attachments", "tmp"))
+		require.NoError(t, err)
+		require.Empty(t, entries)
+	})
+}

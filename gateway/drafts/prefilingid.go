@@ -1,0 +1,40 @@
+package drafts
+
+import (
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"regexp"
+	"time"
+)
+
+// shanghai is the zone's time zone; prefiling ids carry the local date.
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		// Without tzdata the offset is still fixed (China has no DST).
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()
+
+const idAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// PrefilingIDPattern is the shape of the ids NewPrefilingID makes.
+var PrefilingIDPattern = regexp.MustCompile(`^PF[0-9]{8}[0-9A-Z]{8}$`)
+
+// NewPrefilingID returns "PF" + yyyymmdd (Asia/Shanghai) + 8 random
+// characters of [0-9A-Z] (36^8 ≈ 2.8e12 per day, so collisions are
+// negligible; the chaincode refuses one anyway).
+func NewPrefilingID(now time.Time) (string, error) {
+	b := make([]byte, 8)
+	max := big.NewInt(int64(len(idAlphabet)))
+	for i := range b {
+		n, err := rand.Int(rand.Reader, max)
+		if err != nil {
+			return "", fmt.Errorf("draw prefiling id: %w", err)
+		}
+		b[i] = idAlphabet[n.Int64()]
+	}
+	return "PF" + now.In(shanghai).Format("20060102") + string(b), nil
+}

@@ -1,0 +1,126 @@
+// Package gateway is ZoneTrace's HTTP API (docs/api.md): login and roles,
+// off-chain drafts and attachments, idempotent submissions to the ledger,
+// reads from the indexer's PostgreSQL mirror, and the embedded web app.
+package gateway
+
+import (
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"zonetrace/gateway/accounts"
+	"zonetrace/gateway/attachments"
+	"zonetrace/gateway/drafts"
+	"zonetrace/gateway/identities"
+	"zonetrace/gateway/submissions"
+	"zonetrace/network/ledger"
+	"zonetrace/network/pki"
+)
+
+// DefaultMaxBody is the largest request body accepted (10 MiB).
+const DefaultMaxBody = 10 << 20
+
+// Config holds what a Gateway needs; the caller owns every connection it
+// passes in.
+type Config struct {
+	Pool   *pgxpool.Pool
+	Ledger ledger.Ledger
+	Reads  ReadModel
+	// PKI issues and loads the client identities the gateway signs with.
+	PKI *pki.PKI
+	// DataDir holds uploaded attachments (DataDir/attachments).
+	DataDir string
+	// PublicURL is the web app's public base URL; trace QR codes encode
+	// PublicURL + "/t/<code>".
+	PublicURL string
+	// WebFS is the built web app (index.html at its root, or under dist/);
+	// nil serves no web app.
+	WebFS  fs.FS
+	Logger *slog.Logger
+	// MaxBody bounds request bodies and uploaded files; 0 means
+	// DefaultMaxBody.
+	MaxBody int64
+	// WaitTimeout bounds ?wait=indexed; 0 means 10 s.
+	WaitTimeout time.Duration
+}
+
+// Gateway serves the HTTP API.
+type Gateway struct {
+	cfg         Config
+	log         *slog.Logger
+	accounts    *accounts.Store
+	drafts      *drafts.Store
+	attachments *attachments.Store
+	submissions *submissions.Store
+	identities  *identities.Resolver
+	metrics     *metrics
+	web         fs.FS
+	engine      *gin.Engine
+}
+
+// New validates cfg and builds the Gateway. Call Migrate first, and Recover
+// before serving.
+func New(cfg Config) (*Gateway, error) {
+	var missing []string
+	if cfg.Pool == nil {
+		missing = append(missing, "Pool")
+	}
+	if cfg.Ledger == nil {
+		missing = append(missing, "Ledger")
+	}
+	if cfg.Reads == nil {
+		missing = append(missing, "Reads")
+	}
+	if cfg.PKI == nil {
+		missing = append(missing, "PKI")
+	}
+	if cfg.DataDir == "" {
+		missing = append(missing, "DataDir")
+	}
+	if cfg.PublicURL == "" {
+		missing = append(missing, "PublicURL")
+	}
+	if len(missing) > 0 {
+		return nil, errors.New("gateway: missing configuration: " + strings.Join(missing, ", "))
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.WaitTimeout <= 0 {
+		cfg.WaitTimeout = 10 * time.Second
+	}
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	web, err := webRoot(cfg.WebFS)
+	if err != nil {
+		return nil, err
+	}
+	g := &Gateway{
+		cfg:         cfg,
+		log:         cfg.Logger,
+		accounts:    accounts.New(cfg.Pool),
+		drafts:      drafts.New(cfg.Pool),
+		attachments: attachments.New(cfg.Pool, cfg.DataDir),
+		submissions: submissions.New(cfg.Pool),
+		identities:  identities.New(pkiKeystore{cfg.PKI}),
+		metrics:     newMetrics(),
+		web:         web,
+	}
+	g.engine = g.routes()
+	return g, nil
+}
+
+// Handler returns the HTTP handler of the whole API, the operations
+// endpoints and the web app.
+func (g *Gateway) Handler() http.Handler { return g.engine }
+
+// Accounts returns the user store, for seeding demo users.
+func (g *Gateway) Accounts() *accounts.Store { return g.accounts }

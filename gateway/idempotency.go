@@ -1,0 +1,181 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"zonetrace/gateway/apierror"
+	"zonetrace/gateway/submissions"
+)
+
+// Idempotency timings: how long a worker owns a submission before a retry
+// may take it over, and how long a repeat waits for a running one.
+const (
+	submissionLease = 2 * time.Minute
+	repeatWait      = 3 * time.Second
+	repeatPoll      = 100 * time.Millisecond
+)
+
+var idempotencyKeyPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
+
+const (
+	ctxLedgerRequestID = "zt.ledgerRequestId"
+	ctxLedgerTx        = "zt.ledgerTx"
+	ctxLedgerBlock     = "zt.ledgerBlock"
+	ctxIdempotencyKey  = "zt.idempotencyKey"
+)
+
+// LedgerRequestID is the chaincode request id of a write: the user's
+// idempotency key scoped by user, hashed to fit the chaincode's 64
+// characters. A re-driven submission reuses it, so the chaincode answers
+// DUPLICATE_REQUEST instead of acting twice.
+func LedgerRequestID(username, key string) string {
+	h := sha256.Sum256([]byte(username + "\x00" + key))
+	return "gw-" + hex.EncodeToString(h[:20])
+}
+
+// idempotent persists a write request in the submissions outbox before its
+// handler runs, and answers repeats from there. keepBody false keeps the
+// body out of the database (it holds a password): such a submission cannot
+// be re-driven by Recover, only retried by the client.
+func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u := mustUser(c)
+		ctx := c.Request.Context()
+		_, recovering := ctx.Value(recoveryUser{}).(string)
+		key := c.GetHeader("Idempotency-Key")
+		switch {
+		case key == "":
+			key = "gen-" + randomHex(16)
+		case !idempotencyKeyPattern.MatchString(key):
+			g.fail(c, badRequest("Idempotency-Key", "must be 1-64 characters of A-Z a-z 0-9 . _ : -", "幂等键须为1-64位字母、数字或 . _ : -"))
+			return
+		}
+		c.Header("Idempotency-Key", key)
+		body, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				g.fail(c, apierror.New(apierror.PayloadTooLarge).WithCause(err))
+				return
+			}
+			g.fail(c, apierror.New(apierror.BadRequest).WithCause(err))
+			return
+		}
+		req := submissions.Request{Username: u.Username, Key: key, Method: c.Request.Method, Path: c.Request.URL.Path, Body: body, Secret: !keepBody}
+		outcome, rec, err := g.submissions.Claim(ctx, req, submissionLease, recovering)
+		if err != nil {
+			g.fail(c, err)
+			return
+		}
+		if outcome == submissions.InProgress {
+			outcome, rec, err = g.awaitRepeat(ctx, req)
+			if err != nil {
+				g.fail(c, err)
+				return
+			}
+		}
+		switch outcome {
+		case submissions.Reused:
+			g.fail(c, apierror.New(apierror.IdempotencyKeyReused))
+			return
+		case submissions.InProgress:
+			g.fail(c, apierror.New(apierror.RequestInProgress))
+			return
+		case submissions.Replay:
+			replay(c, rec)
+			return
+		}
+
+		c.Set(ctxIdempotencyKey, key)
+		c.Set(ctxLedgerRequestID, LedgerRequestID(u.Username, key))
+		c.Request.Body = io.NopCloser(bytes.NewReader(body))
+		w := &capture{ResponseWriter: c.Writer}
+		c.Writer = w
+		c.Next()
+
+		// The outcome is stored even if the client went away.
+		done := context.WithoutCancel(ctx)
+		if w.Status() >= 500 {
+			// The work is still owed (ledger unreachable, say): a retry
+			// with the same key, or Recover, carries it out.
+			if err := g.submissions.Release(done, u.Username, key); err != nil {
+				g.log.Error("release submission", "requestId", c.GetString(ctxRequestID), "error", err.Error())
+			}
+			return
+		}
+		resp := submissions.Response{Status: w.Status(), Body: w.buf.Bytes(), TxID: c.GetString(ctxLedgerTx)}
+		if b, ok := c.Get(ctxLedgerBlock); ok {
+			block := b.(uint64)
+			resp.Block = &block
+		}
+		if err := g.submissions.Complete(done, u.Username, key, resp); err != nil {
+			g.log.Error("complete submission", "requestId", c.GetString(ctxRequestID), "error", err.Error())
+		}
+	}
+}
+
+// awaitRepeat polls a submission another worker is carrying out, briefly.
+func (g *Gateway) awaitRepeat(ctx context.Context, req submissions.Request) (submissions.Outcome, submissions.Record, error) {
+	ctx, cancel := context.WithTimeout(ctx, repeatWait)
+	defer cancel()
+	t := time.NewTicker(repeatPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return submissions.InProgress, submissions.Record{}, nil
+		case <-t.C:
+		}
+		rec, err := g.submissions.Get(ctx, req.Username, req.Key)
+		if err != nil {
+			if ctx.Err() != nil {
+				return submissions.InProgress, submissions.Record{}, nil
+			}
+			return 0, submissions.Record{}, err
+		}
+		if rec.Status == submissions.StatusDone {
+			return submissions.Replay, rec, nil
+		}
+	}
+}
+
+// replay answers with the stored response of a done submission.
+func replay(c *gin.Context, rec submissions.Record) {
+	if rec.Block != nil {
+		c.Header("X-Ledger-Block", strconv.FormatUint(*rec.Block, 10))
+	}
+	c.Header("Idempotent-Replayed", "true")
+	if len(rec.ResponseBody) == 0 {
+		c.AbortWithStatus(rec.ResponseStatus)
+		return
+	}
+	c.Data(rec.ResponseStatus, "application/json; charset=utf-8", rec.ResponseBody)
+	c.Abort()
+}
+
+// capture keeps a copy of the response body for the outbox.
+type capture struct {
+	gin.ResponseWriter
+	buf bytes.Buffer
+}
+
+func (w *capture) Write(b []byte) (int, error) {
+	w.buf.Write(b)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *capture) WriteString(s string) (int, error) {
+	w.buf.WriteString(s)
+	return w.ResponseWriter.WriteString(s)
+}

@@ -1,0 +1,94 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"zonetrace/gateway/accounts"
+	"zonetrace/indexer/query"
+)
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+type loginResponse struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	User      userJSON  `json:"user"`
+}
+
+// userJSON is the API's user: {username, displayName, role, enterpriseId?, enterpriseName?}.
+type userJSON struct {
+	Username       string        `json:"username"`
+	DisplayName    string        `json:"displayName"`
+	Role           accounts.Role `json:"role"`
+	EnterpriseID   string        `json:"enterpriseId,omitempty"`
+	EnterpriseName string        `json:"enterpriseName,omitempty"`
+}
+
+func (g *Gateway) routeAuth(api *gin.RouterGroup) {
+	api.POST("/auth/login", g.login)
+	api.POST("/auth/logout", g.authenticate, g.logout)
+	api.GET("/auth/me", g.authenticate, g.me)
+}
+
+func (g *Gateway) login(c *gin.Context) {
+	var req loginRequest
+	if err := decodeJSON(c, &req); err != nil {
+		g.fail(c, err)
+		return
+	}
+	s, err := g.accounts.Login(c.Request.Context(), req.Username, req.Password)
+	if err != nil {
+		g.fail(c, err)
+		return
+	}
+	u, err := g.userJSON(c.Request.Context(), s.User)
+	if err != nil {
+		g.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, loginResponse{Token: s.Token, ExpiresAt: s.ExpiresAt, User: u})
+}
+
+func (g *Gateway) logout(c *gin.Context) {
+	token, _ := bearerToken(c) // authenticate checked it
+	if err := g.accounts.Logout(c.Request.Context(), token); err != nil {
+		g.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (g *Gateway) me(c *gin.Context) {
+	u, err := g.userJSON(c.Request.Context(), mustUser(c))
+	if err != nil {
+		g.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, u)
+}
+
+// userJSON adds the enterprise's name from the read model; an enterprise
+// not indexed yet simply has no name.
+func (g *Gateway) userJSON(ctx context.Context, u accounts.User) (userJSON, error) {
+	out := userJSON{Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, EnterpriseID: u.EnterpriseID}
+	if u.EnterpriseID == "" {
+		return out, nil
+	}
+	e, err := g.cfg.Reads.Enterprise(ctx, u.EnterpriseID)
+	switch {
+	case errors.Is(err, query.ErrNotFound):
+	case err != nil:
+		return userJSON{}, err
+	default:
+		out.EnterpriseName = e.Name
+	}
+	return out, nil
+}

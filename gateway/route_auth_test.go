@@ -1,0 +1,48 @@
+package gateway
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestAuth(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+
+	t.Run("login returns a token, its expiry and the user with the enterprise name", func(t *testing.T) {
+		r := e.do("", "POST", "/api/v1/auth/login", map[string]string{"username": "ent-a", "password": pw}, nil)
+		require.Equal(t, 200, r.Code)
+		m := r.json(t)
+		require.NotEmpty(t, m["token"])
+		require.NotEmpty(t, m["expiresAt"])
+		require.Equal(t, map[string]any{"username": "ent-a", "displayName": "A", "role": "enterprise", "enterpriseId": entA, "enterpriseName": "甲咖啡进口有限公司"}, m["user"])
+	})
+	t.Run("a wrong password is 401", func(t *testing.T) {
+		r := e.do("", "POST", "/api/v1/auth/login", map[string]string{"username": "ent-a", "password": "nope-nope-nope"}, nil)
+		require.Equal(t, 401, r.Code)
+		require.Equal(t, "UNAUTHENTICATED", r.code(t))
+	})
+	t.Run("an unknown field in the login body is 400", func(t *testing.T) {
+		r := e.do("", "POST", "/api/v1/auth/login", `{"username":"ent-a","password":"x","admin":true}`, nil)
+		require.Equal(t, 400, r.Code)
+		require.Equal(t, "BAD_REQUEST", r.code(t))
+		require.Contains(t, r.Body.String(), `"field":"admin"`)
+	})
+	t.Run("me needs a token", func(t *testing.T) {
+		r := e.do("", "GET", "/api/v1/auth/me", nil, nil)
+		require.Equal(t, 401, r.Code)
+		r = e.do("bogus", "GET", "/api/v1/auth/me", nil, nil)
+		require.Equal(t, 401, r.Code)
+	})
+	t.Run("after logout the token no longer works", func(t *testing.T) {
+		tok := e.login("officer")
+		r := e.do(tok, "GET", "/api/v1/auth/me", nil, nil)
+		require.Equal(t, 200, r.Code)
+		require.Equal(t, "customs_officer", r.json(t)["role"])
+		r = e.do(tok, "POST", "/api/v1/auth/logout", nil, nil)
+		require.Equal(t, 204, r.Code)
+		r = e.do(tok, "GET", "/api/v1/auth/me", nil, nil)
+		require.Equal(t, 401, r.Code)
+	})
+}

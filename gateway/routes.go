@@ -1,0 +1,39 @@
+package gateway
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"zonetrace/gateway/accounts"
+)
+
+// APIPrefix is where the JSON API lives.
+const APIPrefix = "/api/v1"
+
+var (
+	customs        = []accounts.Role{accounts.RoleCustomsOfficer, accounts.RoleCustomsAdmin}
+	enterpriseOnly = []accounts.Role{accounts.RoleEnterprise}
+	zoneAdminOnly  = []accounts.Role{accounts.RoleZoneAdmin}
+	supervisors    = []accounts.Role{accounts.RoleZoneAdmin, accounts.RoleCustomsOfficer, accounts.RoleCustomsAdmin, accounts.RoleAuditor}
+	fileUploaders  = []accounts.Role{accounts.RoleEnterprise, accounts.RoleCustomsOfficer, accounts.RoleCustomsAdmin, accounts.RoleZoneAdmin}
+)
+
+func (g *Gateway) routes() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.ContextWithFallback = true
+	r.Use(g.recoverPanics, g.observe, securityHeaders, g.limitBody)
+
+	g.routeOps(r)
+	api := r.Group(APIPrefix)
+	g.routeOpenAPI(api)
+	g.routeAuth(api)
+	authed := api.Group("", g.authenticate)
+	g.routeEnterprises(authed)
+	g.routeUsers(authed)
+	g.routePrefilingDrafts(authed)
+	g.routePrefilings(authed)
+	g.routeTraceCodes(authed)
+	g.routeAttachments(authed)
+	r.NoRoute(g.serveWeb)
+	return r
+}

@@ -1,0 +1,334 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"zonetrace/chaincode/model"
+	"zonetrace/gateway/accounts"
+	"zonetrace/indexer/query"
+	"zonetrace/internal/pgtest"
+	"zonetrace/network/ledger"
+	"zonetrace/network/pki"
+)
+
+const (
+	entA = "91320583MA1AAAAA0A"
+	entB = "91320583MA1BBBBB0B"
+	pw   = "password-123"
+)
+
+// fakeLedger stands in for the ledger where a test is about the gateway's
+// own behaviour (idempotency, recovery, error mapping). Like the chaincode
+// it refuses a request id twice with DUPLICATE_REQUEST.
+type fakeLedger struct {
+	mu       sync.Mutex
+	height   uint64
+	requests map[string]string // request id → tx id
+	calls    []string          // function names of committed submits
+	// on answers a submit; nil means "commit and echo args[1:]".
+	on   map[string]func(args []string) ([]byte, error)
+	eval map[string]func(args []string) ([]byte, error)
+	// down makes every call fail as if the ledger were unreachable.
+	down bool
+}
+
+func newFakeLedger() *fakeLedger {
+	return &fakeLedger{height: 1, requests: map[string]string{}, on: map[string]func([]string) ([]byte, error){}, eval: map[string]func([]string) ([]byte, error){}}
+}
+
+var errUnreachable = errors.New("fake ledger: unreachable")
+
+func (f *fakeLedger) Submit(_ context.Context, _ ledger.Signer, function string, args ...string) (*ledger.SubmitResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.down {
+		return nil, fmt.Errorf("submit: %w", errUnreachable)
+	}
+	if tx, ok := f.requests[args[0]]; ok {
+		return nil, &ledger.ChaincodeError{TxID: "dup", Message: "DUPLICATE_REQUEST: " + tx}
+	}
+	var payload []byte
+	if h := f.on[function]; h != nil {
+		p, err := h(args)
+		if err != nil {
+			return nil, err
+		}
+		payload = p
+	}
+	tx := fmt.Sprintf("tx%d", f.height)
+	f.requests[args[0]] = tx
+	f.calls = append(f.calls, function)
+	block := f.height
+	f.height++
+	return &ledger.SubmitResult{TxID: tx, BlockNumber: block, Payload: payload}, nil
+}
+
+func (f *fakeLedger) Evaluate(_ context.Context, _ ledger.Signer, function string, args ...string) ([]byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.down {
+		return nil, errUnreachable
+	}
+	if h := f.eval[function]; h != nil {
+		return h(args)
+	}
+	return nil, &ledger.ChaincodeError{Message: "NOT_FOUND: " + function}
+}
+
+func (f *fakeLedger) Listen(ctx context.Context, _ uint64, _ func(ledger.Block) error) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (f *fakeLedger) Height(context.Context) (uint64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.down {
+		return 0, errUnreachable
+	}
+	return f.height, nil
+}
+
+func (f *fakeLedger) Close() error { return nil }
+
+func (f *fakeLedger) submitted() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.calls...)
+}
+
+// fakeReads is an in-memory read model.
+type fakeReads struct {
+	mu          sync.Mutex
+	enterprises map[string]model.Enterprise
+	prefilings  map[string]query.PrefilingView
+	traceCodes  map[string]model.TraceCode
+	waited      []uint64
+}
+
+func newFakeReads() *fakeReads {
+	return &fakeReads{enterprises: map[string]model.Enterprise{}, prefilings: map[string]query.PrefilingView{}, traceCodes: map[string]model.TraceCode{}}
+}
+
+func (r *fakeReads) SearchPrefilings(_ context.Context, f query.PrefilingFilter) (query.PrefilingPage, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	page := query.PrefilingPage{Page: f.Page, PageSize: f.PageSize}
+	for _, p := range r.prefilings {
+		if f.EnterpriseID == "" || p.EnterpriseID == f.EnterpriseID {
+			page.Items = append(page.Items, p)
+		}
+	}
+	page.Total = len(page.Items)
+	return page, nil
+}
+
+func (r *fakeReads) Prefiling(_ context.Context, id string) (query.PrefilingView, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p, ok := r.prefilings[id]
+	if !ok {
+		return query.PrefilingView{}, query.ErrNotFound
+	}
+	return p, nil
+}
+
+func (r *fakeReads) TraceCode(_ context.Context, code string) (model.TraceCode, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	tc, ok := r.traceCodes[code]
+	if !ok {
+		return model.TraceCode{}, query.ErrNotFound
+	}
+	return tc, nil
+}
+
+func (r *fakeReads) Enterprises(context.Context) ([]model.Enterprise, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []model.Enterprise
+	for _, e := range r.enterprises {
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func (r *fakeReads) Enterprise(_ context.Context, id string) (model.Enterprise, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.enterprises[id]
+	if !ok {
+		return model.Enterprise{}, query.ErrNotFound
+	}
+	return e, nil
+}
+
+func (r *fakeReads) Identities(context.Context, string) ([]model.IdentityBinding, error) {
+	return nil, nil
+}
+
+func (r *fakeReads) IndexedHeight(context.Context) (uint64, error) { return 1, nil }
+
+func (r *fakeReads) WaitForBlock(_ context.Context, block uint64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.waited = append(r.waited, block)
+	return nil
+}
+
+type env struct {
+	t      *testing.T
+	g      *Gateway
+	ledger *fakeLedger
+	reads  *fakeReads
+	pki    *pki.PKI
+	cfg    Config
+}
+
+func setup(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	pool := pgtest.NewPool(t)
+	require.NoError(t, Migrate(ctx, pool))
+	p, err := pki.Open(t.TempDir())
+	require.NoError(t, err)
+	e := &env{t: t, ledger: newFakeLedger(), reads: newFakeReads(), pki: p}
+	e.cfg = Config{Pool: pool, Ledger: e.ledger, Reads: e.reads, PKI: p, DataDir: t.TempDir(), PublicURL: "https://trace.example/"}
+	e.g, err = New(e.cfg)
+	require.NoError(t, err)
+	e.reads.enterprises[entA] = model.Enterprise{ID: entA, Name: "甲咖啡进口有限公司", Kind: model.KindImporter}
+	e.reads.enterprises[entB] = model.Enterprise{ID: entB, Name: "乙仓储", Kind: model.KindWarehouse}
+	for _, id := range []string{entA, entB} {
+		_, err := p.Issue(model.ZoneAdminMSP, "ent-"+id, "client")
+		require.NoError(t, err)
+	}
+	users := []accounts.NewUser{
+		{Username: "ent-a", Password: pw, DisplayName: "A", Role: accounts.RoleEnterprise, EnterpriseID: entA},
+		{Username: "ent-b", Password: pw, DisplayName: "B", Role: accounts.RoleEnterprise, EnterpriseID: entB},
+		{Username: "officer", Password: pw, DisplayName: "关员", Role: accounts.RoleCustomsOfficer},
+		{Username: "admin", Password: pw, DisplayName: "管理局", Role: accounts.RoleZoneAdmin},
+		{Username: "auditor", Password: pw, DisplayName: "审计", Role: accounts.RoleAuditor},
+	}
+	for _, u := range users {
+		_, err := e.g.Accounts().CreateUser(ctx, u)
+		require.NoError(t, err)
+	}
+	return e
+}
+
+// restart builds a second gateway on the same database, as after a crash.
+func (e *env) restart() *Gateway {
+	g, err := New(e.cfg)
+	require.NoError(e.t, err)
+	return g
+}
+
+type resp struct {
+	*httptest.ResponseRecorder
+}
+
+func (r resp) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(r.Body.Bytes(), &m), r.Body.String())
+	return m
+}
+
+func (r resp) code(t *testing.T) string {
+	t.Helper()
+	m := r.json(t)
+	errObj, ok := m["error"].(map[string]any)
+	require.True(t, ok, "not an error body: %s", r.Body.String())
+	return errObj["code"].(string)
+}
+
+func (e *env) login(user string) string {
+	e.t.Helper()
+	r := e.do("", "POST", "/api/v1/auth/login", map[string]string{"username": user, "password": pw}, nil)
+	require.Equal(e.t, 200, r.Code, r.Body.String())
+	return r.json(e.t)["token"].(string)
+}
+
+// do sends body (a string is sent verbatim, anything else as JSON).
+func (e *env) do(token, method, path string, body any, headers map[string]string) resp {
+	e.t.Helper()
+	return doOn(e.t, e.g, token, method, path, body, headers)
+}
+
+func doOn(t *testing.T, g *Gateway, token, method, path string, body any, headers map[string]string) resp {
+	t.Helper()
+	var raw []byte
+	switch b := body.(type) {
+	case nil:
+	case string:
+		raw = []byte(b)
+	case []byte:
+		raw = b
+	default:
+		var err error
+		raw, err = json.Marshal(b)
+		require.NoError(t, err)
+	}
+	req := httptest.NewRequest(method, path, bytes.NewReader(raw))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	g.Handler().ServeHTTP(w, req)
+	return resp{w}
+}
+
+func completeData() model.PrefilingData {
+	return model.PrefilingData{
+		Commodity: "coffee", ProductName: "Yirgacheffe G1", HSCode: "0901110000", Origin: "ET",
+		ExporterName: "Addis Export", QuarantineResult: model.QuarantinePending,
+		AvgPriceFen: 4500, Currency: "USD", WeightGrams: 19_200_000, Attachments: []model.Attachment{},
+	}
+}
+
+// echoPrefiling makes the fake chaincode answer DeclarePrefiling like the
+// real one, and GetPrefiling find what was declared.
+func (e *env) echoPrefiling() {
+	declared := map[string][]byte{}
+	var mu sync.Mutex
+	e.ledger.on["DeclarePrefiling"] = func(args []string) ([]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, ok := declared[args[1]]; ok {
+			return nil, &ledger.ChaincodeError{Message: "CONFLICT: prefiling " + args[1] + " exists"}
+		}
+		var data model.PrefilingData
+		if err := json.Unmarshal([]byte(args[2]), &data); err != nil {
+			return nil, err
+		}
+		pf := model.Prefiling{ID: args[1], EnterpriseID: entA, Status: model.PrefilingDeclared, Data: data, Version: 1}
+		p, err := json.Marshal(pf)
+		declared[args[1]] = p
+		// What the indexer would mirror.
+		e.reads.mu.Lock()
+		e.reads.prefilings[pf.ID] = query.PrefilingView{Prefiling: pf, EnterpriseName: e.reads.enterprises[entA].Name}
+		e.reads.mu.Unlock()
+		return p, err
+	}
+	e.ledger.eval["GetPrefiling"] = func(args []string) ([]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if p, ok := declared[args[0]]; ok {
+			return p, nil
+		}
+		return nil, &ledger.ChaincodeError{Message: "NOT_FOUND: prefiling " + args[0]}
+	}
+}
