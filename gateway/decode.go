@@ -60,7 +60,7 @@ func decodeError(err error) error {
 		if field == "" {
 			field = "(body)"
 		}
-		return badRequest(field, "must be a JSON "+jsonType(typeErr.Type.Kind().String()), "字段类型错误")
+		return badRequest(field, field+" must be a JSON "+jsonType(typeErr.Type.Kind().String()), "字段 "+field+" 类型错误")
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return badRequest("", "malformed JSON: unexpected end", "JSON格式错误：内容不完整")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"zonetrace/gateway/accounts"
+	"zonetrace/internal/platform"
+	"zonetrace/web"
+)
+
+func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
+	flags := flag.NewFlagSet("run", flag.ExitOnError)
+	dataDir := flags.String("data", ".data/node", "folder of the embedded ledger, dev PKI and attachments")
+	dbURL := flags.String("db", "postgres://postgres@127.0.0.1:54329/zonetrace?sslmode=disable", "PostgreSQL connection string")
+	listen := flags.String("listen", "127.0.0.1:8080", "HTTP listen address")
+	publicURL := flags.String("public-url", "", "base URL printed in trace QR codes (default: the listen URL)")
+	demo := flags.Bool("demo", false, "seed demo enterprises, users and prefilings into an empty ledger")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+
+	webFS, err := fs.Sub(web.Dist, "dist")
+	if err != nil {
+		return fmt.Errorf("open embedded web app: %w", err)
+	}
+	p, err := platform.Start(ctx, platform.Config{
+		DataDir:     *dataDir,
+		DatabaseURL: *dbURL,
+		Listen:      *listen,
+		PublicURL:   *publicURL,
+		WebFS:       webFS,
+		Logger:      log,
+	})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+
+	logins := demoLogins
+	if *demo {
+		if err := seedDemo(ctx, p); err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+	} else if logins, err = ensureFirstAdmin(ctx, p); err != nil {
+		return err
+	}
+	fmt.Printf("\nZoneTrace is running at %s\n\n%s\n", p.URL, logins)
+	<-ctx.Done()
+	log.Info("shutting down")
+	return p.Close()
+}
+
+// ensureFirstAdmin creates the zone administration's first account on a node
+// without users and returns a line telling its one-time password.
+func ensureFirstAdmin(ctx context.Context, p *platform.Platform) (string, error) {
+	users := accounts.New(p.Pool)
+	existing, err := users.Users(ctx)
+	if err != nil {
+		return "", err
+	}
+	if len(existing) > 0 {
+		return "Log in with your account.", nil
+	}
+	secret := make([]byte, 12)
+	if _, err := rand.Read(secret); err != nil {
+		return "", fmt.Errorf("generate first password: %w", err)
+	}
+	password := base64.RawURLEncoding.EncodeToString(secret)
+	if _, err := users.CreateUser(ctx, accounts.NewUser{Username: "admin", Password: password, DisplayName: "综保区管理员", Role: accounts.RoleZoneAdmin}); err != nil {
+		return "", fmt.Errorf("create first admin: %w", err)
+	}
+	return "First login: admin / " + password + " (shown once; create personal accounts, then retire it)", nil
+}

@@ -1,0 +1,103 @@
+package platform
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"zonetrace/chaincode/model"
+	"zonetrace/gateway/identities"
+	"zonetrace/network/ledger"
+)
+
+// BenchmarkEmbeddedSubmit measures DeclarePrefiling submissions straight to
+// the embedded ledger (signing, simulation, ordering, validation, synced
+// commit) at 1, 8 and 64 concurrent clients, and the indexer's mirror lag:
+// from the commit answer to the block being queryable in PostgreSQL.
+func BenchmarkEmbeddedSubmit(b *testing.B) {
+	for _, clients := range []int{1, 8, 64} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			ctx := context.Background()
+			n := startNode(b)
+			signer := n.benchEnterprise(b, ctx)
+			data, err := json.Marshal(coffee("benchmark batch"))
+			require.NoError(b, err)
+
+			const perClient = 200
+			total := clients * perClient
+			var (
+				mu      sync.Mutex
+				submit  []time.Duration
+				lag     []time.Duration
+				seq     atomic.Int64
+				lastBlk atomic.Uint64
+			)
+			start := time.Now()
+			var wg sync.WaitGroup
+			for range clients {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range perClient {
+						i := seq.Add(1)
+						id := fmt.Sprintf("PF20261126%08d", i)
+						t0 := time.Now()
+						res, err := n.Ledger.Submit(ctx, signer, "DeclarePrefiling", fmt.Sprintf("bench-%d", i), id, string(data))
+						t1 := time.Now()
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						if err := n.Reads.WaitForBlock(ctx, res.BlockNumber); err != nil {
+							b.Error(err)
+							return
+						}
+						t2 := time.Now()
+						mu.Lock()
+						submit = append(submit, t1.Sub(t0))
+						lag = append(lag, t2.Sub(t1))
+						mu.Unlock()
+						for {
+							prev := lastBlk.Load()
+							if res.BlockNumber <= prev || lastBlk.CompareAndSwap(prev, res.BlockNumber) {
+								break
+							}
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			elapsed := time.Since(start)
+			require.Len(b, submit, total)
+			b.ReportMetric(float64(total)/elapsed.Seconds(), "tx/s")
+			b.ReportMetric(percentile(submit, 0.50), "submit-p50-ms")
+			b.ReportMetric(percentile(submit, 0.99), "submit-p99-ms")
+			b.ReportMetric(percentile(lag, 0.50), "mirror-lag-p50-ms")
+			b.ReportMetric(percentile(lag, 0.99), "mirror-lag-p99-ms")
+			b.ReportMetric(float64(total)/float64(lastBlk.Load()+1), "tx/block")
+		})
+	}
+}
+
+func percentile(d []time.Duration, p float64) float64 {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return float64(s[int(p*float64(len(s)-1))].Microseconds()) / 1000
+}
+
+// benchEnterprise registers an enterprise through the API and returns the
+// signing identity the gateway issued for it.
+func (n *node) benchEnterprise(b *testing.B, ctx context.Context) ledger.Signer {
+	admin := n.client("admin")
+	require.NoError(b, admin.Post(ctx, "/api/v1/enterprises", map[string]string{"id": enterpriseA, "name": "Bench", "kind": "importer"}, nil))
+	signer, err := n.PKI.Load(model.ZoneAdminMSP, identities.EnterpriseCN(enterpriseA))
+	require.NoError(b, err)
+	return signer
+}

@@ -1,0 +1,112 @@
+package platform
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"zonetrace/gateway/accounts"
+	"zonetrace/indexer"
+	"zonetrace/internal/apiclient"
+	"zonetrace/internal/pgtest"
+)
+
+const testPassword = "test-pass-123"
+
+// node is a running platform on a fresh database and data folder.
+type node struct {
+	*Platform
+	t     testing.TB
+	dbURL string
+	dir   string
+}
+
+func startNode(t testing.TB) *node {
+	t.Helper()
+	n := &node{t: t, dbURL: pgtest.NewDatabase(t), dir: t.TempDir()}
+	n.start()
+	return n
+}
+
+func (n *node) start() {
+	n.t.Helper()
+	p, err := Start(context.Background(), Config{
+		DataDir:     n.dir,
+		DatabaseURL: n.dbURL,
+		Listen:      "127.0.0.1:0",
+		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	require.NoError(n.t, err)
+	n.Platform = p
+	n.t.Cleanup(func() { _ = p.Close() })
+}
+
+// client logs in as username, creating the zone admin account on first use.
+func (n *node) client(username string) *apiclient.Client {
+	n.t.Helper()
+	ctx := context.Background()
+	if username == "admin" {
+		_, err := accounts.New(n.Pool).CreateUser(ctx, accounts.NewUser{Username: "admin", Password: testPassword, DisplayName: "Zone Admin", Role: accounts.RoleZoneAdmin})
+		if err != nil && !errors.Is(err, accounts.ErrUsernameTaken) {
+			require.NoError(n.t, err)
+		}
+	}
+	c := apiclient.New(n.URL)
+	require.NoError(n.t, c.Login(ctx, username, testPassword))
+	return c
+}
+
+// mirrorState is everything an action could have changed: the ledger height
+// and a digest of every indexer table.
+type mirrorState struct {
+	height uint64
+	tables map[string]string
+}
+
+func (n *node) state() mirrorState {
+	n.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	h, err := n.Ledger.Height(ctx)
+	require.NoError(n.t, err)
+	require.NoError(n.t, n.waitIndexed(ctx, h))
+	d, err := indexer.TableDigest(ctx, n.Pool)
+	require.NoError(n.t, err)
+	return mirrorState{height: h, tables: d}
+}
+
+func (n *node) waitIndexed(ctx context.Context, height uint64) error {
+	if height == 0 {
+		return nil
+	}
+	return n.Reads.WaitForBlock(ctx, height-1)
+}
+
+// refused runs a request that must fail with status and proves it changed
+// neither the ledger nor PostgreSQL.
+func (n *node) refused(status int, c *apiclient.Client, r apiclient.Request) *apiclient.Error {
+	n.t.Helper()
+	before := n.state()
+	_, err := c.Do(context.Background(), r, nil)
+	require.Error(n.t, err, "%s %s should be refused", r.Method, r.Path)
+	var apiErr *apiclient.Error
+	require.ErrorAs(n.t, err, &apiErr)
+	require.Equal(n.t, status, apiErr.Status, "%s %s: %v", r.Method, r.Path, err)
+	require.NotEmpty(n.t, apiErr.Code)
+	require.NotEmpty(n.t, apiErr.Message)
+	require.Equal(n.t, before, n.state(), "%s %s changed the ledger or the mirror", r.Method, r.Path)
+	return apiErr
+}
+
+func post(path string, body any) apiclient.Request {
+	return apiclient.Request{Method: http.MethodPost, Path: path, Body: body}
+}
+
+func urlQuery(s string) string { return url.QueryEscape(s) }
