@@ -1,0 +1,94 @@
+package embedded
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
+	"google.golang.org/protobuf/proto"
+
+	"zonetrace/network/ledger"
+)
+
+// This file is the client side of a transaction: what fabric-gateway does in
+// a Fabric client. It only uses the Signer, never ledger internals.
+
+const nonceSize = 24
+
+// newSignedProposal builds and signs a proposal for function(args...).
+func newSignedProposal(channelID string, signer ledger.Signer, function string, args []string) (*signedProposal, error) {
+	if function == "" {
+		return nil, errors.New("build proposal: empty function name")
+	}
+	all := append([]string{function}, args...)
+	for i, a := range all {
+		if !utf8.ValidString(a) {
+			return nil, fmt.Errorf("build proposal: argument %d is not valid UTF-8", i)
+		}
+	}
+	creator, err := proto.Marshal(&msp.SerializedIdentity{Mspid: signer.MspID(), IdBytes: signer.Credentials()})
+	if err != nil {
+		return nil, fmt.Errorf("build proposal: encode creator: %w", err)
+	}
+	nonce := make([]byte, nonceSize)
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, fmt.Errorf("build proposal: draw nonce: %w", err)
+	}
+	prop := proposal{
+		ChannelID: channelID,
+		TxID:      computeTxID(nonce, creator),
+		Timestamp: time.Now().UTC().Truncate(time.Microsecond),
+		Creator:   creator,
+		Nonce:     nonce,
+		Args:      all,
+	}
+	propBytes, err := json.Marshal(prop)
+	if err != nil {
+		return nil, fmt.Errorf("build proposal: encode: %w", err)
+	}
+	sig, err := signBytes(signer, propBytes)
+	if err != nil {
+		return nil, fmt.Errorf("build proposal %s: %w", prop.TxID, err)
+	}
+	return &signedProposal{Proposal: propBytes, Signature: sig}, nil
+}
+
+// newEnvelope binds the endorsed simulation to the proposal and signs it.
+func newEnvelope(signer ledger.Signer, sp *signedProposal, simBytes []byte) ([]byte, error) {
+	payload, err := json.Marshal(txPayload{Proposal: sp.Proposal, ProposalSignature: sp.Signature, Simulation: simBytes})
+	if err != nil {
+		return nil, fmt.Errorf("build transaction: encode payload: %w", err)
+	}
+	sig, err := signBytes(signer, payload)
+	if err != nil {
+		return nil, fmt.Errorf("build transaction: %w", err)
+	}
+	env, err := json.Marshal(envelope{Payload: payload, Signature: sig})
+	if err != nil {
+		return nil, fmt.Errorf("build transaction: encode envelope: %w", err)
+	}
+	return env, nil
+}
+
+// computeTxID is Fabric's transaction ID: hex(SHA-256(nonce || creator)).
+func computeTxID(nonce, creator []byte) string {
+	h := sha256.New()
+	h.Write(nonce)
+	h.Write(creator)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func signBytes(signer ledger.Signer, msg []byte) ([]byte, error) {
+	digest := sha256.Sum256(msg)
+	sig, err := signer.Sign(digest[:])
+	if err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
+	}
+	return sig, nil
+}

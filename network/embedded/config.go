@@ -1,0 +1,68 @@
+package embedded
+
+import (
+	"crypto/x509"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+)
+
+// Verifier checks that a PEM certificate was issued under an MSP and is valid
+// now. *pki.PKI implements it.
+type Verifier interface {
+	Verify(mspID string, certPEM []byte) (*x509.Certificate, error)
+}
+
+// Config configures Open.
+type Config struct {
+	// Dir holds the ledger's LevelDB database; it is created if absent.
+	Dir string
+	// ChannelID is the channel name the chaincode sees.
+	ChannelID string
+	// Chaincode is executed in-process for every transaction, e.g. a
+	// *contractapi.ContractChaincode.
+	Chaincode shim.Chaincode
+	// Verifier admits the creators of transactions.
+	Verifier Verifier
+	// BatchTimeout is how long the committer waits for more transactions
+	// after the first one of a block (default 20ms).
+	BatchTimeout time.Duration
+	// MaxBatchSize cuts a block early once it holds this many transactions
+	// (default 200).
+	MaxBatchSize int
+	// Logger receives block commits at debug level and failures at error
+	// level (default: discard).
+	Logger *slog.Logger
+}
+
+const (
+	defaultBatchTimeout = 20 * time.Millisecond
+	defaultMaxBatchSize = 200
+)
+
+func (c Config) withDefaults() (Config, error) {
+	switch {
+	case c.Dir == "":
+		return c, errors.New("config: Dir is required")
+	case c.ChannelID == "":
+		return c, errors.New("config: ChannelID is required")
+	case c.Chaincode == nil:
+		return c, errors.New("config: Chaincode is required")
+	case c.Verifier == nil:
+		return c, errors.New("config: Verifier is required")
+	case c.BatchTimeout < 0 || c.MaxBatchSize < 0:
+		return c, errors.New("config: BatchTimeout and MaxBatchSize must not be negative")
+	}
+	if c.BatchTimeout == 0 {
+		c.BatchTimeout = defaultBatchTimeout
+	}
+	if c.MaxBatchSize == 0 {
+		c.MaxBatchSize = defaultMaxBatchSize
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c, nil
+}
