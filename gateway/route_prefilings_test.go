@@ -90,6 +90,6 @@ func TestPrefilings(t *testing.T) {
 		d := r.json(t)
 		require.Equal(t, "Yirgacheffe G1", d["data"].(map[string]any)["productName"])
 		require.Equal(t, "", d["data"].(map[string]any)["quarantineResult"])
-		require.Equal(t, 404, e.do(a, "POST", "/api/v1/prefilings/PF20250101BBBBBBBB/copy-to-draft", nil, nil).Code)
+		require.Equal(t, 403, e.do(a, "POST", "/api/v1/prefilings/PF20250101BBBBBBBB/copy-to-draft", nil, nil).Code)
 	})
 }

@@ -22,7 +22,7 @@ const (
 type zone struct {
 	*world
 	admin, customs, entA, entB, stranger testIdentity
-	reqSeq                                int
+	reqSeq                               int
 }
 
 func newZone(t *testing.T) *zone {
