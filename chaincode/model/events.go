@@ -21,6 +21,11 @@ const (
 	EventSupplementApproved   EventType = "SupplementApproved"
 	EventSupplementReturned   EventType = "SupplementReturned"
 	EventTraceCodeIssued      EventType = "TraceCodeIssued"
+	EventDocumentDeclared     EventType = "DocumentDeclared"
+	EventDocumentChanged      EventType = "DocumentChanged"
+	EventMovementRecorded     EventType = "MovementRecorded"
+	EventBalanceChanged       EventType = "BalanceChanged"
+	EventReceiptIssued        EventType = "ReceiptIssued"
 )
 
 // EventEnvelope is the payload of the chaincode event of one transaction. It

@@ -10,6 +10,13 @@ const (
 	// KeyTraceCodeSeq holds the last sequence number issued for a commodity
 	// on a day: [commodityCode, yyMMdd].
 	KeyTraceCodeSeq = "tracecode-seq"
+	KeyDocument     = "document" // [documentID]
+	// KeyBalance is the stock of a trace code at a holder:
+	// [traceCode, enterpriseID, "bonded" | "nonbonded"]. One key per batch and
+	// holder, so movements of different batches never conflict.
+	KeyBalance = "balance"
+	// KeyMovement records a movement: [documentID, lineSeq, txID].
+	KeyMovement = "movement"
 	// KeyRequest records a client request id once it has been carried out,
 	// so a retried submission is never applied twice: [requestID].
 	KeyRequest = "request"
