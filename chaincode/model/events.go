@@ -49,4 +49,8 @@ type DomainEvent struct {
 	Identity   *IdentityBinding `json:"identity,omitempty" metadata:",optional"`
 	Prefiling  *Prefiling       `json:"prefiling,omitempty" metadata:",optional"`
 	TraceCode  *TraceCode       `json:"traceCode,omitempty" metadata:",optional"`
+	Document   *Document        `json:"document,omitempty" metadata:",optional"`
+	Movement   *Movement        `json:"movement,omitempty" metadata:",optional"`
+	Balance    *Balance         `json:"balance,omitempty" metadata:",optional"`
+	Receipt    *Receipt         `json:"receipt,omitempty" metadata:",optional"`
 }
