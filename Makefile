@@ -6,12 +6,19 @@ DATA  ?= .data/node
 LISTEN ?= 127.0.0.1:8080
 DB_URL = $(shell scripts/pg.sh url | sed 's#/postgres?#/zonetrace?#')
 
-.PHONY: run build web pg test test-go test-browser bench lint fmt vet test-fabric clean
+.PHONY: run run-fabric build web pg test test-go test-browser bench bench-fabric lint fmt vet test-fabric clean
 
 ## run: install what is missing, build, start the whole product on the embedded ledger
 run: build pg
 	@scripts/pg.sh createdb zonetrace
 	$(BIN) run --data $(DATA) --db '$(DB_URL)' --listen $(LISTEN) --demo
+
+## run-fabric: the same product on a real Fabric network (network/fabric/up.sh; needs Fabric binaries on PATH or in FABRIC_BIN)
+FABRIC_DATA_NODE ?= .data/node-fabric
+run-fabric: build pg
+	@scripts/pg.sh createdb zonetrace_fabric
+	@conn=$$(network/fabric/up.sh) && \
+	$(BIN) run --ledger fabric --fabric-connection "$$conn" --data $(FABRIC_DATA_NODE) --db '$(subst /zonetrace?,/zonetrace_fabric?,$(DB_URL))' --listen $(LISTEN) --demo
 
 build: web
 	$(GO) build -o $(BIN) ./cmd/zonetrace
@@ -44,6 +51,10 @@ bench: pg
 ## test-fabric: the end-to-end scenario on a real Fabric network (needs Fabric binaries)
 test-fabric:
 	@scripts/test-fabric.sh
+
+## bench-fabric: Fabric start-up time, RSS, submit throughput and latency; figures go to docs/benchmarks.md
+bench-fabric:
+	@scripts/bench-fabric.sh
 
 clean:
 	rm -rf bin test-artifacts

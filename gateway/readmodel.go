@@ -16,6 +16,19 @@ type ReadModel interface {
 	Enterprises(ctx context.Context) ([]model.Enterprise, error)
 	Enterprise(ctx context.Context, id string) (model.Enterprise, error)
 	Identities(ctx context.Context, enterpriseID string) ([]model.IdentityBinding, error)
+	SearchDocuments(ctx context.Context, f query.DocumentFilter) (query.DocumentPage, error)
+	// Document returns a document with its steps.
+	Document(ctx context.Context, id string) (query.DocumentView, error)
+	DocumentMovements(ctx context.Context, documentID string) ([]model.Movement, error)
+	Balances(ctx context.Context, f query.BalanceFilter) ([]query.BalanceView, error)
+	// IncomingTransfers lists the approved out legs naming enterpriseID as
+	// transferee whose in leg is not declared yet.
+	IncomingTransfers(ctx context.Context, enterpriseID string) ([]model.Document, error)
+	// Receipts returns a page of receipts, newest first.
+	Receipts(ctx context.Context, f query.ReceiptFilter) (query.ReceiptPage, error)
+	// ReceiptsAfter lists receipts strictly after a position, in the order
+	// the chain issued them.
+	ReceiptsAfter(ctx context.Context, after query.ReceiptPosition, limit int) ([]query.PositionedReceipt, error)
 	IndexedHeight(ctx context.Context) (uint64, error)
 	// WaitForBlock returns once the indexer has mirrored block.
 	WaitForBlock(ctx context.Context, block uint64) error

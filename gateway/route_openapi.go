@@ -9,7 +9,9 @@ import (
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
+	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/openapi"
+	"zonetrace/gateway/receipts"
 	"zonetrace/indexer/query"
 )
 
@@ -23,6 +25,7 @@ var pageQuery = []openapi.Param{
 func apiOperations() []openapi.Operation {
 	const v1 = APIPrefix
 	pf := query.PrefilingView{}
+	doc := query.DocumentView{}
 	return []openapi.Operation{
 		{Method: "GET", Path: "/healthz", Tag: "operations", Summary: "Process alive", Public: true, Status: 200, Response: map[string]string{}},
 		{Method: "GET", Path: "/readyz", Tag: "operations", Summary: "Database and ledger reachable, indexer lag", Public: true, Status: 200, Response: readiness{}},
@@ -65,9 +68,76 @@ func apiOperations() []openapi.Operation {
 		{Method: "GET", Path: v1 + "/trace-codes/{code}/qr.png", Tag: "trace codes", Summary: "QR code (PNG) of the trace code's public URI",
 			Query: []openapi.Param{{Name: "size", Type: "integer", Description: "pixels, 128-1024, default 256"}}, Status: 200, Content: "image/png"},
 
+		{Method: "GET", Path: v1 + "/receipts", Tag: "receipts", Summary: "Receipts of the own enterprise, newest first, with read marks", Query: append([]openapi.Param{
+			{Name: "documentId", Type: "string"}, {Name: "unread", Type: "boolean", Description: "only receipts not yet read"},
+		}, pageQuery...), Status: 200, Response: receiptPage{}},
+		{Method: "POST", Path: v1 + "/receipts/{id}/read", Tag: "receipts", Summary: "Mark a receipt read", Idempotent: true, Status: 200, Response: receiptJSON{}},
+		{Method: "GET", Path: v1 + "/webhook", Tag: "receipts", Summary: "The own enterprise's webhook (the secret is never shown)", Status: 200, Response: receipts.Webhook{}},
+		{Method: "PUT", Path: v1 + "/webhook", Tag: "receipts", Summary: "Configure the webhook receipts are POSTed to, signed with X-ZoneTrace-Signature: sha256=<hex HMAC-SHA256(secret, body)>; a secret is required the first time", Idempotent: true, Request: webhookRequest{}, Status: 200, Response: receipts.Webhook{}},
+		{Method: "GET", Path: v1 + "/webhook/deliveries", Tag: "receipts", Summary: "Delivery log of the webhook, newest first", Query: pageQuery, Status: 200, Response: deliveryPage{}},
+		{Method: "POST", Path: v1 + "/external-receipts", Tag: "receipts", Summary: "A customs receipt (national XML INV201/SAS211/SAS223 or CommonResponeMessage, UTF-8 or GBK; or JSON ExternalReceipt + documentId), applied to its document (customs; 404 when no document is known yet, the receipt is kept)", Idempotent: true, Request: externalReceiptRequest{}, Status: 202, Response: externalReceiptResult{}},
+
 		{Method: "POST", Path: v1 + "/attachments", Tag: "attachments", Summary: "Upload a PDF, PNG or JPEG (≤ 10 MiB), content-addressed", Multipart: true, Status: 201, Response: uploadedAttachment{}},
 		{Method: "GET", Path: v1 + "/attachments/{sha256}", Tag: "attachments", Summary: "Download an attachment", Status: 200, Content: "application/octet-stream"},
+
+		{Method: "GET", Path: v1 + "/document-templates", Tag: "document drafts", Summary: "One template per family and business type", Status: 200, Response: templateList{}},
+		{Method: "GET", Path: v1 + "/document-drafts", Tag: "document drafts", Summary: "Document drafts of the own enterprise, newest update first", Query: append(draftQuery(), pageQuery...), Status: 200, Response: docDraftPage{}},
+		{Method: "POST", Path: v1 + "/document-drafts", Tag: "document drafts", Summary: "Create a draft (temp-save: may be incomplete)", Idempotent: true, Request: docdrafts.Content{}, Status: 201, Response: docDraftJSON{}},
+		{Method: "GET", Path: v1 + "/document-drafts/template.xlsx", Tag: "document drafts", Summary: "Excel template (head sheet 表头, lines sheet 表体 with a hidden key row)", Query: templateQuery, Status: 200, Content: xlsxType},
+		{Method: "POST", Path: v1 + "/document-drafts/import", Tag: "document drafts", Summary: "Import a filled template as one draft, all or nothing (422 IMPORT_FAILED with every bad row); form fields family, businessType", Idempotent: true, Multipart: true, Status: 201, Response: docDraftJSON{}},
+		{Method: "GET", Path: v1 + "/document-drafts/export.xlsx", Tag: "document drafts", Summary: "Excel of the drafts matching the list filters (at most 1000) and their lines", Query: draftQuery(), Status: 200, Content: xlsxType},
+		{Method: "GET", Path: v1 + "/document-drafts/pickable-lines", Tag: "document drafts", Summary: "Lines of earlier drafts and documents with the stock still available", Query: append(append([]openapi.Param{}, templateQuery...),
+			openapi.Param{Name: "traceCode", Type: "string"}, openapi.Param{Name: "q", Type: "string", Description: "product name, trace code or material number"}), Status: 200, Response: pickableList{}},
+		{Method: "GET", Path: v1 + "/document-drafts/{id}", Tag: "document drafts", Summary: "A draft", Status: 200, Response: docDraftJSON{}},
+		{Method: "PUT", Path: v1 + "/document-drafts/{id}", Tag: "document drafts", Summary: "Replace a draft (409 once declared)", Idempotent: true, Request: docdrafts.Content{}, Status: 200, Response: docDraftJSON{}},
+		{Method: "DELETE", Path: v1 + "/document-drafts/{id}", Tag: "document drafts", Summary: "Delete a draft, recording time and user (409 once declared)", Idempotent: true, Status: 204},
+		{Method: "POST", Path: v1 + "/document-drafts/{id}/copy", Tag: "document drafts", Summary: "Copy a draft without its trace codes", Idempotent: true, Status: 201, Response: docDraftJSON{}},
+		{Method: "POST", Path: v1 + "/document-drafts/{id}/declare", Tag: "document drafts", Summary: "Declare a complete draft (422 with details such as lines[3].traceCode)", Idempotent: true, Status: 201, Response: doc},
+
+		{Method: "GET", Path: v1 + "/documents", Tag: "documents", Summary: "Search documents, tagged first (enterprises see what they declared or are counterparty of)", Query: append([]openapi.Param{
+			{Name: "family", Type: "string", Enum: families()}, {Name: "businessType", Type: "string"}, {Name: "status", Type: "string", Enum: statuses()},
+			{Name: "tag", Type: "string"}, {Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}, {Name: "traceCode", Type: "string"},
+			{Name: "q", Type: "string", Description: "document number prefix or product name"}, {Name: "deleted", Type: "boolean", Description: "only documents a deletion touched"},
+		}, pageQuery...), Status: 200, Response: query.DocumentPage{}},
+		{Method: "GET", Path: v1 + "/documents/{id}", Tag: "documents", Summary: "A document with its history and movements (another enterprise's is 403)", Status: 200, Response: documentDetail{}},
+		{Method: "POST", Path: v1 + "/documents/{id}/review", Tag: "documents", Summary: "Approve, return or send to manual review (customs)", Idempotent: true, Request: documentReviewRequest{}, Status: 200, Response: doc},
+		{Method: "POST", Path: v1 + "/documents/{id}/gate-pass", Tag: "documents", Summary: "Record the gate crossing of an approved zone entry/exit document (zone_admin)", Idempotent: true, Request: noBody{}, Status: 200, Response: doc},
+		{Method: "POST", Path: v1 + "/documents/{id}/deletion", Tag: "documents", Summary: "Request the deletion of a document (declarant)", Idempotent: true, Request: deletionBody{}, Status: 200, Response: doc},
+		{Method: "POST", Path: v1 + "/documents/{id}/deletion/confirm", Tag: "documents", Summary: "Confirm a deletion (transferee)", Idempotent: true, Request: noBody{}, Status: 200, Response: doc},
+		{Method: "POST", Path: v1 + "/documents/{id}/deletion/review", Tag: "documents", Summary: "Approve or reject a deletion (customs)", Idempotent: true, Request: documentReviewRequest{}, Status: 200, Response: doc},
+		{Method: "GET", Path: v1 + "/transfers/incoming", Tag: "documents", Summary: "Approved out legs naming the enterprise as transferee, each with its in-draft (made on first listing)", Status: 200, Response: incomingList{}},
+		{Method: "GET", Path: v1 + "/balances", Tag: "documents", Summary: "Stock per trace code, enterprise and customs status (enterprises: their own)", Query: []openapi.Param{
+			{Name: "traceCode", Type: "string"}, {Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}, {Name: "bonded", Type: "boolean"},
+		}, Status: 200, Response: balanceList{}},
 	}
+}
+
+var templateQuery = []openapi.Param{
+	{Name: "family", Type: "string", Enum: families()},
+	{Name: "businessType", Type: "string", Enum: []string{"in", "out", "entry", "exit", "consolidated", "transfer", "conversion"}},
+}
+
+func draftQuery() []openapi.Param {
+	return append(append([]openapi.Param{}, templateQuery...),
+		openapi.Param{Name: "declared", Type: "boolean"},
+		openapi.Param{Name: "missingTraceCode", Type: "boolean", Description: "drafts with a line without trace code"},
+		openapi.Param{Name: "q", Type: "string", Description: "draft id or document number prefix, product name, trace code or material number"})
+}
+
+func families() []string {
+	out := make([]string, len(model.Families))
+	for i, f := range model.Families {
+		out[i] = string(f)
+	}
+	return out
+}
+
+func statuses() []string {
+	out := make([]string, len(documentStatuses))
+	for i, s := range documentStatuses {
+		out[i] = string(s)
+	}
+	return out
 }
 
 func apiEnums() openapi.Enums {
@@ -87,6 +157,11 @@ func apiEnums() openapi.Enums {
 		reflect.TypeOf(model.SupplementStatus("")): strs("", "declared", "approved", "returned"),
 		reflect.TypeOf(model.QuarantineResult("")): strs("pending", "qualified", "unqualified"),
 		reflect.TypeOf(model.Role("")):             strs(string(model.RoleCustoms), string(model.RoleZoneAdmin), string(model.RoleEnterprise)),
+		reflect.TypeOf(model.Family("")):           families(),
+		reflect.TypeOf(model.BusinessType("")):     strs("in", "out", "entry", "exit", "consolidated", "transfer", "conversion"),
+		reflect.TypeOf(model.DocumentStatus("")):   statuses(),
+		reflect.TypeOf(model.MovementKind("")):     strs("zone_entry", "zone_exit", "transfer", "conversion", "reversal"),
+		reflect.TypeOf(docdrafts.Stock("")):        strs("in", "out", "none"),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zonetrace/gateway/accounts"
+	"zonetrace/gateway/docdrafts"
 )
 
 // APIPrefix is where the JSON API lives.
@@ -34,6 +35,15 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routePrefilings(authed)
 	g.routeTraceCodes(authed)
 	g.routeAttachments(authed)
+	docDrafts := docdrafts.New(g.cfg.Pool)
+	g.routeDocumentDrafts(authed, docDrafts)
+	g.routeDocuments(authed)
+	g.routeTransfers(authed, docDrafts)
+	g.routeBalances(authed)
+	rs := g.receiptStores()
+	g.routeReceipts(authed, rs.receipts)
+	g.routeWebhook(authed, rs.receipts)
+	g.routeExternalReceipts(authed, rs.inbox)
 	r.NoRoute(g.serveWeb)
 	return r
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"slices"
+	"sort"
 	"sync"
 	"testing"
 
@@ -113,10 +115,15 @@ type fakeReads struct {
 	prefilings  map[string]query.PrefilingView
 	traceCodes  map[string]model.TraceCode
 	waited      []uint64
+	documents   map[string]query.DocumentView
+	movements   map[string][]model.Movement
+	balances    []query.BalanceView
+	receipts    []query.PositionedReceipt // in ledger order; see route_receipts_test.go
 }
 
 func newFakeReads() *fakeReads {
-	return &fakeReads{enterprises: map[string]model.Enterprise{}, prefilings: map[string]query.PrefilingView{}, traceCodes: map[string]model.TraceCode{}}
+	return &fakeReads{enterprises: map[string]model.Enterprise{}, prefilings: map[string]query.PrefilingView{}, traceCodes: map[string]model.TraceCode{},
+		documents: map[string]query.DocumentView{}, movements: map[string][]model.Movement{}}
 }
 
 func (r *fakeReads) SearchPrefilings(_ context.Context, f query.PrefilingFilter) (query.PrefilingPage, error) {
@@ -174,6 +181,68 @@ func (r *fakeReads) Enterprise(_ context.Context, id string) (model.Enterprise, 
 
 func (r *fakeReads) Identities(context.Context, string) ([]model.IdentityBinding, error) {
 	return nil, nil
+}
+
+func (r *fakeReads) SearchDocuments(_ context.Context, f query.DocumentFilter) (query.DocumentPage, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	page := query.DocumentPage{Items: []query.DocumentView{}, Page: f.Page, PageSize: f.PageSize}
+	for _, d := range r.documents {
+		switch {
+		case f.EnterpriseID != "" && d.EnterpriseID != f.EnterpriseID && d.Head.CounterpartyID != f.EnterpriseID,
+			f.Family != "" && d.Family != f.Family, f.Status != "" && d.Status != f.Status:
+			continue
+		case f.TraceCode != "" && !slices.ContainsFunc(d.Lines, func(l model.DocumentLine) bool { return l.TraceCode == f.TraceCode }):
+			continue
+		}
+		d.Steps = nil
+		page.Items = append(page.Items, d)
+	}
+	sort.Slice(page.Items, func(i, j int) bool { return page.Items[i].ID < page.Items[j].ID })
+	page.Total = len(page.Items)
+	return page, nil
+}
+
+func (r *fakeReads) Document(_ context.Context, id string) (query.DocumentView, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	d, ok := r.documents[id]
+	if !ok {
+		return query.DocumentView{}, query.ErrNotFound
+	}
+	return d, nil
+}
+
+func (r *fakeReads) DocumentMovements(_ context.Context, documentID string) ([]model.Movement, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.movements[documentID], nil
+}
+
+func (r *fakeReads) Balances(_ context.Context, f query.BalanceFilter) ([]query.BalanceView, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []query.BalanceView
+	for _, b := range r.balances {
+		if (f.TraceCode == "" || b.TraceCode == f.TraceCode) && (f.EnterpriseID == "" || b.EnterpriseID == f.EnterpriseID) &&
+			(f.Bonded == nil || b.Bonded == *f.Bonded) {
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
+func (r *fakeReads) IncomingTransfers(_ context.Context, enterpriseID string) ([]model.Document, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []model.Document
+	for _, d := range r.documents {
+		if d.BusinessType == model.BusinessOut && d.Head.CounterpartyID == enterpriseID && d.Status == model.DocApproved && d.InLegID == "" {
+			out = append(out, d.Document)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
 }
 
 func (r *fakeReads) IndexedHeight(context.Context) (uint64, error) { return 1, nil }

@@ -79,13 +79,28 @@ func queueBlock(batch *pgx.Batch, b ledger.Block) error {
 		if err != nil {
 			return fmt.Errorf("transaction %s: %w", t.ID, err)
 		}
+		receipts := 0
 		for i, ev := range env.Events {
-			if err := queueEvent(batch, block, ev); err != nil {
+			pos := position{block: block, txIndex: t.Index, event: i, receipt: receipts}
+			if err := queueEvent(batch, pos, ev); err != nil {
 				return fmt.Errorf("transaction %s event %d (%s): %w", t.ID, i, ev.Type, err)
+			}
+			if ev.Type == model.EventReceiptIssued {
+				receipts++
 			}
 		}
 	}
 	return nil
+}
+
+// position is where an event sits in the chain.
+type position struct {
+	block   int64
+	txIndex int
+	event   int
+	// receipt is the ordinal of a receipt event among its transaction's
+	// receipts.
+	receipt int
 }
 
 // UnsupportedSchemaError reports an event envelope written under a schema

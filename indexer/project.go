@@ -14,7 +14,8 @@ import (
 // queueEvent queues the upserts that make the read model hold the full new
 // state carried by ev. Unknown event types are refused, like unknown schema
 // versions: skipping them would silently leave the read model behind.
-func queueEvent(batch *pgx.Batch, block int64, ev model.DomainEvent) error {
+func queueEvent(batch *pgx.Batch, pos position, ev model.DomainEvent) error {
+	block := pos.block
 	switch ev.Type {
 	case model.EventEnterpriseRegistered:
 		if ev.Enterprise == nil {
@@ -37,6 +38,26 @@ func queueEvent(batch *pgx.Batch, block int64, ev model.DomainEvent) error {
 			return errMissingRecord
 		}
 		return queueTraceCode(batch, block, ev.TraceCode)
+	case model.EventDocumentDeclared, model.EventDocumentChanged:
+		if ev.Document == nil {
+			return errMissingRecord
+		}
+		return queueDocument(batch, block, ev.Document)
+	case model.EventMovementRecorded:
+		if ev.Movement == nil {
+			return errMissingRecord
+		}
+		return queueMovement(batch, pos, ev.Movement)
+	case model.EventBalanceChanged:
+		if ev.Balance == nil {
+			return errMissingRecord
+		}
+		return queueBalance(batch, block, ev.Balance)
+	case model.EventReceiptIssued:
+		if ev.Receipt == nil {
+			return errMissingRecord
+		}
+		return queueReceipt(batch, pos, ev.Receipt)
 	default:
 		return fmt.Errorf("unknown domain event type %q", ev.Type)
 	}

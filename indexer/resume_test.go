@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"zonetrace/chaincode/model"
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
 )
@@ -91,13 +92,35 @@ func TestRebuild(t *testing.T) {
 		f.catchUp(t)
 		before, err := indexer.TableDigest(t.Context(), f.pool)
 		require.NoError(t, err)
-		require.Len(t, before, 7)
+		require.Len(t, before, 14)
 
 		require.NoError(t, indexer.Rebuild(t.Context(), f.pool, f.feed))
 		after, err := indexer.TableDigest(t.Context(), f.pool)
 		require.NoError(t, err)
 		require.Equal(t, before, after)
 		require.Equal(t, blocks, f.checkpoint(t))
+	})
+
+	t.Run("replaying a document flow with deletions yields identical tables", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t)
+		code := f.transfer()
+		f.chain.DeclareDocument(model.Document{ID: "HZ2025030100000009", Family: model.FamilyChecklist,
+			BusinessType: model.BusinessExit, EnterpriseID: transferor, Lines: []model.DocumentLine{line(1, code, 20_000_000)}})
+		f.chain.RequestDeletion(outLegID, "合同取消")
+		f.chain.ConfirmDeletion(outLegID)
+		f.chain.ReviewDeletion(outLegID, true, "")
+		f.catchUp(t)
+		before, err := indexer.TableDigest(t.Context(), f.pool)
+		require.NoError(t, err)
+		for _, table := range []string{"documents", "document_lines", "document_tags", "document_steps", "movements", "balances", "receipts"} {
+			require.NotZero(t, f.count(t, `SELECT count(*) FROM `+table), "the flow fills %s", table)
+		}
+
+		require.NoError(t, indexer.Rebuild(t.Context(), f.pool, f.feed))
+		after, err := indexer.TableDigest(t.Context(), f.pool)
+		require.NoError(t, err)
+		require.Equal(t, before, after)
 	})
 
 	t.Run("the digest tells a changed row apart", func(t *testing.T) {

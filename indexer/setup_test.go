@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -47,7 +48,7 @@ func (f fixture) catchUp(t *testing.T) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	require.NoError(t, f.indexer().CatchUp(ctx, height))
+	require.NoError(t, f.indexer().CatchUp(ctx, height), "indexer log:\n%s", f.logs.String())
 }
 
 func (f fixture) count(t *testing.T, sql string, args ...any) int {
@@ -103,4 +104,14 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// strings returns the single text column of the rows sql returns.
+func (f fixture) strings(t *testing.T, sql string, args ...any) []string {
+	t.Helper()
+	rows, err := f.pool.Query(t.Context(), sql, args...)
+	require.NoError(t, err)
+	list, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	return list
 }

@@ -15,4 +15,11 @@ var projectionTables = []projectionTable{
 	{"prefilings", `id COLLATE "C"`},
 	{"prefiling_steps", `prefiling_id COLLATE "C", seq`},
 	{"trace_codes", `code COLLATE "C"`},
+	{"documents", `id COLLATE "C"`},
+	{"document_lines", `document_id COLLATE "C", seq`},
+	{"document_tags", `document_id COLLATE "C", seq`},
+	{"document_steps", `document_id COLLATE "C", seq`},
+	{"movements", `block_number, tx_index, event_index`},
+	{"balances", `trace_code COLLATE "C", enterprise_id COLLATE "C", bonded`},
+	{"receipts", `id COLLATE "C"`},
 }

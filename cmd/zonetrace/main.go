@@ -2,6 +2,9 @@
 //
 //	zonetrace run      start ledger, indexer, gateway and web app on one machine
 //	zonetrace rebuild  replay the ledger from block 0 into fresh indexer tables
+//	zonetrace verify   audit the ledger's hash chain and signatures and the indexer's tables
+//	zonetrace chaincode        serve the chaincode to Fabric peers (chaincode as a service)
+//	zonetrace chaincode-ready  wait until every organisation's peer commits a submission
 //
 // Run `zonetrace <command> -h` for the flags of each.
 package main
@@ -30,6 +33,12 @@ func main() {
 		err = runCommand(ctx, log, os.Args[2:])
 	case "rebuild":
 		err = rebuildCommand(ctx, log, os.Args[2:])
+	case "verify":
+		err = verifyCommand(ctx, log, os.Args[2:])
+	case "chaincode":
+		err = chaincodeCommand(ctx, log, os.Args[2:])
+	case "chaincode-ready":
+		err = chaincodeReadyCommand(ctx, log, os.Args[2:])
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -50,5 +59,8 @@ func usage() {
 commands:
   run      start the whole product on the embedded ledger
   rebuild  replay the ledger from block 0 into fresh indexer tables
+  verify   check the ledger (hash chain, signatures) and compare the indexer's tables with it
+  chaincode        serve the chaincode to Fabric peers (--address, --id)
+  chaincode-ready  wait until a submission through every organisation's peer commits
 `)
 }

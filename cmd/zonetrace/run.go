@@ -21,6 +21,8 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	listen := flags.String("listen", "127.0.0.1:8080", "HTTP listen address")
 	publicURL := flags.String("public-url", "", "base URL printed in trace QR codes (default: the listen URL)")
 	demo := flags.Bool("demo", false, "seed demo enterprises, users and prefilings into an empty ledger")
+	ledgerKind := flags.String("ledger", platform.LedgerEmbedded, "ledger: embedded, or fabric (a network started by network/fabric/up.sh)")
+	fabricConn := flags.String("fabric-connection", ".data/fabric/connection-zonetrace.json", "connection description written by network/fabric/up.sh (with --ledger fabric)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -30,12 +32,14 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		return fmt.Errorf("open embedded web app: %w", err)
 	}
 	p, err := platform.Start(ctx, platform.Config{
-		DataDir:     *dataDir,
-		DatabaseURL: *dbURL,
-		Listen:      *listen,
-		PublicURL:   *publicURL,
-		WebFS:       webFS,
-		Logger:      log,
+		DataDir:          *dataDir,
+		DatabaseURL:      *dbURL,
+		Listen:           *listen,
+		PublicURL:        *publicURL,
+		WebFS:            webFS,
+		Logger:           log,
+		Ledger:           *ledgerKind,
+		FabricConnection: *fabricConn,
 	})
 	if err != nil {
 		return err

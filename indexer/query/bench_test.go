@@ -80,36 +80,43 @@ func benchTraceCode(n int) string { return fmt.Sprintf("KSCF2611%08d", n) }
 // does not hold benchRows prefilings yet.
 func openBenchDatabase(b *testing.B, ctx context.Context) *pgxpool.Pool {
 	b.Helper()
-	admin, err := pgx.Connect(ctx, pgtest.ServerURL())
-	require.NoError(b, err)
-	defer admin.Close(ctx)
-	var exists bool
-	require.NoError(b, admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, benchDatabase).Scan(&exists))
-	if !exists {
-		_, err := admin.Exec(ctx, "CREATE DATABASE "+benchDatabase)
-		require.NoError(b, err)
-	}
-	cfg, err := pgxpool.ParseConfig(pgtest.ServerURL())
-	require.NoError(b, err)
-	cfg.ConnConfig.Database = benchDatabase
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	require.NoError(b, err)
-	b.Cleanup(pool.Close)
-	require.NoError(b, indexer.Migrate(ctx, pool))
-
+	pool := openPersistentDatabase(b, ctx, benchDatabase)
 	var n int
 	require.NoError(b, pool.QueryRow(ctx, `SELECT count(*) FROM prefilings`).Scan(&n))
 	if n == benchRows {
 		return pool
 	}
 	start := time.Now()
-	_, err = pool.Exec(ctx, `TRUNCATE prefiling_steps, trace_codes, prefilings, enterprises`)
+	_, err := pool.Exec(ctx, `TRUNCATE prefiling_steps, trace_codes, prefilings, enterprises`)
 	require.NoError(b, err)
 	_, err = pool.Exec(ctx, benchLoadSQL, benchRows)
 	require.NoError(b, err)
 	_, err = pool.Exec(ctx, `ANALYZE`)
 	require.NoError(b, err)
 	b.Logf("loaded %d prefilings in %s", benchRows, time.Since(start).Round(time.Second))
+	return pool
+}
+
+// openPersistentDatabase returns a pool on database name, created when
+// missing and kept between runs, with the indexer's schema migrated.
+func openPersistentDatabase(b *testing.B, ctx context.Context, name string) *pgxpool.Pool {
+	b.Helper()
+	admin, err := pgx.Connect(ctx, pgtest.ServerURL())
+	require.NoError(b, err)
+	defer admin.Close(ctx)
+	var exists bool
+	require.NoError(b, admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists))
+	if !exists {
+		_, err := admin.Exec(ctx, "CREATE DATABASE "+name)
+		require.NoError(b, err)
+	}
+	cfg, err := pgxpool.ParseConfig(pgtest.ServerURL())
+	require.NoError(b, err)
+	cfg.ConnConfig.Database = name
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	require.NoError(b, err)
+	b.Cleanup(pool.Close)
+	require.NoError(b, indexer.Migrate(ctx, pool))
 	return pool
 }
 

@@ -52,17 +52,9 @@ func (f PrefilingFilter) normalise() (PrefilingFilter, error) {
 	default:
 		return f, fmt.Errorf("%w: unknown supplement status %q", ErrInvalidFilter, f.SupplementStatus)
 	}
-	if f.Page < 0 || f.PageSize < 0 {
-		return f, fmt.Errorf("%w: page %d and page size %d must not be negative", ErrInvalidFilter, f.Page, f.PageSize)
-	}
-	if f.Page == 0 {
-		f.Page = 1
-	}
-	if f.PageSize == 0 {
-		f.PageSize = DefaultPageSize
-	}
-	f.PageSize = min(f.PageSize, MaxPageSize)
-	return f, nil
+	var err error
+	f.Page, f.PageSize, err = normalisePage(f.Page, f.PageSize)
+	return f, err
 }
 
 // where renders f as a SQL condition on prefilings aliased p, with its
@@ -108,5 +100,14 @@ func (f PrefilingFilter) where() (string, []any) {
 // containsPattern is a LIKE pattern matching s anywhere, with LIKE's own
 // wildcards in s taken literally.
 func containsPattern(s string) string {
-	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
+	return "%" + escapeLike(s) + "%"
+}
+
+// prefixPattern is a LIKE pattern matching strings that start with s.
+func prefixPattern(s string) string {
+	return escapeLike(s) + "%"
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

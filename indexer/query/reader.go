@@ -1,6 +1,7 @@
 // Package query is the read model the gateway queries: prefilings, trace
-// codes, enterprises and identities as the indexer mirrored them from the
-// ledger, plus a wait for read-your-writes.
+// codes, enterprises, identities, documents, movements, balances and
+// receipts as the indexer mirrored them from the ledger, plus a wait for
+// read-your-writes.
 package query
 
 import (
@@ -20,7 +21,8 @@ var ErrNotFound = errors.New("query: not found")
 
 // Reader answers queries from the indexer's tables.
 type Reader struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	watch heightWatch
 }
 
 // New returns a Reader on pool, which the caller keeps owning.

@@ -5,71 +5,153 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// recheckInterval bounds how long WaitForBlock trusts LISTEN alone: a missed
-// notification (dropped connection, indexer restarted elsewhere) costs at most
-// this delay, never a hang.
+// recheckInterval bounds how long a waiter trusts notifications alone: a
+// missed notification (dropped connection, indexer restarted elsewhere) costs
+// at most this delay, never a hang.
 const recheckInterval = time.Second
 
 // notifyChannel is indexer.NotifyChannel, repeated so that the read model does
 // not import the projector.
 const notifyChannel = "zt_indexed"
 
+// heightWatch shares one LISTEN connection among every WaitForBlock in
+// flight. A connection per waiter would let a burst of read-your-writes
+// requests take the whole pool and starve the indexer they are waiting for.
+type heightWatch struct {
+	mu      sync.Mutex
+	waiters int
+	height  uint64
+	changed chan struct{} // closed and replaced whenever height advances
+	stop    context.CancelFunc
+	done    chan struct{}
+}
+
 // WaitForBlock returns once block is indexed (IndexedHeight > block), or
-// ctx.Err() when ctx ends first. It listens for the indexer's notifications on
-// a dedicated pooled connection and re-reads the height periodically.
+// ctx.Err() when ctx ends first.
 func (r *Reader) WaitForBlock(ctx context.Context, block uint64) error {
-	conn, err := r.pool.Acquire(ctx)
+	w := &r.watch
+	w.join(r.pool)
+	defer w.leave()
+	for {
+		w.mu.Lock()
+		height, changed := w.height, w.changed
+		w.mu.Unlock()
+		if height > block {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for block %d: %w", block, ctx.Err())
+		case <-changed:
+		case <-time.After(recheckInterval):
+			h, err := r.IndexedHeight(ctx)
+			if err != nil {
+				return fmt.Errorf("wait for block %d: %w", block, err)
+			}
+			w.publish(h)
+		}
+	}
+}
+
+// join registers a waiter, starting the listener for the first one.
+func (w *heightWatch) join(pool *pgxpool.Pool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.changed == nil {
+		w.changed = make(chan struct{})
+	}
+	w.waiters++
+	if w.waiters > 1 {
+		return
+	}
+	if w.done != nil {
+		// A listener told to stop may still be running; let it finish so
+		// two never share the watch.
+		done := w.done
+		w.mu.Unlock()
+		<-done
+		w.mu.Lock()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.stop, w.done = cancel, make(chan struct{})
+	go w.listen(ctx, pool, w.done)
+}
+
+// leave unregisters a waiter, stopping the listener after the last one.
+func (w *heightWatch) leave() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.waiters--
+	if w.waiters == 0 {
+		w.stop()
+	}
+}
+
+// publish records a height and wakes the waiters if it advanced.
+func (w *heightWatch) publish(height uint64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if height > w.height {
+		w.height = height
+		close(w.changed)
+		w.changed = make(chan struct{})
+	}
+}
+
+// listen follows the indexer's notifications until ctx ends, reconnecting
+// after connection failures.
+func (w *heightWatch) listen(ctx context.Context, pool *pgxpool.Pool, done chan struct{}) {
+	defer close(done)
+	for ctx.Err() == nil {
+		if err := w.listenOnce(ctx, pool); err != nil && ctx.Err() == nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}
+}
+
+func (w *heightWatch) listenOnce(ctx context.Context, pool *pgxpool.Pool) error {
+	conn, err := pool.Acquire(ctx)
 	if err != nil {
-		return fmt.Errorf("wait for block %d: acquire connection: %w", block, err)
+		return fmt.Errorf("acquire connection: %w", err)
 	}
 	defer func() {
 		// A connection still listening must not go back to the pool; if
-		// UNLISTEN fails the connection is broken and the pool discards it.
+		// UNLISTEN fails the connection is broken and is closed instead.
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		if _, uerr := conn.Exec(cleanup, "UNLISTEN "+notifyChannel); uerr != nil {
-			// The connection is unusable either way; whether closing it
-			// fails too changes nothing for the caller's wait.
+		if _, err := conn.Exec(cleanup, "UNLISTEN "+notifyChannel); err != nil {
 			_ = conn.Hijack().Close(cleanup)
 			return
 		}
 		conn.Release()
 	}()
 	if _, err := conn.Exec(ctx, "LISTEN "+notifyChannel); err != nil {
-		return fmt.Errorf("wait for block %d: listen: %w", block, err)
+		return fmt.Errorf("listen: %w", err)
 	}
 	for {
-		// Read the height after LISTEN so no commit can slip between the two.
-		height, err := r.heightOn(ctx, conn)
-		if err != nil {
-			return fmt.Errorf("wait for block %d: %w", block, err)
+		// Read the height after LISTEN so no commit slips between the two.
+		var next int64
+		if err := conn.QueryRow(ctx, `SELECT next_block FROM indexer_checkpoint`).Scan(&next); err != nil {
+			return fmt.Errorf("read indexed height: %w", err)
 		}
-		if height > block {
-			return nil
-		}
-		if err := waitNotification(ctx, conn, block); err != nil {
-			return fmt.Errorf("wait for block %d: %w", block, err)
+		w.publish(uint64(next))
+		if err := w.notifications(ctx, conn); err != nil {
+			return err
 		}
 	}
 }
 
-func (r *Reader) heightOn(ctx context.Context, conn *pgxpool.Conn) (uint64, error) {
-	var next int64
-	if err := conn.QueryRow(ctx, `SELECT next_block FROM indexer_checkpoint`).Scan(&next); err != nil {
-		return 0, fmt.Errorf("read indexed height: %w", err)
-	}
-	return uint64(next), nil
-}
-
-// waitNotification waits up to recheckInterval for notifications, returning
-// early once one announces a height beyond block. It returns an error only
-// when ctx ends or the connection fails.
-func waitNotification(ctx context.Context, conn *pgxpool.Conn, block uint64) error {
+// notifications publishes announced heights for up to recheckInterval.
+func (w *heightWatch) notifications(ctx context.Context, conn *pgxpool.Conn) error {
 	tick, cancel := context.WithTimeout(ctx, recheckInterval)
 	defer cancel()
 	for {
@@ -83,8 +165,8 @@ func waitNotification(ctx context.Context, conn *pgxpool.Conn, block uint64) err
 			}
 			return fmt.Errorf("wait for notification: %w", err)
 		}
-		if height, perr := strconv.ParseUint(n.Payload, 10, 64); perr == nil && height > block {
-			return nil
+		if height, perr := strconv.ParseUint(n.Payload, 10, 64); perr == nil {
+			w.publish(height)
 		}
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"zonetrace/indexer"
+	"zonetrace/indexer/query"
 )
 
 func TestWaitForBlock(t *testing.T) {
@@ -40,6 +42,36 @@ func TestWaitForBlock(t *testing.T) {
 		got, err := w.reader.Enterprise(t.Context(), "91320583MA1GAMMA03")
 		require.NoError(t, err, "read-your-writes: the block's rows are visible once the wait returns")
 		require.Equal(t, "Gamma", got.Name)
+	})
+
+	t.Run("many waiters share one connection and never starve the indexer", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t)
+		cfg := w.pool.Config().Copy()
+		cfg.MaxConns = 4
+		small, err := pgxpool.NewWithConfig(t.Context(), cfg)
+		require.NoError(t, err)
+		defer small.Close()
+		reader := query.New(small)
+		height, err := w.feed.Height(t.Context())
+		require.NoError(t, err)
+
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+		defer cancel()
+		const waiters = 32
+		done := make(chan error, waiters)
+		for range waiters {
+			go func() { done <- reader.WaitForBlock(ctx, height) }()
+		}
+		w.chain.RegisterEnterprise("91320583MA1DELTA04", "Delta")
+		runCtx, stop := context.WithCancel(t.Context())
+		ran := make(chan error, 1)
+		go func() { ran <- indexer.New(small, w.feed).Run(runCtx) }()
+		for range waiters {
+			require.NoError(t, <-done)
+		}
+		stop()
+		require.ErrorIs(t, <-ran, context.Canceled)
 	})
 
 	t.Run("it gives up when ctx ends and leaves the pool usable", func(t *testing.T) {

@@ -41,7 +41,19 @@ type Config struct {
 	// WebFS is the built web app (nil serves the API only).
 	WebFS  fs.FS
 	Logger *slog.Logger
+	// Ledger selects the ledger: LedgerEmbedded (the default when empty) or
+	// LedgerFabric.
+	Ledger string
+	// FabricConnection is the connection description network/fabric/up.sh
+	// wrote; Fabric mode only.
+	FabricConnection string
 }
+
+// Ledger choices of Config.Ledger.
+const (
+	LedgerEmbedded = "embedded"
+	LedgerFabric   = "fabric"
+)
 
 // Platform is a running node.
 type Platform struct {
@@ -75,11 +87,26 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	}()
 
 	var err error
-	if p.Ledger, p.PKI, err = OpenLedger(ctx, cfg.DataDir, log); err != nil {
+	switch cfg.Ledger {
+	case "", LedgerEmbedded:
+		p.Ledger, p.PKI, err = OpenLedger(ctx, cfg.DataDir, log)
+	case LedgerFabric:
+		p.Ledger, p.PKI, err = OpenFabricLedger(ctx, cfg.FabricConnection, cfg.DataDir, log)
+	default:
+		err = fmt.Errorf("unknown ledger %q (want %q or %q)", cfg.Ledger, LedgerEmbedded, LedgerFabric)
+	}
+	if err != nil {
 		return nil, err
 	}
 
-	if p.Pool, err = pgxpool.New(ctx, cfg.DatabaseURL); err != nil {
+	poolConfig, err := pgxpool.ParseConfig(cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse database URL: %w", err)
+	}
+	// pgx sizes pools by CPU count (4 here); the gateway serves hundreds of
+	// users and the indexer must always find a connection.
+	poolConfig.MaxConns = 32
+	if p.Pool, err = pgxpool.NewWithConfig(ctx, poolConfig); err != nil {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
 	if err := indexer.Migrate(ctx, p.Pool); err != nil {
@@ -121,6 +148,13 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		defer p.wg.Done()
 		if err := ix.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
 			log.Error("indexer stopped", "err", err)
+		}
+	}()
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		if err := p.Gateway.RunDeliverer(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("webhook deliverer stopped", "err", err)
 		}
 	}()
 

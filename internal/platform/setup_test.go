@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"testing"
 	"time"
 
@@ -26,23 +27,33 @@ type node struct {
 	t     testing.TB
 	dbURL string
 	dir   string
+	// fabricConnection is the connection description of the node's own
+	// Fabric channel when ZT_LEDGER=fabric.
+	fabricConnection string
 }
 
 func startNode(t testing.TB) *node {
 	t.Helper()
 	n := &node{t: t, dbURL: pgtest.NewDatabase(t), dir: t.TempDir()}
+	if os.Getenv("ZT_LEDGER") == LedgerFabric {
+		n.fabricConnection = newFabricChannel(t)
+	}
 	n.start()
 	return n
 }
 
 func (n *node) start() {
 	n.t.Helper()
-	p, err := Start(context.Background(), Config{
+	cfg := Config{
 		DataDir:     n.dir,
 		DatabaseURL: n.dbURL,
 		Listen:      "127.0.0.1:0",
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	}
+	if n.fabricConnection != "" {
+		cfg.Ledger, cfg.FabricConnection = LedgerFabric, n.fabricConnection
+	}
+	p, err := Start(context.Background(), cfg)
 	require.NoError(n.t, err)
 	n.Platform = p
 	n.t.Cleanup(func() { _ = p.Close() })

@@ -48,6 +48,11 @@ func loadOrCreateAuthority(dir, mspID string) (*authority, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load CA of %s: %w", mspID, err)
 	}
+	return parseAuthority(mspID, certPEM, keyPEM)
+}
+
+// parseAuthority builds a CA from its PEM certificate and private key.
+func parseAuthority(mspID string, certPEM, keyPEM []byte) (*authority, error) {
 	cert, err := parseCertificatePEM(certPEM)
 	if err != nil {
 		return nil, fmt.Errorf("load CA of %s: %w", mspID, err)
@@ -110,6 +115,13 @@ func (a *authority) issue(dir, commonName, ou string) error {
 		return err
 	}
 	now := time.Now()
+	// Fabric's MSP checks the chain at the leaf's NotBefore, so a leaf
+	// backdated past its CA's own NotBefore (a CA created minutes ago by
+	// cryptogen) would be refused.
+	notBefore := now.Add(-backdate)
+	if notBefore.Before(a.cert.NotBefore) {
+		notBefore = a.cert.NotBefore
+	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial,
 		Subject: pkix.Name{
@@ -117,10 +129,12 @@ func (a *authority) issue(dir, commonName, ou string) error {
 			OrganizationalUnit: []string{ou},
 			CommonName:         commonName,
 		},
-		NotBefore:             now.Add(-backdate),
-		NotAfter:              now.Add(clientValidity),
-		KeyUsage:              x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+		NotBefore: notBefore,
+		NotAfter:  now.Add(clientValidity),
+		KeyUsage:  x509.KeyUsageDigitalSignature,
+		// No extended key usage, as in cryptogen's enrolment certificates:
+		// Fabric's MSP verifies chains with Go's default (server auth), which
+		// a client-auth-only certificate fails.
 		BasicConstraintsValid: true,
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, a.cert, &key.PublicKey, a.key)

@@ -20,6 +20,10 @@ type Chain struct {
 	txs        int
 	prefilings map[string]*model.Prefiling
 	codes      int
+	documents  map[string]*model.Document
+	balances   map[balanceKey]*model.Balance
+	moved      map[string][]model.Movement
+	issued     []model.Receipt
 }
 
 // Identities of the zone's authorities, as the chaincode records actors.
@@ -31,7 +35,8 @@ var (
 // NewChain starts a chain on feed whose first transaction happens at start;
 // every transaction is one minute and a few nanoseconds after the previous.
 func NewChain(feed *Feed, start time.Time) *Chain {
-	return &Chain{Feed: feed, clock: start, zone: time.FixedZone("CST", 8*3600), prefilings: map[string]*model.Prefiling{}}
+	return &Chain{Feed: feed, clock: start, zone: time.FixedZone("CST", 8*3600), prefilings: map[string]*model.Prefiling{},
+		documents: map[string]*model.Document{}, balances: map[balanceKey]*model.Balance{}, moved: map[string][]model.Movement{}}
 }
 
 // Declarant is the actor an enterprise's bound client identity becomes.
@@ -128,14 +133,20 @@ func (c *Chain) ReviewSupplement(id string, approve bool, reason string) model.P
 // Prefiling returns a copy of the chain's current state of prefiling id.
 func (c *Chain) Prefiling(id string) model.Prefiling {
 	var p model.Prefiling
-	raw, err := json.Marshal(c.prefilings[id])
+	deepCopy(&p, c.prefilings[id])
+	return p
+}
+
+// deepCopy copies src into dst through its JSON form, as a reader of the
+// chain's state would see it.
+func deepCopy(dst, src any) {
+	raw, err := json.Marshal(src)
 	if err == nil {
-		err = json.Unmarshal(raw, &p)
+		err = json.Unmarshal(raw, dst)
 	}
 	if err != nil {
-		panic(fmt.Sprintf("blockfeed: copy prefiling: %v", err))
+		panic(fmt.Sprintf("blockfeed: copy %T: %v", src, err))
 	}
-	return p
 }
 
 // Tx builds a valid transaction whose chaincode event carries events in a

@@ -1,0 +1,183 @@
+package customsmsg
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"zonetrace/chaincode/model"
+)
+
+// Receipt is a whole customs receipt, its pockets reassembled.
+type Receipt struct {
+	MessageType string
+	MessageID   string
+	PocketID    string
+	// SeqNo is HdeApprResult.etpsPreentNo, which in real receipts holds the
+	// 18-digit 预录入统一编号, not the enterprise's own number.
+	SeqNo        string
+	BusinessID   string // customs document number: QD… checklist, Z… gate pass
+	ManageResult string
+	ManageDate   string
+	TypeCode     string
+	Remark       string
+	// Notes are the CheckInfo texts, in order.
+	Notes []string
+	// SeqNos and CustomsNos are every pre-entry and customs number the
+	// business blocks carry (the document's own and, for a gate pass, its
+	// related documents' numbers from rltNo).
+	SeqNos     []string
+	CustomsNos []string
+	// InnerNos are the enterprise's own numbers echoed in the business
+	// blocks (etpsInnerInvtNo, SasStockBsc/etpsPreentNo): our document ids
+	// when the declaration came from this platform.
+	InnerNos []string
+	// Raw are the pockets' files, in pocket order.
+	Raw [][]byte
+}
+
+// MaxNoteLength bounds the note passed on to the ledger.
+const MaxNoteLength = 1000
+
+// Key identifies a receipt across resends (回执补发送): message type, customs
+// number (the pre-entry number before customs gave one), result and date.
+func (r Receipt) Key() string {
+	number := r.BusinessID
+	if number == "" {
+		number = r.SeqNo
+	}
+	return r.MessageType + ":" + number + ":" + r.ManageResult + ":" + r.ManageDate
+}
+
+// External maps the receipt to what the ledger applies. The result code is
+// passed on as customs sent it; the chaincode interprets it. Only approval
+// receipts carry the document's own customs number; a gate receipt's
+// businessId is the gate pass (核放单) number, named in the note instead.
+func (r Receipt) External() model.ExternalReceipt {
+	notes := r.Notes
+	customsNo := r.BusinessID
+	if strings.HasPrefix(r.MessageType, "SAS22") {
+		customsNo = ""
+		if r.BusinessID != "" {
+			notes = append(slices.Clone(notes), "核放单 "+r.BusinessID)
+		}
+	}
+	note := strings.Join(notes, "；")
+	if utf8.RuneCountInString(note) > MaxNoteLength {
+		note = string([]rune(note)[:MaxNoteLength])
+	}
+	return model.ExternalReceipt{
+		ID: r.Key(), MessageType: r.MessageType, CustomsNo: customsNo,
+		ManageResult: r.ManageResult, ManageDate: r.ManageDate, Note: note,
+	}
+}
+
+// Assemble reads a receipt from all its pockets (one for an unsplit
+// receipt), in any order: the business data of later pockets is appended to
+// the first's.
+func Assemble(pockets []Pocket) (Receipt, error) {
+	if len(pockets) == 0 {
+		return Receipt{}, fmt.Errorf("%w: no pockets", ErrMalformed)
+	}
+	sorted := slices.Clone(pockets)
+	slices.SortFunc(sorted, func(a, b Pocket) int { return a.No - b.No })
+	first := sorted[0]
+	if len(sorted) != first.Total {
+		return Receipt{}, fmt.Errorf("%w: %d of %d pockets of %s", ErrMalformed, len(sorted), first.Total, first.ID)
+	}
+	var pkg, body *node
+	raws := make([][]byte, len(sorted))
+	for i, p := range sorted {
+		if p.No != i+1 || p.ID != first.ID || p.Total != first.Total || p.MessageType != first.MessageType {
+			return Receipt{}, fmt.Errorf("%w: pocket %d does not belong with pocket 1 of %s", ErrMalformed, p.No, first.ID)
+		}
+		root, err := parseTree(p.Raw)
+		if err != nil {
+			return Receipt{}, err
+		}
+		pk := packageOf(root)
+		if pk == nil {
+			return Receipt{}, fmt.Errorf("%w: pocket %d is not a receipt", ErrMalformed, p.No)
+		}
+		b := pk.path("DataInfo", "BussinessData", p.MessageType)
+		if i == 0 {
+			pkg, body = pk, b
+			if body == nil {
+				return Receipt{}, fmt.Errorf("%w: DataInfo/BussinessData/%s is missing", ErrMalformed, p.MessageType)
+			}
+		} else if b != nil {
+			body.children = append(body.children, b.children...)
+		}
+		raws[i] = p.Raw
+	}
+	r, err := receipt(first.MessageType, pkg, body)
+	if err != nil {
+		return Receipt{}, err
+	}
+	r.PocketID = first.ID
+	r.Raw = raws
+	return r, nil
+}
+
+func receipt(messageType string, pkg, body *node) (Receipt, error) {
+	hde := body.child("HdeApprResult")
+	if hde == nil {
+		return Receipt{}, fmt.Errorf("%w: %s/HdeApprResult is missing", ErrMalformed, messageType)
+	}
+	r := Receipt{
+		MessageType:  messageType,
+		MessageID:    pkg.value("EnvelopInfo", "message_id"),
+		SeqNo:        hde.value("etpsPreentNo"),
+		BusinessID:   hde.value("businessId"),
+		ManageResult: hde.value("manageResult"),
+		ManageDate:   hde.value("manageDate"),
+		TypeCode:     hde.value("typecd"),
+		Remark:       hde.value("rmk"),
+	}
+	switch {
+	case r.ManageResult == "" || len(r.ManageResult) > 4:
+		return Receipt{}, fmt.Errorf("%w: HdeApprResult/manageResult must be 1-4 characters", ErrMalformed)
+	case r.ManageDate == "":
+		return Receipt{}, fmt.Errorf("%w: HdeApprResult/manageDate is missing", ErrMalformed)
+	case r.BusinessID == "" && r.SeqNo == "":
+		return Receipt{}, fmt.Errorf("%w: HdeApprResult carries neither businessId nor etpsPreentNo", ErrMalformed)
+	}
+	for _, ci := range body.all("CheckInfo") {
+		notes := ci.all("note")
+		if len(notes) == 0 {
+			notes = []*node{ci}
+		}
+		for _, n := range notes {
+			if t := strings.TrimSpace(n.text); t != "" {
+				r.Notes = append(r.Notes, t)
+			}
+		}
+	}
+	add := func(list *[]string, vals ...string) {
+		for _, v := range vals {
+			if v = strings.TrimSpace(v); v != "" && !slices.Contains(*list, v) {
+				*list = append(*list, v)
+			}
+		}
+	}
+	add(&r.SeqNos, r.SeqNo)
+	add(&r.CustomsNos, r.BusinessID)
+	for _, blk := range body.all("BondInvtBsc") {
+		add(&r.SeqNos, blk.value("invtPreentNo"))
+		add(&r.CustomsNos, blk.value("bondInvtNo"))
+		add(&r.InnerNos, blk.value("etpsInnerInvtNo"))
+	}
+	for _, blk := range body.all("SasStockBsc") {
+		add(&r.SeqNos, blk.value("sasStockPreentNo"))
+		add(&r.CustomsNos, blk.value("sasStockNo"))
+		add(&r.InnerNos, blk.value("etpsPreentNo"))
+	}
+	for _, blk := range append(body.all("SasPassportBsc"), body.all("SasPassportRlt")...) {
+		add(&r.SeqNos, blk.value("sasPassportPreentNo"))
+		add(&r.CustomsNos, blk.value("passportNo"))
+		// 一车多票: several related numbers joined with a backslash.
+		add(&r.CustomsNos, strings.FieldsFunc(blk.value("rltNo"), func(c rune) bool { return c == '\\' || c == ',' || c == ';' })...)
+	}
+	return r, nil
+}

@@ -1,0 +1,120 @@
+package docdrafts_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+
+	"zonetrace/chaincode/model"
+	"zonetrace/gateway/docdrafts"
+)
+
+// workbook fills the template of bonded transfer out with n complete lines
+// and lets change spoil some of them (row numbers are Excel's).
+func workbook(t testing.TB, n int, change func(f *excelize.File)) []byte {
+	t.Helper()
+	tpl, ok := docdrafts.TemplateFor(model.FamilyBondedTransfer, model.BusinessOut)
+	require.True(t, ok)
+	var buf bytes.Buffer
+	require.NoError(t, docdrafts.WriteTemplate(&buf, tpl))
+	f, err := excelize.OpenReader(&buf)
+	require.NoError(t, err)
+	defer f.Close()
+	require.NoError(t, f.SetCellValue(docdrafts.HeadSheet, "B3", "91320583MA1BBBBB0B")) // counterpartyId
+	for i := 0; i < n; i++ {
+		l := completeLine(t, i%99999+1)
+		row := []any{l.TraceCode, fmt.Sprintf("M%05d", i), l.ProductName, l.HSCode, l.Origin, l.WeightGrams, l.UnitPriceFen, l.ValueFen, l.Currency, l.Packages}
+		require.NoError(t, f.SetSheetRow(docdrafts.LinesSheet, fmt.Sprintf("A%d", i+3), &row))
+	}
+	if change != nil {
+		change(f)
+	}
+	var out bytes.Buffer
+	require.NoError(t, f.Write(&out))
+	return out.Bytes()
+}
+
+func TestImport(t *testing.T) {
+	t.Parallel()
+	t.Run("a filled template imports head defaults and lines", func(t *testing.T) {
+		c, err := docdrafts.Import(bytes.NewReader(workbook(t, 3, nil)), model.FamilyBondedTransfer, model.BusinessOut)
+		require.NoError(t, err)
+		require.Equal(t, "91320583MA1BBBBB0B", c.Head.CounterpartyID)
+		require.Equal(t, "1200", c.Head.SupervisionMode, "the template's default")
+		require.Len(t, c.Lines, 3)
+		require.Equal(t, int64(19_200_000), c.Lines[2].WeightGrams)
+		require.Equal(t, "M00002", c.Lines[2].MaterialNo)
+	})
+	t.Run("5,000 lines with 3 bad rows report exactly those 3 and nothing else", func(t *testing.T) {
+		raw := workbook(t, 5000, func(f *excelize.File) {
+			require.NoError(t, f.SetCellValue(docdrafts.LinesSheet, "F12", "twelve kilos")) // line 10: weight
+			require.NoError(t, f.SetCellValue(docdrafts.LinesSheet, "A2001", "KSCF26030100001X"))
+			require.NoError(t, f.SetCellValue(docdrafts.LinesSheet, "D5002", "0901")) // the last line: HS code
+		})
+		_, err := docdrafts.Import(bytes.NewReader(raw), model.FamilyBondedTransfer, model.BusinessOut)
+		var ie *docdrafts.ImportError
+		require.True(t, errors.As(err, &ie), "%v", err)
+		got := []string{}
+		for _, p := range ie.Problems {
+			got = append(got, fmt.Sprintf("%s %d %s", p.Sheet, p.Row, p.Field))
+			require.NotEmpty(t, p.MessageZh)
+		}
+		require.Equal(t, []string{"表体 12 weightGrams", "表体 2001 traceCode", "表体 5002 hsCode"}, got)
+	})
+	t.Run("missing trace codes are allowed, other gaps are not", func(t *testing.T) {
+		raw := workbook(t, 2, func(f *excelize.File) {
+			require.NoError(t, f.SetCellValue(docdrafts.LinesSheet, "A3", ""))
+			require.NoError(t, f.SetCellValue(docdrafts.LinesSheet, "C4", ""))
+		})
+		_, err := docdrafts.Import(bytes.NewReader(raw), model.FamilyBondedTransfer, model.BusinessOut)
+		var ie *docdrafts.ImportError
+		require.ErrorAs(t, err, &ie)
+		require.Len(t, ie.Problems, 1)
+		require.Equal(t, 4, ie.Problems[0].Row)
+		require.Equal(t, "productName", ie.Problems[0].Field)
+	})
+	t.Run("a sheet without the hidden key row maps by its headers", func(t *testing.T) {
+		raw := workbook(t, 2, func(f *excelize.File) { require.NoError(t, f.RemoveRow(docdrafts.LinesSheet, 2)) })
+		c, err := docdrafts.Import(bytes.NewReader(raw), model.FamilyBondedTransfer, model.BusinessOut)
+		require.NoError(t, err)
+		require.Len(t, c.Lines, 2)
+		require.Equal(t, "USD", c.Lines[0].Currency)
+	})
+	t.Run("a bad head value is reported with its row", func(t *testing.T) {
+		raw := workbook(t, 1, func(f *excelize.File) { require.NoError(t, f.SetCellValue(docdrafts.HeadSheet, "B13", "next week")) })
+		_, err := docdrafts.Import(bytes.NewReader(raw), model.FamilyBondedTransfer, model.BusinessOut)
+		var ie *docdrafts.ImportError
+		require.ErrorAs(t, err, &ie)
+		require.Equal(t, []docdrafts.ImportProblem{{Sheet: docdrafts.HeadSheet, Row: 13, Field: "head.plannedDate",
+			Message: "must be a date YYYY-MM-DD", MessageZh: "计划日期格式须为YYYY-MM-DD"}}, ie.Problems)
+	})
+	t.Run("a file that is not a workbook is refused", func(t *testing.T) {
+		_, err := docdrafts.Import(bytes.NewReader([]byte("name,weight\n")), model.FamilyBondedTransfer, model.BusinessOut)
+		var ie *docdrafts.ImportError
+		require.ErrorAs(t, err, &ie)
+		require.Equal(t, "file", ie.Problems[0].Field)
+	})
+}
+
+func TestExport(t *testing.T) {
+	t.Parallel()
+	c := completeContent(t)
+	d := docdrafts.Draft{Content: c, ID: "d-1", DocumentID: "BL20260301AAAAAAAA"}
+	var buf bytes.Buffer
+	require.NoError(t, docdrafts.WriteExport(&buf, []docdrafts.Draft{d}))
+	f, err := excelize.OpenReader(&buf)
+	require.NoError(t, err)
+	defer f.Close()
+	drafts, err := f.GetRows(docdrafts.DraftsSheet)
+	require.NoError(t, err)
+	require.Len(t, drafts, 2)
+	require.Equal(t, []string{"d-1", "bonded_transfer", "out", "保税区内流转出库单", "BL20260301AAAAAAAA", "否", "2", "0"}, drafts[1][:8])
+	lines, err := f.GetRows(docdrafts.LinesSheet)
+	require.NoError(t, err)
+	require.Len(t, lines, 3)
+	require.Equal(t, []string{"d-1", "0", c.Lines[0].TraceCode}, lines[1][:3])
+}

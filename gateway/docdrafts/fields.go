@@ -1,0 +1,57 @@
+package docdrafts
+
+import "zonetrace/chaincode/model"
+
+// headField is one text field of a document head: its JSON name, its
+// Chinese label (Excel, messages) and where it lives.
+type headField struct {
+	key, zh string
+	ref     func(*model.DocumentHead) *string
+}
+
+// headFields lists the head in the order of the Excel head sheet.
+var headFields = []headField{
+	{headCounterparty, "对方企业统一社会信用代码", func(h *model.DocumentHead) *string { return &h.CounterpartyID }},
+	{headLinked, "关联转出单编号", func(h *model.DocumentHead) *string { return &h.LinkedDocumentID }},
+	{headAccountBook, "账册号", func(h *model.DocumentHead) *string { return &h.AccountBookNo }},
+	{headSupervision, "监管方式", func(h *model.DocumentHead) *string { return &h.SupervisionMode }},
+	{headTransport, "运输方式", func(h *model.DocumentHead) *string { return &h.TransportMode }},
+	{headPort, "进出境关别", func(h *model.DocumentHead) *string { return &h.PortCode }},
+	{headCountry, "起运/运抵国（地区）", func(h *model.DocumentHead) *string { return &h.TradeCountry }},
+	{"owner", "货主", func(h *model.DocumentHead) *string { return &h.Owner }},
+	{headCarrier, "承运人", func(h *model.DocumentHead) *string { return &h.Carrier }},
+	{headVehicle, "车牌号", func(h *model.DocumentHead) *string { return &h.VehiclePlate }},
+	{headPlannedDate, "计划日期（YYYY-MM-DD）", func(h *model.DocumentHead) *string { return &h.PlannedDate }},
+	{"note", "备注", func(h *model.DocumentHead) *string { return &h.Note }},
+}
+
+func headFieldByKey(key string) (headField, bool) {
+	for _, f := range headFields {
+		if f.key == key {
+			return f, true
+		}
+	}
+	return headField{}, false
+}
+
+// lineField is one column of the lines sheet. Exactly one of text and
+// number is set.
+type lineField struct {
+	key, zh string
+	text    func(*model.DocumentLine) *string
+	number  func(*model.DocumentLine) *int64
+}
+
+// lineFields lists a line's fields in the order of the Excel lines sheet.
+var lineFields = []lineField{
+	{key: "traceCode", zh: "溯源码", text: func(l *model.DocumentLine) *string { return &l.TraceCode }},
+	{key: "materialNo", zh: "料号", text: func(l *model.DocumentLine) *string { return &l.MaterialNo }},
+	{key: "productName", zh: "商品名称", text: func(l *model.DocumentLine) *string { return &l.ProductName }},
+	{key: "hsCode", zh: "商品编码（HS）", text: func(l *model.DocumentLine) *string { return &l.HSCode }},
+	{key: "origin", zh: "原产国（地区）", text: func(l *model.DocumentLine) *string { return &l.Origin }},
+	{key: "weightGrams", zh: "重量（克）", number: func(l *model.DocumentLine) *int64 { return &l.WeightGrams }},
+	{key: "unitPriceFen", zh: "单价（分/千克）", number: func(l *model.DocumentLine) *int64 { return &l.UnitPriceFen }},
+	{key: "valueFen", zh: "总价（分）", number: func(l *model.DocumentLine) *int64 { return &l.ValueFen }},
+	{key: "currency", zh: "币制", text: func(l *model.DocumentLine) *string { return &l.Currency }},
+	{key: "packages", zh: "件数", number: func(l *model.DocumentLine) *int64 { return &l.Packages }},
+}

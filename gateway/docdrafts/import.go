@@ -1,0 +1,280 @@
+package docdrafts
+
+import (
+	"fmt"
+	"io"
+	"math/big"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"zonetrace/chaincode/model"
+)
+
+// maxUnzipped bounds what an uploaded workbook may expand to, so a small
+// zip bomb cannot exhaust memory.
+const maxUnzipped = 256 << 20
+
+// ImportProblem is one thing wrong in an imported workbook: the sheet and
+// row (as Excel numbers them, from 1; 0 for the file as a whole), the field
+// key and the reason.
+type ImportProblem struct {
+	Sheet     string `json:"sheet,omitempty"`
+	Row       int    `json:"row"`
+	Field     string `json:"field"`
+	Message   string `json:"message"`
+	MessageZh string `json:"messageZh"`
+}
+
+// ImportError is an import refused as a whole: nothing was created, and
+// Problems lists every bad row.
+type ImportError struct {
+	Problems []ImportProblem
+}
+
+func (e *ImportError) Error() string {
+	return fmt.Sprintf("import refused: %d problems, first: %s row %d %s: %s",
+		len(e.Problems), e.Problems[0].Sheet, e.Problems[0].Row, e.Problems[0].Field, e.Problems[0].Message)
+}
+
+// Import reads a workbook made from the template of family × businessType.
+// It is all or nothing: every row is checked and any bad one refuses the
+// whole workbook with an *ImportError listing all of them. The head may be
+// incomplete (as a temp-save may); each line must be complete except for
+// its trace code, which may be picked later, but a trace code given must be
+// valid. Blank rows are skipped.
+func Import(r io.Reader, family model.Family, businessType model.BusinessType) (Content, error) {
+	t, ok := TemplateFor(family, businessType)
+	if !ok {
+		return Content{}, &ImportError{Problems: []ImportProblem{{Field: "businessType",
+			Message: fmt.Sprintf("family %q has no business type %q", family, businessType), MessageZh: "单据类型或业务类型无效"}}}
+	}
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped})
+	if err != nil {
+		return Content{}, &ImportError{Problems: []ImportProblem{{Field: "file",
+			Message: "not a readable .xlsx workbook", MessageZh: "文件不是可读取的Excel（.xlsx）工作簿"}}}
+	}
+	defer f.Close()
+	c := Content{Family: family, BusinessType: businessType}
+	var problems []ImportProblem
+	head, hp, err := importHead(f)
+	if err != nil {
+		return Content{}, err
+	}
+	c.Head = t.WithDefaults(head)
+	problems = append(problems, hp...)
+	lines, lp, err := importLines(f)
+	if err != nil {
+		return Content{}, err
+	}
+	c.Lines = lines
+	problems = append(problems, lp...)
+	if len(problems) > 0 {
+		return Content{}, &ImportError{Problems: problems}
+	}
+	return c, nil
+}
+
+func missingSheet(name string) *ImportError {
+	return &ImportError{Problems: []ImportProblem{{Sheet: name, Field: "file",
+		Message: "sheet " + name + " is missing; start from the template", MessageZh: "缺少工作表“" + name + "”，请使用下载的模板"}}}
+}
+
+func importHead(f *excelize.File) (model.DocumentHead, []ImportProblem, error) {
+	var h model.DocumentHead
+	if idx, _ := f.GetSheetIndex(HeadSheet); idx < 0 {
+		return h, nil, missingSheet(HeadSheet)
+	}
+	rows, err := f.GetRows(HeadSheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return h, nil, fmt.Errorf("read head sheet: %w", err)
+	}
+	var problems []ImportProblem
+	for i, row := range rows {
+		cell := func(n int) string {
+			if n < len(row) {
+				return strings.TrimSpace(row[n])
+			}
+			return ""
+		}
+		hf, ok := headFieldByKey(cell(2))
+		if !ok {
+			hf, ok = headFieldByLabel(strings.TrimPrefix(cell(0), "*"))
+		}
+		if !ok {
+			continue // the title rows and anything the user added beside the fields
+		}
+		*hf.ref(&h) = cell(1)
+		for _, p := range headProblems(hf, cell(1)) {
+			problems = append(problems, ImportProblem{Sheet: HeadSheet, Row: i + 1, Field: "head." + hf.key, Message: p.Message, MessageZh: p.MessageZh})
+		}
+	}
+	return h, problems, nil
+}
+
+func headFieldByLabel(label string) (headField, bool) {
+	for _, f := range headFields {
+		if f.zh == label {
+			return f, true
+		}
+	}
+	return headField{}, false
+}
+
+// headProblems checks one head value's size and format (not its presence:
+// the head of a draft may be incomplete).
+func headProblems(hf headField, value string) []ImportProblem {
+	var h model.DocumentHead
+	*hf.ref(&h) = value
+	var out []ImportProblem
+	for _, p := range Warnings(model.FamilyChecklist, model.BusinessTransfer, h, nil) {
+		if p.Field == "head."+hf.key && value != "" {
+			out = append(out, ImportProblem{Message: p.Message, MessageZh: p.MessageZh})
+		}
+	}
+	return out
+}
+
+// columnMap is, for each column of the lines sheet, the line field it holds
+// (nil for columns the import ignores).
+type columnMap []*lineField
+
+func mapColumns(keys, labels []string) (columnMap, bool) {
+	m := make(columnMap, max(len(keys), len(labels)))
+	found := false
+	for i := range m {
+		for j := range lineFields {
+			lf := &lineFields[j]
+			if i < len(keys) && strings.TrimSpace(keys[i]) == lf.key || i < len(labels) && strings.TrimSpace(labels[i]) == lf.zh {
+				m[i], found = lf, true
+			}
+		}
+	}
+	return m, found
+}
+
+func importLines(f *excelize.File) ([]model.DocumentLine, []ImportProblem, error) {
+	if idx, _ := f.GetSheetIndex(LinesSheet); idx < 0 {
+		return nil, nil, missingSheet(LinesSheet)
+	}
+	rows, err := f.Rows(LinesSheet)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read lines sheet: %w", err)
+	}
+	defer rows.Close()
+	var (
+		lines     []model.DocumentLine
+		problems  []ImportProblem
+		labels    []string
+		cols      columnMap
+		firstData = linesFirstData
+	)
+	for n := 1; rows.Next(); n++ {
+		row, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, nil, fmt.Errorf("read lines sheet row %d: %w", n, err)
+		}
+		switch {
+		case n == 1:
+			labels = row
+			continue
+		case n == linesKeyRow:
+			var byKey bool
+			if cols, byKey = mapColumns(row, nil); !byKey {
+				// No key row: the headers map the columns, and this
+				// row already holds a line.
+				cols, firstData = nil, linesKeyRow
+			}
+		}
+		if cols == nil {
+			var ok bool
+			if cols, ok = mapColumns(nil, labels); !ok {
+				return nil, nil, &ImportError{Problems: []ImportProblem{{Sheet: LinesSheet, Row: 1, Field: "file",
+					Message: "no known column headers; start from the template", MessageZh: "表体没有可识别的列标题，请使用下载的模板"}}}
+			}
+		}
+		if n < firstData || blank(row) {
+			continue
+		}
+		if len(lines) == MaxLines {
+			problems = append(problems, ImportProblem{Sheet: LinesSheet, Row: n, Field: "lines",
+				Message: fmt.Sprintf("at most %d lines", MaxLines), MessageZh: fmt.Sprintf("表体不得超过%d行", MaxLines)})
+			break
+		}
+		l, lp := parseLine(cols, row, n)
+		lines = append(lines, l)
+		problems = append(problems, lp...)
+	}
+	if err := rows.Error(); err != nil {
+		return nil, nil, fmt.Errorf("read lines sheet: %w", err)
+	}
+	if len(lines) == 0 && len(problems) == 0 {
+		problems = append(problems, ImportProblem{Sheet: LinesSheet, Row: firstData, Field: "lines",
+			Message: "the lines sheet holds no line", MessageZh: "表体没有数据行"})
+	}
+	return lines, problems, nil
+}
+
+func blank(row []string) bool {
+	for _, v := range row {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// parseLine reads row n into a line and lists its problems: unreadable
+// numbers, then everything declaring would refuse except a missing trace
+// code.
+func parseLine(cols columnMap, row []string, n int) (model.DocumentLine, []ImportProblem) {
+	var l model.DocumentLine
+	var out []ImportProblem
+	add := func(field, message, messageZh string) {
+		out = append(out, ImportProblem{Sheet: LinesSheet, Row: n, Field: field, Message: message, MessageZh: messageZh})
+	}
+	unreadable := map[string]bool{}
+	for i, lf := range cols {
+		if lf == nil || i >= len(row) {
+			continue
+		}
+		v := strings.TrimSpace(row[i])
+		if lf.text != nil {
+			*lf.text(&l) = v
+			continue
+		}
+		if v == "" {
+			continue
+		}
+		num, ok := parseWhole(v)
+		if !ok {
+			unreadable[lf.key] = true
+			add(lf.key, fmt.Sprintf("%q is not a whole number", v), fmt.Sprintf("%s“%s”不是整数", lf.zh, v))
+			continue
+		}
+		*lf.number(&l) = num
+	}
+	problems := append(lineShape("", &l), lineWarnings("", l)...)
+	sortProblems(problems)
+	seen := map[string]bool{}
+	for _, p := range problems {
+		key := strings.TrimPrefix(p.Field, ".")
+		if key == "traceCode" && l.TraceCode == "" || unreadable[key] || seen[key] {
+			continue
+		}
+		seen[key] = true
+		add(key, p.Message, p.MessageZh)
+	}
+	return l, out
+}
+
+// parseWhole reads an integer cell. Excel stores numbers as decimals and
+// may write large ones in exponent form (1.92E7); any exact whole number
+// that fits an int64 is accepted, and nothing passes through a float.
+func parseWhole(v string) (int64, bool) {
+	r, ok := new(big.Rat).SetString(strings.ReplaceAll(v, ",", ""))
+	if !ok || !r.IsInt() || !r.Num().IsInt64() {
+		return 0, false
+	}
+	return r.Num().Int64(), true
+}

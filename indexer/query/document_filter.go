@@ -1,0 +1,110 @@
+package query
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"zonetrace/chaincode/model"
+)
+
+// DocumentFilter selects documents. Empty fields do not filter.
+type DocumentFilter struct {
+	// EnterpriseID scopes the search to the documents an enterprise declared
+	// or is the counterparty of; empty means all.
+	EnterpriseID string
+	Family       model.Family
+	BusinessType model.BusinessType
+	Status       model.DocumentStatus
+	// Tag selects documents carrying a tag of this code.
+	Tag string
+	// TraceCode selects documents with a line of this trace code.
+	TraceCode string
+	// Q matches a document id prefix or a case-insensitive substring of any
+	// line's product name.
+	Q string
+	// DeletedOrModified selects only the documents a deletion touched.
+	DeletedOrModified bool
+	// Page counts from 1 (0 means 1); PageSize defaults to DefaultPageSize
+	// and is capped at MaxPageSize.
+	Page     int
+	PageSize int
+}
+
+var (
+	businessTypes = []model.BusinessType{model.BusinessIn, model.BusinessOut, model.BusinessEntry,
+		model.BusinessExit, model.BusinessConsolidated, model.BusinessTransfer, model.BusinessConversion}
+	documentStatuses = []model.DocumentStatus{model.DocDeclared, model.DocManualReview, model.DocApproved,
+		model.DocReturned, model.DocEffective, model.DocDeletionAsked, model.DocVoided}
+)
+
+func (f DocumentFilter) normalise() (DocumentFilter, error) {
+	if f.Family != "" && !slices.Contains(model.Families, f.Family) {
+		return f, fmt.Errorf("%w: unknown document family %q", ErrInvalidFilter, f.Family)
+	}
+	if f.BusinessType != "" && !slices.Contains(businessTypes, f.BusinessType) {
+		return f, fmt.Errorf("%w: unknown business type %q", ErrInvalidFilter, f.BusinessType)
+	}
+	if f.Status != "" && !slices.Contains(documentStatuses, f.Status) {
+		return f, fmt.Errorf("%w: unknown document status %q", ErrInvalidFilter, f.Status)
+	}
+	var err error
+	f.Page, f.PageSize, err = normalisePage(f.Page, f.PageSize)
+	return f, err
+}
+
+// normalisePage validates a page and page size and fills in the defaults.
+func normalisePage(page, size int) (int, int, error) {
+	if page < 0 || size < 0 {
+		return 0, 0, fmt.Errorf("%w: page %d and page size %d must not be negative", ErrInvalidFilter, page, size)
+	}
+	if page == 0 {
+		page = 1
+	}
+	if size == 0 {
+		size = DefaultPageSize
+	}
+	return page, min(size, MaxPageSize), nil
+}
+
+// where renders f as a SQL condition on documents aliased d, with its
+// arguments; each "?" of a condition stands for the condition's argument.
+func (f DocumentFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, arg any) {
+		args = append(args, arg)
+		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if f.EnterpriseID != "" {
+		add("(d.enterprise_id = ? OR d.counterparty_id = ?)", f.EnterpriseID)
+	}
+	if f.Family != "" {
+		add("d.family = ?", string(f.Family))
+	}
+	if f.BusinessType != "" {
+		add("d.business_type = ?", string(f.BusinessType))
+	}
+	if f.Status != "" {
+		add("d.status = ?", string(f.Status))
+	}
+	if f.Tag != "" {
+		add("EXISTS (SELECT 1 FROM document_tags t WHERE t.document_id = d.id AND t.code = ?)", f.Tag)
+	}
+	if f.TraceCode != "" {
+		add("EXISTS (SELECT 1 FROM document_lines l WHERE l.document_id = d.id AND l.trace_code = ?)", f.TraceCode)
+	}
+	if f.Q != "" {
+		args = append(args, prefixPattern(f.Q), containsPattern(f.Q))
+		conds = append(conds, fmt.Sprintf(`(d.id LIKE $%d OR EXISTS (SELECT 1 FROM document_lines l
+			WHERE l.document_id = d.id AND l.product_name ILIKE $%d))`, len(args)-1, len(args)))
+	}
+	if f.DeletedOrModified {
+		conds = append(conds, "d.deleted_or_modified")
+	}
+	if len(conds) == 0 {
+		return "TRUE", nil
+	}
+	return strings.Join(conds, " AND "), args
+}

@@ -1,0 +1,156 @@
+package query
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"zonetrace/chaincode/model"
+)
+
+// DocumentView is a document with the names of its declarant and
+// counterparty and the flags customs' lists show.
+type DocumentView struct {
+	model.Document
+	EnterpriseName   string `json:"enterpriseName"`
+	CounterpartyName string `json:"counterpartyName"`
+	// Abnormal says the document carries tags.
+	Abnormal bool `json:"abnormal"`
+	// DeletedOrModified says a deletion touched the document: voided,
+	// awaiting deletion, or changed after its declaration by a deletion
+	// request (a rejected one included).
+	DeletedOrModified bool `json:"deletedOrModified"`
+}
+
+// DocumentPage is one page of a document search.
+type DocumentPage struct {
+	Items    []DocumentView `json:"items"`
+	Total    int            `json:"total"`
+	Page     int            `json:"page"`
+	PageSize int            `json:"pageSize"`
+}
+
+// documentColumns are the columns scanDocument reads, from documents d
+// joined with the declarant e and the counterparty c.
+const documentColumns = `d.doc, coalesce(e.name, ''), coalesce(c.name, ''), d.abnormal, d.deleted_or_modified
+	FROM documents d
+	LEFT JOIN enterprises e ON e.id = d.enterprise_id
+	LEFT JOIN enterprises c ON c.id = d.counterparty_id AND d.counterparty_id <> ''`
+
+// SearchDocuments returns the page of documents matching f: abnormal ones
+// first, then newest update, then id. Items carry no Steps. An invalid
+// filter is an ErrInvalidFilter.
+func (r *Reader) SearchDocuments(ctx context.Context, f DocumentFilter) (DocumentPage, error) {
+	f, err := f.normalise()
+	if err != nil {
+		return DocumentPage{}, fmt.Errorf("search documents: %w", err)
+	}
+	page := DocumentPage{Items: []DocumentView{}, Page: f.Page, PageSize: f.PageSize}
+	where, args := f.where()
+	n := len(args)
+	pageArgs := append(append([]any{}, args...), f.PageSize, int64(f.Page-1)*int64(f.PageSize))
+	err = r.readOnly(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM documents d WHERE `+where, args...).Scan(&page.Total); err != nil {
+			return fmt.Errorf("count: %w", err)
+		}
+		rows, err := tx.Query(ctx, `SELECT `+documentColumns+`
+			WHERE `+where+`
+			ORDER BY d.abnormal DESC, d.updated_at DESC, d.id
+			LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), pageArgs...)
+		if err != nil {
+			return fmt.Errorf("list: %w", err)
+		}
+		var raw []byte
+		var name, counterparty string
+		var abnormal, deleted bool
+		_, err = pgx.ForEachRow(rows, []any{&raw, &name, &counterparty, &abnormal, &deleted}, func() error {
+			v := DocumentView{EnterpriseName: name, CounterpartyName: counterparty, Abnormal: abnormal, DeletedOrModified: deleted}
+			if err := json.Unmarshal(raw, &v.Document); err != nil {
+				return fmt.Errorf("decode stored document: %w", err)
+			}
+			v.Steps = nil
+			page.Items = append(page.Items, v)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("list: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return DocumentPage{}, fmt.Errorf("search documents: %w", err)
+	}
+	return page, nil
+}
+
+// Document returns document id with its history ordered by seq, or
+// ErrNotFound.
+func (r *Reader) Document(ctx context.Context, id string) (DocumentView, error) {
+	var v DocumentView
+	err := r.readOnly(ctx, func(tx pgx.Tx) error {
+		var raw []byte
+		err := tx.QueryRow(ctx, `SELECT `+documentColumns+` WHERE d.id = $1`, id).
+			Scan(&raw, &v.EnterpriseName, &v.CounterpartyName, &v.Abnormal, &v.DeletedOrModified)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(raw, &v.Document); err != nil {
+			return fmt.Errorf("decode stored document: %w", err)
+		}
+		v.Steps, err = documentSteps(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return DocumentView{}, fmt.Errorf("get document %q: %w", id, err)
+	}
+	return v, nil
+}
+
+// documentSteps rebuilds a document's history exactly as the chain holds
+// it; at_text keeps each time's original string.
+func documentSteps(ctx context.Context, tx pgx.Tx, documentID string) ([]model.DocumentStep, error) {
+	rows, err := tx.Query(ctx, `SELECT seq, action, status, actor_msp, actor_client_id, actor_role,
+			actor_enterprise_id, actor_name, tx_id, at_text, reason, source
+		FROM document_steps WHERE document_id = $1 ORDER BY seq`, documentID)
+	if err != nil {
+		return nil, fmt.Errorf("list steps: %w", err)
+	}
+	list := []model.DocumentStep{}
+	var s model.DocumentStep
+	_, err = pgx.ForEachRow(rows, []any{&s.Seq, &s.Action, &s.Status, &s.Actor.MspID, &s.Actor.ClientID,
+		&s.Actor.Role, &s.Actor.EnterpriseID, &s.Actor.Name, &s.TxID, &s.At, &s.Reason, &s.Source}, func() error {
+		list = append(list, s)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list steps: %w", err)
+	}
+	return list, nil
+}
+
+// IncomingTransfers lists the out legs of bonded and non-bonded transfers
+// naming enterpriseID as transferee that are approved and have no in leg
+// yet, newest update first: the transfers it has to receive.
+func (r *Reader) IncomingTransfers(ctx context.Context, enterpriseID string) ([]model.Document, error) {
+	rows, err := r.pool.Query(ctx, `SELECT doc FROM documents
+		WHERE counterparty_id = $1 AND counterparty_id <> '' AND family IN ($2, $3) AND business_type = $4
+			AND status = $5 AND in_leg_id = ''
+		ORDER BY updated_at DESC, id`,
+		enterpriseID, string(model.FamilyBondedTransfer), string(model.FamilyNonBondedTransfer),
+		string(model.BusinessOut), string(model.DocApproved))
+	if err != nil {
+		return nil, fmt.Errorf("list incoming transfers of %q: %w", enterpriseID, err)
+	}
+	list, err := collectDocs[model.Document](rows)
+	if err != nil {
+		return nil, fmt.Errorf("list incoming transfers of %q: %w", enterpriseID, err)
+	}
+	return list, nil
+}

@@ -1,0 +1,136 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"zonetrace/chaincode/model"
+)
+
+// Limits of Movements.
+const (
+	DefaultMovementLimit = 1000
+	MaxMovementLimit     = 10000
+)
+
+// MovementFilter selects movements: those of a trace code, or those into or
+// out of an enterprise, optionally within [Since, Until). At least one of
+// TraceCode and EnterpriseID is required, so no query scans every movement.
+type MovementFilter struct {
+	TraceCode    string
+	EnterpriseID string
+	// Since and Until bound the movement time; zero means unbounded.
+	Since, Until time.Time
+	// Limit defaults to DefaultMovementLimit and is capped at
+	// MaxMovementLimit.
+	Limit int
+}
+
+// movementColumns are the columns scanMovements reads from movements m.
+const movementColumns = `m.tx_id, m.document_id, m.line_seq, m.kind, m.trace_code, m.from_enterprise, m.from_bonded,
+	m.to_enterprise, m.to_bonded, m.weight_grams, m.at, m.at_text FROM movements m`
+
+// Movements returns the movements matching f in chain order (block,
+// transaction, event), at most f.Limit of them. An invalid filter is an
+// ErrInvalidFilter.
+func (r *Reader) Movements(ctx context.Context, f MovementFilter) ([]model.Movement, error) {
+	if f.TraceCode == "" && f.EnterpriseID == "" {
+		return nil, fmt.Errorf("list movements: %w: a trace code or an enterprise is required", ErrInvalidFilter)
+	}
+	if f.Limit < 0 {
+		return nil, fmt.Errorf("list movements: %w: limit %d must not be negative", ErrInvalidFilter, f.Limit)
+	}
+	if f.Limit == 0 {
+		f.Limit = DefaultMovementLimit
+	}
+	var conds []string
+	var args []any
+	add := func(cond string, arg any) {
+		args = append(args, arg)
+		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if f.TraceCode != "" {
+		add("m.trace_code = ?", f.TraceCode)
+	}
+	if f.EnterpriseID != "" {
+		add("(m.from_enterprise = ? OR m.to_enterprise = ?)", f.EnterpriseID)
+	}
+	if !f.Since.IsZero() {
+		add("m.at >= ?", f.Since)
+	}
+	if !f.Until.IsZero() {
+		add("m.at < ?", f.Until)
+	}
+	args = append(args, min(f.Limit, MaxMovementLimit))
+	rows, err := r.pool.Query(ctx, `SELECT `+movementColumns+` WHERE `+strings.Join(conds, " AND ")+`
+		ORDER BY m.block_number, m.tx_index, m.event_index LIMIT $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list movements: %w", err)
+	}
+	list, err := scanMovements(rows)
+	if err != nil {
+		return nil, fmt.Errorf("list movements: %w", err)
+	}
+	return list, nil
+}
+
+// DocumentMovements returns the movements document documentID caused
+// (reversals included) in chain order.
+func (r *Reader) DocumentMovements(ctx context.Context, documentID string) ([]model.Movement, error) {
+	rows, err := r.pool.Query(ctx, `SELECT `+movementColumns+` WHERE m.document_id = $1
+		ORDER BY m.block_number, m.tx_index, m.event_index`, documentID)
+	if err != nil {
+		return nil, fmt.Errorf("list movements of document %q: %w", documentID, err)
+	}
+	list, err := scanMovements(rows)
+	if err != nil {
+		return nil, fmt.Errorf("list movements of document %q: %w", documentID, err)
+	}
+	return list, nil
+}
+
+// scanMovements rebuilds movements as the chain recorded them: the id from
+// its parts, the time from at_text when the chain's string was not the
+// canonical form of the stored timestamp.
+func scanMovements(rows pgx.Rows) ([]model.Movement, error) {
+	list := []model.Movement{}
+	var m model.Movement
+	var fromEnterprise, toEnterprise, atText *string
+	var fromBonded, toBonded *bool
+	var at time.Time
+	_, err := pgx.ForEachRow(rows, []any{&m.TxID, &m.DocumentID, &m.LineSeq, &m.Kind, &m.TraceCode, &fromEnterprise,
+		&fromBonded, &toEnterprise, &toBonded, &m.WeightGrams, &at, &atText}, func() error {
+		mv := m
+		mv.ID = fmt.Sprintf("%s:%s:%d", m.TxID, m.DocumentID, m.LineSeq)
+		mv.From, mv.To = holding(fromEnterprise, fromBonded), holding(toEnterprise, toBonded)
+		mv.At = canonicalTime(at)
+		if atText != nil {
+			mv.At = *atText
+		}
+		list = append(list, mv)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+func holding(enterpriseID *string, bonded *bool) *model.Holding {
+	if enterpriseID == nil {
+		return nil
+	}
+	return &model.Holding{EnterpriseID: *enterpriseID, Bonded: bonded != nil && *bonded}
+}
+
+// canonicalTime is how the chaincode formats transaction times (UTC, RFC
+// 3339); the indexer stores a movement's time string only when it differs
+// from this form of the stored timestamp.
+func canonicalTime(t time.Time) string {
+	return t.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)
+}

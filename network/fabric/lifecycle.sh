@@ -1,0 +1,46 @@
+# Chaincode lifecycle steps; sourced by up.sh, channel.sh and deploy.sh.
+# shellcheck shell=bash
+
+# cc_package SEQUENCE PORT writes the ccaas package of one chaincode version
+# (metadata.json on top, connection.json inside code.tar.gz) and prints its path.
+cc_package() {
+  local seq=$1 port=$2 work=$DATA/chaincode/pkg-$1
+  rm -rf "$work" && mkdir -p "$work/code"
+  printf '{"address":"127.0.0.1:%s","dial_timeout":"10s","tls_required":false}\n' "$port" >"$work/code/connection.json"
+  printf '{"type":"ccaas","label":"%s_%s"}\n' "$CC_NAME" "$seq" >"$work/metadata.json"
+  tar -C "$work/code" -czf "$work/code.tar.gz" connection.json
+  tar -C "$work" -czf "$DATA/chaincode/$CC_NAME-$seq.tar.gz" metadata.json code.tar.gz
+  echo "$DATA/chaincode/$CC_NAME-$seq.tar.gz"
+}
+
+# cc_install PACKAGE installs a package on every organisation's peer.
+cc_install() {
+  local org
+  for org in "${ORGS[@]}"; do
+    (as_admin "$org" && peer lifecycle chaincode install "$1" >/dev/null 2>"$DATA/logs/cli.log") ||
+      { cat "$DATA/logs/cli.log" >&2; return 1; }
+  done
+}
+
+# cc_define CHANNEL PACKAGE_ID SEQUENCE approves the definition for every
+# organisation and commits it, with the same policy string everywhere.
+cc_define() {
+  local channel=$1 pkg=$2 seq=$3 org peers=()
+  for org in "${ORGS[@]}"; do
+    as_admin "$org"
+    retry 30 peer lifecycle chaincode approveformyorg "${ORDERER_ARGS[@]}" \
+      --channelID "$channel" --name "$CC_NAME" --version "$seq" --package-id "$pkg" \
+      --sequence "$seq" --signature-policy "$CC_POLICY" --waitForEvent
+    peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$(peer_tlsca "$org")")
+  done
+  as_admin customs
+  retry 10 peer lifecycle chaincode commit "${ORDERER_ARGS[@]}" --channelID "$channel" \
+    --name "$CC_NAME" --version "$seq" --sequence "$seq" --signature-policy "$CC_POLICY" \
+    "${peers[@]}" --waitForEvent
+}
+
+# cc_committed_sequence CHANNEL prints the committed sequence (0 if none).
+cc_committed_sequence() {
+  (as_admin customs && peer lifecycle chaincode querycommitted --channelID "$1" --name "$CC_NAME" 2>/dev/null) |
+    sed -n 's/.*Sequence: \([0-9]*\).*/\1/p' | head -1 | grep . || echo 0
+}

@@ -1,0 +1,212 @@
+package fabricledger
+
+import (
+	"crypto/sha256"
+	"encoding/asn1"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"google.golang.org/protobuf/proto"
+
+	"zonetrace/network/ledger"
+)
+
+// BlockHash is Fabric's block header hash: SHA-256 of the ASN.1 DER encoding
+// of {number, previous hash, data hash}, which the next block's header
+// carries as its previous hash.
+func BlockHash(h *common.BlockHeader) []byte {
+	der, err := asn1.Marshal(struct {
+		Number       *big.Int
+		PreviousHash []byte
+		DataHash     []byte
+	}{new(big.Int).SetUint64(h.GetNumber()), h.GetPreviousHash(), h.GetDataHash()})
+	if err != nil {
+		// Only a nil *big.Int fails to encode; it never is one here.
+		panic(fmt.Sprintf("encode block header: %v", err))
+	}
+	sum := sha256.Sum256(der)
+	return sum[:]
+}
+
+// DataHash is Fabric's block data hash: SHA-256 over the envelopes' bytes
+// concatenated.
+func DataHash(d *common.BlockData) []byte {
+	h := sha256.New()
+	for _, env := range d.GetData() {
+		h.Write(env)
+	}
+	return h.Sum(nil)
+}
+
+// parsedTx is one transaction envelope taken apart.
+type parsedTx struct {
+	env       *common.Envelope
+	payload   *common.Payload
+	header    *common.ChannelHeader
+	creator   []byte
+	sid       *msp.SerializedIdentity
+	action    *peer.ChaincodeActionPayload // nil unless an endorser transaction
+	response  *peer.ProposalResponsePayload
+	ccAction  *peer.ChaincodeAction
+	arguments [][]byte
+}
+
+func parseTx(raw []byte) (*parsedTx, error) {
+	t := &parsedTx{env: &common.Envelope{}, payload: &common.Payload{}, header: &common.ChannelHeader{}, sid: &msp.SerializedIdentity{}}
+	if err := proto.Unmarshal(raw, t.env); err != nil {
+		return nil, fmt.Errorf("decode envelope: %w", err)
+	}
+	if err := proto.Unmarshal(t.env.GetPayload(), t.payload); err != nil {
+		return nil, fmt.Errorf("decode payload: %w", err)
+	}
+	if err := proto.Unmarshal(t.payload.GetHeader().GetChannelHeader(), t.header); err != nil {
+		return nil, fmt.Errorf("decode channel header: %w", err)
+	}
+	var shdr common.SignatureHeader
+	if err := proto.Unmarshal(t.payload.GetHeader().GetSignatureHeader(), &shdr); err != nil {
+		return nil, fmt.Errorf("decode signature header: %w", err)
+	}
+	t.creator = shdr.GetCreator()
+	if err := proto.Unmarshal(t.creator, t.sid); err != nil {
+		return nil, fmt.Errorf("decode creator: %w", err)
+	}
+	if common.HeaderType(t.header.GetType()) != common.HeaderType_ENDORSER_TRANSACTION {
+		return t, nil
+	}
+	var tx peer.Transaction
+	if err := proto.Unmarshal(t.payload.GetData(), &tx); err != nil {
+		return nil, fmt.Errorf("decode transaction: %w", err)
+	}
+	if len(tx.GetActions()) != 1 {
+		return nil, fmt.Errorf("transaction has %d actions, want 1", len(tx.GetActions()))
+	}
+	t.action = &peer.ChaincodeActionPayload{}
+	if err := proto.Unmarshal(tx.GetActions()[0].GetPayload(), t.action); err != nil {
+		return nil, fmt.Errorf("decode chaincode action payload: %w", err)
+	}
+	var cpp peer.ChaincodeProposalPayload
+	if err := proto.Unmarshal(t.action.GetChaincodeProposalPayload(), &cpp); err != nil {
+		return nil, fmt.Errorf("decode proposal payload: %w", err)
+	}
+	var cis peer.ChaincodeInvocationSpec
+	if err := proto.Unmarshal(cpp.GetInput(), &cis); err != nil {
+		return nil, fmt.Errorf("decode invocation spec: %w", err)
+	}
+	t.arguments = cis.GetChaincodeSpec().GetInput().GetArgs()
+	t.response = &peer.ProposalResponsePayload{}
+	if err := proto.Unmarshal(t.action.GetAction().GetProposalResponsePayload(), t.response); err != nil {
+		return nil, fmt.Errorf("decode proposal response payload: %w", err)
+	}
+	t.ccAction = &peer.ChaincodeAction{}
+	if err := proto.Unmarshal(t.response.GetExtension(), t.ccAction); err != nil {
+		return nil, fmt.Errorf("decode chaincode action: %w", err)
+	}
+	return t, nil
+}
+
+// validationCodes returns the peer's verdict on each transaction of b.
+func validationCodes(b *common.Block) ([]peer.TxValidationCode, error) {
+	meta := b.GetMetadata().GetMetadata()
+	idx := int(common.BlockMetadataIndex_TRANSACTIONS_FILTER)
+	n := len(b.GetData().GetData())
+	if len(meta) <= idx || len(meta[idx]) != n {
+		return nil, fmt.Errorf("block %d: transaction filter does not cover its %d transactions", b.GetHeader().GetNumber(), n)
+	}
+	codes := make([]peer.TxValidationCode, n)
+	for i, c := range meta[idx] {
+		codes[i] = peer.TxValidationCode(c)
+	}
+	return codes, nil
+}
+
+// toLedgerBlock converts a committed block for listeners. Only chaincode's
+// events are passed on; transactions of other kinds (channel configuration,
+// chaincode lifecycle) appear without event. Configuration transactions
+// carry no transaction ID in Fabric; they get "config-<block>-<index>" so
+// that every valid transaction has a unique ID.
+func toLedgerBlock(b *common.Block, chaincode string) (ledger.Block, error) {
+	number := b.GetHeader().GetNumber()
+	codes, err := validationCodes(b)
+	if err != nil {
+		return ledger.Block{}, err
+	}
+	out := ledger.Block{
+		Number:       number,
+		Hash:         BlockHash(b.GetHeader()),
+		PreviousHash: b.GetHeader().GetPreviousHash(),
+		Transactions: make([]ledger.Transaction, len(codes)),
+	}
+	for i, raw := range b.GetData().GetData() {
+		t, err := parseTx(raw)
+		if err != nil {
+			return ledger.Block{}, fmt.Errorf("read block %d transaction %d: %w", number, i, err)
+		}
+		tx := ledger.Transaction{
+			ID:             t.header.GetTxId(),
+			Index:          i,
+			Valid:          codes[i] == peer.TxValidationCode_VALID,
+			ValidationCode: codes[i].String(),
+			Creator:        ledger.Creator{MspID: t.sid.GetMspid()},
+		}
+		if ts := t.header.GetTimestamp(); ts != nil {
+			tx.Timestamp = ts.AsTime().UTC().Truncate(time.Microsecond)
+		}
+		if tx.ID == "" {
+			tx.ID = fmt.Sprintf("config-%d-%d", number, i)
+		}
+		if len(t.sid.GetIdBytes()) > 0 {
+			if tx.Creator.ID, err = clientID(t.creator); err != nil {
+				return ledger.Block{}, fmt.Errorf("read block %d transaction %d: %w", number, i, err)
+			}
+		}
+		if t.action != nil {
+			if len(t.arguments) > 0 {
+				tx.Function = string(t.arguments[0])
+			}
+			if ev, err := chaincodeEvent(t.ccAction, chaincode); err != nil {
+				return ledger.Block{}, fmt.Errorf("read block %d transaction %d: %w", number, i, err)
+			} else if ev != nil {
+				tx.Event = ev
+			}
+		}
+		out.Transactions[i] = tx
+	}
+	return out, nil
+}
+
+func chaincodeEvent(a *peer.ChaincodeAction, chaincode string) (*ledger.ChaincodeEvent, error) {
+	if len(a.GetEvents()) == 0 {
+		return nil, nil
+	}
+	var ev peer.ChaincodeEvent
+	if err := proto.Unmarshal(a.GetEvents(), &ev); err != nil {
+		return nil, fmt.Errorf("decode chaincode event: %w", err)
+	}
+	if ev.GetChaincodeId() != chaincode || ev.GetEventName() == "" {
+		return nil, nil
+	}
+	return &ledger.ChaincodeEvent{Name: ev.GetEventName(), Payload: ev.GetPayload()}, nil
+}
+
+// creatorBytes lets cid compute the client ID exactly as the chaincode's
+// GetClientIdentity().GetID() does: base64 of x509::<subject>::<issuer>.
+type creatorBytes []byte
+
+func (c creatorBytes) GetCreator() ([]byte, error) { return c, nil }
+
+func clientID(creator []byte) (string, error) {
+	ci, err := cid.New(creatorBytes(creator))
+	if err != nil {
+		return "", fmt.Errorf("read creator: %w", err)
+	}
+	id, err := ci.GetID()
+	if err != nil {
+		return "", fmt.Errorf("read creator ID: %w", err)
+	}
+	return id, nil
+}

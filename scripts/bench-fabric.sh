@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# make bench-fabric: time from nothing to a ready network, RSS per process
+# idle and after load, and submit throughput and latency at 1, 16 and 64
+# concurrent clients (BenchmarkFabricSubmit). Figures go to
+# docs/benchmarks.md by hand, with the machine and what else was running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source network/fabric/env.sh >/dev/null
+export ZT_FABRIC_DATA=${ZT_FABRIC_DATA:-$PWD/.data/fabric-bench}
+export ZT_FABRIC_BASE_PORT=${ZT_FABRIC_BASE_PORT:-27700}
+DATA=$ZT_FABRIC_DATA
+require_tools peer orderer configtxgen osnadmin cryptogen
+scripts/pg.sh start >/dev/null
+network/fabric/down.sh 2>/dev/null
+trap network/fabric/down.sh EXIT
+# Build first so the timing below is the network's, not the compiler's.
+mkdir -p "$DATA/bin" && go build -o "$DATA/bin/zonetrace" ./cmd/zonetrace
+rss() {
+  local f
+  for f in "$DATA"/pids/*.pid; do
+    printf '  %-16s %6d MiB\n' "$(basename "$f" .pid)" $(($(ps -o rss= -p "$(<"$f")") / 1024))
+  done
+}
+start=$(date +%s.%N)
+conn=$(ZONETRACE_BIN=$DATA/bin/zonetrace network/fabric/up.sh 2>/dev/null)
+echo "from nothing to a ready network (crypto, 3 orderers, 3 peers, channel, chaincode, a commit through every org): $(echo "$(date +%s.%N) - $start" | bc | cut -c1-5) s"
+echo "RSS idle:"; rss
+ZT_LEDGER=fabric ZT_FABRIC_CONNECTION=$conn ZONETRACE_BIN=$DATA/bin/zonetrace \
+  go test -run '^$' -bench BenchmarkFabricSubmit -benchtime 1x -timeout 30m ./internal/platform/ | grep -E 'Benchmark|ok'
+echo "RSS after load:"; rss
