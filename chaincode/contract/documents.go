@@ -384,9 +384,6 @@ func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterf
 		return nil, model.Errorf(model.CodeDuplicate, "receipt %s was already applied to %s", r.ID, d.ID)
 	}
 	d.Receipts = append(d.Receipts, r.ID)
-	if r.CustomsNo != "" {
-		d.CustomsNo = r.CustomsNo
-	}
 	t.touch(d)
 
 	switch r.MessageType {
@@ -397,6 +394,11 @@ func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterf
 		}
 		if d.Family != want {
 			return nil, model.Errorf(model.CodeInvalid, "%s receipts are for %s documents, %s is a %s", r.MessageType, want, d.ID, d.Family)
+		}
+		// Only the approval receipts carry the document's own customs number;
+		// a gate crossing's is the gate pass's (Z…).
+		if r.CustomsNo != "" {
+			d.CustomsNo = r.CustomsNo
 		}
 		decision, known := externalResults[r.ManageResult]
 		switch {

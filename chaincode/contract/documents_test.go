@@ -215,6 +215,20 @@ func TestDeclarationChecks(t *testing.T) {
 	})
 }
 
+func TestGateCrossingReceipt(t *testing.T) {
+	tr := newTrade(t)
+	d := tr.declareDoc(tr.entA, model.FamilyChecklist, model.BusinessEntry, model.DocumentHead{}, tr.line(3_000))
+	tr.refused(model.CodeConflict, tr.customs, "ApplyExternalReceipt", tr.req(), d.ID,
+		`{"id":"SAS223:early","messageType":"SAS223","customsNo":"Z3223I261126000000000001","manageResult":"1","manageDate":"2026-11-26 11:00:00"}`)
+	tr.receipt(d.ID, "INV201", "1")
+	raw := tr.mustInvoke(tr.customs, "ApplyExternalReceipt", tr.req(), d.ID,
+		`{"id":"SAS223:pass","messageType":"SAS223","customsNo":"Z3223I261126000000000001","manageResult":"1","manageDate":"2026-11-26 11:00:00"}`)
+	d = decodeDoc(t, raw)
+	require.Equal(t, model.DocEffective, d.Status)
+	require.Equal(t, "QD3223260I000000001", d.CustomsNo, "the gate pass number does not replace the checklist's")
+	require.Equal(t, int64(3_000), tr.stock(tr.customs, enterpriseA, true).WeightGrams)
+}
+
 func TestOverShipment(t *testing.T) {
 	tr := newTrade(t)
 	tr.enter(10_000)

@@ -117,6 +117,9 @@ func seedDemo(ctx context.Context, p *platform.Platform) error {
 	if err := review(approved, "approve", ""); err != nil {
 		return err
 	}
+	if err := seedZoneEntry(ctx, admin, entA, customs, approved); err != nil {
+		return fmt.Errorf("bring demo goods into the zone: %w", err)
+	}
 	supplemented, err := declare(entA, batches[4])
 	if err != nil {
 		return err
@@ -162,4 +165,41 @@ func demoBatches() []model.PrefilingData {
 		base("肯尼亚AA生咖啡豆", "0901110000", "KE", "Kenya Cooperative Coffee Exporters", "AA", "Nyeri", 9600, 95),
 		qualified(base("危地马拉安提瓜生咖啡豆", "0901110000", "GT", "Anacafé Export", "SHB", "Antigua", 14400, 66), "320400126000858"),
 	}
+}
+
+// seedZoneEntry brings an approved batch of enterprise A into the zone as
+// bonded stock: an entry checklist, customs' INV201 approval receipt, and the
+// gate crossing.
+func seedZoneEntry(ctx context.Context, admin, clerk, customs *apiclient.Client, prefilingID string) error {
+	var pf model.Prefiling
+	if err := clerk.Get(ctx, "/api/v1/prefilings/"+prefilingID, &pf); err != nil {
+		return err
+	}
+	line := model.DocumentLine{
+		TraceCode: pf.TraceCode, ProductName: pf.Data.ProductName, HSCode: pf.Data.HSCode, Origin: pf.Data.Origin,
+		WeightGrams: pf.Data.WeightGrams, UnitPriceFen: pf.Data.AvgPriceFen, Currency: pf.Data.Currency,
+		ValueFen: pf.Data.WeightGrams / 1000 * pf.Data.AvgPriceFen, Packages: pf.Data.WeightGrams / 60_000,
+	}
+	var draft struct {
+		ID string `json:"id"`
+	}
+	if err := clerk.Post(ctx, "/api/v1/document-drafts", map[string]any{
+		"family": model.FamilyChecklist, "businessType": model.BusinessEntry,
+		"head": model.DocumentHead{AccountBookNo: "T3223W000001", SupervisionMode: "5034", TransportMode: "2",
+			PortCode: "2249", TradeCountry: pf.Data.Origin, VehiclePlate: "苏E·5K218", Carrier: "昆山综保物流车队"},
+		"lines": []model.DocumentLine{line},
+	}, &draft); err != nil {
+		return err
+	}
+	var doc model.Document
+	if err := clerk.Post(ctx, "/api/v1/document-drafts/"+draft.ID+"/declare", nil, &doc); err != nil {
+		return err
+	}
+	if err := customs.Post(ctx, "/api/v1/external-receipts", map[string]string{
+		"documentId": doc.ID, "messageType": "INV201", "customsNo": "QD223226I000000421",
+		"manageResult": "1", "manageDate": "2026-11-20 10:12:00", "note": "清单审核通过",
+	}, nil); err != nil {
+		return err
+	}
+	return admin.Post(ctx, "/api/v1/documents/"+doc.ID+"/gate-pass", map[string]any{}, nil)
 }
