@@ -72,7 +72,7 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 			g.fail(c, apierror.New(apierror.BadRequest).WithCause(err))
 			return
 		}
-		req := submissions.Request{Username: u.Username, Key: key, Method: c.Request.Method, Path: c.Request.URL.Path, Body: body, Secret: !keepBody}
+		req := submissions.Request{Username: u.Username, Key: key, Method: c.Request.Method, Path: c.Request.URL.Path, Body: body, ContentType: c.GetHeader("Content-Type"), Secret: !keepBody}
 		outcome, rec, err := g.submissions.Claim(ctx, req, submissionLease, recovering)
 		if err != nil {
 			g.fail(c, err)

@@ -35,7 +35,7 @@ func (g *Gateway) Recover(ctx context.Context) error {
 			continue
 		}
 		req.Header.Set("Idempotency-Key", rec.Key)
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", rec.ContentType)
 		w := &recorder{header: http.Header{}}
 		g.engine.ServeHTTP(w, req)
 		g.log.Info("submission re-driven", "user", rec.Username, "key", rec.Key, "method", rec.Method, "path", rec.Path, "status", w.status)

@@ -2,14 +2,17 @@ package gateway
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"mime/multipart"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
 	"zonetrace/gateway/docdrafts"
+	"zonetrace/gateway/submissions"
 )
 
 // importForm is the multipart body importing workbook as a bonded transfer
@@ -123,4 +126,25 @@ func TestDocumentDraftImport(t *testing.T) {
 		require.Len(t, lines, 4)
 		require.Equal(t, testTraceCode(t, 3), lines[3][2])
 	})
+}
+
+func TestPendingImportIsRedrivenAsMultipart(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	a := e.login("ent-a")
+	body, ct := importForm(t, e.filledTemplate(a, 3, nil))
+
+	// A crash right after the outbox kept the import leaves it pending.
+	_, _, err := submissions.New(e.cfg.Pool).Claim(context.Background(), submissions.Request{
+		Username: "ent-a", Key: "import-before-crash", Method: "POST", Path: "/api/v1/document-drafts/import",
+		Body: body, ContentType: ct,
+	}, time.Nanosecond, false)
+	require.NoError(t, err)
+	time.Sleep(time.Millisecond) // let the lease lapse, as after a restart
+
+	g := e.restart()
+	require.NoError(t, g.Recover(context.Background()))
+	r := doOn(t, g, a, "GET", "/api/v1/document-drafts?family=bonded_transfer", nil, nil)
+	require.Equal(t, 200, r.Code, r.Body.String())
+	require.Equal(t, float64(1), r.json(t)["total"], "the re-driven import created its draft")
 }

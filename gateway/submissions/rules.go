@@ -42,6 +42,8 @@ type Request struct {
 	Method   string
 	Path     string
 	Body     []byte
+	// ContentType is the request's, replayed with the body on recovery.
+	ContentType string
 	// Secret keeps the body out of the database (only its hash is kept);
 	// the submission then cannot be re-driven from the outbox.
 	Secret bool

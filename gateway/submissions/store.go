@@ -20,6 +20,7 @@ type Record struct {
 	Method         string
 	Path           string
 	Body           []byte
+	ContentType    string
 	Replayable     bool
 	BodySHA256     string
 	Status         Status
@@ -62,9 +63,9 @@ func (s *Store) Claim(ctx context.Context, req Request, lease time.Duration, for
 		stored = []byte{}
 	}
 	tag, err := s.pool.Exec(ctx, `
-		INSERT INTO submissions (username, idempotency_key, method, path, body, replayable, body_sha256, status, lease_until)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8) ON CONFLICT DO NOTHING`,
-		req.Username, req.Key, req.Method, req.Path, stored, !req.Secret, req.BodySHA256(), now.Add(lease))
+		INSERT INTO submissions (username, idempotency_key, method, path, body, content_type, replayable, body_sha256, status, lease_until)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9) ON CONFLICT DO NOTHING`,
+		req.Username, req.Key, req.Method, req.Path, stored, contentTypeOrJSON(req.ContentType), !req.Secret, req.BodySHA256(), now.Add(lease))
 	if err != nil {
 		return 0, Record{}, fmt.Errorf("persist submission %s: %w", req.Key, err)
 	}
@@ -136,13 +137,13 @@ func (s *Store) Release(ctx context.Context, username, key string) error {
 	return nil
 }
 
-const columns = `username, idempotency_key, method, path, body, replayable, body_sha256, status, lease_until, attempts,
+const columns = `username, idempotency_key, method, path, body, content_type, replayable, body_sha256, status, lease_until, attempts,
 	coalesce(response_status, 0), coalesce(response_body, ''::bytea), coalesce(tx_id, ''), block_number, created_at`
 
 func scan(row pgx.Row) (Record, error) {
 	var r Record
 	var block *int64
-	if err := row.Scan(&r.Username, &r.Key, &r.Method, &r.Path, &r.Body, &r.Replayable, &r.BodySHA256, &r.Status, &r.LeaseUntil,
+	if err := row.Scan(&r.Username, &r.Key, &r.Method, &r.Path, &r.Body, &r.ContentType, &r.Replayable, &r.BodySHA256, &r.Status, &r.LeaseUntil,
 		&r.Attempts, &r.ResponseStatus, &r.ResponseBody, &r.TxID, &block, &r.CreatedAt); err != nil {
 		return Record{}, err
 	}
@@ -176,4 +177,11 @@ func (s *Store) Pending(ctx context.Context) ([]Record, error) {
 		return nil, fmt.Errorf("list pending submissions: %w", err)
 	}
 	return recs, nil
+}
+
+func contentTypeOrJSON(ct string) string {
+	if ct == "" {
+		return "application/json"
+	}
+	return ct
 }

@@ -101,3 +101,49 @@ func (n *node) benchEnterprise(b *testing.B, ctx context.Context) ledger.Signer 
 	require.NoError(b, err)
 	return signer
 }
+
+// BenchmarkDeclarationEndToEnd measures document declarations through the
+// whole product: HTTP API → outbox → chaincode → block → indexer → visible in
+// PostgreSQL (every request waits for the indexer), from 16 clients.
+func BenchmarkDeclarationEndToEnd(b *testing.B) {
+	ctx := context.Background()
+	m := newMarket(b)
+	const clients, perClient = 16, 25
+	drafts := make([]string, clients*perClient)
+	for i := range drafts {
+		drafts[i] = m.draft(m.a, model.FamilyChecklist, model.BusinessEntry, heads[model.FamilyChecklist], m.line(1_000))
+	}
+	var (
+		mu   sync.Mutex
+		lat  []time.Duration
+		next atomic.Int64
+		wg   sync.WaitGroup
+	)
+	start := time.Now()
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(drafts) {
+					return
+				}
+				t0 := time.Now()
+				if err := m.a.Post(ctx, "/api/v1/document-drafts/"+drafts[i]+"/declare", nil, nil); err != nil {
+					b.Error(err)
+					return
+				}
+				mu.Lock()
+				lat = append(lat, time.Since(t0))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	require.Len(b, lat, len(drafts))
+	b.ReportMetric(float64(len(drafts))/elapsed.Seconds(), "declarations/s")
+	b.ReportMetric(percentile(lat, 0.50), "p50-ms")
+	b.ReportMetric(percentile(lat, 0.99), "p99-ms")
+}

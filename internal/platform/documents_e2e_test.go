@@ -26,7 +26,7 @@ type market struct {
 	batch                   model.PrefilingData
 }
 
-func newMarket(t *testing.T) *market {
+func newMarket(t testing.TB) *market {
 	ctx := context.Background()
 	m := &market{node: startNode(t)}
 	m.admin = m.client("admin")
