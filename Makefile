@@ -46,7 +46,8 @@ test-browser: build
 
 ## bench: throughput, latency and query benchmarks; figures go to docs/benchmarks.md
 bench: pg
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./bench/...
+	$(GO) test -run '^$$' -bench 'BenchmarkEmbeddedSubmit|BenchmarkDeclarationEndToEnd' -benchtime 1x -timeout 30m ./internal/platform/
+	$(GO) test -run '^$$' -bench 'BenchmarkSearchPrefilings|BenchmarkStockQueries' -benchtime 20x -timeout 60m ./indexer/query/
 
 ## test-fabric: the end-to-end scenario on a real Fabric network (needs Fabric binaries)
 test-fabric:
