@@ -33,7 +33,7 @@ trap keep_logs EXIT
 conn=$(network/fabric/up.sh)
 export ZT_LEDGER=fabric ZT_FABRIC_CONNECTION=$conn
 go test -count=1 -timeout 20m -v \
-  -run 'TestPrefilingToTraceCode|TestBadInput|TestFabricPeerAndOrdererFaults|TestLedgerOnFabric' \
+  -run 'TestPrefilingToTraceCode|TestBadInput|TestGoodsThroughTheZone|TestDocumentDeletion|TestConcurrentDeclarationsOnOneBatch|TestFabricPeerAndOrdererFaults|TestLedgerOnFabric' \
   ./internal/platform/ ./network/fabricledger/ 2>&1 |
   grep -E '^(=== RUN|--- |    --- |PASS|FAIL|ok|panic)|_test.go:[0-9]+:' | grep -v '^=== RUN'
 test ${PIPESTATUS[0]} -eq 0
