@@ -48,7 +48,7 @@ func (n *node) start() {
 		DataDir:     n.dir,
 		DatabaseURL: n.dbURL,
 		Listen:      "127.0.0.1:0",
-		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:      testLogger(),
 	}
 	if n.fabricConnection != "" {
 		cfg.Ledger, cfg.FabricConnection = LedgerFabric, n.fabricConnection
@@ -121,3 +121,12 @@ func post(path string, body any) apiclient.Request {
 }
 
 func urlQuery(s string) string { return url.QueryEscape(s) }
+
+// testLogger discards the node's logs unless ZT_TEST_LOG is set, when they
+// go to stderr for debugging a failing run.
+func testLogger() *slog.Logger {
+	if os.Getenv("ZT_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}

@@ -34,6 +34,12 @@ type Ledger struct {
 	mu       sync.Mutex
 	closed   bool
 	gateways map[gatewayKey]*client.Gateway
+
+	// retrying admits one conflicted transaction at a time: when many
+	// writers race on one key (a popular batch's balance), letting them all
+	// retry at once repeats the race round after round, while one at a time
+	// converges.
+	retrying chan struct{}
 }
 
 type gatewayKey struct {
@@ -55,7 +61,7 @@ func Open(ctx context.Context, cfg Config) (*Ledger, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("open fabric ledger: %w", err)
 	}
-	l := &Ledger{cfg: cfg, gateways: map[gatewayKey]*client.Gateway{}}
+	l := &Ledger{cfg: cfg, gateways: map[gatewayKey]*client.Gateway{}, retrying: make(chan struct{}, 1)}
 	for _, org := range cfg.Connection.Organizations {
 		conn, err := dial(org)
 		if err != nil {

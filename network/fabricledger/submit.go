@@ -21,7 +21,7 @@ func (l *Ledger) Submit(ctx context.Context, signer ledger.Signer, function stri
 		return nil, fmt.Errorf("submit %s: %w", function, err)
 	}
 	for attempt := 0; ; attempt++ {
-		res, code, err := l.submitOnce(ctx, contract, function, args)
+		res, code, err := l.attempt(ctx, contract, function, args, attempt > 0)
 		if err != nil {
 			return nil, err
 		}
@@ -37,6 +37,19 @@ func (l *Ledger) Submit(ctx context.Context, signer ledger.Signer, function stri
 			return nil, fmt.Errorf("submit %s: transaction %s was invalidated with %s", function, res.TxID, code)
 		}
 	}
+}
+
+// attempt runs one proposal; a retry waits for its turn among retries.
+func (l *Ledger) attempt(ctx context.Context, contract *client.Contract, function string, args []string, retry bool) (*ledger.SubmitResult, peer.TxValidationCode, error) {
+	if retry {
+		select {
+		case l.retrying <- struct{}{}:
+			defer func() { <-l.retrying }()
+		case <-ctx.Done():
+			return nil, 0, fmt.Errorf("submit %s: wait to retry: %w", function, ctx.Err())
+		}
+	}
+	return l.submitOnce(ctx, contract, function, args)
 }
 
 // submitOnce runs one proposal to its validation code.
