@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"google.golang.org/grpc/status"
@@ -43,8 +44,18 @@ func endorseError(err error, txID, function string) error {
 	if msg, ok := chaincodeMessage(err); ok {
 		return &ledger.ChaincodeError{TxID: txID, Message: msg}
 	}
-	return fmt.Errorf("endorse %s (transaction %s): %w: %s", function, txID, ledger.ErrEndorsement, describe(err))
+	text := describe(err)
+	if strings.Contains(text, "ProposalResponsePayloads do not match") {
+		return fmt.Errorf("endorse %s (transaction %s): %w: %s", function, txID, errEndorsersDisagree, text)
+	}
+	return fmt.Errorf("endorse %s (transaction %s): %w: %s", function, txID, ledger.ErrEndorsement, text)
 }
+
+// errEndorsersDisagree reports endorsing peers that simulated on different
+// committed states (one had not yet committed the latest block touching a
+// key the transaction reads). Like an MVCC conflict it resolves by proposing
+// again, so Submit retries it instead of failing.
+var errEndorsersDisagree = errors.New("fabric ledger: endorsing peers returned different results")
 
 // describe renders a gRPC error with the per-peer details the gateway adds.
 func describe(err error) string {

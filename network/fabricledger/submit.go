@@ -22,6 +22,10 @@ func (l *Ledger) Submit(ctx context.Context, signer ledger.Signer, function stri
 	}
 	for attempt := 0; ; attempt++ {
 		res, code, err := l.attempt(ctx, contract, function, args, attempt > 0)
+		if errors.Is(err, errEndorsersDisagree) && attempt < l.cfg.MaxConflictRetries {
+			l.cfg.Logger.DebugContext(ctx, "fabric ledger: endorsers disagree, proposing again", "function", function)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
