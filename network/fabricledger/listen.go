@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
+	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
@@ -40,8 +42,11 @@ func (l *Ledger) listenPeer(ctx context.Context, org int, from uint64, handle fu
 	if err != nil {
 		return fmt.Errorf("listen from block %d: %w", from, err)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	parent := ctx
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var received atomic.Uint64 // blocks delivered so far, read by the watchdog
+	go l.watchStall(ctx, cancel, from, &received)
 	stream, err := peer.NewDeliverClient(l.conns[org]).Deliver(ctx)
 	if err != nil {
 		return fmt.Errorf("listen from block %d at %s: open stream: %w", from, endpoint, err)
@@ -56,8 +61,11 @@ func (l *Ledger) listenPeer(ctx context.Context, org int, from uint64, handle fu
 	for {
 		resp, err := stream.Recv()
 		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
+			if parent.Err() != nil {
+				return parent.Err()
+			}
+			if cause := context.Cause(ctx); errors.Is(cause, errStalled) {
+				return fmt.Errorf("listen at %s: before block %d: %w", endpoint, next, cause)
 			}
 			return fmt.Errorf("listen at %s: block stream broke before block %d: %w", endpoint, next, err)
 		}
@@ -74,10 +82,46 @@ func (l *Ledger) listenPeer(ctx context.Context, org int, from uint64, handle fu
 				return &handlerError{fmt.Errorf("listen: handle block %d: %w", b.Number, err)}
 			}
 			next++
+			received.Add(1)
 		case *peer.DeliverResponse_Status:
 			return fmt.Errorf("listen at %s: stream ended before block %d with status %s", endpoint, next, r.Status)
 		default:
 			return fmt.Errorf("listen at %s: unexpected deliver response %T", endpoint, r)
+		}
+	}
+}
+
+// errStalled ends a block stream that delivers nothing while the channel
+// has grown past it: a peer left behind (its orderer down, its connection
+// half-open) would otherwise hold the indexer forever.
+var errStalled = errors.New("block stream stalled behind the channel")
+
+// stallTimeout is how long a stream may stay silent while behind.
+const stallTimeout = 15 * time.Second
+
+// watchStall cancels the stream when no block arrived for stallTimeout and
+// the channel, asked through any peer, is higher than what was delivered.
+func (l *Ledger) watchStall(ctx context.Context, cancel context.CancelCauseFunc, from uint64, received *atomic.Uint64) {
+	ticker := time.NewTicker(stallTimeout / 3)
+	defer ticker.Stop()
+	last, lastChange := received.Load(), time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		if n := received.Load(); n != last {
+			last, lastChange = n, time.Now()
+			continue
+		}
+		if time.Since(lastChange) < stallTimeout {
+			continue
+		}
+		height, err := l.Height(ctx)
+		if err == nil && height > from+last {
+			cancel(fmt.Errorf("%w: silent for %s at block %d, channel height %d", errStalled, stallTimeout, from+last, height))
+			return
 		}
 	}
 }
