@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
@@ -50,9 +51,44 @@ const errNoSuchTransaction = notFound("no such transaction")
 
 // Height returns the number of blocks of the channel (qscc GetChainInfo).
 func (l *Ledger) Height(ctx context.Context) (uint64, error) {
-	raw, err := l.querySystem(ctx, "GetChainInfo")
+	// Every peer is asked and the highest answer wins: a peer cut off from
+	// the orderers reports its own stale height, and trusting it would hide
+	// exactly the lag a caller asks about.
+	var (
+		height   uint64
+		answered bool
+		errs     []string
+	)
+	for org := range l.conns {
+		h, err := l.peerHeight(ctx, org)
+		if err != nil {
+			if ctx.Err() != nil {
+				return 0, ctx.Err()
+			}
+			errs = append(errs, err.Error())
+			continue
+		}
+		answered = true
+		height = max(height, h)
+	}
+	if !answered {
+		return 0, fmt.Errorf("read height: no peer answered: %s", strings.Join(errs, "; "))
+	}
+	return height, nil
+}
+
+// peerHeight asks one organisation's peer for its chain height.
+func (l *Ledger) peerHeight(ctx context.Context, org int) (uint64, error) {
+	gw, err := l.gateway(l.cfg.Listener, org)
 	if err != nil {
-		return 0, fmt.Errorf("read height: %w", err)
+		return 0, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	qscc := gw.GetNetwork(l.cfg.Connection.Channel).GetContract("qscc")
+	raw, err := qscc.EvaluateWithContext(ctx, "GetChainInfo", client.WithArguments(l.cfg.Connection.Channel))
+	if err != nil {
+		return 0, fmt.Errorf("%s: %s", l.cfg.Connection.Organizations[org].PeerEndpoint, describe(err))
 	}
 	var info common.BlockchainInfo
 	if err := proto.Unmarshal(raw, &info); err != nil {
