@@ -8,74 +8,32 @@
 // test-artifacts/screenshots/ at the repository root.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { BASE, confirmBox, credentials, launch, login, screenshots } from './session.mjs'
 
-const BASE = (process.env.ZT_URL || '').replace(/\/$/, '')
-const ENTERPRISE = {
-  user: process.env.ZT_ENTERPRISE_USER || 'ent-a',
-  pass: process.env.ZT_ENTERPRISE_PASS || 'demo-pass-123',
-}
-const CUSTOMS = {
-  user: process.env.ZT_CUSTOMS_USER || 'customs',
-  pass: process.env.ZT_CUSTOMS_PASS || 'demo-pass-123',
-}
-const SHOTS = fileURLToPath(new URL('../../test-artifacts/screenshots/', import.meta.url))
-const TIMEOUT = 20_000
+const ENTERPRISE = credentials('ENTERPRISE', 'ent-a')
+const CUSTOMS = credentials('CUSTOMS', 'customs')
 
 // A run-unique suffix keeps this run's prefilings apart from earlier runs'.
 const RUN = new Date().toISOString().replace(/\D/g, '').slice(0, 14)
 const RETURN_REASON = `原产地证与申报原产地不一致（E2E ${RUN}）`
 
 let browser
-let shot = 0
+const screenshot = screenshots('')
 
 before(async () => {
-  assert.ok(BASE, 'set ZT_URL to the base URL of a running gateway, e.g. http://localhost:8080')
-  mkdirSync(SHOTS, { recursive: true })
-  // Playwright gives the browser a fresh temporary profile and removes it on close.
-  browser = await chromium.launch({
-    executablePath: process.env.ZT_CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  })
+  browser = await launch()
 })
 
 after(async () => {
   await browser?.close()
 })
 
-/** newUser opens a separate browser context (own sessionStorage) and logs in. */
-async function newUser({ user, pass }) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  await page.goto(`${BASE}/login`)
-  await page.locator('[data-test=login-username]').fill(user)
-  await page.locator('[data-test=login-password]').fill(pass)
-  await page.locator('[data-test=login-submit]').click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  await page.locator('[data-test=current-user]').waitFor()
-  return page
-}
-
-async function screenshot(page, name) {
-  shot += 1
-  await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
-}
+const newUser = (who) => login(browser, who)
 
 /** choose picks an option of the Element Plus select marked data-test=sel. */
 async function choose(page, sel, optionLabel) {
   await page.locator(`[data-test=${sel}]`).click()
   await page.getByRole('option', { name: optionLabel, exact: true }).click()
-}
-
-async function confirmBox(page) {
-  await page.locator('.el-message-box__btns .el-button--primary').click()
 }
 
 function pdf(title) {

@@ -12,60 +12,25 @@
 // Screenshots: test-artifacts/screenshots/transfer-*.png.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { confirmBox, credentials, launch, login, screenshots } from './session.mjs'
 
-const BASE = (process.env.ZT_URL || '').replace(/\/$/, '')
-const PASS = 'demo-pass-123'
-const ENT_A = { user: process.env.ZT_ENTERPRISE_USER || 'ent-a', pass: process.env.ZT_ENTERPRISE_PASS || PASS }
-const ENT_B = { user: process.env.ZT_TRANSFEREE_USER || 'ent-b', pass: process.env.ZT_TRANSFEREE_PASS || PASS }
-const CUSTOMS = { user: process.env.ZT_CUSTOMS_USER || 'customs', pass: process.env.ZT_CUSTOMS_PASS || PASS }
-const SHOTS = fileURLToPath(new URL('../../test-artifacts/screenshots/', import.meta.url))
-const TIMEOUT = 20_000
+const ENT_A = credentials('ENTERPRISE', 'ent-a')
+const ENT_B = credentials('TRANSFEREE', 'ent-b')
+const CUSTOMS = credentials('CUSTOMS', 'customs')
 const TRANSFER_GRAMS = 1000n // 1 kg: small enough for any demo batch
 
 let browser
-let shot = 0
+const screenshot = screenshots('transfer-')
 
 before(async () => {
-  assert.ok(BASE, 'set ZT_URL to the base URL of a running gateway, e.g. http://localhost:8080')
-  mkdirSync(SHOTS, { recursive: true })
-  browser = await chromium.launch({
-    executablePath: process.env.ZT_CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  })
+  browser = await launch()
 })
 
 after(async () => {
   await browser?.close()
 })
 
-async function newUser({ user, pass }) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  await page.goto(`${BASE}/login`)
-  await page.locator('[data-test=login-username]').fill(user)
-  await page.locator('[data-test=login-password]').fill(pass)
-  await page.locator('[data-test=login-submit]').click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  await page.locator('[data-test=current-user]').waitFor()
-  return page
-}
-
-async function screenshot(page, name) {
-  shot += 1
-  await page.screenshot({ path: join(SHOTS, `transfer-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
-}
-
-async function confirmBox(page) {
-  await page.locator('.el-message-box__btns .el-button--primary').click()
-}
+const newUser = (who) => login(browser, who)
 
 /** grams parses the kg text the pages show ("1234.5") exactly. */
 function grams(kgText) {

@@ -1,0 +1,64 @@
+// Shared plumbing of the browser tests: one headless Debian Chromium per test
+// file, a logged-in browser context per user, numbered screenshots.
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+export const BASE = (process.env.ZT_URL || '').replace(/\/$/, '')
+export const DEMO_PASSWORD = 'demo-pass-123'
+const SHOTS = fileURLToPath(new URL('../../test-artifacts/screenshots/', import.meta.url))
+const TIMEOUT = 20_000
+
+/** credentials reads a user's login from ZT_<NAME>_USER/PASS with demo defaults. */
+export function credentials(name, defaultUser) {
+  return {
+    user: process.env[`ZT_${name}_USER`] || defaultUser,
+    pass: process.env[`ZT_${name}_PASS`] || DEMO_PASSWORD,
+  }
+}
+
+/**
+ * launch starts Chromium with the flags this closed network needs; the
+ * browser gets a fresh temporary profile that Playwright removes on close.
+ */
+export async function launch() {
+  assert.ok(BASE, 'set ZT_URL to the base URL of a running gateway, e.g. http://localhost:8080')
+  mkdirSync(SHOTS, { recursive: true })
+  return chromium.launch({
+    executablePath: process.env.ZT_CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  })
+}
+
+/** login opens a separate browser context (own sessionStorage) and logs in. */
+export async function login(browser, { user, pass }) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+  const page = await context.newPage()
+  page.setDefaultTimeout(TIMEOUT)
+  await page.goto(`${BASE}/login`)
+  await page.locator('[data-test=login-username]').fill(user)
+  await page.locator('[data-test=login-password]').fill(pass)
+  await page.locator('[data-test=login-submit]').click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+  await page.locator('[data-test=current-user]').waitFor()
+  return page
+}
+
+/** screenshots returns a function saving numbered full-page shots under prefix. */
+export function screenshots(prefix) {
+  let shot = 0
+  return async (page, name) => {
+    shot += 1
+    await page.screenshot({ path: join(SHOTS, `${prefix}${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
+  }
+}
+
+/** confirmBox accepts an Element Plus confirmation box. */
+export async function confirmBox(page) {
+  await page.locator('.el-message-box__btns .el-button--primary').click()
+}
