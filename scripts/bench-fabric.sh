@@ -23,7 +23,7 @@ rss() {
 }
 start=$(date +%s.%N)
 conn=$(ZONETRACE_BIN=$DATA/bin/zonetrace network/fabric/up.sh 2>/dev/null)
-echo "from nothing to a ready network (crypto, 3 orderers, 3 peers, channel, chaincode, a commit through every org): $(echo "$(date +%s.%N) - $start" | bc | cut -c1-5) s"
+echo "from nothing to a ready network (crypto, 3 orderers, 3 peers, channel, chaincode, a commit through every org): $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
 echo "RSS idle:"; rss
 ZT_LEDGER=fabric ZT_FABRIC_CONNECTION=$conn ZONETRACE_BIN=$DATA/bin/zonetrace \
   go test -run '^$' -bench BenchmarkFabricSubmit -benchtime 1x -timeout 30m ./internal/platform/ | grep -E 'Benchmark|ok'
