@@ -48,6 +48,8 @@ test-browser: build
 bench: pg
 	$(GO) test -run '^$$' -bench 'BenchmarkEmbeddedSubmit|BenchmarkDeclarationEndToEnd' -benchtime 1x -timeout 30m ./internal/platform/
 	$(GO) test -run '^$$' -bench 'BenchmarkSearchPrefilings|BenchmarkStockQueries' -benchtime 20x -timeout 60m ./indexer/query/
+	@if [ -n "$$FABRIC_BIN" ] || command -v peer >/dev/null 2>&1; then scripts/bench-fabric.sh; \
+	else echo "bench: Fabric figures skipped (no Fabric binaries on PATH or in FABRIC_BIN)"; fi
 
 ## test-fabric: the end-to-end scenario on a real Fabric network (needs Fabric binaries)
 test-fabric:

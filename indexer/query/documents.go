@@ -28,10 +28,12 @@ type DocumentView struct {
 
 // DocumentPage is one page of a document search.
 type DocumentPage struct {
-	Items    []DocumentView `json:"items"`
-	Total    int            `json:"total"`
-	Page     int            `json:"page"`
-	PageSize int            `json:"pageSize"`
+	Items []DocumentView `json:"items"`
+	Total int            `json:"total"`
+	// TotalCapped says there are more than Total (CountCap) matches.
+	TotalCapped bool `json:"totalCapped"`
+	Page        int  `json:"page"`
+	PageSize    int  `json:"pageSize"`
 }
 
 // documentColumns are the columns scanDocument reads, from documents d
@@ -54,8 +56,9 @@ func (r *Reader) SearchDocuments(ctx context.Context, f DocumentFilter) (Documen
 	n := len(args)
 	pageArgs := append(append([]any{}, args...), f.PageSize, int64(f.Page-1)*int64(f.PageSize))
 	err = r.readOnly(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM documents d WHERE `+where, args...).Scan(&page.Total); err != nil {
-			return fmt.Errorf("count: %w", err)
+		var err error
+		if page.Total, page.TotalCapped, err = countCapped(ctx, tx, `documents d WHERE `+where, args); err != nil {
+			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT `+documentColumns+`
 			WHERE `+where+`

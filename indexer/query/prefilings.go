@@ -20,10 +20,12 @@ type PrefilingView struct {
 
 // PrefilingPage is one page of a prefiling search.
 type PrefilingPage struct {
-	Items    []PrefilingView `json:"items"`
-	Total    int             `json:"total"`
-	Page     int             `json:"page"`
-	PageSize int             `json:"pageSize"`
+	Items []PrefilingView `json:"items"`
+	Total int             `json:"total"`
+	// TotalCapped says there are more than Total (CountCap) matches.
+	TotalCapped bool `json:"totalCapped"`
+	Page        int  `json:"page"`
+	PageSize    int  `json:"pageSize"`
 }
 
 // readOnly runs fn in a read-only repeatable-read transaction, so the queries
@@ -47,8 +49,9 @@ func (r *Reader) SearchPrefilings(ctx context.Context, f PrefilingFilter) (Prefi
 	n := len(args)
 	pageArgs := append(append([]any{}, args...), f.PageSize, int64(f.Page-1)*int64(f.PageSize))
 	err = r.readOnly(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM prefilings p WHERE `+where, args...).Scan(&page.Total); err != nil {
-			return fmt.Errorf("count: %w", err)
+		var err error
+		if page.Total, page.TotalCapped, err = countCapped(ctx, tx, `prefilings p WHERE `+where, args); err != nil {
+			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT p.doc, coalesce(e.name, '')
 			FROM prefilings p LEFT JOIN enterprises e ON e.id = p.enterprise_id
