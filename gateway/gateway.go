@@ -18,6 +18,7 @@ import (
 	"zonetrace/gateway/attachments"
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/identities"
+	"zonetrace/gateway/loginguard"
 	"zonetrace/gateway/submissions"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
@@ -55,6 +56,7 @@ type Gateway struct {
 	cfg         Config
 	log         *slog.Logger
 	accounts    *accounts.Store
+	logins      *loginguard.Guard
 	drafts      *drafts.Store
 	attachments *attachments.Store
 	submissions *submissions.Store
@@ -107,6 +109,7 @@ func New(cfg Config) (*Gateway, error) {
 		cfg:         cfg,
 		log:         cfg.Logger,
 		accounts:    accounts.New(cfg.Pool),
+		logins:      loginguard.New(),
 		drafts:      drafts.New(cfg.Pool),
 		attachments: attachments.New(cfg.Pool, cfg.DataDir),
 		submissions: submissions.New(cfg.Pool),

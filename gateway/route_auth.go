@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"zonetrace/gateway/accounts"
+	"zonetrace/gateway/apierror"
 	"zonetrace/indexer/query"
 )
 
@@ -44,11 +46,20 @@ func (g *Gateway) login(c *gin.Context) {
 		g.fail(c, err)
 		return
 	}
+	if wait, ok := g.logins.Allow(req.Username, c.ClientIP()); !ok {
+		c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		g.fail(c, apierror.New(apierror.TooManyAttempts))
+		return
+	}
 	s, err := g.accounts.Login(c.Request.Context(), req.Username, req.Password)
+	if errors.Is(err, accounts.ErrBadCredentials) {
+		g.logins.Failed(req.Username, c.ClientIP())
+	}
 	if err != nil {
 		g.fail(c, err)
 		return
 	}
+	g.logins.Succeeded(req.Username, c.ClientIP())
 	u, err := g.userJSON(c.Request.Context(), s.User)
 	if err != nil {
 		g.fail(c, err)

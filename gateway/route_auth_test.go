@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"zonetrace/gateway/loginguard"
 )
 
 func TestAuth(t *testing.T) {
@@ -44,5 +46,17 @@ func TestAuth(t *testing.T) {
 		require.Equal(t, 204, r.Code)
 		r = e.do(tok, "GET", "/api/v1/auth/me", nil, nil)
 		require.Equal(t, 401, r.Code)
+	})
+	t.Run("repeated wrong passwords lock that user from that address, even for the right one", func(t *testing.T) {
+		for range loginguard.DefaultMaxFailures {
+			r := e.do("", "POST", "/api/v1/auth/login", map[string]string{"username": "ent-b", "password": "guess-guess-guess"}, nil)
+			require.Equal(t, 401, r.Code)
+		}
+		r := e.do("", "POST", "/api/v1/auth/login", map[string]string{"username": "ent-b", "password": pw}, nil)
+		require.Equal(t, 429, r.Code)
+		require.Equal(t, "TOO_MANY_ATTEMPTS", r.code(t))
+		require.NotEmpty(t, r.Header().Get("Retry-After"))
+		r = e.do("", "POST", "/api/v1/auth/login", map[string]string{"username": "officer", "password": pw}, nil)
+		require.Equal(t, 200, r.Code, "other users are not affected")
 	})
 }

@@ -21,6 +21,8 @@ const (
 	// being carried out; retry later with the same key.
 	RequestInProgress Code = "REQUEST_IN_PROGRESS"
 	PayloadTooLarge   Code = "PAYLOAD_TOO_LARGE"
+	// TooManyAttempts: too many failed logins of this user from this address.
+	TooManyAttempts   Code = "TOO_MANY_ATTEMPTS"
 	LedgerUnavailable Code = "LEDGER_UNAVAILABLE"
 	Internal          Code = "INTERNAL"
 )
@@ -41,6 +43,7 @@ var codes = map[Code]codeInfo{
 	IdempotencyKeyReused: {http.StatusConflict, "idempotency key already used for a different request", "幂等键已用于另一请求"},
 	RequestInProgress:    {http.StatusConflict, "a request with this idempotency key is still in progress", "相同幂等键的请求仍在处理中，请稍后重试"},
 	PayloadTooLarge:      {http.StatusRequestEntityTooLarge, "request body too large (at most 10 MiB)", "请求内容过大（不超过10 MiB）"},
+	TooManyAttempts:      {http.StatusTooManyRequests, "too many failed logins, try again later", "登录失败次数过多，请稍后再试"},
 	LedgerUnavailable:    {http.StatusServiceUnavailable, "ledger unavailable, retry later with the same Idempotency-Key", "区块链账本暂不可用，请稍后使用相同幂等键重试"},
 	Internal:             {http.StatusInternalServerError, "internal error", "系统内部错误"},
 }
@@ -48,5 +51,5 @@ var codes = map[Code]codeInfo{
 // Codes lists every code, for documentation.
 func Codes() []Code {
 	return []Code{BadRequest, ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict,
-		IdempotencyKeyReused, RequestInProgress, PayloadTooLarge, LedgerUnavailable, Internal}
+		IdempotencyKeyReused, RequestInProgress, PayloadTooLarge, TooManyAttempts, LedgerUnavailable, Internal}
 }
