@@ -44,6 +44,13 @@ test-go:
 test-browser: build
 	@scripts/browser-test.sh
 
+## lint: golangci-lint with the project's configuration (.golangci.yml)
+GOLANGCI_LINT_VERSION := v2.15.0
+lint:
+	@command -v golangci-lint >/dev/null 2>&1 || test -x bin/golangci-lint || \
+		GOBIN=$(CURDIR)/bin $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	PATH=$(CURDIR)/bin:$$PATH golangci-lint run ./...
+
 ## bench: throughput, latency and query benchmarks; figures go to docs/benchmarks.md
 bench: pg
 	$(GO) test -run '^$$' -bench 'BenchmarkEmbeddedSubmit|BenchmarkDeclarationEndToEnd' -benchtime 1x -timeout 30m ./internal/platform/

@@ -44,6 +44,6 @@ func TestInputHardening(t *testing.T) {
 	})
 	t.Run("nothing was created by the bad requests", func(t *testing.T) {
 		r := e.do(a, "GET", "/api/v1/prefiling-drafts", nil, nil)
-		require.Equal(t, float64(0), r.json(t)["total"])
+		require.Zero(t, r.json(t)["total"])
 	})
 }

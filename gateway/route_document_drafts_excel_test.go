@@ -91,7 +91,7 @@ func TestDocumentDraftImport(t *testing.T) {
 		}
 		require.Equal(t, []string{"100 weightGrams", "2500 origin", "4999 unitPriceFen"}, got)
 		r = e.do(a, "GET", "/api/v1/document-drafts", nil, nil)
-		require.Equal(t, float64(0), r.json(t)["total"], "nothing is half-imported")
+		require.Zero(t, r.json(t)["total"], "nothing is half-imported")
 	})
 	t.Run("a good workbook becomes one draft, once per idempotency key", func(t *testing.T) {
 		wb := e.filledTemplate(a, 3, nil)
@@ -105,7 +105,7 @@ func TestDocumentDraftImport(t *testing.T) {
 		again := e.upload(a, body, ct, "import-1")
 		require.Equal(t, 201, again.Code)
 		require.Equal(t, d["id"], again.json(t)["id"])
-		require.Equal(t, float64(1), e.do(a, "GET", "/api/v1/document-drafts", nil, nil).json(t)["total"])
+		require.EqualValues(t, 1, e.do(a, "GET", "/api/v1/document-drafts", nil, nil).json(t)["total"])
 	})
 	t.Run("a missing file or template is a clear 400", func(t *testing.T) {
 		r := e.do(a, "POST", "/api/v1/document-drafts/import", `{}`, nil)
@@ -146,5 +146,5 @@ func TestPendingImportIsRedrivenAsMultipart(t *testing.T) {
 	require.NoError(t, g.Recover(context.Background()))
 	r := doOn(t, g, a, "GET", "/api/v1/document-drafts?family=bonded_transfer", nil, nil)
 	require.Equal(t, 200, r.Code, r.Body.String())
-	require.Equal(t, float64(1), r.json(t)["total"], "the re-driven import created its draft")
+	require.EqualValues(t, 1, r.json(t)["total"], "the re-driven import created its draft")
 }

@@ -80,7 +80,7 @@ func TestDocumentDrafts(t *testing.T) {
 	draft := r.json(t)
 	id := draft["id"].(string)
 	require.Equal(t, entA, draft["enterpriseId"])
-	require.Equal(t, float64(1), draft["missingTraceCodes"])
+	require.EqualValues(t, 1, draft["missingTraceCodes"])
 	require.Equal(t, "lines[0].traceCode", draft["warnings"].([]any)[0].(map[string]any)["field"], "a temp-save may be incomplete")
 
 	t.Run("the templates list one per family and business type", func(t *testing.T) {
@@ -111,7 +111,7 @@ func TestDocumentDrafts(t *testing.T) {
 		require.Equal(t, 201, e.do(a, "POST", "/api/v1/document-drafts", other, nil).Code)
 		cases := []struct {
 			name, query string
-			total       float64
+			total       int
 		}{
 			{"without filters both", "", 2},
 			{"by family", "?family=checklist", 1},
@@ -124,7 +124,7 @@ func TestDocumentDrafts(t *testing.T) {
 		for _, tc := range cases {
 			r := e.do(a, "GET", "/api/v1/document-drafts"+tc.query, nil, nil)
 			require.Equal(t, 200, r.Code, tc.name)
-			require.Equal(t, tc.total, r.json(t)["total"], tc.name)
+			require.Equal(t, tc.total, int(r.json(t)["total"].(float64)), tc.name)
 		}
 		require.Equal(t, 400, e.do(a, "GET", "/api/v1/document-drafts?declared=maybe", nil, nil).Code)
 		require.Equal(t, 422, e.do(a, "GET", "/api/v1/document-drafts?family=invoice", nil, nil).Code)
@@ -134,7 +134,7 @@ func TestDocumentDrafts(t *testing.T) {
 		require.Equal(t, 201, r.Code)
 		c := r.json(t)
 		require.NotEqual(t, id, c["id"])
-		require.Equal(t, float64(2), c["missingTraceCodes"])
+		require.EqualValues(t, 2, c["missingTraceCodes"])
 		require.Equal(t, "Yirgacheffe G1", c["lines"].([]any)[1].(map[string]any)["productName"])
 		require.Equal(t, 204, e.do(a, "DELETE", "/api/v1/document-drafts/"+c["id"].(string), nil, nil).Code)
 		require.Equal(t, 404, e.do(a, "GET", "/api/v1/document-drafts/"+c["id"].(string), nil, nil).Code)
@@ -143,7 +143,7 @@ func TestDocumentDrafts(t *testing.T) {
 		r := e.do(a, "PUT", "/api/v1/document-drafts/"+id, transferOut(t, docLine(t, 1), docLine(t, 2)), nil)
 		require.Equal(t, 200, r.Code, r.Body.String())
 		require.Empty(t, r.json(t)["warnings"])
-		require.Equal(t, float64(0), r.json(t)["missingTraceCodes"])
+		require.Zero(t, r.json(t)["missingTraceCodes"])
 	})
 }
 
@@ -184,12 +184,12 @@ func TestPickableLines(t *testing.T) {
 		require.Equal(t, draftID, items[0]["sourceId"])
 		require.Equal(t, "document", items[1]["sourceType"])
 		for _, it := range items {
-			require.Equal(t, float64(750_000), it["availableGrams"], "weight less reserved, A's own")
+			require.EqualValues(t, 750_000, it["availableGrams"], "weight less reserved, A's own")
 		}
 	})
 	t.Run("a non-bonded target shows the non-bonded stock", func(t *testing.T) {
 		items := get("?family=nonbonded_application&businessType=exit&traceCode=" + code)
-		require.Equal(t, float64(40_000), items[0]["availableGrams"])
+		require.EqualValues(t, 40_000, items[0]["availableGrams"])
 	})
 	t.Run("q matches the product name and a bad template is refused", func(t *testing.T) {
 		require.Len(t, get("?q=yirga"), 3)

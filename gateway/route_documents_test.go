@@ -38,16 +38,16 @@ func TestDocuments(t *testing.T) {
 	a, b, officer, admin := e.login("ent-a"), e.login("ent-b"), e.login("officer"), e.login("admin")
 
 	t.Run("enterprises see what they declared or are counterparty of", func(t *testing.T) {
-		total := func(token, query string) float64 {
+		total := func(token, query string) int {
 			r := e.do(token, "GET", "/api/v1/documents"+query, nil, nil)
 			require.Equal(t, 200, r.Code, r.Body.String())
-			return r.json(t)["total"].(float64)
+			return int(r.json(t)["total"].(float64))
 		}
-		require.Equal(t, float64(1), total(a, ""))
-		require.Equal(t, float64(1), total(a, "?enterpriseId="+entB), "an enterprise cannot widen its scope")
-		require.Equal(t, float64(2), total(b, ""))
-		require.Equal(t, float64(2), total(officer, ""))
-		require.Equal(t, float64(1), total(officer, "?family=checklist"))
+		require.Equal(t, 1, total(a, ""))
+		require.Equal(t, 1, total(a, "?enterpriseId="+entB), "an enterprise cannot widen its scope")
+		require.Equal(t, 2, total(b, ""))
+		require.Equal(t, 2, total(officer, ""))
+		require.Equal(t, 1, total(officer, "?family=checklist"))
 		require.Equal(t, 422, e.do(officer, "GET", "/api/v1/documents?status=lost", nil, nil).Code)
 	})
 	t.Run("the detail carries movements; another's document is 403", func(t *testing.T) {
@@ -124,12 +124,12 @@ func TestIncomingTransfers(t *testing.T) {
 		lines := d["lines"].([]any)
 		require.Len(t, lines, 2)
 		require.Equal(t, out.Lines[1].TraceCode, lines[1].(map[string]any)["traceCode"])
-		require.Equal(t, float64(out.Lines[1].WeightGrams), lines[1].(map[string]any)["weightGrams"])
+		require.EqualValues(t, out.Lines[1].WeightGrams, lines[1].(map[string]any)["weightGrams"])
 	})
 	t.Run("listing again makes no second draft", func(t *testing.T) {
 		r := e.do(b, "GET", "/api/v1/transfers/incoming", nil, nil)
 		require.Equal(t, draftID, r.json(t)["items"].([]any)[0].(map[string]any)["inDraftId"])
-		require.Equal(t, float64(1), e.do(b, "GET", "/api/v1/document-drafts", nil, nil).json(t)["total"])
+		require.EqualValues(t, 1, e.do(b, "GET", "/api/v1/document-drafts", nil, nil).json(t)["total"])
 	})
 	t.Run("the transferor has nothing incoming", func(t *testing.T) {
 		r := e.do(e.login("ent-a"), "GET", "/api/v1/transfers/incoming", nil, nil)

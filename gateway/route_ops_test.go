@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -21,7 +20,7 @@ func TestOps(t *testing.T) {
 		require.Equal(t, 200, r.Code)
 		m := r.json(t)
 		require.Equal(t, "ready", m["status"])
-		require.Equal(t, float64(4), m["indexer"].(map[string]any)["lag"])
+		require.EqualValues(t, 4, m["indexer"].(map[string]any)["lag"])
 	})
 	t.Run("readyz is 503 when the ledger is unreachable", func(t *testing.T) {
 		e.ledger.down = true
@@ -64,7 +63,7 @@ func TestWebApp(t *testing.T) {
 	t.Run("assets are cached for long", func(t *testing.T) {
 		r := doOn(t, g, "", "GET", "/assets/app-1a2b.js", nil, nil)
 		require.Equal(t, 200, r.Code)
-		require.True(t, strings.Contains(r.Header().Get("Cache-Control"), "immutable"))
+		require.Contains(t, r.Header().Get("Cache-Control"), "immutable")
 	})
 	t.Run("unknown API paths are JSON 404s, not the app", func(t *testing.T) {
 		r := doOn(t, g, "", "GET", "/api/v1/nope", nil, nil)

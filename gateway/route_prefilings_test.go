@@ -23,7 +23,7 @@ func TestPrefilings(t *testing.T) {
 		r := e.do(a, "GET", "/api/v1/prefilings?enterpriseId="+entB, nil, nil)
 		require.Equal(t, 200, r.Code)
 		m := r.json(t)
-		require.Equal(t, float64(1), m["total"])
+		require.EqualValues(t, 1, m["total"])
 		require.Equal(t, pf.ID, m["items"].([]any)[0].(map[string]any)["id"])
 		require.Equal(t, 403, e.do(a, "GET", "/api/v1/prefilings/PF20250101BBBBBBBB", nil, nil).Code, "another's prefiling is refused")
 		require.Equal(t, 200, e.do(a, "GET", "/api/v1/prefilings/"+pf.ID, nil, nil).Code)
@@ -31,7 +31,7 @@ func TestPrefilings(t *testing.T) {
 	t.Run("customs sees all", func(t *testing.T) {
 		r := e.do(officer, "GET", "/api/v1/prefilings?needsReview=true", nil, nil)
 		require.Equal(t, 200, r.Code)
-		require.Equal(t, float64(2), r.json(t)["total"])
+		require.EqualValues(t, 2, r.json(t)["total"])
 	})
 	t.Run("an unknown status is 422, a non-boolean needsReview 400", func(t *testing.T) {
 		require.Equal(t, 422, e.do(officer, "GET", "/api/v1/prefilings?status=lost", nil, nil).Code)
@@ -89,7 +89,7 @@ func TestPrefilings(t *testing.T) {
 		require.Equal(t, 201, r.Code, r.Body.String())
 		d := r.json(t)
 		require.Equal(t, "Yirgacheffe G1", d["data"].(map[string]any)["productName"])
-		require.Equal(t, "", d["data"].(map[string]any)["quarantineResult"])
+		require.Empty(t, d["data"].(map[string]any)["quarantineResult"])
 		require.Equal(t, 403, e.do(a, "POST", "/api/v1/prefilings/PF20250101BBBBBBBB/copy-to-draft", nil, nil).Code)
 	})
 }

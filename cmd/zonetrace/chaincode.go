@@ -82,7 +82,7 @@ func chaincodeReadyCommand(ctx context.Context, log *slog.Logger, args []string)
 	if err != nil {
 		return err
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	for i, org := range conn.Organizations {
 		start := time.Now()
 		for {

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -221,5 +220,5 @@ func TestKillDuringBurst(t *testing.T) {
 	defer rebuiltPool.Close()
 	rebuilt, err := indexer.TableDigest(ctx, rebuiltPool)
 	require.NoError(t, err)
-	require.Equal(t, live, rebuilt, fmt.Sprintf("rebuild differs from the live mirror (%s)", out))
+	require.Equal(t, live, rebuilt, "rebuild differs from the live mirror (%s)", out)
 }

@@ -2,7 +2,6 @@ package docdrafts_test
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"testing"
 
@@ -57,7 +56,7 @@ func TestImport(t *testing.T) {
 		})
 		_, err := docdrafts.Import(bytes.NewReader(raw), model.FamilyBondedTransfer, model.BusinessOut)
 		var ie *docdrafts.ImportError
-		require.True(t, errors.As(err, &ie), "%v", err)
+		require.ErrorAs(t, err, &ie)
 		got := []string{}
 		for _, p := range ie.Problems {
 			got = append(got, fmt.Sprintf("%s %d %s", p.Sheet, p.Row, p.Field))

@@ -161,7 +161,7 @@ func importLines(f *excelize.File) ([]model.DocumentLine, []ImportProblem, error
 	if err != nil {
 		return nil, nil, fmt.Errorf("read lines sheet: %w", err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var (
 		lines     []model.DocumentLine
 		problems  []ImportProblem
@@ -174,11 +174,11 @@ func importLines(f *excelize.File) ([]model.DocumentLine, []ImportProblem, error
 		if err != nil {
 			return nil, nil, fmt.Errorf("read lines sheet row %d: %w", n, err)
 		}
-		switch {
-		case n == 1:
+		switch n {
+		case 1:
 			labels = row
 			continue
-		case n == linesKeyRow:
+		case linesKeyRow:
 			var byKey bool
 			if cols, byKey = mapColumns(row, nil); !byKey {
 				// No key row: the headers map the columns, and this

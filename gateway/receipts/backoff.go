@@ -35,5 +35,5 @@ func (b Backoff) Wait(failures int) time.Duration {
 	if half <= 0 {
 		return c
 	}
-	return half + rand.N(c-half+1)
+	return half + rand.N(c-half+1) //nolint:gosec // jitter spreads retries; it guards nothing
 }

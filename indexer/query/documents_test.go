@@ -77,7 +77,7 @@ func TestSearchDocuments(t *testing.T) {
 		}
 		require.Equal(t, "Alpha Coffee", byID[bl1].EnterpriseName)
 		require.Equal(t, "Beta Trading", byID[bl1].CounterpartyName)
-		require.Equal(t, "", byID[hz1].CounterpartyName)
+		require.Empty(t, byID[hz1].CounterpartyName)
 		require.True(t, byID[bl2].Abnormal)
 		require.False(t, byID[bl1].Abnormal)
 		require.True(t, byID[fl1].DeletedOrModified)

@@ -360,7 +360,7 @@ func TestConcurrentDeclarationsOnOneBatch(t *testing.T) {
 	for _, d := range docs {
 		m.customsReceipt(d.ID, "1")
 	}
-	var passed, refused sync.WaitGroup
+	var passed sync.WaitGroup
 	var mu sync.Mutex
 	ok, conflict := 0, 0
 	for _, d := range docs {
@@ -372,7 +372,10 @@ func TestConcurrentDeclarationsOnOneBatch(t *testing.T) {
 			defer mu.Unlock()
 			switch apiclient.StatusOf(err) {
 			case 0:
-				require.NoError(t, err)
+				if err != nil {
+					t.Errorf("gate pass of %s: %v", d.ID, err)
+					return
+				}
 				ok++
 			case 409:
 				conflict++
@@ -382,7 +385,6 @@ func TestConcurrentDeclarationsOnOneBatch(t *testing.T) {
 		}()
 	}
 	passed.Wait()
-	refused.Wait()
 	require.Equal(t, stock/each, ok)
 	require.Equal(t, n-stock/each, conflict)
 	require.Empty(t, m.stock(), "everything left, nothing below zero")

@@ -205,7 +205,7 @@ func TestListenDeliversEventsWithTransactionMetadata(t *testing.T) {
 			_, err := f.ledger.Submit(ctx, f.customs, "Put", "live", strconv.Itoa(i))
 			require.NoError(t, err)
 		}
-		var prev []byte = blocks[0].Hash
+		prev := blocks[0].Hash
 		for n := uint64(1); n <= 3; n++ {
 			b := <-got
 			require.Equal(t, n, b.Number)

@@ -52,7 +52,7 @@ func TestEndorseError(t *testing.T) {
 			var ccErr *ledger.ChaincodeError
 			if tt.wantMessage == "" {
 				require.ErrorIs(t, err, ledger.ErrEndorsement)
-				require.False(t, errors.As(err, &ccErr))
+				require.NotErrorAs(t, err, &ccErr)
 				return
 			}
 			require.ErrorAs(t, err, &ccErr)
