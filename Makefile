@@ -6,7 +6,7 @@ DATA  ?= .data/node
 LISTEN ?= 127.0.0.1:8080
 DB_URL = $(shell scripts/pg.sh url | sed 's#/postgres?#/zonetrace?#')
 
-.PHONY: run run-fabric build web pg test test-go test-browser bench bench-fabric lint fmt vet test-fabric clean
+.PHONY: run run-fabric build web pg test test-go test-browser bench bench-fabric lint vet test-fabric clean
 
 ## run: install what is missing, build, start the whole product on the embedded ledger
 run: build pg
