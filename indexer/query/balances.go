@@ -3,8 +3,6 @@ package query
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -28,26 +26,21 @@ type BalanceView struct {
 // Balances returns the balances matching f ordered by trace code, then
 // enterprise, bonded before non-bonded.
 func (r *Reader) Balances(ctx context.Context, f BalanceFilter) ([]BalanceView, error) {
-	conds := []string{"TRUE"}
-	var args []any
-	add := func(cond string, arg any) {
-		args = append(args, arg)
-		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+	c := &conditions{}
 	if f.TraceCode != "" {
-		add("b.trace_code = ?", f.TraceCode)
+		c.add("b.trace_code = ?", f.TraceCode)
 	}
 	if f.EnterpriseID != "" {
-		add("b.enterprise_id = ?", f.EnterpriseID)
+		c.add("b.enterprise_id = ?", f.EnterpriseID)
 	}
 	if f.Bonded != nil {
-		add("b.bonded = ?", *f.Bonded)
+		c.add("b.bonded = ?", *f.Bonded)
 	}
 	rows, err := r.pool.Query(ctx, `SELECT b.trace_code, b.enterprise_id, b.bonded, b.weight_grams, b.reserved_grams,
 			b.inbound_grams, b.outbound_grams, b.updated_tx, b.updated_at_text, coalesce(e.name, '')
 		FROM balances b LEFT JOIN enterprises e ON e.id = b.enterprise_id
-		WHERE `+strings.Join(conds, " AND ")+`
-		ORDER BY b.trace_code, b.enterprise_id, b.bonded DESC`, args...)
+		WHERE `+c.where()+`
+		ORDER BY b.trace_code, b.enterprise_id, b.bonded DESC`, c.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list balances: %w", err)
 	}

@@ -3,8 +3,6 @@ package query
 import (
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 
 	"zonetrace/chaincode/model"
 )
@@ -68,43 +66,34 @@ func normalisePage(page, size int) (int, int, error) {
 	return page, min(size, MaxPageSize), nil
 }
 
-// where renders f as a SQL condition on documents aliased d, with its
-// arguments; each "?" of a condition stands for the condition's argument.
-func (f DocumentFilter) where() (string, []any) {
-	var conds []string
-	var args []any
-	add := func(cond string, arg any) {
-		args = append(args, arg)
-		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+// conditions renders f as SQL conditions on documents aliased d.
+func (f DocumentFilter) conditions() *conditions {
+	c := &conditions{}
 	if f.EnterpriseID != "" {
-		add("(d.enterprise_id = ? OR d.counterparty_id = ?)", f.EnterpriseID)
+		c.add("(d.enterprise_id = ? OR d.counterparty_id = ?)", f.EnterpriseID)
 	}
 	if f.Family != "" {
-		add("d.family = ?", string(f.Family))
+		c.add("d.family = ?", string(f.Family))
 	}
 	if f.BusinessType != "" {
-		add("d.business_type = ?", string(f.BusinessType))
+		c.add("d.business_type = ?", string(f.BusinessType))
 	}
 	if f.Status != "" {
-		add("d.status = ?", string(f.Status))
+		c.add("d.status = ?", string(f.Status))
 	}
 	if f.Tag != "" {
-		add("EXISTS (SELECT 1 FROM document_tags t WHERE t.document_id = d.id AND t.code = ?)", f.Tag)
+		c.add("EXISTS (SELECT 1 FROM document_tags t WHERE t.document_id = d.id AND t.code = ?)", f.Tag)
 	}
 	if f.TraceCode != "" {
-		add("EXISTS (SELECT 1 FROM document_lines l WHERE l.document_id = d.id AND l.trace_code = ?)", f.TraceCode)
+		c.add("EXISTS (SELECT 1 FROM document_lines l WHERE l.document_id = d.id AND l.trace_code = ?)", f.TraceCode)
 	}
 	if f.Q != "" {
-		args = append(args, prefixPattern(f.Q), containsPattern(f.Q))
-		conds = append(conds, fmt.Sprintf(`(d.id LIKE $%d OR EXISTS (SELECT 1 FROM document_lines l
-			WHERE l.document_id = d.id AND l.product_name ILIKE $%d))`, len(args)-1, len(args)))
+		id, product := c.arg(prefixPattern(f.Q)), c.arg(containsPattern(f.Q))
+		c.raw(`(d.id LIKE ` + id + ` OR EXISTS (SELECT 1 FROM document_lines l
+			WHERE l.document_id = d.id AND l.product_name ILIKE ` + product + `))`)
 	}
 	if f.DeletedOrModified {
-		conds = append(conds, "d.deleted_or_modified")
+		c.raw("d.deleted_or_modified")
 	}
-	if len(conds) == 0 {
-		return "TRUE", nil
-	}
-	return strings.Join(conds, " AND "), args
+	return c
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -52,18 +51,16 @@ func (r *Reader) SearchDocuments(ctx context.Context, f DocumentFilter) (Documen
 		return DocumentPage{}, fmt.Errorf("search documents: %w", err)
 	}
 	page := DocumentPage{Items: []DocumentView{}, Page: f.Page, PageSize: f.PageSize}
-	where, args := f.where()
-	n := len(args)
-	pageArgs := append(append([]any{}, args...), f.PageSize, int64(f.Page-1)*int64(f.PageSize))
+	c := f.conditions()
+	limit, pageArgs := c.page(f.Page, f.PageSize)
 	err = r.readOnly(ctx, func(tx pgx.Tx) error {
 		var err error
-		if page.Total, page.TotalCapped, err = countCapped(ctx, tx, `documents d WHERE `+where, args); err != nil {
+		if page.Total, page.TotalCapped, err = countCapped(ctx, tx, `documents d WHERE `+c.where(), c.args); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT `+documentColumns+`
-			WHERE `+where+`
-			ORDER BY d.abnormal DESC, d.updated_at DESC, d.id
-			LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), pageArgs...)
+			WHERE `+c.where()+`
+			ORDER BY d.abnormal DESC, d.updated_at DESC, d.id`+limit, pageArgs...)
 		if err != nil {
 			return fmt.Errorf("list: %w", err)
 		}

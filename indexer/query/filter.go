@@ -3,7 +3,6 @@ package query
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"zonetrace/chaincode/model"
@@ -57,44 +56,35 @@ func (f PrefilingFilter) normalise() (PrefilingFilter, error) {
 	return f, err
 }
 
-// where renders f as a SQL condition on prefilings aliased p, with its
-// arguments. Each criterion maps onto an index of the prefilings table.
-func (f PrefilingFilter) where() (string, []any) {
-	var conds []string
-	var args []any
-	add := func(cond string, arg any) {
-		args = append(args, arg)
-		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+// conditions renders f as SQL conditions on prefilings aliased p. Each criterion maps onto an index of the prefilings table.
+func (f PrefilingFilter) conditions() *conditions {
+	c := &conditions{}
 	if f.EnterpriseID != "" {
-		add("p.enterprise_id = ?", f.EnterpriseID)
+		c.add("p.enterprise_id = ?", f.EnterpriseID)
 	}
 	if f.ProductName != "" {
-		add("p.product_name ILIKE ?", containsPattern(f.ProductName))
+		c.add("p.product_name ILIKE ?", containsPattern(f.ProductName))
 	}
 	if f.Exporter != "" {
-		add("p.exporter_name ILIKE ?", containsPattern(f.Exporter))
+		c.add("p.exporter_name ILIKE ?", containsPattern(f.Exporter))
 	}
 	if f.TraceCode != "" {
-		add("p.trace_code = ?", f.TraceCode)
+		c.add("p.trace_code = ?", f.TraceCode)
 	}
 	if f.Origin != "" {
-		add("p.origin = ?", f.Origin)
+		c.add("p.origin = ?", f.Origin)
 	}
 	if f.Status != "" {
-		add("p.status = ?", string(f.Status))
+		c.add("p.status = ?", string(f.Status))
 	}
 	if f.SupplementStatus != "" {
-		add("p.supplement_status = ?", string(f.SupplementStatus))
+		c.add("p.supplement_status = ?", string(f.SupplementStatus))
 	}
 	if f.NeedsReview {
 		// Spelled exactly as the predicate of index prefilings_needs_review.
-		conds = append(conds, "(p.status = 'declared' OR p.supplement_status = 'declared')")
+		c.raw("(p.status = 'declared' OR p.supplement_status = 'declared')")
 	}
-	if len(conds) == 0 {
-		return "TRUE", nil
-	}
-	return strings.Join(conds, " AND "), args
+	return c
 }
 
 // containsPattern is a LIKE pattern matching s anywhere, with LIKE's own

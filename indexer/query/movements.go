@@ -3,8 +3,6 @@ package query
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -48,27 +46,23 @@ func (r *Reader) Movements(ctx context.Context, f MovementFilter) ([]model.Movem
 	if f.Limit == 0 {
 		f.Limit = DefaultMovementLimit
 	}
-	var conds []string
-	var args []any
-	add := func(cond string, arg any) {
-		args = append(args, arg)
-		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+	c := &conditions{}
 	if f.TraceCode != "" {
-		add("m.trace_code = ?", f.TraceCode)
+		c.add("m.trace_code = ?", f.TraceCode)
 	}
 	if f.EnterpriseID != "" {
-		add("(m.from_enterprise = ? OR m.to_enterprise = ?)", f.EnterpriseID)
+		c.add("(m.from_enterprise = ? OR m.to_enterprise = ?)", f.EnterpriseID)
 	}
 	if !f.Since.IsZero() {
-		add("m.at >= ?", f.Since)
+		c.add("m.at >= ?", f.Since)
 	}
 	if !f.Until.IsZero() {
-		add("m.at < ?", f.Until)
+		c.add("m.at < ?", f.Until)
 	}
-	args = append(args, min(f.Limit, MaxMovementLimit))
-	rows, err := r.pool.Query(ctx, `SELECT `+movementColumns+` WHERE `+strings.Join(conds, " AND ")+`
-		ORDER BY m.block_number, m.tx_index, m.event_index LIMIT $`+strconv.Itoa(len(args)), args...)
+	where := c.where()
+	limit := c.arg(min(f.Limit, MaxMovementLimit))
+	rows, err := r.pool.Query(ctx, `SELECT `+movementColumns+` WHERE `+where+`
+		ORDER BY m.block_number, m.tx_index, m.event_index LIMIT `+limit, c.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list movements: %w", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -45,19 +44,17 @@ func (r *Reader) SearchPrefilings(ctx context.Context, f PrefilingFilter) (Prefi
 		return PrefilingPage{}, fmt.Errorf("search prefilings: %w", err)
 	}
 	page := PrefilingPage{Items: []PrefilingView{}, Page: f.Page, PageSize: f.PageSize}
-	where, args := f.where()
-	n := len(args)
-	pageArgs := append(append([]any{}, args...), f.PageSize, int64(f.Page-1)*int64(f.PageSize))
+	c := f.conditions()
+	limit, pageArgs := c.page(f.Page, f.PageSize)
 	err = r.readOnly(ctx, func(tx pgx.Tx) error {
 		var err error
-		if page.Total, page.TotalCapped, err = countCapped(ctx, tx, `prefilings p WHERE `+where, args); err != nil {
+		if page.Total, page.TotalCapped, err = countCapped(ctx, tx, `prefilings p WHERE `+c.where(), c.args); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT p.doc, coalesce(e.name, '')
 			FROM prefilings p LEFT JOIN enterprises e ON e.id = p.enterprise_id
-			WHERE `+where+`
-			ORDER BY p.updated_at DESC, p.id
-			LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), pageArgs...)
+			WHERE `+c.where()+`
+			ORDER BY p.updated_at DESC, p.id`+limit, pageArgs...)
 		if err != nil {
 			return fmt.Errorf("list: %w", err)
 		}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -59,28 +57,21 @@ func (r *Reader) Receipts(ctx context.Context, f ReceiptFilter) (ReceiptPage, er
 	if f.Page, f.PageSize, err = normalisePage(f.Page, f.PageSize); err != nil {
 		return ReceiptPage{}, fmt.Errorf("list receipts: %w", err)
 	}
-	conds := []string{"TRUE"}
-	var args []any
-	add := func(cond string, arg any) {
-		args = append(args, arg)
-		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+	c := &conditions{}
 	if f.EnterpriseID != "" {
-		add("enterprise_id = ?", f.EnterpriseID)
+		c.add("enterprise_id = ?", f.EnterpriseID)
 	}
 	if f.DocumentID != "" {
-		add("document_id = ?", f.DocumentID)
+		c.add("document_id = ?", f.DocumentID)
 	}
-	where, n := strings.Join(conds, " AND "), len(args)
-	pageArgs := append(append([]any{}, args...), f.PageSize, int64(f.Page-1)*int64(f.PageSize))
+	limit, pageArgs := c.page(f.Page, f.PageSize)
 	page := ReceiptPage{Items: []model.Receipt{}, Page: f.Page, PageSize: f.PageSize}
 	err = r.readOnly(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM receipts WHERE `+where, args...).Scan(&page.Total); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM receipts WHERE `+c.where(), c.args...).Scan(&page.Total); err != nil {
 			return fmt.Errorf("count: %w", err)
 		}
-		rows, err := tx.Query(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE `+where+`
-			ORDER BY block_number DESC, position_index DESC
-			LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), pageArgs...)
+		rows, err := tx.Query(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE `+c.where()+`
+			ORDER BY block_number DESC, position_index DESC`+limit, pageArgs...)
 		if err != nil {
 			return fmt.Errorf("list: %w", err)
 		}
