@@ -58,6 +58,26 @@ func (g *Gateway) submit(c *gin.Context, call txCall) ([]byte, error) {
 	return payload, nil
 }
 
+// submitRecordChange submits function(requestID, id, args...) as the
+// user's identity, reading the record back with getter when the request had
+// already been carried out. It answers the failure itself and reports
+// whether the caller should answer the payload.
+func (g *Gateway) submitRecordChange(c *gin.Context, id, getter, function string, args ...string) ([]byte, bool) {
+	signer, err := g.identities.For(mustUser(c))
+	if err != nil {
+		g.fail(c, err)
+		return nil, false
+	}
+	payload, err := g.submit(c, txCall{signer: signer, function: function,
+		args:     append([]string{c.GetString(ctxLedgerRequestID), id}, args...),
+		readBack: g.evaluate(signer, getter, id)})
+	if err != nil {
+		g.fail(c, err)
+		return nil, false
+	}
+	return payload, true
+}
+
 // evaluate runs a read-only chaincode query.
 func (g *Gateway) evaluate(signer ledger.Signer, function string, args ...string) func(context.Context) ([]byte, error) {
 	return func(ctx context.Context) ([]byte, error) {

@@ -224,21 +224,10 @@ func decodeOptional(c *gin.Context, dst any) error {
 // change the document's state does not allow is its CONFLICT (409, with its
 // message), another enterprise's document its FORBIDDEN.
 func (g *Gateway) submitDocumentChange(c *gin.Context, function string, args ...string) {
-	u := mustUser(c)
-	signer, err := g.identities.For(u)
-	if err != nil {
-		g.fail(c, err)
-		return
-	}
 	id := c.Param("id")
-	payload, err := g.submit(c, txCall{signer: signer, function: function,
-		args:     append([]string{c.GetString(ctxLedgerRequestID), id}, args...),
-		readBack: g.evaluate(signer, "GetDocument", id)})
-	if err != nil {
-		g.fail(c, err)
-		return
+	if payload, ok := g.submitRecordChange(c, id, "GetDocument", function, args...); ok {
+		g.answerDocument(c, http.StatusOK, id, payload)
 	}
-	g.answerDocument(c, http.StatusOK, id, payload)
 }
 
 // answerDocument answers a document a write changed: from the read model

@@ -161,23 +161,11 @@ func (g *Gateway) declareSupplement(c *gin.Context) {
 }
 
 // submitPrefilingChange submits function(requestID, prefilingID, args...)
-// and answers the changed prefiling. For an enterprise a chaincode
-// FORBIDDEN (not its prefiling) is answered as NOT_FOUND, as for reads.
+// and answers the changed prefiling.
 func (g *Gateway) submitPrefilingChange(c *gin.Context, id, function string, args ...string) {
-	u := mustUser(c)
-	signer, err := g.identities.For(u)
-	if err != nil {
-		g.fail(c, err)
-		return
+	if payload, ok := g.submitRecordChange(c, id, "GetPrefiling", function, args...); ok {
+		g.answerPrefiling(c, http.StatusOK, id, payload)
 	}
-	payload, err := g.submit(c, txCall{signer: signer, function: function,
-		args:     append([]string{c.GetString(ctxLedgerRequestID), id}, args...),
-		readBack: g.evaluate(signer, "GetPrefiling", id)})
-	if err != nil {
-		g.fail(c, err)
-		return
-	}
-	g.answerPrefiling(c, http.StatusOK, id, payload)
 }
 
 // answerPrefiling answers a prefiling a write changed: from the read model
