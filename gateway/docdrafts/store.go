@@ -6,11 +6,10 @@ package docdrafts
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/google/uuid"
 	"strings"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/gateway/draftlife"
 )
 
 // ErrNotFound reports a draft that does not exist, was deleted, or belongs to
@@ -88,39 +88,31 @@ func New(pool *pgxpool.Pool) *Store {
 	return &Store{pool: pool, now: time.Now}
 }
 
+// Namespaces of the ids derived from idempotency keys and out legs.
+var (
+	draftNamespace    = uuid.NewSHA1(uuid.NameSpaceURL, []byte("urn:zonetrace:document-draft"))
+	incomingNamespace = uuid.NewSHA1(uuid.NameSpaceURL, []byte("urn:zonetrace:incoming-transfer"))
+)
+
 // NewID returns a random UUID, or, for a non-empty seed, the UUID derived
 // from it: a create retried under the same idempotency key then makes the
 // same draft instead of a second one.
 func NewID(seed string) (string, error) {
-	if seed == "" {
-		var b [16]byte
-		if _, err := rand.Read(b[:]); err != nil {
-			return "", fmt.Errorf("draw draft id: %w", err)
-		}
-		b[6] = b[6]&0x0f | 0x40
-		return formatUUID(b), nil
+	if seed != "" {
+		return uuid.NewSHA1(draftNamespace, []byte(seed)).String(), nil
 	}
-	return derivedID("document-draft:" + seed), nil
+	id, err := uuid.NewRandom()
+	if err != nil {
+		return "", fmt.Errorf("draw draft id: %w", err)
+	}
+	return id.String(), nil
 }
 
 // IncomingID is the id of the in-draft created for the transferee of out
 // leg outDocumentID: derived from it, so it is created once however often
 // and wherever the incoming transfers are listed.
 func IncomingID(outDocumentID string) string {
-	return derivedID("incoming-transfer:" + outDocumentID)
-}
-
-func derivedID(seed string) string {
-	h := sha256.Sum256([]byte(seed))
-	var b [16]byte
-	copy(b[:], h[:16])
-	b[6] = b[6]&0x0f | 0x50
-	return formatUUID(b)
-}
-
-func formatUUID(b [16]byte) string {
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	return uuid.NewSHA1(incomingNamespace, []byte(outDocumentID)).String()
 }
 
 // row is a draft's content encoded for its columns.
@@ -293,16 +285,11 @@ func (s *Store) Update(ctx context.Context, enterpriseID, id, user string, c Con
 // Delete soft-deletes a draft, recording when and by whom. Deleting a
 // deleted draft is NotFound; a declared one ErrDeclared.
 func (s *Store) Delete(ctx context.Context, enterpriseID, id, user string) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE document_drafts SET deleted_at = $3, deleted_by = $4
-		WHERE id::text = $1 AND enterprise_id = $2 AND deleted_at IS NULL AND declared_document_id IS NULL`,
-		id, enterpriseID, s.now(), user)
-	if err != nil {
-		return fmt.Errorf("delete document draft %s: %w", id, err)
+	deleted, err := s.life().Delete(ctx, enterpriseID, id, user)
+	if err != nil || deleted {
+		return err
 	}
-	if tag.RowsAffected() == 0 {
-		return s.whyUnchanged(ctx, enterpriseID, id, "delete")
-	}
-	return nil
+	return s.whyUnchanged(ctx, enterpriseID, id, "delete")
 }
 
 // Reserve records the document number a declaration is about to use,
@@ -311,10 +298,8 @@ func (s *Store) Delete(ctx context.Context, enterpriseID, id, user string) error
 // a number returns it unchanged (the declaration resumes with that
 // number); a committed declaration is ErrDeclared.
 func (s *Store) Reserve(ctx context.Context, enterpriseID, id, documentID string) (Draft, error) {
-	if _, err := s.pool.Exec(ctx, `UPDATE document_drafts SET declared_document_id = $3
-		WHERE id::text = $1 AND enterprise_id = $2 AND deleted_at IS NULL AND declared_document_id IS NULL`,
-		id, enterpriseID, documentID); err != nil {
-		return Draft{}, fmt.Errorf("reserve document number for draft %s: %w", id, err)
+	if err := s.life().Reserve(ctx, enterpriseID, id, documentID); err != nil {
+		return Draft{}, err
 	}
 	d, err := s.Get(ctx, enterpriseID, id)
 	if err != nil {
@@ -330,21 +315,17 @@ func (s *Store) Reserve(ctx context.Context, enterpriseID, id, documentID string
 // declaration, so the draft can be corrected; a committed declaration is
 // never unreserved.
 func (s *Store) Unreserve(ctx context.Context, enterpriseID, id, documentID string) error {
-	if _, err := s.pool.Exec(ctx, `UPDATE document_drafts SET declared_document_id = NULL
-		WHERE id::text = $1 AND enterprise_id = $2 AND declared_document_id = $3 AND declared_at IS NULL`,
-		id, enterpriseID, documentID); err != nil {
-		return fmt.Errorf("unreserve document number of draft %s: %w", id, err)
-	}
-	return nil
+	return s.life().Unreserve(ctx, enterpriseID, id, documentID)
 }
 
 // MarkDeclared records that the ledger committed the draft's declaration.
 func (s *Store) MarkDeclared(ctx context.Context, enterpriseID, id, user string) error {
-	if _, err := s.pool.Exec(ctx, `UPDATE document_drafts SET declared_at = coalesce(declared_at, $3), updated_at = $3, updated_by = $4
-		WHERE id::text = $1 AND enterprise_id = $2`, id, enterpriseID, s.now(), user); err != nil {
-		return fmt.Errorf("mark document draft %s declared: %w", id, err)
-	}
-	return nil
+	return s.life().MarkDeclared(ctx, enterpriseID, id, user)
+}
+
+// life is the table's shared draft lifecycle.
+func (s *Store) life() draftlife.Table {
+	return draftlife.Table{Pool: s.pool, Name: "document_drafts", NumberColumn: "declared_document_id", Now: s.now}
 }
 
 func (s *Store) whyUnchanged(ctx context.Context, enterpriseID, id, verb string) error {

@@ -4,11 +4,10 @@ package drafts
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/google/uuid"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/gateway/draftlife"
 )
 
 // ErrNotFound reports a draft that does not exist, was deleted, or belongs to
@@ -62,23 +62,21 @@ func New(pool *pgxpool.Pool) *Store {
 	return &Store{pool: pool, now: time.Now}
 }
 
+// draftNamespace scopes the ids derived from idempotency keys.
+var draftNamespace = uuid.NewSHA1(uuid.NameSpaceURL, []byte("urn:zonetrace:prefiling-draft"))
+
 // NewID returns a random UUID, or, for a non-empty seed, the UUID derived
 // from it: a create retried under the same idempotency key then makes the
 // same draft instead of a second one.
 func NewID(seed string) (string, error) {
-	var b [16]byte
-	if seed == "" {
-		if _, err := rand.Read(b[:]); err != nil {
-			return "", fmt.Errorf("draw draft id: %w", err)
-		}
-		b[6] = b[6]&0x0f | 0x40
-	} else {
-		h := sha256.Sum256([]byte("prefiling-draft:" + seed))
-		copy(b[:], h[:16])
-		b[6] = b[6]&0x0f | 0x50
+	if seed != "" {
+		return uuid.NewSHA1(draftNamespace, []byte(seed)).String(), nil
 	}
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
+	id, err := uuid.NewRandom()
+	if err != nil {
+		return "", fmt.Errorf("draw draft id: %w", err)
+	}
+	return id.String(), nil
 }
 
 // Create stores a new draft with the given id; creating an id that exists
@@ -178,16 +176,11 @@ func (s *Store) Update(ctx context.Context, enterpriseID, id, user string, data 
 // Delete soft-deletes a draft, recording when and by whom (the tender
 // requires a deletion record). Deleting a deleted draft is NotFound.
 func (s *Store) Delete(ctx context.Context, enterpriseID, id, user string) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE prefiling_drafts SET deleted_at = $3, deleted_by = $4
-		WHERE id::text = $1 AND enterprise_id = $2 AND deleted_at IS NULL AND declared_prefiling_id IS NULL`,
-		id, enterpriseID, s.now(), user)
-	if err != nil {
-		return fmt.Errorf("delete draft %s: %w", id, err)
+	deleted, err := s.life().Delete(ctx, enterpriseID, id, user)
+	if err != nil || deleted {
+		return err
 	}
-	if tag.RowsAffected() == 0 {
-		return s.whyUnchanged(ctx, enterpriseID, id, "delete")
-	}
-	return nil
+	return s.whyUnchanged(ctx, enterpriseID, id, "delete")
 }
 
 // Reserve records the prefiling id a declaration is about to use, before
@@ -196,10 +189,8 @@ func (s *Store) Delete(ctx context.Context, enterpriseID, id, user string) error
 // an id returns the draft unchanged (the declaration is resumed with the
 // same id); a committed declaration is ErrDeclared.
 func (s *Store) Reserve(ctx context.Context, enterpriseID, id, prefilingID string) (Draft, error) {
-	if _, err := s.pool.Exec(ctx, `UPDATE prefiling_drafts SET declared_prefiling_id = $3
-		WHERE id::text = $1 AND enterprise_id = $2 AND deleted_at IS NULL AND declared_prefiling_id IS NULL`,
-		id, enterpriseID, prefilingID); err != nil {
-		return Draft{}, fmt.Errorf("reserve prefiling id for draft %s: %w", id, err)
+	if err := s.life().Reserve(ctx, enterpriseID, id, prefilingID); err != nil {
+		return Draft{}, err
 	}
 	d, err := s.Get(ctx, enterpriseID, id)
 	if err != nil {
@@ -215,21 +206,17 @@ func (s *Store) Reserve(ctx context.Context, enterpriseID, id, prefilingID strin
 // declaration, so the draft can be corrected; a committed declaration is
 // never unreserved.
 func (s *Store) Unreserve(ctx context.Context, enterpriseID, id, prefilingID string) error {
-	if _, err := s.pool.Exec(ctx, `UPDATE prefiling_drafts SET declared_prefiling_id = NULL
-		WHERE id::text = $1 AND enterprise_id = $2 AND declared_prefiling_id = $3 AND declared_at IS NULL`,
-		id, enterpriseID, prefilingID); err != nil {
-		return fmt.Errorf("unreserve prefiling id of draft %s: %w", id, err)
-	}
-	return nil
+	return s.life().Unreserve(ctx, enterpriseID, id, prefilingID)
 }
 
 // MarkDeclared records that the ledger committed the draft's declaration.
 func (s *Store) MarkDeclared(ctx context.Context, enterpriseID, id, user string) error {
-	if _, err := s.pool.Exec(ctx, `UPDATE prefiling_drafts SET declared_at = coalesce(declared_at, $3), updated_at = $3, updated_by = $4
-		WHERE id::text = $1 AND enterprise_id = $2`, id, enterpriseID, s.now(), user); err != nil {
-		return fmt.Errorf("mark draft %s declared: %w", id, err)
-	}
-	return nil
+	return s.life().MarkDeclared(ctx, enterpriseID, id, user)
+}
+
+// life is the table's shared draft lifecycle.
+func (s *Store) life() draftlife.Table {
+	return draftlife.Table{Pool: s.pool, Name: "prefiling_drafts", NumberColumn: "declared_prefiling_id", Now: s.now}
 }
 
 func (s *Store) whyUnchanged(ctx context.Context, enterpriseID, id, verb string) error {
