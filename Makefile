@@ -6,7 +6,7 @@ DATA  ?= .data/node
 LISTEN ?= 127.0.0.1:8080
 DB_URL = $(shell scripts/pg.sh url | sed 's#/postgres?#/zonetrace?#')
 
-.PHONY: run run-fabric build web pg test test-go test-browser bench bench-fabric lint vet test-fabric clean
+.PHONY: run run-fabric build web pg test test-go test-fuzz test-browser bench bench-fabric lint vet test-fabric clean
 
 ## run: install what is missing, build, start the whole product on the embedded ledger
 run: build pg
@@ -29,10 +29,10 @@ web:
 pg:
 	@scripts/pg.sh start >/dev/null
 
-## test: every test suite that needs no Fabric binaries (Go with -race, browser)
+## test: every test suite that needs no Fabric binaries (Go with -race, fuzzing for a bounded time, browser)
 test:
 	@scripts/setup.sh test
-	@$(MAKE) --no-print-directory pg vet test-go test-browser
+	@$(MAKE) --no-print-directory pg vet test-go test-fuzz test-browser
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt: files above need formatting'; exit 1; }
@@ -40,6 +40,10 @@ vet:
 
 test-go:
 	$(GO) test -race -timeout 20m ./...
+
+## test-fuzz: every fuzz target for a bounded time (FUZZTIME, default 20s each)
+test-fuzz: pg
+	@scripts/fuzz.sh
 
 test-browser: build
 	@scripts/browser-test.sh
