@@ -139,9 +139,9 @@ func TestParticipants(t *testing.T) {
 	t.Run("bad enterprise input is refused with the reason", func(t *testing.T) {
 		z := newZone(t)
 		problems := map[string]string{
-			`{"id":"123","name":"X","kind":"trader"}`:                  "id",
-			`{"id":"91320583MA3WWWWW3C","name":"","kind":"trader"}`:    "name",
-			`{"id":"91320583MA3WWWWW3C","name":"X","kind":"smuggler"}`: "kind",
+			`{"id":"123","name":"X","kind":"trader"}`:                      "id",
+			`{"id":"91320583MA3WWWWW3C","name":"","kind":"trader"}`:        "name",
+			`{"id":"91320583MA3WWWWW3C","name":"X","kind":"smuggler"}`:     "kind",
 			`{"id":"91320583MA3WWWWW3C","name":"X\u0000","kind":"trader"}`: "name",
 		}
 		for body, field := range problems {

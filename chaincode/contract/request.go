@@ -1,7 +1,7 @@
 package contract
 
 import (
-		"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"zonetrace/chaincode/model"
 )
