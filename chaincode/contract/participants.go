@@ -75,7 +75,7 @@ func (c *Contract) BindIdentity(ctx contractapi.TransactionContextInterface, req
 	} else {
 		// The common name is recorded as the actor of every transaction the
 		// identity signs, so it obeys the rules of any stored text.
-		ps = append(ps, model.CheckText("certificate.commonName", cert.Subject.CommonName, model.SingleLine)...)
+		ps = append(ps, model.CheckText("certificateName", cert.Subject.CommonName, model.SingleLine)...)
 	}
 	if err := ps.Err(); err != nil {
 		return nil, err
