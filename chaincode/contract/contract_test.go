@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/chaincode/model/zh"
 	"zonetrace/chaincode/tracecode"
 )
 
@@ -72,7 +73,31 @@ func (z *zone) refusal(code model.Code, id testIdentity, function string, args .
 	require.Equal(z.t, before, z.snapshot(), "a refused %s changed the state", function)
 	require.NotEmpty(z.t, parsed.Reason, "a refusal without a reason: %v", err)
 	require.Equal(z.t, code, parsed.Reason.Code(), "reason %s is not of code %s", parsed.Reason, code)
+	requireChinese(z.t, parsed)
 	return parsed
+}
+
+// requireChinese asserts the Chinese message of a refusal is complete and
+// holds no English beyond the ids and codes it quotes.
+func requireChinese(t *testing.T, e *model.Error) {
+	t.Helper()
+	text := zh.Error(e)
+	shown := model.Params{}
+	for k, v := range e.Params {
+		shown[k] = v
+	}
+	for _, p := range e.Problems {
+		label, ok := zh.Label(p.Field)
+		require.True(t, ok, "field %s has no Chinese label", p.Field)
+		require.NotEmpty(t, label)
+		for k, v := range p.Params {
+			if k != "format" && k != "bonded" {
+				shown[k+"#"+p.Field] = v
+			}
+		}
+	}
+	require.Empty(t, zh.EnglishWords(text, shown), "%s", text)
+	require.NotContains(t, text, "{", "a detail the template needs is missing: %s", text)
 }
 
 // problemFields lists the fields of a refusal's problems.
