@@ -196,9 +196,9 @@ func importLines(f *excelize.File) ([]model.DocumentLine, []ImportProblem, error
 		if n < firstData || blank(row) {
 			continue
 		}
-		if len(lines) == MaxLines {
+		if len(lines) == model.MaxLines {
 			problems = append(problems, ImportProblem{Sheet: LinesSheet, Row: n, Field: "lines",
-				Message: fmt.Sprintf("at most %d lines", MaxLines), MessageZh: fmt.Sprintf("表体不得超过%d行", MaxLines)})
+				Message: fmt.Sprintf("at most %d lines", model.MaxLines), MessageZh: fmt.Sprintf("表体不得超过%d行", model.MaxLines)})
 			break
 		}
 		l, lp := parseLine(cols, row, n)

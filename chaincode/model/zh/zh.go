@@ -92,7 +92,7 @@ var formats = map[string]string{
 	model.FormatCountry:     "两位国家（地区）代码",
 	model.FormatCurrency:    "支持的三位币制代码",
 	model.FormatSHA256:      "已上传附件的64位十六进制摘要",
-	model.FormatDate:        "日期，格式为年-月-日（如 2026-03-12）",
+	model.FormatDate:        "年-月-日格式的日期（如 2026-03-12）",
 	model.FormatPrefilingID: "预核申报编号（PF＋8位日期＋8位数字或大写字母）",
 	model.FormatDocumentID:  "本类单据的编号（两位前缀＋8位日期＋8位数字或大写字母）",
 	model.FormatTraceCode:   "有效的溯源码（请检查是否输错）",
