@@ -259,7 +259,9 @@ func parseLine(cols columnMap, row []string, n int) (model.DocumentLine, []Impor
 	seen := map[string]bool{}
 	for _, p := range problems {
 		key := strings.TrimPrefix(p.Field, ".")
-		if key == "traceCode" && l.TraceCode == "" || unreadable[key] || seen[key] {
+		// A value cannot be checked against a price or weight that was unreadable.
+		mismatch := p.Rule == model.RuleValueMismatch && (unreadable["unitPriceFen"] || unreadable["weightGrams"])
+		if key == "traceCode" && l.TraceCode == "" || unreadable[key] || seen[key] || mismatch {
 			continue
 		}
 		seen[key] = true
