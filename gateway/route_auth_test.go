@@ -97,3 +97,43 @@ func TestLockoutIgnoresForwardedFor(t *testing.T) {
 		require.Error(t, err)
 	})
 }
+
+func TestChangeOwnPassword(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	here, there := e.login("auditor"), e.login("auditor")
+	change := func(token, current, next string) resp {
+		return e.do(token, "POST", "/api/v1/me/password", map[string]string{"currentPassword": current, "newPassword": next}, nil)
+	}
+	r := change("", pw, "fresh-pass-9182")
+	require.Equal(t, 401, r.Code)
+	r = change(here, pw, "          ")
+	require.Equal(t, 422, r.Code, r.Body.String())
+	require.Contains(t, r.Body.String(), `"field":"newPassword"`)
+	r = change(here, "wrong-pass-0000", "fresh-pass-9182")
+	require.Equal(t, 422, r.Code, r.Body.String())
+	require.Contains(t, r.Body.String(), `"field":"currentPassword"`)
+
+	r = change(here, pw, "fresh-pass-9182")
+	require.Equal(t, 204, r.Code, r.Body.String())
+	require.Equal(t, 200, e.do(here, "GET", "/api/v1/auth/me", nil, nil).Code, "this session stays")
+	require.Equal(t, 401, e.do(there, "GET", "/api/v1/auth/me", nil, nil).Code, "the other session ended")
+	r = e.do("", "POST", "/api/v1/auth/login", map[string]string{"username": "auditor", "password": "fresh-pass-9182"}, nil)
+	require.Equal(t, 200, r.Code)
+
+	t.Run("wrong current passwords count towards the lockout", func(t *testing.T) {
+		for range loginguard.DefaultPerAddress.MaxFailures {
+			require.Equal(t, 422, change(here, "wrong-pass-0000", "fresh-pass-0001").Code)
+		}
+		require.Equal(t, 429, change(here, "fresh-pass-9182", "fresh-pass-0001").Code)
+	})
+}
+
+func TestTenSpacesAreNotAPassword(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	r := e.do(e.login("admin"), "POST", "/api/v1/users", map[string]string{"username": "clerk", "password": "          ",
+		"displayName": "Clerk", "role": "auditor"}, nil)
+	require.Equal(t, 422, r.Code, r.Body.String())
+	require.Contains(t, r.Body.String(), `"field":"password"`)
+}
