@@ -59,6 +59,9 @@ lint:
 bench: pg
 	$(GO) test -run '^$$' -bench 'BenchmarkEmbeddedSubmit|BenchmarkDeclarationEndToEnd' -benchtime 1x -timeout 30m ./internal/platform/
 	$(GO) test -run '^$$' -bench 'BenchmarkSearchPrefilings|BenchmarkStockQueries' -benchtime 20x -timeout 60m ./indexer/query/
+	$(GO) test -run '^$$' -bench 'BenchmarkLoginBurst' -benchtime 1x -timeout 10m ./gateway/
+	$(GO) test -run '^$$' -bench 'BenchmarkArgon2idOWASP' -benchtime 40x -cpu 2 ./gateway/accounts/
+	$(GO) test -run '^$$' -bench 'BenchmarkParseReceipt3MB' -benchtime 10x ./gateway/customsmsg/
 	@if [ -n "$$FABRIC_BIN" ] || command -v peer >/dev/null 2>&1; then scripts/bench-fabric.sh; \
 	else echo "bench: Fabric figures skipped (no Fabric binaries on PATH or in FABRIC_BIN)"; fi
 

@@ -35,6 +35,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "POST", Path: v1 + "/auth/login", Tag: "auth", Summary: "Log in", Public: true, Request: loginRequest{}, Status: 200, Response: loginResponse{}},
 		{Method: "POST", Path: v1 + "/auth/logout", Tag: "auth", Summary: "Log out (revoke the token)", Status: 204},
 		{Method: "GET", Path: v1 + "/auth/me", Tag: "auth", Summary: "The logged-in user", Status: 200, Response: userJSON{}},
+		{Method: "POST", Path: v1 + "/me/password", Tag: "auth", Summary: "Change the own password (422 on currentPassword when wrong, on newPassword when the policy refuses it); other sessions of the user end", Request: changePasswordRequest{}, Status: 204},
 
 		{Method: "POST", Path: v1 + "/enterprises", Tag: "enterprises", Summary: "Register an enterprise, issue and bind its identity (zone_admin)", Idempotent: true, Request: registerEnterpriseRequest{}, Status: 201, Response: model.Enterprise{}},
 		{Method: "GET", Path: v1 + "/enterprises", Tag: "enterprises", Summary: "List enterprises", Status: 200, Response: enterpriseList{}},

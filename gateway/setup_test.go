@@ -25,7 +25,7 @@ import (
 const (
 	entA = "91320583MA1AAAAA0A"
 	entB = "91320583MA1BBBBB0B"
-	pw   = "password-123"
+	pw   = "gate-pass-7781"
 )
 
 // fakeLedger stands in for the ledger where a test is about the gateway's

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
+	"strings"
 
 	"zonetrace/gateway/accounts"
 	"zonetrace/internal/platform"
@@ -23,6 +25,8 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	demo := flags.Bool("demo", false, "seed demo enterprises, users and prefilings into an empty ledger")
 	ledgerKind := flags.String("ledger", platform.LedgerEmbedded, "ledger: embedded, or fabric (a network started by network/fabric/up.sh)")
 	fabricConn := flags.String("fabric-connection", ".data/fabric/connection-zonetrace.json", "connection description written by network/fabric/up.sh (with --ledger fabric)")
+	trustedProxies := flags.String("trusted-proxies", os.Getenv("ZT_TRUSTED_PROXIES"),
+		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (default none; env ZT_TRUSTED_PROXIES)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -40,6 +44,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		Logger:           log,
 		Ledger:           *ledgerKind,
 		FabricConnection: *fabricConn,
+		TrustedProxies:   splitList(*trustedProxies),
 	})
 	if err != nil {
 		return err
@@ -58,6 +63,17 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	<-ctx.Done()
 	log.Info("shutting down")
 	return p.Close()
+}
+
+// splitList reads a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // ensureFirstAdmin creates the zone administration's first account on a node

@@ -47,6 +47,9 @@ type Config struct {
 	// FabricConnection is the connection description network/fabric/up.sh
 	// wrote; Fabric mode only.
 	FabricConnection string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (gateway.Config.TrustedProxies); empty trusts none.
+	TrustedProxies []string
 }
 
 // Ledger choices of Config.Ledger.
@@ -127,14 +130,15 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		publicURL = p.URL
 	}
 	if p.Gateway, err = gateway.New(gateway.Config{
-		Pool:      p.Pool,
-		Ledger:    p.Ledger,
-		Reads:     p.Reads,
-		PKI:       p.PKI,
-		DataDir:   cfg.DataDir,
-		PublicURL: publicURL,
-		WebFS:     cfg.WebFS,
-		Logger:    log.With("component", "gateway"),
+		Pool:           p.Pool,
+		Ledger:         p.Ledger,
+		Reads:          p.Reads,
+		PKI:            p.PKI,
+		DataDir:        cfg.DataDir,
+		PublicURL:      publicURL,
+		WebFS:          cfg.WebFS,
+		Logger:         log.With("component", "gateway"),
+		TrustedProxies: cfg.TrustedProxies,
 	}); err != nil {
 		_ = listener.Close()
 		return nil, fmt.Errorf("create gateway: %w", err)

@@ -19,7 +19,7 @@ import (
 	"zonetrace/internal/pgtest"
 )
 
-const testPassword = "test-pass-123"
+const testPassword = "node-pass-4471"
 
 // node is a running platform on a fresh database and data folder.
 type node struct {
