@@ -49,6 +49,9 @@ type Config struct {
 	MaxBody int64
 	// WaitTimeout bounds ?wait=indexed; 0 means 10 s.
 	WaitTimeout time.Duration
+	// Readiness adds checks to /readyz after the built-in database, ledger
+	// and indexer checks (see ReadinessCheck).
+	Readiness []ReadinessCheck
 }
 
 // Gateway serves the HTTP API.

@@ -142,7 +142,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	ix := indexer.New(p.Pool, p.Ledger, indexer.WithLogger(log.With("component", "indexer")))
+	ix := indexer.New(p.Pool, p.Ledger, indexer.WithLogger(log.With("component", "indexer")),
+		indexer.WithRegisterer(p.Gateway.MetricsRegisterer()))
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
