@@ -55,7 +55,7 @@ func snapshotStore(src, dst string) error {
 		if err := os.RemoveAll(dst); err != nil {
 			return fmt.Errorf("snapshot ledger store: %w", err)
 		}
-		same, err := copyOnce(src, dst)
+		same, err := copyOnce(src, dst, copyStore)
 		if errors.Is(err, fs.ErrNotExist) {
 			lastChange = err.Error() // a file went away under us: compaction
 			continue
@@ -72,14 +72,14 @@ func snapshotStore(src, dst string) error {
 	return fmt.Errorf("snapshot ledger store: no consistent copy in %d attempts (%s)", snapshotAttempts, lastChange)
 }
 
-// copyOnce copies src to dst and reports whether src's files stayed the same
-// meanwhile.
-func copyOnce(src, dst string) (bool, error) {
+// copyOnce copies src to dst with copyFiles (copyStore; tests interleave a
+// change) and reports whether src's files stayed the same meanwhile.
+func copyOnce(src, dst string, copyFiles func(src, dst string, files map[string]string) error) (bool, error) {
 	before, err := listStore(src)
 	if err != nil {
 		return false, err
 	}
-	if err := copyStore(src, dst, before); err != nil {
+	if err := copyFiles(src, dst, before); err != nil {
 		return false, err
 	}
 	after, err := listStore(src)
