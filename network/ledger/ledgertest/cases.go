@@ -294,6 +294,7 @@ func (z *zone) testInvalidated(t *testing.T) {
 			require.NotEmpty(t, invalid.TxID)
 			invalidated = append(invalidated, invalidation{invalid, ids[i], reqs[i], err.Error()})
 		}
+		t.Logf("round %d: %d of %d concurrent approvals invalidated", round+1, len(invalidated), concurrentApprovals)
 	}
 	require.NotEmpty(t, invalidated, "five rounds of %d concurrent approvals never conflicted", concurrentApprovals)
 
