@@ -51,6 +51,8 @@ func openConformance(t *testing.T, opts ledgertest.Options) *ledgertest.Fixture 
 			require.NoError(t, err)
 			return id
 		},
+		// A restart is the client's (the node's) restart: the chain lives in
+		// the peers, whose own restarts TestFabricPeerAndOrdererFaults covers.
 		Restart: func(t *testing.T) ledger.Ledger {
 			require.NoError(t, current.Close())
 			reopened, err := fabricledger.Open(context.Background(), cfg)
