@@ -24,7 +24,7 @@ import (
 // channel; make test runs the same suite on the embedded ledger.
 func TestLedgerConformance(t *testing.T) {
 	if os.Getenv("ZT_FABRIC_CONNECTION") == "" {
-		t.Skip("needs a Fabric network: run make test-fabric (ZT_FABRIC_CONNECTION); without Fabric binaries it says so and skips")
+		t.Skip("needs a Fabric network: run make test-fabric (it starts one and sets ZT_FABRIC_CONNECTION; Fabric binaries from FABRIC_BIN or PATH)")
 	}
 	ledgertest.Run(t, openConformance)
 }
