@@ -416,7 +416,7 @@ func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterf
 		default:
 			reason := r.Note
 			if decision == "return" && reason == "" {
-				reason = "海关退单（" + r.MessageType + " manageResult " + r.ManageResult + "）"
+				reason = "海关退单（" + r.MessageType + " 处理结果 " + r.ManageResult + "）"
 			}
 			if err := t.decide(d, decision, reason, r.MessageType); err != nil {
 				return nil, err
