@@ -104,7 +104,9 @@ func TestRefusalsCarryReasonAndDetails(t *testing.T) {
 		var ps model.Problems
 		ps.Add("lines[0].traceCode", model.RuleStockNotHeld, model.Params{"traceCode": "KSCF261126000421", "holder": "91320583MA1XXXXX1A", "bonded": false})
 		ps.Add("reason", model.RuleControlCharacter, model.Params{"position": 3})
-		e := apierror.From(ledgerErr(ps.Err().(*model.Error)))
+		var refusal *model.Error
+		require.ErrorAs(t, ps.Err(), &refusal)
+		e := apierror.From(ledgerErr(refusal))
 		require.Equal(t, 422, e.Status)
 		require.Len(t, e.Details, 2)
 		require.Equal(t, model.RuleStockNotHeld, e.Details[0].Rule)
