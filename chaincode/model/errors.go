@@ -69,11 +69,6 @@ func (e *Error) Error() string {
 	return text + DetailsMarker + string(raw)
 }
 
-// Errorf builds an *Error with a formatted message and no reason.
-func Errorf(code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
-}
-
 // Refuse builds a refusal of a stable reason with its details; its code is
 // the reason's (reasons.go).
 func Refuse(reason Reason, params Params, format string, args ...any) *Error {
