@@ -51,7 +51,7 @@ vet:
 test-go:
 	$(GO) test -race -timeout 20m ./...
 
-## test-fuzz: every fuzz target for a bounded time (FUZZTIME, default 20s each)
+## test-fuzz: every fuzz target for a bounded time (FUZZTIME, default 15s each)
 test-fuzz: pg
 	@scripts/fuzz.sh
 

@@ -24,7 +24,7 @@ type reviewRequest struct {
 
 func (r reviewRequest) check() error {
 	var p validation.Problems
-	p.AddModel(model.CheckDecision(r.Decision, r.Reason, []string{"approve", "return"}, []string{"return"})...)
+	p.AddModel(model.CheckDecision(r.Decision, r.Reason, model.PrefilingDecisions, model.ReturnNeedsReason)...)
 	return p.Err()
 }
 
