@@ -12,6 +12,10 @@ import (
 	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/openapi"
 	"zonetrace/gateway/receipts"
+	"zonetrace/gateway/service/documents"
+	"zonetrace/gateway/service/enterprises"
+	"zonetrace/gateway/service/externalreceipts"
+	"zonetrace/gateway/service/prefilings"
 	"zonetrace/indexer/query"
 )
 
@@ -36,9 +40,9 @@ func apiOperations() []openapi.Operation {
 		{Method: "POST", Path: v1 + "/auth/logout", Tag: "auth", Summary: "Log out (revoke the token)", Status: 204},
 		{Method: "GET", Path: v1 + "/auth/me", Tag: "auth", Summary: "The logged-in user", Status: 200, Response: userJSON{}},
 
-		{Method: "POST", Path: v1 + "/enterprises", Tag: "enterprises", Summary: "Register an enterprise, issue and bind its identity (zone_admin)", Idempotent: true, Request: registerEnterpriseRequest{}, Status: 201, Response: model.Enterprise{}},
+		{Method: "POST", Path: v1 + "/enterprises", Tag: "enterprises", Summary: "Register an enterprise, issue and bind its identity (zone_admin)", Idempotent: true, Request: enterprises.Registration{}, Status: 201, Response: model.Enterprise{}},
 		{Method: "GET", Path: v1 + "/enterprises", Tag: "enterprises", Summary: "List enterprises", Status: 200, Response: enterpriseList{}},
-		{Method: "GET", Path: v1 + "/enterprises/{id}", Tag: "enterprises", Summary: "An enterprise with its bound identities", Status: 200, Response: enterpriseDetail{}},
+		{Method: "GET", Path: v1 + "/enterprises/{id}", Tag: "enterprises", Summary: "An enterprise with its bound identities", Status: 200, Response: enterprises.Profile{}},
 		{Method: "POST", Path: v1 + "/users", Tag: "users", Summary: "Create a user (zone_admin)", Idempotent: true, Request: createUserRequest{}, Status: 201, Response: userJSON{}},
 		{Method: "GET", Path: v1 + "/users", Tag: "users", Summary: "List users", Status: 200, Response: userList{}},
 
@@ -59,9 +63,9 @@ func apiOperations() []openapi.Operation {
 			{Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"},
 		}, pageQuery...), Status: 200, Response: query.PrefilingPage{}},
 		{Method: "GET", Path: v1 + "/prefilings/{id}", Tag: "prefilings", Summary: "A prefiling with its history (another enterprise's is 403)", Status: 200, Response: pf},
-		{Method: "POST", Path: v1 + "/prefilings/{id}/review", Tag: "prefilings", Summary: "Approve or return a declared prefiling (customs)", Idempotent: true, Request: reviewRequest{}, Status: 200, Response: pf},
+		{Method: "POST", Path: v1 + "/prefilings/{id}/review", Tag: "prefilings", Summary: "Approve or return a declared prefiling (customs)", Idempotent: true, Request: prefilings.Review{}, Status: 200, Response: pf},
 		{Method: "POST", Path: v1 + "/prefilings/{id}/supplement", Tag: "prefilings", Summary: "Declare a supplement of an approved prefiling (owning enterprise)", Idempotent: true, Request: model.SupplementData{}, Status: 200, Response: pf},
-		{Method: "POST", Path: v1 + "/prefilings/{id}/supplement/review", Tag: "prefilings", Summary: "Approve or return a supplement (customs)", Idempotent: true, Request: reviewRequest{}, Status: 200, Response: pf},
+		{Method: "POST", Path: v1 + "/prefilings/{id}/supplement/review", Tag: "prefilings", Summary: "Approve or return a supplement (customs)", Idempotent: true, Request: prefilings.Review{}, Status: 200, Response: pf},
 		{Method: "POST", Path: v1 + "/prefilings/{id}/copy-to-draft", Tag: "prefilings", Summary: "Copy a prefiling into a new draft", Idempotent: true, Status: 201, Response: draftJSON{}},
 
 		{Method: "GET", Path: v1 + "/trace-codes/{code}", Tag: "trace codes", Summary: "A trace code with its prefiling and public URI", Status: 200, Response: traceCodeView{}},
@@ -75,7 +79,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "GET", Path: v1 + "/webhook", Tag: "receipts", Summary: "The own enterprise's webhook (the secret is never shown)", Status: 200, Response: receipts.Webhook{}},
 		{Method: "PUT", Path: v1 + "/webhook", Tag: "receipts", Summary: "Configure the webhook receipts are POSTed to, signed with X-ZoneTrace-Signature: sha256=<hex HMAC-SHA256(secret, body)>; a secret is required the first time", Idempotent: true, Request: webhookRequest{}, Status: 200, Response: receipts.Webhook{}},
 		{Method: "GET", Path: v1 + "/webhook/deliveries", Tag: "receipts", Summary: "Delivery log of the webhook, newest first", Query: pageQuery, Status: 200, Response: deliveryPage{}},
-		{Method: "POST", Path: v1 + "/external-receipts", Tag: "receipts", Summary: "A customs receipt (national XML INV201/SAS211/SAS223 or CommonResponeMessage, UTF-8 or GBK; or JSON ExternalReceipt + documentId), applied to its document (customs; 404 when no document is known yet, the receipt is kept)", Idempotent: true, Request: externalReceiptRequest{}, Status: 202, Response: externalReceiptResult{}},
+		{Method: "POST", Path: v1 + "/external-receipts", Tag: "receipts", Summary: "A customs receipt (national XML INV201/SAS211/SAS223 or CommonResponeMessage, UTF-8 or GBK; or JSON ExternalReceipt + documentId), applied to its document (customs; 404 when no document is known yet, the receipt is kept)", Idempotent: true, Request: externalreceipts.JSONReceipt{}, Status: 202, Response: externalreceipts.Outcome{}},
 
 		{Method: "POST", Path: v1 + "/attachments", Tag: "attachments", Summary: "Upload a PDF, PNG or JPEG (≤ 10 MiB), content-addressed", Multipart: true, Status: 201, Response: uploadedAttachment{}},
 		{Method: "GET", Path: v1 + "/attachments/{sha256}", Tag: "attachments", Summary: "Download an attachment", Status: 200, Content: "application/octet-stream"},
@@ -99,12 +103,12 @@ func apiOperations() []openapi.Operation {
 			{Name: "tag", Type: "string"}, {Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}, {Name: "traceCode", Type: "string"},
 			{Name: "q", Type: "string", Description: "document number prefix or product name"}, {Name: "deleted", Type: "boolean", Description: "only documents a deletion touched"},
 		}, pageQuery...), Status: 200, Response: query.DocumentPage{}},
-		{Method: "GET", Path: v1 + "/documents/{id}", Tag: "documents", Summary: "A document with its history and movements (another enterprise's is 403)", Status: 200, Response: documentDetail{}},
-		{Method: "POST", Path: v1 + "/documents/{id}/review", Tag: "documents", Summary: "Approve, return or send to manual review (customs)", Idempotent: true, Request: documentReviewRequest{}, Status: 200, Response: doc},
+		{Method: "GET", Path: v1 + "/documents/{id}", Tag: "documents", Summary: "A document with its history and movements (another enterprise's is 403)", Status: 200, Response: documents.Detail{}},
+		{Method: "POST", Path: v1 + "/documents/{id}/review", Tag: "documents", Summary: "Approve, return or send to manual review (customs)", Idempotent: true, Request: documents.Decision{}, Status: 200, Response: doc},
 		{Method: "POST", Path: v1 + "/documents/{id}/gate-pass", Tag: "documents", Summary: "Record the gate crossing of an approved zone entry/exit document (zone_admin)", Idempotent: true, Request: noBody{}, Status: 200, Response: doc},
 		{Method: "POST", Path: v1 + "/documents/{id}/deletion", Tag: "documents", Summary: "Request the deletion of a document (declarant)", Idempotent: true, Request: deletionBody{}, Status: 200, Response: doc},
 		{Method: "POST", Path: v1 + "/documents/{id}/deletion/confirm", Tag: "documents", Summary: "Confirm a deletion (transferee)", Idempotent: true, Request: noBody{}, Status: 200, Response: doc},
-		{Method: "POST", Path: v1 + "/documents/{id}/deletion/review", Tag: "documents", Summary: "Approve or reject a deletion (customs)", Idempotent: true, Request: documentReviewRequest{}, Status: 200, Response: doc},
+		{Method: "POST", Path: v1 + "/documents/{id}/deletion/review", Tag: "documents", Summary: "Approve or reject a deletion (customs)", Idempotent: true, Request: documents.Decision{}, Status: 200, Response: doc},
 		{Method: "GET", Path: v1 + "/transfers/incoming", Tag: "documents", Summary: "Approved out legs naming the enterprise as transferee, each with its in-draft (made on first listing)", Status: 200, Response: incomingList{}},
 		{Method: "GET", Path: v1 + "/balances", Tag: "documents", Summary: "Stock per trace code, enterprise and customs status (enterprises: their own)", Query: []openapi.Param{
 			{Name: "traceCode", Type: "string"}, {Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}, {Name: "bonded", Type: "boolean"},
@@ -133,8 +137,8 @@ func families() []string {
 }
 
 func statuses() []string {
-	out := make([]string, len(documentStatuses))
-	for i, s := range documentStatuses {
+	out := make([]string, len(documents.Statuses))
+	for i, s := range documents.Statuses {
 		out[i] = string(s)
 	}
 	return out
