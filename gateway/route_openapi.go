@@ -16,6 +16,7 @@ import (
 	"zonetrace/gateway/service/enterprises"
 	"zonetrace/gateway/service/externalreceipts"
 	"zonetrace/gateway/service/prefilings"
+	"zonetrace/gateway/service/readmarks"
 	"zonetrace/indexer/query"
 )
 
@@ -74,8 +75,8 @@ func apiOperations() []openapi.Operation {
 
 		{Method: "GET", Path: v1 + "/receipts", Tag: "receipts", Summary: "Receipts of the own enterprise, newest first, with read marks", Query: append([]openapi.Param{
 			{Name: "documentId", Type: "string"}, {Name: "unread", Type: "boolean", Description: "only receipts not yet read"},
-		}, pageQuery...), Status: 200, Response: receiptPage{}},
-		{Method: "POST", Path: v1 + "/receipts/{id}/read", Tag: "receipts", Summary: "Mark a receipt read", Idempotent: true, Status: 200, Response: receiptJSON{}},
+		}, pageQuery...), Status: 200, Response: readmarks.Page{}},
+		{Method: "POST", Path: v1 + "/receipts/{id}/read", Tag: "receipts", Summary: "Mark a receipt read", Idempotent: true, Status: 200, Response: readmarks.Receipt{}},
 		{Method: "GET", Path: v1 + "/webhook", Tag: "receipts", Summary: "The own enterprise's webhook (the secret is never shown)", Status: 200, Response: receipts.Webhook{}},
 		{Method: "PUT", Path: v1 + "/webhook", Tag: "receipts", Summary: "Configure the webhook receipts are POSTed to, signed with X-ZoneTrace-Signature: sha256=<hex HMAC-SHA256(secret, body)>; a secret is required the first time", Idempotent: true, Request: webhookRequest{}, Status: 200, Response: receipts.Webhook{}},
 		{Method: "GET", Path: v1 + "/webhook/deliveries", Tag: "receipts", Summary: "Delivery log of the webhook, newest first", Query: pageQuery, Status: 200, Response: deliveryPage{}},

@@ -39,7 +39,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeDocumentDrafts(authed, documents)
 	g.routeDocuments(authed, documents)
 	g.routeTransfers(authed, documents)
-	g.routeBalances(authed)
+	g.routeBalances(authed, documents)
 	rs := g.receiptStores()
 	g.routeReceipts(authed, rs.receipts)
 	g.routeWebhook(authed, rs.receipts)
