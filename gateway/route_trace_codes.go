@@ -38,13 +38,7 @@ func (g *Gateway) traceURI(code string) string {
 }
 
 func (r prefilingRoutes) getTraceCode(c *gin.Context) {
-	ctx := c.Request.Context()
-	tc, err := r.svc.TraceCode(ctx, mustUser(c), c.Param("code"))
-	if err != nil {
-		r.g.fail(c, err)
-		return
-	}
-	p, err := r.svc.Reads.Prefiling(ctx, tc.PrefilingID)
+	tc, p, err := r.svc.TraceCodeDetail(c.Request.Context(), mustUser(c), c.Param("code"))
 	if err != nil {
 		r.g.fail(c, err)
 		return

@@ -124,6 +124,16 @@ func (s *Service) TraceCode(ctx context.Context, u accounts.User, code string) (
 	return tc, nil
 }
 
+// TraceCodeDetail reads a visible trace code with its prefiling.
+func (s *Service) TraceCodeDetail(ctx context.Context, u accounts.User, code string) (model.TraceCode, query.PrefilingView, error) {
+	tc, err := s.TraceCode(ctx, u, code)
+	if err != nil {
+		return tc, query.PrefilingView{}, err
+	}
+	p, err := s.Reads.Prefiling(ctx, tc.PrefilingID)
+	return tc, p, err
+}
+
 // NewDraft stores data as a new draft whose id derives from the write's
 // request id, so a re-driven create finds its first draft.
 func (s *Service) NewDraft(ctx context.Context, w service.Write, data model.PrefilingData) (drafts.Draft, error) {
