@@ -132,16 +132,20 @@ func (r documentRoutes) answer(c *gin.Context, status int, written documents.Wri
 
 // decodeOptional accepts an empty body or one strict JSON value.
 func decodeOptional(c *gin.Context, dst any) error {
-	body, err := io.ReadAll(c.Request.Body)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return apierror.New(apierror.PayloadTooLarge).WithCause(err)
-		}
-		return apierror.New(apierror.BadRequest).WithCause(err)
-	}
-	if len(body) == 0 {
-		return nil
+	body, err := readBody(c)
+	if err != nil || len(body) == 0 {
+		return err
 	}
 	return decodeStrict(body, dst)
+}
+
+// readBody reads the whole request body. A body above the limit keeps its
+// *http.MaxBytesError, which apierror.From answers PAYLOAD_TOO_LARGE.
+func readBody(c *gin.Context) ([]byte, error) {
+	body, err := io.ReadAll(c.Request.Body)
+	var tooLarge *http.MaxBytesError
+	if err != nil && !errors.As(err, &tooLarge) {
+		return nil, apierror.New(apierror.BadRequest).WithCause(err)
+	}
+	return body, err
 }

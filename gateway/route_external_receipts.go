@@ -1,12 +1,10 @@
 package gateway
 
 import (
-	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
-	"zonetrace/gateway/apierror"
 	"zonetrace/gateway/customsmsg/inbox"
 	"zonetrace/gateway/service/externalreceipts"
 )
@@ -20,9 +18,9 @@ func (g *Gateway) routeExternalReceipts(api *gin.RouterGroup, store *inbox.Store
 // has it kept and applied (externalreceipts.Service.Receive).
 func (g *Gateway) postExternalReceipt(svc *externalreceipts.Service) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		body, err := io.ReadAll(c.Request.Body)
+		body, err := readBody(c)
 		if err != nil {
-			g.fail(c, apierror.New(apierror.BadRequest).WithCause(err))
+			g.fail(c, err)
 			return
 		}
 		res, err := svc.Receive(c.Request.Context(), mustUser(c), body)
