@@ -110,13 +110,14 @@ func (r documentRoutes) requestDeletion(c *gin.Context) {
 }
 
 // answer answers the document a write changed, after recording its
-// transaction and, when asked, waiting for the indexer.
+// transaction (also when a step after the commit failed) and, when
+// asked, waiting for the indexer.
 func (r documentRoutes) answer(c *gin.Context, status int, written documents.Written, err error) {
+	recordTx(c, written.Tx)
 	if err != nil {
 		r.g.fail(c, err)
 		return
 	}
-	recordTx(c, written.Tx)
 	indexed, err := r.g.awaitIndexed(c)
 	if err != nil {
 		r.g.fail(c, err)

@@ -33,11 +33,11 @@ func (r enterpriseRoutes) register(c *gin.Context) {
 		return
 	}
 	reg, err := r.svc.Register(c.Request.Context(), writeOf(c).RequestID, req)
+	recordTx(c, reg.Tx)
 	if err != nil {
 		r.g.fail(c, err)
 		return
 	}
-	recordTx(c, reg.Tx)
 	if _, err := r.g.awaitIndexed(c); err != nil {
 		r.g.fail(c, err)
 		return

@@ -99,13 +99,14 @@ func (r prefilingRoutes) supplement(c *gin.Context) {
 }
 
 // answer answers the prefiling a write changed, after recording its
-// transaction and, when asked, waiting for the indexer.
+// transaction (also when a step after the commit failed) and, when
+// asked, waiting for the indexer.
 func (r prefilingRoutes) answer(c *gin.Context, status int, written prefilings.Written, err error) {
+	recordTx(c, written.Tx)
 	if err != nil {
 		r.g.fail(c, err)
 		return
 	}
-	recordTx(c, written.Tx)
 	indexed, err := r.g.awaitIndexed(c)
 	if err != nil {
 		r.g.fail(c, err)

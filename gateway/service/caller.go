@@ -26,7 +26,6 @@ type Write struct {
 // (*identities.Resolver).
 type Signers interface {
 	For(u accounts.User) (ledger.Signer, error)
-	ZoneAdmin() (ledger.Signer, error)
 }
 
 // Enterprises names enterprises (the read model).

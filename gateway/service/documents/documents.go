@@ -45,7 +45,7 @@ type Service struct {
 
 // Written is the outcome of a write: the document as the ledger answered
 // it, and the transaction that committed it (nil when an earlier attempt
-// had).
+// had). Tx is set also when a step after the commit failed.
 type Written struct {
 	ID      string
 	Payload []byte
@@ -255,7 +255,9 @@ func (s *Service) Declare(ctx context.Context, w service.Write, draftID string) 
 		},
 	})
 	if err != nil {
-		return Written{}, lineRefusals(err)
+		// A failure after the commit (marking the draft) still reports
+		// the transaction, which the answer carries.
+		return Written{ID: d.DocumentID, Tx: res.Tx}, lineRefusals(err)
 	}
 	return Written{ID: d.DocumentID, Payload: res.Payload, Tx: res.Tx}, nil
 }

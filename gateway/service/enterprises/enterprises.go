@@ -100,17 +100,17 @@ func (s *Service) Register(ctx context.Context, requestID string, r Registration
 	if err := json.Unmarshal(reg.Payload, &out.Enterprise); err != nil {
 		return Registered{}, fmt.Errorf("decode registered enterprise: %w", err)
 	}
+	// From here on the registration is committed: a failure still reports
+	// its transaction, and a retry with the same request id finishes.
+	out.Tx = reg.Tx
 	identity, err := s.Identities.IssueEnterprise(r.ID)
 	if err != nil {
-		return Registered{}, err
+		return out, err
 	}
 	bind, err := s.Ledger.Submit(ctx, ledgertx.Call{Signer: admin, Function: "BindIdentity",
 		Args: []string{requestID + ":bind", r.ID, identity.MspID(), string(identity.Credentials())}})
-	if err != nil {
-		return Registered{}, err
-	}
 	out.Tx = ledgertx.Last(reg.Tx, bind.Tx)
-	return out, nil
+	return out, err
 }
 
 // List lists the registered enterprises.

@@ -49,7 +49,7 @@ type Service struct {
 
 // Written is the outcome of a write: the prefiling as the ledger answered
 // it, and the transaction that committed it (nil when an earlier attempt
-// had).
+// had). Tx is set also when a step after the commit failed.
 type Written struct {
 	ID      string
 	Payload []byte
@@ -195,10 +195,9 @@ func (s *Service) Declare(ctx context.Context, w service.Write, draftID string) 
 			return p.EnterpriseID, err
 		},
 	})
-	if err != nil {
-		return Written{}, err
-	}
-	return Written{ID: d.PrefilingID, Payload: res.Payload, Tx: res.Tx}, nil
+	// A failure after the commit (marking the draft) still reports the
+	// transaction, which the answer carries.
+	return Written{ID: d.PrefilingID, Payload: res.Payload, Tx: res.Tx}, err
 }
 
 // Review records customs' decision: function is ReviewDeclaration or
