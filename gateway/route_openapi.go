@@ -54,7 +54,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "PUT", Path: v1 + "/prefiling-drafts/{id}", Tag: "prefiling drafts", Summary: "Replace a draft's data (409 once declared)", Idempotent: true, Request: draftRequest{}, Status: 200, Response: draftJSON{}},
 		{Method: "DELETE", Path: v1 + "/prefiling-drafts/{id}", Tag: "prefiling drafts", Summary: "Delete a draft, recording time and user (409 once declared)", Idempotent: true, Status: 204},
 		{Method: "POST", Path: v1 + "/prefiling-drafts/{id}/copy", Tag: "prefiling drafts", Summary: "Copy a draft (attachments and quarantine result cleared)", Idempotent: true, Status: 201, Response: draftJSON{}},
-		{Method: "POST", Path: v1 + "/prefiling-drafts/{id}/declare", Tag: "prefiling drafts", Summary: "Declare a complete draft on the ledger (422 with details when incomplete)", Idempotent: true, Status: 201, Response: pf},
+		{Method: "POST", Path: v1 + "/prefiling-drafts/{id}/declare", Tag: "prefiling drafts", Summary: "Declare a complete draft on the ledger (422 with details when incomplete or listing a file the enterprise did not upload)", Idempotent: true, Status: 201, Response: pf},
 
 		{Method: "GET", Path: v1 + "/prefilings", Tag: "prefilings", Summary: "Search prefilings (enterprises see their own)", Query: append([]openapi.Param{
 			{Name: "productName", Type: "string"}, {Name: "traceCode", Type: "string"}, {Name: "origin", Type: "string"}, {Name: "exporter", Type: "string"},
