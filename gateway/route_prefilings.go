@@ -1,11 +1,13 @@
 package gateway
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/gateway/service"
 	"zonetrace/gateway/service/prefilings"
 	"zonetrace/indexer/query"
 )
@@ -26,9 +28,9 @@ func (g *Gateway) routePrefilings(api *gin.RouterGroup) {
 	p := api.Group("/prefilings")
 	p.GET("", r.search)
 	p.GET("/:id", r.get)
-	p.POST("/:id/review", allow(customs...), g.idempotent(true), r.review(prefilings.ReviewDeclaration))
+	p.POST("/:id/review", allow(customs...), g.idempotent(true), r.review(r.svc.Review))
 	p.POST("/:id/supplement", allow(enterpriseOnly...), g.idempotent(true), r.supplement)
-	p.POST("/:id/supplement/review", allow(customs...), g.idempotent(true), r.review(prefilings.ReviewSupplement))
+	p.POST("/:id/supplement/review", allow(customs...), g.idempotent(true), r.review(r.svc.ReviewSupplement))
 	p.POST("/:id/copy-to-draft", allow(enterpriseOnly...), g.idempotent(true), r.copyToDraft)
 }
 
@@ -76,14 +78,15 @@ func (r prefilingRoutes) get(c *gin.Context) {
 	c.JSON(http.StatusOK, p)
 }
 
-func (r prefilingRoutes) review(function string) gin.HandlerFunc {
+// review serves customs' review of a declaration or a supplement.
+func (r prefilingRoutes) review(op func(context.Context, service.Write, string, prefilings.Review) (prefilings.Written, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var req prefilings.Review
 		if err := decodeJSON(c, &req); err != nil {
 			r.g.fail(c, err)
 			return
 		}
-		written, err := r.svc.Review(c.Request.Context(), writeOf(c), c.Param("id"), function, req)
+		written, err := op(c.Request.Context(), writeOf(c), c.Param("id"), req)
 		r.answer(c, http.StatusOK, written, err)
 	}
 }

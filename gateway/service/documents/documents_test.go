@@ -65,7 +65,7 @@ func TestDocumentLifecycle(t *testing.T) {
 	declared, err := pfs.Declare(ctx, a, pd.ID)
 	require.NoError(t, err)
 	officer.RequestID = "pf-review"
-	approved, err := pfs.Review(ctx, officer, declared.ID, prefilings.ReviewDeclaration, prefilings.Review{Decision: "approve"})
+	approved, err := pfs.Review(ctx, officer, declared.ID, prefilings.Review{Decision: "approve"})
 	require.NoError(t, err)
 	var pf model.Prefiling
 	require.NoError(t, json.Unmarshal(approved.Payload, &pf))

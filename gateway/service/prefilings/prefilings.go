@@ -62,12 +62,6 @@ type Review struct {
 	Reason   string `json:"reason"`
 }
 
-// Review functions of the chaincode.
-const (
-	ReviewDeclaration = "ReviewPrefiling"
-	ReviewSupplement  = "ReviewSupplement"
-)
-
 var (
 	statuses           = []model.PrefilingStatus{model.PrefilingDeclared, model.PrefilingApproved, model.PrefilingReturned}
 	supplementStatuses = []model.SupplementStatus{model.SupplementDeclared, model.SupplementApproved, model.SupplementReturned}
@@ -200,13 +194,19 @@ func (s *Service) Declare(ctx context.Context, w service.Write, draftID string) 
 	return Written{ID: d.PrefilingID, Payload: res.Payload, Tx: res.Tx}, err
 }
 
-// Review records customs' decision: function is ReviewDeclaration or
-// ReviewSupplement. The chaincode holds the state rules.
-func (s *Service) Review(ctx context.Context, w service.Write, id, function string, r Review) (Written, error) {
+// Review records customs' decision on a declaration. The chaincode holds
+// the state rules.
+func (s *Service) Review(ctx context.Context, w service.Write, id string, r Review) (Written, error) {
+	return s.review(ctx, w, id, "ReviewPrefiling", r)
+}
+
+// ReviewSupplement records customs' decision on a supplement.
+func (s *Service) ReviewSupplement(ctx context.Context, w service.Write, id string, r Review) (Written, error) {
+	return s.review(ctx, w, id, "ReviewSupplement", r)
+}
+
+func (s *Service) review(ctx context.Context, w service.Write, id, function string, r Review) (Written, error) {
 	var p validation.Problems
-	if function != ReviewDeclaration && function != ReviewSupplement {
-		return Written{}, fmt.Errorf("prefilings: no review function %q", function)
-	}
 	if r.Decision != "approve" && r.Decision != "return" {
 		p.Add("decision", "must be approve or return", "审核结论须为通过或退单")
 	}

@@ -90,7 +90,7 @@ func TestDeclarationRefusesForeignAttachment(t *testing.T) {
 	require.Equal(t, []model.Attachment{own}, pf.Data.Attachments)
 
 	officer := service.Write{Caller: accounts.User{Username: "officer", Role: accounts.RoleCustomsOfficer}, RequestID: "review-1"}
-	_, err = svc.Review(ctx, officer, written.ID, prefilings.ReviewDeclaration, prefilings.Review{Decision: "approve"})
+	_, err = svc.Review(ctx, officer, written.ID, prefilings.Review{Decision: "approve"})
 	require.NoError(t, err)
 
 	height = node.Height(t)
