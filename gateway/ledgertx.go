@@ -2,117 +2,40 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"zonetrace/chaincode/model"
 	"zonetrace/gateway/apierror"
-	"zonetrace/network/ledger"
+	"zonetrace/gateway/service"
+	"zonetrace/gateway/service/ledgertx"
 )
 
-// txCall is one chaincode transaction of a write request.
-type txCall struct {
-	signer   ledger.Signer
-	function string
-	args     []string
-	// readBack fetches the record a duplicate request changed the first
-	// time, so a re-driven request answers like the original.
-	readBack func(ctx context.Context) ([]byte, error)
+// ledgerTx is how services submit to the ledger, observed by the metrics.
+func (g *Gateway) ledgerTx() ledgertx.Submitter {
+	return ledgertx.Submitter{Ledger: g.cfg.Ledger, Observe: func(function, outcome string, took time.Duration) {
+		g.metrics.ledgerSubmits.WithLabelValues(function, outcome).Observe(took.Seconds())
+	}}
 }
 
-// submit sends call to the ledger and records its block for X-Ledger-Block
-// and the outbox. A DUPLICATE_REQUEST means an earlier attempt of this very
-// request committed: it is success, answered from readBack.
-func (g *Gateway) submit(c *gin.Context, call txCall) ([]byte, error) {
-	ctx := c.Request.Context()
-	start := time.Now()
-	res, err := g.cfg.Ledger.Submit(ctx, call.signer, call.function, call.args...)
-	g.metrics.ledgerSubmits.WithLabelValues(call.function, submitOutcome(err)).Observe(time.Since(start).Seconds())
-	if err == nil {
-		g.recordBlock(c, res.TxID, res.BlockNumber)
-		return res.Payload, nil
-	}
-	firstTx, duplicate := duplicateOf(err)
-	if !duplicate {
-		return nil, apierror.Ledger(err)
-	}
-	// The first attempt committed at or before the last block.
-	height, err := g.cfg.Ledger.Height(ctx)
-	if err != nil {
-		return nil, apierror.Ledger(err)
-	}
-	if height > 0 {
-		g.recordBlock(c, firstTx, height-1)
-	}
-	if call.readBack == nil {
-		return nil, nil
-	}
-	payload, err := call.readBack(ctx)
-	if err != nil {
-		return nil, apierror.Ledger(err)
-	}
-	return payload, nil
+// writeOf is the service's view of a write request: the caller and the
+// chaincode request id the idempotency middleware derived.
+func writeOf(c *gin.Context) service.Write {
+	return service.Write{Caller: mustUser(c), RequestID: c.GetString(ctxLedgerRequestID)}
 }
 
-// submitRecordChange submits function(requestID, id, args...) as the
-// user's identity, reading the record back with getter when the request had
-// already been carried out. It answers the failure itself and reports
-// whether the caller should answer the payload.
-func (g *Gateway) submitRecordChange(c *gin.Context, id, getter, function string, args ...string) ([]byte, bool) {
-	signer, err := g.identities.For(mustUser(c))
-	if err != nil {
-		g.fail(c, err)
-		return nil, false
+// recordTx hands the transaction a service committed to the client
+// (X-Ledger-Block), to the idempotency middleware, which stores it with the
+// answer, and to awaitIndexed. nil (nothing known committed) records nothing.
+func recordTx(c *gin.Context, tx *ledgertx.Tx) {
+	if tx == nil {
+		return
 	}
-	payload, err := g.submit(c, txCall{signer: signer, function: function,
-		args:     append([]string{c.GetString(ctxLedgerRequestID), id}, args...),
-		readBack: g.evaluate(signer, getter, id)})
-	if err != nil {
-		g.fail(c, err)
-		return nil, false
-	}
-	return payload, true
-}
-
-// evaluate runs a read-only chaincode query.
-func (g *Gateway) evaluate(signer ledger.Signer, function string, args ...string) func(context.Context) ([]byte, error) {
-	return func(ctx context.Context) ([]byte, error) {
-		return g.cfg.Ledger.Evaluate(ctx, signer, function, args...)
-	}
-}
-
-func (g *Gateway) recordBlock(c *gin.Context, txID string, block uint64) {
-	c.Set(ctxLedgerTx, txID)
-	c.Set(ctxLedgerBlock, block)
-	c.Header("X-Ledger-Block", strconv.FormatUint(block, 10))
-}
-
-func duplicateOf(err error) (string, bool) {
-	var cc *ledger.ChaincodeError
-	if !errors.As(err, &cc) {
-		return "", false
-	}
-	parsed, ok := model.ParseError(cc.Message)
-	if !ok || parsed.Code != model.CodeDuplicate {
-		return "", false
-	}
-	return strings.TrimSpace(parsed.Message), true
-}
-
-func submitOutcome(err error) string {
-	var cc *ledger.ChaincodeError
-	switch {
-	case err == nil:
-		return "committed"
-	case errors.As(err, &cc):
-		return "rejected"
-	default:
-		return "failed"
-	}
+	c.Set(ctxLedgerTx, tx.ID)
+	c.Set(ctxLedgerBlock, tx.Block)
+	c.Header("X-Ledger-Block", strconv.FormatUint(tx.Block, 10))
 }
 
 // wantsIndexed reports ?wait=indexed or Prefer: wait=indexed.
