@@ -157,6 +157,9 @@ func TestPoisonBlockParksAndAlarms(t *testing.T) {
 	require.ErrorAs(t, err, &blockErr)
 	require.True(t, blockErr.Poison)
 	require.EqualValues(t, 1, blockErr.Block)
+	err = indexer.Rebuild(catchUp, f.pool, f.feed, indexer.WithLogger(f.logger()))
+	require.ErrorAs(t, err, &blockErr, "rebuild fails naming the block instead of looping on it")
+	require.EqualValues(t, 1, blockErr.Block)
 
 	_, err = f.pool.Exec(ctx, `ALTER TABLE enterprises DROP CONSTRAINT test_refuse`)
 	require.NoError(t, err)
