@@ -29,9 +29,10 @@ import (
 // .sst) after writing it, only appends to its journal (.log) and MANIFEST,
 // and rewrites CURRENT only when it starts a new MANIFEST; every other change
 // (a memtable flush, a compaction, a new journal or manifest) creates or
-// deletes files. So if the set of files and CURRENT are the same before and
-// after copying, the copy holds every table the copied MANIFEST names and
-// a prefix of the journal; LevelDB's recovery, built for a crash in the
+// deletes files, and a table is written in full before a MANIFEST names it.
+// So if the set of files, the tables' sizes and CURRENT are the same before
+// and after copying, the copy holds, complete, every table the copied
+// MANIFEST names, and a prefix of each journal; LevelDB's recovery, built for a crash in the
 // middle of a write, drops a torn last record. The result is the store as
 // it stood after some committed block: a block and its height are written by
 // one atomic batch. If the file set changed, the copy is thrown away and
