@@ -228,18 +228,21 @@ func checkPathAndQuery(r *http.Request) error {
 	return nil
 }
 
-// parseMultipart reads a multipart/form-data body (413 when too large,
-// 400 when malformed) and checks the text of its names and values; the
-// handler then reads fields with c.PostForm and c.FormFile.
-func parseMultipart(c *gin.Context, fileField string) error {
+// parseMultipart reads a multipart/form-data body (413 when too large, 400
+// when malformed — Go's reader refuses some control characters in part
+// headers itself) and checks the text of its names and values. A body that
+// is not a multipart form is left to the handler, whose c.FormFile then
+// reports the missing file in its own terms.
+func parseMultipart(c *gin.Context) error {
 	form, err := c.MultipartForm()
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return apierror.New(apierror.PayloadTooLarge).WithCause(err)
-		}
-		return badRequest(fileField, "a multipart/form-data body with the field "+fileField+" is required",
-			"须以multipart/form-data上传，表单字段"+fileField).WithCause(err)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return apierror.New(apierror.PayloadTooLarge).WithCause(err)
+	case errors.Is(err, http.ErrNotMultipart):
+		return nil
+	case err != nil:
+		return badRequest("file", "malformed multipart/form-data body", "multipart表单格式错误").WithCause(err)
 	}
 	return checkMultipartText(form)
 }
