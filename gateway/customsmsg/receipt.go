@@ -92,9 +92,12 @@ func Assemble(pockets []Pocket) (Receipt, error) {
 		if p.No != i+1 || p.ID != first.ID || p.Total != first.Total || p.MessageType != first.MessageType {
 			return Receipt{}, fmt.Errorf("%w: pocket %d does not belong with pocket 1 of %s", ErrMalformed, p.No, first.ID)
 		}
-		root, err := parseTree(p.Raw)
-		if err != nil {
-			return Receipt{}, err
+		root := p.tree
+		if root == nil {
+			var err error
+			if root, err = parseTree(p.Raw); err != nil {
+				return Receipt{}, err
+			}
 		}
 		pk := packageOf(root)
 		if pk == nil {
@@ -102,10 +105,12 @@ func Assemble(pockets []Pocket) (Receipt, error) {
 		}
 		b := pk.path("DataInfo", "BussinessData", p.MessageType)
 		if i == 0 {
-			pkg, body = pk, b
-			if body == nil {
+			if b == nil {
 				return Receipt{}, fmt.Errorf("%w: DataInfo/BussinessData/%s is missing", ErrMalformed, p.MessageType)
 			}
+			// A copy: later pockets' blocks are added to it, not to the
+			// tree the pocket keeps.
+			pkg, body = pk, &node{name: b.name, text: b.text, children: slices.Clone(b.children)}
 		} else if b != nil {
 			body.children = append(body.children, b.children...)
 		}

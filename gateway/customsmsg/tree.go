@@ -25,7 +25,9 @@ var ErrMalformed = errors.New("malformed customs message")
 // node is one XML element: its local name as written, its own text and its
 // child elements in document order.
 type node struct {
-	name     string
+	name  string
+	space string // the prefix as written, to match the end tag
+
 	text     string
 	children []*node
 }
@@ -85,8 +87,11 @@ func parseTree(raw []byte) (*node, error) {
 	var stack []*node
 	var texts [][]byte // character data of each open element
 	var root *node
+	// RawToken skips the namespace bookkeeping of Token (a third of the
+	// time), which the case-insensitive local-name lookups do not need;
+	// start and end tags are matched here instead.
 	for {
-		tok, err := dec.Token()
+		tok, err := dec.RawToken()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -95,7 +100,7 @@ func parseTree(raw []byte) (*node, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			n := &node{name: t.Name.Local}
+			n := &node{name: t.Name.Local, space: t.Name.Space}
 			if len(stack) == 0 {
 				if root != nil {
 					return nil, fmt.Errorf("%w: more than one root element", ErrMalformed)
@@ -109,6 +114,9 @@ func parseTree(raw []byte) (*node, error) {
 			texts = append(texts, nil)
 		case xml.EndElement:
 			top := len(stack) - 1
+			if top < 0 || stack[top].name != t.Name.Local || stack[top].space != t.Name.Space {
+				return nil, fmt.Errorf("%w: unexpected end tag </%s>", ErrMalformed, t.Name.Local)
+			}
 			stack[top].text = string(texts[top])
 			stack, texts = stack[:top], texts[:top]
 		case xml.CharData:
@@ -119,6 +127,9 @@ func parseTree(raw []byte) (*node, error) {
 	}
 	if root == nil {
 		return nil, fmt.Errorf("%w: no root element", ErrMalformed)
+	}
+	if len(stack) > 0 {
+		return nil, fmt.Errorf("%w: <%s> is not closed", ErrMalformed, stack[len(stack)-1].name)
 	}
 	return root, nil
 }
