@@ -78,14 +78,16 @@ func (n *node) value(names ...string) string {
 // parseTree reads raw into an element tree. The character set is the one
 // the XML declaration names (UTF-8 when none): customs' mocks and some
 // clients write GBK or GB2312, others UTF-8. It runs in time linear in the
-// input: an element's character data is collected in a buffer and turned
-// into text once, at its end tag (appending to a string per piece copied
-// the text so far each time).
+// input: character data is collected in one buffer, and an element's part
+// of it (from where the element started; its children's text is cut off at
+// their end tags) becomes its text once, at its end tag. Appending to a
+// string per piece, as before, copied the text so far each time.
 func parseTree(raw []byte) (*node, error) {
 	dec := xml.NewDecoder(bytes.NewReader(raw))
 	dec.CharsetReader = charsetReader
 	var stack []*node
-	var texts [][]byte // character data of each open element
+	var starts []int // where each open element's text starts in buf
+	var buf []byte
 	var root *node
 	// RawToken skips the namespace bookkeeping of Token (a third of the
 	// time), which the case-insensitive local-name lookups do not need;
@@ -111,17 +113,20 @@ func parseTree(raw []byte) (*node, error) {
 				parent.children = append(parent.children, n)
 			}
 			stack = append(stack, n)
-			texts = append(texts, nil)
+			starts = append(starts, len(buf))
 		case xml.EndElement:
 			top := len(stack) - 1
 			if top < 0 || stack[top].name != t.Name.Local || stack[top].space != t.Name.Space {
 				return nil, fmt.Errorf("%w: unexpected end tag </%s>", ErrMalformed, t.Name.Local)
 			}
-			stack[top].text = string(texts[top])
-			stack, texts = stack[:top], texts[:top]
+			if text := buf[starts[top]:]; len(text) > 0 {
+				stack[top].text = string(text)
+			}
+			buf = buf[:starts[top]]
+			stack, starts = stack[:top], starts[:top]
 		case xml.CharData:
-			if top := len(texts) - 1; top >= 0 {
-				texts[top] = append(texts[top], t...)
+			if len(stack) > 0 {
+				buf = append(buf, t...)
 			}
 		}
 	}
