@@ -53,3 +53,17 @@ func TestGuard(t *testing.T) {
 		require.True(t, ok)
 	})
 }
+
+func TestExpiredFailuresAreForgotten(t *testing.T) {
+	clock := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	g := New()
+	g.now = func() time.Time { return clock }
+	for i := range sweepAbove + 1 {
+		g.Failed(fmt.Sprintf("user%d", i), "10.0.0.1")
+	}
+	require.Len(t, g.users.records, sweepAbove+1)
+	clock = clock.Add(DefaultPerUser.Window + DefaultPerUser.Lockout + time.Minute)
+	g.Failed("late", "10.0.0.2")
+	require.Len(t, g.users.records, 1, "only the new failure is kept")
+	require.Len(t, g.pairs.records, 1)
+}
