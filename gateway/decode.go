@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zonetrace/chaincode/model"
 	"zonetrace/gateway/apierror"
 	"zonetrace/gateway/validation"
 )
@@ -77,23 +78,21 @@ func decodeError(err error) error {
 	return badRequest("", "malformed JSON", "JSON格式错误")
 }
 
-// textProblem says what is wrong with s as text the node can store and
-// put on the chain, or "" when nothing is: it must be valid UTF-8 without
-// control characters (NUL above all, which PostgreSQL refuses). Free text
-// may hold tabs and line breaks; names, paths and query values may not.
-func textProblem(s string, multiline bool) string {
-	if !utf8.ValidString(s) {
-		return "invalid UTF-8"
+// checkText refuses (400, with the model's rule INVALID_UTF8 or
+// CONTROL_CHARACTER and its position as details) text the node cannot
+// store or put on the chain: chaincode/model.CheckText is the one rule.
+// This generic check runs where the field's own rule is not known (paths,
+// query strings, every JSON string): free text may hold tabs and line
+// breaks here, and a single-line field's own check refuses them later.
+func checkText(field, s string, multiLine bool) error {
+	ps := model.CheckText(field, s, model.TextRule{MultiLine: multiLine})
+	if len(ps) == 0 {
+		return nil
 	}
-	for _, r := range s {
-		if multiline && (r == '\t' || r == '\n' || r == '\r') {
-			continue
-		}
-		if unicode.IsControl(r) {
-			return fmt.Sprintf("control character U+%04X", r)
-		}
-	}
-	return ""
+	e := apierror.Newf(apierror.BadRequest, "text must be valid UTF-8 without control characters",
+		"文本须为有效的UTF-8编码，且不得含控制字符")
+	e.Details = []validation.Problem{validation.From(ps[0])}
+	return e
 }
 
 // printable shows a refused name with its bad characters as '?', so the
@@ -105,12 +104,6 @@ func printable(s string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(s, "?"))
-}
-
-// badText is the 400 answer for unacceptable text in field.
-func badText(field, problem string) *apierror.Error {
-	return badRequest(field, "must be valid UTF-8 text without control characters ("+problem+")",
-		"须为有效的UTF-8文本，且不得含控制字符")
 }
 
 // checkJSONText walks every key and string of a JSON body, before it is
@@ -178,21 +171,21 @@ func checkJSONText(body []byte) error {
 			}
 		case string:
 			isKey := len(stack) > 0 && stack[len(stack)-1].object && stack[len(stack)-1].wantKey
-			problem := ""
+			text := t
 			if !utf8.Valid(raw) {
-				problem = "invalid UTF-8"
-			} else {
-				problem = textProblem(t, !isKey)
+				text = string(raw) // the decoder replaced the bad bytes in t
+			}
+			// The field's path is built only for a refusal.
+			if checkText("", text, !isKey) != nil {
+				field := path("")
+				if isKey {
+					field = path(printable(t))
+				}
+				return checkText(field, text, !isKey)
 			}
 			if isKey {
-				if problem != "" {
-					return badText(path(printable(t)), problem)
-				}
 				stack[len(stack)-1].key, stack[len(stack)-1].wantKey = t, false
 				continue
-			}
-			if problem != "" {
-				return badText(path(""), problem)
 			}
 			afterValue()
 		default:
@@ -205,8 +198,8 @@ func checkJSONText(body []byte) error {
 // every query parameter's name and value (with the query left undecodable
 // named as a whole).
 func checkPathAndQuery(r *http.Request) error {
-	if p := textProblem(r.URL.Path, false); p != "" {
-		return badText("path", p)
+	if err := checkText("path", r.URL.Path, false); err != nil {
+		return err
 	}
 	if r.URL.RawQuery == "" {
 		return nil
@@ -216,12 +209,12 @@ func checkPathAndQuery(r *http.Request) error {
 		return badRequest("query", "malformed query string", "查询参数格式错误")
 	}
 	for name, list := range values {
-		if p := textProblem(name, false); p != "" {
-			return badText("query", p)
+		if err := checkText("query", name, false); err != nil {
+			return err
 		}
 		for _, v := range list {
-			if p := textProblem(v, false); p != "" {
-				return badText(name, p)
+			if err := checkText(name, v, false); err != nil {
+				return err
 			}
 		}
 	}
@@ -254,22 +247,22 @@ func checkMultipartText(form *multipart.Form) error {
 		return nil
 	}
 	for name, list := range form.Value {
-		if p := textProblem(name, false); p != "" {
-			return badText("(multipart field name)", p)
+		if err := checkText("(multipart field name)", name, false); err != nil {
+			return err
 		}
 		for _, v := range list {
-			if p := textProblem(v, true); p != "" {
-				return badText(name, p)
+			if err := checkText(name, v, true); err != nil {
+				return err
 			}
 		}
 	}
 	for name, files := range form.File {
-		if p := textProblem(name, false); p != "" {
-			return badText("(multipart field name)", p)
+		if err := checkText("(multipart field name)", name, false); err != nil {
+			return err
 		}
 		for _, f := range files {
-			if p := textProblem(f.Filename, false); p != "" {
-				return badText(name+".filename", p)
+			if err := checkText(name+".filename", f.Filename, false); err != nil {
+				return err
 			}
 		}
 	}

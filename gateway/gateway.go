@@ -58,6 +58,9 @@ type Config struct {
 	// WebhookAllowLoopback lets webhooks reach loopback addresses; for
 	// tests with a local receiver only, never in production.
 	WebhookAllowLoopback bool
+	// Readiness adds checks to /readyz after the built-in database, ledger
+	// and indexer checks (see ReadinessCheck).
+	Readiness []ReadinessCheck
 }
 
 // Gateway serves the HTTP API.

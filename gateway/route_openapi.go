@@ -28,7 +28,7 @@ func apiOperations() []openapi.Operation {
 	doc := query.DocumentView{}
 	return []openapi.Operation{
 		{Method: "GET", Path: "/healthz", Tag: "operations", Summary: "Process alive", Public: true, Status: 200, Response: map[string]string{}},
-		{Method: "GET", Path: "/readyz", Tag: "operations", Summary: "Database and ledger reachable, indexer lag", Public: true, Status: 200, Response: readiness{}},
+		{Method: "GET", Path: "/readyz", Tag: "operations", Summary: "Readiness checks: database, ledger, indexer (lag, parked block) and configured ones", Public: true, Status: 200, Response: readiness{}},
 		{Method: "GET", Path: "/metrics", Tag: "operations", Summary: "Prometheus metrics", Public: true, Status: 200, Content: "text/plain"},
 		{Method: "GET", Path: v1 + "/openapi.json", Tag: "operations", Summary: "This document", Public: true, Status: 200, Response: map[string]any{}},
 

@@ -16,6 +16,7 @@ import (
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
+	"zonetrace/indexer"
 	"zonetrace/indexer/query"
 	"zonetrace/internal/pgtest"
 	"zonetrace/network/ledger"
@@ -119,6 +120,7 @@ type fakeReads struct {
 	movements   map[string][]model.Movement
 	balances    []query.BalanceView
 	receipts    []query.PositionedReceipt // in ledger order; see route_receipts_test.go
+	parked      *indexer.Alarm
 }
 
 func newFakeReads() *fakeReads {
@@ -246,6 +248,12 @@ func (r *fakeReads) IncomingTransfers(_ context.Context, enterpriseID string) ([
 }
 
 func (r *fakeReads) IndexedHeight(context.Context) (uint64, error) { return 1, nil }
+
+func (r *fakeReads) IndexerHealth(context.Context) (query.IndexerHealth, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return query.IndexerHealth{IndexedHeight: 1, Parked: r.parked}, nil
+}
 
 func (r *fakeReads) WaitForBlock(_ context.Context, block uint64) error {
 	r.mu.Lock()

@@ -19,7 +19,7 @@ import (
 // Limits of an uploaded workbook, checked by prescan before excelize reads
 // it, so that a small file cannot cost much memory or time (an 873 KB
 // workbook declaring a million rows used to cost 0.7 GiB and 18 s to
-// refuse). A full template of MaxLines lines is about 1 MB unzipped.
+// refuse). A full template of model.MaxLines lines is about 1 MB unzipped.
 const (
 	// maxUnzipped bounds the declared size of all parts together, and
 	// maxPartUnzipped that of any one part (archive/zip refuses a part
@@ -29,8 +29,8 @@ const (
 	maxParts        = 200
 	// maxSheetRows and maxRowCells bound a worksheet, declared (in its
 	// <dimension>) and actual: the lines sheet holds two header rows and
-	// MaxLines lines, with room for trailing formatted blank rows.
-	maxSheetRows = MaxLines + 100
+	// model.MaxLines lines, with room for trailing formatted blank rows.
+	maxSheetRows = model.MaxLines + 100
 	maxRowCells  = 64
 	maxCells     = maxSheetRows * 16
 	// maxConcurrentImports bounds how many workbooks are read at once.
@@ -342,9 +342,9 @@ func importLines(f *excelize.File) ([]model.DocumentLine, []ImportProblem, error
 		if n < firstData || blank(row) {
 			continue
 		}
-		if len(lines) == MaxLines {
+		if len(lines) == model.MaxLines {
 			problems = append(problems, ImportProblem{Sheet: LinesSheet, Row: n, Field: "lines", Column: "表体",
-				Message: fmt.Sprintf("at most %d lines", MaxLines), MessageZh: fmt.Sprintf("表体不得超过%d行", MaxLines)})
+				Message: fmt.Sprintf("at most %d lines", model.MaxLines), MessageZh: fmt.Sprintf("表体不得超过%d行", model.MaxLines)})
 			break
 		}
 		l, lp := parseLine(cols, row, n)
@@ -415,7 +415,9 @@ func parseLine(cols columnMap, row []string, n int) (model.DocumentLine, []Impor
 	seen := map[string]bool{}
 	for _, p := range problems {
 		key := strings.TrimPrefix(p.Field, ".")
-		if key == "traceCode" && l.TraceCode == "" || unreadable[key] || seen[key] {
+		// A value cannot be checked against a price or weight that was unreadable.
+		mismatch := p.Rule == model.RuleValueMismatch && (unreadable["unitPriceFen"] || unreadable["weightGrams"])
+		if key == "traceCode" && l.TraceCode == "" || unreadable[key] || seen[key] || mismatch {
 			continue
 		}
 		seen[key] = true

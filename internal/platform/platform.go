@@ -146,7 +146,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	ix := indexer.New(p.Pool, p.Ledger, indexer.WithLogger(log.With("component", "indexer")))
+	ix := indexer.New(p.Pool, p.Ledger, indexer.WithLogger(log.With("component", "indexer")),
+		indexer.WithRegisterer(p.Gateway.MetricsRegisterer()))
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
@@ -185,21 +186,31 @@ func OpenLedger(ctx context.Context, dataDir string, log *slog.Logger) (ledger.L
 	if err != nil {
 		return nil, nil, fmt.Errorf("open dev PKI: %w", err)
 	}
-	cc, err := contract.NewChaincode()
+	l, err := openEmbedded(ctx, filepath.Join(dataDir, "ledger"), ca, log)
 	if err != nil {
 		return nil, nil, err
 	}
+	return l, ca, nil
+}
+
+// openEmbedded opens the embedded ledger stored in dir (a node's, or the
+// auditor's snapshot of it) with the dev PKI ca vouching for identities.
+func openEmbedded(ctx context.Context, dir string, ca *pki.PKI, log *slog.Logger) (*embedded.Ledger, error) {
+	cc, err := contract.NewChaincode()
+	if err != nil {
+		return nil, err
+	}
 	l, err := embedded.Open(ctx, embedded.Config{
-		Dir:       filepath.Join(dataDir, "ledger"),
+		Dir:       dir,
 		ChannelID: "zonetrace",
 		Chaincode: cc,
 		Verifier:  ca,
 		Logger:    log.With("component", "ledger"),
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("open embedded ledger: %w", err)
+		return nil, fmt.Errorf("open embedded ledger: %w", err)
 	}
-	return l, ca, nil
+	return l, nil
 }
 
 // Close stops serving, stops the indexer and closes the ledger and database.
