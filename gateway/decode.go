@@ -111,6 +111,9 @@ func printable(s string) string {
 // refuses the first bad one naming its field. Malformed JSON is left to
 // the decoder to report.
 func checkJSONText(body []byte) error {
+	if plainJSONText(body) {
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	type level struct {
 		object  bool
@@ -192,6 +195,28 @@ func checkJSONText(body []byte) error {
 			afterValue()
 		}
 	}
+}
+
+// plainJSONText reports, in a few fast passes, that no string of body can
+// hold unacceptable text, so the token walk can be skipped: valid UTF-8, no
+// escapes (without a backslash every string is its raw bytes, and raw
+// control characters inside a string are a syntax error the decoder
+// reports), no DEL and no C1 control (U+0080-U+009F, UTF-8 C2 80-9F).
+func plainJSONText(body []byte) bool {
+	if bytes.IndexByte(body, '\\') >= 0 || bytes.IndexByte(body, 0x7f) >= 0 || !utf8.Valid(body) {
+		return false
+	}
+	for i := bytes.IndexByte(body, 0xc2); i >= 0; {
+		if i+1 < len(body) && body[i+1] >= 0x80 && body[i+1] <= 0x9f {
+			return false
+		}
+		next := bytes.IndexByte(body[i+1:], 0xc2)
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return true
 }
 
 // checkPathAndQuery refuses unacceptable text in the request path and in

@@ -88,6 +88,7 @@ func TestNULAnywhereIs4xx(t *testing.T) {
 		{`{"data":{"items":[{"name":"ok"},{"name":"x\u0007"}]}}`, "data.items[1].name"},
 		{`{"a\u0000":1}`, "a?"},
 		{"{\"note\":\"\xff\xfe\"}", "note"},
+		{"{\"note\":\"next\u0085line\"}", "note"}, // a raw C1 control, not escaped
 	}
 	for _, rt := range routes {
 		t.Run(rt.Method+" "+rt.Path, func(t *testing.T) {
@@ -115,6 +116,8 @@ func TestNULAnywhereIs4xx(t *testing.T) {
 		for _, b := range bodies {
 			requireBadText(t, e.do(a, "POST", "/api/v1/prefiling-drafts", b.body, nil), b.field)
 		}
+		r := e.do(a, "POST", "/api/v1/prefiling-drafts", "{\"data\":{\"productName\":\"a\x00b\"}}", nil)
+		require.Equal(t, 400, r.Code, "a raw NUL is malformed JSON: %s", r.Body.String())
 		requireBadText(t, e.do("", "POST", "/api/v1/auth/login", `{"username":"ent-a\u0000","password":"x"}`, nil), "username")
 		requireBadText(t, e.do("", "POST", "/api/v1/auth/login", `{"username":"ent-a","password":"\u0000"}`, nil), "password")
 		requireBadText(t, e.do(tokens["admin"], "POST", "/api/v1/users", `{"username":"u\u0000","password":"x"}`, nil), "username")
