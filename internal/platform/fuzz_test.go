@@ -30,9 +30,15 @@ type fuzzTarget struct {
 	routes []fuzzRoute
 	// tokens by role; index 0 is anonymous.
 	tokens []string
-	// ids fill path parameters when the input does not bring its own.
+	// ids fill path parameters when the input does not bring its own;
+	// freshPrefiling stands for a prefiling declared just before the
+	// request, so reviews and supplements meet one they may act on.
 	ids []string
+	// enterprise declares the fresh prefilings.
+	enterprise *apiclient.Client
 }
+
+const freshPrefiling = "<fresh declared prefiling>"
 
 type fuzzRoute struct{ method, path string }
 
@@ -74,7 +80,7 @@ func newFuzzTarget(f *testing.F) *fuzzTarget {
 	}
 	require.NoError(f, json.Unmarshal(res.Body, &doc))
 	t := &fuzzTarget{n: n, tokens: []string{"", admin.Token, a.Token, customs.Token, auditor.Token},
-		ids: []string{pending.ID, pf.ID, pf.TraceCode, enterpriseA, declared.ID}}
+		ids: []string{pending.ID, pf.ID, pf.TraceCode, enterpriseA, declared.ID, freshPrefiling}, enterprise: a}
 	for path, ops := range doc.Paths {
 		for method := range ops {
 			r := fuzzRoute{method: strings.ToUpper(method), path: path}
@@ -95,8 +101,13 @@ func newFuzzTarget(f *testing.F) *fuzzTarget {
 // answer below 500; a refusal must change neither the ledger nor the
 // mirror; and the indexer must keep up with the ledger afterwards.
 func FuzzAPIRoutes(f *testing.F) {
+	// Every route as the enterprise and as customs, with an empty body and
+	// with NUL in the free text most writes take, on a prefiling awaiting
+	// review and on the approved one.
 	for route := range 64 {
 		f.Add(uint16(route), uint8(2), uint8(0), "", "", []byte(`{}`), uint8(0))
+		f.Add(uint16(route), uint8(3), uint8(5), "", "", []byte(`{"decision":"return","reason":"a\u0000b"}`), uint8(0))
+		f.Add(uint16(route), uint8(2), uint8(1), "", "", []byte(`{"data":{"productName":"a\u0000b"}}`), uint8(0))
 	}
 	seeds := []struct {
 		param, query string
@@ -127,6 +138,9 @@ func FuzzAPIRoutes(f *testing.F) {
 			if c := int(idChoice) % (len(t.ids) + 1); c < len(t.ids) {
 				v = t.ids[c]
 			}
+			if v == freshPrefiling {
+				v = t.declarePrefiling(tt)
+			}
 			path = path[:i] + url.PathEscape(v) + path[j+1:]
 		}
 		target := t.n.URL + path + "?" + escapeQuery(rawQuery)
@@ -138,6 +152,15 @@ func FuzzAPIRoutes(f *testing.F) {
 		}
 		t.requireIndexerKeepsUp(tt)
 	})
+}
+
+func (t *fuzzTarget) declarePrefiling(tt *testing.T) string {
+	ctx := context.Background()
+	var d draftJSON
+	require.NoError(tt, t.enterprise.Post(ctx, "/api/v1/prefiling-drafts", map[string]any{"data": coffee("耶加雪菲")}, &d))
+	var pf query.PrefilingView
+	require.NoError(tt, t.enterprise.Post(ctx, "/api/v1/prefiling-drafts/"+d.ID+"/declare", nil, &pf))
+	return pf.ID
 }
 
 func (t *fuzzTarget) send(tt *testing.T, method, target, token string, body []byte, contentType uint8) (int, string) {
