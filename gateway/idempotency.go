@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -52,7 +53,6 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u := mustUser(c)
 		ctx := c.Request.Context()
-		_, recovering := ctx.Value(recoveryUser{}).(string)
 		key := c.GetHeader("Idempotency-Key")
 		switch {
 		case key == "":
@@ -73,7 +73,7 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 			return
 		}
 		req := submissions.Request{Username: u.Username, Key: key, Method: c.Request.Method, Path: c.Request.URL.Path, Body: body, ContentType: c.GetHeader("Content-Type"), Secret: !keepBody}
-		outcome, rec, err := g.submissions.Claim(ctx, req, submissionLease, recovering)
+		outcome, rec, err := g.submissions.Claim(ctx, req, submissionLease)
 		if err != nil {
 			g.fail(c, err)
 			return
@@ -93,7 +93,7 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 			g.fail(c, apierror.New(apierror.RequestInProgress))
 			return
 		case submissions.Replay:
-			replay(c, rec)
+			g.replay(c, rec)
 			return
 		}
 
@@ -108,9 +108,16 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 		done := context.WithoutCancel(ctx)
 		if w.Status() >= 500 {
 			// The work is still owed (ledger unreachable, say): a retry
-			// with the same key, or Recover, carries it out.
-			if err := g.submissions.Release(done, u.Username, key); err != nil {
+			// with the same key, or recovery, carries it out, unless it
+			// keeps failing for a cause a retry cannot fix.
+			answer := submissions.Response{Status: w.Status(), Body: w.buf.Bytes()}
+			status, err := g.submissions.Release(done, u.Username, key, answer, failureReason(answer))
+			switch {
+			case err != nil:
 				g.log.Error("release submission", "requestId", c.GetString(ctxRequestID), "error", err.Error())
+			case status == submissions.StatusFailed:
+				g.log.Error("submission failed for good", "requestId", c.GetString(ctxRequestID), "user", u.Username, "key", key,
+					"status", answer.Status, "reason", failureReason(answer))
 			}
 			return
 		}
@@ -144,14 +151,26 @@ func (g *Gateway) awaitRepeat(ctx context.Context, req submissions.Request) (sub
 			}
 			return 0, submissions.Record{}, err
 		}
-		if rec.Status == submissions.StatusDone {
+		if rec.Status != submissions.StatusPending {
 			return submissions.Replay, rec, nil
 		}
 	}
 }
 
-// replay answers with the stored response of a done submission.
-func replay(c *gin.Context, rec submissions.Record) {
+// replay answers with the stored response of a finished submission. A
+// client that asks to wait for the indexer waits for the submission's
+// block as on the first answer, so a retry after "committed, not yet
+// indexed" gets the original success once the indexer has caught up.
+func (g *Gateway) replay(c *gin.Context, rec submissions.Record) {
+	if rec.Block != nil && rec.Status == submissions.StatusDone && wantsIndexed(c) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), g.cfg.WaitTimeout)
+		err := g.cfg.Reads.WaitForBlock(ctx, *rec.Block)
+		cancel()
+		if err != nil {
+			g.fail(c, notYetIndexed(err))
+			return
+		}
+	}
 	if rec.Block != nil {
 		c.Header("X-Ledger-Block", strconv.FormatUint(*rec.Block, 10))
 	}
@@ -162,6 +181,16 @@ func replay(c *gin.Context, rec submissions.Record) {
 	}
 	c.Data(rec.ResponseStatus, "application/json; charset=utf-8", rec.ResponseBody)
 	c.Abort()
+}
+
+// failureReason is the error code and message of a failed answer, kept as
+// the submission's last error.
+func failureReason(answer submissions.Response) string {
+	var body apierror.Body
+	if err := json.Unmarshal(answer.Body, &body); err != nil || body.Error.Code == "" {
+		return http.StatusText(answer.Status)
+	}
+	return string(body.Error.Code) + ": " + body.Error.Message
 }
 
 // capture keeps a copy of the response body for the outbox.

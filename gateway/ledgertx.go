@@ -40,6 +40,13 @@ func (g *Gateway) submit(c *gin.Context, call txCall) ([]byte, error) {
 	if !duplicate {
 		return nil, apierror.Ledger(err)
 	}
+	return g.answerDuplicate(c, call, firstTx)
+}
+
+// answerDuplicate answers a request whose first attempt committed as
+// firstTx: the block is recorded and the record read back.
+func (g *Gateway) answerDuplicate(c *gin.Context, call txCall, firstTx string) ([]byte, error) {
+	ctx := c.Request.Context()
 	// The first attempt committed at or before the last block.
 	height, err := g.cfg.Ledger.Height(ctx)
 	if err != nil {
@@ -56,6 +63,52 @@ func (g *Gateway) submit(c *gin.Context, call txCall) ([]byte, error) {
 		return nil, apierror.Ledger(err)
 	}
 	return payload, nil
+}
+
+// committedEarlier reports whether call's request id was already carried
+// out on the ledger, and if so answers like submit does for a duplicate:
+// the record read back, the block recorded. It only simulates call (nothing
+// is ordered); the chaincode claims the request id before anything else and
+// answers DUPLICATE_REQUEST for one it recorded. A handler whose own
+// bookkeeping says the work is done (a draft marked declared) asks this
+// before refusing, because the request may be a retry of the very write
+// that did it (the gateway was killed, or answered 503 "committed, not yet
+// indexed", before the outbox stored the answer).
+func (g *Gateway) committedEarlier(c *gin.Context, call txCall) ([]byte, bool, error) {
+	ctx := c.Request.Context()
+	_, err := g.cfg.Ledger.Evaluate(ctx, call.signer, call.function, call.args...)
+	if err == nil {
+		return nil, false, nil
+	}
+	firstTx, duplicate := duplicateOf(err)
+	if !duplicate {
+		var cc *ledger.ChaincodeError
+		if errors.As(err, &cc) {
+			// Refused for another reason: this request did not do it.
+			return nil, false, nil
+		}
+		return nil, false, apierror.Ledger(err)
+	}
+	payload, err := g.answerDuplicate(c, call, firstTx)
+	if err != nil {
+		return nil, false, err
+	}
+	return payload, true, nil
+}
+
+// declaredEarlier answers a declaration of a draft its store already marks
+// declared (as id, by function): when this very request declared it — a
+// retry after a kill or a 503 — it reports the record read back with getter,
+// to be answered as the original success; otherwise false, and the caller
+// refuses the repeated declaration. args are function's arguments after
+// the request id (their count matters to the contract API).
+func (g *Gateway) declaredEarlier(c *gin.Context, function, getter, id string, args ...string) ([]byte, bool, error) {
+	signer, err := g.identities.For(mustUser(c))
+	if err != nil {
+		return nil, false, err
+	}
+	return g.committedEarlier(c, txCall{signer: signer, function: function,
+		args: append([]string{c.GetString(ctxLedgerRequestID)}, args...), readBack: g.evaluate(signer, getter, id)})
 }
 
 // submitRecordChange submits function(requestID, id, args...) as the
@@ -140,9 +193,13 @@ func (g *Gateway) awaitIndexed(c *gin.Context) (bool, error) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), g.cfg.WaitTimeout)
 	defer cancel()
 	if err := g.cfg.Reads.WaitForBlock(ctx, v.(uint64)); err != nil {
-		return false, apierror.Newf(apierror.LedgerUnavailable,
-			"committed, but not yet indexed; retry with the same Idempotency-Key",
-			"已上链但尚未同步到查询库，请使用相同幂等键重试").WithCause(err)
+		return false, notYetIndexed(err)
 	}
 	return true, nil
+}
+
+func notYetIndexed(err error) *apierror.Error {
+	return apierror.Newf(apierror.LedgerUnavailable,
+		"committed, but not yet indexed; retry with the same Idempotency-Key",
+		"已上链但尚未同步到查询库，请使用相同幂等键重试").WithCause(err)
 }

@@ -43,7 +43,15 @@ func (r *docDraftRoutes) declare(c *gin.Context) {
 		return
 	}
 	if d.Declared() {
-		r.g.fail(c, docDraftError(docdrafts.ErrDeclared))
+		payload, again, err := r.g.declaredEarlier(c, "DeclareDocument", "GetDocument", d.DocumentID, "{}")
+		switch {
+		case err != nil:
+			r.g.fail(c, err)
+		case again:
+			r.g.answerDocument(c, http.StatusCreated, d.DocumentID, payload)
+		default:
+			r.g.fail(c, docDraftError(docdrafts.ErrDeclared))
+		}
 		return
 	}
 	if w := docdrafts.Warnings(d.Family, d.BusinessType, d.Head, d.Lines); len(w) > 0 {

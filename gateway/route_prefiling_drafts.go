@@ -165,7 +165,15 @@ func (g *Gateway) declareDraft(c *gin.Context) {
 		return
 	}
 	if d.Declared() {
-		g.fail(c, drafts.ErrDeclared)
+		payload, again, err := g.declaredEarlier(c, "DeclarePrefiling", "GetPrefiling", d.PrefilingID, d.PrefilingID, "{}")
+		switch {
+		case err != nil:
+			g.fail(c, err)
+		case again:
+			g.answerPrefiling(c, http.StatusCreated, d.PrefilingID, payload)
+		default:
+			g.fail(c, drafts.ErrDeclared)
+		}
 		return
 	}
 	if w := drafts.Warnings(d.Data); len(w) > 0 {
