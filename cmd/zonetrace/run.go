@@ -10,6 +10,7 @@ import (
 	"log/slog"
 
 	"zonetrace/gateway/accounts"
+	"zonetrace/gateway/retention"
 	"zonetrace/internal/platform"
 	"zonetrace/web"
 )
@@ -23,6 +24,12 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	demo := flags.Bool("demo", false, "seed demo enterprises, users and prefilings into an empty ledger")
 	ledgerKind := flags.String("ledger", platform.LedgerEmbedded, "ledger: embedded, or fabric (a network started by network/fabric/up.sh)")
 	fabricConn := flags.String("fabric-connection", ".data/fabric/connection-zonetrace.json", "connection description written by network/fabric/up.sh (with --ledger fabric)")
+	shutdownTimeout := flags.Duration("shutdown-timeout", platform.DefaultShutdownTimeout, "how long a stop waits for requests, deliveries and jobs before cutting them off")
+	keep := retention.DefaultPolicy()
+	flags.DurationVar(&keep.Sessions, "retain-sessions", keep.Sessions, "how long expired or revoked sessions are kept (0: for ever)")
+	flags.DurationVar(&keep.OutboxBodies, "retain-outbox-bodies", keep.OutboxBodies, "how long finished submissions keep their request body; then only its SHA-256 and the answer remain (0: for ever)")
+	flags.DurationVar(&keep.CustomsMessages, "retain-customs-messages", keep.CustomsMessages, "how long raw customs messages and incomplete split receipts are kept (0: for ever)")
+	flags.DurationVar(&keep.Deliveries, "retain-deliveries", keep.Deliveries, "how long webhook deliveries are kept after delivery, or undelivered after creation (0: for ever)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -40,6 +47,8 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		Logger:           log,
 		Ledger:           *ledgerKind,
 		FabricConnection: *fabricConn,
+		ShutdownTimeout:  *shutdownTimeout,
+		Retention:        &keep,
 	})
 	if err != nil {
 		return err

@@ -126,18 +126,28 @@ func (d *Deliverer) SendDue(ctx context.Context) (int, error) {
 			return attempted, nil
 		}
 		attempted += len(due)
-		// Claimed deliveries are sent and recorded even if ctx ends
-		// meanwhile, so a stop does not leave them to the lease.
-		work := context.WithoutCancel(ctx)
+		// A stop aborts the attempts in flight (a receiver that hangs
+		// must not hold the node's shutdown) and hands every claimed
+		// delivery not completed back, due at once, so the next start
+		// sends it instead of waiting for the lease.
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, d.concurrency)
 		var mu sync.Mutex
 		var errs []error
 		for _, c := range due {
-			sem <- struct{}{}
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+			}
+			if ctx.Err() != nil {
+				if err := d.store.unclaim(context.WithoutCancel(ctx), c); err != nil {
+					errs = append(errs, err)
+				}
+				continue
+			}
 			wg.Go(func() {
 				defer func() { <-sem }()
-				if err := d.attempt(work, c); err != nil {
+				if err := d.attempt(ctx, c); err != nil {
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()
@@ -152,10 +162,17 @@ func (d *Deliverer) SendDue(ctx context.Context) (int, error) {
 	return attempted, nil
 }
 
-// attempt POSTs one delivery and records the outcome.
+// attempt POSTs one delivery and records the outcome; the outcome is
+// recorded even when ctx ends meanwhile.
 func (d *Deliverer) attempt(ctx context.Context, c claimed) error {
 	n := c.attempts + 1
 	status, err := d.post(ctx, c)
+	record := context.WithoutCancel(ctx)
+	if err != nil && ctx.Err() != nil {
+		// Aborted by the stop, not refused by the receiver.
+		return d.store.unclaim(record, c)
+	}
+	ctx = record
 	if err == nil {
 		d.log.Info("webhook delivered", "receiptId", c.receiptID, "enterpriseId", c.enterpriseID, "attempt", n, "status", status)
 		return d.store.delivered(ctx, c, status)
