@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -64,6 +65,9 @@ type Gateway struct {
 	metrics     *metrics
 	web         fs.FS
 	engine      *gin.Engine
+	// inFlight holds the submissions (user and key) this process is
+	// carrying out right now.
+	inFlight sync.Map
 }
 
 // New validates cfg and builds the Gateway. Call Migrate first, and Recover

@@ -73,7 +73,7 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 			return
 		}
 		req := submissions.Request{Username: u.Username, Key: key, Method: c.Request.Method, Path: c.Request.URL.Path, Body: body, ContentType: c.GetHeader("Content-Type"), Secret: !keepBody}
-		outcome, rec, err := g.submissions.Claim(ctx, req, submissionLease)
+		outcome, rec, err := g.submissions.Claim(ctx, req, submissionLease, g.abandoned)
 		if err != nil {
 			g.fail(c, err)
 			return
@@ -97,6 +97,9 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 			return
 		}
 
+		flight := inFlightKey(u.Username, key)
+		g.inFlight.Store(flight, struct{}{})
+		defer g.inFlight.Delete(flight)
 		c.Set(ctxIdempotencyKey, key)
 		c.Set(ctxLedgerRequestID, LedgerRequestID(u.Username, key))
 		c.Request.Body = io.NopCloser(bytes.NewReader(body))
@@ -131,6 +134,19 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 		}
 	}
 }
+
+// abandoned reports whether a pending submission whose lease still runs
+// has no worker: the gateway is the only one on its database (see
+// docs/operations.md), so a submission this process is not carrying out
+// now is one whose worker finished without recording its outcome (the
+// database was away at that moment). A retry then takes it over instead of
+// waiting out the lease.
+func (g *Gateway) abandoned(rec submissions.Record) bool {
+	_, running := g.inFlight.Load(inFlightKey(rec.Username, rec.Key))
+	return !running
+}
+
+func inFlightKey(username, key string) string { return username + "\x00" + key }
 
 // awaitRepeat polls a submission another worker is carrying out, briefly.
 func (g *Gateway) awaitRepeat(ctx context.Context, req submissions.Request) (submissions.Outcome, submissions.Record, error) {

@@ -138,7 +138,7 @@ func TestPendingImportIsRedrivenAsMultipart(t *testing.T) {
 	_, _, err := submissions.New(e.cfg.Pool).Claim(context.Background(), submissions.Request{
 		Username: "ent-a", Key: "import-before-crash", Method: "POST", Path: "/api/v1/document-drafts/import",
 		Body: body, ContentType: ct,
-	}, time.Nanosecond)
+	}, time.Nanosecond, nil)
 	require.NoError(t, err)
 	time.Sleep(time.Millisecond) // let the lease lapse, as after a restart
 

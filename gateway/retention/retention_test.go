@@ -40,7 +40,7 @@ func TestRetentionPurgesSessionsBodiesMessagesAndDeliveries(t *testing.T) {
 
 	old := submissions.NewWithClock(pool, func() time.Time { return ago(40 * day) })
 	for _, key := range []string{"done-old", "pending-old"} {
-		_, _, err := old.Claim(ctx, submissions.Request{Username: "u", Key: key, Method: "POST", Path: "/x", Body: []byte(`{"big":1}`)}, time.Minute)
+		_, _, err := old.Claim(ctx, submissions.Request{Username: "u", Key: key, Method: "POST", Path: "/x", Body: []byte(`{"big":1}`)}, time.Minute, nil)
 		require.NoError(t, err)
 	}
 	require.NoError(t, old.Complete(ctx, "u", "done-old", submissions.Response{Status: 201, Body: []byte(`{}`)}))

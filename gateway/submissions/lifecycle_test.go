@@ -52,7 +52,7 @@ func TestFailedWriteDoesNotBlockStartup(t *testing.T) {
 	outage := submissions.Request{Username: "u", Key: "outage", Method: "POST", Path: "/api/v1/y", Body: []byte(`{}`)}
 
 	for _, req := range []submissions.Request{broken, outage} {
-		out, _, err := s.Claim(ctx, req, time.Minute)
+		out, _, err := s.Claim(ctx, req, time.Minute, nil)
 		require.NoError(t, err)
 		require.Equal(t, submissions.Claimed, out)
 	}
@@ -72,7 +72,7 @@ func TestFailedWriteDoesNotBlockStartup(t *testing.T) {
 	// Each re-drive claims (one more attempt) and fails again.
 	for attempt := 2; attempt <= submissions.MaxAttempts; attempt++ {
 		for _, req := range []submissions.Request{broken, outage} {
-			out, rec, err := s.Claim(ctx, req, time.Minute)
+			out, rec, err := s.Claim(ctx, req, time.Minute, nil)
 			require.NoError(t, err)
 			require.Equal(t, submissions.Claimed, out)
 			require.Equal(t, attempt, rec.Attempts)
@@ -93,7 +93,7 @@ func TestFailedWriteDoesNotBlockStartup(t *testing.T) {
 	due, err = s.Due(ctx, 10)
 	require.NoError(t, err)
 	require.Equal(t, []string{"outage"}, keys(due), "a failed submission is never re-driven")
-	out, rec, err := s.Claim(ctx, broken, time.Minute)
+	out, rec, err := s.Claim(ctx, broken, time.Minute, nil)
 	require.NoError(t, err)
 	require.Equal(t, submissions.Replay, out, "a client's retry gets the final answer")
 	require.Equal(t, 500, rec.ResponseStatus)
@@ -113,7 +113,7 @@ func TestReleaseLeasesAfterKill(t *testing.T) {
 	clk := newClock()
 	s := submissions.NewWithClock(pool, clk.now)
 	req := submissions.Request{Username: "u", Key: "inflight", Method: "POST", Path: "/api/v1/x", Body: []byte(`{}`)}
-	_, _, err := s.Claim(ctx, req, 2*time.Minute)
+	_, _, err := s.Claim(ctx, req, 2*time.Minute, nil)
 	require.NoError(t, err)
 	due, err := s.Due(ctx, 10)
 	require.NoError(t, err)
@@ -138,13 +138,13 @@ func TestRetentionPurgesOutboxBodies(t *testing.T) {
 	old := submissions.Request{Username: "u", Key: "old", Method: "POST", Path: "/api/v1/x", Body: []byte(`{"big":"body"}`)}
 	owed := submissions.Request{Username: "u", Key: "owed", Method: "POST", Path: "/api/v1/x", Body: []byte(`{"still":"owed"}`)}
 	for _, req := range []submissions.Request{old, owed} {
-		_, _, err := s.Claim(ctx, req, time.Minute)
+		_, _, err := s.Claim(ctx, req, time.Minute, nil)
 		require.NoError(t, err)
 	}
 	require.NoError(t, s.Complete(ctx, "u", "old", submissions.Response{Status: 201, Body: []byte(`{"id":"r1"}`)}))
 	clk.advance(31 * 24 * time.Hour)
 	recent := submissions.Request{Username: "u", Key: "recent", Method: "POST", Path: "/api/v1/x", Body: []byte(`{"new":1}`)}
-	_, _, err := s.Claim(ctx, recent, time.Minute)
+	_, _, err := s.Claim(ctx, recent, time.Minute, nil)
 	require.NoError(t, err)
 	require.NoError(t, s.Complete(ctx, "u", "recent", submissions.Response{Status: 201, Body: []byte(`{"id":"r2"}`)}))
 
@@ -156,13 +156,13 @@ func TestRetentionPurgesOutboxBodies(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, rec.Body, "the body is gone")
 	require.Equal(t, old.BodySHA256(), rec.BodySHA256, "its hash is kept")
-	out, rec, err := s.Claim(ctx, old, time.Minute)
+	out, rec, err := s.Claim(ctx, old, time.Minute, nil)
 	require.NoError(t, err)
 	require.Equal(t, submissions.Replay, out, "a repeat is still recognised and answered")
 	require.JSONEq(t, `{"id":"r1"}`, string(rec.ResponseBody))
 	changed := old
 	changed.Body = []byte(`{"big":"other"}`)
-	out, _, err = s.Claim(ctx, changed, time.Minute)
+	out, _, err = s.Claim(ctx, changed, time.Minute, nil)
 	require.NoError(t, err)
 	require.Equal(t, submissions.Reused, out)
 

@@ -62,8 +62,11 @@ func NewWithClock(pool *pgxpool.Pool, now func() time.Time) *Store {
 }
 
 // Claim persists req (if new) and decides what the caller does with it. A
-// new or interrupted submission is Claimed for lease.
-func (s *Store) Claim(ctx context.Context, req Request, lease time.Duration) (Outcome, Record, error) {
+// new or interrupted submission is Claimed for lease. abandoned (may be nil)
+// tells of a pending submission whose lease still runs whether its worker is
+// known to be gone (it finished but could not record its outcome, the
+// database being away); such a submission is Claimed too.
+func (s *Store) Claim(ctx context.Context, req Request, lease time.Duration, abandoned func(Record) bool) (Outcome, Record, error) {
 	now := s.now()
 	stored := req.Body
 	if req.Secret || stored == nil {
@@ -86,6 +89,9 @@ func (s *Store) Claim(ctx context.Context, req Request, lease time.Duration) (Ou
 		return 0, Record{}, err
 	}
 	outcome := decide(rec, req, now)
+	if outcome == InProgress && abandoned != nil && abandoned(rec) {
+		outcome = Claimed
+	}
 	if outcome != Claimed {
 		return outcome, rec, nil
 	}
