@@ -109,19 +109,20 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 
 		// The outcome is stored even if the client went away.
 		done := context.WithoutCancel(ctx)
+		requestID := c.GetString(ctxRequestID)
 		if w.Status() >= 500 {
 			// The work is still owed (ledger unreachable, say): a retry
 			// with the same key, or recovery, carries it out, unless it
 			// keeps failing for a cause a retry cannot fix.
 			answer := submissions.Response{Status: w.Status(), Body: w.buf.Bytes()}
-			status, err := g.submissions.Release(done, u.Username, key, answer, failureReason(answer))
-			switch {
-			case err != nil:
-				g.log.Error("release submission", "requestId", c.GetString(ctxRequestID), "error", err.Error())
-			case status == submissions.StatusFailed:
-				g.log.Error("submission failed for good", "requestId", c.GetString(ctxRequestID), "user", u.Username, "key", key,
-					"status", answer.Status, "reason", failureReason(answer))
-			}
+			g.record(done, requestID, "release submission", func(ctx context.Context) error {
+				status, err := g.submissions.Release(ctx, u.Username, key, answer, failureReason(answer))
+				if status == submissions.StatusFailed {
+					g.log.Error("submission failed for good", "requestId", requestID, "user", u.Username, "key", key,
+						"status", answer.Status, "reason", failureReason(answer))
+				}
+				return err
+			})
 			return
 		}
 		resp := submissions.Response{Status: w.Status(), Body: w.buf.Bytes(), TxID: c.GetString(ctxLedgerTx)}
@@ -129,10 +130,36 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 			block := b.(uint64)
 			resp.Block = &block
 		}
-		if err := g.submissions.Complete(done, u.Username, key, resp); err != nil {
-			g.log.Error("complete submission", "requestId", c.GetString(ctxRequestID), "error", err.Error())
-		}
+		g.record(done, requestID, "complete submission", func(ctx context.Context) error {
+			return g.submissions.Complete(ctx, u.Username, key, resp)
+		})
 	}
+}
+
+// recordRetry is how often record tries again to store an outcome while the
+// database is away.
+const recordRetry = time.Second
+
+// record stores the outcome of a submission with store. If the database is
+// away it keeps trying in the background for up to the lease, so that an
+// answer already given is recorded as soon as the database is back instead
+// of the submission waiting out its lease.
+func (g *Gateway) record(ctx context.Context, requestID, what string, store func(context.Context) error) {
+	err := store(ctx)
+	if err == nil {
+		return
+	}
+	g.log.Error(what, "requestId", requestID, "error", err.Error())
+	go func() {
+		deadline := time.Now().Add(submissionLease)
+		for time.Now().Before(deadline) {
+			time.Sleep(recordRetry)
+			if err := store(ctx); err == nil {
+				g.log.Info(what+": recorded after all", "requestId", requestID)
+				return
+			}
+		}
+	}()
 }
 
 // abandoned reports whether a pending submission whose lease still runs
