@@ -6,7 +6,7 @@ DATA  ?= .data/node
 LISTEN ?= 127.0.0.1:8080
 DB_URL = $(shell scripts/pg.sh url | sed 's#/postgres?#/zonetrace?#')
 
-.PHONY: run run-fabric build web pg test test-go test-browser bench bench-fabric lint vet test-fabric clean
+.PHONY: run run-fabric verify rebuild build web pg test test-go test-fuzz test-browser bench bench-fabric lint vet test-fabric clean
 
 ## run: install what is missing, build, start the whole product on the embedded ledger
 run: build pg
@@ -20,6 +20,16 @@ run-fabric: build pg
 	@conn=$$(network/fabric/up.sh) && \
 	$(BIN) run --ledger fabric --fabric-connection "$$conn" --data $(FABRIC_DATA_NODE) --db '$(subst /zonetrace?,/zonetrace_fabric?,$(DB_URL))' --listen $(LISTEN) --demo
 
+## verify: audit the node of `make run` (same DATA and database; works while it runs): ledger hash
+## chain and signatures, mirror equal to a replay up to the ledger height, lag reported
+verify: build pg
+	$(BIN) verify --data $(DATA) --db '$(DB_URL)'
+
+## rebuild: replay the ledger of `make run` into its mirror's tables from block 0
+rebuild: build pg
+	@scripts/pg.sh createdb zonetrace
+	$(BIN) rebuild --data $(DATA) --db '$(DB_URL)'
+
 build: web
 	$(GO) build -o $(BIN) ./cmd/zonetrace
 
@@ -29,10 +39,10 @@ web:
 pg:
 	@scripts/pg.sh start >/dev/null
 
-## test: every test suite that needs no Fabric binaries (Go with -race, browser)
+## test: every test suite that needs no Fabric binaries (Go with -race, fuzzing for a bounded time, browser)
 test:
 	@scripts/setup.sh test
-	@$(MAKE) --no-print-directory pg vet test-go test-browser
+	@$(MAKE) --no-print-directory pg vet test-go test-fuzz test-browser
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt: files above need formatting'; exit 1; }
@@ -40,6 +50,10 @@ vet:
 
 test-go:
 	$(GO) test -race -timeout 20m ./...
+
+## test-fuzz: every fuzz target for a bounded time (FUZZTIME, default 20s each)
+test-fuzz: pg
+	@scripts/fuzz.sh
 
 test-browser: build
 	@scripts/browser-test.sh
@@ -55,6 +69,9 @@ lint:
 bench: pg
 	$(GO) test -run '^$$' -bench 'BenchmarkEmbeddedSubmit|BenchmarkDeclarationEndToEnd' -benchtime 1x -timeout 30m ./internal/platform/
 	$(GO) test -run '^$$' -bench 'BenchmarkSearchPrefilings|BenchmarkStockQueries' -benchtime 20x -timeout 60m ./indexer/query/
+	$(GO) test -run '^$$' -bench 'BenchmarkLoginBurst' -benchtime 1x -timeout 10m ./gateway/
+	$(GO) test -run '^$$' -bench 'BenchmarkArgon2idOWASP' -benchtime 40x -cpu 2 ./gateway/accounts/
+	$(GO) test -run '^$$' -bench 'BenchmarkParseReceipt3MB' -benchtime 10x ./gateway/customsmsg/
 	@if [ -n "$$FABRIC_BIN" ] || command -v peer >/dev/null 2>&1; then scripts/bench-fabric.sh; \
 	else echo "bench: Fabric figures skipped (no Fabric binaries on PATH or in FABRIC_BIN)"; fi
 

@@ -5,6 +5,7 @@ package gateway
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -50,6 +51,17 @@ type Config struct {
 	MaxBody int64
 	// WaitTimeout bounds ?wait=indexed; 0 means 10 s.
 	WaitTimeout time.Duration
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
+	// whose X-Forwarded-For the gateway believes; empty trusts none, so
+	// the client's address is the connection's peer (login throttling
+	// keys on it).
+	TrustedProxies []string
+	// WebhookAllowLoopback lets webhooks reach loopback addresses; for
+	// tests with a local receiver only, never in production.
+	WebhookAllowLoopback bool
+	// Readiness adds checks to /readyz after the built-in database, ledger
+	// and indexer checks (see ReadinessCheck).
+	Readiness []ReadinessCheck
 }
 
 // Gateway serves the HTTP API.
@@ -122,6 +134,9 @@ func New(cfg Config) (*Gateway, error) {
 		web:         web,
 	}
 	g.engine = g.routes()
+	if err := g.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("gateway: trusted proxies: %w", err)
+	}
 	return g, nil
 }
 

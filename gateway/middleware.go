@@ -44,6 +44,18 @@ func (g *Gateway) limitBody(c *gin.Context) {
 	c.Next()
 }
 
+// refuseBadText answers 400 for invalid UTF-8 or control characters in
+// the path or the query string, before any handler can pass them to
+// PostgreSQL or the chain. Bodies are checked where they are decoded
+// (decodeJSON, multipartForm).
+func (g *Gateway) refuseBadText(c *gin.Context) {
+	if err := checkPathAndQuery(c.Request); err != nil {
+		g.fail(c, err)
+		return
+	}
+	c.Next()
+}
+
 // observe gives every request an id, and logs and counts it once answered.
 // It logs the route template, never the query string, headers or bodies,
 // so tokens and passwords never reach the logs.

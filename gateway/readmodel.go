@@ -29,7 +29,9 @@ type ReadModel interface {
 	// ReceiptsAfter lists receipts strictly after a position, in the order
 	// the chain issued them.
 	ReceiptsAfter(ctx context.Context, after query.ReceiptPosition, limit int) ([]query.PositionedReceipt, error)
-	IndexedHeight(ctx context.Context) (uint64, error)
+	// IndexerHealth is the indexed height and the block the indexer is
+	// parked on, if any (/readyz).
+	IndexerHealth(ctx context.Context) (query.IndexerHealth, error)
 	// WaitForBlock returns once the indexer has mirrored block.
 	WaitForBlock(ctx context.Context, block uint64) error
 }

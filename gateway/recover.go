@@ -76,6 +76,25 @@ func (g *Gateway) OutboxStatus(ctx context.Context) (submissions.Summary, error)
 	return g.submissions.Summarize(ctx)
 }
 
+// OutboxCheck is the outbox's /readyz check. Owed or failing submissions
+// do not make the node unready (it serves, and recovery works them off in
+// the background); the check shows them: pending, failing, awaitingClient,
+// failed, the oldest pending and the last error.
+func (g *Gateway) OutboxCheck(ctx context.Context) CheckResult {
+	s, err := g.OutboxStatus(ctx)
+	if err != nil {
+		return NotReady("unknown", map[string]any{"error": err.Error()})
+	}
+	details := map[string]any{"pending": s.Pending, "failing": s.Failing, "awaitingClient": s.AwaitingClient, "failed": s.Failed}
+	if s.OldestPending != nil {
+		details["oldestPending"] = *s.OldestPending
+	}
+	if s.LastError != "" {
+		details["lastError"] = s.LastError
+	}
+	return Ready(details)
+}
+
 // recorder is the ResponseWriter of a re-driven request; the answer itself
 // is stored by the idempotency middleware.
 type recorder struct {

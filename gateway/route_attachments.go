@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"errors"
 	"mime"
 	"net/http"
 	"path/filepath"
@@ -27,13 +26,12 @@ func (g *Gateway) routeAttachments(api *gin.RouterGroup) {
 }
 
 func (g *Gateway) uploadAttachment(c *gin.Context) {
+	if err := parseMultipart(c, "file"); err != nil {
+		g.fail(c, err)
+		return
+	}
 	fh, err := c.FormFile("file")
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			g.fail(c, err)
-			return
-		}
 		g.fail(c, validation.Problems{{Field: "file", Message: "a multipart field 'file' is required", MessageZh: "须以multipart字段file上传文件"}})
 		return
 	}

@@ -11,6 +11,7 @@ import (
 
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/apierror"
+	"zonetrace/gateway/validation"
 	"zonetrace/indexer/query"
 )
 
@@ -38,6 +39,41 @@ func (g *Gateway) routeAuth(api *gin.RouterGroup) {
 	api.POST("/auth/login", g.login)
 	api.POST("/auth/logout", g.authenticate, g.logout)
 	api.GET("/auth/me", g.authenticate, g.me)
+	api.POST("/me/password", g.authenticate, g.changePassword)
+}
+
+type changePasswordRequest struct {
+	CurrentPassword string `json:"currentPassword"`
+	NewPassword     string `json:"newPassword"`
+}
+
+// changePassword lets the logged-in user replace their password. A wrong
+// current password counts as a failed login (so the endpoint is no way
+// around the lockout) and is a 422 on currentPassword, not a 401: the
+// session itself is fine. On success every other session of the user ends.
+func (g *Gateway) changePassword(c *gin.Context) {
+	var req changePasswordRequest
+	if err := decodeJSON(c, &req); err != nil {
+		g.fail(c, err)
+		return
+	}
+	u := mustUser(c)
+	if wait, ok := g.logins.Allow(u.Username, c.ClientIP()); !ok {
+		c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		g.fail(c, apierror.New(apierror.TooManyAttempts))
+		return
+	}
+	token, _ := bearerToken(c) // authenticate checked it
+	err := g.accounts.ChangePassword(c.Request.Context(), u.Username, req.CurrentPassword, req.NewPassword, token)
+	if errors.Is(err, accounts.ErrWrongPassword) {
+		g.logins.Failed(u.Username, c.ClientIP())
+		err = validation.Problems{{Field: "currentPassword", Message: "is wrong", MessageZh: "当前密码不正确"}}
+	}
+	if err != nil {
+		g.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }
 
 func (g *Gateway) login(c *gin.Context) {

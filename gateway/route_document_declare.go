@@ -133,7 +133,9 @@ func lineRefusals(err error) error {
 		return err
 	}
 	parsed, ok := model.ParseError(cc.Message)
-	if !ok || parsed.Code != model.CodeInvalid {
+	if !ok || parsed.Code != model.CodeInvalid || len(parsed.Problems) > 0 {
+		// A refusal with structured problems maps to 422 details in
+		// apierror (with Chinese from the catalogue) as it is.
 		return err
 	}
 	var p validation.Problems

@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"zonetrace/chaincode/model"
-	"zonetrace/gateway/docdrafts"
 	"zonetrace/network/ledger"
 )
 
@@ -37,7 +36,7 @@ func TestDeclareDocumentDraft(t *testing.T) {
 		require.Equal(t, 201, r.Code, r.Body.String())
 		doc := r.json(t)
 		number = doc["id"].(string)
-		require.Regexp(t, docdrafts.DocumentIDPattern, number)
+		require.Regexp(t, model.DocumentIDPattern, number)
 		require.Equal(t, "BL", number[:2])
 		require.Equal(t, "declared", doc["status"])
 		require.Equal(t, "甲咖啡进口有限公司", doc["enterpriseName"])

@@ -115,7 +115,7 @@ func draftFilter(c *gin.Context) (docdrafts.Filter, error) {
 		return f, badRequest("missingTraceCode", "must be true or false", "须为true或false")
 	}
 	var p validation.Problems
-	if f.Family != "" && docdrafts.Prefixes[f.Family] == "" {
+	if f.Family != "" && !model.KnownFamily(f.Family) {
 		p.Add("family", "is not a document family", "单据类型无效")
 	}
 	return f, p.Err()

@@ -64,6 +64,10 @@ func (r *docDraftRoutes) templateWorkbook(c *gin.Context) {
 // nothing: a workbook with any bad row creates nothing and is answered 422
 // IMPORT_FAILED listing every bad row.
 func (r *docDraftRoutes) importWorkbook(c *gin.Context) {
+	if err := parseMultipart(c, "file"); err != nil {
+		r.g.fail(c, err)
+		return
+	}
 	t, err := templateFromQuery(c.PostForm("family"), c.PostForm("businessType"))
 	if err != nil {
 		r.g.fail(c, err)
@@ -71,11 +75,6 @@ func (r *docDraftRoutes) importWorkbook(c *gin.Context) {
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			r.g.fail(c, apierror.New(apierror.PayloadTooLarge).WithCause(err))
-			return
-		}
 		r.g.fail(c, badRequest("file", "a multipart field file with the .xlsx workbook is required", "请上传Excel文件（表单字段file）"))
 		return
 	}

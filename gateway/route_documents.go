@@ -7,14 +7,12 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/apierror"
-	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/validation"
 	"zonetrace/indexer/query"
 )
@@ -44,15 +42,7 @@ var documentStatuses = []model.DocumentStatus{model.DocDeclared, model.DocManual
 // for those in needReason and bounded in length.
 func checkDecision(decision, reason string, allowed, needReason []string) error {
 	var p validation.Problems
-	if !slices.Contains(allowed, decision) {
-		p.Add("decision", fmt.Sprintf("must be one of %v", allowed), "审核结论无效")
-	}
-	if slices.Contains(needReason, decision) && reason == "" {
-		p.Add("reason", "is required for "+decision, "须填写原因")
-	}
-	if utf8.RuneCountInString(reason) > docdrafts.MaxTextLength {
-		p.Add("reason", fmt.Sprintf("must be at most %d characters", docdrafts.MaxTextLength), fmt.Sprintf("不得超过%d个字符", docdrafts.MaxTextLength))
-	}
+	p.AddModel(model.CheckDecision(decision, reason, allowed, needReason)...)
 	return p.Err()
 }
 
@@ -79,7 +69,7 @@ func (g *Gateway) searchDocuments(c *gin.Context) {
 		BusinessType: model.BusinessType(c.Query("businessType")), Status: model.DocumentStatus(c.Query("status")),
 		Tag: c.Query("tag"), TraceCode: c.Query("traceCode"), Q: c.Query("q"), Page: page, PageSize: pageSize}
 	var p validation.Problems
-	if f.Family != "" && docdrafts.Prefixes[f.Family] == "" {
+	if f.Family != "" && !model.KnownFamily(f.Family) {
 		p.Add("family", "is not a document family", "单据类型无效")
 	}
 	if f.Status != "" && !slices.Contains(documentStatuses, f.Status) {
@@ -170,11 +160,7 @@ func (g *Gateway) requestDeletion(c *gin.Context) {
 		return
 	}
 	var p validation.Problems
-	if req.Reason == "" {
-		p.Add("reason", "is required", "删单原因不能为空")
-	} else if utf8.RuneCountInString(req.Reason) > docdrafts.MaxTextLength {
-		p.Add("reason", fmt.Sprintf("must be at most %d characters", docdrafts.MaxTextLength), fmt.Sprintf("不得超过%d个字符", docdrafts.MaxTextLength))
-	}
+	p.AddModel(model.CheckText("reason", req.Reason, model.RequiredNote)...)
 	if err := p.Err(); err != nil {
 		g.fail(c, err)
 		return

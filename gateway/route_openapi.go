@@ -28,13 +28,14 @@ func apiOperations() []openapi.Operation {
 	doc := query.DocumentView{}
 	return []openapi.Operation{
 		{Method: "GET", Path: "/healthz", Tag: "operations", Summary: "Process alive", Public: true, Status: 200, Response: map[string]string{}},
-		{Method: "GET", Path: "/readyz", Tag: "operations", Summary: "Database and ledger reachable, indexer lag", Public: true, Status: 200, Response: readiness{}},
+		{Method: "GET", Path: "/readyz", Tag: "operations", Summary: "Readiness checks: database, ledger, indexer (lag, parked block) and configured ones", Public: true, Status: 200, Response: readiness{}},
 		{Method: "GET", Path: "/metrics", Tag: "operations", Summary: "Prometheus metrics", Public: true, Status: 200, Content: "text/plain"},
 		{Method: "GET", Path: v1 + "/openapi.json", Tag: "operations", Summary: "This document", Public: true, Status: 200, Response: map[string]any{}},
 
 		{Method: "POST", Path: v1 + "/auth/login", Tag: "auth", Summary: "Log in", Public: true, Request: loginRequest{}, Status: 200, Response: loginResponse{}},
 		{Method: "POST", Path: v1 + "/auth/logout", Tag: "auth", Summary: "Log out (revoke the token)", Status: 204},
 		{Method: "GET", Path: v1 + "/auth/me", Tag: "auth", Summary: "The logged-in user", Status: 200, Response: userJSON{}},
+		{Method: "POST", Path: v1 + "/me/password", Tag: "auth", Summary: "Change the own password (422 on currentPassword when wrong, on newPassword when the policy refuses it); other sessions of the user end", Request: changePasswordRequest{}, Status: 204},
 
 		{Method: "POST", Path: v1 + "/enterprises", Tag: "enterprises", Summary: "Register an enterprise, issue and bind its identity (zone_admin)", Idempotent: true, Request: registerEnterpriseRequest{}, Status: 201, Response: model.Enterprise{}},
 		{Method: "GET", Path: v1 + "/enterprises", Tag: "enterprises", Summary: "List enterprises", Status: 200, Response: enterpriseList{}},

@@ -6,17 +6,46 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
+// ReadinessCheck is one named condition /readyz reports. Components the
+// gateway does not know about (an outbox recovery, a retention job) add
+// theirs through Config.Readiness; every check runs on each /readyz call,
+// within its 3 s budget, so a check must be cheap (read a status, ping).
+type ReadinessCheck struct {
+	// Name identifies the check in the answer, e.g. "outbox".
+	Name string
+	// Check answers Ready() or NotReady(reason, details).
+	Check func(ctx context.Context) CheckResult
+}
+
+// CheckResult is one check's answer: ok, or a short stable reason (e.g.
+// "unreachable", "parked") with details an operator needs (block, error).
+type CheckResult struct {
+	Name    string         `json:"name"`
+	OK      bool           `json:"ok"`
+	Reason  string         `json:"reason,omitempty"`
+	Details map[string]any `json:"details,omitempty"`
+}
+
+// Ready is a passing check, with optional details (figures worth showing).
+func Ready(details map[string]any) CheckResult { return CheckResult{OK: true, Details: details} }
+
+// NotReady is a failing check.
+func NotReady(reason string, details map[string]any) CheckResult {
+	return CheckResult{Reason: reason, Details: details}
+}
+
 type readiness struct {
-	Status   string `json:"status"` // ready | unready
-	Database string `json:"database"`
-	Ledger   struct {
-		Status string `json:"status"`
+	Status string        `json:"status"` // ready | unready
+	Checks []CheckResult `json:"checks"`
+	// Ledger and Indexer summarise the figures of the ledger and indexer
+	// checks for scripts that wait for the mirror to catch up.
+	Ledger struct {
 		Height uint64 `json:"height"`
 	} `json:"ledger"`
 	Indexer struct {
-		Status        string `json:"status"`
 		IndexedHeight uint64 `json:"indexedHeight"`
 		// Lag is how many committed blocks the read model is behind.
 		Lag uint64 `json:"lag"`
@@ -29,29 +58,62 @@ func (g *Gateway) routeOps(r *gin.Engine) {
 	r.GET("/metrics", gin.WrapH(g.metrics.handler()))
 }
 
-// readyz reports the database and the ledger reachable (503 otherwise) and
-// the indexer's lag; a lagging indexer does not make the gateway unready,
-// since writes still work and reads are merely behind.
+// MetricsRegisterer is the registry /metrics serves, so that components
+// running beside the gateway (the indexer) export their series there.
+func (g *Gateway) MetricsRegisterer() prometheus.Registerer { return g.metrics.registry }
+
+// readyz runs every readiness check and answers 503 when one fails: the
+// database and the ledger must be reachable and the indexer must not be
+// parked on a block it cannot project. A lagging indexer is ready (writes
+// work, reads are merely behind); its lag is reported.
 func (g *Gateway) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
 	var r readiness
-	r.Status, r.Database, r.Ledger.Status, r.Indexer.Status = "ready", "ok", "ok", "ok"
-	if err := g.cfg.Pool.Ping(ctx); err != nil {
-		r.Status, r.Database = "unready", "unreachable"
+	var height uint64
+	var heightKnown bool
+	checks := []ReadinessCheck{
+		{Name: "database", Check: func(ctx context.Context) CheckResult {
+			if err := g.cfg.Pool.Ping(ctx); err != nil {
+				return NotReady("unreachable", map[string]any{"error": err.Error()})
+			}
+			return Ready(nil)
+		}},
+		{Name: "ledger", Check: func(ctx context.Context) CheckResult {
+			h, err := g.cfg.Ledger.Height(ctx)
+			if err != nil {
+				return NotReady("unreachable", map[string]any{"error": err.Error()})
+			}
+			height, heightKnown = h, true
+			r.Ledger.Height = h
+			return Ready(map[string]any{"height": h})
+		}},
+		{Name: "indexer", Check: func(ctx context.Context) CheckResult {
+			health, err := g.cfg.Reads.IndexerHealth(ctx)
+			if err != nil {
+				return NotReady("unknown", map[string]any{"error": err.Error()})
+			}
+			r.Indexer.IndexedHeight = health.IndexedHeight
+			details := map[string]any{"indexedHeight": health.IndexedHeight}
+			if heightKnown && height > health.IndexedHeight {
+				r.Indexer.Lag = height - health.IndexedHeight
+				details["lag"] = r.Indexer.Lag
+			}
+			if p := health.Parked; p != nil {
+				details["block"], details["error"], details["attempts"], details["since"] = p.Block, p.Reason, p.Attempts, p.FirstAt
+				return NotReady("parked", details)
+			}
+			return Ready(details)
+		}},
 	}
-	height, err := g.cfg.Ledger.Height(ctx)
-	if err != nil {
-		r.Status, r.Ledger.Status = "unready", "unreachable"
-	}
-	r.Ledger.Height = height
-	indexed, err := g.cfg.Reads.IndexedHeight(ctx)
-	if err != nil {
-		r.Indexer.Status = "unknown"
-	}
-	r.Indexer.IndexedHeight = indexed
-	if height > indexed {
-		r.Indexer.Lag = height - indexed
+	r.Status = "ready"
+	for _, check := range append(checks, g.cfg.Readiness...) {
+		result := check.Check(ctx)
+		result.Name = check.Name
+		if !result.OK {
+			r.Status = "unready"
+		}
+		r.Checks = append(r.Checks, result)
 	}
 	status := http.StatusOK
 	if r.Status != "ready" {

@@ -1,10 +1,14 @@
 package gateway
 
 import (
+	"context"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
 	"github.com/stretchr/testify/require"
+
+	"zonetrace/indexer"
 )
 
 func TestOps(t *testing.T) {
@@ -21,13 +25,19 @@ func TestOps(t *testing.T) {
 		m := r.json(t)
 		require.Equal(t, "ready", m["status"])
 		require.EqualValues(t, 4, m["indexer"].(map[string]any)["lag"])
+		indexerCheck := check(t, m, "indexer")
+		require.Equal(t, true, indexerCheck["ok"])
+		require.EqualValues(t, 4, indexerCheck["details"].(map[string]any)["lag"])
+		require.Equal(t, true, check(t, m, "database")["ok"])
 	})
 	t.Run("readyz is 503 when the ledger is unreachable", func(t *testing.T) {
 		e.ledger.down = true
 		defer func() { e.ledger.down = false }()
 		r := e.do("", "GET", "/readyz", nil, nil)
 		require.Equal(t, 503, r.Code)
-		require.Equal(t, "unreachable", r.json(t)["ledger"].(map[string]any)["status"])
+		ledger := check(t, r.json(t), "ledger")
+		require.Equal(t, false, ledger["ok"])
+		require.Equal(t, "unreachable", ledger["reason"])
 	})
 	t.Run("metrics count requests by route", func(t *testing.T) {
 		e.do("", "GET", "/healthz", nil, nil)
@@ -73,4 +83,66 @@ func TestWebApp(t *testing.T) {
 	t.Run("without a web app everything else is 404", func(t *testing.T) {
 		require.Equal(t, 404, e.do("", "GET", "/", nil, nil).Code)
 	})
+}
+
+// TestReadyzReportsParkedBlock is the finding "/readyz says ready while the
+// indexer is stopped for good on a block": a parked indexer makes the node
+// unready, naming the block and the reason.
+func TestReadyzReportsParkedBlock(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.ledger.height = 9
+	e.reads.mu.Lock()
+	e.reads.parked = &indexer.Alarm{Block: 1, Reason: "apply block 1: ERROR: unsupported Unicode escape sequence (SQLSTATE 22P05)", Attempts: 3}
+	e.reads.mu.Unlock()
+
+	r := e.do("", "GET", "/readyz", nil, nil)
+	require.Equal(t, 503, r.Code)
+	m := r.json(t)
+	require.Equal(t, "unready", m["status"])
+	c := check(t, m, "indexer")
+	require.Equal(t, false, c["ok"])
+	require.Equal(t, "parked", c["reason"])
+	details := c["details"].(map[string]any)
+	require.EqualValues(t, 1, details["block"])
+	require.Contains(t, details["error"], "22P05")
+	require.Equal(t, true, check(t, m, "ledger")["ok"], "the other checks still answer")
+}
+
+// TestReadyzRunsConfiguredChecks: a component adds a check through
+// Config.Readiness and a failing one makes /readyz 503.
+func TestReadyzRunsConfiguredChecks(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	var failing atomic.Bool
+	e.cfg.Readiness = []ReadinessCheck{{Name: "outbox", Check: func(context.Context) CheckResult {
+		if failing.Load() {
+			return NotReady("recovering", map[string]any{"pending": 3})
+		}
+		return Ready(map[string]any{"pending": 0})
+	}}}
+	g := e.restart()
+
+	r := doOn(t, g, "", "GET", "/readyz", nil, nil)
+	require.Equal(t, 200, r.Code)
+	require.Equal(t, true, check(t, r.json(t), "outbox")["ok"])
+
+	failing.Store(true)
+	r = doOn(t, g, "", "GET", "/readyz", nil, nil)
+	require.Equal(t, 503, r.Code)
+	c := check(t, r.json(t), "outbox")
+	require.Equal(t, "recovering", c["reason"])
+	require.EqualValues(t, 3, c["details"].(map[string]any)["pending"])
+}
+
+// check returns the named check of a /readyz answer.
+func check(t *testing.T, readyz map[string]any, name string) map[string]any {
+	t.Helper()
+	for _, c := range readyz["checks"].([]any) {
+		if c := c.(map[string]any); c["name"] == name {
+			return c
+		}
+	}
+	t.Fatalf("no check %q in %v", name, readyz)
+	return nil
 }

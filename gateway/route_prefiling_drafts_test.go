@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"zonetrace/gateway/drafts"
+	"zonetrace/chaincode/model"
 	"zonetrace/network/ledger"
 )
 
@@ -84,7 +84,7 @@ func TestDrafts(t *testing.T) {
 		require.Equal(t, 201, r.Code, r.Body.String())
 		p := r.json(t)
 		prefilingID = p["id"].(string)
-		require.Regexp(t, drafts.PrefilingIDPattern, prefilingID)
+		require.Regexp(t, model.PrefilingIDPattern, prefilingID)
 		require.Equal(t, "declared", p["status"])
 		require.Equal(t, "甲咖啡进口有限公司", p["enterpriseName"])
 		require.Equal(t, "1", r.Header().Get("X-Ledger-Block"))

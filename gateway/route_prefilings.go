@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,15 +24,7 @@ type reviewRequest struct {
 
 func (r reviewRequest) check() error {
 	var p validation.Problems
-	if r.Decision != "approve" && r.Decision != "return" {
-		p.Add("decision", "must be approve or return", "审核结论须为通过或退单")
-	}
-	if r.Decision == "return" && r.Reason == "" {
-		p.Add("reason", "is required to return", "退单须填写原因")
-	}
-	if utf8.RuneCountInString(r.Reason) > drafts.MaxTextLength {
-		p.Add("reason", fmt.Sprintf("must be at most %d characters", drafts.MaxTextLength), fmt.Sprintf("不得超过%d个字符", drafts.MaxTextLength))
-	}
+	p.AddModel(model.CheckDecision(r.Decision, r.Reason, []string{"approve", "return"}, []string{"return"})...)
 	return p.Err()
 }
 

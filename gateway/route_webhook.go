@@ -81,6 +81,12 @@ func (g *Gateway) putWebhook(store *receipts.Store) gin.HandlerFunc {
 			g.fail(c, err)
 			return
 		}
+		if err := g.webhookAddresses().CheckURL(c.Request.Context(), req.URL); err != nil {
+			g.fail(c, validation.Problems{{Field: "url",
+				Message:   "must reach a public address (not loopback, private, link-local, multicast or this node)",
+				MessageZh: "回调地址须为公网地址（不得为本机、内网、链路本地、组播地址或本节点）"}})
+			return
+		}
 		u := mustUser(c)
 		w, err := store.SetWebhook(c.Request.Context(), u.EnterpriseID, req.URL, req.Secret, u.Username)
 		if errors.Is(err, receipts.ErrSecretRequired) {
@@ -120,8 +126,14 @@ func (g *Gateway) listDeliveries(store *receipts.Store) gin.HandlerFunc {
 // beside the HTTP server; several processes on one database share the work
 // safely.
 func (g *Gateway) RunDeliverer(ctx context.Context, opts ...receipts.Option) error {
-	opts = append([]receipts.Option{receipts.WithLogger(g.log.With("component", "webhooks"))}, opts...)
+	opts = append([]receipts.Option{receipts.WithLogger(g.log.With("component", "webhooks")),
+		receipts.WithAddressPolicy(g.webhookAddresses())}, opts...)
 	return receipts.NewDeliverer(g.receiptStores().receipts, receiptSource{g.cfg.Reads}, opts...).Run(ctx)
+}
+
+// webhookAddresses is the policy of which addresses webhooks may reach.
+func (g *Gateway) webhookAddresses() receipts.AddressPolicy {
+	return receipts.AddressPolicy{AllowLoopback: g.cfg.WebhookAllowLoopback}
 }
 
 // receiptSource adapts the read model to the deliverer.

@@ -35,6 +35,11 @@ func TestWebhookRoutes(t *testing.T) {
 		{"an ftp URL", map[string]string{"url": "ftp://a.example/hook", "secret": "0123456789abcdef"}, "VALIDATION_FAILED"},
 		{"a URL with credentials", map[string]string{"url": "https://u:p@a.example/hook", "secret": "0123456789abcdef"}, "VALIDATION_FAILED"},
 		{"a short secret", map[string]string{"url": "https://a.example/hook", "secret": "short"}, "VALIDATION_FAILED"},
+		{"a loopback address", map[string]string{"url": "http://127.0.0.1:8080/hook", "secret": "0123456789abcdef"}, "VALIDATION_FAILED"},
+		{"localhost", map[string]string{"url": "http://localhost/hook", "secret": "0123456789abcdef"}, "VALIDATION_FAILED"},
+		{"a private address", map[string]string{"url": "https://10.0.0.5/hook", "secret": "0123456789abcdef"}, "VALIDATION_FAILED"},
+		{"a cloud metadata address", map[string]string{"url": "http://169.254.169.254/latest", "secret": "0123456789abcdef"}, "VALIDATION_FAILED"},
+		{"an IPv6 unique local address", map[string]string{"url": "http://[fd00::1]/hook", "secret": "0123456789abcdef"}, "VALIDATION_FAILED"},
 		{"an unknown field", map[string]string{"url": "https://a.example/hook", "secret": "0123456789abcdef", "x": "1"}, "BAD_REQUEST"},
 	}
 	for _, tc := range bad {
@@ -71,6 +76,8 @@ func TestWebhookRoutes(t *testing.T) {
 func TestRunDelivererPostsSignedReceipts(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
+	e.cfg.WebhookAllowLoopback = true // the receiver is on 127.0.0.1
+	e.g = e.restart()
 	got := make(chan string, 10)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)

@@ -22,7 +22,7 @@ func (g *Gateway) routes() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true
-	r.Use(g.recoverPanics, g.observe, securityHeaders, g.limitBody)
+	r.Use(g.recoverPanics, g.observe, securityHeaders, g.refuseBadText, g.limitBody)
 
 	g.routeOps(r)
 	api := r.Group(APIPrefix)

@@ -16,6 +16,7 @@ import (
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
+	"zonetrace/indexer"
 	"zonetrace/indexer/query"
 	"zonetrace/internal/pgtest"
 	"zonetrace/network/ledger"
@@ -25,7 +26,7 @@ import (
 const (
 	entA = "91320583MA1AAAAA0A"
 	entB = "91320583MA1BBBBB0B"
-	pw   = "password-123"
+	pw   = "gate-pass-7781"
 )
 
 // fakeLedger stands in for the ledger where a test is about the gateway's
@@ -126,6 +127,7 @@ type fakeReads struct {
 	movements   map[string][]model.Movement
 	balances    []query.BalanceView
 	receipts    []query.PositionedReceipt // in ledger order; see route_receipts_test.go
+	parked      *indexer.Alarm
 }
 
 func newFakeReads() *fakeReads {
@@ -253,6 +255,12 @@ func (r *fakeReads) IncomingTransfers(_ context.Context, enterpriseID string) ([
 }
 
 func (r *fakeReads) IndexedHeight(context.Context) (uint64, error) { return 1, nil }
+
+func (r *fakeReads) IndexerHealth(context.Context) (query.IndexerHealth, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return query.IndexerHealth{IndexedHeight: 1, Parked: r.parked}, nil
+}
 
 func (r *fakeReads) WaitForBlock(_ context.Context, block uint64) error {
 	r.mu.Lock()

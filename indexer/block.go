@@ -3,11 +3,13 @@ package indexer
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"zonetrace/chaincode/model"
 	"zonetrace/network/ledger"
@@ -24,15 +26,32 @@ func (e *GapError) Error() string {
 	return fmt.Sprintf("indexer: block %d received but checkpoint expects block %d", e.Block, e.Checkpoint)
 }
 
+// BlockError is a committed block the indexer failed to apply. Poison says
+// the failure is a property of the block (an event this indexer cannot read,
+// a value PostgreSQL refuses) and would repeat on every retry; otherwise it
+// is transient (the database or the stream was unreachable, a transaction was
+// aborted for concurrency) and a retry is expected to succeed.
+type BlockError struct {
+	Block  uint64
+	Poison bool
+	Err    error
+}
+
+func (e *BlockError) Error() string { return fmt.Sprintf("apply block %d: %v", e.Block, e.Err) }
+
+func (e *BlockError) Unwrap() error { return e.Err }
+
 // applyBlock writes block b, its projections and the advanced checkpoint in
 // one PostgreSQL transaction and returns the checkpoint after it. A block
 // below the checkpoint was already applied and is skipped; one above it is a
 // *GapError. The checkpoint row is locked, so concurrent indexers serialise.
+// Any other failure is a *BlockError.
 func (ix *Indexer) applyBlock(ctx context.Context, b ledger.Block) (uint64, error) {
 	if b.Number >= math.MaxInt64 {
-		return 0, fmt.Errorf("apply block %d: block number out of range", b.Number)
+		return 0, &BlockError{Block: b.Number, Poison: true, Err: errors.New("block number out of range")}
 	}
 	next := b.Number + 1
+	poison := false
 	err := pgx.BeginTxFunc(ctx, ix.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		var cp int64
 		if err := tx.QueryRow(ctx, `SELECT next_block FROM indexer_checkpoint FOR UPDATE`).Scan(&cp); err != nil {
@@ -47,9 +66,12 @@ func (ix *Indexer) applyBlock(ctx context.Context, b ledger.Block) (uint64, erro
 		}
 		batch := &pgx.Batch{}
 		if err := queueBlock(batch, b); err != nil {
+			poison = true
 			return err
 		}
 		batch.Queue(`UPDATE indexer_checkpoint SET next_block = $1, updated_at = now()`, int64(next))
+		batch.Queue(`UPDATE indexer_alarms SET resolved_at = now() WHERE block_number = $1 AND resolved_at IS NULL`,
+			int64(b.Number))
 		// Delivered only when the transaction commits.
 		batch.Queue(`SELECT pg_notify($1, $2)`, NotifyChannel, strconv.FormatUint(next, 10))
 		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
@@ -57,10 +79,38 @@ func (ix *Indexer) applyBlock(ctx context.Context, b ledger.Block) (uint64, erro
 		}
 		return nil
 	})
-	if err != nil {
-		return 0, fmt.Errorf("apply block %d: %w", b.Number, err)
+	var gap *GapError
+	switch {
+	case err == nil:
+		return next, nil
+	case errors.As(err, &gap):
+		return 0, err
+	default:
+		return 0, &BlockError{Block: b.Number, Poison: poison || refusedByDatabase(err), Err: err}
 	}
-	return next, nil
+}
+
+// refusedByDatabase reports a PostgreSQL error that the same statements
+// would meet again: a data exception, a broken constraint, an undefined
+// object. Connection failures, timeouts, cancellations, lack of resources,
+// read-only servers and serialisation failures are transient; errors that
+// are not PostgreSQL's (a lost connection, a cancelled context) are too.
+func refusedByDatabase(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || len(pgErr.Code) < 2 {
+		return false
+	}
+	switch pgErr.Code[:2] {
+	case "08", // connection exception
+		"25", // invalid transaction state (a read-only standby after fail-over)
+		"40", // transaction rollback: serialisation failure, deadlock
+		"53", // insufficient resources: disk full, too many connections
+		"55", // object not in prerequisite state: lock not available
+		"57", // operator intervention: shutdown, statement timeout
+		"58": // system error: I/O
+		return false
+	}
+	return true
 }
 
 // queueBlock queues every transaction of b and the projections of the valid
@@ -71,7 +121,8 @@ func queueBlock(batch *pgx.Batch, b ledger.Block) error {
 		batch.Queue(`INSERT INTO ledger_transactions
 			(block_number, tx_index, tx_id, function, creator_msp, creator_id, valid, validation_code, at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			block, t.Index, t.ID, t.Function, t.Creator.MspID, t.Creator.ID, t.Valid, t.ValidationCode, t.Timestamp)
+			block, t.Index, StoreText(t.ID), StoreText(t.Function), StoreText(t.Creator.MspID),
+			StoreText(t.Creator.ID), t.Valid, StoreText(t.ValidationCode), t.Timestamp)
 		if !t.Valid || t.Event == nil || t.Event.Name != model.EventName {
 			continue
 		}
@@ -79,6 +130,7 @@ func queueBlock(batch *pgx.Batch, b ledger.Block) error {
 		if err != nil {
 			return fmt.Errorf("transaction %s: %w", t.ID, err)
 		}
+		storeTexts(&env)
 		receipts := 0
 		for i, ev := range env.Events {
 			pos := position{block: block, txIndex: t.Index, event: i, receipt: receipts}

@@ -21,32 +21,42 @@ import (
 // session's time zone and date style are pinned so the text form is the same
 // on every server.
 func TableDigest(ctx context.Context, pool *pgxpool.Pool) (map[string]string, error) {
-	digests := make(map[string]string, len(projectionTables)+1)
+	var digests map[string]string
 	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
 	err := pgx.BeginTxFunc(ctx, pool, opts, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL TimeZone = 'UTC'`); err != nil {
-			return fmt.Errorf("pin time zone: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `SET LOCAL DateStyle = 'ISO, YMD'`); err != nil {
-			return fmt.Errorf("pin date style: %w", err)
-		}
-		var next int64
-		if err := tx.QueryRow(ctx, `SELECT next_block FROM indexer_checkpoint`).Scan(&next); err != nil {
-			return fmt.Errorf("read checkpoint: %w", err)
-		}
-		sum := sha256.Sum256([]byte(strconv.FormatInt(next, 10) + "\n"))
-		digests["indexer_checkpoint"] = hex.EncodeToString(sum[:])
-		for _, t := range projectionTables {
-			d, err := digestTable(ctx, tx, t)
-			if err != nil {
-				return err
-			}
-			digests[t.name] = d
-		}
-		return nil
+		var err error
+		digests, err = TableDigestTx(ctx, tx)
+		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("digest tables: %w", err)
+		return nil, err
+	}
+	return digests, nil
+}
+
+// TableDigestTx is TableDigest inside tx, which should be a repeatable-read
+// transaction so that every table is read at one instant; the auditor keeps
+// it open to read the same snapshot's rows afterwards.
+func TableDigestTx(ctx context.Context, tx pgx.Tx) (map[string]string, error) {
+	digests := make(map[string]string, len(projectionTables)+1)
+	if _, err := tx.Exec(ctx, `SET LOCAL TimeZone = 'UTC'`); err != nil {
+		return nil, fmt.Errorf("digest tables: pin time zone: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `SET LOCAL DateStyle = 'ISO, YMD'`); err != nil {
+		return nil, fmt.Errorf("digest tables: pin date style: %w", err)
+	}
+	var next int64
+	if err := tx.QueryRow(ctx, `SELECT next_block FROM indexer_checkpoint`).Scan(&next); err != nil {
+		return nil, fmt.Errorf("digest tables: read checkpoint: %w", err)
+	}
+	sum := sha256.Sum256([]byte(strconv.FormatInt(next, 10) + "\n"))
+	digests["indexer_checkpoint"] = hex.EncodeToString(sum[:])
+	for _, t := range projectionTables {
+		d, err := digestTable(ctx, tx, t)
+		if err != nil {
+			return nil, fmt.Errorf("digest tables: %w", err)
+		}
+		digests[t.name] = d
 	}
 	return digests, nil
 }

@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"zonetrace/network/ledger"
 )
@@ -27,6 +29,12 @@ type Indexer struct {
 	log          *slog.Logger
 	firstBackoff time.Duration
 	maxBackoff   time.Duration
+	parkRetry    time.Duration
+	registerer   prometheus.Registerer
+	metrics      *metrics
+
+	mu     sync.Mutex
+	status Status
 }
 
 // New returns an indexer writing to pool (migrated with Migrate) from l. The
@@ -38,23 +46,35 @@ func New(pool *pgxpool.Pool, l ledger.Ledger, opts ...Option) *Indexer {
 		log:          slog.Default(),
 		firstBackoff: 200 * time.Millisecond,
 		maxBackoff:   30 * time.Second,
+		parkRetry:    time.Minute,
+		metrics:      newMetrics(),
+		status:       Status{State: StateStarting},
 	}
 	for _, opt := range opts {
 		opt(ix)
+	}
+	if ix.registerer != nil {
+		if err := ix.metrics.register(ix.registerer); err != nil {
+			ix.log.Warn("indexer: metrics not registered", "err", err)
+		}
 	}
 	return ix
 }
 
 // Run follows the ledger from the checkpoint until ctx ends, and then returns
-// ctx.Err(). A broken stream or a failed block is logged and retried from the
-// checkpoint with capped exponential backoff; it is never taken as the end.
+// ctx.Err(). A broken stream or a transient failure is logged and retried
+// from the checkpoint with capped exponential backoff. A block that cannot be
+// projected parks the indexer on it with an alarm (see park); it is retried
+// every park interval and never skipped.
 func (ix *Indexer) Run(ctx context.Context) error {
 	return ix.follow(ctx, nil)
 }
 
 // CatchUp follows the ledger until the indexed height (the checkpoint's next
-// block) is at least target, retrying like Run. It returns nil once reached,
-// or ctx.Err() if ctx ends first.
+// block) is at least target, retrying transient failures like Run. It
+// returns nil once reached, ctx.Err() if ctx ends first, and the *BlockError
+// of a block that cannot be projected (after raising its alarm): rebuild and
+// the auditor report it rather than wait for an upgrade.
 func (ix *Indexer) CatchUp(ctx context.Context, target uint64) error {
 	return ix.follow(ctx, func(next uint64) bool { return next >= target })
 }
@@ -74,17 +94,87 @@ func (ix *Indexer) follow(ctx context.Context, reached func(next uint64) bool) e
 		if progressed {
 			backoff = ix.firstBackoff
 		}
-		ix.log.ErrorContext(ctx, "indexer: stream interrupted, reconnecting from checkpoint",
-			"err", err, "retry_in", backoff)
-		timer := time.NewTimer(backoff)
+		var wait time.Duration
+		var blockErr *BlockError
+		if errors.As(err, &blockErr) && blockErr.Poison {
+			ix.park(ctx, blockErr)
+			if reached != nil {
+				return err
+			}
+			wait = ix.parkRetry
+		} else {
+			ix.retrying(err)
+			ix.log.ErrorContext(ctx, "indexer: stream interrupted, reconnecting from checkpoint",
+				"err", err, "retry_in", backoff)
+			wait = backoff
+			backoff = min(2*backoff, ix.maxBackoff)
+		}
+		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
 			return ctx.Err()
 		case <-timer.C:
 		}
-		backoff = min(2*backoff, ix.maxBackoff)
 	}
+}
+
+// park raises the alarm for a block that cannot be projected: an ERROR log,
+// the parked metrics, the in-memory Status and a row in indexer_alarms that
+// the gateway's /readyz and the auditor read.
+//
+// Why park rather than skip or retry fast: every block is applied exactly
+// once and in order, so skipping one would leave the read model silently
+// different from the chain for good (and a later block could depend on it).
+// Retrying fast is pointless, since the same statements meet the same
+// refusal. The way forward is a fix (a new indexer version, a database
+// repair), after which the next retry, every park interval or at restart,
+// applies the block and resolves the alarm in the same transaction.
+func (ix *Indexer) park(ctx context.Context, e *BlockError) {
+	reason := StoreText(e.Err.Error())
+	ix.mu.Lock()
+	if ix.status.State != StateParked || ix.status.Block != e.Block {
+		ix.status = Status{State: StateParked, NextBlock: e.Block, Block: e.Block, Since: time.Now()}
+	}
+	ix.status.Reason = reason
+	ix.mu.Unlock()
+	ix.metrics.parked(e.Block)
+	ix.log.ErrorContext(ctx, "indexer: block cannot be projected; parked on it (nothing after it is applied)",
+		"block", e.Block, "reason", reason, "retry_in", ix.parkRetry)
+	_, err := ix.pool.Exec(ctx, `INSERT INTO indexer_alarms (block_number, reason) VALUES ($1, $2)
+		ON CONFLICT (block_number) DO UPDATE SET reason = EXCLUDED.reason,
+			attempts = indexer_alarms.attempts + 1, last_at = now(), resolved_at = NULL`,
+		int64(e.Block), reason)
+	if err != nil {
+		ix.log.ErrorContext(ctx, "indexer: could not store the alarm of a parked block", "block", e.Block, "err", err)
+	}
+}
+
+// retrying records a transient failure; a parked indexer stays parked until
+// its block applies.
+func (ix *Indexer) retrying(err error) {
+	ix.metrics.failures.WithLabelValues("transient").Inc()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.status.State == StateParked {
+		return
+	}
+	if ix.status.State != StateRetrying {
+		ix.status.Since = time.Now()
+	}
+	ix.status.State = StateRetrying
+	ix.status.Reason = StoreText(err.Error())
+}
+
+// applied records that the checkpoint reached next.
+func (ix *Indexer) applied(next uint64) {
+	ix.metrics.following(next)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.status.State != StateFollowing {
+		ix.status = Status{State: StateFollowing, Since: time.Now()}
+	}
+	ix.status.NextBlock = next
 }
 
 // listenOnce reads the checkpoint and listens from it until the stream ends.
@@ -94,6 +184,7 @@ func (ix *Indexer) listenOnce(ctx context.Context, reached func(uint64) bool) (d
 	if err != nil {
 		return false, false, err
 	}
+	ix.metrics.nextBlock.Set(float64(next))
 	if reached != nil && reached(next) {
 		return true, false, nil
 	}
@@ -102,6 +193,7 @@ func (ix *Indexer) listenOnce(ctx context.Context, reached func(uint64) bool) (d
 		if err != nil {
 			return err
 		}
+		ix.applied(n)
 		progressed = true
 		if reached != nil && reached(n) {
 			done = true

@@ -3,6 +3,8 @@ package indexer
 import (
 	"log/slog"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Option configures an Indexer.
@@ -30,4 +32,20 @@ func WithBackoff(first, max time.Duration) Option {
 			ix.maxBackoff = max
 		}
 	}
+}
+
+// WithParkRetry sets how often an indexer parked on a block it cannot project
+// tries that block again. Default: one minute.
+func WithParkRetry(d time.Duration) Option {
+	return func(ix *Indexer) {
+		if d > 0 {
+			ix.parkRetry = d
+		}
+	}
+}
+
+// WithRegisterer exports the indexer's metrics (checkpoint, parked block,
+// failures) to reg; by default they are not exported.
+func WithRegisterer(reg prometheus.Registerer) Option {
+	return func(ix *Indexer) { ix.registerer = reg }
 }

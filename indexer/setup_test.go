@@ -37,8 +37,12 @@ func setup(t *testing.T) fixture {
 
 // indexer returns an indexer with fast retries whose log goes to f.logs.
 func (f fixture) indexer() *indexer.Indexer {
-	log := slog.New(slog.NewTextHandler(f.logs, nil))
-	return indexer.New(f.pool, f.feed, indexer.WithLogger(log), indexer.WithBackoff(time.Millisecond, 10*time.Millisecond))
+	return indexer.New(f.pool, f.feed, indexer.WithLogger(f.logger()), indexer.WithBackoff(time.Millisecond, 10*time.Millisecond))
+}
+
+// logger writes to f.logs.
+func (f fixture) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(f.logs, nil))
 }
 
 // catchUp indexes everything committed so far.

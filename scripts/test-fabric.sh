@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # make test-fabric: the end-to-end tests (unchanged) with the platform on a
 # real Fabric network, a peer-and-orderer fault test, the Fabric ledger's own
-# tests and an audit. A fresh network is created for the run (its own data
-# folder and ports, so a `make run-fabric` network is left alone) and removed
-# afterwards; each test gets its own channel. Without Fabric binaries it
-# says so and exits 0.
+# tests, the ledger conformance suite (network/ledger/ledgertest, which make
+# test runs on the embedded ledger) and an audit. A fresh network is created
+# for the run (its own data folder and ports, so a `make run-fabric` network
+# is left alone) and removed afterwards; each test gets its own channel.
+# Without Fabric binaries it says so and exits 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ -n ${FABRIC_BIN:-} ]]; then PATH=$FABRIC_BIN:$PATH; fi
@@ -33,8 +34,8 @@ trap keep_logs EXIT
 conn=$(network/fabric/up.sh)
 export ZT_LEDGER=fabric ZT_FABRIC_CONNECTION=$conn
 go test -count=1 -timeout 20m -v \
-  -run 'TestPrefilingToTraceCode|TestBadInput|TestGoodsThroughTheZone|TestDocumentDeletion|TestConcurrentDeclarationsOnOneBatch|TestFabricPeerAndOrdererFaults|TestLedgerOnFabric' \
+  -run 'TestPrefilingToTraceCode|TestBadInput|TestGoodsThroughTheZone|TestDocumentDeletion|TestConcurrentDeclarationsOnOneBatch|TestFabricPeerAndOrdererFaults|TestLedgerOnFabric|TestLedgerConformance' \
   ./internal/platform/ ./network/fabricledger/ 2>&1 |
-  grep -E '^(=== RUN|--- |    --- |PASS|FAIL|ok|panic)|_test.go:[0-9]+:' | grep -v '^=== RUN'
+  grep -E '^(=== RUN|--- |    --- |PASS|FAIL|ok|panic)|(_test|cases|zone)\.go:[0-9]+:|^\s+(Error|Messages):' | grep -v '^=== RUN'
 test ${PIPESTATUS[0]} -eq 0
 echo "test-fabric: PASSED"

@@ -24,19 +24,19 @@ type caller struct {
 func resolveCaller(ctx contractapi.TransactionContextInterface) (caller, error) {
 	id, err := cid.New(ctx.GetStub())
 	if err != nil {
-		return caller{}, model.Errorf(model.CodeForbidden, "read client identity: %v", err)
+		return caller{}, model.Refuse(model.ReasonIdentityUnreadable, nil, "read client identity: %v", err)
 	}
 	mspID, err := id.GetMSPID()
 	if err != nil {
-		return caller{}, model.Errorf(model.CodeForbidden, "read client MSP: %v", err)
+		return caller{}, model.Refuse(model.ReasonIdentityUnreadable, nil, "read client MSP: %v", err)
 	}
 	clientID, err := id.GetID()
 	if err != nil {
-		return caller{}, model.Errorf(model.CodeForbidden, "read client id: %v", err)
+		return caller{}, model.Refuse(model.ReasonIdentityUnreadable, nil, "read client id: %v", err)
 	}
 	cert, err := id.GetX509Certificate()
 	if err != nil {
-		return caller{}, model.Errorf(model.CodeForbidden, "read client certificate: %v", err)
+		return caller{}, model.Refuse(model.ReasonIdentityUnreadable, nil, "read client certificate: %v", err)
 	}
 	c := caller{Actor: model.Actor{MspID: mspID, ClientID: clientID, Name: cert.Subject.CommonName}}
 
@@ -65,10 +65,11 @@ func resolveCaller(ctx contractapi.TransactionContextInterface) (caller, error) 
 // require fails unless the caller has one of the roles.
 func (c caller) require(action string, roles ...model.Role) error {
 	if c.Role == "" {
-		return model.Errorf(model.CodeForbidden, "%s: identity %s of %s is not registered with the zone", action, c.Name, c.MspID)
+		return model.Refuse(model.ReasonIdentityNotRegistered, model.Params{"action": action, "name": c.Name, "mspId": c.MspID},
+			"%s: identity %q of %s is not registered with the zone", action, c.Name, c.MspID)
 	}
 	if !slices.Contains(roles, c.Role) {
-		return model.Errorf(model.CodeForbidden, "%s: not allowed for role %s", action, c.Role)
+		return model.Refuse(model.ReasonRoleNotAllowed, model.Params{"action": action, "role": string(c.Role)}, "%s: not allowed for role %s", action, c.Role)
 	}
 	return nil
 }

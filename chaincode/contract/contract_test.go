@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/chaincode/model/zh"
 	"zonetrace/chaincode/tracecode"
 )
 
@@ -53,8 +54,15 @@ func (z *zone) mustInvoke(id testIdentity, function string, args ...string) []by
 	return out
 }
 
-// refused asserts the transaction fails with code and leaves the state as it was.
+// refused asserts the transaction fails with code and leaves the state as
+// it was, and returns the English message.
 func (z *zone) refused(code model.Code, id testIdentity, function string, args ...string) string {
+	z.t.Helper()
+	return z.refusal(code, id, function, args...).Message
+}
+
+// refusal is refused returning the whole parsed refusal.
+func (z *zone) refusal(code model.Code, id testIdentity, function string, args ...string) *model.Error {
 	z.t.Helper()
 	before := z.snapshot()
 	_, err := z.invoke(id, function, args...)
@@ -63,7 +71,42 @@ func (z *zone) refused(code model.Code, id testIdentity, function string, args .
 	require.True(z.t, ok, "error without a code: %v", err)
 	require.Equal(z.t, code, parsed.Code, "%v", err)
 	require.Equal(z.t, before, z.snapshot(), "a refused %s changed the state", function)
-	return parsed.Message
+	require.NotEmpty(z.t, parsed.Reason, "a refusal without a reason: %v", err)
+	require.Equal(z.t, code, parsed.Reason.Code(), "reason %s is not of code %s", parsed.Reason, code)
+	requireChinese(z.t, parsed)
+	return parsed
+}
+
+// requireChinese asserts the Chinese message of a refusal is complete and
+// holds no English beyond the ids and codes it quotes.
+func requireChinese(t *testing.T, e *model.Error) {
+	t.Helper()
+	text := zh.Error(e)
+	shown := model.Params{}
+	for k, v := range e.Params {
+		shown[k] = v
+	}
+	for _, p := range e.Problems {
+		label, ok := zh.Label(p.Field)
+		require.True(t, ok, "field %s has no Chinese label", p.Field)
+		require.NotEmpty(t, label)
+		for k, v := range p.Params {
+			if k != "format" && k != "bonded" {
+				shown[k+"#"+p.Field] = v
+			}
+		}
+	}
+	require.Empty(t, zh.EnglishWords(text, shown), "%s", text)
+	require.NotContains(t, text, "{", "a detail the template needs is missing: %s", text)
+}
+
+// problemFields lists the fields of a refusal's problems.
+func problemFields(e *model.Error) []string {
+	out := []string{}
+	for _, p := range e.Problems {
+		out = append(out, p.Field)
+	}
+	return out
 }
 
 func validData() model.PrefilingData {
@@ -120,16 +163,20 @@ func TestParticipants(t *testing.T) {
 
 	t.Run("bad enterprise input is refused with the reason", func(t *testing.T) {
 		z := newZone(t)
-		cases := map[string]string{
-			`{"id":"123","name":"X","kind":"trader"}`:                      "unified social credit code",
+		problems := map[string]string{
+			`{"id":"123","name":"X","kind":"trader"}`:                      "id",
 			`{"id":"91320583MA3WWWWW3C","name":"","kind":"trader"}`:        "name",
-			`{"id":"91320583MA3WWWWW3C","name":"X","kind":"smuggler"}`:     "unknown enterprise kind",
-			`{"id":"91320583MA3WWWWW3C","name":"X","kind":"trader","x":1}`: "unknown field",
-			`not json`: "decode argument",
+			`{"id":"91320583MA3WWWWW3C","name":"X","kind":"smuggler"}`:     "kind",
+			`{"id":"91320583MA3WWWWW3C","name":"X\u0000","kind":"trader"}`: "name",
 		}
-		for body, want := range cases {
-			msg := z.refused(model.CodeInvalid, z.admin, "RegisterEnterprise", z.req(), body)
-			require.Contains(t, msg, want)
+		for body, field := range problems {
+			e := z.refusal(model.CodeInvalid, z.admin, "RegisterEnterprise", z.req(), body)
+			require.Equal(t, model.ReasonFieldInvalid, e.Reason)
+			require.Equal(t, []string{field}, problemFields(e), body)
+		}
+		for _, body := range []string{`{"id":"91320583MA3WWWWW3C","name":"X","kind":"trader","x":1}`, `not json`} {
+			e := z.refusal(model.CodeInvalid, z.admin, "RegisterEnterprise", z.req(), body)
+			require.Equal(t, model.ReasonMalformedArgument, e.Reason)
 		}
 	})
 

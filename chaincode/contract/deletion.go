@@ -25,21 +25,25 @@ func (c *Contract) RequestDeletion(ctx contractapi.TransactionContextInterface, 
 		return nil, err
 	}
 	if d.EnterpriseID != t.caller.EnterpriseID {
-		return nil, model.Errorf(model.CodeForbidden, "only the declarant of %s can ask for its deletion", d.ID)
+		return nil, model.Refuse(model.ReasonNotDeclarant, model.Params{"documentId": d.ID}, "only the declarant of %s can ask for its deletion", d.ID)
 	}
-	if err := validReason("return", reason); err != nil {
-		return nil, model.Errorf(model.CodeInvalid, "a deletion needs a reason")
+	if err := checkText("reason", reason, model.RequiredNote); err != nil {
+		return nil, err
 	}
-	rule, _ := ruleOf(d)
+	rule := ruleOf(d)
 	switch {
-	case rule.consolidated:
-		return nil, model.Errorf(model.CodeConflict, "consolidated documents are deleted offline through customs, not on this platform")
-	case !rule.platform:
-		return nil, model.Errorf(model.CodeConflict, "%s documents are approved in customs' own system; delete them there with a deletion declaration", d.Family)
-	case rule.leg == "in":
-		return nil, model.Errorf(model.CodeConflict, "a transfer is deleted through its out leg %s", d.Head.LinkedDocumentID)
+	case rule.Consolidated:
+		return nil, model.Refuse(model.ReasonDeletionOffline, model.Params{"documentId": d.ID},
+			"consolidated documents are deleted offline through customs, not on this platform")
+	case !rule.Platform:
+		return nil, model.Refuse(model.ReasonDeletionElsewhere, model.Params{"family": string(d.Family)},
+			"%s documents are approved in customs' own system; delete them there with a deletion declaration", d.Family)
+	case rule.Leg == model.LegIn:
+		return nil, model.Refuse(model.ReasonDeleteThroughOutLeg, model.Params{"documentId": d.Head.LinkedDocumentID},
+			"a transfer is deleted through its out leg %s", d.Head.LinkedDocumentID)
 	case d.Status != model.DocDeclared && d.Status != model.DocManualReview && d.Status != model.DocApproved && d.Status != model.DocEffective:
-		return nil, model.Errorf(model.CodeConflict, "document %s is %s and cannot be deleted", d.ID, d.Status)
+		return nil, model.Refuse(model.ReasonDocumentNotDeletable, model.Params{"documentId": d.ID, "status": string(d.Status)},
+			"document %s is %s and cannot be deleted", d.ID, d.Status)
 	}
 	if d.Family == model.FamilyNonBondedTransfer {
 		declared, err := time.Parse(time.RFC3339Nano, d.DeclaredAt)
@@ -51,12 +55,14 @@ func (c *Contract) RequestDeletion(ctx contractapi.TransactionContextInterface, 
 			return nil, err
 		}
 		if tracecode.DayKey(declared)[:2] != tracecode.DayKey(now)[:2] {
-			return nil, model.Errorf(model.CodeConflict, "a non-bonded transfer cannot be deleted across a calendar year (declared in 20%s)", tracecode.DayKey(declared)[:2])
+			year := "20" + tracecode.DayKey(declared)[:2]
+			return nil, model.Refuse(model.ReasonDeletionAcrossYear, model.Params{"documentId": d.ID, "year": year},
+				"a non-bonded transfer cannot be deleted across a calendar year (declared in %s)", year)
 		}
 	}
 	d.Deletion = &model.DeletionRequest{
 		Reason: reason, RequestedBy: t.caller.Name, RequestedAt: t.at, PreviousStatus: d.Status,
-		NeedsTransferee: rule.leg == "out",
+		NeedsTransferee: rule.Leg == model.LegOut,
 		NeedsCustoms:    d.Status == model.DocApproved || d.Status == model.DocEffective,
 	}
 	d.Status = model.DocDeletionAsked
@@ -81,9 +87,9 @@ func (c *Contract) ConfirmDeletion(ctx contractapi.TransactionContextInterface, 
 	}
 	switch {
 	case d.Head.CounterpartyID != t.caller.EnterpriseID:
-		return nil, model.Errorf(model.CodeForbidden, "only the transferee of %s confirms its deletion", d.ID)
+		return nil, model.Refuse(model.ReasonNotTransferee, model.Params{"documentId": d.ID}, "only the transferee of %s confirms its deletion", d.ID)
 	case d.Status != model.DocDeletionAsked || !d.Deletion.NeedsTransferee || d.Deletion.ConfirmedAt != "":
-		return nil, model.Errorf(model.CodeConflict, "document %s has no deletion waiting for the transferee", d.ID)
+		return nil, model.Refuse(model.ReasonNoDeletionTransferee, model.Params{"documentId": d.ID}, "document %s has no deletion waiting for the transferee", d.ID)
 	}
 	d.Deletion.ConfirmedAt = t.at
 	t.step(d, model.DocActionConfirmDeletion, "", "platform")
@@ -101,15 +107,18 @@ func (c *Contract) ReviewDeletion(ctx contractapi.TransactionContextInterface, r
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDecision(decision, reason, deletionDecisions, "reject"); err != nil {
+		return nil, err
+	}
 	d, err := loadDocument(ctx, documentID)
 	if err != nil {
 		return nil, err
 	}
 	switch {
 	case d.Status != model.DocDeletionAsked || !d.Deletion.NeedsCustoms:
-		return nil, model.Errorf(model.CodeConflict, "document %s has no deletion waiting for customs", d.ID)
+		return nil, model.Refuse(model.ReasonNoDeletionCustoms, model.Params{"documentId": d.ID}, "document %s has no deletion waiting for customs", d.ID)
 	case d.Deletion.NeedsTransferee && d.Deletion.ConfirmedAt == "":
-		return nil, model.Errorf(model.CodeConflict, "the transferee has not confirmed the deletion of %s yet", d.ID)
+		return nil, model.Refuse(model.ReasonTransfereeNotConfirmed, model.Params{"documentId": d.ID}, "the transferee has not confirmed the deletion of %s yet", d.ID)
 	}
 	switch decision {
 	case "approve":
@@ -117,15 +126,10 @@ func (c *Contract) ReviewDeletion(ctx contractapi.TransactionContextInterface, r
 		if err := t.void(d); err != nil {
 			return nil, err
 		}
-	case "reject":
-		if err := validReason("return", reason); err != nil {
-			return nil, model.Errorf(model.CodeInvalid, "a rejection needs a reason")
-		}
+	default: // reject; checkDecision let no other decision through
 		d.Status = d.Deletion.PreviousStatus
 		d.Deletion = nil
 		t.step(d, model.DocActionRejectDeletion, reason, "platform")
-	default:
-		return nil, model.Errorf(model.CodeInvalid, "decision must be approve or reject, not %q", decision)
 	}
 	return d, t.commit()
 }
@@ -134,7 +138,7 @@ func (c *Contract) ReviewDeletion(ctx contractapi.TransactionContextInterface, r
 // already moved, moves them back (refused if they are no longer there), and
 // voids the in leg of a transfer with it.
 func (t *docTx) void(d *model.Document) error {
-	rule, _ := ruleOf(d)
+	rule := ruleOf(d)
 	if d.Deletion.PreviousStatus == model.DocEffective {
 		if err := t.reverse(d, rule); err != nil {
 			return err
@@ -159,18 +163,18 @@ func (t *docTx) void(d *model.Document) error {
 }
 
 // reverse moves an effective document's goods back where they came from.
-func (t *docTx) reverse(d *model.Document, rule docRule) error {
+func (t *docTx) reverse(d *model.Document, rule model.DocumentRule) error {
 	for _, l := range d.Lines {
 		var from, to *model.Holding
-		if rule.to != nil {
+		if rule.To != nil {
 			receiver := d.EnterpriseID
-			if rule.leg == "out" {
+			if rule.Leg == model.LegOut {
 				receiver = d.Head.CounterpartyID
 			}
-			from = &model.Holding{EnterpriseID: receiver, Bonded: *rule.to}
+			from = &model.Holding{EnterpriseID: receiver, Bonded: *rule.To}
 		}
-		if rule.from != nil {
-			to = &model.Holding{EnterpriseID: d.EnterpriseID, Bonded: *rule.from}
+		if rule.From != nil {
+			to = &model.Holding{EnterpriseID: d.EnterpriseID, Bonded: *rule.From}
 		}
 		if err := t.move(d, l, model.MoveReversal, from, to, false); err != nil {
 			return err

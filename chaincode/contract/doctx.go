@@ -50,7 +50,7 @@ func (t *docTx) step(d *model.Document, action, reason, source string) {
 		Seq: len(d.Steps) + 1, Action: action, Status: d.Status, Actor: t.caller.Actor,
 		TxID: t.ctx.GetStub().GetTxID(), At: t.at, Reason: reason, Source: source,
 	})
-	message := fmt.Sprintf("%s %s：%s", familyNames[d.Family], d.ID, actionNames[action])
+	message := fmt.Sprintf("%s %s：%s", familyName(d.Family), d.ID, actionNames[action])
 	if reason != "" {
 		message += "（" + reason + "）"
 	}
@@ -72,6 +72,12 @@ func (t *docTx) step(d *model.Document, action, reason, source string) {
 			At:           t.at,
 		}})
 	}
+}
+
+// familyName is the Chinese name of a family, for receipts.
+func familyName(f model.Family) string {
+	info, _ := model.InfoOf(f)
+	return info.NameZh
 }
 
 var actionNames = map[string]string{
@@ -136,7 +142,10 @@ func (t *docTx) move(d *model.Document, line model.DocumentLine, kind model.Move
 			return err
 		}
 		if b.WeightGrams < line.WeightGrams {
-			return model.Errorf(model.CodeConflict, "%s line %d: %s holds %d g of %s, %d g cannot move",
+			return model.Refuse(model.ReasonStockInsufficient, model.Params{"documentId": d.ID, "lineSeq": line.Seq,
+				"traceCode": line.TraceCode, "holder": from.EnterpriseID, "bonded": from.Bonded,
+				"heldGrams": b.WeightGrams, "askedGrams": line.WeightGrams},
+				"%s line %d: %s holds %d g of %s, %d g cannot move",
 				d.ID, line.Seq, from.EnterpriseID, b.WeightGrams, line.TraceCode, line.WeightGrams)
 		}
 		b.WeightGrams -= line.WeightGrams
@@ -197,7 +206,7 @@ func loadDocument(ctx contractapi.TransactionContextInterface, id string) (*mode
 		return nil, err
 	}
 	if !found {
-		return nil, model.Errorf(model.CodeNotFound, "document %s not found", id)
+		return nil, model.Refuse(model.ReasonDocumentNotFound, model.Params{"documentId": id}, "document %q not found", id)
 	}
 	return &d, nil
 }

@@ -20,14 +20,11 @@ func (c *Contract) DeclareDocument(ctx contractapi.TransactionContextInterface, 
 	if err != nil {
 		return nil, err
 	}
-	var in struct {
-		ID           string               `json:"id"`
-		Family       model.Family         `json:"family"`
-		BusinessType model.BusinessType   `json:"businessType"`
-		Head         model.DocumentHead   `json:"head"`
-		Lines        []model.DocumentLine `json:"lines"`
-	}
+	var in model.DocumentDeclaration
 	if err := decodeStrict(documentJSON, &in); err != nil {
+		return nil, err
+	}
+	if err := model.CheckDocument(in).Err(); err != nil {
 		return nil, err
 	}
 	d := &model.Document{
@@ -38,19 +35,18 @@ func (c *Contract) DeclareDocument(ctx contractapi.TransactionContextInterface, 
 	for i := range d.Lines {
 		d.Lines[i].Seq = i + 1
 	}
-	if err := validateDocumentShape(d); err != nil {
-		return nil, err
-	}
 	if _, err := loadDocument(ctx, d.ID); err == nil {
-		return nil, model.Errorf(model.CodeConflict, "document %s already exists", d.ID)
+		return nil, model.Refuse(model.ReasonDocumentExists, model.Params{"documentId": d.ID}, "document %s already exists", d.ID)
 	} else if code, _ := model.CodeOf(err); code != model.CodeNotFound {
 		return nil, err
 	}
-	rule, _ := ruleOf(d)
+	rule := ruleOf(d)
 
-	if rule.leg == "out" {
+	if rule.Leg == model.LegOut {
 		if d.Head.CounterpartyID == d.EnterpriseID {
-			return nil, model.Errorf(model.CodeInvalid, "head.counterpartyId: a transfer needs another enterprise")
+			var ps model.Problems
+			ps.Add("head.counterpartyId", model.RuleSameEnterprise, nil)
+			return nil, ps.Err()
 		}
 		var e model.Enterprise
 		found, err := getRecord(ctx, model.KeyEnterprise, []string{d.Head.CounterpartyID}, &e)
@@ -58,18 +54,20 @@ func (c *Contract) DeclareDocument(ctx contractapi.TransactionContextInterface, 
 			return nil, err
 		}
 		if !found {
-			return nil, model.Errorf(model.CodeInvalid, "head.counterpartyId: enterprise %s is not registered", d.Head.CounterpartyID)
+			var ps model.Problems
+			ps.Add("head.counterpartyId", model.RuleNotRegistered, model.Params{"enterpriseId": d.Head.CounterpartyID})
+			return nil, ps.Err()
 		}
 	}
-	if rule.leg == "in" {
+	if rule.Leg == model.LegIn {
 		if err := t.receiveTransfer(d); err != nil {
 			return nil, err
 		}
 	} else if err := t.checkHeld(d, rule); err != nil {
 		return nil, err
 	}
-	if rule.from != nil && rule.leg != "in" {
-		if err := t.reserve(d, model.Holding{EnterpriseID: d.EnterpriseID, Bonded: *rule.from}); err != nil {
+	if rule.From != nil && rule.Leg != model.LegIn {
+		if err := t.reserve(d, model.Holding{EnterpriseID: d.EnterpriseID, Bonded: *rule.From}); err != nil {
 			return nil, err
 		}
 	}
@@ -85,44 +83,38 @@ func (c *Contract) DeclareDocument(ctx contractapi.TransactionContextInterface, 
 // a zone entry the batch must be its own (the prefiling's declarant); for
 // everything else it must have stock of it in the status the rule takes
 // from (bonded when the document moves nothing).
-func (t *docTx) checkHeld(d *model.Document, rule docRule) error {
-	var f fieldErrors
+func (t *docTx) checkHeld(d *model.Document, rule model.DocumentRule) error {
+	var ps model.Problems
 	for i, l := range d.Lines {
+		field := fmt.Sprintf("lines[%d].traceCode", i)
 		var tc model.TraceCode
 		found, err := getRecord(t.ctx, model.KeyTraceCode, []string{l.TraceCode}, &tc)
 		if err != nil {
 			return err
 		}
 		if !found || tc.Status != model.TraceCodeActive {
-			f.addf("lines[%d].traceCode %s is not an active trace code", i, l.TraceCode)
+			ps.Add(field, model.RuleTraceCodeInactive, model.Params{"traceCode": l.TraceCode})
 			continue
 		}
-		if rule.from == nil && rule.to != nil {
+		if rule.From == nil && rule.To != nil {
 			if tc.EnterpriseID != d.EnterpriseID {
-				f.addf("lines[%d].traceCode %s was issued to another enterprise", i, l.TraceCode)
+				ps.Add(field, model.RuleTraceCodeOfOther, model.Params{"traceCode": l.TraceCode})
 			}
 			continue
 		}
 		source := true
-		if rule.from != nil {
-			source = *rule.from
+		if rule.From != nil {
+			source = *rule.From
 		}
 		_, held, err := t.balance(l.TraceCode, model.Holding{EnterpriseID: d.EnterpriseID, Bonded: source})
 		if err != nil {
 			return err
 		}
 		if !held {
-			f.addf("lines[%d].traceCode %s is not held by %s in %s stock", i, l.TraceCode, d.EnterpriseID, statusName(source))
+			ps.Add(field, model.RuleStockNotHeld, model.Params{"traceCode": l.TraceCode, "holder": d.EnterpriseID, "bonded": source})
 		}
 	}
-	return f.err()
-}
-
-func statusName(isBonded bool) string {
-	if isBonded {
-		return "bonded"
-	}
-	return "non-bonded"
+	return ps.Err()
 }
 
 // reserve books the weight of every line against the declarant's stock and
@@ -159,12 +151,12 @@ func (t *docTx) reserve(d *model.Document, h model.Holding) error {
 }
 
 // release gives back what a document reserved and will no longer take.
-func (t *docTx) release(d *model.Document, rule docRule) error {
-	if rule.from == nil || rule.leg == "in" {
+func (t *docTx) release(d *model.Document, rule model.DocumentRule) error {
+	if rule.From == nil || rule.Leg == model.LegIn {
 		return nil
 	}
 	for _, l := range d.Lines {
-		b, _, err := t.balance(l.TraceCode, model.Holding{EnterpriseID: d.EnterpriseID, Bonded: *rule.from})
+		b, _, err := t.balance(l.TraceCode, model.Holding{EnterpriseID: d.EnterpriseID, Bonded: *rule.From})
 		if err != nil {
 			return err
 		}
@@ -183,25 +175,31 @@ func (t *docTx) receiveTransfer(in *model.Document) error {
 	}
 	switch {
 	case out.Family != in.Family || out.BusinessType != model.BusinessOut:
-		return model.Errorf(model.CodeInvalid, "head.linkedDocumentId: %s is not an out leg of %s", out.ID, in.Family)
+		var ps model.Problems
+		ps.Add("head.linkedDocumentId", model.RuleNotOutLeg, model.Params{"documentId": out.ID})
+		return ps.Err()
 	case out.Head.CounterpartyID != in.EnterpriseID:
-		return model.Errorf(model.CodeForbidden, "transfer %s is addressed to another enterprise", out.ID)
+		return model.Refuse(model.ReasonTransferOfOther, model.Params{"documentId": out.ID}, "transfer %s is addressed to another enterprise", out.ID)
 	case out.Status != model.DocApproved:
-		return model.Errorf(model.CodeConflict, "transfer %s is %s; only an approved out leg can be received", out.ID, out.Status)
+		return model.Refuse(model.ReasonTransferNotApproved, model.Params{"documentId": out.ID, "status": string(out.Status)},
+			"transfer %s is %s; only an approved out leg can be received", out.ID, out.Status)
 	case out.InLegID != "":
-		return model.Errorf(model.CodeConflict, "transfer %s was already received by %s", out.ID, out.InLegID)
+		return model.Refuse(model.ReasonTransferReceived, model.Params{"documentId": out.ID, "inLegId": out.InLegID},
+			"transfer %s was already received by %s", out.ID, out.InLegID)
 	}
+	var ps model.Problems
 	if len(in.Lines) != len(out.Lines) {
-		return model.Errorf(model.CodeInvalid, "lines: the in leg must receive the %d lines of %s", len(out.Lines), out.ID)
+		ps.Add("lines", model.RuleLineCountMismatch, model.Params{"expected": len(out.Lines), "documentId": out.ID})
+		return ps.Err()
 	}
-	var f fieldErrors
 	for i, l := range in.Lines {
 		o := out.Lines[i]
 		if l.TraceCode != o.TraceCode || l.WeightGrams != o.WeightGrams {
-			f.addf("lines[%d]: must receive %s %d g as line %d of %s", i, o.TraceCode, o.WeightGrams, o.Seq, out.ID)
+			ps.Add(fmt.Sprintf("lines[%d]", i), model.RuleLineMismatch, model.Params{
+				"traceCode": o.TraceCode, "weightGrams": o.WeightGrams, "lineSeq": o.Seq, "documentId": out.ID})
 		}
 	}
-	if err := f.err(); err != nil {
+	if err := ps.Err(); err != nil {
 		return err
 	}
 	in.Head.CounterpartyID = out.EnterpriseID
@@ -221,9 +219,13 @@ func (c *Contract) ReviewDocument(ctx contractapi.TransactionContextInterface, r
 	if err != nil {
 		return nil, err
 	}
-	rule, _ := ruleOf(d)
-	if !rule.platform {
-		return nil, model.Errorf(model.CodeConflict, "%s is approved in customs' own system; its outcome arrives as a receipt", d.Family)
+	rule := ruleOf(d)
+	if !rule.Platform {
+		return nil, model.Refuse(model.ReasonReviewedElsewhere, model.Params{"family": string(d.Family)},
+			"%s is approved in customs' own system; its outcome arrives as a receipt", d.Family)
+	}
+	if err := checkDecision(decision, reason, documentDecisions, "return"); err != nil {
+		return nil, err
 	}
 	if err := t.decide(d, decision, reason, "platform"); err != nil {
 		return nil, err
@@ -234,9 +236,10 @@ func (c *Contract) ReviewDocument(ctx contractapi.TransactionContextInterface, r
 // decide applies a review outcome from this platform or a customs receipt.
 func (t *docTx) decide(d *model.Document, decision, reason, source string) error {
 	if d.Status != model.DocDeclared && d.Status != model.DocManualReview {
-		return model.Errorf(model.CodeConflict, "document %s is %s; only declared documents can be reviewed", d.ID, d.Status)
+		return model.Refuse(model.ReasonDocumentNotReviewable, model.Params{"documentId": d.ID, "status": string(d.Status)},
+			"document %s is %s; only declared documents can be reviewed", d.ID, d.Status)
 	}
-	rule, _ := ruleOf(d)
+	rule := ruleOf(d)
 	switch decision {
 	case "approve":
 		d.Status = model.DocApproved
@@ -244,12 +247,9 @@ func (t *docTx) decide(d *model.Document, decision, reason, source string) error
 		t.step(d, model.DocActionApprove, reason, source)
 		return t.settle(d, rule, source)
 	case "return":
-		if strings.TrimSpace(reason) == "" {
-			return model.Errorf(model.CodeInvalid, "a return needs a reason")
-		}
 		d.Status = model.DocReturned
 		d.ReturnReason = reason
-		if rule.leg == "in" {
+		if rule.Leg == model.LegIn {
 			out, err := loadDocument(t.ctx, d.Head.LinkedDocumentID)
 			if err != nil {
 				return err
@@ -262,37 +262,39 @@ func (t *docTx) decide(d *model.Document, decision, reason, source string) error
 		return t.release(d, rule)
 	case "manual_review":
 		if d.Status == model.DocManualReview {
-			return model.Errorf(model.CodeConflict, "document %s is already in manual review", d.ID)
+			return model.Refuse(model.ReasonAlreadyManualReview, model.Params{"documentId": d.ID}, "document %s is already in manual review", d.ID)
 		}
 		d.Status = model.DocManualReview
 		t.step(d, model.DocActionManualReview, reason, source)
 		return nil
 	}
-	return model.Errorf(model.CodeInvalid, "decision must be approve, return or manual_review, not %q", decision)
+	// checkDecision let no other decision through.
+	return checkDecision(decision, reason, documentDecisions, "return")
 }
 
 // settle moves the goods of an approved document when nothing else is
 // awaited: the gate crossing for zone entry and exit, the in leg for a
 // transfer (whose approval moves both legs).
-func (t *docTx) settle(d *model.Document, rule docRule, source string) error {
+func (t *docTx) settle(d *model.Document, rule model.DocumentRule, source string) error {
 	switch {
-	case rule.kind == "" && rule.leg == "":
+	case rule.Kind == "" && rule.Leg == model.LegNone:
 		return nil
-	case rule.leg == "out":
+	case rule.Leg == model.LegOut:
 		return nil // waits for the transferee's in leg
-	case rule.leg == "in":
+	case rule.Leg == model.LegIn:
 		out, err := loadDocument(t.ctx, d.Head.LinkedDocumentID)
 		if err != nil {
 			return err
 		}
 		if out.Status != model.DocApproved {
-			return model.Errorf(model.CodeConflict, "transfer %s is %s; it can no longer be received", out.ID, out.Status)
+			return model.Refuse(model.ReasonTransferNotApproved, model.Params{"documentId": out.ID, "status": string(out.Status)},
+				"transfer %s is %s; it can no longer be received", out.ID, out.Status)
 		}
-		outRule, _ := ruleOf(out)
+		outRule := ruleOf(out)
 		for _, l := range out.Lines {
-			from := &model.Holding{EnterpriseID: out.EnterpriseID, Bonded: *outRule.from}
-			to := &model.Holding{EnterpriseID: d.EnterpriseID, Bonded: *outRule.to}
-			if err := t.move(out, l, outRule.kind, from, to, true); err != nil {
+			from := &model.Holding{EnterpriseID: out.EnterpriseID, Bonded: *outRule.From}
+			to := &model.Holding{EnterpriseID: d.EnterpriseID, Bonded: *outRule.To}
+			if err := t.move(out, l, outRule.Kind, from, to, true); err != nil {
 				return err
 			}
 		}
@@ -301,18 +303,18 @@ func (t *docTx) settle(d *model.Document, rule docRule, source string) error {
 		d.Status = model.DocEffective
 		t.step(d, model.DocActionEffective, "", source)
 		return nil
-	case rule.gate && d.GatePassed == "":
+	case rule.Gate && d.GatePassed == "":
 		return nil // waits for the gate
 	}
 	for _, l := range d.Lines {
 		var from, to *model.Holding
-		if rule.from != nil {
-			from = &model.Holding{EnterpriseID: d.EnterpriseID, Bonded: *rule.from}
+		if rule.From != nil {
+			from = &model.Holding{EnterpriseID: d.EnterpriseID, Bonded: *rule.From}
 		}
-		if rule.to != nil {
-			to = &model.Holding{EnterpriseID: d.EnterpriseID, Bonded: *rule.to}
+		if rule.To != nil {
+			to = &model.Holding{EnterpriseID: d.EnterpriseID, Bonded: *rule.To}
 		}
-		if err := t.move(d, l, rule.kind, from, to, rule.from != nil); err != nil {
+		if err := t.move(d, l, rule.Kind, from, to, rule.From != nil); err != nil {
 			return err
 		}
 	}
@@ -340,14 +342,17 @@ func (c *Contract) RecordGatePass(ctx contractapi.TransactionContextInterface, r
 }
 
 func (t *docTx) gatePass(d *model.Document, source string) error {
-	rule, _ := ruleOf(d)
+	rule := ruleOf(d)
 	switch {
-	case !rule.gate:
-		return model.Errorf(model.CodeConflict, "%s %s does not cross the zone gate", d.Family, d.BusinessType)
+	case !rule.Gate:
+		return model.Refuse(model.ReasonNoGateCrossing, model.Params{"family": string(d.Family), "businessType": string(d.BusinessType)},
+			"%s %s does not cross the zone gate", d.Family, d.BusinessType)
 	case d.GatePassed != "":
-		return model.Errorf(model.CodeConflict, "document %s already crossed the gate at %s", d.ID, d.GatePassed)
+		return model.Refuse(model.ReasonGatePassed, model.Params{"documentId": d.ID, "at": d.GatePassed},
+			"document %s already crossed the gate at %s", d.ID, d.GatePassed)
 	case d.Status != model.DocApproved:
-		return model.Errorf(model.CodeConflict, "document %s is %s; goods cross the gate only once it is approved", d.ID, d.Status)
+		return model.Refuse(model.ReasonDocumentNotApproved, model.Params{"documentId": d.ID, "status": string(d.Status)},
+			"document %s is %s; goods cross the gate only once it is approved", d.ID, d.Status)
 	}
 	d.GatePassed = t.at
 	t.step(d, model.DocActionGatePass, "", source)
@@ -373,15 +378,16 @@ func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterf
 	if err := decodeStrict(receiptJSON, &r); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(r.ID) == "" || len(r.ID) > 200 || len(r.Note) > 4000 {
-		return nil, model.Errorf(model.CodeInvalid, "receipt id (1-200 characters) is required, note at most 4000")
+	if err := model.CheckExternalReceipt(r).Err(); err != nil {
+		return nil, err
 	}
 	d, err := loadDocument(ctx, documentID)
 	if err != nil {
 		return nil, err
 	}
 	if slices.Contains(d.Receipts, r.ID) {
-		return nil, model.Errorf(model.CodeDuplicate, "receipt %s was already applied to %s", r.ID, d.ID)
+		return nil, model.Refuse(model.ReasonReceiptApplied, model.Params{"receiptId": r.ID, "documentId": d.ID},
+			"receipt %q was already applied to %s", r.ID, d.ID)
 	}
 	d.Receipts = append(d.Receipts, r.ID)
 	t.touch(d)
@@ -393,7 +399,8 @@ func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterf
 			want = model.FamilyWarehouseReceipt
 		}
 		if d.Family != want {
-			return nil, model.Errorf(model.CodeInvalid, "%s receipts are for %s documents, %s is a %s", r.MessageType, want, d.ID, d.Family)
+			return nil, model.Refuse(model.ReasonReceiptWrongFamily, model.Params{"messageType": r.MessageType, "family": string(d.Family), "documentId": d.ID},
+				"%s receipts are for %s documents, %s is a %s", r.MessageType, want, d.ID, d.Family)
 		}
 		// Only the approval receipts carry the document's own customs number;
 		// a gate crossing's is the gate pass's (Z…).
@@ -403,7 +410,7 @@ func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterf
 		decision, known := externalResults[r.ManageResult]
 		switch {
 		case !known:
-			return nil, model.Errorf(model.CodeInvalid, "manageResult %q is not a known result of %s", r.ManageResult, r.MessageType)
+			return nil, unknownValue("manageResult")
 		case decision == "":
 			t.step(d, model.DocActionReceipt, r.Note, r.MessageType)
 		default:
@@ -424,10 +431,10 @@ func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterf
 		case "2":
 			t.step(d, model.DocActionReceipt, "未过卡 "+r.Note, r.MessageType)
 		default:
-			return nil, model.Errorf(model.CodeInvalid, "manageResult %q is not a known result of SAS223", r.ManageResult)
+			return nil, unknownValue("manageResult")
 		}
 	default:
-		return nil, model.Errorf(model.CodeInvalid, "receipt message type %q is not handled (INV201, SAS211, SAS223)", r.MessageType)
+		return nil, unknownValue("messageType") // INV201, SAS211 and SAS223 are handled
 	}
 	return d, t.commit()
 }
@@ -447,7 +454,7 @@ func (c *Contract) GetDocument(ctx contractapi.TransactionContextInterface, docu
 		return nil, err
 	}
 	if who.Role == model.RoleEnterprise && d.EnterpriseID != who.EnterpriseID && d.Head.CounterpartyID != who.EnterpriseID {
-		return nil, model.Errorf(model.CodeForbidden, "document %s belongs to other enterprises", documentID)
+		return nil, model.Refuse(model.ReasonDocumentOfOther, model.Params{"documentId": documentID}, "document %s belongs to other enterprises", documentID)
 	}
 	return d, nil
 }
@@ -462,15 +469,24 @@ func (c *Contract) GetBalance(ctx contractapi.TransactionContextInterface, trace
 		return nil, err
 	}
 	if who.Role == model.RoleEnterprise && enterpriseID != who.EnterpriseID {
-		return nil, model.Errorf(model.CodeForbidden, "balances of other enterprises are not visible")
+		return nil, model.Refuse(model.ReasonBalanceOfOther, model.Params{"enterpriseId": enterpriseID}, "balances of other enterprises are not visible")
 	}
 	b, err := strconv.ParseBool(isBonded)
 	if err != nil {
-		return nil, model.Errorf(model.CodeInvalid, "bonded must be true or false")
+		var ps model.Problems
+		ps.Add("bonded", model.RulePattern, model.Params{"format": model.FormatBoolean})
+		return nil, ps.Err()
 	}
 	balance := &model.Balance{TraceCode: traceCode, EnterpriseID: enterpriseID, Bonded: b}
 	if _, err := getRecord(ctx, model.KeyBalance, balanceAttrs(traceCode, enterpriseID, b), balance); err != nil {
 		return nil, err
 	}
 	return balance, nil
+}
+
+// unknownValue refuses an argument field of an unknown value.
+func unknownValue(field string) error {
+	var ps model.Problems
+	ps.Add(field, model.RuleUnknownValue, nil)
+	return ps.Err()
 }

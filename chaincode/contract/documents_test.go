@@ -3,6 +3,7 @@ package contract
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -35,7 +36,7 @@ func newTrade(t *testing.T) *trade {
 
 func (tr *trade) docID(family model.Family) string {
 	tr.docNo++
-	return fmt.Sprintf("%s20261126%08d", familyPrefixes[family], tr.docNo)
+	return fmt.Sprintf("%s20261126%08d", prefixOf(family), tr.docNo)
 }
 
 func (tr *trade) line(grams int64) model.DocumentLine {
@@ -44,7 +45,7 @@ func (tr *trade) line(grams int64) model.DocumentLine {
 }
 
 func (tr *trade) docJSON(id string, family model.Family, bt model.BusinessType, head model.DocumentHead, lines ...model.DocumentLine) string {
-	raw, err := json.Marshal(map[string]any{"id": id, "family": family, "businessType": bt, "head": head, "lines": lines})
+	raw, err := json.Marshal(map[string]any{"id": id, "family": family, "businessType": bt, "head": completeHead(family, bt, head), "lines": lines})
 	require.NoError(tr.t, err)
 	return string(raw)
 }
@@ -176,13 +177,13 @@ func TestDeclarationChecks(t *testing.T) {
 
 	t.Run("shape errors name family, business type, id and fields", func(t *testing.T) {
 		tr := newTrade(t)
-		msg := tr.refused(model.CodeInvalid, tr.entA, "DeclareDocument", tr.req(),
+		e := tr.refusal(model.CodeInvalid, tr.entA, "DeclareDocument", tr.req(),
 			tr.docJSON("HZ20261126AAAAAAAA", model.FamilyChecklist, model.BusinessIn, model.DocumentHead{}, tr.line(1000)))
-		require.Contains(t, msg, "business type")
-		msg = tr.refused(model.CodeInvalid, tr.entA, "DeclareDocument", tr.req(),
+		require.Equal(t, []string{"businessType"}, problemFields(e))
+		e = tr.refusal(model.CodeInvalid, tr.entA, "DeclareDocument", tr.req(),
 			tr.docJSON("XX20261126AAAAAAAA", model.FamilyChecklist, model.BusinessEntry, model.DocumentHead{}, tr.line(0)))
-		require.Contains(t, msg, "id must be HZ")
-		require.Contains(t, msg, "lines[0].weightGrams")
+		require.Equal(t, []string{"id", "lines[0].weightGrams"}, problemFields(e))
+		require.Contains(t, e.Message, "id: must be the family prefix")
 		tr.refused(model.CodeInvalid, tr.entA, "DeclareDocument", tr.req(),
 			tr.docJSON(tr.docID(model.FamilyBondedTransfer), model.FamilyBondedTransfer, model.BusinessOut, model.DocumentHead{}, tr.line(1000)))
 	})
@@ -319,4 +320,24 @@ func TestDeletion(t *testing.T) {
 		tr.clock = time.Date(2026, 12, 31, 16, 30, 0, 0, time.UTC) // 00:30 on 1 January in China
 		require.Contains(t, tr.refused(model.CodeConflict, tr.entA, "RequestDeletion", tr.req(), out.ID, "跨年"), "calendar year")
 	})
+}
+
+func prefixOf(f model.Family) string {
+	info, _ := model.InfoOf(f)
+	return info.Prefix
+}
+
+// completeHead fills the head fields a declaration of family × bt needs
+// and head leaves empty (never the transfer links, which tests choose).
+func completeHead(family model.Family, bt model.BusinessType, head model.DocumentHead) model.DocumentHead {
+	defaults := map[string]string{model.HeadAccountBook: "T3223W000001", model.HeadSupervision: "5034",
+		model.HeadTransport: "2", model.HeadPort: "2249", model.HeadCountry: "ET", model.HeadVehicle: "苏E·5K218",
+		model.HeadPlannedDate: "2026-11-26", model.HeadCarrier: "昆山综保物流车队"}
+	rule, _ := model.RuleOf(family, bt)
+	for _, f := range model.HeadFields {
+		if v, ok := defaults[f.Key]; ok && slices.Contains(rule.RequiredHead, f.Key) && *f.Ref(&head) == "" {
+			*f.Ref(&head) = v
+		}
+	}
+	return head
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -16,10 +15,6 @@ import (
 
 	"zonetrace/chaincode/model"
 )
-
-// usccPattern is the shape of a unified social credit code: 18 characters of
-// digits and upper-case letters except I, O, Z, S, V.
-var usccPattern = regexp.MustCompile(`^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$`)
 
 // RegisterEnterprise records an enterprise of the zone. Zone admin only.
 func (c *Contract) RegisterEnterprise(ctx contractapi.TransactionContextInterface, requestID, enterpriseJSON string) (*model.Enterprise, error) {
@@ -33,15 +28,8 @@ func (c *Contract) RegisterEnterprise(ctx contractapi.TransactionContextInterfac
 	}
 	in.ID = strings.TrimSpace(in.ID)
 	in.Name = strings.TrimSpace(in.Name)
-	switch {
-	case !usccPattern.MatchString(in.ID):
-		return nil, model.Errorf(model.CodeInvalid, "enterprise id must be an 18-character unified social credit code")
-	case in.Name == "" || len([]rune(in.Name)) > 200:
-		return nil, model.Errorf(model.CodeInvalid, "enterprise name must be 1-200 characters")
-	case !slices.Contains(model.EnterpriseKinds, in.Kind):
-		return nil, model.Errorf(model.CodeInvalid, "unknown enterprise kind %q", in.Kind)
-	case len(in.CustomsCode) > 10:
-		return nil, model.Errorf(model.CodeInvalid, "customs code must be at most 10 characters")
+	if err := model.CheckEnterprise(in).Err(); err != nil {
+		return nil, err
 	}
 	var existing model.Enterprise
 	found, err := getRecord(ctx, model.KeyEnterprise, []string{in.ID}, &existing)
@@ -49,7 +37,7 @@ func (c *Contract) RegisterEnterprise(ctx contractapi.TransactionContextInterfac
 		return nil, err
 	}
 	if found {
-		return nil, model.Errorf(model.CodeConflict, "enterprise %s is already registered", in.ID)
+		return nil, model.Refuse(model.ReasonEnterpriseExists, model.Params{"enterpriseId": in.ID}, "enterprise %s is already registered", in.ID)
 	}
 	e := &model.Enterprise{
 		ID:           in.ID,
@@ -76,19 +64,24 @@ func (c *Contract) BindIdentity(ctx contractapi.TransactionContextInterface, req
 	if err != nil {
 		return nil, err
 	}
+	var ps model.Problems
 	if mspID != model.ZoneAdminMSP && mspID != model.WarehouseMSP {
-		return nil, model.Errorf(model.CodeInvalid, "enterprise identities are issued by %s or %s, not %q", model.ZoneAdminMSP, model.WarehouseMSP, mspID)
+		// Enterprise identities are issued by ZoneAdminMSP or WarehouseMSP.
+		ps.Add("mspId", model.RuleUnknownValue, nil)
 	}
-	block, _ := pem.Decode([]byte(certPEM))
-	if block == nil || block.Type != "CERTIFICATE" {
-		return nil, model.Errorf(model.CodeInvalid, "certificate must be one PEM CERTIFICATE block")
+	cert := parseCertificate(certPEM)
+	if cert == nil {
+		ps.Add("certificate", model.RulePattern, model.Params{"format": model.FormatCertificate})
+	} else {
+		// The common name is recorded as the actor of every transaction the
+		// identity signs, so it obeys the rules of any stored text.
+		ps = append(ps, model.CheckText("certificateName", cert.Subject.CommonName, model.SingleLine)...)
 	}
-	cert, err := x509.ParseCertificate(block.Bytes)
-	if err != nil {
-		return nil, model.Errorf(model.CodeInvalid, "parse certificate: %v", err)
+	if err := ps.Err(); err != nil {
+		return nil, err
 	}
 	if slices.Contains(cert.Subject.OrganizationalUnit, "admin") {
-		return nil, model.Errorf(model.CodeInvalid, "an admin certificate cannot act for an enterprise")
+		return nil, model.Refuse(model.ReasonAdminCertificate, nil, "an admin certificate cannot act for an enterprise")
 	}
 	var e model.Enterprise
 	found, err := getRecord(ctx, model.KeyEnterprise, []string{enterpriseID}, &e)
@@ -96,7 +89,7 @@ func (c *Contract) BindIdentity(ctx contractapi.TransactionContextInterface, req
 		return nil, err
 	}
 	if !found {
-		return nil, model.Errorf(model.CodeNotFound, "enterprise %s is not registered", enterpriseID)
+		return nil, model.Refuse(model.ReasonEnterpriseNotFound, model.Params{"enterpriseId": enterpriseID}, "enterprise %q is not registered", enterpriseID)
 	}
 	clientID, err := clientIDOf(mspID, []byte(certPEM))
 	if err != nil {
@@ -108,7 +101,7 @@ func (c *Contract) BindIdentity(ctx contractapi.TransactionContextInterface, req
 		return nil, err
 	}
 	if found {
-		return nil, model.Errorf(model.CodeConflict, "identity is already bound to enterprise %s", existing.EnterpriseID)
+		return nil, model.Refuse(model.ReasonIdentityBound, model.Params{"enterpriseId": existing.EnterpriseID}, "identity is already bound to enterprise %s", existing.EnterpriseID)
 	}
 	b := &model.IdentityBinding{
 		MspID:           mspID,
@@ -140,7 +133,7 @@ func (c *Contract) GetEnterprise(ctx contractapi.TransactionContextInterface, en
 		return nil, err
 	}
 	if !found {
-		return nil, model.Errorf(model.CodeNotFound, "enterprise %s is not registered", enterpriseID)
+		return nil, model.Refuse(model.ReasonEnterpriseNotFound, model.Params{"enterpriseId": enterpriseID}, "enterprise %q is not registered", enterpriseID)
 	}
 	return &e, nil
 }
@@ -161,12 +154,26 @@ func decodeStrict(raw string, v any) error {
 	dec := json.NewDecoder(strings.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return model.Errorf(model.CodeInvalid, "decode argument: %v", err)
+		return model.Refuse(model.ReasonMalformedArgument, nil, "decode argument: %v", err)
 	}
 	if dec.More() {
-		return model.Errorf(model.CodeInvalid, "decode argument: trailing data after the JSON value")
+		return model.Refuse(model.ReasonMalformedArgument, nil, "decode argument: trailing data after the JSON value")
 	}
 	return nil
+}
+
+// parseCertificate returns the certificate of one PEM CERTIFICATE block, or
+// nil.
+func parseCertificate(certPEM string) *x509.Certificate {
+	block, _ := pem.Decode([]byte(certPEM))
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil
+	}
+	return cert
 }
 
 // creatorOf presents a certificate as a transaction creator so that the id is
@@ -184,7 +191,9 @@ func clientIDOf(mspID string, certPEM []byte) (string, error) {
 	}
 	id, err := cid.GetID(creatorOf{serialized: serialized})
 	if err != nil {
-		return "", model.Errorf(model.CodeInvalid, "derive client id: %v", err)
+		var ps model.Problems
+		ps.Add("certificate", model.RulePattern, model.Params{"format": model.FormatCertificate})
+		return "", ps.Err()
 	}
 	return id, nil
 }

@@ -18,9 +18,6 @@ func (c *Contract) DeclarePrefiling(ctx contractapi.TransactionContextInterface,
 	if err != nil {
 		return nil, err
 	}
-	if !prefilingIDPattern.MatchString(prefilingID) {
-		return nil, model.Errorf(model.CodeInvalid, "prefiling id must be PF, 8 digits of date and 8 characters of [0-9A-Z]")
-	}
 	var data model.PrefilingData
 	if err := decodeStrict(dataJSON, &data); err != nil {
 		return nil, err
@@ -28,7 +25,11 @@ func (c *Contract) DeclarePrefiling(ctx contractapi.TransactionContextInterface,
 	if data.Attachments == nil {
 		data.Attachments = []model.Attachment{}
 	}
-	if err := validatePrefilingData(data); err != nil {
+	var ps model.Problems
+	if !model.PrefilingIDPattern.MatchString(prefilingID) {
+		ps.Add("prefilingId", model.RulePattern, model.Params{"format": model.FormatPrefilingID})
+	}
+	if err := append(ps, model.CheckPrefilingData(data)...).Err(); err != nil {
 		return nil, err
 	}
 	var existing model.Prefiling
@@ -37,7 +38,7 @@ func (c *Contract) DeclarePrefiling(ctx contractapi.TransactionContextInterface,
 		return nil, err
 	}
 	if found {
-		return nil, model.Errorf(model.CodeConflict, "prefiling %s already exists", prefilingID)
+		return nil, model.Refuse(model.ReasonPrefilingExists, model.Params{"prefilingId": prefilingID}, "prefiling %s already exists", prefilingID)
 	}
 	p := &model.Prefiling{
 		ID:           prefilingID,
@@ -58,7 +59,7 @@ func (c *Contract) ReviewPrefiling(ctx contractapi.TransactionContextInterface, 
 	if err != nil {
 		return nil, err
 	}
-	if err := validReason(decision, reason); err != nil {
+	if err := checkDecision(decision, reason, reviewDecisions, "return"); err != nil {
 		return nil, err
 	}
 	p, err := loadPrefiling(ctx, prefilingID)
@@ -66,7 +67,8 @@ func (c *Contract) ReviewPrefiling(ctx contractapi.TransactionContextInterface, 
 		return nil, err
 	}
 	if p.Status != model.PrefilingDeclared {
-		return nil, model.Errorf(model.CodeConflict, "prefiling %s is %s, only declared prefilings can be reviewed", p.ID, p.Status)
+		return nil, model.Refuse(model.ReasonPrefilingNotDeclared, model.Params{"prefilingId": p.ID, "status": string(p.Status)},
+			"prefiling %s is %s, only declared prefilings can be reviewed", p.ID, p.Status)
 	}
 	if decision == "return" {
 		p.Status = model.PrefilingReturned
@@ -102,7 +104,7 @@ func (c *Contract) DeclareSupplement(ctx contractapi.TransactionContextInterface
 	if s.Attachments == nil {
 		s.Attachments = []model.Attachment{}
 	}
-	if err := validateSupplement(s); err != nil {
+	if err := model.CheckSupplement(s).Err(); err != nil {
 		return nil, err
 	}
 	p, err := loadPrefiling(ctx, prefilingID)
@@ -110,13 +112,14 @@ func (c *Contract) DeclareSupplement(ctx contractapi.TransactionContextInterface
 		return nil, err
 	}
 	if p.EnterpriseID != w.caller.EnterpriseID {
-		return nil, model.Errorf(model.CodeForbidden, "prefiling %s belongs to another enterprise", p.ID)
+		return nil, model.Refuse(model.ReasonPrefilingOfOther, model.Params{"prefilingId": p.ID}, "prefiling %s belongs to another enterprise", p.ID)
 	}
 	switch {
 	case p.Status != model.PrefilingApproved:
-		return nil, model.Errorf(model.CodeConflict, "prefiling %s is %s, only approved prefilings can be supplemented", p.ID, p.Status)
+		return nil, model.Refuse(model.ReasonPrefilingNotApproved, model.Params{"prefilingId": p.ID, "status": string(p.Status)},
+			"prefiling %s is %s, only approved prefilings can be supplemented", p.ID, p.Status)
 	case p.SupplementStatus == model.SupplementDeclared:
-		return nil, model.Errorf(model.CodeConflict, "prefiling %s already has a supplement under review", p.ID)
+		return nil, model.Refuse(model.ReasonSupplementPending, model.Params{"prefilingId": p.ID}, "prefiling %s already has a supplement under review", p.ID)
 	}
 	p.SupplementStatus = model.SupplementDeclared
 	p.Supplement = &s
@@ -132,7 +135,7 @@ func (c *Contract) ReviewSupplement(ctx contractapi.TransactionContextInterface,
 	if err != nil {
 		return nil, err
 	}
-	if err := validReason(decision, reason); err != nil {
+	if err := checkDecision(decision, reason, reviewDecisions, "return"); err != nil {
 		return nil, err
 	}
 	p, err := loadPrefiling(ctx, prefilingID)
@@ -140,7 +143,7 @@ func (c *Contract) ReviewSupplement(ctx contractapi.TransactionContextInterface,
 		return nil, err
 	}
 	if p.SupplementStatus != model.SupplementDeclared {
-		return nil, model.Errorf(model.CodeConflict, "prefiling %s has no supplement under review", p.ID)
+		return nil, model.Refuse(model.ReasonNoSupplement, model.Params{"prefilingId": p.ID}, "prefiling %s has no supplement under review", p.ID)
 	}
 	if decision == "return" {
 		p.SupplementStatus = model.SupplementReturned
@@ -170,7 +173,7 @@ func (c *Contract) GetPrefiling(ctx contractapi.TransactionContextInterface, pre
 		return nil, err
 	}
 	if who.Role == model.RoleEnterprise && p.EnterpriseID != who.EnterpriseID {
-		return nil, model.Errorf(model.CodeForbidden, "prefiling %s belongs to another enterprise", prefilingID)
+		return nil, model.Refuse(model.ReasonPrefilingOfOther, model.Params{"prefilingId": prefilingID}, "prefiling %s belongs to another enterprise", prefilingID)
 	}
 	return p, nil
 }
@@ -190,10 +193,10 @@ func (c *Contract) GetTraceCode(ctx contractapi.TransactionContextInterface, cod
 		return nil, err
 	}
 	if !found {
-		return nil, model.Errorf(model.CodeNotFound, "trace code %s not found", code)
+		return nil, model.Refuse(model.ReasonTraceCodeNotFound, model.Params{"traceCode": code}, "trace code %q not found", code)
 	}
 	if who.Role == model.RoleEnterprise && tc.EnterpriseID != who.EnterpriseID {
-		return nil, model.Errorf(model.CodeForbidden, "trace code %s belongs to another enterprise", code)
+		return nil, model.Refuse(model.ReasonTraceCodeOfOther, model.Params{"traceCode": code}, "trace code %s belongs to another enterprise", code)
 	}
 	return &tc, nil
 }
@@ -205,7 +208,7 @@ func loadPrefiling(ctx contractapi.TransactionContextInterface, id string) (*mod
 		return nil, err
 	}
 	if !found {
-		return nil, model.Errorf(model.CodeNotFound, "prefiling %s not found", id)
+		return nil, model.Refuse(model.ReasonPrefilingNotFound, model.Params{"prefilingId": id}, "prefiling %q not found", id)
 	}
 	return &p, nil
 }
@@ -254,13 +257,13 @@ func (w *write) issueTraceCode(p *model.Prefiling) (*model.TraceCode, error) {
 	if last != "" {
 		n, err := strconv.Atoi(last)
 		if err != nil {
-			return nil, model.Errorf(model.CodeConflict, "corrupt trace code counter %q", last)
+			return nil, model.Refuse(model.ReasonTraceCodeUnavailable, model.Params{"commodity": commodity}, "corrupt trace code counter %q", last)
 		}
 		seq = n + 1
 	}
 	codeText, err := tracecode.Compose(commodity, approvedAt, seq)
 	if err != nil {
-		return nil, model.Errorf(model.CodeConflict, "%v", err)
+		return nil, model.Refuse(model.ReasonTraceCodeUnavailable, model.Params{"commodity": commodity}, "%v", err)
 	}
 	var clash model.TraceCode
 	found, err := getRecord(w.ctx, model.KeyTraceCode, []string{codeText}, &clash)
@@ -268,7 +271,7 @@ func (w *write) issueTraceCode(p *model.Prefiling) (*model.TraceCode, error) {
 		return nil, err
 	}
 	if found {
-		return nil, model.Errorf(model.CodeConflict, "trace code %s was already issued", codeText)
+		return nil, model.Refuse(model.ReasonTraceCodeUnavailable, model.Params{"commodity": commodity}, "trace code %s was already issued", codeText)
 	}
 	if err := putRecord(w.ctx, model.KeyTraceCodeSeq, counterAttrs, strconv.Itoa(seq)); err != nil {
 		return nil, err

@@ -1,21 +1,19 @@
 package contract
 
 import (
-	"regexp"
-
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"zonetrace/chaincode/model"
 )
 
-var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
-
 // claimRequest records that the caller carried out requestID in this
 // transaction, or refuses it when it was carried out before. Request ids are
 // scoped by the submitting identity so one client cannot block another's.
 func claimRequest(ctx contractapi.TransactionContextInterface, c caller, requestID, function string, at string) error {
-	if !requestIDPattern.MatchString(requestID) {
-		return model.Errorf(model.CodeInvalid, "request id must be 1-64 characters of [A-Za-z0-9._:-]")
+	if !model.RequestIDPattern.MatchString(requestID) {
+		var ps model.Problems
+		ps.Add("requestId", model.RulePattern, model.Params{"format": model.FormatRequestID})
+		return ps.Err()
 	}
 	attrs := []string{c.MspID, c.ClientID, requestID}
 	var previous model.RequestRecord
@@ -24,7 +22,9 @@ func claimRequest(ctx contractapi.TransactionContextInterface, c caller, request
 		return err
 	}
 	if found {
-		return model.Errorf(model.CodeDuplicate, "%s", previous.TxID)
+		// The message is the first transaction's id alone: the gateway reads it
+		// (gateway/ledgertx.go duplicateOf).
+		return model.Refuse(model.ReasonRequestDone, model.Params{"txId": previous.TxID}, "%s", previous.TxID)
 	}
 	return putRecord(ctx, model.KeyRequest, attrs, model.RequestRecord{
 		RequestID: requestID,

@@ -13,7 +13,7 @@ import (
 func key(ctx contractapi.TransactionContextInterface, objectType string, attrs []string) (string, error) {
 	k, err := ctx.GetStub().CreateCompositeKey(objectType, attrs)
 	if err != nil {
-		return "", model.Errorf(model.CodeInvalid, "build %s key: %v", objectType, err)
+		return "", model.Refuse(model.ReasonKeyInvalid, model.Params{"objectType": objectType}, "build %s key: %v", objectType, err)
 	}
 	return k, nil
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -23,30 +24,92 @@ const (
 
 var knownCodes = []Code{CodeInvalid, CodeNotFound, CodeForbidden, CodeConflict, CodeDuplicate}
 
-// Error is a chaincode rejection with a stable code.
+// Params are the structured details of a refusal or a problem: ids,
+// statuses and quantities a message is built from. Values are strings,
+// booleans and integers; after ParseError integers are json.Number.
+type Params map[string]any
+
+// Error is a chaincode rejection: a stable class (Code), a stable reason
+// within it (Reason, reasons.go), an English message for logs and
+// structured details (Params, Problems) that clients build their own
+// messages from (chaincode/model/zh for Chinese).
 type Error struct {
-	Code    Code
-	Message string
+	Code     Code
+	Reason   Reason
+	Message  string
+	Params   Params
+	Problems []Problem
 }
 
-func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+// DetailsMarker separates the English message of an error's wire form from
+// its JSON details (docs/architecture.md "Errors"). Messages never contain
+// it (Error removes it), so the first one after the code is the real one.
+const DetailsMarker = " |zt-details| "
 
-// Errorf builds an *Error with a formatted message.
+// wireDetails is the JSON after DetailsMarker.
+type wireDetails struct {
+	Reason   Reason    `json:"reason"`
+	Params   Params    `json:"params,omitempty"`
+	Problems []Problem `json:"problems,omitempty"`
+}
+
+// Error renders the wire form: "<CODE>: <english message>", followed, when
+// the error has a reason or details, by DetailsMarker and one line of JSON
+// {"reason":…,"params":{…},"problems":[…]}. It is deterministic (map keys
+// are sorted) so endorsers agree on it.
+func (e *Error) Error() string {
+	text := string(e.Code) + ": " + strings.ReplaceAll(e.Message, DetailsMarker, " ")
+	if e.Reason == "" && len(e.Params) == 0 && len(e.Problems) == 0 {
+		return text
+	}
+	raw, err := json.Marshal(wireDetails{Reason: e.Reason, Params: e.Params, Problems: e.Problems})
+	if err != nil { // only unsupported param values; keep the message
+		return text
+	}
+	return text + DetailsMarker + string(raw)
+}
+
+// Errorf builds an *Error with a formatted message and no reason.
 func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// ParseError recovers the code of an error string produced by the chaincode,
-// wherever it appears in a wrapped message (Fabric prefixes its own text).
-// It returns false when the text carries no known code.
+// Refuse builds a refusal of a stable reason with its details; its code is
+// the reason's (reasons.go).
+func Refuse(reason Reason, params Params, format string, args ...any) *Error {
+	return &Error{Code: reason.Code(), Reason: reason, Params: params, Message: fmt.Sprintf(format, args...)}
+}
+
+// ParseError recovers a chaincode error from its wire form, wherever it
+// appears in a wrapped message (Fabric prefixes its own text): the earliest
+// known "<CODE>: " starts it, the message runs to DetailsMarker, and the
+// JSON after the marker gives reason, params and problems (text after the
+// JSON value is ignored). It returns false when the text carries no known
+// code. Errors without details parse with an empty Reason.
 func ParseError(text string) (*Error, bool) {
+	start, code := -1, Code("")
 	for _, c := range knownCodes {
-		prefix := string(c) + ": "
-		if i := strings.Index(text, prefix); i >= 0 {
-			return &Error{Code: c, Message: text[i+len(prefix):]}, true
+		if i := strings.Index(text, string(c)+": "); i >= 0 && (start < 0 || i < start) {
+			start, code = i, c
 		}
 	}
-	return nil, false
+	if start < 0 {
+		return nil, false
+	}
+	rest := text[start+len(code)+2:]
+	e := &Error{Code: code, Message: rest}
+	i := strings.Index(rest, DetailsMarker)
+	if i < 0 {
+		return e, true
+	}
+	e.Message = rest[:i]
+	dec := json.NewDecoder(strings.NewReader(rest[i+len(DetailsMarker):]))
+	dec.UseNumber()
+	var d wireDetails
+	if err := dec.Decode(&d); err == nil {
+		e.Reason, e.Params, e.Problems = d.Reason, d.Params, d.Problems
+	}
+	return e, true
 }
 
 // CodeOf returns the code of err if it is (or wraps) an *Error.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -12,21 +14,26 @@ import (
 	"zonetrace/internal/platform"
 )
 
-// rebuildCommand replays the whole ledger into the indexer's tables. The node
-// must be stopped: the embedded ledger is opened by one process at a time.
+// rebuildCommand replays the whole ledger into the indexer's tables. It reads
+// the same configuration as run. The node may run: an embedded ledger is read
+// from a snapshot, and the node's indexer carries on from where the rebuild
+// stops.
 func rebuildCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	flags := flag.NewFlagSet("rebuild", flag.ExitOnError)
-	dataDir := flags.String("data", ".data/node", "folder of the embedded ledger")
-	dbURL := flags.String("db", "postgres://postgres@127.0.0.1:54329/zonetrace?sslmode=disable", "PostgreSQL connection string")
+	node := nodeFlags(flags, os.Getenv)
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
-	l, _, err := platform.OpenLedger(ctx, *dataDir, log)
+	return rebuild(ctx, log, node, os.Stdout)
+}
+
+func rebuild(ctx context.Context, log *slog.Logger, node *nodeConfig, out io.Writer) error {
+	l, err := platform.OpenReadLedger(ctx, node.Ledger, node.DataDir, node.FabricConnection, log)
 	if err != nil {
 		return err
 	}
 	defer l.Close()
-	pool, err := pgxpool.New(ctx, *dbURL)
+	pool, err := pgxpool.New(ctx, node.DatabaseURL)
 	if err != nil {
 		return fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
@@ -34,13 +41,13 @@ func rebuildCommand(ctx context.Context, log *slog.Logger, args []string) error 
 	if err := indexer.Migrate(ctx, pool); err != nil {
 		return err
 	}
-	if err := indexer.Rebuild(ctx, pool, l); err != nil {
-		return err
-	}
 	height, err := l.Height(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("rebuilt the indexer tables from %d blocks\n", height)
+	if err := indexer.Rebuild(ctx, pool, l, indexer.WithLogger(log.With("component", "indexer"))); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "rebuilt the indexer tables from %d blocks\n", height)
 	return nil
 }

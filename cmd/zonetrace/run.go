@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
+	"strings"
 
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/retention"
@@ -17,13 +19,12 @@ import (
 
 func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	flags := flag.NewFlagSet("run", flag.ExitOnError)
-	dataDir := flags.String("data", ".data/node", "folder of the embedded ledger, dev PKI and attachments")
-	dbURL := flags.String("db", "postgres://postgres@127.0.0.1:54329/zonetrace?sslmode=disable", "PostgreSQL connection string")
+	node := nodeFlags(flags, os.Getenv)
 	listen := flags.String("listen", "127.0.0.1:8080", "HTTP listen address")
 	publicURL := flags.String("public-url", "", "base URL printed in trace QR codes (default: the listen URL)")
 	demo := flags.Bool("demo", false, "seed demo enterprises, users and prefilings into an empty ledger")
-	ledgerKind := flags.String("ledger", platform.LedgerEmbedded, "ledger: embedded, or fabric (a network started by network/fabric/up.sh)")
-	fabricConn := flags.String("fabric-connection", ".data/fabric/connection-zonetrace.json", "connection description written by network/fabric/up.sh (with --ledger fabric)")
+	trustedProxies := flags.String("trusted-proxies", os.Getenv("ZT_TRUSTED_PROXIES"),
+		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (default none; env ZT_TRUSTED_PROXIES)")
 	shutdownTimeout := flags.Duration("shutdown-timeout", platform.DefaultShutdownTimeout, "how long a stop waits for requests, deliveries and jobs before cutting them off")
 	keep := retention.DefaultPolicy()
 	flags.DurationVar(&keep.Sessions, "retain-sessions", keep.Sessions, "how long expired or revoked sessions are kept (0: for ever)")
@@ -39,14 +40,15 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		return fmt.Errorf("open embedded web app: %w", err)
 	}
 	p, err := platform.Start(ctx, platform.Config{
-		DataDir:          *dataDir,
-		DatabaseURL:      *dbURL,
+		DataDir:          node.DataDir,
+		DatabaseURL:      node.DatabaseURL,
 		Listen:           *listen,
 		PublicURL:        *publicURL,
 		WebFS:            webFS,
 		Logger:           log,
-		Ledger:           *ledgerKind,
-		FabricConnection: *fabricConn,
+		Ledger:           node.Ledger,
+		FabricConnection: node.FabricConnection,
+		TrustedProxies:   splitList(*trustedProxies),
 		ShutdownTimeout:  *shutdownTimeout,
 		Retention:        &keep,
 	})
@@ -67,6 +69,17 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	<-ctx.Done()
 	log.Info("shutting down")
 	return p.Close()
+}
+
+// splitList reads a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // ensureFirstAdmin creates the zone administration's first account on a node

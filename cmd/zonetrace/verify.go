@@ -4,28 +4,33 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
 
 	"zonetrace/internal/platform"
 )
 
 // verifyCommand is the auditor's check: the ledger's hash chain and
-// signatures, then the indexer's tables against a replay of the ledger. It
-// prints the first fault and fails on any.
+// signatures, then the indexer's tables against a replay of the ledger up to
+// the ledger's height. It reads the same configuration as run and works
+// while the node runs. It prints the first fault and fails on any; a mirror
+// merely behind the ledger is reported as lag, not as a fault.
 func verifyCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	flags := flag.NewFlagSet("verify", flag.ExitOnError)
-	ledgerKind := flags.String("ledger", platform.LedgerEmbedded, "ledger to check: embedded or fabric")
-	dataDir := flags.String("data", ".data/node", "node data folder (embedded ledger; identities in Fabric mode); an embedded node must be stopped")
-	connPath := flags.String("fabric-connection", ".data/fabric/connection-zonetrace.json", "connection description (Fabric mode)")
-	dbURL := flags.String("db", "postgres://postgres@127.0.0.1:54329/zonetrace?sslmode=disable", "the indexer's PostgreSQL database")
+	node := nodeFlags(flags, os.Getenv)
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
+	return verify(ctx, log, node, os.Stdout)
+}
+
+func verify(ctx context.Context, log *slog.Logger, node *nodeConfig, out io.Writer) error {
 	report, err := platform.Audit(ctx, platform.AuditConfig{
-		Ledger:           *ledgerKind,
-		FabricConnection: *connPath,
-		DataDir:          *dataDir,
-		DatabaseURL:      *dbURL,
+		Ledger:           node.Ledger,
+		FabricConnection: node.FabricConnection,
+		DataDir:          node.DataDir,
+		DatabaseURL:      node.DatabaseURL,
 		Logger:           log,
 	})
 	if err != nil {
@@ -34,6 +39,13 @@ func verifyCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		}
 		return fmt.Errorf("could not complete the audit: %w", err)
 	}
-	fmt.Printf("verified: %d blocks (hash chain and signatures), %d indexer tables equal to a replay of the ledger\n", report.Blocks, report.Tables)
+	fmt.Fprintf(out, "verified: %d blocks (hash chain and signatures), %d indexer tables equal to a replay of the ledger up to block %d\n",
+		report.Blocks, report.Tables, report.IndexedHeight)
+	if report.Lag > 0 {
+		fmt.Fprintf(out, "lag: the mirror is %d blocks behind the ledger (indexed %d of %d); every one of them was replayed and is projectable\n",
+			report.Lag, report.IndexedHeight, report.Blocks)
+	} else {
+		fmt.Fprintln(out, "lag: none (the mirror holds every block)")
+	}
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"zonetrace/gateway/validation"
 )
 
 // SessionTTL is how long a login stays valid.
@@ -28,22 +30,9 @@ type Session struct {
 // same hashing work as a wrong password, so timing does not reveal which
 // usernames exist.
 func (s *Store) Login(ctx context.Context, username, password string) (Session, error) {
-	u, hash, err := s.userWithHash(ctx, username)
-	if errors.Is(err, ErrNotFound) {
-		if _, err := VerifyPassword(dummyHash, password); err != nil {
-			return Session{}, fmt.Errorf("log in: %w", err)
-		}
-		return Session{}, ErrBadCredentials
-	}
+	u, err := s.checkPassword(ctx, username, password)
 	if err != nil {
-		return Session{}, fmt.Errorf("log in: %w", err)
-	}
-	ok, err := VerifyPassword(hash, password)
-	if err != nil {
-		return Session{}, fmt.Errorf("log in %s: %w", username, err)
-	}
-	if !ok {
-		return Session{}, ErrBadCredentials
+		return Session{}, err
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
@@ -56,6 +45,98 @@ func (s *Store) Login(ctx context.Context, username, password string) (Session, 
 		return Session{}, fmt.Errorf("open session for %s: %w", username, err)
 	}
 	return Session{Token: token, ExpiresAt: expires, User: u}, nil
+}
+
+// checkPassword returns the user if password is theirs, and replaces a
+// hash made with other parameters than today's.
+func (s *Store) checkPassword(ctx context.Context, username, password string) (User, error) {
+	u, hash, err := s.userWithHash(ctx, username)
+	if errors.Is(err, ErrNotFound) {
+		if _, _, err := VerifyPassword(dummyHash, password); err != nil {
+			return User{}, fmt.Errorf("log in: %w", err)
+		}
+		return User{}, ErrBadCredentials
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("log in: %w", err)
+	}
+	ok, outdated, err := VerifyPassword(hash, password)
+	if err != nil {
+		return User{}, fmt.Errorf("log in %s: %w", username, err)
+	}
+	if !ok {
+		return User{}, ErrBadCredentials
+	}
+	if outdated {
+		if err := s.setPassword(ctx, username, hash, password); err != nil {
+			return User{}, err
+		}
+	}
+	return u, nil
+}
+
+// setPassword stores a new hash of password unless the stored hash is no
+// longer old (a concurrent login or change got there first).
+func (s *Store) setPassword(ctx context.Context, username, old, password string) error {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if _, err := s.pool.Exec(ctx, `UPDATE users SET password_hash = $3 WHERE username = $1 AND password_hash = $2`,
+		username, old, hash); err != nil {
+		return fmt.Errorf("store password of %s: %w", username, err)
+	}
+	return nil
+}
+
+// ErrWrongPassword reports that the current password given to
+// ChangePassword is not the user's.
+var ErrWrongPassword = errors.New("accounts: current password is wrong")
+
+// ChangePassword replaces username's password after checking the current
+// one and the policy (a validation.Problems error naming newPassword), and
+// revokes every other session of the user; the session of keepToken stays.
+func (s *Store) ChangePassword(ctx context.Context, username, current, next, keepToken string) error {
+	u, hash, err := s.userWithHash(ctx, username)
+	if err != nil {
+		return err
+	}
+	ok, _, err := VerifyPassword(hash, current)
+	if err != nil {
+		return fmt.Errorf("change password of %s: %w", username, err)
+	}
+	if !ok {
+		return ErrWrongPassword
+	}
+	var p validation.Problems
+	if msg, msgZh := CheckPassword(next, u.Username, u.DisplayName); msg != "" {
+		p.Add("newPassword", msg, msgZh)
+	} else if next == current {
+		p.Add("newPassword", "must differ from the current password", "新密码不能与当前密码相同")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	newHash, err := HashPassword(next)
+	if err != nil {
+		return err
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("change password of %s: %w", username, err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2 WHERE username = $1`, username, newHash); err != nil {
+		return fmt.Errorf("change password of %s: %w", username, err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE sessions SET revoked_at = $3 WHERE username = $1 AND token_hash <> $2 AND revoked_at IS NULL`,
+		username, tokenHash(keepToken), s.now()); err != nil {
+		return fmt.Errorf("revoke other sessions of %s: %w", username, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("change password of %s: %w", username, err)
+	}
+	return nil
 }
 
 // Authenticate returns the user of a live session token.

@@ -28,9 +28,6 @@ var ErrUsernameTaken = errors.New("accounts: username taken")
 // wrong.
 var ErrBadCredentials = errors.New("accounts: bad credentials")
 
-// MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 10
-
 var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9._-]{3,64}$`)
 
 // User is an account of the gateway.
@@ -68,8 +65,8 @@ func (u NewUser) Check() error {
 	if !usernamePattern.MatchString(u.Username) {
 		p.Add("username", "must be 3-64 characters of letters, digits, '.', '_' or '-'", "用户名须为3-64位字母、数字、点、下划线或连字符")
 	}
-	if utf8.RuneCountInString(u.Password) < MinPasswordLength {
-		p.Add("password", fmt.Sprintf("must be at least %d characters", MinPasswordLength), fmt.Sprintf("密码至少%d位", MinPasswordLength))
+	if msg, msgZh := CheckPassword(u.Password, u.Username, u.DisplayName); msg != "" {
+		p.Add("password", msg, msgZh)
 	}
 	if n := utf8.RuneCountInString(u.DisplayName); n == 0 || n > 100 {
 		p.Add("displayName", "is required (at most 100 characters)", "显示名称必填（不超过100字）")

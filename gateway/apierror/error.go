@@ -1,15 +1,21 @@
 package apierror
 
 import (
+	"zonetrace/chaincode/model"
 	"zonetrace/gateway/validation"
 )
 
-// Error is an HTTP API error.
+// Error is an HTTP API error. Details are field problems, each with its
+// rule code and params; Reason and Params say why a request was refused as
+// a whole (a chaincode reason such as STOCK_INSUFFICIENT with holder,
+// heldGrams and askedGrams), so clients can build their own text.
 type Error struct {
 	Status    int
 	Code      Code
 	Message   string
 	MessageZh string
+	Reason    string
+	Params    model.Params
 	Details   []validation.Problem
 	// cause is logged, never sent.
 	cause error
@@ -64,10 +70,24 @@ type BodyError struct {
 	Code      Code                 `json:"code"`
 	Message   string               `json:"message"`
 	MessageZh string               `json:"messageZh"`
+	Reason    string               `json:"reason,omitempty"`
+	Params    model.Params         `json:"params,omitempty"`
 	Details   []validation.Problem `json:"details,omitempty"`
 }
 
-// Body returns the JSON body of e.
+// Body returns the JSON body of e. Every detail has a rule: problems built
+// without one are of rule INVALID.
 func (e *Error) Body() Body {
-	return Body{Error: BodyError{Code: e.Code, Message: e.Message, MessageZh: e.MessageZh, Details: e.Details}}
+	details := make([]validation.Problem, len(e.Details))
+	for i, p := range e.Details {
+		if p.Rule == "" {
+			p.Rule = model.RuleInvalid
+		}
+		details[i] = p
+	}
+	if len(details) == 0 {
+		details = nil
+	}
+	return Body{Error: BodyError{Code: e.Code, Message: e.Message, MessageZh: e.MessageZh, Reason: e.Reason,
+		Params: e.Params, Details: details}}
 }

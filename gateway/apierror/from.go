@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/puddle/v2"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/chaincode/model/zh"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/attachments"
 	"zonetrace/gateway/drafts"
@@ -112,8 +113,14 @@ func fromChaincode(cc *ledger.ChaincodeError) *Error {
 	default: // CONFLICT, and a DUPLICATE_REQUEST the caller did not resolve
 		e = New(Conflict)
 	}
-	// The chaincode speaks English; keep its text after the Chinese class.
+	// The chaincode's English is for logs and English clients; the Chinese
+	// is built from its reason and details, never from its English.
 	e.Message = parsed.Message
-	e.MessageZh = codes[e.Code].messageZh + "：" + parsed.Message
+	e.MessageZh = zh.Error(parsed)
+	e.Reason = string(parsed.Reason)
+	e.Params = parsed.Params
+	for _, p := range parsed.Problems {
+		e.Details = append(e.Details, validation.From(p))
+	}
 	return e.WithCause(cc)
 }

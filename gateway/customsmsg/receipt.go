@@ -154,9 +154,16 @@ func receipt(messageType string, pkg, body *node) (Receipt, error) {
 			}
 		}
 	}
+	// seen keeps the numbers already listed, so that a receipt with
+	// thousands of related documents is read in linear time.
+	seen := map[*[]string]map[string]bool{}
 	add := func(list *[]string, vals ...string) {
+		if seen[list] == nil {
+			seen[list] = map[string]bool{}
+		}
 		for _, v := range vals {
-			if v = strings.TrimSpace(v); v != "" && !slices.Contains(*list, v) {
+			if v = strings.TrimSpace(v); v != "" && !seen[list][v] {
+				seen[list][v] = true
 				*list = append(*list, v)
 			}
 		}

@@ -75,11 +75,15 @@ func (n *node) value(names ...string) string {
 
 // parseTree reads raw into an element tree. The character set is the one
 // the XML declaration names (UTF-8 when none): customs' mocks and some
-// clients write GBK or GB2312, others UTF-8.
+// clients write GBK or GB2312, others UTF-8. It runs in time linear in the
+// input: an element's character data is collected in a buffer and turned
+// into text once, at its end tag (appending to a string per piece copied
+// the text so far each time).
 func parseTree(raw []byte) (*node, error) {
 	dec := xml.NewDecoder(bytes.NewReader(raw))
 	dec.CharsetReader = charsetReader
 	var stack []*node
+	var texts [][]byte // character data of each open element
 	var root *node
 	for {
 		tok, err := dec.Token()
@@ -102,11 +106,14 @@ func parseTree(raw []byte) (*node, error) {
 				parent.children = append(parent.children, n)
 			}
 			stack = append(stack, n)
+			texts = append(texts, nil)
 		case xml.EndElement:
-			stack = stack[:len(stack)-1]
+			top := len(stack) - 1
+			stack[top].text = string(texts[top])
+			stack, texts = stack[:top], texts[:top]
 		case xml.CharData:
-			if len(stack) > 0 {
-				stack[len(stack)-1].text += string(t)
+			if top := len(texts) - 1; top >= 0 {
+				texts[top] = append(texts[top], t...)
 			}
 		}
 	}

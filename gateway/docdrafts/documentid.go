@@ -4,25 +4,10 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
-	"regexp"
 	"time"
 
 	"zonetrace/chaincode/model"
 )
-
-// Prefixes are the first two letters of each family's document numbers
-// (chaincode/contract/API.md).
-var Prefixes = map[model.Family]string{
-	model.FamilyWarehouseReceipt:     "JB",
-	model.FamilyBondedTransfer:       "BL",
-	model.FamilyNonBondedApplication: "FS",
-	model.FamilyNonBondedTransfer:    "FL",
-	model.FamilyChecklist:            "HZ",
-	model.FamilyGateRegistration:     "KK",
-}
-
-// DocumentIDPattern is the shape of the numbers NewDocumentID makes.
-var DocumentIDPattern = regexp.MustCompile(`^(JB|BL|FS|FL|HZ|KK)[0-9]{8}[0-9A-Z]{8}$`)
 
 // shanghai is the zone's time zone; document numbers carry the local date.
 var shanghai = func() *time.Location {
@@ -36,12 +21,12 @@ var shanghai = func() *time.Location {
 
 const idAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-// NewDocumentID returns a document number of family: its two-letter prefix,
+// NewDocumentID returns a document number of family (model.DocumentIDPattern): its two-letter prefix,
 // the declaration date yyyymmdd in Asia/Shanghai and 8 random characters of
 // [0-9A-Z], e.g. BL20260312K7Q2M9XA (18 characters; 36^8 ≈ 2.8e12 numbers
 // per family and day, and the chaincode refuses a number that exists).
 func NewDocumentID(family model.Family, now time.Time) (string, error) {
-	prefix, ok := Prefixes[family]
+	info, ok := model.InfoOf(family)
 	if !ok {
 		return "", fmt.Errorf("draw document number: unknown family %q", family)
 	}
@@ -54,5 +39,5 @@ func NewDocumentID(family model.Family, now time.Time) (string, error) {
 		}
 		b[i] = idAlphabet[n.Int64()]
 	}
-	return prefix + now.In(shanghai).Format("20060102") + string(b), nil
+	return info.Prefix + now.In(shanghai).Format("20060102") + string(b), nil
 }

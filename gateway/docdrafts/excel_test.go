@@ -89,7 +89,7 @@ func TestImport(t *testing.T) {
 		var ie *docdrafts.ImportError
 		require.ErrorAs(t, err, &ie)
 		require.Equal(t, []docdrafts.ImportProblem{{Sheet: docdrafts.HeadSheet, Row: 13, Field: "head.plannedDate",
-			Message: "must be a date YYYY-MM-DD", MessageZh: "计划日期格式须为YYYY-MM-DD"}}, ie.Problems)
+			Message: "must be a date YYYY-MM-DD", MessageZh: "计划日期格式错误，须为年-月-日格式的日期（如 2026-03-12）"}}, ie.Problems)
 	})
 	t.Run("a file that is not a workbook is refused", func(t *testing.T) {
 		_, err := docdrafts.Import(bytes.NewReader([]byte("name,weight\n")), model.FamilyBondedTransfer, model.BusinessOut)

@@ -11,18 +11,18 @@ type headField struct {
 
 // headFields lists the head in the order of the Excel head sheet.
 var headFields = []headField{
-	{headCounterparty, "对方企业统一社会信用代码", func(h *model.DocumentHead) *string { return &h.CounterpartyID }},
-	{headLinked, "关联转出单编号", func(h *model.DocumentHead) *string { return &h.LinkedDocumentID }},
-	{headAccountBook, "账册号", func(h *model.DocumentHead) *string { return &h.AccountBookNo }},
-	{headSupervision, "监管方式", func(h *model.DocumentHead) *string { return &h.SupervisionMode }},
-	{headTransport, "运输方式", func(h *model.DocumentHead) *string { return &h.TransportMode }},
-	{headPort, "进出境关别", func(h *model.DocumentHead) *string { return &h.PortCode }},
-	{headCountry, "起运/运抵国（地区）", func(h *model.DocumentHead) *string { return &h.TradeCountry }},
-	{"owner", "货主", func(h *model.DocumentHead) *string { return &h.Owner }},
-	{headCarrier, "承运人", func(h *model.DocumentHead) *string { return &h.Carrier }},
-	{headVehicle, "车牌号", func(h *model.DocumentHead) *string { return &h.VehiclePlate }},
-	{headPlannedDate, "计划日期（YYYY-MM-DD）", func(h *model.DocumentHead) *string { return &h.PlannedDate }},
-	{"note", "备注", func(h *model.DocumentHead) *string { return &h.Note }},
+	{model.HeadCounterparty, "对方企业统一社会信用代码", func(h *model.DocumentHead) *string { return &h.CounterpartyID }},
+	{model.HeadLinked, "关联转出单编号", func(h *model.DocumentHead) *string { return &h.LinkedDocumentID }},
+	{model.HeadAccountBook, "账册号", func(h *model.DocumentHead) *string { return &h.AccountBookNo }},
+	{model.HeadSupervision, "监管方式", func(h *model.DocumentHead) *string { return &h.SupervisionMode }},
+	{model.HeadTransport, "运输方式", func(h *model.DocumentHead) *string { return &h.TransportMode }},
+	{model.HeadPort, "进出境关别", func(h *model.DocumentHead) *string { return &h.PortCode }},
+	{model.HeadCountry, "起运/运抵国（地区）", func(h *model.DocumentHead) *string { return &h.TradeCountry }},
+	{model.HeadOwner, "货主", func(h *model.DocumentHead) *string { return &h.Owner }},
+	{model.HeadCarrier, "承运人", func(h *model.DocumentHead) *string { return &h.Carrier }},
+	{model.HeadVehicle, "车牌号", func(h *model.DocumentHead) *string { return &h.VehiclePlate }},
+	{model.HeadPlannedDate, "计划日期（YYYY-MM-DD）", func(h *model.DocumentHead) *string { return &h.PlannedDate }},
+	{model.HeadNote, "备注", func(h *model.DocumentHead) *string { return &h.Note }},
 }
 
 func headFieldByKey(key string) (headField, bool) {

@@ -196,9 +196,9 @@ func importLines(f *excelize.File) ([]model.DocumentLine, []ImportProblem, error
 		if n < firstData || blank(row) {
 			continue
 		}
-		if len(lines) == MaxLines {
+		if len(lines) == model.MaxLines {
 			problems = append(problems, ImportProblem{Sheet: LinesSheet, Row: n, Field: "lines",
-				Message: fmt.Sprintf("at most %d lines", MaxLines), MessageZh: fmt.Sprintf("表体不得超过%d行", MaxLines)})
+				Message: fmt.Sprintf("at most %d lines", model.MaxLines), MessageZh: fmt.Sprintf("表体不得超过%d行", model.MaxLines)})
 			break
 		}
 		l, lp := parseLine(cols, row, n)
@@ -259,7 +259,9 @@ func parseLine(cols columnMap, row []string, n int) (model.DocumentLine, []Impor
 	seen := map[string]bool{}
 	for _, p := range problems {
 		key := strings.TrimPrefix(p.Field, ".")
-		if key == "traceCode" && l.TraceCode == "" || unreadable[key] || seen[key] {
+		// A value cannot be checked against a price or weight that was unreadable.
+		mismatch := p.Rule == model.RuleValueMismatch && (unreadable["unitPriceFen"] || unreadable["weightGrams"])
+		if key == "traceCode" && l.TraceCode == "" || unreadable[key] || seen[key] || mismatch {
 			continue
 		}
 		seen[key] = true

@@ -1,6 +1,10 @@
 package docdrafts
 
-import "zonetrace/chaincode/model"
+import (
+	"fmt"
+
+	"zonetrace/chaincode/model"
+)
 
 // Stock says how a template's documents move the declarant's stock.
 type Stock string
@@ -21,7 +25,8 @@ type Template struct {
 	NameZh       string             `json:"nameZh"`
 	// Head holds the default head fields a new draft gets.
 	Head model.DocumentHead `json:"head"`
-	// RequiredHead names the head fields (JSON names) declaring needs.
+	// RequiredHead names the head fields (JSON names) declaring needs, from
+	// the chaincode's family table (model.RuleOf).
 	RequiredHead []string `json:"requiredHead"`
 	MovesStock   Stock    `json:"movesStock"`
 	// Bonded is the customs status of the goods the document is about (the
@@ -30,55 +35,51 @@ type Template struct {
 	Bonded bool `json:"bonded"`
 }
 
-// Head field names, as in model.DocumentHead's JSON.
-const (
-	headCounterparty = "counterpartyId"
-	headLinked       = "linkedDocumentId"
-	headAccountBook  = "accountBookNo"
-	headSupervision  = "supervisionMode"
-	headTransport    = "transportMode"
-	headPort         = "portCode"
-	headCountry      = "tradeCountry"
-	headCarrier      = "carrier"
-	headVehicle      = "vehiclePlate"
-	headPlannedDate  = "plannedDate"
-)
-
 // Supervision modes (监管方式) used as defaults: 5034 区内物流货物, 1200 保税间
 // 货物, 0110 一般贸易 (a conversion to non-bonded is a duty-paid import).
 var templates = []Template{
 	{model.FamilyWarehouseReceipt, model.BusinessIn, "Consolidated warehouse receipt, in", "集报入库单",
-		model.DocumentHead{}, []string{headAccountBook}, StockIn, true},
+		model.DocumentHead{}, nil, StockIn, true},
 	{model.FamilyWarehouseReceipt, model.BusinessOut, "Consolidated warehouse receipt, out", "集报出库单",
-		model.DocumentHead{}, []string{headAccountBook}, StockOut, true},
+		model.DocumentHead{}, nil, StockOut, true},
 	{model.FamilyBondedTransfer, model.BusinessOut, "Bonded intra-zone transfer, out", "保税区内流转出库单",
-		model.DocumentHead{SupervisionMode: "1200"}, []string{headCounterparty, headAccountBook}, StockOut, true},
+		model.DocumentHead{SupervisionMode: "1200"}, nil, StockOut, true},
 	{model.FamilyBondedTransfer, model.BusinessIn, "Bonded intra-zone transfer, in", "保税区内流转入库单",
-		model.DocumentHead{SupervisionMode: "1200"}, []string{headLinked, headAccountBook}, StockIn, true},
+		model.DocumentHead{SupervisionMode: "1200"}, nil, StockIn, true},
 	{model.FamilyNonBondedApplication, model.BusinessEntry, "Non-bonded zone entry application", "非保税进区申请单",
-		model.DocumentHead{}, []string{headVehicle, headPlannedDate}, StockIn, false},
+		model.DocumentHead{}, nil, StockIn, false},
 	{model.FamilyNonBondedApplication, model.BusinessExit, "Non-bonded zone exit application", "非保税出区申请单",
-		model.DocumentHead{}, []string{headVehicle, headPlannedDate}, StockOut, false},
+		model.DocumentHead{}, nil, StockOut, false},
 	{model.FamilyNonBondedTransfer, model.BusinessOut, "Non-bonded intra-zone transfer, out", "非保税区内流转单（转出）",
-		model.DocumentHead{}, []string{headCounterparty}, StockOut, false},
+		model.DocumentHead{}, nil, StockOut, false},
 	{model.FamilyNonBondedTransfer, model.BusinessIn, "Non-bonded formal release", "形式放行单（转入）",
-		model.DocumentHead{}, []string{headLinked}, StockIn, false},
+		model.DocumentHead{}, nil, StockIn, false},
 	{model.FamilyChecklist, model.BusinessEntry, "Checklist, zone entry", "进区核注清单",
 		model.DocumentHead{SupervisionMode: "5034", TransportMode: "2"},
-		[]string{headAccountBook, headSupervision, headTransport, headPort, headCountry}, StockIn, true},
+		nil, StockIn, true},
 	{model.FamilyChecklist, model.BusinessExit, "Checklist, zone exit", "出区核注清单",
 		model.DocumentHead{SupervisionMode: "5034", TransportMode: "2"},
-		[]string{headAccountBook, headSupervision, headTransport, headPort, headCountry}, StockOut, true},
+		nil, StockOut, true},
 	{model.FamilyChecklist, model.BusinessConsolidated, "Checklist, consolidated", "集报核注清单",
-		model.DocumentHead{SupervisionMode: "5034"}, []string{headAccountBook, headSupervision}, StockNone, true},
+		model.DocumentHead{SupervisionMode: "5034"}, nil, StockNone, true},
 	{model.FamilyChecklist, model.BusinessTransfer, "Checklist, intra-zone transfer", "区内流转核注清单",
-		model.DocumentHead{SupervisionMode: "1200"}, []string{headAccountBook, headSupervision}, StockNone, true},
+		model.DocumentHead{SupervisionMode: "1200"}, nil, StockNone, true},
 	{model.FamilyChecklist, model.BusinessConversion, "Checklist, bonded to non-bonded", "保税转非保税核注清单",
-		model.DocumentHead{SupervisionMode: "0110"}, []string{headAccountBook, headSupervision}, StockOut, true},
+		model.DocumentHead{SupervisionMode: "0110"}, nil, StockOut, true},
 	{model.FamilyGateRegistration, model.BusinessEntry, "Convenient zone entry (gate registration)", "便捷进区登记单",
-		model.DocumentHead{}, []string{headVehicle, headCarrier}, StockIn, false},
+		model.DocumentHead{}, nil, StockIn, false},
 	{model.FamilyGateRegistration, model.BusinessExit, "Convenient zone exit (gate registration)", "便捷出区登记单",
-		model.DocumentHead{}, []string{headVehicle, headCarrier}, StockOut, false},
+		model.DocumentHead{}, nil, StockOut, false},
+}
+
+func init() {
+	for i, t := range templates {
+		rule, ok := model.RuleOf(t.Family, t.BusinessType)
+		if !ok {
+			panic(fmt.Sprintf("template %s/%s is not in the chaincode's family table", t.Family, t.BusinessType))
+		}
+		templates[i].RequiredHead = rule.RequiredHead
+	}
 }
 
 // Templates returns every template, family by family in model.Families

@@ -77,7 +77,7 @@ func TestCheckShape(t *testing.T) {
 	})
 	t.Run("oversized text is refused", func(t *testing.T) {
 		var p validation.Problems
-		require.ErrorAs(t, drafts.CheckShape(model.PrefilingData{Grade: strings.Repeat("码", drafts.MaxTextLength+1)}), &p)
+		require.ErrorAs(t, drafts.CheckShape(model.PrefilingData{Grade: strings.Repeat("码", model.MaxTextLength+1)}), &p)
 		require.Equal(t, []string{"data.grade"}, fields(p))
 	})
 }
@@ -87,7 +87,7 @@ func TestNewPrefilingID(t *testing.T) {
 	t.Run("the date is the Shanghai date", func(t *testing.T) {
 		id, err := drafts.NewPrefilingID(time.Date(2025, 3, 1, 17, 0, 0, 0, time.UTC)) // 01:00 on the 2nd in Shanghai
 		require.NoError(t, err)
-		require.Regexp(t, drafts.PrefilingIDPattern, id)
+		require.Regexp(t, model.PrefilingIDPattern, id)
 		require.Equal(t, "PF20250302", id[:10])
 	})
 	t.Run("ids differ", func(t *testing.T) {

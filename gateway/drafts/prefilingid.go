@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
-	"regexp"
 	"time"
 )
 
@@ -20,10 +19,7 @@ var shanghai = func() *time.Location {
 
 const idAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-// PrefilingIDPattern is the shape of the ids NewPrefilingID makes.
-var PrefilingIDPattern = regexp.MustCompile(`^PF[0-9]{8}[0-9A-Z]{8}$`)
-
-// NewPrefilingID returns "PF" + yyyymmdd (Asia/Shanghai) + 8 random
+// NewPrefilingID returns an id of model.PrefilingIDPattern: "PF" + yyyymmdd (Asia/Shanghai) + 8 random
 // characters of [0-9A-Z] (36^8 ≈ 2.8e12 per day, so collisions are
 // negligible; the chaincode refuses one anyway).
 func NewPrefilingID(now time.Time) (string, error) {

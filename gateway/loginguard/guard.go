@@ -1,8 +1,22 @@
-// Package loginguard slows down password guessing: after MaxFailures failed
-// logins of one username from one address within Window, that pair is
-// refused for Lockout. Locking the pair rather than the account keeps an
-// attacker from locking a clerk out of their own account from elsewhere.
-// State is per gateway process; several gateways each apply the limit.
+// Package loginguard slows down password guessing with two limits:
+//
+//   - per address and username: after PerAddress.MaxFailures failed logins
+//     of one username from one address within its window, that pair is
+//     refused for its lockout. Locking the pair rather than the account keeps
+//     one attacker from locking a clerk out of their own account.
+//   - per username: after PerUser.MaxFailures failed logins of one username
+//     from any addresses within its (longer) window, the username is refused
+//     for its lockout. This bounds guessing spread over many addresses.
+//
+// The defaults (docs/api.md, "Login throttling"): 5 failures per pair in 15
+// minutes lock the pair for 15 minutes; 50 failures per username in an hour
+// lock the username for 15 minutes. One address alone can add at most about
+// 20 failures an hour to a username (5, then 15 minutes locked, and so on),
+// so locking out a victim takes at least three addresses working together,
+// while distributed guessing is held to about 50 tries an hour per account
+// — hopeless against the password policy. The address must be the real
+// peer: the gateway trusts X-Forwarded-For only from configured proxies.
+// State is per gateway process; several gateways each apply the limits.
 package loginguard
 
 import (
@@ -10,18 +24,21 @@ import (
 	"time"
 )
 
-// Defaults: five tries, then a quarter of an hour.
-const (
-	DefaultMaxFailures = 5
-	DefaultWindow      = 15 * time.Minute
-	DefaultLockout     = 15 * time.Minute
+// Limit is one throttling rule: MaxFailures within Window lock for Lockout.
+type Limit struct {
+	MaxFailures     int
+	Window, Lockout time.Duration
+}
+
+// Default limits (see the package comment for why).
+var (
+	DefaultPerAddress = Limit{MaxFailures: 5, Window: 15 * time.Minute, Lockout: 15 * time.Minute}
+	DefaultPerUser    = Limit{MaxFailures: 50, Window: time.Hour, Lockout: 15 * time.Minute}
 )
 
-// sweepAbove is the number of tracked pairs past which expired ones are
-// dropped, bounding memory under a spray of usernames.
+// sweepAbove is the number of tracked keys past which expired ones are
+// dropped, bounding memory under a spray of usernames or addresses.
 const sweepAbove = 10_000
-
-type key struct{ username, address string }
 
 type record struct {
 	failures    int
@@ -29,69 +46,90 @@ type record struct {
 	lockedUntil time.Time
 }
 
+// counter applies one Limit to failures grouped by a key.
+type counter struct {
+	limit   Limit
+	records map[string]*record
+}
+
+func (c *counter) wait(k string, now time.Time) time.Duration {
+	if r, ok := c.records[k]; ok {
+		return max(r.lockedUntil.Sub(now), 0)
+	}
+	return 0
+}
+
+func (c *counter) failed(k string, now time.Time) {
+	if len(c.records) > sweepAbove {
+		for k, r := range c.records {
+			if now.Sub(r.first) > c.limit.Window && now.After(r.lockedUntil) {
+				delete(c.records, k)
+			}
+		}
+	}
+	r, ok := c.records[k]
+	if !ok || now.Sub(r.first) > c.limit.Window {
+		r = &record{first: now, lockedUntil: r.lockedUntilOrZero()}
+		c.records[k] = r
+	}
+	r.failures++
+	if r.failures >= c.limit.MaxFailures {
+		r.lockedUntil = now.Add(c.limit.Lockout)
+		r.failures, r.first = 0, now
+	}
+}
+
+func (r *record) lockedUntilOrZero() time.Time {
+	if r == nil {
+		return time.Time{}
+	}
+	return r.lockedUntil
+}
+
 // Guard tracks failed logins.
 type Guard struct {
-	MaxFailures     int
-	Window, Lockout time.Duration
-	now             func() time.Time
+	now func() time.Time
 
-	mu      sync.Mutex
-	records map[key]*record
+	mu    sync.Mutex
+	pairs counter // key: address + "\x00" + username
+	users counter // key: username
 }
 
 // New returns a Guard with the default limits.
-func New() *Guard {
-	return &Guard{MaxFailures: DefaultMaxFailures, Window: DefaultWindow, Lockout: DefaultLockout,
-		now: time.Now, records: map[key]*record{}}
+func New() *Guard { return NewWithLimits(DefaultPerAddress, DefaultPerUser) }
+
+// NewWithLimits returns a Guard with the given limits.
+func NewWithLimits(perAddress, perUser Limit) *Guard {
+	return &Guard{now: time.Now,
+		pairs: counter{limit: perAddress, records: map[string]*record{}},
+		users: counter{limit: perUser, records: map[string]*record{}}}
 }
+
+func pairKey(username, address string) string { return address + "\x00" + username }
 
 // Allow reports whether a login of username from address may be tried now
 // and, if not, how long until it may.
 func (g *Guard) Allow(username, address string) (time.Duration, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	r, ok := g.records[key{username, address}]
-	if !ok {
-		return 0, true
-	}
-	if wait := r.lockedUntil.Sub(g.now()); wait > 0 {
-		return wait, false
-	}
-	return 0, true
+	now := g.now()
+	wait := max(g.pairs.wait(pairKey(username, address), now), g.users.wait(username, now))
+	return wait, wait == 0
 }
 
-// Failed records a failed login and locks the pair at the limit.
+// Failed records a failed login against both limits.
 func (g *Guard) Failed(username, address string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.now()
-	if len(g.records) > sweepAbove {
-		g.sweep(now)
-	}
-	k := key{username, address}
-	r, ok := g.records[k]
-	if !ok || now.Sub(r.first) > g.Window {
-		r = &record{first: now}
-		g.records[k] = r
-	}
-	r.failures++
-	if r.failures >= g.MaxFailures {
-		r.lockedUntil = now.Add(g.Lockout)
-		r.failures, r.first = 0, now
-	}
+	g.pairs.failed(pairKey(username, address), now)
+	g.users.failed(username, now)
 }
 
-// Succeeded forgets the pair's failures.
+// Succeeded forgets the pair's failures. The username's count stays: a
+// success from one address says nothing about guesses from the others.
 func (g *Guard) Succeeded(username, address string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	delete(g.records, key{username, address})
-}
-
-func (g *Guard) sweep(now time.Time) {
-	for k, r := range g.records {
-		if now.Sub(r.first) > g.Window && now.After(r.lockedUntil) {
-			delete(g.records, k)
-		}
-	}
+	delete(g.pairs.records, pairKey(username, address))
 }

@@ -28,6 +28,7 @@ type Deliverer struct {
 	batch       int
 	concurrency int
 	log         *slog.Logger
+	addresses   AddressPolicy
 }
 
 // Option configures a Deliverer.
@@ -41,8 +42,13 @@ func WithBackoff(b Backoff) Option { return func(d *Deliverer) { d.backoff = b }
 func WithPollInterval(p time.Duration) Option { return func(d *Deliverer) { d.poll = p } }
 
 // WithHTTPClient sets the client that POSTs deliveries; its Timeout bounds
-// an attempt (default 10 s, redirects not followed).
+// an attempt (default 10 s, redirects not followed). A client without its
+// own Transport still dials only what the address policy allows.
 func WithHTTPClient(c *http.Client) Option { return func(d *Deliverer) { d.client = c } }
+
+// WithAddressPolicy sets which addresses deliveries may reach (default:
+// public addresses only, see AddressPolicy).
+func WithAddressPolicy(p AddressPolicy) Option { return func(d *Deliverer) { d.addresses = p } }
 
 // WithLogger sets where attempts are logged.
 func WithLogger(l *slog.Logger) Option { return func(d *Deliverer) { d.log = l } }
@@ -61,6 +67,11 @@ func NewDeliverer(store *Store, source Source, opts ...Option) *Deliverer {
 	}
 	for _, o := range opts {
 		o(d)
+	}
+	if d.client.Transport == nil {
+		guarded := *d.client
+		guarded.Transport = d.addresses.transport()
+		d.client = &guarded
 	}
 	// An attempt must finish (and be recorded) before its lease runs out,
 	// or another sender would take the delivery while it is in flight.
@@ -178,9 +189,12 @@ func (d *Deliverer) attempt(ctx context.Context, c claimed) error {
 		return d.store.delivered(ctx, c, status)
 	}
 	wait := d.backoff.Wait(n)
+	class := failureClass(status, err)
 	d.log.Warn("webhook delivery failed", "receiptId", c.receiptID, "enterpriseId", c.enterpriseID, "attempt", n,
-		"status", status, "err", err.Error(), "retryIn", wait.String())
-	return d.store.failed(ctx, c, status, err.Error(), wait)
+		"status", status, "class", class, "err", err.Error(), "retryIn", wait.String())
+	// The enterprise sees the class only, never how the node's network
+	// answered.
+	return d.store.failed(ctx, c, status, class, wait)
 }
 
 // post sends the delivery; a nil error means a 2xx answer.

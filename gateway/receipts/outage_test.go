@@ -90,6 +90,7 @@ func TestReceiverDownForAMinuteGetsEveryReceiptOnce(t *testing.T) {
 		WithPollInterval(100 * time.Millisecond),
 		WithBackoff(Backoff{Base: 200 * time.Millisecond, Cap: 3 * time.Second}), // test-only cap
 		WithHTTPClient(&http.Client{Timeout: 2 * time.Second}),
+		WithAddressPolicy(AddressPolicy{AllowLoopback: true}), // the receiver is on 127.0.0.1
 		WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
 	}
 	start := func() (stop func()) {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"path/filepath"
 	"slices"
 
 	"github.com/jackc/pgx/v5"
@@ -24,8 +23,8 @@ import (
 
 // AuditConfig says which node an auditor checks.
 type AuditConfig struct {
-	// Ledger, FabricConnection and DataDir as in Config. An embedded ledger
-	// must not be open in another process.
+	// Ledger, FabricConnection and DataDir as in Config. The node may be
+	// running: an embedded ledger is read from a snapshot (OpenReadLedger).
 	Ledger           string
 	FabricConnection string
 	DataDir          string
@@ -37,8 +36,32 @@ type AuditConfig struct {
 
 // AuditReport is what a clean audit checked.
 type AuditReport struct {
+	// Blocks is the ledger height whose hash chain and signatures were
+	// checked, and up to which the ledger was replayed.
 	Blocks uint64
+	// IndexedHeight is the mirror's checkpoint when it was read.
+	IndexedHeight uint64
+	// Lag is how many blocks the mirror is behind the ledger (Blocks -
+	// IndexedHeight). It is not a fault by itself (a running node's mirror
+	// trails by the blocks in flight) and every lagging block was replayed
+	// and found projectable; a mirror stuck on a block is reported as an
+	// *UnprojectableBlockError instead.
+	Lag uint64
+	// Tables is the number of tables found equal to the replay.
 	Tables int
+}
+
+// UnprojectableBlockError is a committed block the mirror cannot hold: the
+// indexer is parked on it (Source "mirror alarm"), or a replay of the ledger
+// into a scratch database could not project it (Source "replay").
+type UnprojectableBlockError struct {
+	Block  uint64
+	Reason string
+	Source string
+}
+
+func (e *UnprojectableBlockError) Error() string {
+	return fmt.Sprintf("block %d cannot be projected into the mirror (%s): %s", e.Block, e.Source, e.Reason)
 }
 
 // Discrepancy is the first difference between the indexer's tables and a
@@ -67,66 +90,72 @@ func orNone(s string) string {
 	return s
 }
 
-// Audit checks the ledger (embedded: embedded.VerifyStore; Fabric: the hash
-// chain and every endorsement signature against the MSPs' CAs) and then
-// compares the indexer's tables with a replay of the ledger. It returns the
-// first fault: *embedded.CorruptionError, *fabricledger.CorruptionError or
-// *Discrepancy.
+// Audit checks the ledger (embedded: embedded.VerifyStore on a snapshot;
+// Fabric: the hash chain and every endorsement signature against the MSPs'
+// CAs) and compares the mirror with a replay of the ledger: its tables must
+// equal the replay up to its checkpoint, it must not be parked, and every
+// block beyond the checkpoint up to the ledger height must be projectable.
+// It works while the node runs. It returns the first fault:
+// *embedded.CorruptionError, *fabricledger.CorruptionError, *Discrepancy or
+// *UnprojectableBlockError; lag is reported in the AuditReport.
 func Audit(ctx context.Context, cfg AuditConfig) (*AuditReport, error) {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	report := &AuditReport{}
-	var l ledger.Ledger
-	switch cfg.Ledger {
-	case "", LedgerEmbedded:
-		dir := filepath.Join(cfg.DataDir, "ledger")
-		if err := embedded.VerifyStore(dir); err != nil {
-			return nil, err
-		}
-		emb, _, err := OpenLedger(ctx, cfg.DataDir, log)
-		if err != nil {
-			return nil, err
-		}
-		l = emb
-	case LedgerFabric:
-		fab, _, err := OpenFabricLedger(ctx, cfg.FabricConnection, cfg.DataDir, log)
-		if err != nil {
-			return nil, err
-		}
-		l = fab
-		conn, err := fabricledger.LoadConnection(cfg.FabricConnection)
-		if err != nil {
-			_ = l.Close()
-			return nil, err
-		}
-		roots, err := fabricledger.LoadMSPRoots(conn)
-		if err != nil {
-			_ = l.Close()
-			return nil, err
-		}
-		if report.Blocks, err = fab.(*fabricledger.Ledger).VerifyChain(ctx, roots); err != nil {
-			_ = l.Close()
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("audit: unknown ledger %q", cfg.Ledger)
-	}
-	defer l.Close()
-	if report.Blocks == 0 {
-		h, err := l.Height(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("audit: %w", err)
-		}
-		report.Blocks = h
-	}
-
 	mirror, err := pgxpool.New(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("audit: connect to PostgreSQL: %w", err)
 	}
 	defer mirror.Close()
+	// The mirror is read in one snapshot taken before the ledger is opened,
+	// so the ledger (which only grows) is at least as high as the mirror's
+	// checkpoint, however fast the running node appends.
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	var report *AuditReport
+	err = pgx.BeginTxFunc(ctx, mirror, opts, func(tx pgx.Tx) error {
+		var err error
+		report, err = audit(ctx, cfg, log, tx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return report, nil
+}
+
+func audit(ctx context.Context, cfg AuditConfig, log *slog.Logger, mirror pgx.Tx) (*AuditReport, error) {
+	want, err := indexer.TableDigestTx(ctx, mirror)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	var next int64
+	if err := mirror.QueryRow(ctx, `SELECT next_block FROM indexer_checkpoint`).Scan(&next); err != nil {
+		return nil, fmt.Errorf("audit: read checkpoint: %w", err)
+	}
+	alarm, err := indexer.OpenAlarm(ctx, mirror)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+
+	l, verified, err := openAuditedLedger(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	report := &AuditReport{Blocks: verified, IndexedHeight: uint64(next)}
+	if report.Blocks < report.IndexedHeight {
+		// The replay could never reach the mirror: the ledger lost blocks
+		// (or the mirror is of another ledger).
+		return nil, &Discrepancy{
+			Table:  "indexer_checkpoint",
+			Block:  fmt.Sprint(report.Blocks),
+			Mirror: fmt.Sprintf("indexed %d blocks", next),
+			Ledger: fmt.Sprintf("has %d blocks", report.Blocks),
+		}
+	}
+	report.Lag = report.Blocks - report.IndexedHeight
+
 	scratchURL, drop, err := createScratchDatabase(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
@@ -137,45 +166,106 @@ func Audit(ctx context.Context, cfg AuditConfig) (*AuditReport, error) {
 		return nil, fmt.Errorf("audit: connect to scratch database: %w", err)
 	}
 	defer scratch.Close()
-	if report.Tables, err = CompareProjection(ctx, mirror, l, scratch); err != nil {
+	if report.Tables, err = compareProjection(ctx, mirror, want, l, scratch, report.IndexedHeight); err != nil {
+		return nil, err
+	}
+	if alarm != nil {
+		return nil, &UnprojectableBlockError{Block: alarm.Block, Reason: alarm.Reason, Source: "mirror alarm"}
+	}
+	if err := replay(ctx, l, scratch, report.Blocks); err != nil {
 		return nil, err
 	}
 	return report, nil
 }
 
+// openAuditedLedger opens the ledger for the audit, after checking it, and
+// returns the height checked.
+func openAuditedLedger(ctx context.Context, cfg AuditConfig, log *slog.Logger) (ledger.Ledger, uint64, error) {
+	switch cfg.Ledger {
+	case "", LedgerEmbedded:
+		l, err := openEmbeddedSnapshot(ctx, cfg.DataDir, log, embedded.VerifyStore)
+		if err != nil {
+			return nil, 0, err
+		}
+		h, err := l.Height(ctx)
+		if err != nil {
+			_ = l.Close()
+			return nil, 0, fmt.Errorf("audit: %w", err)
+		}
+		return l, h, nil
+	case LedgerFabric:
+		fab, _, err := OpenFabricLedger(ctx, cfg.FabricConnection, cfg.DataDir, log)
+		if err != nil {
+			return nil, 0, err
+		}
+		conn, err := fabricledger.LoadConnection(cfg.FabricConnection)
+		if err != nil {
+			_ = fab.Close()
+			return nil, 0, err
+		}
+		roots, err := fabricledger.LoadMSPRoots(conn)
+		if err != nil {
+			_ = fab.Close()
+			return nil, 0, err
+		}
+		blocks, err := fab.(*fabricledger.Ledger).VerifyChain(ctx, roots)
+		if err != nil {
+			_ = fab.Close()
+			return nil, 0, err
+		}
+		return fab, blocks, nil
+	default:
+		return nil, 0, fmt.Errorf("audit: unknown ledger %q", cfg.Ledger)
+	}
+}
+
+// replay projects l into scratch up to height; a block it cannot project is
+// an *UnprojectableBlockError.
+func replay(ctx context.Context, l ledger.Ledger, scratch *pgxpool.Pool, height uint64) error {
+	ix := indexer.New(scratch, l, indexer.WithLogger(slog.New(slog.DiscardHandler)))
+	err := ix.CatchUp(ctx, height)
+	var blockErr *indexer.BlockError
+	if errors.As(err, &blockErr) {
+		return &UnprojectableBlockError{Block: blockErr.Block, Reason: blockErr.Err.Error(), Source: "replay"}
+	}
+	if err != nil {
+		return fmt.Errorf("audit: replay to block %d: %w", height, err)
+	}
+	return nil
+}
+
 // CompareProjection replays l into the empty database of scratch up to the
 // block the mirror's checkpoint has reached and compares every projection
 // table (indexer.TableDigest). It returns the number of tables compared, or
-// a *Discrepancy naming the first differing row.
+// a *Discrepancy naming the first differing row. The mirror must not move
+// meanwhile (a stopped node); Audit reads a running node's mirror in one
+// snapshot instead.
 func CompareProjection(ctx context.Context, mirror *pgxpool.Pool, l ledger.Ledger, scratch *pgxpool.Pool) (int, error) {
-	want, err := indexer.TableDigest(ctx, mirror)
-	if err != nil {
-		return 0, fmt.Errorf("compare projection: %w", err)
-	}
-	var next int64
-	if err := mirror.QueryRow(ctx, `SELECT next_block FROM indexer_checkpoint`).Scan(&next); err != nil {
-		return 0, fmt.Errorf("compare projection: read checkpoint: %w", err)
-	}
-	height, err := l.Height(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("compare projection: %w", err)
-	}
-	if height < uint64(next) {
-		// The replay could never reach the mirror: the ledger lost blocks
-		// (or the mirror is of another ledger).
-		return 0, &Discrepancy{
-			Table:  "indexer_checkpoint",
-			Block:  fmt.Sprint(height),
-			Mirror: fmt.Sprintf("indexed %d blocks", next),
-			Ledger: fmt.Sprintf("has %d blocks", height),
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	var tables int
+	err := pgx.BeginTxFunc(ctx, mirror, opts, func(tx pgx.Tx) error {
+		want, err := indexer.TableDigestTx(ctx, tx)
+		if err != nil {
+			return fmt.Errorf("compare projection: %w", err)
 		}
-	}
+		var next int64
+		if err := tx.QueryRow(ctx, `SELECT next_block FROM indexer_checkpoint`).Scan(&next); err != nil {
+			return fmt.Errorf("compare projection: read checkpoint: %w", err)
+		}
+		tables, err = compareProjection(ctx, tx, want, l, scratch, uint64(next))
+		return err
+	})
+	return tables, err
+}
+
+// compareProjection replays l into scratch up to next and compares the
+// result with the mirror's digests want, read in the snapshot mirror.
+func compareProjection(ctx context.Context, mirror pgx.Tx, want map[string]string, l ledger.Ledger, scratch *pgxpool.Pool, next uint64) (int, error) {
 	if err := indexer.Migrate(ctx, scratch); err != nil {
 		return 0, fmt.Errorf("compare projection: %w", err)
 	}
-	ix := indexer.New(scratch, l, indexer.WithLogger(slog.New(slog.DiscardHandler)))
-	if err := ix.CatchUp(ctx, uint64(next)); err != nil {
-		return 0, fmt.Errorf("compare projection: replay %d blocks: %w", next, err)
+	if err := replay(ctx, l, scratch, next); err != nil {
+		return 0, err
 	}
 	got, err := indexer.TableDigest(ctx, scratch)
 	if err != nil {
@@ -203,7 +293,7 @@ func CompareProjection(ctx context.Context, mirror *pgxpool.Pool, l ledger.Ledge
 }
 
 // firstDifference finds the first row, in text order, that only one side has.
-func firstDifference(ctx context.Context, mirror, replay *pgxpool.Pool, table string) (*Discrepancy, error) {
+func firstDifference(ctx context.Context, mirror, replay querier, table string) (*Discrepancy, error) {
 	a, err := tableRows(ctx, mirror, table)
 	if err != nil {
 		return nil, err
@@ -236,7 +326,12 @@ func firstDifference(ctx context.Context, mirror, replay *pgxpool.Pool, table st
 	return d, nil
 }
 
-func tableRows(ctx context.Context, pool *pgxpool.Pool, table string) ([]string, error) {
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func tableRows(ctx context.Context, pool querier, table string) ([]string, error) {
 	q := `SELECT row_to_json(t)::text COLLATE "C" FROM ` + pgx.Identifier{table}.Sanitize() + ` t ORDER BY 1`
 	rows, err := pool.Query(ctx, q)
 	if err != nil {
@@ -313,5 +408,7 @@ func IsAuditFinding(err error) bool {
 	var d *Discrepancy
 	var e *embedded.CorruptionError
 	var f *fabricledger.CorruptionError
-	return errors.As(err, &d) || errors.As(err, &e) || errors.As(err, &f) || leveldberrors.IsCorrupted(err)
+	var u *UnprojectableBlockError
+	return errors.As(err, &d) || errors.As(err, &e) || errors.As(err, &f) || errors.As(err, &u) ||
+		leveldberrors.IsCorrupted(err)
 }

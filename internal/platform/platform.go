@@ -49,6 +49,9 @@ type Config struct {
 	// FabricConnection is the connection description network/fabric/up.sh
 	// wrote; Fabric mode only.
 	FabricConnection string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (gateway.Config.TrustedProxies); empty trusts none.
+	TrustedProxies []string
 	// ShutdownTimeout bounds Close: requests in flight, webhook deliveries
 	// and jobs are given this long, then cut off (default
 	// DefaultShutdownTimeout).
@@ -161,14 +164,18 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		publicURL = p.URL
 	}
 	if p.Gateway, err = gateway.New(gateway.Config{
-		Pool:      p.Pool,
-		Ledger:    p.Ledger,
-		Reads:     p.Reads,
-		PKI:       p.PKI,
-		DataDir:   cfg.DataDir,
-		PublicURL: publicURL,
-		WebFS:     cfg.WebFS,
-		Logger:    log.With("component", "gateway"),
+		Pool:           p.Pool,
+		Ledger:         p.Ledger,
+		Reads:          p.Reads,
+		PKI:            p.PKI,
+		DataDir:        cfg.DataDir,
+		PublicURL:      publicURL,
+		WebFS:          cfg.WebFS,
+		Logger:         log.With("component", "gateway"),
+		TrustedProxies: cfg.TrustedProxies,
+		Readiness: []gateway.ReadinessCheck{{Name: "outbox", Check: func(ctx context.Context) gateway.CheckResult {
+			return p.Gateway.OutboxCheck(ctx)
+		}}},
 	}); err != nil {
 		_ = listener.Close()
 		return nil, fmt.Errorf("create gateway: %w", err)
@@ -182,7 +189,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	ix := indexer.New(p.Pool, p.Ledger, indexer.WithLogger(log.With("component", "indexer")))
+	ix := indexer.New(p.Pool, p.Ledger, indexer.WithLogger(log.With("component", "indexer")),
+		indexer.WithRegisterer(p.Gateway.MetricsRegisterer()))
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
@@ -228,21 +236,31 @@ func OpenLedger(ctx context.Context, dataDir string, log *slog.Logger) (ledger.L
 	if err != nil {
 		return nil, nil, fmt.Errorf("open dev PKI: %w", err)
 	}
-	cc, err := contract.NewChaincode()
+	l, err := openEmbedded(ctx, filepath.Join(dataDir, "ledger"), ca, log)
 	if err != nil {
 		return nil, nil, err
 	}
+	return l, ca, nil
+}
+
+// openEmbedded opens the embedded ledger stored in dir (a node's, or the
+// auditor's snapshot of it) with the dev PKI ca vouching for identities.
+func openEmbedded(ctx context.Context, dir string, ca *pki.PKI, log *slog.Logger) (*embedded.Ledger, error) {
+	cc, err := contract.NewChaincode()
+	if err != nil {
+		return nil, err
+	}
 	l, err := embedded.Open(ctx, embedded.Config{
-		Dir:       filepath.Join(dataDir, "ledger"),
+		Dir:       dir,
 		ChannelID: "zonetrace",
 		Chaincode: cc,
 		Verifier:  ca,
 		Logger:    log.With("component", "ledger"),
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("open embedded ledger: %w", err)
+		return nil, fmt.Errorf("open embedded ledger: %w", err)
 	}
-	return l, ca, nil
+	return l, nil
 }
 
 // Close stops serving, stops the job queue, the webhook deliverer and the

@@ -19,7 +19,7 @@ import (
 	"zonetrace/internal/pgtest"
 )
 
-const testPassword = "test-pass-123"
+const testPassword = "node-pass-4471"
 
 // node is a running platform on a fresh database and data folder.
 type node struct {
@@ -81,15 +81,19 @@ type mirrorState struct {
 	tables map[string]string
 }
 
-func (n *node) state() mirrorState {
-	n.t.Helper()
+func (n *node) state() mirrorState { return n.stateFor(n.t) }
+
+// stateFor is state reported to t, for callers such as fuzz targets whose
+// node outlives the test that asks.
+func (n *node) stateFor(t testing.TB) mirrorState {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	h, err := n.Ledger.Height(ctx)
-	require.NoError(n.t, err)
-	require.NoError(n.t, n.waitIndexed(ctx, h))
+	require.NoError(t, err)
+	require.NoError(t, n.waitIndexed(ctx, h))
 	d, err := indexer.TableDigest(ctx, n.Pool)
-	require.NoError(n.t, err)
+	require.NoError(t, err)
 	return mirrorState{height: h, tables: d}
 }
 

@@ -5,13 +5,15 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+
+	"zonetrace/network/ledger"
 )
 
 // Validation codes, named as in Fabric's peer.TxValidationCode.
 const (
 	codeValid         = "VALID"
-	codeMVCCConflict  = "MVCC_READ_CONFLICT"
-	codePhantomRead   = "PHANTOM_READ_CONFLICT"
+	codeMVCCConflict  = ledger.CodeMVCCReadConflict
+	codePhantomRead   = ledger.CodePhantomReadConflict
 	codeDuplicateTxID = "DUPLICATE_TXID"
 )
 

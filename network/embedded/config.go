@@ -32,6 +32,9 @@ type Config struct {
 	// MaxBatchSize cuts a block early once it holds this many transactions
 	// (default 200).
 	MaxBatchSize int
+	// MaxConflictRetries is how often Submit proposes a transaction again
+	// after an MVCC or phantom read conflict (default 10; negative: never).
+	MaxConflictRetries int
 	// Logger receives block commits at debug level and failures at error
 	// level (default: discard).
 	Logger *slog.Logger
@@ -40,6 +43,10 @@ type Config struct {
 const (
 	defaultBatchTimeout = 20 * time.Millisecond
 	defaultMaxBatchSize = 200
+	// defaultMaxConflictRetries bounds the re-simulations of a transaction
+	// that lost a race; retries go one at a time, so a hot key converges
+	// well within it.
+	defaultMaxConflictRetries = 10
 )
 
 func (c Config) withDefaults() (Config, error) {
@@ -60,6 +67,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxBatchSize == 0 {
 		c.MaxBatchSize = defaultMaxBatchSize
+	}
+	if c.MaxConflictRetries == 0 {
+		c.MaxConflictRetries = defaultMaxConflictRetries
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -9,13 +9,6 @@ import (
 	"zonetrace/network/ledger"
 )
 
-// maxConflictRetries is how often Submit re-simulates a transaction that
-// lost an MVCC or phantom-read race before returning ledger.ErrConflict.
-const maxConflictRetries = 10
-
-// errConflicted marks an attempt invalidated by a concurrent transaction.
-var errConflicted = errors.New("transaction invalidated by a concurrent transaction")
-
 // pendingTx is an endorsed transaction waiting for the committer.
 type pendingTx struct {
 	tx   *openedTx
@@ -30,13 +23,15 @@ type commitOutcome struct {
 
 // Submit endorses, orders and commits function(args...) as signer. A
 // conflicted transaction is simulated again under a new transaction ID, one
-// conflicted transaction at a time, up to maxConflictRetries times. If ctx
-// ends while the transaction is being committed, Submit returns ctx.Err()
-// and the transaction may still commit.
+// conflicted transaction at a time, up to Config.MaxConflictRetries times; a
+// transaction invalidated for good is returned as *ledger.InvalidatedError.
+// If ctx ends while the transaction is being committed, Submit returns
+// ctx.Err() and the transaction may still commit.
 func (l *Ledger) Submit(ctx context.Context, signer ledger.Signer, function string, args ...string) (*ledger.SubmitResult, error) {
-	for attempt := 0; attempt <= maxConflictRetries; attempt++ {
+	for attempt := 0; ; attempt++ {
 		res, err := l.submitAttempt(ctx, signer, function, args, attempt > 0)
-		if errors.Is(err, errConflicted) {
+		var invalid *ledger.InvalidatedError
+		if errors.As(err, &invalid) && invalid.Conflict() && attempt < l.cfg.MaxConflictRetries {
 			l.cfg.Logger.Debug("transaction conflicted, retrying", "function", function, "attempt", attempt, "err", err)
 			continue
 		}
@@ -45,7 +40,6 @@ func (l *Ledger) Submit(ctx context.Context, signer ledger.Signer, function stri
 		}
 		return res, nil
 	}
-	return nil, fmt.Errorf("submit %s after %d retries: %w", function, maxConflictRetries, ledger.ErrConflict)
 }
 
 func (l *Ledger) submitAttempt(ctx context.Context, signer ledger.Signer, function string, args []string, retry bool) (*ledger.SubmitResult, error) {
@@ -130,10 +124,8 @@ func outcomeResult(tx *openedTx, out commitOutcome) (*ledger.SubmitResult, error
 		return nil, fmt.Errorf("commit %s: %w", txID, out.err)
 	case out.code == codeValid:
 		return &ledger.SubmitResult{TxID: txID, BlockNumber: out.block, Payload: tx.sim.Payload}, nil
-	case out.code == codeMVCCConflict || out.code == codePhantomRead:
-		return nil, fmt.Errorf("transaction %s in block %d is %s: %w", txID, out.block, out.code, errConflicted)
 	default:
-		return nil, fmt.Errorf("transaction %s in block %d is invalid: %s", txID, out.block, out.code)
+		return nil, &ledger.InvalidatedError{TxID: txID, Block: out.block, Code: out.code}
 	}
 }
 

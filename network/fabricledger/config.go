@@ -28,7 +28,7 @@ type Config struct {
 	// show up in the ledger (default 20s).
 	SettleTimeout time.Duration
 	// MaxConflictRetries is how often a conflicted transaction is proposed
-	// again (default 30; retries go one at a time).
+	// again (default 30; negative: never; retries go one at a time).
 	MaxConflictRetries int
 	Logger             *slog.Logger
 }
@@ -57,7 +57,7 @@ func (c Config) withDefaults() (Config, error) {
 	def(&c.SubmitTimeout, 30*time.Second)
 	def(&c.CommitStatusTimeout, 60*time.Second)
 	def(&c.SettleTimeout, 20*time.Second)
-	if c.MaxConflictRetries <= 0 {
+	if c.MaxConflictRetries == 0 {
 		c.MaxConflictRetries = 30
 	}
 	if c.Logger == nil {

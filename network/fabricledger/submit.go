@@ -12,6 +12,11 @@ import (
 	"zonetrace/network/ledger"
 )
 
+// maxDisagreementRetries bounds the proposals of a transaction whose
+// endorsers simulated on different heights. Unlike a conflict nothing was
+// ordered, so it does not count against Config.MaxConflictRetries.
+const maxDisagreementRetries = 30
+
 // Submit endorses, orders and commits one transaction through the signer's
 // organisation's gateway peer, proposing it again under a new transaction ID
 // after an MVCC or phantom read conflict.
@@ -22,7 +27,7 @@ func (l *Ledger) Submit(ctx context.Context, signer ledger.Signer, function stri
 	}
 	for attempt := 0; ; attempt++ {
 		res, code, err := l.attempt(ctx, contract, function, args, attempt > 0)
-		if errors.Is(err, errEndorsersDisagree) && attempt < l.cfg.MaxConflictRetries {
+		if errors.Is(err, errEndorsersDisagree) && attempt < maxDisagreementRetries {
 			l.cfg.Logger.DebugContext(ctx, "fabric ledger: endorsers disagree, proposing again", "function", function)
 			continue
 		}
@@ -34,11 +39,12 @@ func (l *Ledger) Submit(ctx context.Context, signer ledger.Signer, function stri
 			return res, nil
 		case peer.TxValidationCode_MVCC_READ_CONFLICT, peer.TxValidationCode_PHANTOM_READ_CONFLICT:
 			if attempt >= l.cfg.MaxConflictRetries {
-				return nil, fmt.Errorf("submit %s: transaction %s: %w (%s after %d retries)", function, res.TxID, ledger.ErrConflict, code, attempt)
+				return nil, fmt.Errorf("submit %s after %d retries: %w", function, attempt,
+					&ledger.InvalidatedError{TxID: res.TxID, Block: res.BlockNumber, Code: code.String()})
 			}
 			l.cfg.Logger.DebugContext(ctx, "fabric ledger: conflict, proposing again", "function", function, "tx", res.TxID, "code", code)
 		default:
-			return nil, fmt.Errorf("submit %s: transaction %s was invalidated with %s", function, res.TxID, code)
+			return nil, fmt.Errorf("submit %s: %w", function, &ledger.InvalidatedError{TxID: res.TxID, Block: res.BlockNumber, Code: code.String()})
 		}
 	}
 }

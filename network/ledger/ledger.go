@@ -26,8 +26,10 @@ type Signer interface {
 type Ledger interface {
 	// Submit endorses, orders and commits one transaction invoking the named
 	// chaincode function as signer, and returns once it is committed. A
-	// chaincode rejection is returned as *ChaincodeError; an MVCC conflict that
-	// survived the implementation's own retries as ErrConflict.
+	// chaincode rejection is returned as *ChaincodeError; a transaction
+	// ordered but invalidated as *InvalidatedError (errors.Is ErrInvalidated),
+	// which for an MVCC or phantom read conflict that survived the
+	// implementation's own retries also matches ErrConflict.
 	Submit(ctx context.Context, signer Signer, function string, args ...string) (*SubmitResult, error)
 	// Evaluate runs a read-only query against the current state; nothing is
 	// ordered or committed.

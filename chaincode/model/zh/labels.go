@@ -1,0 +1,76 @@
+package zh
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// labels are the Chinese names of the fields the checks of chaincode/model
+// name, as the web forms show them (web/src).
+var labels = map[string]string{
+	"commodity": "商品类别", "productName": "商品名称", "hsCode": "商品编码（HS）", "origin": "原产国（地区）",
+	"exporterName": "境外出口商", "exporterRegNo": "出口商备案号", "quarantineBatchNo": "检疫批次号",
+	"quarantineResult": "检疫结果", "avgPriceFen": "进口均价（分/千克）", "currency": "币制", "weightGrams": "重量（克）",
+	"grade": "品级", "plantingRegion": "种植地", "productionDate": "生产日期", "shelfLifeDays": "保质期（天）",
+	"materialNo": "料号", "batchNo": "批次号", "entryDraftNo": "入区报关单草单号", "attachments": "附件",
+	"prefilingId": "预核申报编号", "quarantineDate": "检疫日期", "note": "备注", "id": "编号",
+	"family": "单据类型", "businessType": "业务类型", "counterpartyId": "对方企业统一社会信用代码",
+	"linkedDocumentId": "关联转出单编号", "accountBookNo": "账册号", "supervisionMode": "监管方式",
+	"transportMode": "运输方式", "portCode": "进出境关别", "tradeCountry": "起运/运抵国（地区）", "owner": "货主",
+	"carrier": "承运人", "vehiclePlate": "车牌号", "plannedDate": "计划日期", "lines": "表体", "traceCode": "溯源码",
+	"unitPriceFen": "单价（分/千克）", "valueFen": "总价（分）", "packages": "件数", "name": "名称", "kind": "企业类型",
+	"customsCode": "海关编码", "messageType": "报文类型", "customsNo": "海关编号", "manageResult": "处理结果",
+	"manageDate": "处理时间", "requestId": "请求编号", "decision": "审核决定", "reason": "理由",
+	"mspId": "证书所属组织", "certificate": "数字证书", "certificateName": "证书名称", "bonded": "保税状态",
+	"document": "单据", "head": "表头",
+}
+
+// attachmentLabels name the fields of one attachment.
+var attachmentLabels = map[string]string{"kind": "类型", "name": "文件名", "sha256": "摘要", "size": "文件大小"}
+
+var indexed = regexp.MustCompile(`^([A-Za-z]+)\[(\d+)\]$`)
+
+// Label is the Chinese name of a field path of the checks: "lines[3].traceCode"
+// is 第4行溯源码, "attachments[0].sha256" 第1个附件的摘要, and the gateway's
+// "data." prefix is dropped. ok is false when a part of the path has no
+// label; the answer then names the field generically.
+func Label(field string) (string, bool) {
+	parts := strings.Split(strings.TrimPrefix(field, "data."), ".")
+	var b strings.Builder
+	ok, parent := true, ""
+	for i, part := range parts {
+		if m := indexed.FindStringSubmatch(part); m != nil {
+			n, _ := strconv.Atoi(m[2])
+			switch m[1] {
+			case "lines":
+				b.WriteString("第" + strconv.Itoa(n+1) + "行")
+			case "attachments":
+				b.WriteString("第" + strconv.Itoa(n+1) + "个附件")
+				if i < len(parts)-1 {
+					b.WriteString("的")
+				}
+			default:
+				ok = false
+			}
+			parent = m[1]
+			continue
+		}
+		if part == "head" && i < len(parts)-1 {
+			continue
+		}
+		label, found := labels[part]
+		if parent == "attachments" {
+			label, found = attachmentLabels[part]
+		}
+		if !found {
+			return "该字段", false
+		}
+		b.WriteString(label)
+		parent = part
+	}
+	if b.Len() == 0 {
+		return "该字段", false
+	}
+	return b.String(), ok
+}
