@@ -82,8 +82,8 @@ func NewDeliverer(store *Store, source Source, opts ...Option) *Deliverer {
 	return d
 }
 
-// Run follows and delivers until ctx ends, then returns ctx's error once
-// the attempts in flight are finished and recorded. Failures of one round
+// Run follows and delivers until ctx ends, then aborts the attempts in
+// flight, hands their deliveries back and returns ctx's error. Failures of one round
 // (database or read model unreachable) are logged and retried next round.
 func (d *Deliverer) Run(ctx context.Context) error {
 	t := time.NewTicker(d.poll)

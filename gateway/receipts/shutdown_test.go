@@ -42,6 +42,7 @@ func TestShutdownIsBounded(t *testing.T) {
 	// A client timeout far beyond any shutdown budget: only the stop can
 	// end the attempts.
 	d := NewDeliverer(s, src, WithPollInterval(50*time.Millisecond), WithHTTPClient(&http.Client{Timeout: time.Hour}),
+		WithAddressPolicy(AddressPolicy{AllowLoopback: true}), // the receiver is on 127.0.0.1
 		WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
