@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -77,9 +76,7 @@ type Gateway struct {
 	metrics     *metrics
 	web         fs.FS
 	engine      *gin.Engine
-	// inFlight holds the submissions (user and key) this process is
-	// carrying out right now.
-	inFlight sync.Map
+	inFlight    inFlight
 }
 
 // New validates cfg and builds the Gateway. Call Migrate first, and Recover

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -73,7 +74,14 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 			return
 		}
 		req := submissions.Request{Username: u.Username, Key: key, Method: c.Request.Method, Path: c.Request.URL.Path, Body: body, ContentType: c.GetHeader("Content-Type"), Secret: !keepBody}
-		outcome, rec, err := g.submissions.Claim(ctx, req, submissionLease, g.abandoned)
+		// Counted before the claim, so that no retry takes over a
+		// submission this process has just claimed.
+		flight := inFlightKey(u.Username, key)
+		defer g.inFlight.begin(flight)()
+		// The submission's worker is gone if no request but this one is
+		// working on it here.
+		abandoned := func(submissions.Record) bool { return g.inFlight.count(flight) == 1 }
+		outcome, rec, err := g.submissions.Claim(ctx, req, submissionLease, abandoned)
 		if err != nil {
 			g.fail(c, err)
 			return
@@ -97,9 +105,6 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 			return
 		}
 
-		flight := inFlightKey(u.Username, key)
-		g.inFlight.Store(flight, struct{}{})
-		defer g.inFlight.Delete(flight)
 		c.Set(ctxIdempotencyKey, key)
 		c.Set(ctxLedgerRequestID, LedgerRequestID(u.Username, key))
 		c.Request.Body = io.NopCloser(bytes.NewReader(body))
@@ -162,15 +167,38 @@ func (g *Gateway) record(ctx context.Context, requestID, what string, store func
 	}()
 }
 
-// abandoned reports whether a pending submission whose lease still runs
-// has no worker: the gateway is the only one on its database (see
-// docs/operations.md), so a submission this process is not carrying out
-// now is one whose worker finished without recording its outcome (the
-// database was away at that moment). A retry then takes it over instead of
-// waiting out the lease.
-func (g *Gateway) abandoned(rec submissions.Record) bool {
-	_, running := g.inFlight.Load(inFlightKey(rec.Username, rec.Key))
-	return !running
+// inFlight counts the requests this process is working on, per
+// submission (user and key). A pending submission whose lease still runs
+// but that no request here works on has lost its worker: it finished
+// without recording its outcome (the database was away at that moment).
+// The gateway is the only one on its database (see docs/operations.md), so
+// a retry then takes it over instead of waiting out the lease.
+type inFlight struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// begin counts one more request on key and returns its end.
+func (f *inFlight) begin(key string) (end func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n == nil {
+		f.n = map[string]int{}
+	}
+	f.n[key]++
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.n[key]--; f.n[key] == 0 {
+			delete(f.n, key)
+		}
+	}
+}
+
+func (f *inFlight) count(key string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.n[key]
 }
 
 func inFlightKey(username, key string) string { return username + "\x00" + key }

@@ -71,6 +71,17 @@ func TestRetryAfterCommitAnswersOriginalSuccess(t *testing.T) {
 		require.Equal(t, string(apierror.Conflict), r.code(t))
 		require.Equal(t, []string{"DeclarePrefiling"}, e.ledger.submitted(), "declared once")
 	})
+	t.Run("prefiling, its answer was not recorded (database away) and the node lives on", func(t *testing.T) {
+		id := e.do(a, "POST", "/api/v1/prefiling-drafts", map[string]any{"data": completeData()}, nil).json(t)["id"].(string)
+		path := "/api/v1/prefiling-drafts/" + id + "/declare"
+		first := declare(e.g, path, "pf-unrecorded")
+		require.Equal(t, 201, first.Code, first.Body.String())
+		forgetAnswer(t, e.cfg.Pool, "ent-a", "pf-unrecorded") // its lease still runs
+
+		r := declare(e.g, path, "pf-unrecorded")
+		require.Equal(t, 201, r.Code, "no worker holds it: the retry takes it over instead of waiting out the lease: %s", r.Body.String())
+		require.Equal(t, first.json(t)["id"], r.json(t)["id"])
+	})
 	t.Run("document, recovery re-drives it", func(t *testing.T) {
 		id := e.do(a, "POST", "/api/v1/document-drafts", transferOut(t, docLine(t, 1)), nil).json(t)["id"].(string)
 		path := "/api/v1/document-drafts/" + id + "/declare"
@@ -84,7 +95,7 @@ func TestRetryAfterCommitAnswersOriginalSuccess(t *testing.T) {
 		require.Equal(t, 201, r.Code, r.Body.String())
 		require.Equal(t, "true", r.Header().Get("Idempotent-Replayed"))
 		require.Equal(t, first.json(t)["id"], r.json(t)["id"])
-		require.Equal(t, []string{"DeclarePrefiling", "DeclareDocument"}, e.ledger.submitted())
+		require.Equal(t, []string{"DeclarePrefiling", "DeclarePrefiling", "DeclareDocument"}, e.ledger.submitted())
 	})
 }
 
