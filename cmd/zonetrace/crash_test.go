@@ -225,6 +225,9 @@ func TestRetryAfterKillDuringKeyedBurstAnswersOriginalSuccess(t *testing.T) {
 		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM submissions WHERE status <> 'done'`).Scan(&pending))
 		return pending == 0
 	}, 60*time.Second, 200*time.Millisecond, "recovery finished every submission")
+	var carriedOver int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM submissions WHERE attempts > 1`).Scan(&carriedOver))
+	t.Logf("submissions the killed run left unfinished, finished by a retry or recovery: %d", carriedOver)
 
 	// Every draft is declared once, as the prefiling its answer named.
 	declared := map[string]string{}
