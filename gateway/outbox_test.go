@@ -264,3 +264,23 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 		require.Equal(t, "5", r.Header().Get("Retry-After"))
 	}
 }
+
+// TestRedriveRefusedBeforeTheOutboxIsFinal: a pending submission whose
+// user may no longer do it (refused before the outbox middleware) gets
+// that refusal as its final answer instead of being re-driven for ever.
+func TestRedriveRefusedBeforeTheOutboxIsFinal(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	req := submissions.Request{Username: "officer", Key: "not-allowed", Method: "POST", Path: "/api/v1/prefiling-drafts",
+		Body: []byte(`{"data":{}}`)}
+	_, _, err := e.g.submissions.Claim(context.Background(), req, time.Nanosecond, nil)
+	require.NoError(t, err)
+	time.Sleep(time.Millisecond)
+
+	require.Equal(t, 1, redriveAll(t, e.g))
+	rec, err := e.g.submissions.Get(context.Background(), "officer", "not-allowed")
+	require.NoError(t, err)
+	require.Equal(t, submissions.StatusDone, rec.Status)
+	require.Equal(t, 403, rec.ResponseStatus)
+	require.Zero(t, redriveAll(t, e.g), "never re-driven again")
+}

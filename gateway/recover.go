@@ -5,7 +5,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
+	"time"
 
+	"zonetrace/gateway/apierror"
 	"zonetrace/gateway/submissions"
 )
 
@@ -62,12 +65,33 @@ func (g *Gateway) redrive(ctx context.Context, rec submissions.Record) {
 	req.Header.Set("Content-Type", rec.ContentType)
 	w := &recorder{header: http.Header{}}
 	g.engine.ServeHTTP(w, req)
+	g.recordUnclaimed(ctx, rec, w)
 	level := g.log.Info
 	if w.status >= 500 {
 		level = g.log.Warn
 	}
 	level("submission re-driven", "user", rec.Username, "key", rec.Key, "method", rec.Method, "path", rec.Path,
 		"attempt", rec.Attempts+1, "status", w.status)
+}
+
+// recordUnclaimed records the answer of a re-drive that was refused before
+// the outbox middleware took the submission (its user no longer exists or
+// may no longer do this), which would otherwise stay due for ever: a 4xx is
+// its final answer, a 5xx (the database away) is retried later.
+func (g *Gateway) recordUnclaimed(ctx context.Context, before submissions.Record, w *recorder) {
+	after, err := g.submissions.Get(ctx, before.Username, before.Key)
+	if err != nil || after.Status != submissions.StatusPending || after.Attempts != before.Attempts || after.LeaseUntil.After(time.Now()) {
+		return // the middleware took it (or could not be asked)
+	}
+	answer := submissions.Response{Status: w.status, Body: w.body.Bytes()}
+	if reason := failureReason(answer); w.status >= 500 {
+		_, err = g.submissions.Release(ctx, before.Username, before.Key, answer, reason)
+	} else if !strings.HasPrefix(reason, string(apierror.RequestInProgress)) {
+		err = g.submissions.Complete(ctx, before.Username, before.Key, answer)
+	}
+	if err != nil {
+		g.log.Error("record the answer of a re-drive", "user", before.Username, "key", before.Key, "error", err.Error())
+	}
 }
 
 // OutboxStatus is the state of the submissions outbox, for /readyz and
