@@ -82,8 +82,13 @@ func NewDeliverer(store *Store, source Source, opts ...Option) *Deliverer {
 	return d
 }
 
-// Run follows and delivers until ctx ends, then aborts the attempts in
-// flight, hands their deliveries back and returns ctx's error. Failures of one round
+// stopGrace is how long the attempts in flight may still finish once the
+// deliverer is stopped.
+const stopGrace = time.Second
+
+// Run follows and delivers until ctx ends, then lets the attempts in flight
+// finish for stopGrace, aborts the rest, hands their deliveries back and
+// returns ctx's error. Failures of one round
 // (database or read model unreachable) are logged and retried next round.
 func (d *Deliverer) Run(ctx context.Context) error {
 	t := time.NewTicker(d.poll)
@@ -137,10 +142,13 @@ func (d *Deliverer) SendDue(ctx context.Context) (int, error) {
 			return attempted, nil
 		}
 		attempted += len(due)
-		// A stop aborts the attempts in flight (a receiver that hangs
-		// must not hold the node's shutdown) and hands every claimed
-		// delivery not completed back, due at once, so the next start
-		// sends it instead of waiting for the lease.
+		// A stop gives the attempts in flight stopGrace to finish, then
+		// aborts them (a receiver that hangs must not hold the node's
+		// shutdown), and hands every claimed delivery not completed back,
+		// due at once, so the next start sends it instead of waiting for
+		// the lease.
+		work, abort := context.WithCancel(context.WithoutCancel(ctx))
+		stopAfterGrace := context.AfterFunc(ctx, func() { time.AfterFunc(stopGrace, abort) })
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, d.concurrency)
 		var mu sync.Mutex
@@ -158,7 +166,7 @@ func (d *Deliverer) SendDue(ctx context.Context) (int, error) {
 			}
 			wg.Go(func() {
 				defer func() { <-sem }()
-				if err := d.attempt(ctx, c); err != nil {
+				if err := d.attempt(work, c); err != nil {
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()
@@ -166,6 +174,8 @@ func (d *Deliverer) SendDue(ctx context.Context) (int, error) {
 			})
 		}
 		wg.Wait()
+		stopAfterGrace()
+		abort()
 		if err := errors.Join(errs...); err != nil {
 			return attempted, err
 		}
