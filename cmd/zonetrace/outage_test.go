@@ -187,6 +187,7 @@ func TestDatabaseOutageUnderWritesAnswers503(t *testing.T) {
 	inOutage := len(refused)
 	mu.Unlock()
 	cluster.start()
+	restarted := time.Now()
 	t.Log("PostgreSQL started")
 	time.Sleep(5 * time.Second)
 	close(stopped)
@@ -218,6 +219,12 @@ func TestDatabaseOutageUnderWritesAnswers503(t *testing.T) {
 		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM submissions WHERE status <> 'done'`).Scan(&owed))
 		return owed == 0
 	}, 60*time.Second, 200*time.Millisecond, "the outbox recovers by itself: %v", owedSubmissions(t, pool))
+	require.Eventually(t, func() bool {
+		var rounds int
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'outbox_redrive' AND state = 'completed'
+			AND finalized_at > $1`, restarted).Scan(&rounds))
+		return rounds > 0
+	}, 60*time.Second, 500*time.Millisecond, "the job queue runs recovery rounds again by itself")
 	var ready struct {
 		Ready  bool `json:"ready"`
 		Ledger struct {
