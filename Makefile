@@ -51,7 +51,7 @@ vet:
 test-go:
 	$(GO) test -race -timeout 20m ./...
 
-## test-fuzz: every fuzz target for a bounded time (FUZZTIME, default 20s each)
+## test-fuzz: every fuzz target for a bounded time (FUZZTIME, default 15s each)
 test-fuzz: pg
 	@scripts/fuzz.sh
 
@@ -72,6 +72,7 @@ bench: pg
 	$(GO) test -run '^$$' -bench 'BenchmarkLoginBurst' -benchtime 1x -timeout 10m ./gateway/
 	$(GO) test -run '^$$' -bench 'BenchmarkArgon2idOWASP' -benchtime 40x -cpu 2 ./gateway/accounts/
 	$(GO) test -run '^$$' -bench 'BenchmarkParseReceipt3MB' -benchtime 10x ./gateway/customsmsg/
+	$(GO) test -run '^$$' -bench 'BenchmarkImportExcelBomb' -benchtime 5x ./gateway/docdrafts/
 	@if [ -n "$$FABRIC_BIN" ] || command -v peer >/dev/null 2>&1; then scripts/bench-fabric.sh; \
 	else echo "bench: Fabric figures skipped (no Fabric binaries on PATH or in FABRIC_BIN)"; fi
 

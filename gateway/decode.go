@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zonetrace/chaincode/model"
 	"zonetrace/gateway/apierror"
 	"zonetrace/gateway/validation"
 )
@@ -77,23 +78,21 @@ func decodeError(err error) error {
 	return badRequest("", "malformed JSON", "JSON格式错误")
 }
 
-// textProblem says what is wrong with s as text the node can store and
-// put on the chain, or "" when nothing is: it must be valid UTF-8 without
-// control characters (NUL above all, which PostgreSQL refuses). Free text
-// may hold tabs and line breaks; names, paths and query values may not.
-func textProblem(s string, multiline bool) string {
-	if !utf8.ValidString(s) {
-		return "invalid UTF-8"
+// checkText refuses (400, with the model's rule INVALID_UTF8 or
+// CONTROL_CHARACTER and its position as details) text the node cannot
+// store or put on the chain: chaincode/model.CheckText is the one rule.
+// This generic check runs where the field's own rule is not known (paths,
+// query strings, every JSON string): free text may hold tabs and line
+// breaks here, and a single-line field's own check refuses them later.
+func checkText(field, s string, multiLine bool) error {
+	ps := model.CheckText(field, s, model.TextRule{MultiLine: multiLine})
+	if len(ps) == 0 {
+		return nil
 	}
-	for _, r := range s {
-		if multiline && (r == '\t' || r == '\n' || r == '\r') {
-			continue
-		}
-		if unicode.IsControl(r) {
-			return fmt.Sprintf("control character U+%04X", r)
-		}
-	}
-	return ""
+	e := apierror.Newf(apierror.BadRequest, "text must be valid UTF-8 without control characters",
+		"文本须为有效的UTF-8编码，且不得含控制字符")
+	e.Details = []validation.Problem{validation.From(ps[0])}
+	return e
 }
 
 // printable shows a refused name with its bad characters as '?', so the
@@ -107,17 +106,14 @@ func printable(s string) string {
 	}, strings.ToValidUTF8(s, "?"))
 }
 
-// badText is the 400 answer for unacceptable text in field.
-func badText(field, problem string) *apierror.Error {
-	return badRequest(field, "must be valid UTF-8 text without control characters ("+problem+")",
-		"须为有效的UTF-8文本，且不得含控制字符")
-}
-
 // checkJSONText walks every key and string of a JSON body, before it is
 // decoded (decoding would silently turn invalid UTF-8 into U+FFFD), and
 // refuses the first bad one naming its field. Malformed JSON is left to
 // the decoder to report.
 func checkJSONText(body []byte) error {
+	if plainJSONText(body) {
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	type level struct {
 		object  bool
@@ -178,21 +174,21 @@ func checkJSONText(body []byte) error {
 			}
 		case string:
 			isKey := len(stack) > 0 && stack[len(stack)-1].object && stack[len(stack)-1].wantKey
-			problem := ""
+			text := t
 			if !utf8.Valid(raw) {
-				problem = "invalid UTF-8"
-			} else {
-				problem = textProblem(t, !isKey)
+				text = string(raw) // the decoder replaced the bad bytes in t
+			}
+			// The field's path is built only for a refusal.
+			if checkText("", text, !isKey) != nil {
+				field := path("")
+				if isKey {
+					field = path(printable(t))
+				}
+				return checkText(field, text, !isKey)
 			}
 			if isKey {
-				if problem != "" {
-					return badText(path(printable(t)), problem)
-				}
 				stack[len(stack)-1].key, stack[len(stack)-1].wantKey = t, false
 				continue
-			}
-			if problem != "" {
-				return badText(path(""), problem)
 			}
 			afterValue()
 		default:
@@ -201,12 +197,34 @@ func checkJSONText(body []byte) error {
 	}
 }
 
+// plainJSONText reports, in a few fast passes, that no string of body can
+// hold unacceptable text, so the token walk can be skipped: valid UTF-8, no
+// escapes (without a backslash every string is its raw bytes, and raw
+// control characters inside a string are a syntax error the decoder
+// reports), no DEL and no C1 control (U+0080-U+009F, UTF-8 C2 80-9F).
+func plainJSONText(body []byte) bool {
+	if bytes.IndexByte(body, '\\') >= 0 || bytes.IndexByte(body, 0x7f) >= 0 || !utf8.Valid(body) {
+		return false
+	}
+	for i := bytes.IndexByte(body, 0xc2); i >= 0; {
+		if i+1 < len(body) && body[i+1] >= 0x80 && body[i+1] <= 0x9f {
+			return false
+		}
+		next := bytes.IndexByte(body[i+1:], 0xc2)
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return true
+}
+
 // checkPathAndQuery refuses unacceptable text in the request path and in
 // every query parameter's name and value (with the query left undecodable
 // named as a whole).
 func checkPathAndQuery(r *http.Request) error {
-	if p := textProblem(r.URL.Path, false); p != "" {
-		return badText("path", p)
+	if err := checkText("path", r.URL.Path, false); err != nil {
+		return err
 	}
 	if r.URL.RawQuery == "" {
 		return nil
@@ -216,30 +234,33 @@ func checkPathAndQuery(r *http.Request) error {
 		return badRequest("query", "malformed query string", "查询参数格式错误")
 	}
 	for name, list := range values {
-		if p := textProblem(name, false); p != "" {
-			return badText("query", p)
+		if err := checkText("query", name, false); err != nil {
+			return err
 		}
 		for _, v := range list {
-			if p := textProblem(v, false); p != "" {
-				return badText(name, p)
+			if err := checkText(name, v, false); err != nil {
+				return err
 			}
 		}
 	}
 	return nil
 }
 
-// parseMultipart reads a multipart/form-data body (413 when too large,
-// 400 when malformed) and checks the text of its names and values; the
-// handler then reads fields with c.PostForm and c.FormFile.
-func parseMultipart(c *gin.Context, fileField string) error {
+// parseMultipart reads a multipart/form-data body (413 when too large, 400
+// when malformed — Go's reader refuses some control characters in part
+// headers itself) and checks the text of its names and values. A body that
+// is not a multipart form is left to the handler, whose c.FormFile then
+// reports the missing file in its own terms.
+func parseMultipart(c *gin.Context) error {
 	form, err := c.MultipartForm()
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return apierror.New(apierror.PayloadTooLarge).WithCause(err)
-		}
-		return badRequest(fileField, "a multipart/form-data body with the field "+fileField+" is required",
-			"须以multipart/form-data上传，表单字段"+fileField).WithCause(err)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return apierror.New(apierror.PayloadTooLarge).WithCause(err)
+	case errors.Is(err, http.ErrNotMultipart):
+		return nil
+	case err != nil:
+		return badRequest("file", "malformed multipart/form-data body", "multipart表单格式错误").WithCause(err)
 	}
 	return checkMultipartText(form)
 }
@@ -251,22 +272,22 @@ func checkMultipartText(form *multipart.Form) error {
 		return nil
 	}
 	for name, list := range form.Value {
-		if p := textProblem(name, false); p != "" {
-			return badText("(multipart field name)", p)
+		if err := checkText("(multipart field name)", name, false); err != nil {
+			return err
 		}
 		for _, v := range list {
-			if p := textProblem(v, true); p != "" {
-				return badText(name, p)
+			if err := checkText(name, v, true); err != nil {
+				return err
 			}
 		}
 	}
 	for name, files := range form.File {
-		if p := textProblem(name, false); p != "" {
-			return badText("(multipart field name)", p)
+		if err := checkText("(multipart field name)", name, false); err != nil {
+			return err
 		}
 		for _, f := range files {
-			if p := textProblem(f.Filename, false); p != "" {
-				return badText(name+".filename", p)
+			if err := checkText(name+".filename", f.Filename, false); err != nil {
+				return err
 			}
 		}
 	}

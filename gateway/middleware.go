@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"zonetrace/gateway/apierror"
 )
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
@@ -102,7 +104,7 @@ func (g *Gateway) recoverPanics(c *gin.Context) {
 
 // fail answers err as an API error and stops the handler chain.
 func (g *Gateway) fail(c *gin.Context, err error) {
-	e := classify(err)
+	e := apierror.From(err)
 	if e.Status >= 500 {
 		g.log.Error("request failed", slog.String("requestId", c.GetString(ctxRequestID)),
 			slog.String("route", c.FullPath()), slog.String("error", err.Error()))

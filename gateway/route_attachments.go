@@ -26,7 +26,7 @@ func (g *Gateway) routeAttachments(api *gin.RouterGroup) {
 }
 
 func (g *Gateway) uploadAttachment(c *gin.Context) {
-	if err := parseMultipart(c, "file"); err != nil {
+	if err := parseMultipart(c); err != nil {
 		g.fail(c, err)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/chaincode/model/zh"
 	"zonetrace/network/ledger"
 )
 
@@ -64,8 +65,10 @@ func TestDeclareDocumentRefusedPerLine(t *testing.T) {
 	e := setup(t)
 	a := e.login("ent-a")
 	e.ledger.on["DeclareDocument"] = func([]string) ([]byte, error) {
-		return nil, &ledger.ChaincodeError{Message: "INVALID_ARGUMENT: lines[0].traceCode " + testTraceCode(t, 1) +
-			" is not held by " + entA + " in bonded stock; head.counterpartyId: enterprise X is not registered"}
+		var ps model.Problems
+		ps.Add("lines[0].traceCode", model.RuleStockNotHeld, model.Params{"traceCode": testTraceCode(t, 1), "holder": entA, "bonded": true})
+		ps.Add("head.counterpartyId", model.RuleNotRegistered, model.Params{"enterpriseId": "X"})
+		return nil, &ledger.ChaincodeError{Message: ps.Err().Error()}
 	}
 	r := e.do(a, "POST", "/api/v1/document-drafts", transferOut(t, docLine(t, 1)), nil)
 	id := r.json(t)["id"].(string)
@@ -76,7 +79,9 @@ func TestDeclareDocumentRefusedPerLine(t *testing.T) {
 	for _, d := range r.json(t)["error"].(map[string]any)["details"].([]any) {
 		p := d.(map[string]any)
 		fields = append(fields, p["field"].(string))
-		require.NotEmpty(t, p["messageZh"])
+		require.NotEmpty(t, p["rule"])
+		params, _ := p["params"].(map[string]any)
+		require.Empty(t, zh.EnglishWords(p["messageZh"].(string), params), "English in the Chinese message of %v", p)
 	}
 	require.Equal(t, []string{"lines[0].traceCode", "head.counterpartyId"}, fields)
 

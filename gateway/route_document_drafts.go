@@ -1,15 +1,14 @@
 package gateway
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"zonetrace/chaincode/model"
-	"zonetrace/gateway/apierror"
 	"zonetrace/gateway/docdrafts"
+	"zonetrace/gateway/service/documents"
 	"zonetrace/gateway/validation"
 )
 
@@ -56,27 +55,15 @@ func toDocDraftJSON(d docdrafts.Draft) docDraftJSON {
 	return out
 }
 
-// docDraftError maps the draft store's errors, which apierror.From does
-// not know, to API errors.
-func docDraftError(err error) error {
-	switch {
-	case errors.Is(err, docdrafts.ErrNotFound):
-		return apierror.New(apierror.NotFound).WithCause(err)
-	case errors.Is(err, docdrafts.ErrDeclared):
-		return apierror.Newf(apierror.Conflict, "the draft was declared and can no longer change",
-			"草稿已申报，不能再修改、删除或重复申报").WithCause(err)
-	}
-	return err
-}
-
 // docDraftRoutes serves document drafts on their own store.
 type docDraftRoutes struct {
 	g     *Gateway
 	store *docdrafts.Store
+	svc   *documents.Service
 }
 
-func (g *Gateway) routeDocumentDrafts(api *gin.RouterGroup, store *docdrafts.Store) {
-	r := &docDraftRoutes{g: g, store: store}
+func (g *Gateway) routeDocumentDrafts(api *gin.RouterGroup, svc *documents.Service) {
+	r := &docDraftRoutes{g: g, store: svc.Drafts, svc: svc}
 	api.GET("/document-templates", allow(enterpriseOnly...), r.templates)
 	d := api.Group("/document-drafts", allow(enterpriseOnly...))
 	d.GET("", r.list)
@@ -143,21 +130,13 @@ func (r *docDraftRoutes) list(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// newDraft stores content as a new draft whose id derives from the
-// request's idempotency scope, so a re-driven create finds its first draft.
-func (r *docDraftRoutes) newDraft(c *gin.Context, content docdrafts.Content) {
-	u := mustUser(c)
-	id, err := docdrafts.NewID(c.GetString(ctxLedgerRequestID))
+// answerDraft answers a draft a write made or changed.
+func (r *docDraftRoutes) answerDraft(c *gin.Context, status int, d docdrafts.Draft, err error) {
 	if err != nil {
 		r.g.fail(c, err)
 		return
 	}
-	d, err := r.store.Create(c.Request.Context(), id, u.EnterpriseID, u.Username, content)
-	if err != nil {
-		r.g.fail(c, docDraftError(err))
-		return
-	}
-	c.JSON(http.StatusCreated, toDocDraftJSON(d))
+	c.JSON(status, toDocDraftJSON(d))
 }
 
 func (r *docDraftRoutes) create(c *gin.Context) {
@@ -169,13 +148,15 @@ func (r *docDraftRoutes) create(c *gin.Context) {
 	r.newDraft(c, req)
 }
 
+// newDraft stores content as a new draft (documents.Service.NewDraft).
+func (r *docDraftRoutes) newDraft(c *gin.Context, content docdrafts.Content) {
+	d, err := r.svc.NewDraft(c.Request.Context(), writeOf(c), content)
+	r.answerDraft(c, http.StatusCreated, d, err)
+}
+
 func (r *docDraftRoutes) get(c *gin.Context) {
 	d, err := r.store.Get(c.Request.Context(), mustUser(c).EnterpriseID, c.Param("id"))
-	if err != nil {
-		r.g.fail(c, docDraftError(err))
-		return
-	}
-	c.JSON(http.StatusOK, toDocDraftJSON(d))
+	r.answerDraft(c, http.StatusOK, d, err)
 }
 
 func (r *docDraftRoutes) update(c *gin.Context) {
@@ -186,27 +167,29 @@ func (r *docDraftRoutes) update(c *gin.Context) {
 	}
 	u := mustUser(c)
 	d, err := r.store.Update(c.Request.Context(), u.EnterpriseID, c.Param("id"), u.Username, req)
-	if err != nil {
-		r.g.fail(c, docDraftError(err))
-		return
-	}
-	c.JSON(http.StatusOK, toDocDraftJSON(d))
+	r.answerDraft(c, http.StatusOK, d, err)
 }
 
 func (r *docDraftRoutes) remove(c *gin.Context) {
 	u := mustUser(c)
 	if err := r.store.Delete(c.Request.Context(), u.EnterpriseID, c.Param("id"), u.Username); err != nil {
-		r.g.fail(c, docDraftError(err))
+		r.g.fail(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)
 }
 
 func (r *docDraftRoutes) copy(c *gin.Context) {
-	d, err := r.store.Get(c.Request.Context(), mustUser(c).EnterpriseID, c.Param("id"))
-	if err != nil {
-		r.g.fail(c, docDraftError(err))
-		return
+	w := writeOf(c)
+	d, err := r.store.Get(c.Request.Context(), w.Caller.EnterpriseID, c.Param("id"))
+	if err == nil {
+		d, err = r.svc.NewDraft(c.Request.Context(), w, docdrafts.CopyContent(d.Content))
 	}
-	r.newDraft(c, docdrafts.CopyContent(d.Content))
+	r.answerDraft(c, http.StatusCreated, d, err)
+}
+
+// declare declares a complete draft on the ledger (one-click declaration).
+func (r *docDraftRoutes) declare(c *gin.Context) {
+	written, err := r.svc.Declare(c.Request.Context(), writeOf(c), c.Param("id"))
+	documentRoutes{g: r.g, svc: r.svc}.answer(c, http.StatusCreated, written, err)
 }

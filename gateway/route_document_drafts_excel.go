@@ -64,7 +64,7 @@ func (r *docDraftRoutes) templateWorkbook(c *gin.Context) {
 // nothing: a workbook with any bad row creates nothing and is answered 422
 // IMPORT_FAILED listing every bad row.
 func (r *docDraftRoutes) importWorkbook(c *gin.Context) {
-	if err := parseMultipart(c, "file"); err != nil {
+	if err := parseMultipart(c); err != nil {
 		r.g.fail(c, err)
 		return
 	}

@@ -1,110 +1,30 @@
 package gateway
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
-	"regexp"
-	"slices"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
-	"zonetrace/chaincode/model"
-	"zonetrace/gateway/apierror"
-	"zonetrace/gateway/customsmsg"
 	"zonetrace/gateway/customsmsg/inbox"
-	"zonetrace/gateway/validation"
+	"zonetrace/gateway/service/externalreceipts"
 )
 
-// appliedMessageTypes are the receipts the ledger applies (API.md,
-// ApplyExternalReceipt); others are kept but refused.
-var appliedMessageTypes = []string{"INV201", "SAS211", "SAS223"}
-
-// documentIDPattern is the shape of our document ids (family prefix, date,
-// 8 characters), to recognise them echoed as a declarant's own number.
-var documentIDPattern = regexp.MustCompile(`^(JB|BL|FS|FL|HZ|KK)[0-9]{8}[0-9A-Z]{8}$`)
-
-// externalReceiptRequest is the JSON form: a receipt already mapped, and
-// the document it is about.
-type externalReceiptRequest struct {
-	model.ExternalReceipt
-	DocumentID string `json:"documentId"`
-}
-
-func (r *externalReceiptRequest) check() error {
-	var p validation.Problems
-	if r.DocumentID == "" {
-		p.Add("documentId", "is required", "请填写单证编号")
-	}
-	if !slices.Contains(appliedMessageTypes, r.MessageType) {
-		p.Add("messageType", "must be one of "+strings.Join(appliedMessageTypes, ", "), "报文类型须为"+strings.Join(appliedMessageTypes, "、"))
-	}
-	if r.ManageResult == "" || len(r.ManageResult) > 4 {
-		p.Add("manageResult", "must be 1-4 characters", "处理结果须为1-4个字符")
-	}
-	if r.ManageDate == "" {
-		p.Add("manageDate", "is required", "请填写处理日期")
-	}
-	if utf8.RuneCountInString(r.Note) > customsmsg.MaxNoteLength {
-		p.Add("note", fmt.Sprintf("must be at most %d characters", customsmsg.MaxNoteLength), fmt.Sprintf("不得超过%d个字符", customsmsg.MaxNoteLength))
-	}
-	if r.ID == "" {
-		number := r.CustomsNo
-		if number == "" {
-			number = r.DocumentID
-		}
-		r.ID = r.MessageType + ":" + number + ":" + r.ManageResult + ":" + r.ManageDate
-	}
-	if len(r.ID) > 200 {
-		p.Add("id", "must be at most 200 characters", "回执标识不得超过200个字符")
-	}
-	return p.Err()
-}
-
-// externalReceiptResult answers POST /external-receipts.
-type externalReceiptResult struct {
-	ReceiptID string   `json:"receiptId,omitempty"`
-	Applied   []string `json:"applied"`
-	// Duplicate: the receipt had been applied before; nothing was done.
-	Duplicate bool `json:"duplicate"`
-	// PocketsMissing counts the pockets of a split receipt still to come.
-	PocketsMissing int `json:"pocketsMissing,omitempty"`
-	// Correlated is the document an import result tied its SeqNo to.
-	Correlated string `json:"correlated,omitempty"`
-}
-
 func (g *Gateway) routeExternalReceipts(api *gin.RouterGroup, store *inbox.Store) {
-	api.POST("/external-receipts", allow(customs...), g.idempotent(true), g.postExternalReceipt(store))
+	svc := &externalreceipts.Service{Inbox: store, Signers: g.identities, Ledger: g.ledgerTx(), DecodeJSON: decodeStrict}
+	api.POST("/external-receipts", allow(customs...), g.idempotent(true), g.postExternalReceipt(svc))
 }
 
-// postExternalReceipt takes a customs message (national XML, or JSON),
-// keeps it, finds its document and applies it on the ledger as customs.
-// Whatever the outcome the message is kept: an unmatched receipt waits for
-// the import result that names its document, or for being sent again.
-func (g *Gateway) postExternalReceipt(store *inbox.Store) gin.HandlerFunc {
+// postExternalReceipt takes a customs message (national XML, or JSON) and
+// has it kept and applied (externalreceipts.Service.Receive).
+func (g *Gateway) postExternalReceipt(svc *externalreceipts.Service) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		body, err := io.ReadAll(c.Request.Body)
+		body, err := readBody(c)
 		if err != nil {
-			g.fail(c, apierror.New(apierror.BadRequest).WithCause(err))
-			return
-		}
-		if err := store.Log(c.Request.Context(), mustUser(c).Username, body); err != nil {
 			g.fail(c, err)
 			return
 		}
-		var res externalReceiptResult
-		if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '{' {
-			res, err = g.jsonReceipt(c, store, body)
-		} else {
-			res, err = g.xmlMessage(c, store, body)
-		}
+		res, err := svc.Receive(c.Request.Context(), mustUser(c), body)
+		recordTx(c, res.Tx)
 		if err != nil {
 			g.fail(c, err)
 			return
@@ -113,190 +33,6 @@ func (g *Gateway) postExternalReceipt(store *inbox.Store) gin.HandlerFunc {
 			g.fail(c, err)
 			return
 		}
-		if res.Applied == nil {
-			res.Applied = []string{}
-		}
 		c.JSON(http.StatusAccepted, res)
 	}
-}
-
-func (g *Gateway) jsonReceipt(c *gin.Context, store *inbox.Store, body []byte) (externalReceiptResult, error) {
-	var req externalReceiptRequest
-	if err := decodeStrict(body, &req); err != nil {
-		return externalReceiptResult{}, err
-	}
-	if err := req.check(); err != nil {
-		return externalReceiptResult{}, err
-	}
-	e := inbox.Entry{ID: req.ID, MessageType: req.MessageType, Receipt: req.ExternalReceipt,
-		Candidates: []string{req.DocumentID}, Raw: [][]byte{body}, Status: inbox.StatusPending}
-	kept, _, err := store.Keep(c.Request.Context(), e)
-	if err != nil {
-		return externalReceiptResult{}, err
-	}
-	return g.applyKept(c, store, kept)
-}
-
-func (g *Gateway) xmlMessage(c *gin.Context, store *inbox.Store, body []byte) (externalReceiptResult, error) {
-	m, err := customsmsg.Parse(body)
-	if err != nil {
-		return externalReceiptResult{}, malformedMessage(err)
-	}
-	if m.Kind == customsmsg.KindImportResult {
-		return g.importResult(c, store, m.ImportResult)
-	}
-	ctx := c.Request.Context()
-	var kept inbox.Entry
-	if m.Pocket.Split() {
-		var missing int
-		kept, _, missing, err = store.AddPocket(ctx, m.Pocket, receiptEntry)
-		if errors.Is(err, customsmsg.ErrMalformed) {
-			return externalReceiptResult{}, malformedMessage(err)
-		}
-		if err != nil {
-			return externalReceiptResult{}, err
-		}
-		if missing > 0 {
-			return externalReceiptResult{PocketsMissing: missing}, nil
-		}
-	} else {
-		r, err := customsmsg.Assemble([]customsmsg.Pocket{m.Pocket})
-		if err != nil {
-			return externalReceiptResult{}, malformedMessage(err)
-		}
-		if kept, _, err = store.Keep(ctx, receiptEntry(r)); err != nil {
-			return externalReceiptResult{}, err
-		}
-	}
-	return g.applyKept(c, store, kept)
-}
-
-func malformedMessage(err error) error {
-	return apierror.Newf(apierror.BadRequest, "unreadable customs message: "+err.Error(), "无法识别的海关报文："+err.Error()).WithCause(err)
-}
-
-// receiptEntry is how a whole receipt is kept: matched by every number it
-// carries, or else tried as the declarant's own number when that is one of
-// our document ids.
-func receiptEntry(r customsmsg.Receipt) inbox.Entry {
-	e := inbox.Entry{ID: r.Key(), MessageType: r.MessageType, Receipt: r.External(),
-		Numbers: append(slices.Clone(r.SeqNos), r.CustomsNos...), Raw: r.Raw, Status: inbox.StatusPending}
-	for _, n := range r.InnerNos {
-		if documentIDPattern.MatchString(n) {
-			e.Candidates = append(e.Candidates, n)
-		}
-	}
-	if !slices.Contains(appliedMessageTypes, r.MessageType) {
-		e.Status = inbox.StatusUnsupported
-	}
-	return e
-}
-
-// importResult learns the SeqNo of our document and applies the receipts
-// that were waiting for it.
-func (g *Gateway) importResult(c *gin.Context, store *inbox.Store, r customsmsg.ImportResult) (externalReceiptResult, error) {
-	if !r.OK() {
-		// A failed import is kept in the message log; there is nothing to
-		// apply.
-		return externalReceiptResult{}, nil
-	}
-	ctx := c.Request.Context()
-	if err := store.Learn(ctx, r.EtpsPreentNo, "CommonResponeMessage", r.SeqNo); err != nil {
-		return externalReceiptResult{}, err
-	}
-	res := externalReceiptResult{Correlated: r.EtpsPreentNo}
-	waiting, err := store.Waiting(ctx, []string{r.SeqNo})
-	if err != nil {
-		return externalReceiptResult{}, err
-	}
-	for _, e := range waiting {
-		applied, err := g.applyKept(c, store, e)
-		if err != nil {
-			return externalReceiptResult{}, err
-		}
-		res.Applied = append(res.Applied, applied.Applied...)
-	}
-	return res, nil
-}
-
-// applyKept finds the documents of a kept receipt and applies it to them,
-// recording the outcome on the kept receipt.
-func (g *Gateway) applyKept(c *gin.Context, store *inbox.Store, e inbox.Entry) (externalReceiptResult, error) {
-	ctx := c.Request.Context()
-	res := externalReceiptResult{ReceiptID: e.ID}
-	switch e.Status {
-	case inbox.StatusApplied:
-		res.Applied, res.Duplicate = e.DocumentIDs, true
-		return res, nil
-	case inbox.StatusUnsupported:
-		return res, apierror.Newf(apierror.ValidationFailed,
-			fmt.Sprintf("%s receipts are not applied on this platform (only %s); the receipt is kept", e.MessageType, strings.Join(appliedMessageTypes, ", ")),
-			fmt.Sprintf("本平台不处理%s回执（仅%s），回执已保存", e.MessageType, strings.Join(appliedMessageTypes, "、")))
-	}
-	docs, err := store.Documents(ctx, e.Numbers)
-	if err != nil {
-		return res, err
-	}
-	if len(docs) == 0 {
-		docs = e.Candidates
-	}
-	var notFound []string
-	for _, id := range docs {
-		err := g.applyReceipt(c, id, e.Receipt)
-		var apiErr *apierror.Error
-		switch {
-		case errors.As(err, &apiErr) && apiErr.Code == apierror.NotFound:
-			notFound = append(notFound, id)
-		case err != nil:
-			if serr := store.SetStatus(ctx, e.ID, inbox.StatusPending, res.Applied, err.Error()); serr != nil {
-				return res, errors.Join(err, serr)
-			}
-			return res, err
-		default:
-			res.Applied = append(res.Applied, id)
-		}
-	}
-	if len(res.Applied) == 0 {
-		reason := fmt.Sprintf("no document is known for receipt %s (numbers %s, tried %s)", e.ID, strings.Join(e.Numbers, ", "), strings.Join(docs, ", "))
-		if err := store.SetStatus(ctx, e.ID, inbox.StatusUnmatched, nil, reason); err != nil {
-			return res, err
-		}
-		return res, apierror.Newf(apierror.NotFound,
-			reason+"; the receipt is kept and is applied once its import result (CommonResponeMessage) arrives or it is sent again",
-			"找不到回执"+e.ID+"对应的单证；回执已保存，收到导入结果（CommonResponeMessage）或重新发送后将自动处理")
-	}
-	lastError := ""
-	if len(notFound) > 0 {
-		lastError = "documents not found: " + strings.Join(notFound, ", ")
-	}
-	if err := store.SetStatus(ctx, e.ID, inbox.StatusApplied, res.Applied, lastError); err != nil {
-		return res, err
-	}
-	if len(res.Applied) == 1 {
-		// A receipt about one document teaches us its numbers; one about
-		// several (a gate pass of several checklists) does not say which
-		// number is whose.
-		if err := store.Learn(ctx, res.Applied[0], e.MessageType, e.Numbers...); err != nil {
-			return res, err
-		}
-	}
-	return res, nil
-}
-
-// applyReceipt submits ApplyExternalReceipt as customs. The request id is
-// derived from the receipt and document, so a resent receipt, a retry or a
-// recovery never applies it twice.
-func (g *Gateway) applyReceipt(c *gin.Context, documentID string, r model.ExternalReceipt) error {
-	signer, err := g.identities.For(mustUser(c))
-	if err != nil {
-		return err
-	}
-	raw, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("encode receipt %s: %w", r.ID, err)
-	}
-	h := sha256.Sum256([]byte(r.ID + "\x00" + documentID))
-	requestID := "xr-" + hex.EncodeToString(h[:20])
-	_, err = g.submit(c, txCall{signer: signer, function: "ApplyExternalReceipt", args: []string{requestID, documentID, string(raw)}})
-	return err
 }

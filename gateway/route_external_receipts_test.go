@@ -147,3 +147,18 @@ func TestExternalReceipts(t *testing.T) {
 		require.Equal(t, 13, n)
 	})
 }
+
+func TestExternalReceiptAboveTheBodyLimitIs413(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	small := e.cfg
+	small.MaxBody = 1024
+	g, err := New(small)
+	require.NoError(t, err)
+	officer := e.login("officer")
+	body := append([]byte("<?xml version=\"1.0\"?><x>"), make([]byte, 2048)...)
+	r := doOn(t, g, officer, "POST", "/api/v1/external-receipts", body, map[string]string{"Content-Type": "application/xml"})
+	require.Equal(t, 413, r.Code, r.Body.String())
+	require.Equal(t, "PAYLOAD_TOO_LARGE", r.code(t))
+	require.Empty(t, e.ledger.submitted())
+}

@@ -12,6 +12,11 @@ import (
 	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/openapi"
 	"zonetrace/gateway/receipts"
+	"zonetrace/gateway/service/documents"
+	"zonetrace/gateway/service/enterprises"
+	"zonetrace/gateway/service/externalreceipts"
+	"zonetrace/gateway/service/prefilings"
+	"zonetrace/gateway/service/readmarks"
 	"zonetrace/indexer/query"
 )
 
@@ -37,9 +42,9 @@ func apiOperations() []openapi.Operation {
 		{Method: "GET", Path: v1 + "/auth/me", Tag: "auth", Summary: "The logged-in user", Status: 200, Response: userJSON{}},
 		{Method: "POST", Path: v1 + "/me/password", Tag: "auth", Summary: "Change the own password (422 on currentPassword when wrong, on newPassword when the policy refuses it); other sessions of the user end", Request: changePasswordRequest{}, Status: 204},
 
-		{Method: "POST", Path: v1 + "/enterprises", Tag: "enterprises", Summary: "Register an enterprise, issue and bind its identity (zone_admin)", Idempotent: true, Request: registerEnterpriseRequest{}, Status: 201, Response: model.Enterprise{}},
+		{Method: "POST", Path: v1 + "/enterprises", Tag: "enterprises", Summary: "Register an enterprise, issue and bind its identity (zone_admin)", Idempotent: true, Request: enterprises.Registration{}, Status: 201, Response: model.Enterprise{}},
 		{Method: "GET", Path: v1 + "/enterprises", Tag: "enterprises", Summary: "List enterprises", Status: 200, Response: enterpriseList{}},
-		{Method: "GET", Path: v1 + "/enterprises/{id}", Tag: "enterprises", Summary: "An enterprise with its bound identities", Status: 200, Response: enterpriseDetail{}},
+		{Method: "GET", Path: v1 + "/enterprises/{id}", Tag: "enterprises", Summary: "An enterprise with its bound identities", Status: 200, Response: enterprises.Profile{}},
 		{Method: "POST", Path: v1 + "/users", Tag: "users", Summary: "Create a user (zone_admin)", Idempotent: true, Request: createUserRequest{}, Status: 201, Response: userJSON{}},
 		{Method: "GET", Path: v1 + "/users", Tag: "users", Summary: "List users", Status: 200, Response: userList{}},
 
@@ -50,7 +55,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "PUT", Path: v1 + "/prefiling-drafts/{id}", Tag: "prefiling drafts", Summary: "Replace a draft's data (409 once declared)", Idempotent: true, Request: draftRequest{}, Status: 200, Response: draftJSON{}},
 		{Method: "DELETE", Path: v1 + "/prefiling-drafts/{id}", Tag: "prefiling drafts", Summary: "Delete a draft, recording time and user (409 once declared)", Idempotent: true, Status: 204},
 		{Method: "POST", Path: v1 + "/prefiling-drafts/{id}/copy", Tag: "prefiling drafts", Summary: "Copy a draft (attachments and quarantine result cleared)", Idempotent: true, Status: 201, Response: draftJSON{}},
-		{Method: "POST", Path: v1 + "/prefiling-drafts/{id}/declare", Tag: "prefiling drafts", Summary: "Declare a complete draft on the ledger (422 with details when incomplete)", Idempotent: true, Status: 201, Response: pf},
+		{Method: "POST", Path: v1 + "/prefiling-drafts/{id}/declare", Tag: "prefiling drafts", Summary: "Declare a complete draft on the ledger (422 with details when incomplete or listing a file the enterprise did not upload)", Idempotent: true, Status: 201, Response: pf},
 
 		{Method: "GET", Path: v1 + "/prefilings", Tag: "prefilings", Summary: "Search prefilings (enterprises see their own)", Query: append([]openapi.Param{
 			{Name: "productName", Type: "string"}, {Name: "traceCode", Type: "string"}, {Name: "origin", Type: "string"}, {Name: "exporter", Type: "string"},
@@ -60,9 +65,9 @@ func apiOperations() []openapi.Operation {
 			{Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"},
 		}, pageQuery...), Status: 200, Response: query.PrefilingPage{}},
 		{Method: "GET", Path: v1 + "/prefilings/{id}", Tag: "prefilings", Summary: "A prefiling with its history (another enterprise's is 403)", Status: 200, Response: pf},
-		{Method: "POST", Path: v1 + "/prefilings/{id}/review", Tag: "prefilings", Summary: "Approve or return a declared prefiling (customs)", Idempotent: true, Request: reviewRequest{}, Status: 200, Response: pf},
+		{Method: "POST", Path: v1 + "/prefilings/{id}/review", Tag: "prefilings", Summary: "Approve or return a declared prefiling (customs)", Idempotent: true, Request: prefilings.Review{}, Status: 200, Response: pf},
 		{Method: "POST", Path: v1 + "/prefilings/{id}/supplement", Tag: "prefilings", Summary: "Declare a supplement of an approved prefiling (owning enterprise)", Idempotent: true, Request: model.SupplementData{}, Status: 200, Response: pf},
-		{Method: "POST", Path: v1 + "/prefilings/{id}/supplement/review", Tag: "prefilings", Summary: "Approve or return a supplement (customs)", Idempotent: true, Request: reviewRequest{}, Status: 200, Response: pf},
+		{Method: "POST", Path: v1 + "/prefilings/{id}/supplement/review", Tag: "prefilings", Summary: "Approve or return a supplement (customs)", Idempotent: true, Request: prefilings.Review{}, Status: 200, Response: pf},
 		{Method: "POST", Path: v1 + "/prefilings/{id}/copy-to-draft", Tag: "prefilings", Summary: "Copy a prefiling into a new draft", Idempotent: true, Status: 201, Response: draftJSON{}},
 
 		{Method: "GET", Path: v1 + "/trace-codes/{code}", Tag: "trace codes", Summary: "A trace code with its prefiling and public URI", Status: 200, Response: traceCodeView{}},
@@ -71,12 +76,12 @@ func apiOperations() []openapi.Operation {
 
 		{Method: "GET", Path: v1 + "/receipts", Tag: "receipts", Summary: "Receipts of the own enterprise, newest first, with read marks", Query: append([]openapi.Param{
 			{Name: "documentId", Type: "string"}, {Name: "unread", Type: "boolean", Description: "only receipts not yet read"},
-		}, pageQuery...), Status: 200, Response: receiptPage{}},
-		{Method: "POST", Path: v1 + "/receipts/{id}/read", Tag: "receipts", Summary: "Mark a receipt read", Idempotent: true, Status: 200, Response: receiptJSON{}},
+		}, pageQuery...), Status: 200, Response: readmarks.Page{}},
+		{Method: "POST", Path: v1 + "/receipts/{id}/read", Tag: "receipts", Summary: "Mark a receipt read", Idempotent: true, Status: 200, Response: readmarks.Receipt{}},
 		{Method: "GET", Path: v1 + "/webhook", Tag: "receipts", Summary: "The own enterprise's webhook (the secret is never shown)", Status: 200, Response: receipts.Webhook{}},
 		{Method: "PUT", Path: v1 + "/webhook", Tag: "receipts", Summary: "Configure the webhook receipts are POSTed to, signed with X-ZoneTrace-Signature: sha256=<hex HMAC-SHA256(secret, body)>; a secret is required the first time", Idempotent: true, Request: webhookRequest{}, Status: 200, Response: receipts.Webhook{}},
 		{Method: "GET", Path: v1 + "/webhook/deliveries", Tag: "receipts", Summary: "Delivery log of the webhook, newest first", Query: pageQuery, Status: 200, Response: deliveryPage{}},
-		{Method: "POST", Path: v1 + "/external-receipts", Tag: "receipts", Summary: "A customs receipt (national XML INV201/SAS211/SAS223 or CommonResponeMessage, UTF-8 or GBK; or JSON ExternalReceipt + documentId), applied to its document (customs; 404 when no document is known yet, the receipt is kept)", Idempotent: true, Request: externalReceiptRequest{}, Status: 202, Response: externalReceiptResult{}},
+		{Method: "POST", Path: v1 + "/external-receipts", Tag: "receipts", Summary: "A customs receipt (national XML INV201/SAS211/SAS223 or CommonResponeMessage, UTF-8 or GBK; or JSON ExternalReceipt + documentId), applied to its document (customs; 404 when no document is known yet, the receipt is kept)", Idempotent: true, Request: externalreceipts.JSONReceipt{}, Status: 202, Response: externalreceipts.Outcome{}},
 
 		{Method: "POST", Path: v1 + "/attachments", Tag: "attachments", Summary: "Upload a PDF, PNG or JPEG (≤ 10 MiB), content-addressed", Multipart: true, Status: 201, Response: uploadedAttachment{}},
 		{Method: "GET", Path: v1 + "/attachments/{sha256}", Tag: "attachments", Summary: "Download an attachment", Status: 200, Content: "application/octet-stream"},
@@ -100,12 +105,12 @@ func apiOperations() []openapi.Operation {
 			{Name: "tag", Type: "string"}, {Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}, {Name: "traceCode", Type: "string"},
 			{Name: "q", Type: "string", Description: "document number prefix or product name"}, {Name: "deleted", Type: "boolean", Description: "only documents a deletion touched"},
 		}, pageQuery...), Status: 200, Response: query.DocumentPage{}},
-		{Method: "GET", Path: v1 + "/documents/{id}", Tag: "documents", Summary: "A document with its history and movements (another enterprise's is 403)", Status: 200, Response: documentDetail{}},
-		{Method: "POST", Path: v1 + "/documents/{id}/review", Tag: "documents", Summary: "Approve, return or send to manual review (customs)", Idempotent: true, Request: documentReviewRequest{}, Status: 200, Response: doc},
+		{Method: "GET", Path: v1 + "/documents/{id}", Tag: "documents", Summary: "A document with its history and movements (another enterprise's is 403)", Status: 200, Response: documents.Detail{}},
+		{Method: "POST", Path: v1 + "/documents/{id}/review", Tag: "documents", Summary: "Approve, return or send to manual review (customs)", Idempotent: true, Request: documents.Decision{}, Status: 200, Response: doc},
 		{Method: "POST", Path: v1 + "/documents/{id}/gate-pass", Tag: "documents", Summary: "Record the gate crossing of an approved zone entry/exit document (zone_admin)", Idempotent: true, Request: noBody{}, Status: 200, Response: doc},
 		{Method: "POST", Path: v1 + "/documents/{id}/deletion", Tag: "documents", Summary: "Request the deletion of a document (declarant)", Idempotent: true, Request: deletionBody{}, Status: 200, Response: doc},
 		{Method: "POST", Path: v1 + "/documents/{id}/deletion/confirm", Tag: "documents", Summary: "Confirm a deletion (transferee)", Idempotent: true, Request: noBody{}, Status: 200, Response: doc},
-		{Method: "POST", Path: v1 + "/documents/{id}/deletion/review", Tag: "documents", Summary: "Approve or reject a deletion (customs)", Idempotent: true, Request: documentReviewRequest{}, Status: 200, Response: doc},
+		{Method: "POST", Path: v1 + "/documents/{id}/deletion/review", Tag: "documents", Summary: "Approve or reject a deletion (customs)", Idempotent: true, Request: documents.Decision{}, Status: 200, Response: doc},
 		{Method: "GET", Path: v1 + "/transfers/incoming", Tag: "documents", Summary: "Approved out legs naming the enterprise as transferee, each with its in-draft (made on first listing)", Status: 200, Response: incomingList{}},
 		{Method: "GET", Path: v1 + "/balances", Tag: "documents", Summary: "Stock per trace code, enterprise and customs status (enterprises: their own)", Query: []openapi.Param{
 			{Name: "traceCode", Type: "string"}, {Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}, {Name: "bonded", Type: "boolean"},
@@ -134,8 +139,8 @@ func families() []string {
 }
 
 func statuses() []string {
-	out := make([]string, len(documentStatuses))
-	for i, s := range documentStatuses {
+	out := make([]string, len(documents.Statuses))
+	for i, s := range documents.Statuses {
 		out[i] = string(s)
 	}
 	return out

@@ -26,9 +26,9 @@ func TestOps(t *testing.T) {
 		require.Equal(t, "ready", m["status"])
 		require.EqualValues(t, 4, m["indexer"].(map[string]any)["lag"])
 		indexerCheck := check(t, m, "indexer")
-		require.Equal(t, true, indexerCheck["ok"])
+		require.True(t, indexerCheck["ok"].(bool))
 		require.EqualValues(t, 4, indexerCheck["details"].(map[string]any)["lag"])
-		require.Equal(t, true, check(t, m, "database")["ok"])
+		require.True(t, check(t, m, "database")["ok"].(bool))
 	})
 	t.Run("readyz is 503 when the ledger is unreachable", func(t *testing.T) {
 		e.ledger.down = true
@@ -36,7 +36,7 @@ func TestOps(t *testing.T) {
 		r := e.do("", "GET", "/readyz", nil, nil)
 		require.Equal(t, 503, r.Code)
 		ledger := check(t, r.json(t), "ledger")
-		require.Equal(t, false, ledger["ok"])
+		require.False(t, ledger["ok"].(bool))
 		require.Equal(t, "unreachable", ledger["reason"])
 	})
 	t.Run("metrics count requests by route", func(t *testing.T) {
@@ -101,12 +101,12 @@ func TestReadyzReportsParkedBlock(t *testing.T) {
 	m := r.json(t)
 	require.Equal(t, "unready", m["status"])
 	c := check(t, m, "indexer")
-	require.Equal(t, false, c["ok"])
+	require.False(t, c["ok"].(bool))
 	require.Equal(t, "parked", c["reason"])
 	details := c["details"].(map[string]any)
 	require.EqualValues(t, 1, details["block"])
 	require.Contains(t, details["error"], "22P05")
-	require.Equal(t, true, check(t, m, "ledger")["ok"], "the other checks still answer")
+	require.True(t, check(t, m, "ledger")["ok"].(bool), "the other checks still answer")
 }
 
 // TestReadyzRunsConfiguredChecks: a component adds a check through
@@ -125,7 +125,7 @@ func TestReadyzRunsConfiguredChecks(t *testing.T) {
 
 	r := doOn(t, g, "", "GET", "/readyz", nil, nil)
 	require.Equal(t, 200, r.Code)
-	require.Equal(t, true, check(t, r.json(t), "outbox")["ok"])
+	require.True(t, check(t, r.json(t), "outbox")["ok"].(bool))
 
 	failing.Store(true)
 	r = doOn(t, g, "", "GET", "/readyz", nil, nil)

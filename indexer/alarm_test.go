@@ -157,10 +157,16 @@ func TestPoisonBlockParksAndAlarms(t *testing.T) {
 	require.ErrorAs(t, err, &blockErr)
 	require.True(t, blockErr.Poison)
 	require.EqualValues(t, 1, blockErr.Block)
+	err = indexer.Rebuild(catchUp, f.pool, f.feed, indexer.WithLogger(f.logger()))
+	require.ErrorAs(t, err, &blockErr, "rebuild fails naming the block instead of looping on it")
+	require.EqualValues(t, 1, blockErr.Block)
 
 	_, err = f.pool.Exec(ctx, `ALTER TABLE enterprises DROP CONSTRAINT test_refuse`)
 	require.NoError(t, err)
-	require.Eventually(t, func() bool { return f.checkpoint(t) == 3 }, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool {
+		var next int
+		return f.pool.QueryRow(ctx, `SELECT next_block FROM indexer_checkpoint`).Scan(&next) == nil && next == 3
+	}, 10*time.Second, 10*time.Millisecond)
 	require.Eventually(t, func() bool { return ix.Status().State == indexer.StateFollowing }, 10*time.Second, 5*time.Millisecond)
 	alarm, err = indexer.OpenAlarm(ctx, f.pool)
 	require.NoError(t, err)

@@ -104,7 +104,7 @@ func (ix *Indexer) follow(ctx context.Context, reached func(next uint64) bool) e
 			wait = ix.parkRetry
 		} else {
 			ix.retrying(err)
-			ix.log.ErrorContext(ctx, "indexer: stream interrupted, reconnecting from checkpoint",
+			ix.log.ErrorContext(ctx, "indexer: stream interrupted or database unreachable (transient); reconnecting from checkpoint",
 				"err", err, "retry_in", backoff)
 			wait = backoff
 			backoff = min(2*backoff, ix.maxBackoff)

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for a bounded time (FUZZTIME, default 20s; the
+# Runs every fuzz target for a bounded time (FUZZTIME, default 15s; the
 # whole-API target gets three times as long). Their seed corpora
 # (f.Add and testdata/fuzz/) also run in every plain `go test`.
 #   scripts/fuzz.sh            all targets
 #   FUZZTIME=5m scripts/fuzz.sh FuzzAPIRoutes
 set -euo pipefail
 cd "$(dirname "$0")/.."
-fuzztime=${FUZZTIME:-20s}
+fuzztime=${FUZZTIME:-15s}
 targets=(
   "FuzzTraceCode ./chaincode/tracecode"
+  "FuzzCheckText ./chaincode/model"
+  "FuzzParseError ./chaincode/model"
   "FuzzParseMessage ./gateway/customsmsg"
   "FuzzImport ./gateway/docdrafts"
   "FuzzDecodeJSON ./gateway"

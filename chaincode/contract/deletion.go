@@ -107,7 +107,7 @@ func (c *Contract) ReviewDeletion(ctx contractapi.TransactionContextInterface, r
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDecision(decision, reason, deletionDecisions, "reject"); err != nil {
+	if err := checkDecision(decision, reason, model.DeletionDecisions, model.RejectNeedsReason); err != nil {
 		return nil, err
 	}
 	d, err := loadDocument(ctx, documentID)

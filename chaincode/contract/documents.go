@@ -224,7 +224,7 @@ func (c *Contract) ReviewDocument(ctx contractapi.TransactionContextInterface, r
 		return nil, model.Refuse(model.ReasonReviewedElsewhere, model.Params{"family": string(d.Family)},
 			"%s is approved in customs' own system; its outcome arrives as a receipt", d.Family)
 	}
-	if err := checkDecision(decision, reason, documentDecisions, "return"); err != nil {
+	if err := checkDecision(decision, reason, model.DocumentDecisions, model.ReturnNeedsReason); err != nil {
 		return nil, err
 	}
 	if err := t.decide(d, decision, reason, "platform"); err != nil {
@@ -269,7 +269,7 @@ func (t *docTx) decide(d *model.Document, decision, reason, source string) error
 		return nil
 	}
 	// checkDecision let no other decision through.
-	return checkDecision(decision, reason, documentDecisions, "return")
+	return checkDecision(decision, reason, model.DocumentDecisions, model.ReturnNeedsReason)
 }
 
 // settle moves the goods of an approved document when nothing else is
@@ -416,7 +416,7 @@ func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterf
 		default:
 			reason := r.Note
 			if decision == "return" && reason == "" {
-				reason = "海关退单（" + r.MessageType + " manageResult " + r.ManageResult + "）"
+				reason = "海关退单（" + r.MessageType + " 处理结果 " + r.ManageResult + "）"
 			}
 			if err := t.decide(d, decision, reason, r.MessageType); err != nil {
 				return nil, err

@@ -59,7 +59,7 @@ func (c *Contract) ReviewPrefiling(ctx contractapi.TransactionContextInterface, 
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDecision(decision, reason, reviewDecisions, "return"); err != nil {
+	if err := checkDecision(decision, reason, model.PrefilingDecisions, model.ReturnNeedsReason); err != nil {
 		return nil, err
 	}
 	p, err := loadPrefiling(ctx, prefilingID)
@@ -135,7 +135,7 @@ func (c *Contract) ReviewSupplement(ctx contractapi.TransactionContextInterface,
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDecision(decision, reason, reviewDecisions, "return"); err != nil {
+	if err := checkDecision(decision, reason, model.PrefilingDecisions, model.ReturnNeedsReason); err != nil {
 		return nil, err
 	}
 	p, err := loadPrefiling(ctx, prefilingID)

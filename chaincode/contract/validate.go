@@ -4,16 +4,9 @@ import (
 	"zonetrace/chaincode/model"
 )
 
-// Decisions of the review functions.
-var (
-	reviewDecisions   = []string{"approve", "return"}
-	documentDecisions = []string{"approve", "return", "manual_review"}
-	deletionDecisions = []string{"approve", "reject"}
-)
-
 // checkDecision refuses an unknown decision, a return or rejection without
 // a reason, and a reason the ledger must not store.
-func checkDecision(decision, reason string, allowed []string, needReason ...string) error {
+func checkDecision(decision, reason string, allowed, needReason []string) error {
 	return model.CheckDecision(decision, reason, allowed, needReason).Err()
 }
 

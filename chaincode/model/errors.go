@@ -43,8 +43,11 @@ type Error struct {
 
 // DetailsMarker separates the English message of an error's wire form from
 // its JSON details (docs/architecture.md "Errors"). Messages never contain
-// it (Error removes it), so the first one after the code is the real one.
-const DetailsMarker = " |zt-details| "
+// its token (Error defuses it), so no marker starts inside a message and
+// the first one after the code is the real one.
+const DetailsMarker = " " + markerToken + " "
+
+const markerToken = "|zt-details|"
 
 // wireDetails is the JSON after DetailsMarker.
 type wireDetails struct {
@@ -58,7 +61,7 @@ type wireDetails struct {
 // {"reason":…,"params":{…},"problems":[…]}. It is deterministic (map keys
 // are sorted) so endorsers agree on it.
 func (e *Error) Error() string {
-	text := string(e.Code) + ": " + strings.ReplaceAll(e.Message, DetailsMarker, " ")
+	text := string(e.Code) + ": " + strings.ReplaceAll(e.Message, markerToken, "|zt details|")
 	if e.Reason == "" && len(e.Params) == 0 && len(e.Problems) == 0 {
 		return text
 	}
@@ -67,11 +70,6 @@ func (e *Error) Error() string {
 		return text
 	}
 	return text + DetailsMarker + string(raw)
-}
-
-// Errorf builds an *Error with a formatted message and no reason.
-func Errorf(code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
 // Refuse builds a refusal of a stable reason with its details; its code is

@@ -92,6 +92,17 @@ var Currencies = strings.Fields(`CNY USD EUR GBP JPY HKD CHF AUD CAD SGD BRL COP
 // AttachmentKinds lists the accepted attachment kinds.
 var AttachmentKinds = []string{AttachmentOriginCertificate, AttachmentQuarantineCertificate, AttachmentOther}
 
+// Review decisions: of customs on a prefiling or supplement, on a document
+// reviewed on this platform, and on a deletion. The second list of each pair
+// names the decisions that need a reason.
+var (
+	PrefilingDecisions = []string{"approve", "return"}
+	DocumentDecisions  = []string{"approve", "return", "manual_review"}
+	DeletionDecisions  = []string{"approve", "reject"}
+	ReturnNeedsReason  = []string{"return"}
+	RejectNeedsReason  = []string{"reject"}
+)
+
 // IsCountry reports whether code is an assigned ISO 3166-1 alpha-2 code.
 func IsCountry(code string) bool { return slices.Contains(Countries, code) }
 

@@ -6,7 +6,9 @@
 //	zonetrace chaincode        serve the chaincode to Fabric peers (chaincode as a service)
 //	zonetrace chaincode-ready  wait until every organisation's peer commits a submission
 //
-// Run `zonetrace <command> -h` for the flags of each.
+// Run `zonetrace <command> -h` for the flags of each. run, rebuild and verify
+// read the same flags and ZT_* environment variables (config.go); rebuild and
+// verify work while the node runs.
 package main
 
 import (
@@ -59,7 +61,10 @@ func usage() {
 commands:
   run      start the whole product on the embedded ledger
   rebuild  replay the ledger from block 0 into fresh indexer tables
-  verify   check the ledger (hash chain, signatures) and compare the indexer's tables with it
+  verify   check the ledger (hash chain, signatures) and compare the indexer's tables with it,
+           reporting how many blocks the mirror lags behind
+  run, rebuild and verify share --data --db --ledger --fabric-connection, whose defaults come
+  from ZT_DATA, ZT_DB_URL (or ZT_PG_PORT), ZT_LEDGER and ZT_FABRIC_CONNECTION
   chaincode        serve the chaincode to Fabric peers (--address, --id)
   chaincode-ready  wait until a submission through every organisation's peer commits
 `)

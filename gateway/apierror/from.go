@@ -15,10 +15,12 @@ import (
 	"zonetrace/chaincode/model/zh"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/attachments"
+	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/submissions"
 	"zonetrace/gateway/validation"
+	"zonetrace/indexer/query"
 	"zonetrace/network/ledger"
 )
 
@@ -47,13 +49,16 @@ func From(err error) *Error {
 	}
 	switch {
 	case errors.Is(err, accounts.ErrNotFound), errors.Is(err, drafts.ErrNotFound),
-		errors.Is(err, attachments.ErrNotFound), errors.Is(err, submissions.ErrNotFound):
+		errors.Is(err, attachments.ErrNotFound), errors.Is(err, submissions.ErrNotFound),
+		errors.Is(err, docdrafts.ErrNotFound), errors.Is(err, query.ErrNotFound):
 		return New(NotFound).WithCause(err)
+	case errors.Is(err, query.ErrInvalidFilter):
+		return Invalid(validation.Problem{Field: "query", Message: err.Error(), MessageZh: "查询条件无效"}).WithCause(err)
 	case errors.Is(err, accounts.ErrBadCredentials):
 		return Newf(Unauthenticated, "wrong username or password", "用户名或密码错误").WithCause(err)
 	case errors.Is(err, accounts.ErrUsernameTaken):
 		return Newf(Conflict, "username already taken", "用户名已存在").WithCause(err)
-	case errors.Is(err, drafts.ErrDeclared):
+	case errors.Is(err, drafts.ErrDeclared), errors.Is(err, docdrafts.ErrDeclared):
 		return Newf(Conflict, "the draft was declared and can no longer change", "草单已申报，不能再修改、删除或重复申报").WithCause(err)
 	case errors.Is(err, attachments.ErrTooLarge):
 		return New(PayloadTooLarge).WithCause(err)

@@ -2,6 +2,7 @@ package apierror_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"zonetrace/chaincode/model"
+	"zonetrace/chaincode/model/zh"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/apierror"
 	"zonetrace/gateway/drafts"
@@ -57,10 +60,10 @@ func TestFrom(t *testing.T) {
 		e := apierror.From(errors.New("password=hunter2"))
 		require.NotContains(t, e.Body().Error.Message, "hunter2")
 	})
-	t.Run("a chaincode message is passed on", func(t *testing.T) {
+	t.Run("a chaincode message is passed on in English only", func(t *testing.T) {
 		e := apierror.From(cc("CONFLICT: prefiling PF1 is approved"))
 		require.Equal(t, "prefiling PF1 is approved", e.Message)
-		require.Contains(t, e.MessageZh, "当前状态不允许此操作")
+		require.Equal(t, "当前状态不允许此操作", e.MessageZh, "an old refusal without a reason shows its class, never its English")
 	})
 	t.Run("any ledger failure other than a rejection is unavailable", func(t *testing.T) {
 		require.Equal(t, apierror.LedgerUnavailable, apierror.Ledger(context.DeadlineExceeded).Code)
@@ -74,4 +77,72 @@ func TestFrom(t *testing.T) {
 			require.NotEmpty(t, e.MessageZh)
 		}
 	})
+}
+
+// Finding: refusals reached the Chinese UI in English ("… is not held by …
+// in non-bonded stock", "… is already registered") without details.
+func TestRefusalsCarryReasonAndDetails(t *testing.T) {
+	t.Parallel()
+	ledgerErr := func(e *model.Error) error {
+		return fmt.Errorf("submit: %w", &ledger.ChaincodeError{TxID: "t", Message: "chaincode response 500, " + e.Error()})
+	}
+	t.Run("a conflict carries its reason and params", func(t *testing.T) {
+		e := apierror.From(ledgerErr(model.Refuse(model.ReasonStockInsufficient, model.Params{"documentId": "FL20261126AAAAAAAA",
+			"lineSeq": 1, "traceCode": "KSCF261126000421", "holder": "91320583MA1XXXXX1A", "bonded": false, "heldGrams": int64(500), "askedGrams": int64(700)},
+			"FL20261126AAAAAAAA line 1: 91320583MA1XXXXX1A holds 500 g of KSCF261126000421, 700 g cannot move")))
+		require.Equal(t, 409, e.Status)
+		body := e.Body().Error
+		require.Equal(t, "STOCK_INSUFFICIENT", body.Reason)
+		require.Equal(t, json.Number("500"), body.Params["heldGrams"])
+		require.Equal(t, "单据 FL20261126AAAAAAAA 第1行：企业 91320583MA1XXXXX1A 持有溯源码 KSCF261126000421 的非保税库存 500 克，不足申报的 700 克，货物无法移动", body.MessageZh)
+		raw, err := json.Marshal(e.Body())
+		require.NoError(t, err)
+		require.Contains(t, string(raw), `"reason":"STOCK_INSUFFICIENT"`)
+		require.Contains(t, string(raw), `"askedGrams":700`)
+	})
+	t.Run("field problems become details with rule, params and Chinese", func(t *testing.T) {
+		var ps model.Problems
+		ps.Add("lines[0].traceCode", model.RuleStockNotHeld, model.Params{"traceCode": "KSCF261126000421", "holder": "91320583MA1XXXXX1A", "bonded": false})
+		ps.Add("reason", model.RuleControlCharacter, model.Params{"position": 3})
+		var refusal *model.Error
+		require.ErrorAs(t, ps.Err(), &refusal)
+		e := apierror.From(ledgerErr(refusal))
+		require.Equal(t, 422, e.Status)
+		require.Len(t, e.Details, 2)
+		require.Equal(t, model.RuleStockNotHeld, e.Details[0].Rule)
+		require.Equal(t, "第1行溯源码：企业 91320583MA1XXXXX1A 没有溯源码 KSCF261126000421 的非保税库存", e.Details[0].MessageZh)
+		require.Equal(t, "理由第3个字符是不可见的控制字符，请删除", e.Details[1].MessageZh)
+		require.Equal(t, "reason: must not contain control characters (character 3)", "reason: "+e.Details[1].Message)
+	})
+	t.Run("problems the gateway finds itself have a rule too", func(t *testing.T) {
+		var p validation.Problems
+		p.Add("page", "must be a number", "页码须为数字")
+		body := apierror.From(p).Body().Error
+		require.Equal(t, model.RuleInvalid, body.Details[0].Rule)
+		body = apierror.Invalid(validation.Problem{Field: "query", Message: "m", MessageZh: "查询条件无效"}).Body().Error
+		require.Equal(t, model.RuleInvalid, body.Details[0].Rule)
+	})
+}
+
+// Every reason the chaincode can give reaches the Chinese UI as Chinese.
+func TestNoEnglishInMessageZh(t *testing.T) {
+	t.Parallel()
+	samples := model.Params{"documentId": "HZ20261126AAAAAAAA", "prefilingId": "PF20261126AAAAAAAA", "traceCode": "KSCF261126000421",
+		"enterpriseId": "91320583MA1XXXXX1A", "holder": "91320583MA1XXXXX1A", "inLegId": "BL20261126BBBBBBBB", "receiptId": "SAS223:1",
+		"txId": "4f2a9c", "name": "clerk Smith", "mspId": "WarehouseMSP", "messageType": "SAS223", "commodity": "coffee",
+		"at": "2026-11-26T01:00:00Z", "year": "2025", "lineSeq": 3, "heldGrams": 1000, "askedGrams": 2000, "status": "manual_review",
+		"family": "checklist", "businessType": "conversion", "role": "zone_admin", "action": "ReviewDocument", "objectType": "balance",
+		"bonded": true, model.ParamProblemCount: 1}
+	for _, r := range model.Reasons() {
+		refusal := model.Refuse(r, samples, "an English message that must not be shown")
+		if r == model.ReasonFieldInvalid {
+			refusal.Problems = []model.Problem{{Field: "lines[0].valueFen", Rule: model.RuleValueMismatch, Params: model.Params{"expectedFen": "7200", "toleranceFen": 1}}}
+		}
+		e := apierror.From(fmt.Errorf("submit: %w", &ledger.ChaincodeError{Message: refusal.Error()}))
+		require.Empty(t, zh.EnglishWords(e.MessageZh, samples), "%s: %s", r, e.MessageZh)
+		require.NotContains(t, e.MessageZh, "English")
+		for _, d := range e.Details {
+			require.Empty(t, zh.EnglishWords(d.MessageZh, d.Params), "%s: %s", r, d.MessageZh)
+		}
+	}
 }

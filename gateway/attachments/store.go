@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -30,8 +31,33 @@ var ErrNotFound = errors.New("attachments: not found")
 // ErrTooLarge reports a file above the size limit.
 var ErrTooLarge = errors.New("attachments: file too large")
 
-// Accepted content types, sniffed from the bytes, never taken from the client.
-var accepted = map[string]bool{"application/pdf": true, "image/png": true, "image/jpeg": true}
+// accepted maps the content types accepted, sniffed from the bytes with
+// http.DetectContentType (the WHATWG MIME sniffing algorithm), never taken
+// from the client, to the extensions a stored name may have; the first is
+// given to a name with any other.
+var accepted = map[string][]string{
+	"application/pdf": {".pdf"},
+	"image/png":       {".png"},
+	"image/jpeg":      {".jpg", ".jpeg"},
+}
+
+// nameFor gives name the extension of contentType, so that a PDF uploaded
+// as "invoice.exe" or "photo.html" is kept as "invoice.pdf" and opens as
+// what it is wherever it is downloaded.
+func nameFor(name, contentType string) string {
+	exts := accepted[contentType]
+	ext := filepath.Ext(name)
+	for _, e := range exts {
+		if strings.EqualFold(ext, e) {
+			return name
+		}
+	}
+	base := strings.TrimSuffix(name, ext)
+	if base == "" {
+		base = "attachment"
+	}
+	return base + exts[0]
+}
 
 var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
@@ -81,9 +107,10 @@ func (s *Store) Save(ctx context.Context, r io.Reader, name, uploadedBy, enterpr
 		return Meta{}, fmt.Errorf("read attachment: %w", err)
 	}
 	contentType := http.DetectContentType(head)
-	if !accepted[contentType] {
+	if accepted[contentType] == nil {
 		return Meta{}, validation.Problems{{Field: "file", Message: "must be a PDF, PNG or JPEG file", MessageZh: "仅支持PDF、PNG或JPEG文件"}}
 	}
+	name = nameFor(name, contentType)
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(br, maxSize+1))
 	if err != nil {

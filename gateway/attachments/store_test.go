@@ -74,3 +74,40 @@ func TestStore(t *testing.T) {
 		require.Empty(t, entries)
 	})
 }
+
+// TestStoredNamesTakeTheSniffedExtension: the stored name ends in the
+// extension of the type sniffed from the bytes, whatever the client called
+// the file; types off the allow-list are refused.
+func TestStoredNamesTakeTheSniffedExtension(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.NewPool(t)
+	require.NoError(t, schema.Migrate(ctx, pool))
+	s := attachments.New(pool, t.TempDir())
+	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 32)...)
+	jpeg := append([]byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), make([]byte, 32)...)
+	cases := []struct {
+		content      []byte
+		name, stored string
+		enterpriseID string
+	}{
+		{pdf, "invoice.exe", "invoice.pdf", "E1"},
+		{pdf, "report.PDF", "report.PDF", "E2"},
+		{png, "photo.jpg", "photo.png", "E1"},
+		{png, "scan.html", "scan.png", "E3"},
+		{jpeg, "cert.jpeg", "cert.jpeg", "E1"},
+		{jpeg, "cert", "cert.jpg", "E2"},
+		{jpeg, ".svg", "attachment.jpg", "E3"},
+	}
+	for _, c := range cases {
+		m, err := s.Save(ctx, bytes.NewReader(c.content), c.name, "alice", c.enterpriseID, 1<<20)
+		require.NoError(t, err, c.name)
+		require.Equal(t, c.stored, m.Name, c.name)
+	}
+	for _, refused := range [][]byte{[]byte("<svg xmlns='http://www.w3.org/2000/svg'/>"), []byte("MZ\x90\x00"), []byte("PK\x03\x04zip")} {
+		_, err := s.Save(ctx, bytes.NewReader(refused), "x.pdf", "alice", "E1", 1<<20)
+		var p validation.Problems
+		require.ErrorAs(t, err, &p, "%q", refused)
+		require.Equal(t, "file", p[0].Field)
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -65,13 +67,34 @@ func TestReceiptXMLIsLinear(t *testing.T) {
 	require.Less(t, large/small, 3.0, "doubling the input must not quadruple the allocated bytes (%.0f → %.0f)", small, large)
 }
 
+// BenchmarkParseReceipt3MB reads a 3 MB receipt (Parse, then Assemble)
+// and reports the wall and the CPU time per read: on the shared machine the
+// CPU time says what an idle core would take.
 func BenchmarkParseReceipt3MB(b *testing.B) {
 	raw := largeReceipt(3 << 20)
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
+	cpu := cpuTime(b)
 	for b.Loop() {
 		if _, err := parseLarge(raw); err != nil {
 			b.Fatal(err)
 		}
+	}
+	b.ReportMetric(float64((cpuTime(b)-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+}
+
+// cpuTime is the user and system CPU time the process has used.
+func cpuTime(tb testing.TB) time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
+
+func TestMismatchedTagsAreMalformed(t *testing.T) {
+	for _, raw := range []string{`<Package><a></b></Package>`, `<Package><a>`, `<x:Package></y:Package>`, `</Package>`} {
+		_, err := Parse([]byte(raw))
+		require.ErrorIs(t, err, ErrMalformed, raw)
 	}
 }

@@ -36,6 +36,9 @@ type Pocket struct {
 	Total       int
 	MessageType string
 	Raw         []byte
+	// tree is Raw as read by Parse, so that Assemble need not read it
+	// again; nil for a pocket built otherwise (e.g. loaded from storage).
+	tree *node
 }
 
 // Split reports a pocket that is one of several.
@@ -61,7 +64,7 @@ func Parse(raw []byte) (Message, error) {
 		if err != nil {
 			return Message{}, err
 		}
-		p.Raw = raw
+		p.Raw, p.tree = raw, root
 		return Message{Kind: KindReceipt, Pocket: p}, nil
 	default:
 		return Message{}, fmt.Errorf("%w: unknown root element <%s> (want Package or CommonResponeMessage)", ErrMalformed, root.name)

@@ -92,9 +92,12 @@ func Assemble(pockets []Pocket) (Receipt, error) {
 		if p.No != i+1 || p.ID != first.ID || p.Total != first.Total || p.MessageType != first.MessageType {
 			return Receipt{}, fmt.Errorf("%w: pocket %d does not belong with pocket 1 of %s", ErrMalformed, p.No, first.ID)
 		}
-		root, err := parseTree(p.Raw)
-		if err != nil {
-			return Receipt{}, err
+		root := p.tree
+		if root == nil {
+			var err error
+			if root, err = parseTree(p.Raw); err != nil {
+				return Receipt{}, err
+			}
 		}
 		pk := packageOf(root)
 		if pk == nil {
@@ -102,10 +105,12 @@ func Assemble(pockets []Pocket) (Receipt, error) {
 		}
 		b := pk.path("DataInfo", "BussinessData", p.MessageType)
 		if i == 0 {
-			pkg, body = pk, b
-			if body == nil {
+			if b == nil {
 				return Receipt{}, fmt.Errorf("%w: DataInfo/BussinessData/%s is missing", ErrMalformed, p.MessageType)
 			}
+			// A copy: later pockets' blocks are added to it, not to the
+			// tree the pocket keeps.
+			pkg, body = pk, &node{name: b.name, text: b.text, children: slices.Clone(b.children)}
 		} else if b != nil {
 			body.children = append(body.children, b.children...)
 		}
@@ -154,33 +159,39 @@ func receipt(messageType string, pkg, body *node) (Receipt, error) {
 			}
 		}
 	}
+	bond, stock := body.all("BondInvtBsc"), body.all("SasStockBsc")
+	passes := append(body.all("SasPassportBsc"), body.all("SasPassportRlt")...)
+	blocks := 1 + len(bond) + len(stock) + len(passes)
 	// seen keeps the numbers already listed, so that a receipt with
 	// thousands of related documents is read in linear time.
-	seen := map[*[]string]map[string]bool{}
+	seen := map[*[]string]map[string]struct{}{
+		&r.SeqNos: make(map[string]struct{}, blocks), &r.CustomsNos: make(map[string]struct{}, 2*blocks),
+		&r.InnerNos: make(map[string]struct{}, blocks),
+	}
 	add := func(list *[]string, vals ...string) {
-		if seen[list] == nil {
-			seen[list] = map[string]bool{}
-		}
+		set := seen[list]
 		for _, v := range vals {
-			if v = strings.TrimSpace(v); v != "" && !seen[list][v] {
-				seen[list][v] = true
-				*list = append(*list, v)
+			if v = strings.TrimSpace(v); v != "" {
+				if _, dup := set[v]; !dup {
+					set[v] = struct{}{}
+					*list = append(*list, v)
+				}
 			}
 		}
 	}
 	add(&r.SeqNos, r.SeqNo)
 	add(&r.CustomsNos, r.BusinessID)
-	for _, blk := range body.all("BondInvtBsc") {
+	for _, blk := range bond {
 		add(&r.SeqNos, blk.value("invtPreentNo"))
 		add(&r.CustomsNos, blk.value("bondInvtNo"))
 		add(&r.InnerNos, blk.value("etpsInnerInvtNo"))
 	}
-	for _, blk := range body.all("SasStockBsc") {
+	for _, blk := range stock {
 		add(&r.SeqNos, blk.value("sasStockPreentNo"))
 		add(&r.CustomsNos, blk.value("sasStockNo"))
 		add(&r.InnerNos, blk.value("etpsPreentNo"))
 	}
-	for _, blk := range append(body.all("SasPassportBsc"), body.all("SasPassportRlt")...) {
+	for _, blk := range passes {
 		add(&r.SeqNos, blk.value("sasPassportPreentNo"))
 		add(&r.CustomsNos, blk.value("passportNo"))
 		// 一车多票: several related numbers joined with a backslash.

@@ -25,7 +25,9 @@ var ErrMalformed = errors.New("malformed customs message")
 // node is one XML element: its local name as written, its own text and its
 // child elements in document order.
 type node struct {
-	name     string
+	name  string
+	space string // the prefix as written, to match the end tag
+
 	text     string
 	children []*node
 }
@@ -76,17 +78,22 @@ func (n *node) value(names ...string) string {
 // parseTree reads raw into an element tree. The character set is the one
 // the XML declaration names (UTF-8 when none): customs' mocks and some
 // clients write GBK or GB2312, others UTF-8. It runs in time linear in the
-// input: an element's character data is collected in a buffer and turned
-// into text once, at its end tag (appending to a string per piece copied
-// the text so far each time).
+// input: character data is collected in one buffer, and an element's part
+// of it (from where the element started; its children's text is cut off at
+// their end tags) becomes its text once, at its end tag. Appending to a
+// string per piece, as before, copied the text so far each time.
 func parseTree(raw []byte) (*node, error) {
 	dec := xml.NewDecoder(bytes.NewReader(raw))
 	dec.CharsetReader = charsetReader
 	var stack []*node
-	var texts [][]byte // character data of each open element
+	var starts []int // where each open element's text starts in buf
+	var buf []byte
 	var root *node
+	// RawToken skips the namespace bookkeeping of Token (a third of the
+	// time), which the case-insensitive local-name lookups do not need;
+	// start and end tags are matched here instead.
 	for {
-		tok, err := dec.Token()
+		tok, err := dec.RawToken()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -95,7 +102,7 @@ func parseTree(raw []byte) (*node, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			n := &node{name: t.Name.Local}
+			n := &node{name: t.Name.Local, space: t.Name.Space}
 			if len(stack) == 0 {
 				if root != nil {
 					return nil, fmt.Errorf("%w: more than one root element", ErrMalformed)
@@ -106,19 +113,28 @@ func parseTree(raw []byte) (*node, error) {
 				parent.children = append(parent.children, n)
 			}
 			stack = append(stack, n)
-			texts = append(texts, nil)
+			starts = append(starts, len(buf))
 		case xml.EndElement:
 			top := len(stack) - 1
-			stack[top].text = string(texts[top])
-			stack, texts = stack[:top], texts[:top]
+			if top < 0 || stack[top].name != t.Name.Local || stack[top].space != t.Name.Space {
+				return nil, fmt.Errorf("%w: unexpected end tag </%s>", ErrMalformed, t.Name.Local)
+			}
+			if text := buf[starts[top]:]; len(text) > 0 {
+				stack[top].text = string(text)
+			}
+			buf = buf[:starts[top]]
+			stack, starts = stack[:top], starts[:top]
 		case xml.CharData:
-			if top := len(texts) - 1; top >= 0 {
-				texts[top] = append(texts[top], t...)
+			if len(stack) > 0 {
+				buf = append(buf, t...)
 			}
 		}
 	}
 	if root == nil {
 		return nil, fmt.Errorf("%w: no root element", ErrMalformed)
+	}
+	if len(stack) > 0 {
+		return nil, fmt.Errorf("%w: <%s> is not closed", ErrMalformed, stack[len(stack)-1].name)
 	}
 	return root, nil
 }

@@ -53,6 +53,8 @@ func TestWarnings(t *testing.T) {
 		{"a draft without lines is flagged", func(c *docdrafts.Content) { c.Lines = nil }, []string{"lines"}},
 		{"goods fields follow the prefiling's rules", func(c *docdrafts.Content) { c.Lines[0].Origin, c.Lines[0].Currency = "XX", "" },
 			[]string{"lines[0].currency", "lines[0].origin"}},
+		{"a value that disagrees with weight × price is flagged", func(c *docdrafts.Content) { c.Lines[1].ValueFen = 864_000 }, []string{"lines[1].valueFen"}},
+		{"a control character in the note is flagged", func(c *docdrafts.Content) { c.Head.Note = "备注\x00" }, []string{"head.note"}},
 		{"zero weight is flagged", func(c *docdrafts.Content) { c.Lines[0].WeightGrams = 0 }, []string{"lines[0].weightGrams"}},
 		{"a bad planned date is flagged", func(c *docdrafts.Content) { c.Head.PlannedDate = "2026-02-30" }, []string{"head.plannedDate"}},
 		{"lines sort by number, not text", func(c *docdrafts.Content) {

@@ -1,8 +1,13 @@
 package docdrafts_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"fmt"
+	"io"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -57,12 +62,14 @@ func TestImport(t *testing.T) {
 		_, err := docdrafts.Import(bytes.NewReader(raw), model.FamilyBondedTransfer, model.BusinessOut)
 		var ie *docdrafts.ImportError
 		require.ErrorAs(t, err, &ie)
-		got := []string{}
+		got, columns := []string{}, []string{}
 		for _, p := range ie.Problems {
 			got = append(got, fmt.Sprintf("%s %d %s", p.Sheet, p.Row, p.Field))
+			columns = append(columns, p.Column)
 			require.NotEmpty(t, p.MessageZh)
 		}
 		require.Equal(t, []string{"表体 12 weightGrams", "表体 2001 traceCode", "表体 5002 hsCode"}, got)
+		require.Equal(t, []string{"重量（克）", "溯源码", "商品编码（HS）"}, columns, "the report names the template's Chinese columns")
 	})
 	t.Run("missing trace codes are allowed, other gaps are not", func(t *testing.T) {
 		raw := workbook(t, 2, func(f *excelize.File) {
@@ -88,7 +95,7 @@ func TestImport(t *testing.T) {
 		_, err := docdrafts.Import(bytes.NewReader(raw), model.FamilyBondedTransfer, model.BusinessOut)
 		var ie *docdrafts.ImportError
 		require.ErrorAs(t, err, &ie)
-		require.Equal(t, []docdrafts.ImportProblem{{Sheet: docdrafts.HeadSheet, Row: 13, Field: "head.plannedDate",
+		require.Equal(t, []docdrafts.ImportProblem{{Sheet: docdrafts.HeadSheet, Row: 13, Field: "head.plannedDate", Column: "计划日期（YYYY-MM-DD）",
 			Message: "must be a date YYYY-MM-DD", MessageZh: "计划日期格式错误，须为年-月-日格式的日期（如 2026-03-12）"}}, ie.Problems)
 	})
 	t.Run("a file that is not a workbook is refused", func(t *testing.T) {
@@ -116,4 +123,111 @@ func TestExport(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, lines, 3)
 	require.Equal(t, []string{"d-1", "0", c.Lines[0].TraceCode}, lines[1][:3])
+}
+
+// sheetXML is a worksheet part: its declared dimension and rows rows of
+// cellsPerRow numeric cells each.
+func sheetXML(dimension string, rows, cellsPerRow int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`)
+	fmt.Fprintf(&b, `<dimension ref="%s"/><sheetData>`, dimension)
+	for r := 1; r <= rows; r++ {
+		fmt.Fprintf(&b, `<row r="%d">`, r)
+		for c := 1; c <= cellsPerRow; c++ {
+			name, _ := excelize.CoordinatesToCellName(c, r)
+			fmt.Fprintf(&b, `<c r="%s"><v>1</v></c>`, name)
+		}
+		b.WriteString(`</row>`)
+	}
+	b.WriteString(`</sheetData></worksheet>`)
+	return b.Bytes()
+}
+
+// withPart rewrites the template workbook with one part replaced (or
+// added), compressed as hard as zip can: a small file that unpacks large.
+func withPart(t testing.TB, name string, content []byte) []byte {
+	t.Helper()
+	base := workbook(t, 1, nil)
+	zr, err := zip.NewReader(bytes.NewReader(base), int64(len(base)))
+	require.NoError(t, err)
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestCompression) })
+	write := func(n string, data []byte) {
+		w, err := zw.Create(n)
+		require.NoError(t, err)
+		_, err = w.Write(data)
+		require.NoError(t, err)
+	}
+	replaced := false
+	for _, zf := range zr.File {
+		if zf.Name == name {
+			write(name, content)
+			replaced = true
+			continue
+		}
+		rc, err := zf.Open()
+		require.NoError(t, err)
+		data, err := io.ReadAll(rc)
+		require.NoError(t, err)
+		require.NoError(t, rc.Close())
+		write(zf.Name, data)
+	}
+	if !replaced {
+		write(name, content)
+	}
+	require.NoError(t, zw.Close())
+	return out.Bytes()
+}
+
+// excelBombs are small workbooks that would unpack to a lot: the lines
+// sheet (xl/worksheets/sheet2.xml) or the head sheet declaring or holding
+// far too many rows or cells, and a plain zip bomb.
+func excelBombs(t testing.TB) map[string][]byte {
+	return map[string][]byte{
+		"a declared million rows":             withPart(t, "xl/worksheets/sheet2.xml", sheetXML("A1:J1000000", 3, 10)),
+		"a declared far column":               withPart(t, "xl/worksheets/sheet1.xml", sheetXML("A1:XFD20", 3, 3)),
+		"200,000 rows, dimension lies":        withPart(t, "xl/worksheets/sheet2.xml", sheetXML("A1:A1", 200_000, 1)),
+		"a head sheet of 60,000 rows":         withPart(t, "xl/worksheets/sheet1.xml", sheetXML("A1:C3", 60_000, 3)),
+		"a row of 100,000 cells":              withPart(t, "xl/worksheets/sheet2.xml", sheetXML("A1:A1", 1, 100_000)),
+		"a 64 MiB zip bomb of shared strings": withPart(t, "xl/sharedStrings.xml", bytes.Repeat([]byte{' '}, 64<<20)),
+	}
+}
+
+// TestExcelBombIsRefusedCheaply: each bomb is refused as too big, and the
+// refusal allocates less than 100 MiB in all (the bound on the memory it
+// can add); how fast is BenchmarkImportExcelBomb's to say. (TestImport's
+// 5,000 lines show a full template is within the limits.)
+func TestExcelBombIsRefusedCheaply(t *testing.T) {
+	for name, raw := range excelBombs(t) {
+		t.Run(name, func(t *testing.T) {
+			require.Less(t, len(raw), 2<<20, "the bomb itself is small")
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			_, err := docdrafts.Import(bytes.NewReader(raw), model.FamilyBondedTransfer, model.BusinessOut)
+			runtime.ReadMemStats(&after)
+			var ie *docdrafts.ImportError
+			require.ErrorAs(t, err, &ie)
+			require.Equal(t, "file", ie.Problems[0].Field)
+			require.NotEmpty(t, ie.Problems[0].MessageZh)
+			allocated := after.TotalAlloc - before.TotalAlloc
+			require.Less(t, allocated, uint64(100<<20), "allocated %d MiB", allocated>>20)
+			t.Logf("%d KiB file, %d MiB allocated", len(raw)>>10, allocated>>20)
+		})
+	}
+}
+
+func BenchmarkImportExcelBomb(b *testing.B) {
+	for name, raw := range excelBombs(b) {
+		b.Run(strings.ReplaceAll(name, " ", "_"), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := docdrafts.Import(bytes.NewReader(raw), model.FamilyBondedTransfer, model.BusinessOut); err == nil {
+					b.Fatal("the bomb was imported")
+				}
+			}
+		})
+	}
 }

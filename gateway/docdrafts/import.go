@@ -1,9 +1,14 @@
 package docdrafts
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -11,17 +16,42 @@ import (
 	"zonetrace/chaincode/model"
 )
 
-// maxUnzipped bounds what an uploaded workbook may expand to, so a small
-// zip bomb cannot exhaust memory.
-const maxUnzipped = 256 << 20
+// Limits of an uploaded workbook, checked by prescan before excelize reads
+// it, so that a small file cannot cost much memory or time (an 873 KB
+// workbook declaring a million rows used to cost 0.7 GiB and 18 s to
+// refuse). A full template of model.MaxLines lines is about 1 MB unzipped.
+const (
+	// maxUnzipped bounds the declared size of all parts together, and
+	// maxPartUnzipped that of any one part (archive/zip refuses a part
+	// that inflates beyond its declared size).
+	maxUnzipped     = 48 << 20
+	maxPartUnzipped = 24 << 20
+	maxParts        = 200
+	// maxSheetRows and maxRowCells bound a worksheet, declared (in its
+	// <dimension>) and actual: the lines sheet holds two header rows and
+	// model.MaxLines lines, with room for trailing formatted blank rows.
+	maxSheetRows = model.MaxLines + 100
+	maxRowCells  = 64
+	maxCells     = maxSheetRows * 16
+	// maxConcurrentImports bounds how many workbooks are read at once.
+	maxConcurrentImports = 2
+)
+
+// importSlots bounds concurrent imports, so their memory adds up to at most
+// maxConcurrentImports workbooks within the limits above.
+var importSlots = make(chan struct{}, maxConcurrentImports)
 
 // ImportProblem is one thing wrong in an imported workbook: the sheet and
 // row (as Excel numbers them, from 1; 0 for the file as a whole), the field
 // key and the reason.
 type ImportProblem struct {
-	Sheet     string `json:"sheet,omitempty"`
-	Row       int    `json:"row"`
-	Field     string `json:"field"`
+	Sheet string `json:"sheet,omitempty"`
+	Row   int    `json:"row"`
+	Field string `json:"field"`
+	// Column is the field's name as the template shows it (the lines
+	// sheet's Chinese column header, the head sheet's label), for the
+	// report the user reads.
+	Column    string `json:"column,omitempty"`
 	Message   string `json:"message"`
 	MessageZh string `json:"messageZh"`
 }
@@ -46,13 +76,21 @@ func (e *ImportError) Error() string {
 func Import(r io.Reader, family model.Family, businessType model.BusinessType) (Content, error) {
 	t, ok := TemplateFor(family, businessType)
 	if !ok {
-		return Content{}, &ImportError{Problems: []ImportProblem{{Field: "businessType",
+		return Content{}, &ImportError{Problems: []ImportProblem{{Field: "businessType", Column: "业务类型",
 			Message: fmt.Sprintf("family %q has no business type %q", family, businessType), MessageZh: "单据类型或业务类型无效"}}}
 	}
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped})
+	importSlots <- struct{}{}
+	defer func() { <-importSlots }()
+	raw, err := io.ReadAll(r)
 	if err != nil {
-		return Content{}, &ImportError{Problems: []ImportProblem{{Field: "file",
-			Message: "not a readable .xlsx workbook", MessageZh: "文件不是可读取的Excel（.xlsx）工作簿"}}}
+		return Content{}, fmt.Errorf("read workbook: %w", err)
+	}
+	if err := prescan(raw); err != nil {
+		return Content{}, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(raw), excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxPartUnzipped})
+	if err != nil {
+		return Content{}, unreadable()
 	}
 	defer f.Close()
 	c := Content{Family: family, BusinessType: businessType}
@@ -75,8 +113,116 @@ func Import(r io.Reader, family model.Family, businessType model.BusinessType) (
 	return c, nil
 }
 
+func unreadable() *ImportError {
+	return &ImportError{Problems: []ImportProblem{{Field: "file", Column: "文件",
+		Message: "not a readable .xlsx workbook", MessageZh: "文件不是可读取的Excel（.xlsx）工作簿"}}}
+}
+
+func tooBig(sheet, message, messageZh string) *ImportError {
+	return &ImportError{Problems: []ImportProblem{{Sheet: sheet, Field: "file", Column: "文件", Message: message, MessageZh: messageZh}}}
+}
+
+// prescan refuses a workbook beyond the limits before anything reads it as
+// a whole: it checks the zip directory's declared sizes, then streams each
+// worksheet's XML, refusing at once a declared dimension beyond the limits
+// and stopping as soon as the rows or cells counted pass them. Its cost is
+// bounded by the limits, not by the size the file claims or contains.
+func prescan(raw []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		return unreadable()
+	}
+	if len(zr.File) > maxParts {
+		return tooBig("", fmt.Sprintf("the workbook has more than %d parts", maxParts), fmt.Sprintf("工作簿内部文件超过%d个", maxParts))
+	}
+	var total uint64
+	for _, zf := range zr.File {
+		total += zf.UncompressedSize64
+		if zf.UncompressedSize64 > maxPartUnzipped || total > maxUnzipped {
+			return tooBig("", fmt.Sprintf("the workbook unpacks to more than %d MiB", maxUnzipped>>20),
+				fmt.Sprintf("工作簿解压后超过%d MiB，请只保留模板中的数据", maxUnzipped>>20))
+		}
+	}
+	for _, zf := range zr.File {
+		if !strings.HasPrefix(zf.Name, "xl/worksheets/") || !strings.HasSuffix(zf.Name, ".xml") {
+			continue
+		}
+		if err := scanSheet(zf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanSheet streams one worksheet part, counting rows and cells.
+func scanSheet(zf *zip.File) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return unreadable()
+	}
+	defer rc.Close()
+	sheetTooBig := tooBig("", fmt.Sprintf("a sheet may hold at most %d rows of at most %d cells", maxSheetRows, maxRowCells),
+		fmt.Sprintf("工作表不得超过%d行、每行不得超过%d个单元格", maxSheetRows, maxRowCells))
+	dec := xml.NewDecoder(io.LimitReader(rc, maxPartUnzipped))
+	rows, cells, rowCells := 0, 0, 0
+	for {
+		tok, err := dec.RawToken()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return unreadable()
+		}
+		start, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch start.Name.Local {
+		case "dimension":
+			for _, a := range start.Attr {
+				if a.Name.Local != "ref" {
+					continue
+				}
+				_, last, _ := strings.Cut(a.Value, ":")
+				if last == "" {
+					last = a.Value
+				}
+				col, row, err := excelize.CellNameToCoordinates(strings.ReplaceAll(last, "$", ""))
+				if err != nil || row > maxSheetRows || col > maxRowCells {
+					return sheetTooBig
+				}
+			}
+		case "row":
+			rows, rowCells = rows+1, 0
+			for _, a := range start.Attr {
+				// A row number beyond the limit is refused even when the
+				// rows before it are missing.
+				if n, err := strconv.Atoi(a.Value); a.Name.Local == "r" && (err != nil || n > maxSheetRows) {
+					return sheetTooBig
+				}
+			}
+			if rows > maxSheetRows {
+				return sheetTooBig
+			}
+		case "c":
+			cells, rowCells = cells+1, rowCells+1
+			if cells > maxCells || rowCells > maxRowCells {
+				return sheetTooBig
+			}
+			for _, a := range start.Attr {
+				// A far column would make every row read that wide.
+				if a.Name.Local == "r" {
+					if col, _, err := excelize.CellNameToCoordinates(a.Value); err != nil || col > maxRowCells {
+						return sheetTooBig
+					}
+				}
+			}
+		}
+	}
+}
+
 func missingSheet(name string) *ImportError {
-	return &ImportError{Problems: []ImportProblem{{Sheet: name, Field: "file",
+	return &ImportError{Problems: []ImportProblem{{Sheet: name, Field: "file", Column: "文件",
 		Message: "sheet " + name + " is missing; start from the template", MessageZh: "缺少工作表“" + name + "”，请使用下载的模板"}}}
 }
 
@@ -106,7 +252,7 @@ func importHead(f *excelize.File) (model.DocumentHead, []ImportProblem, error) {
 		}
 		*hf.ref(&h) = cell(1)
 		for _, p := range headProblems(hf, cell(1)) {
-			problems = append(problems, ImportProblem{Sheet: HeadSheet, Row: i + 1, Field: "head." + hf.key, Message: p.Message, MessageZh: p.MessageZh})
+			problems = append(problems, ImportProblem{Sheet: HeadSheet, Row: i + 1, Field: "head." + hf.key, Column: hf.zh, Message: p.Message, MessageZh: p.MessageZh})
 		}
 	}
 	return h, problems, nil
@@ -189,7 +335,7 @@ func importLines(f *excelize.File) ([]model.DocumentLine, []ImportProblem, error
 		if cols == nil {
 			var ok bool
 			if cols, ok = mapColumns(nil, labels); !ok {
-				return nil, nil, &ImportError{Problems: []ImportProblem{{Sheet: LinesSheet, Row: 1, Field: "file",
+				return nil, nil, &ImportError{Problems: []ImportProblem{{Sheet: LinesSheet, Row: 1, Field: "file", Column: "文件",
 					Message: "no known column headers; start from the template", MessageZh: "表体没有可识别的列标题，请使用下载的模板"}}}
 			}
 		}
@@ -197,7 +343,7 @@ func importLines(f *excelize.File) ([]model.DocumentLine, []ImportProblem, error
 			continue
 		}
 		if len(lines) == model.MaxLines {
-			problems = append(problems, ImportProblem{Sheet: LinesSheet, Row: n, Field: "lines",
+			problems = append(problems, ImportProblem{Sheet: LinesSheet, Row: n, Field: "lines", Column: "表体",
 				Message: fmt.Sprintf("at most %d lines", model.MaxLines), MessageZh: fmt.Sprintf("表体不得超过%d行", model.MaxLines)})
 			break
 		}
@@ -209,10 +355,20 @@ func importLines(f *excelize.File) ([]model.DocumentLine, []ImportProblem, error
 		return nil, nil, fmt.Errorf("read lines sheet: %w", err)
 	}
 	if len(lines) == 0 && len(problems) == 0 {
-		problems = append(problems, ImportProblem{Sheet: LinesSheet, Row: firstData, Field: "lines",
+		problems = append(problems, ImportProblem{Sheet: LinesSheet, Row: firstData, Field: "lines", Column: "表体",
 			Message: "the lines sheet holds no line", MessageZh: "表体没有数据行"})
 	}
 	return lines, problems, nil
+}
+
+// lineColumn is the Chinese column header of a line field key.
+func lineColumn(key string) string {
+	for _, lf := range lineFields {
+		if lf.key == key {
+			return lf.zh
+		}
+	}
+	return "表体"
 }
 
 func blank(row []string) bool {
@@ -231,7 +387,7 @@ func parseLine(cols columnMap, row []string, n int) (model.DocumentLine, []Impor
 	var l model.DocumentLine
 	var out []ImportProblem
 	add := func(field, message, messageZh string) {
-		out = append(out, ImportProblem{Sheet: LinesSheet, Row: n, Field: field, Message: message, MessageZh: messageZh})
+		out = append(out, ImportProblem{Sheet: LinesSheet, Row: n, Field: field, Column: lineColumn(field), Message: message, MessageZh: messageZh})
 	}
 	unreadable := map[string]bool{}
 	for i, lf := range cols {

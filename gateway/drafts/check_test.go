@@ -75,6 +75,13 @@ func TestCheckShape(t *testing.T) {
 		require.ErrorAs(t, drafts.CheckShape(d), &p)
 		require.Equal(t, []string{"data.attachments[0].kind"}, fields(p))
 	})
+	t.Run("a NUL is refused even in a draft", func(t *testing.T) {
+		var p validation.Problems
+		require.ErrorAs(t, drafts.CheckShape(model.PrefilingData{ProductName: "咖啡\x00"}), &p)
+		require.Equal(t, []string{"data.productName"}, fields(p))
+		require.Equal(t, model.RuleControlCharacter, p[0].Rule)
+		require.Equal(t, "商品名称第3个字符是不可见的控制字符，请删除", p[0].MessageZh)
+	})
 	t.Run("oversized text is refused", func(t *testing.T) {
 		var p validation.Problems
 		require.ErrorAs(t, drafts.CheckShape(model.PrefilingData{Grade: strings.Repeat("码", model.MaxTextLength+1)}), &p)

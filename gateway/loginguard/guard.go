@@ -48,8 +48,9 @@ type record struct {
 
 // counter applies one Limit to failures grouped by a key.
 type counter struct {
-	limit   Limit
-	records map[string]*record
+	limit     Limit
+	records   map[string]*record
+	lastSweep time.Time
 }
 
 func (c *counter) wait(k string, now time.Time) time.Duration {
@@ -60,7 +61,10 @@ func (c *counter) wait(k string, now time.Time) time.Duration {
 }
 
 func (c *counter) failed(k string, now time.Time) {
-	if len(c.records) > sweepAbove {
+	// At most one sweep a minute: under a spray of usernames a sweep per
+	// failure would cost more than the failures.
+	if len(c.records) > sweepAbove && now.Sub(c.lastSweep) > time.Minute {
+		c.lastSweep = now
 		for k, r := range c.records {
 			if now.Sub(r.first) > c.limit.Window && now.After(r.lockedUntil) {
 				delete(c.records, k)

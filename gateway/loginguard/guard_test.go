@@ -1,6 +1,7 @@
 package loginguard
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -50,6 +51,55 @@ func TestGuard(t *testing.T) {
 		g.Succeeded("ent-d", "10.0.0.4")
 		g.Failed("ent-d", "10.0.0.4")
 		_, ok := g.Allow("ent-d", "10.0.0.4")
+		require.True(t, ok)
+	})
+}
+
+func TestExpiredFailuresAreForgotten(t *testing.T) {
+	clock := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	g := New()
+	g.now = func() time.Time { return clock }
+	for i := range sweepAbove + 1 {
+		g.Failed(fmt.Sprintf("user%d", i), "10.0.0.1")
+	}
+	require.Len(t, g.users.records, sweepAbove+1)
+	clock = clock.Add(DefaultPerUser.Window + DefaultPerUser.Lockout + time.Minute)
+	g.Failed("late", "10.0.0.2")
+	require.Len(t, g.users.records, 1, "only the new failure is kept")
+	require.Len(t, g.pairs.records, 1)
+}
+
+func TestPerUsernameLimit(t *testing.T) {
+	clock := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	g := New()
+	g.now = func() time.Time { return clock }
+	per, user := DefaultPerAddress, DefaultPerUser
+
+	t.Run("one address alone cannot lock the username for others", func(t *testing.T) {
+		// As fast as the pair lock allows, for the whole per-user window.
+		for elapsed := time.Duration(0); elapsed < user.Window; elapsed += per.Lockout {
+			for range per.MaxFailures {
+				if _, ok := g.Allow("clerk", "203.0.113.9"); ok {
+					g.Failed("clerk", "203.0.113.9")
+				}
+			}
+			clock = clock.Add(per.Lockout)
+		}
+		_, ok := g.Allow("clerk", "198.51.100.1")
+		require.True(t, ok, "the clerk still logs in from their own address")
+	})
+	t.Run("guesses spread over many addresses lock the username", func(t *testing.T) {
+		for i := range user.MaxFailures {
+			address := fmt.Sprintf("10.1.%d.%d", i/250, i%250)
+			_, ok := g.Allow("boss", address)
+			require.True(t, ok, "guess %d", i)
+			g.Failed("boss", address)
+		}
+		wait, ok := g.Allow("boss", "10.9.9.9")
+		require.False(t, ok)
+		require.Equal(t, user.Lockout, wait)
+		clock = clock.Add(user.Lockout + time.Second)
+		_, ok = g.Allow("boss", "10.9.9.9")
 		require.True(t, ok)
 	})
 }

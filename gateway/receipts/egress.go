@@ -158,6 +158,20 @@ const (
 	FailOther            = "error"
 )
 
+var failureClasses = map[string]bool{
+	FailAddressForbidden: true, FailDNS: true, FailConnRefused: true, FailTimeout: true, FailTLS: true,
+	FailConnection: true, FailHTTP3xx: true, FailHTTP4xx: true, FailHTTP5xx: true, FailOther: true,
+}
+
+// shownFailure is what the delivery log shows of a recorded failure: its
+// class, or FailOther for raw error text recorded before classes were.
+func shownFailure(recorded string) string {
+	if recorded == "" || failureClasses[recorded] {
+		return recorded
+	}
+	return FailOther
+}
+
 // failureClass maps an attempt's outcome (HTTP status, 0 for none, and its
 // error) to one of the Fail… classes.
 func failureClass(status int, err error) string {

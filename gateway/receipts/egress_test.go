@@ -75,6 +75,13 @@ func TestWebhooksCannotReachLoopbackOrPrivateAddresses(t *testing.T) {
 			var lastErr string
 			require.NoError(t, pool.QueryRow(ctx, `SELECT last_error FROM webhook_deliveries WHERE receipt_id = $1`, rc.ID).Scan(&lastErr))
 			require.Equal(t, FailAddressForbidden, lastErr)
+
+			// Raw error text recorded by an older version is not shown.
+			_, err = pool.Exec(ctx, `UPDATE webhook_deliveries SET last_error = 'post: dial tcp 10.0.0.7:22: connect: connection refused'`)
+			require.NoError(t, err)
+			items, _, err := s.Deliveries(ctx, entA, 1, 10)
+			require.NoError(t, err)
+			require.Equal(t, FailOther, items[0].LastError)
 		})
 	}
 	t.Run("allowed for tests, the same receiver is reached", func(t *testing.T) {

@@ -156,6 +156,7 @@ func (s *Store) Deliveries(ctx context.Context, enterpriseID string, page, pageS
 	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Delivery, error) {
 		var d Delivery
 		err := row.Scan(&d.ReceiptID, &d.Attempts, &d.LastStatus, &d.LastError, &d.LastAttemptAt, &d.NextAttemptAt, &d.DeliveredAt, &d.CreatedAt)
+		d.LastError = shownFailure(d.LastError)
 		return d, err
 	})
 	if err != nil {

@@ -234,30 +234,6 @@ func replay(ctx context.Context, l ledger.Ledger, scratch *pgxpool.Pool, height 
 	return nil
 }
 
-// CompareProjection replays l into the empty database of scratch up to the
-// block the mirror's checkpoint has reached and compares every projection
-// table (indexer.TableDigest). It returns the number of tables compared, or
-// a *Discrepancy naming the first differing row. The mirror must not move
-// meanwhile (a stopped node); Audit reads a running node's mirror in one
-// snapshot instead.
-func CompareProjection(ctx context.Context, mirror *pgxpool.Pool, l ledger.Ledger, scratch *pgxpool.Pool) (int, error) {
-	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
-	var tables int
-	err := pgx.BeginTxFunc(ctx, mirror, opts, func(tx pgx.Tx) error {
-		want, err := indexer.TableDigestTx(ctx, tx)
-		if err != nil {
-			return fmt.Errorf("compare projection: %w", err)
-		}
-		var next int64
-		if err := tx.QueryRow(ctx, `SELECT next_block FROM indexer_checkpoint`).Scan(&next); err != nil {
-			return fmt.Errorf("compare projection: read checkpoint: %w", err)
-		}
-		tables, err = compareProjection(ctx, tx, want, l, scratch, uint64(next))
-		return err
-	})
-	return tables, err
-}
-
 // compareProjection replays l into scratch up to next and compares the
 // result with the mirror's digests want, read in the snapshot mirror.
 func compareProjection(ctx context.Context, mirror pgx.Tx, want map[string]string, l ledger.Ledger, scratch *pgxpool.Pool, next uint64) (int, error) {

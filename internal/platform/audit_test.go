@@ -3,16 +3,20 @@ package platform
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"zonetrace/indexer"
+	"zonetrace/internal/apiclient"
 	"zonetrace/internal/pgtest"
 )
 
@@ -239,4 +243,58 @@ func appendFile(t *testing.T, path, data string) {
 	_, err = f.WriteString(data)
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
+}
+
+// TestRunningNodeReportsParkedBlock: on a real node, a block the mirror
+// refuses turns /readyz unready naming the block, and verify fails naming it,
+// while the node keeps running.
+func TestRunningNodeReportsParkedBlock(t *testing.T) {
+	n := startNode(t)
+	ctx := t.Context()
+	_, err := n.Pool.Exec(ctx, `ALTER TABLE enterprises ADD CONSTRAINT test_refuse CHECK (name <> 'refused')`)
+	require.NoError(t, err)
+	admin := n.client("admin")
+	err = admin.Post(ctx, "/api/v1/enterprises", map[string]string{"id": enterpriseA, "name": "refused", "kind": "importer"}, nil)
+	var apiErr *apiclient.Error
+	require.ErrorAs(t, err, &apiErr, "the write commits but is never indexed")
+	require.Equal(t, 503, apiErr.Status)
+	height, err := n.Ledger.Height(ctx)
+	require.NoError(t, err)
+
+	var ready struct {
+		Status string `json:"status"`
+		Checks []struct {
+			Name    string         `json:"name"`
+			OK      bool           `json:"ok"`
+			Reason  string         `json:"reason"`
+			Details map[string]any `json:"details"`
+		} `json:"checks"`
+	}
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(n.URL + "/readyz")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		return json.NewDecoder(resp.Body).Decode(&ready) == nil &&
+			resp.StatusCode == http.StatusServiceUnavailable && ready.Status == "unready"
+	}, 30*time.Second, 20*time.Millisecond)
+	var indexerCheck map[string]any
+	for _, c := range ready.Checks {
+		if c.Name == "indexer" {
+			require.False(t, c.OK)
+			require.Equal(t, "parked", c.Reason)
+			indexerCheck = c.Details
+		}
+	}
+	block, ok := indexerCheck["block"].(float64)
+	require.True(t, ok, "%v", indexerCheck)
+	require.Less(t, uint64(block), height)
+	require.InDelta(t, block, indexerCheck["indexedHeight"], 0, "the mirror stopped at the parked block")
+	require.Contains(t, indexerCheck["error"], "test_refuse")
+
+	_, err = n.audit(n.dir)
+	var parked *UnprojectableBlockError
+	require.ErrorAs(t, err, &parked)
+	require.Equal(t, uint64(block), parked.Block)
 }

@@ -7,6 +7,7 @@ package zh
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -267,4 +268,33 @@ var objectTypeNames = map[string]string{
 	model.KeyEnterprise: "企业", model.KeyIdentity: "身份", model.KeyPrefiling: "预核申报", model.KeyTraceCode: "溯源码",
 	model.KeyTraceCodeSeq: "溯源码序号", model.KeyDocument: "单据", model.KeyBalance: "库存", model.KeyMovement: "货物移动",
 	model.KeyRequest: "请求",
+}
+
+// Catalogue is the whole catalogue as data, for a client (the web UI) that
+// builds its own messages from codes and details: templates with {param}
+// placeholders, the Chinese descriptions of formats, the labels of field
+// names and the Chinese names of enumerated param values by param key.
+type Catalogue struct {
+	Reasons map[model.Reason]string      `json:"reasons"`
+	Rules   map[model.Rule]string        `json:"rules"`
+	Formats map[string]string            `json:"formats"`
+	Labels  map[string]string            `json:"labels"`
+	Values  map[string]map[string]string `json:"values"`
+}
+
+// Export returns a copy of the catalogue.
+func Export() Catalogue {
+	families := map[string]string{}
+	for _, f := range model.Families {
+		info, _ := model.InfoOf(f)
+		families[string(f)] = info.NameZh
+	}
+	return Catalogue{
+		Reasons: maps.Clone(reasons), Rules: maps.Clone(rules), Formats: maps.Clone(formats), Labels: maps.Clone(labels),
+		Values: map[string]map[string]string{
+			"status": maps.Clone(statusNames), "businessType": maps.Clone(businessTypeNames), "role": maps.Clone(roleNames),
+			"action": maps.Clone(actionNames), "objectType": maps.Clone(objectTypeNames), "family": families,
+			"bonded": {"true": "保税", "false": "非保税"},
+		},
+	}
 }

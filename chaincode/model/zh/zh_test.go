@@ -3,6 +3,7 @@ package zh_test
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -172,4 +173,17 @@ func TestStockInsufficientReadsAsChinese(t *testing.T) {
 		"documentId": "FL20261126AAAAAAAA", "lineSeq": 1, "traceCode": "KSCF261126000017", "holder": "91320583MA3WWWWW3C",
 		"bonded": false, "heldGrams": 500, "askedGrams": 700}}
 	require.Equal(t, "单据 FL20261126AAAAAAAA 第1行：企业 91320583MA3WWWWW3C 持有溯源码 KSCF261126000017 的非保税库存 500 克，不足申报的 700 克，货物无法移动", zh.Error(e))
+}
+
+func TestExportIsTheCatalogue(t *testing.T) {
+	t.Parallel()
+	c := zh.Export()
+	require.Len(t, c.Reasons, len(model.Reasons()))
+	require.Len(t, c.Rules, len(model.Rules))
+	require.Len(t, c.Formats, len(model.Formats))
+	text, _ := zh.Reason(model.ReasonEnterpriseExists, model.Params{"enterpriseId": "91320583MA1XXXXX1A"})
+	require.Equal(t, strings.ReplaceAll(c.Reasons[model.ReasonEnterpriseExists], "{enterpriseId}", "91320583MA1XXXXX1A"), text)
+	c.Reasons[model.ReasonEnterpriseExists] = "changed"
+	again, _ := zh.Reason(model.ReasonEnterpriseExists, nil)
+	require.NotEqual(t, "changed", again, "the export is a copy")
 }

@@ -5,6 +5,7 @@ const id = encodeURIComponent
 
 export const login = (username, password) => post('/auth/login', { username, password })
 export const logout = () => post('/auth/logout')
+export const changePassword = (currentPassword, newPassword) => post('/me/password', { currentPassword, newPassword })
 
 export const listDrafts = (query) => get('/prefiling-drafts', query)
 export const getDraft = (draftId) => get(`/prefiling-drafts/${id(draftId)}`)

@@ -1,0 +1,315 @@
+// Package documents holds the operations on customs documents (核注清单,
+// 出入库单, 核放单 …): declaring a draft, customs' review, the gate pass,
+// the deletion request, its confirmation and review, the in-drafts of
+// incoming transfers, and the reads whose visibility is a rule (an
+// enterprise sees the documents it declared or is the counterparty of).
+package documents
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"zonetrace/chaincode/model"
+	"zonetrace/gateway/accounts"
+	"zonetrace/gateway/apierror"
+	"zonetrace/gateway/docdrafts"
+	"zonetrace/gateway/service"
+	"zonetrace/gateway/service/declaration"
+	"zonetrace/gateway/service/ledgertx"
+	"zonetrace/gateway/validation"
+	"zonetrace/indexer/query"
+)
+
+// Reads is what the operations read from the indexer's mirror.
+type Reads interface {
+	service.Enterprises
+	SearchDocuments(ctx context.Context, f query.DocumentFilter) (query.DocumentPage, error)
+	Document(ctx context.Context, id string) (query.DocumentView, error)
+	DocumentMovements(ctx context.Context, documentID string) ([]model.Movement, error)
+	Balances(ctx context.Context, f query.BalanceFilter) ([]query.BalanceView, error)
+	IncomingTransfers(ctx context.Context, enterpriseID string) ([]model.Document, error)
+}
+
+// Service runs the document operations.
+type Service struct {
+	Reads   Reads
+	Drafts  *docdrafts.Store
+	Signers service.Signers
+	Ledger  ledgertx.Submitter
+	Now     func() time.Time
+}
+
+// Written is the outcome of a write: the document as the ledger answered
+// it, and the transaction that committed it (nil when an earlier attempt
+// had). Tx is set also when a step after the commit failed.
+type Written struct {
+	ID      string
+	Payload []byte
+	Tx      *ledgertx.Tx
+}
+
+// Decision is customs' decision on a document or a deletion request.
+type Decision struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
+
+// Detail is a document with its history and the movements of its goods.
+type Detail struct {
+	query.DocumentView
+	Movements []model.Movement `json:"movements"`
+}
+
+// Statuses are the document statuses a search may ask for.
+var Statuses = []model.DocumentStatus{model.DocDeclared, model.DocManualReview, model.DocApproved, model.DocReturned,
+	model.DocEffective, model.DocDeletionAsked, model.DocVoided}
+
+// Search lists documents. An enterprise is always scoped to the documents
+// it declared or is counterparty of.
+func (s *Service) Search(ctx context.Context, u accounts.User, f query.DocumentFilter) (query.DocumentPage, error) {
+	var p validation.Problems
+	if f.Family != "" && !model.KnownFamily(f.Family) {
+		p.Add("family", "is not a document family", "单据类型无效")
+	}
+	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
+		p.Add("status", "is not a document status", "单据状态无效")
+	}
+	if err := p.Err(); err != nil {
+		return query.DocumentPage{}, err
+	}
+	if !service.SeesAll(u) {
+		f.EnterpriseID = u.EnterpriseID
+	}
+	page, err := s.Reads.SearchDocuments(ctx, f)
+	if page.Items == nil {
+		page.Items = []query.DocumentView{}
+	}
+	return page, err
+}
+
+// Visible reads a document the user may see; another enterprise's is
+// FORBIDDEN (document numbers carry 40 random bits, so the answer tells a
+// prober nothing, and a clear refusal helps a clerk who mistyped).
+func (s *Service) Visible(ctx context.Context, u accounts.User, id string) (query.DocumentView, error) {
+	d, err := s.Reads.Document(ctx, id)
+	if err != nil {
+		return query.DocumentView{}, err
+	}
+	if !service.SeesAll(u) && d.EnterpriseID != u.EnterpriseID && d.Head.CounterpartyID != u.EnterpriseID {
+		return query.DocumentView{}, apierror.New(apierror.Forbidden)
+	}
+	return d, nil
+}
+
+// Detail reads a visible document with the movements of its goods.
+func (s *Service) Detail(ctx context.Context, u accounts.User, id string) (Detail, error) {
+	d, err := s.Visible(ctx, u, id)
+	if err != nil {
+		return Detail{}, err
+	}
+	moves, err := s.Reads.DocumentMovements(ctx, d.ID)
+	if moves == nil {
+		moves = []model.Movement{}
+	}
+	return Detail{DocumentView: d, Movements: moves}, err
+}
+
+// Review records customs' decision: approve, return (with a reason) or
+// manual_review.
+func (s *Service) Review(ctx context.Context, w service.Write, id string, d Decision) (Written, error) {
+	if err := checkDecision(d, model.DocumentDecisions, model.ReturnNeedsReason); err != nil {
+		return Written{}, err
+	}
+	return s.change(ctx, w, id, "ReviewDocument", d.Decision, d.Reason)
+}
+
+// GatePass records that the goods passed the zone's gate.
+func (s *Service) GatePass(ctx context.Context, w service.Write, id string) (Written, error) {
+	return s.change(ctx, w, id, "RecordGatePass")
+}
+
+// RequestDeletion asks customs to void the enterprise's document.
+func (s *Service) RequestDeletion(ctx context.Context, w service.Write, id, reason string) (Written, error) {
+	var p validation.Problems
+	p.AddModel(model.CheckText("reason", reason, model.RequiredNote)...)
+	if err := p.Err(); err != nil {
+		return Written{}, err
+	}
+	return s.change(ctx, w, id, "RequestDeletion", reason)
+}
+
+// ConfirmDeletion is the counterparty's consent to a deletion request.
+func (s *Service) ConfirmDeletion(ctx context.Context, w service.Write, id string) (Written, error) {
+	return s.change(ctx, w, id, "ConfirmDeletion")
+}
+
+// ReviewDeletion records customs' decision on a deletion request: approve,
+// or reject with a reason.
+func (s *Service) ReviewDeletion(ctx context.Context, w service.Write, id string, d Decision) (Written, error) {
+	if err := checkDecision(d, model.DeletionDecisions, model.RejectNeedsReason); err != nil {
+		return Written{}, err
+	}
+	return s.change(ctx, w, id, "ReviewDeletion", d.Decision, d.Reason)
+}
+
+// checkDecision validates a decision among allowed, with a reason required
+// for those in needReason and bounded in length.
+func checkDecision(d Decision, allowed, needReason []string) error {
+	var p validation.Problems
+	p.AddModel(model.CheckDecision(d.Decision, d.Reason, allowed, needReason)...)
+	return p.Err()
+}
+
+// change submits function(requestID, documentID, args...) as the caller.
+// The chaincode holds the state rules: a change the document's state does
+// not allow is its CONFLICT, another enterprise's document its FORBIDDEN.
+func (s *Service) change(ctx context.Context, w service.Write, id, function string, args ...string) (Written, error) {
+	signer, err := s.Signers.For(w.Caller)
+	if err != nil {
+		return Written{}, err
+	}
+	res, err := s.Ledger.Submit(ctx, ledgertx.Call{Signer: signer, Function: function,
+		Args: append([]string{w.RequestID, id}, args...), ReadBack: s.Ledger.Evaluator(signer, "GetDocument", id)})
+	if err != nil {
+		return Written{}, err
+	}
+	return Written{ID: id, Payload: res.Payload, Tx: res.Tx}, nil
+}
+
+// View is the document a write changed: from the read model once it has
+// mirrored the write (indexed), with steps and names, otherwise from the
+// ledger's answer with the names added.
+func (s *Service) View(ctx context.Context, written Written, indexed bool) (query.DocumentView, error) {
+	if indexed {
+		return s.Reads.Document(ctx, written.ID)
+	}
+	var d query.DocumentView
+	if err := json.Unmarshal(written.Payload, &d.Document); err != nil {
+		return d, fmt.Errorf("decode document %s from the ledger: %w", written.ID, err)
+	}
+	d.Abnormal = len(d.Tags) > 0
+	d.DeletedOrModified = d.Deletion != nil || d.Status == model.DocVoided
+	var err error
+	if d.EnterpriseName, err = service.EnterpriseName(ctx, s.Reads, d.EnterpriseID); err != nil {
+		return d, err
+	}
+	if d.Head.CounterpartyID != "" {
+		d.CounterpartyName, err = service.EnterpriseName(ctx, s.Reads, d.Head.CounterpartyID)
+	}
+	return d, err
+}
+
+// Declare declares a complete draft on the ledger (see package
+// declaration). The chaincode's refusal names the fields and lines to fix.
+func (s *Service) Declare(ctx context.Context, w service.Write, draftID string) (Written, error) {
+	u := w.Caller
+	d, err := s.Drafts.Get(ctx, u.EnterpriseID, draftID)
+	if err != nil {
+		return Written{}, err
+	}
+	if d.Declared() {
+		signer, err := s.Signers.For(u)
+		if err != nil {
+			return Written{}, err
+		}
+		// The document argument does not matter: the request id is
+		// checked first.
+		res, err := declaration.Repeat(ctx, s.Ledger, ledgertx.Call{Signer: signer, Function: "DeclareDocument",
+			Args: []string{w.RequestID, "{}"}, ReadBack: s.Ledger.Evaluator(signer, "GetDocument", d.DocumentID)}, docdrafts.ErrDeclared)
+		return Written{ID: d.DocumentID, Payload: res.Payload, Tx: res.Tx}, err
+	}
+	if err := declaration.Incomplete(docdrafts.Warnings(d.Family, d.BusinessType, d.Head, d.Lines)); err != nil {
+		return Written{}, err
+	}
+	candidate, err := docdrafts.NewDocumentID(d.Family, s.now())
+	if err != nil {
+		return Written{}, err
+	}
+	signer, err := s.Signers.For(u)
+	if err != nil {
+		return Written{}, err
+	}
+	d, res, err := declaration.Run(ctx, s.Ledger, declaration.Declaration[docdrafts.Draft]{
+		Store: s.Drafts, EnterpriseID: u.EnterpriseID, DraftID: d.ID, User: u.Username, Candidate: candidate,
+		Number: func(d docdrafts.Draft) string { return d.DocumentID },
+		Call: func(d docdrafts.Draft) (ledgertx.Call, error) {
+			raw, err := json.Marshal(model.DocumentDeclaration{ID: d.DocumentID, Family: d.Family, BusinessType: d.BusinessType, Head: d.Head, Lines: d.Lines})
+			if err != nil {
+				return ledgertx.Call{}, fmt.Errorf("encode document %s: %w", d.DocumentID, err)
+			}
+			return ledgertx.Call{Signer: signer, Function: "DeclareDocument", Args: []string{w.RequestID, string(raw)},
+				ReadBack: s.Ledger.Evaluator(signer, "GetDocument", d.DocumentID)}, nil
+		},
+		Owner: func(payload []byte) (string, error) {
+			var doc model.Document
+			err := json.Unmarshal(payload, &doc)
+			return doc.EnterpriseID, err
+		},
+	})
+	if err != nil {
+		// A failure after the commit (marking the draft) still reports
+		// the transaction, which the answer carries.
+		return Written{ID: d.DocumentID, Tx: res.Tx}, err
+	}
+	return Written{ID: d.DocumentID, Payload: res.Payload, Tx: res.Tx}, nil
+}
+
+// NewDraft stores content as a new draft whose id derives from the write's
+// request id, so a re-driven create finds its first draft.
+func (s *Service) NewDraft(ctx context.Context, w service.Write, content docdrafts.Content) (docdrafts.Draft, error) {
+	id, err := docdrafts.NewID(w.RequestID)
+	if err != nil {
+		return docdrafts.Draft{}, err
+	}
+	return s.Drafts.Create(ctx, id, w.Caller.EnterpriseID, w.Caller.Username, content)
+}
+
+// Incoming is an approved out leg waiting for the enterprise's in leg, with
+// the in-draft made for it.
+type Incoming struct {
+	OutDocument model.Document `json:"outDocument"`
+	InDraftID   string         `json:"inDraftId"`
+}
+
+// IncomingTransfers lists the approved out legs naming the enterprise as
+// transferee and makes sure each has its in-draft. Listing is safe to
+// repeat: the in-draft's id derives from the out leg, so it is made once
+// (docdrafts.Store.CreateIncoming).
+func (s *Service) IncomingTransfers(ctx context.Context, u accounts.User) ([]Incoming, error) {
+	outs, err := s.Reads.IncomingTransfers(ctx, u.EnterpriseID)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]Incoming, 0, len(outs))
+	for _, doc := range outs {
+		d, err := s.Drafts.CreateIncoming(ctx, u.EnterpriseID, u.Username, doc)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, Incoming{OutDocument: doc, InDraftID: d.ID})
+	}
+	return list, nil
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Balances lists stock per trace code, enterprise and customs status; an
+// enterprise sees only its own, whatever it asks for.
+func (s *Service) Balances(ctx context.Context, u accounts.User, f query.BalanceFilter) ([]query.BalanceView, error) {
+	if !service.SeesAll(u) {
+		f.EnterpriseID = u.EnterpriseID
+	}
+	items, err := s.Reads.Balances(ctx, f)
+	if items == nil {
+		items = []query.BalanceView{}
+	}
+	return items, err
+}

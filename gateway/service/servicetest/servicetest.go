@@ -1,0 +1,77 @@
+// Package servicetest gives service tests what the running node has: the
+// gateway's PostgreSQL schema on the shared test server, and the embedded
+// ledger running the real chaincode with identities from a dev PKI.
+package servicetest
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"zonetrace/chaincode/contract"
+	"zonetrace/gateway/identities"
+	"zonetrace/gateway/schema"
+	"zonetrace/internal/pgtest"
+	"zonetrace/network/embedded"
+	"zonetrace/network/ledger"
+	"zonetrace/network/pki"
+)
+
+// Node is a database and a ledger for one test.
+type Node struct {
+	Pool       *pgxpool.Pool
+	Ledger     ledger.Ledger
+	Identities *identities.Resolver
+	// DataDir is a fresh directory for files (attachments).
+	DataDir string
+}
+
+// New opens a migrated database and an empty embedded ledger, both gone
+// after the test.
+func New(t *testing.T) *Node {
+	t.Helper()
+	ctx := context.Background()
+	pool := pgtest.NewPool(t)
+	require.NoError(t, schema.Migrate(ctx, pool))
+	dir := t.TempDir()
+	ca, err := pki.Open(filepath.Join(dir, "pki"))
+	require.NoError(t, err)
+	cc, err := contract.NewChaincode()
+	require.NoError(t, err)
+	l, err := embedded.Open(ctx, embedded.Config{Dir: filepath.Join(dir, "ledger"), ChannelID: "zonetrace", Chaincode: cc,
+		Verifier: ca, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = l.Close() })
+	return &Node{Pool: pool, Ledger: l, Identities: identities.New(keystore{ca}), DataDir: filepath.Join(dir, "data")}
+}
+
+// Height is the ledger's height now.
+func (n *Node) Height(t *testing.T) uint64 {
+	t.Helper()
+	h, err := n.Ledger.Height(context.Background())
+	require.NoError(t, err)
+	return h
+}
+
+// keystore lets identities.Resolver use the dev PKI.
+type keystore struct{ p *pki.PKI }
+
+func (k keystore) Issue(mspID, commonName, ou string) (ledger.Signer, error) {
+	id, err := k.p.Issue(mspID, commonName, ou)
+	if err != nil {
+		return nil, err
+	}
+	return id, nil
+}
+
+func (k keystore) Load(mspID, commonName string) (ledger.Signer, error) {
+	id, err := k.p.Load(mspID, commonName)
+	if err != nil {
+		return nil, err
+	}
+	return id, nil
+}
