@@ -76,6 +76,7 @@ type Gateway struct {
 	metrics     *metrics
 	web         fs.FS
 	engine      *gin.Engine
+	inFlight    inFlight
 }
 
 // New validates cfg and builds the Gateway. Call Migrate first, and Recover

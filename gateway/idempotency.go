@@ -5,11 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"regexp"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -52,7 +54,6 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u := mustUser(c)
 		ctx := c.Request.Context()
-		_, recovering := ctx.Value(recoveryUser{}).(string)
 		key := c.GetHeader("Idempotency-Key")
 		switch {
 		case key == "":
@@ -73,7 +74,14 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 			return
 		}
 		req := submissions.Request{Username: u.Username, Key: key, Method: c.Request.Method, Path: c.Request.URL.Path, Body: body, ContentType: c.GetHeader("Content-Type"), Secret: !keepBody}
-		outcome, rec, err := g.submissions.Claim(ctx, req, submissionLease, recovering)
+		// Counted before the claim, so that no retry takes over a
+		// submission this process has just claimed.
+		flight := inFlightKey(u.Username, key)
+		defer g.inFlight.begin(flight)()
+		// The submission's worker is gone if no request but this one is
+		// working on it here.
+		abandoned := func(submissions.Record) bool { return g.inFlight.count(flight) == 1 }
+		outcome, rec, err := g.submissions.Claim(ctx, req, submissionLease, abandoned)
 		if err != nil {
 			g.fail(c, err)
 			return
@@ -93,7 +101,7 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 			g.fail(c, apierror.New(apierror.RequestInProgress))
 			return
 		case submissions.Replay:
-			replay(c, rec)
+			g.replay(c, rec)
 			return
 		}
 
@@ -106,12 +114,20 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 
 		// The outcome is stored even if the client went away.
 		done := context.WithoutCancel(ctx)
+		requestID := c.GetString(ctxRequestID)
 		if w.Status() >= 500 {
 			// The work is still owed (ledger unreachable, say): a retry
-			// with the same key, or Recover, carries it out.
-			if err := g.submissions.Release(done, u.Username, key); err != nil {
-				g.log.Error("release submission", "requestId", c.GetString(ctxRequestID), "error", err.Error())
-			}
+			// with the same key, or recovery, carries it out, unless it
+			// keeps failing for a cause a retry cannot fix.
+			answer := submissions.Response{Status: w.Status(), Body: w.buf.Bytes()}
+			g.record(done, requestID, "release submission", func(ctx context.Context) error {
+				status, err := g.submissions.Release(ctx, u.Username, key, answer, failureReason(answer))
+				if status == submissions.StatusFailed {
+					g.log.Error("submission failed for good", "requestId", requestID, "user", u.Username, "key", key,
+						"status", answer.Status, "reason", failureReason(answer))
+				}
+				return err
+			})
 			return
 		}
 		resp := submissions.Response{Status: w.Status(), Body: w.buf.Bytes(), TxID: c.GetString(ctxLedgerTx)}
@@ -119,11 +135,73 @@ func (g *Gateway) idempotent(keepBody bool) gin.HandlerFunc {
 			block := b.(uint64)
 			resp.Block = &block
 		}
-		if err := g.submissions.Complete(done, u.Username, key, resp); err != nil {
-			g.log.Error("complete submission", "requestId", c.GetString(ctxRequestID), "error", err.Error())
+		g.record(done, requestID, "complete submission", func(ctx context.Context) error {
+			return g.submissions.Complete(ctx, u.Username, key, resp)
+		})
+	}
+}
+
+// recordRetry is how often record tries again to store an outcome while the
+// database is away.
+const recordRetry = time.Second
+
+// record stores the outcome of a submission with store. If the database is
+// away it keeps trying in the background for up to the lease, so that an
+// answer already given is recorded as soon as the database is back instead
+// of the submission waiting out its lease.
+func (g *Gateway) record(ctx context.Context, requestID, what string, store func(context.Context) error) {
+	err := store(ctx)
+	if err == nil {
+		return
+	}
+	g.log.Error(what, "requestId", requestID, "error", err.Error())
+	go func() {
+		deadline := time.Now().Add(submissionLease)
+		for time.Now().Before(deadline) {
+			time.Sleep(recordRetry)
+			if err := store(ctx); err == nil {
+				g.log.Info(what+": recorded after all", "requestId", requestID)
+				return
+			}
+		}
+	}()
+}
+
+// inFlight counts the requests this process is working on, per
+// submission (user and key). A pending submission whose lease still runs
+// but that no request here works on has lost its worker: it finished
+// without recording its outcome (the database was away at that moment).
+// The gateway is the only one on its database (see docs/operations.md), so
+// a retry then takes it over instead of waiting out the lease.
+type inFlight struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// begin counts one more request on key and returns its end.
+func (f *inFlight) begin(key string) (end func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n == nil {
+		f.n = map[string]int{}
+	}
+	f.n[key]++
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.n[key]--; f.n[key] == 0 {
+			delete(f.n, key)
 		}
 	}
 }
+
+func (f *inFlight) count(key string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.n[key]
+}
+
+func inFlightKey(username, key string) string { return username + "\x00" + key }
 
 // awaitRepeat polls a submission another worker is carrying out, briefly.
 func (g *Gateway) awaitRepeat(ctx context.Context, req submissions.Request) (submissions.Outcome, submissions.Record, error) {
@@ -144,14 +222,26 @@ func (g *Gateway) awaitRepeat(ctx context.Context, req submissions.Request) (sub
 			}
 			return 0, submissions.Record{}, err
 		}
-		if rec.Status == submissions.StatusDone {
+		if rec.Status != submissions.StatusPending {
 			return submissions.Replay, rec, nil
 		}
 	}
 }
 
-// replay answers with the stored response of a done submission.
-func replay(c *gin.Context, rec submissions.Record) {
+// replay answers with the stored response of a finished submission. A
+// client that asks to wait for the indexer waits for the submission's
+// block as on the first answer, so a retry after "committed, not yet
+// indexed" gets the original success once the indexer has caught up.
+func (g *Gateway) replay(c *gin.Context, rec submissions.Record) {
+	if rec.Block != nil && rec.Status == submissions.StatusDone && wantsIndexed(c) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), g.cfg.WaitTimeout)
+		err := g.cfg.Reads.WaitForBlock(ctx, *rec.Block)
+		cancel()
+		if err != nil {
+			g.fail(c, notYetIndexed(err))
+			return
+		}
+	}
 	if rec.Block != nil {
 		c.Header("X-Ledger-Block", strconv.FormatUint(*rec.Block, 10))
 	}
@@ -162,6 +252,16 @@ func replay(c *gin.Context, rec submissions.Record) {
 	}
 	c.Data(rec.ResponseStatus, "application/json; charset=utf-8", rec.ResponseBody)
 	c.Abort()
+}
+
+// failureReason is the error code and message of a failed answer, kept as
+// the submission's last error.
+func failureReason(answer submissions.Response) string {
+	var body apierror.Body
+	if err := json.Unmarshal(answer.Body, &body); err != nil || body.Error.Code == "" {
+		return http.StatusText(answer.Status)
+	}
+	return string(body.Error.Code) + ": " + body.Error.Message
 }
 
 // capture keeps a copy of the response body for the outbox.

@@ -63,9 +63,13 @@ func (g *Gateway) awaitIndexed(c *gin.Context) (bool, error) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), g.cfg.WaitTimeout)
 	defer cancel()
 	if err := g.cfg.Reads.WaitForBlock(ctx, v.(uint64)); err != nil {
-		return false, apierror.Newf(apierror.LedgerUnavailable,
-			"committed, but not yet indexed; retry with the same Idempotency-Key",
-			"已上链但尚未同步到查询库，请使用相同幂等键重试").WithCause(err)
+		return false, notYetIndexed(err)
 	}
 	return true, nil
+}
+
+func notYetIndexed(err error) *apierror.Error {
+	return apierror.Newf(apierror.LedgerUnavailable,
+		"committed, but not yet indexed; retry with the same Idempotency-Key",
+		"已上链但尚未同步到查询库，请使用相同幂等键重试").WithCause(err)
 }

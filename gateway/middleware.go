@@ -109,8 +109,16 @@ func (g *Gateway) fail(c *gin.Context, err error) {
 		g.log.Error("request failed", slog.String("requestId", c.GetString(ctxRequestID)),
 			slog.String("route", c.FullPath()), slog.String("error", err.Error()))
 	}
+	if e.Status == http.StatusServiceUnavailable {
+		// The ledger or the database is away; outages seen so far pass in
+		// seconds (a restart, a failover).
+		c.Header("Retry-After", retryAfterSeconds)
+	}
 	c.AbortWithStatusJSON(e.Status, e.Body())
 }
+
+// retryAfterSeconds is the Retry-After of a 503 answer.
+const retryAfterSeconds = "5"
 
 func randomHex(n int) string {
 	b := make([]byte, n)

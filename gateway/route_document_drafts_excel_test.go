@@ -138,12 +138,12 @@ func TestPendingImportIsRedrivenAsMultipart(t *testing.T) {
 	_, _, err := submissions.New(e.cfg.Pool).Claim(context.Background(), submissions.Request{
 		Username: "ent-a", Key: "import-before-crash", Method: "POST", Path: "/api/v1/document-drafts/import",
 		Body: body, ContentType: ct,
-	}, time.Nanosecond, false)
+	}, time.Nanosecond, nil)
 	require.NoError(t, err)
 	time.Sleep(time.Millisecond) // let the lease lapse, as after a restart
 
 	g := e.restart()
-	require.NoError(t, g.Recover(context.Background()))
+	redriveAll(t, g)
 	r := doOn(t, g, a, "GET", "/api/v1/document-drafts?family=bonded_transfer", nil, nil)
 	require.Equal(t, 200, r.Code, r.Body.String())
 	require.EqualValues(t, 1, r.json(t)["total"], "the re-driven import created its draft")

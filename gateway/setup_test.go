@@ -81,6 +81,13 @@ func (f *fakeLedger) Evaluate(_ context.Context, _ ledger.Signer, function strin
 	if f.down {
 		return nil, errUnreachable
 	}
+	// A write simulated with a request id already carried out is refused
+	// like the chaincode does, before anything else.
+	if len(args) > 0 {
+		if tx, ok := f.requests[args[0]]; ok {
+			return nil, &ledger.ChaincodeError{TxID: "dup", Message: "DUPLICATE_REQUEST: " + tx}
+		}
+	}
 	if h := f.eval[function]; h != nil {
 		return h(args)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -40,7 +41,9 @@ func startProcess(t *testing.T, bin, dataDir, dbURL string) *process {
 	cmd := exec.Command(bin, "run", "--data", dataDir, "--db", dbURL, "--listen", "127.0.0.1:0")
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	cmd.Stderr = nil
+	if os.Getenv("ZT_TEST_LOG") != "" {
+		cmd.Stderr = os.Stderr
+	}
 	require.NoError(t, cmd.Start())
 	p := &process{cmd: cmd}
 	t.Cleanup(func() { p.kill() })
@@ -71,6 +74,16 @@ func startProcess(t *testing.T, bin, dataDir, dbURL string) *process {
 	return p
 }
 
+// buildBinary builds the zonetrace command into a temporary folder.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "zonetrace")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	require.NoError(t, build.Run())
+	return bin
+}
+
 func (p *process) kill() {
 	if p.cmd.Process != nil {
 		_ = p.cmd.Process.Signal(syscall.SIGKILL)
@@ -84,19 +97,20 @@ func (p *process) stop(t *testing.T) {
 	require.NoError(t, err)
 }
 
-// TestKillDuringBurst kills the process with SIGKILL in the middle of 1,000
-// declarations, restarts it, and checks that every declaration that was
-// answered 2xx is on the ledger exactly once and that the mirror equals a
-// fresh rebuild from block 0.
-func TestKillDuringBurst(t *testing.T) {
+// TestRetryAfterKillDuringKeyedBurstAnswersOriginalSuccess kills the
+// process with SIGKILL in the middle of 1,000 keyed declarations, restarts
+// it, and retries every declaration that was not answered with its key, at
+// once, while recovery re-drives what the killed run left pending. Every
+// retry answers 201 with the one prefiling of its draft (a retry used to
+// answer 409 "already declared" when the kill fell between the commit and
+// the outbox), nothing is declared twice, every 2xx answered before the
+// kill is kept, and the mirror equals a fresh rebuild from block 0.
+func TestRetryAfterKillDuringKeyedBurstAnswersOriginalSuccess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the real binary")
 	}
 	ctx := context.Background()
-	bin := filepath.Join(t.TempDir(), "zonetrace")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	require.NoError(t, build.Run())
+	bin := buildBinary(t)
 
 	dataDir, dbURL := t.TempDir(), pgtest.NewDatabase(t)
 	proc := startProcess(t, bin, dataDir, dbURL)
@@ -119,11 +133,17 @@ func TestKillDuringBurst(t *testing.T) {
 		require.NoError(t, clerk.Post(ctx, "/api/v1/prefiling-drafts", map[string]any{"data": data}, &d))
 		drafts[i] = d.ID
 	}
+	declare := func(i int, wait bool) (string, error) {
+		var pf model.Prefiling
+		_, err := clerk.Do(ctx, apiclient.Request{Method: http.MethodPost, Path: "/api/v1/prefiling-drafts/" + drafts[i] + "/declare",
+			IdempotencyKey: "burst-" + drafts[i], NoWait: !wait}, &pf)
+		return pf.ID, err
+	}
 
 	// Declare all of them from 16 clients; kill the process once 300 are in.
 	var (
 		mu       sync.Mutex
-		accepted = map[string]string{} // draft id → prefiling id answered 2xx
+		accepted = map[int]string{} // draft index → prefiling id answered 2xx
 		done     atomic.Int64
 		next     atomic.Int64
 		killed   = make(chan struct{})
@@ -131,19 +151,15 @@ func TestKillDuringBurst(t *testing.T) {
 	)
 	var wg sync.WaitGroup
 	for range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= total {
 					return
 				}
-				var pf model.Prefiling
-				_, err := clerk.Do(ctx, apiclient.Request{Method: http.MethodPost, Path: "/api/v1/prefiling-drafts/" + drafts[i] + "/declare", IdempotencyKey: "burst-" + drafts[i], NoWait: true}, &pf)
-				if err == nil {
+				if id, err := declare(i, false); err == nil {
 					mu.Lock()
-					accepted[drafts[i]] = pf.ID
+					accepted[i] = id
 					mu.Unlock()
 					if done.Add(1) == 300 {
 						once.Do(func() { proc.kill(); close(killed) })
@@ -155,7 +171,7 @@ func TestKillDuringBurst(t *testing.T) {
 				default:
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	select {
@@ -165,19 +181,71 @@ func TestKillDuringBurst(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, len(accepted), 300)
 
-	// Restart: pending submissions are re-driven, the indexer catches up.
+	// Restart and retry every unanswered declaration with its key at once,
+	// racing recovery of those the kill left pending.
 	proc = startProcess(t, bin, dataDir, dbURL)
 	clerk.BaseURL = proc.url
 	require.NoError(t, clerk.Login(ctx, "ent-a", demoPassword))
+	var unanswered []int
+	for i := range total {
+		if _, ok := accepted[i]; !ok {
+			unanswered = append(unanswered, i)
+		}
+	}
+	retried := make(map[int]string, len(unanswered))
+	var failures []string
+	work := make(chan int)
+	for range 16 {
+		wg.Go(func() {
+			for i := range work {
+				id, err := declare(i, false)
+				mu.Lock()
+				if err != nil {
+					failures = append(failures, fmt.Sprintf("draft %s: %v", drafts[i], err))
+				} else {
+					retried[i] = id
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, i := range unanswered {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	require.Empty(t, failures, "every retry answers success")
+	t.Logf("answered before the kill: %d; retried after the restart: %d", len(accepted), len(retried))
 
 	pool, err := pgxpool.New(ctx, dbURL)
 	require.NoError(t, err)
 	defer pool.Close()
 	require.Eventually(t, func() bool {
 		var pending int
-		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM submissions WHERE status = 'pending'`).Scan(&pending))
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM submissions WHERE status <> 'done'`).Scan(&pending))
 		return pending == 0
-	}, 60*time.Second, 200*time.Millisecond, "pending submissions were not re-driven")
+	}, 60*time.Second, 200*time.Millisecond, "recovery finished every submission")
+	var carriedOver int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM submissions WHERE attempts > 1`).Scan(&carriedOver))
+	t.Logf("submissions the killed run left unfinished, finished by a retry or recovery: %d", carriedOver)
+
+	// Every draft is declared once, as the prefiling its answer named.
+	declared := map[string]string{}
+	rows, err := pool.Query(ctx, `SELECT id::text, declared_prefiling_id FROM prefiling_drafts WHERE declared_prefiling_id IS NOT NULL`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var draft, prefiling string
+		require.NoError(t, rows.Scan(&draft, &prefiling))
+		declared[draft] = prefiling
+	}
+	require.NoError(t, rows.Err())
+	require.Len(t, declared, total)
+	for i, id := range accepted {
+		require.Equal(t, declared[drafts[i]], id, "answer before the kill for draft %s", drafts[i])
+	}
+	for i, id := range retried {
+		require.Equal(t, declared[drafts[i]], id, "answer of the retry for draft %s", drafts[i])
+	}
 
 	var ready struct {
 		Ledger struct {
@@ -191,20 +259,25 @@ func TestKillDuringBurst(t *testing.T) {
 		return clerk.Get(ctx, "/readyz", &ready) == nil && ready.Ledger.Height > 0 && ready.Indexer.IndexedHeight == ready.Ledger.Height
 	}, 60*time.Second, 200*time.Millisecond)
 
-	for draftID, prefilingID := range accepted {
+	for _, prefilingID := range declared {
 		var pf model.Prefiling
-		require.NoError(t, clerk.Get(ctx, "/api/v1/prefilings/"+prefilingID, &pf), "accepted declaration of draft %s lost", draftID)
+		require.NoError(t, clerk.Get(ctx, "/api/v1/prefilings/"+prefilingID, &pf), "declaration %s lost", prefilingID)
 		require.Len(t, pf.Steps, 1)
 	}
 	var prefilings, declareTxs, distinct int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*), count(DISTINCT id) FROM prefilings`).Scan(&prefilings, &distinct))
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM ledger_transactions WHERE valid AND function = 'DeclarePrefiling'`).Scan(&declareTxs))
+	require.Equal(t, total, prefilings, "one prefiling per draft, no duplicate")
 	require.Equal(t, prefilings, distinct)
 	require.Equal(t, prefilings, declareTxs, "every valid declaration is exactly one prefiling")
-	var declaredDrafts int
-	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM prefiling_drafts WHERE declared_prefiling_id IS NOT NULL AND declared_prefiling_id IN (SELECT id FROM prefilings)`).Scan(&declaredDrafts))
-	require.Equal(t, prefilings, declaredDrafts, "each prefiling is linked back to exactly one draft")
-	t.Logf("accepted before the kill: %d; prefilings on the ledger after restart: %d", len(accepted), prefilings)
+
+	// A repeat of any key, now asking to wait for the indexer, replays the
+	// same success.
+	for _, i := range []int{0, total / 2, total - 1, unanswered[0]} {
+		id, err := declare(i, true)
+		require.NoError(t, err)
+		require.Equal(t, declared[drafts[i]], id)
+	}
 
 	live, err := indexer.TableDigest(ctx, pool)
 	require.NoError(t, err)

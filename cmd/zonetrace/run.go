@@ -4,14 +4,17 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"zonetrace/gateway/accounts"
+	"zonetrace/gateway/retention"
 	"zonetrace/internal/platform"
 	"zonetrace/web"
 )
@@ -24,7 +27,33 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	demo := flags.Bool("demo", false, "seed demo enterprises, users and prefilings into an empty ledger")
 	trustedProxies := flags.String("trusted-proxies", os.Getenv("ZT_TRUSTED_PROXIES"),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (default none; env ZT_TRUSTED_PROXIES)")
+	var envErrs []error
+	duration := func(p *time.Duration, name, envName string, fallback time.Duration, usage string) {
+		if v := os.Getenv(envName); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				envErrs = append(envErrs, fmt.Errorf("%s: %w", envName, err))
+			}
+			fallback = d
+		}
+		flags.DurationVar(p, name, fallback, usage+" (env "+envName+")")
+	}
+	var shutdownTimeout time.Duration
+	duration(&shutdownTimeout, "shutdown-timeout", "ZT_SHUTDOWN_TIMEOUT", platform.DefaultShutdownTimeout,
+		"how long a stop waits for requests, deliveries and jobs before cutting them off")
+	keep := retention.DefaultPolicy()
+	duration(&keep.Sessions, "retain-sessions", "ZT_RETAIN_SESSIONS", keep.Sessions,
+		"how long expired or revoked sessions are kept (0: for ever)")
+	duration(&keep.OutboxBodies, "retain-outbox-bodies", "ZT_RETAIN_OUTBOX_BODIES", keep.OutboxBodies,
+		"how long finished submissions keep their request body; then only its SHA-256 and the answer remain (0: for ever)")
+	duration(&keep.CustomsMessages, "retain-customs-messages", "ZT_RETAIN_CUSTOMS_MESSAGES", keep.CustomsMessages,
+		"how long raw customs messages and incomplete split receipts are kept (0: for ever)")
+	duration(&keep.Deliveries, "retain-deliveries", "ZT_RETAIN_DELIVERIES", keep.Deliveries,
+		"how long webhook deliveries are kept after delivery, or undelivered after creation (0: for ever)")
 	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if err := errors.Join(envErrs...); err != nil {
 		return err
 	}
 
@@ -42,6 +71,8 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		Ledger:           node.Ledger,
 		FabricConnection: node.FabricConnection,
 		TrustedProxies:   splitList(*trustedProxies),
+		ShutdownTimeout:  shutdownTimeout,
+		Retention:        &keep,
 	})
 	if err != nil {
 		return err

@@ -24,7 +24,10 @@ const (
 	// TooManyAttempts: too many failed logins of this user from this address.
 	TooManyAttempts   Code = "TOO_MANY_ATTEMPTS"
 	LedgerUnavailable Code = "LEDGER_UNAVAILABLE"
-	Internal          Code = "INTERNAL"
+	// DatabaseUnavailable: PostgreSQL cannot be reached; nothing was
+	// changed that a retry (with the same Idempotency-Key) would repeat.
+	DatabaseUnavailable Code = "DATABASE_UNAVAILABLE"
+	Internal            Code = "INTERNAL"
 )
 
 type codeInfo struct {
@@ -45,11 +48,12 @@ var codes = map[Code]codeInfo{
 	PayloadTooLarge:      {http.StatusRequestEntityTooLarge, "request body too large (at most 10 MiB)", "请求内容过大（不超过10 MiB）"},
 	TooManyAttempts:      {http.StatusTooManyRequests, "too many failed logins, try again later", "登录失败次数过多，请稍后再试"},
 	LedgerUnavailable:    {http.StatusServiceUnavailable, "ledger unavailable, retry later with the same Idempotency-Key", "区块链账本暂不可用，请稍后使用相同幂等键重试"},
+	DatabaseUnavailable:  {http.StatusServiceUnavailable, "database unavailable, retry later with the same Idempotency-Key", "数据库暂不可用，请稍后使用相同幂等键重试"},
 	Internal:             {http.StatusInternalServerError, "internal error", "系统内部错误"},
 }
 
 // Codes lists every code, for documentation.
 func Codes() []Code {
 	return []Code{BadRequest, ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict,
-		IdempotencyKeyReused, RequestInProgress, PayloadTooLarge, TooManyAttempts, LedgerUnavailable, Internal}
+		IdempotencyKeyReused, RequestInProgress, PayloadTooLarge, TooManyAttempts, LedgerUnavailable, DatabaseUnavailable, Internal}
 }

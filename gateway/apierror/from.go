@@ -2,7 +2,14 @@ package apierror
 
 import (
 	"errors"
+	"io"
+	"net"
 	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/puddle/v2"
 
 	"zonetrace/chaincode/model"
 	"zonetrace/chaincode/model/zh"
@@ -37,6 +44,9 @@ func From(err error) *Error {
 	if errors.As(err, &cc) {
 		return fromChaincode(cc)
 	}
+	if databaseUnavailable(err) {
+		return New(DatabaseUnavailable).WithCause(err)
+	}
 	switch {
 	case errors.Is(err, accounts.ErrNotFound), errors.Is(err, drafts.ErrNotFound),
 		errors.Is(err, attachments.ErrNotFound), errors.Is(err, submissions.ErrNotFound),
@@ -58,6 +68,27 @@ func From(err error) *Error {
 		return New(LedgerUnavailable).WithCause(err)
 	}
 	return New(Internal).WithCause(err)
+}
+
+// databaseUnavailable reports an error of PostgreSQL being unreachable or
+// going away (refused or failed connections, a server shutting down or
+// starting up, no free connection), as opposed to an answer to a query.
+func databaseUnavailable(err error) bool {
+	var connect *pgconn.ConnectError
+	if errors.As(err, &connect) {
+		return true
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		// Class 08 connection exception; admin_shutdown, crash_shutdown,
+		// cannot_connect_now; too_many_connections.
+		return strings.HasPrefix(pg.Code, "08") || slices.Contains([]string{"57P01", "57P02", "57P03", "53300"}, pg.Code)
+	}
+	// A broken connection: nothing was sent (conn closed), it timed out, or
+	// the socket failed.
+	var netErr net.Error
+	return pgconn.SafeToRetry(err) || pgconn.Timeout(err) || errors.As(err, &netErr) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, puddle.ErrClosedPool)
 }
 
 // Ledger maps an error of a ledger call: chaincode rejections by their code,

@@ -82,8 +82,13 @@ func NewDeliverer(store *Store, source Source, opts ...Option) *Deliverer {
 	return d
 }
 
-// Run follows and delivers until ctx ends, then returns ctx's error once
-// the attempts in flight are finished and recorded. Failures of one round
+// stopGrace is how long the attempts in flight may still finish once the
+// deliverer is stopped.
+const stopGrace = time.Second
+
+// Run follows and delivers until ctx ends, then lets the attempts in flight
+// finish for stopGrace, aborts the rest, hands their deliveries back and
+// returns ctx's error. Failures of one round
 // (database or read model unreachable) are logged and retried next round.
 func (d *Deliverer) Run(ctx context.Context) error {
 	t := time.NewTicker(d.poll)
@@ -137,15 +142,28 @@ func (d *Deliverer) SendDue(ctx context.Context) (int, error) {
 			return attempted, nil
 		}
 		attempted += len(due)
-		// Claimed deliveries are sent and recorded even if ctx ends
-		// meanwhile, so a stop does not leave them to the lease.
-		work := context.WithoutCancel(ctx)
+		// A stop gives the attempts in flight stopGrace to finish, then
+		// aborts them (a receiver that hangs must not hold the node's
+		// shutdown), and hands every claimed delivery not completed back,
+		// due at once, so the next start sends it instead of waiting for
+		// the lease.
+		work, abort := context.WithCancel(context.WithoutCancel(ctx))
+		stopAfterGrace := context.AfterFunc(ctx, func() { time.AfterFunc(stopGrace, abort) })
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, d.concurrency)
 		var mu sync.Mutex
 		var errs []error
 		for _, c := range due {
-			sem <- struct{}{}
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+			}
+			if ctx.Err() != nil {
+				if err := d.store.unclaim(context.WithoutCancel(ctx), c); err != nil {
+					errs = append(errs, err)
+				}
+				continue
+			}
 			wg.Go(func() {
 				defer func() { <-sem }()
 				if err := d.attempt(work, c); err != nil {
@@ -156,6 +174,8 @@ func (d *Deliverer) SendDue(ctx context.Context) (int, error) {
 			})
 		}
 		wg.Wait()
+		stopAfterGrace()
+		abort()
 		if err := errors.Join(errs...); err != nil {
 			return attempted, err
 		}
@@ -163,10 +183,17 @@ func (d *Deliverer) SendDue(ctx context.Context) (int, error) {
 	return attempted, nil
 }
 
-// attempt POSTs one delivery and records the outcome.
+// attempt POSTs one delivery and records the outcome; the outcome is
+// recorded even when ctx ends meanwhile.
 func (d *Deliverer) attempt(ctx context.Context, c claimed) error {
 	n := c.attempts + 1
 	status, err := d.post(ctx, c)
+	record := context.WithoutCancel(ctx)
+	if err != nil && ctx.Err() != nil {
+		// Aborted by the stop, not refused by the receiver.
+		return d.store.unclaim(record, c)
+	}
+	ctx = record
 	if err == nil {
 		d.log.Info("webhook delivered", "receiptId", c.receiptID, "enterpriseId", c.enterpriseID, "attempt", n, "status", status)
 		return d.store.delivered(ctx, c, status)

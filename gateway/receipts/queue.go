@@ -125,3 +125,13 @@ func (s *Store) failed(ctx context.Context, c claimed, status int, reason string
 	}
 	return nil
 }
+
+// unclaim hands back a claimed delivery that was not attempted (or whose
+// attempt a stop aborted): due again at once, no attempt counted.
+func (s *Store) unclaim(ctx context.Context, c claimed) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE webhook_deliveries SET next_attempt_at = now()
+		WHERE receipt_id = $1 AND enterprise_id = $2 AND delivered_at IS NULL`, c.receiptID, c.enterpriseID); err != nil {
+		return fmt.Errorf("hand back delivery of %s: %w", c.receiptID, err)
+	}
+	return nil
+}

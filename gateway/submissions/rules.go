@@ -7,6 +7,7 @@ package submissions
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"net/http"
 	"time"
 )
 
@@ -19,7 +20,38 @@ const (
 	StatusPending Status = "pending"
 	// StatusDone means the response is final and is replayed to repeats.
 	StatusDone Status = "done"
+	// StatusFailed means the work was given up: it kept failing for a cause
+	// a retry cannot fix. Its last answer is final and replayed to repeats.
+	StatusFailed Status = "failed"
 )
+
+// Retry schedule of a pending submission.
+const (
+	// MaxAttempts is how often a submission that fails for a cause a retry
+	// cannot fix (an internal error) is carried out before it is failed.
+	// An unavailable ledger or database is retried for as long as it takes.
+	MaxAttempts = 5
+	firstDelay  = 2 * time.Second
+	maxDelay    = 5 * time.Minute
+)
+
+// RetryDelay is how long a submission waits after its attempts-th failed
+// attempt: doubling from 2 s, at most 5 min.
+func RetryDelay(attempts int) time.Duration {
+	d := firstDelay
+	for i := 1; i < attempts && d < maxDelay; i++ {
+		d *= 2
+	}
+	return min(d, maxDelay)
+}
+
+// Retryable reports whether a failed answer is worth carrying out again:
+// 503 means the ledger or the database was unavailable, which passes. Any
+// other 5xx is an internal error that the same request will most likely
+// meet again.
+func Retryable(status int) bool {
+	return status == http.StatusServiceUnavailable
+}
 
 // Outcome is what a Claim decided.
 type Outcome int
@@ -27,7 +59,8 @@ type Outcome int
 const (
 	// Claimed: the caller now owns the submission and must do its work.
 	Claimed Outcome = iota + 1
-	// Replay: the submission is done; answer with the stored response.
+	// Replay: the submission is done or failed; answer with the stored
+	// response.
 	Replay
 	// InProgress: another worker holds the lease.
 	InProgress
@@ -56,14 +89,14 @@ func (r Request) BodySHA256() string {
 }
 
 // decide applies the idempotency rules to a repeat of an existing record.
-func decide(existing Record, req Request, now time.Time, force bool) Outcome {
+func decide(existing Record, req Request, now time.Time) Outcome {
 	if existing.Method != req.Method || existing.Path != req.Path || existing.BodySHA256 != req.BodySHA256() {
 		return Reused
 	}
-	if existing.Status == StatusDone {
+	if existing.Status != StatusPending {
 		return Replay
 	}
-	if force || !existing.LeaseUntil.After(now) {
+	if !existing.LeaseUntil.After(now) {
 		return Claimed
 	}
 	return InProgress

@@ -15,22 +15,21 @@ func TestDecide(t *testing.T) {
 	cases := []struct {
 		name   string
 		change func(*Record, *Request)
-		force  bool
 		want   Outcome
 	}{
-		{"a repeat while the lease runs is in progress", func(*Record, *Request) {}, false, InProgress},
-		{"recovery takes over a running lease", func(*Record, *Request) {}, true, Claimed},
-		{"a repeat after the lease expired is claimed", func(r *Record, _ *Request) { r.LeaseUntil = now }, false, Claimed},
-		{"a repeat of a done submission is replayed", func(r *Record, _ *Request) { r.Status = StatusDone }, false, Replay},
-		{"a different body reuses the key", func(_ *Record, q *Request) { q.Body = []byte(`{"a":2}`) }, false, Reused},
-		{"a different path reuses the key", func(_ *Record, q *Request) { q.Path = "/api/v1/y" }, false, Reused},
-		{"a different body of a done submission still reuses the key", func(r *Record, q *Request) { r.Status = StatusDone; q.Body = nil }, false, Reused},
+		{"a repeat while the lease runs is in progress", func(*Record, *Request) {}, InProgress},
+		{"a repeat after the lease expired is claimed", func(r *Record, _ *Request) { r.LeaseUntil = now }, Claimed},
+		{"a repeat of a done submission is replayed", func(r *Record, _ *Request) { r.Status = StatusDone }, Replay},
+		{"a repeat of a failed submission is replayed", func(r *Record, _ *Request) { r.Status = StatusFailed }, Replay},
+		{"a different body reuses the key", func(_ *Record, q *Request) { q.Body = []byte(`{"a":2}`) }, Reused},
+		{"a different path reuses the key", func(_ *Record, q *Request) { q.Path = "/api/v1/y" }, Reused},
+		{"a different body of a done submission still reuses the key", func(r *Record, q *Request) { r.Status = StatusDone; q.Body = nil }, Reused},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r, q := base, req
 			tc.change(&r, &q)
-			require.Equal(t, tc.want, decide(r, q, now, tc.force))
+			require.Equal(t, tc.want, decide(r, q, now))
 		})
 	}
 }

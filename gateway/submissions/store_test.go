@@ -20,7 +20,7 @@ func TestStore(t *testing.T) {
 	s := submissions.New(pool)
 	req := submissions.Request{Username: "alice", Key: "k1", Method: "POST", Path: "/api/v1/prefiling-drafts", Body: []byte(`{"data":{}}`)}
 
-	out, rec, err := s.Claim(ctx, req, time.Minute, false)
+	out, rec, err := s.Claim(ctx, req, time.Minute, nil)
 	require.NoError(t, err)
 	require.Equal(t, submissions.Claimed, out)
 	require.Equal(t, submissions.StatusPending, rec.Status)
@@ -29,33 +29,37 @@ func TestStore(t *testing.T) {
 
 	t.Run("a secret body is not kept, only its hash", func(t *testing.T) {
 		secret := submissions.Request{Username: "alice", Key: "k2", Method: "POST", Path: "/api/v1/users", Body: []byte(`{"password":"hunter2hunter2"}`), Secret: true}
-		_, rec, err := s.Claim(ctx, secret, time.Minute, false)
+		_, rec, err := s.Claim(ctx, secret, time.Minute, nil)
 		require.NoError(t, err)
 		require.Empty(t, rec.Body)
 		require.False(t, rec.Replayable)
 		require.NoError(t, s.Complete(ctx, "alice", "k2", submissions.Response{Status: 201}))
-		out, _, err := s.Claim(ctx, secret, time.Minute, false)
+		out, _, err := s.Claim(ctx, secret, time.Minute, nil)
 		require.NoError(t, err)
 		require.Equal(t, submissions.Replay, out, "a repeat is still recognised by the hash")
 	})
 	t.Run("a repeat during the work is in progress", func(t *testing.T) {
-		out, _, err := s.Claim(ctx, req, time.Minute, false)
+		out, _, err := s.Claim(ctx, req, time.Minute, nil)
 		require.NoError(t, err)
 		require.Equal(t, submissions.InProgress, out)
 	})
 	t.Run("the same key for another user is a separate submission", func(t *testing.T) {
 		other := req
 		other.Username = "bob"
-		out, _, err := s.Claim(ctx, other, time.Minute, false)
+		out, _, err := s.Claim(ctx, other, time.Minute, nil)
 		require.NoError(t, err)
 		require.Equal(t, submissions.Claimed, out)
 	})
 	t.Run("a released submission is pending and claimable again", func(t *testing.T) {
-		require.NoError(t, s.Release(ctx, "alice", "k1"))
-		pending, err := s.Pending(ctx)
+		status, err := s.Release(ctx, "alice", "k1", submissions.Response{Status: 503}, "LEDGER_UNAVAILABLE: down")
 		require.NoError(t, err)
-		require.Len(t, pending, 2)
-		out, rec, err := s.Claim(ctx, req, time.Minute, false)
+		require.Equal(t, submissions.StatusPending, status)
+		sum, err := s.Summarize(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 2, sum.Pending)
+		require.Equal(t, 1, sum.Failing)
+		require.Equal(t, "LEDGER_UNAVAILABLE: down", sum.LastError)
+		out, rec, err := s.Claim(ctx, req, time.Minute, nil)
 		require.NoError(t, err)
 		require.Equal(t, submissions.Claimed, out)
 		require.Equal(t, 2, rec.Attempts)
@@ -63,7 +67,7 @@ func TestStore(t *testing.T) {
 	t.Run("a completed submission replays its response", func(t *testing.T) {
 		block := uint64(7)
 		require.NoError(t, s.Complete(ctx, "alice", "k1", submissions.Response{Status: 201, Body: []byte(`{"id":"x"}`), TxID: "tx1", Block: &block}))
-		out, rec, err := s.Claim(ctx, req, time.Minute, true)
+		out, rec, err := s.Claim(ctx, req, time.Minute, nil)
 		require.NoError(t, err)
 		require.Equal(t, submissions.Replay, out)
 		require.Equal(t, 201, rec.ResponseStatus)
@@ -74,7 +78,7 @@ func TestStore(t *testing.T) {
 	t.Run("another body under the same key is refused", func(t *testing.T) {
 		other := req
 		other.Body = []byte(`{"data":{"x":1}}`)
-		out, _, err := s.Claim(ctx, other, time.Minute, false)
+		out, _, err := s.Claim(ctx, other, time.Minute, nil)
 		require.NoError(t, err)
 		require.Equal(t, submissions.Reused, out)
 	})

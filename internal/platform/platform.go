@@ -20,8 +20,10 @@ import (
 
 	"zonetrace/chaincode/contract"
 	"zonetrace/gateway"
+	"zonetrace/gateway/retention"
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
+	"zonetrace/internal/jobs"
 	"zonetrace/network/embedded"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
@@ -50,7 +52,20 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed (gateway.Config.TrustedProxies); empty trusts none.
 	TrustedProxies []string
+	// ShutdownTimeout bounds Close: requests in flight, webhook deliveries
+	// and jobs are given this long, then cut off (default
+	// DefaultShutdownTimeout).
+	ShutdownTimeout time.Duration
+	// Retention says how long sessions, outbox bodies, raw customs messages
+	// and webhook deliveries are kept; nil means retention.DefaultPolicy.
+	Retention *retention.Policy
+	// RedriveEvery and RetentionEvery set how often outbox recovery and
+	// the retention purge run (defaults in package jobs).
+	RedriveEvery, RetentionEvery time.Duration
 }
+
+// DefaultShutdownTimeout is Config.ShutdownTimeout's default.
+const DefaultShutdownTimeout = 10 * time.Second
 
 // Ledger choices of Config.Ledger.
 const (
@@ -67,21 +82,33 @@ type Platform struct {
 	Reads   *query.Reader
 	Gateway *gateway.Gateway
 
-	server   *http.Server
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	closeErr error
-	once     sync.Once
+	server          *http.Server
+	jobs            *jobs.Queue
+	cancel          context.CancelFunc
+	wg              sync.WaitGroup
+	shutdownTimeout time.Duration
+	log             *slog.Logger
+	closeErr        error
+	once            sync.Once
 }
 
-// Start opens the ledger and the database, migrates, starts the indexer and
-// the HTTP server, and re-drives submissions a previous run left pending.
+// Start opens the ledger and the database, migrates, starts the indexer, the
+// HTTP server and the job queue. Submissions a previous run left pending are
+// re-driven in the background by the queue: a failing one never stops the
+// node from serving.
 func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	p := &Platform{}
+	p := &Platform{shutdownTimeout: cfg.ShutdownTimeout, log: log}
+	if p.shutdownTimeout <= 0 {
+		p.shutdownTimeout = DefaultShutdownTimeout
+	}
+	policy := retention.DefaultPolicy()
+	if cfg.Retention != nil {
+		policy = *cfg.Retention
+	}
 	ok := false
 	defer func() {
 		if !ok {
@@ -109,6 +136,10 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	// pgx sizes pools by CPU count (4 here); the gateway serves hundreds of
 	// users and the indexer must always find a connection.
 	poolConfig.MaxConns = 32
+	// A server that is away must fail a request fast (503), not hang it.
+	if poolConfig.ConnConfig.ConnectTimeout == 0 {
+		poolConfig.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
 	if p.Pool, err = pgxpool.NewWithConfig(ctx, poolConfig); err != nil {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
@@ -116,6 +147,9 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		return nil, err
 	}
 	if err := gateway.Migrate(ctx, p.Pool); err != nil {
+		return nil, err
+	}
+	if err := jobs.Migrate(ctx, p.Pool); err != nil {
 		return nil, err
 	}
 	p.Reads = query.New(p.Pool)
@@ -139,9 +173,18 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		WebFS:          cfg.WebFS,
 		Logger:         log.With("component", "gateway"),
 		TrustedProxies: cfg.TrustedProxies,
+		Readiness: []gateway.ReadinessCheck{{Name: "outbox", Check: func(ctx context.Context) gateway.CheckResult {
+			return p.Gateway.OutboxCheck(ctx)
+		}}},
 	}); err != nil {
 		_ = listener.Close()
 		return nil, fmt.Errorf("create gateway: %w", err)
+	}
+	// Nothing is served yet: the leases still running were taken by the
+	// previous run of this node.
+	if err := p.Gateway.ReleaseLeases(ctx); err != nil {
+		_ = listener.Close()
+		return nil, err
 	}
 
 	runCtx, cancel := context.WithCancel(context.Background())
@@ -172,8 +215,15 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		}
 	}()
 
-	if err := p.Gateway.Recover(ctx); err != nil {
-		return nil, fmt.Errorf("recover pending submissions: %w", err)
+	if p.jobs, err = jobs.Start(runCtx, jobs.Config{
+		Pool:           p.Pool,
+		Logger:         log.With("component", "jobs"),
+		Outbox:         p.Gateway,
+		Purger:         retention.New(p.Pool, policy, time.Now),
+		RedriveEvery:   cfg.RedriveEvery,
+		RetentionEvery: cfg.RetentionEvery,
+	}); err != nil {
+		return nil, err
 	}
 	ok = true
 	return p, nil
@@ -213,19 +263,45 @@ func openEmbedded(ctx context.Context, dir string, ca *pki.PKI, log *slog.Logger
 	return l, nil
 }
 
-// Close stops serving, stops the indexer and closes the ledger and database.
+// Close stops serving, stops the job queue, the webhook deliverer and the
+// indexer, and closes the ledger and database, within ShutdownTimeout:
+// requests and jobs still running then are cut off (a cut-off write stays
+// pending in the outbox and is re-driven at the next start).
 func (p *Platform) Close() error {
 	p.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), p.shutdownTimeout)
+		defer cancel()
 		var errs []error
 		if p.server != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			errs = append(errs, p.server.Shutdown(ctx))
-			cancel()
+			// Requests get most of the time; the rest is for the jobs.
+			serving, cancelServing := context.WithTimeout(ctx, p.shutdownTimeout*3/4)
+			err := p.server.Shutdown(serving)
+			cancelServing()
+			if err != nil {
+				p.log.Warn("requests still running at the shutdown deadline are cut off", "err", err)
+				errs = append(errs, p.server.Close())
+			}
+		}
+		if p.jobs != nil {
+			if err := p.jobs.Stop(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("stop job queue: %w", err))
+			}
 		}
 		if p.cancel != nil {
 			p.cancel()
 		}
-		p.wg.Wait()
+		stopped := make(chan struct{})
+		go func() {
+			p.wg.Wait()
+			close(stopped)
+		}()
+		select {
+		case <-stopped:
+		case <-ctx.Done():
+			// Closing the ledger and the pool would wait for them.
+			p.closeErr = errors.Join(append(errs, errors.New("the indexer or webhook deliverer did not stop within the shutdown timeout"))...)
+			return
+		}
 		if p.Ledger != nil {
 			errs = append(errs, p.Ledger.Close())
 		}

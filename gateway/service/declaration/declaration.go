@@ -94,6 +94,24 @@ func (d Declaration[D]) resume(ctx context.Context, draft D, call ledgertx.Call,
 	return ledgertx.Result{}, submitErr
 }
 
+// Repeat answers a declare of a draft its store already marks declared.
+// The request may be a retry of the very declaration that did it, whose
+// answer was lost (the gateway was killed, or answered 503 "committed, not
+// yet indexed", before the outbox stored the answer): then call, the
+// declaring transaction under this request's id, was carried out, and
+// Repeat returns it and the record read back, to be answered as the
+// original success. Otherwise it returns declared, the caller's refusal.
+func Repeat(ctx context.Context, tx ledgertx.Submitter, call ledgertx.Call, declared error) (ledgertx.Result, error) {
+	res, again, err := tx.CommittedEarlier(ctx, call)
+	switch {
+	case err != nil:
+		return ledgertx.Result{}, err
+	case !again:
+		return ledgertx.Result{}, declared
+	}
+	return res, nil
+}
+
 // Incomplete refuses a draft its checks warn about: nothing is reserved or
 // submitted.
 func Incomplete(warnings []validation.Problem) error {

@@ -211,7 +211,15 @@ func (s *Service) Declare(ctx context.Context, w service.Write, draftID string) 
 		return Written{}, err
 	}
 	if d.Declared() {
-		return Written{}, docdrafts.ErrDeclared
+		signer, err := s.Signers.For(u)
+		if err != nil {
+			return Written{}, err
+		}
+		// The document argument does not matter: the request id is
+		// checked first.
+		res, err := declaration.Repeat(ctx, s.Ledger, ledgertx.Call{Signer: signer, Function: "DeclareDocument",
+			Args: []string{w.RequestID, "{}"}, ReadBack: s.Ledger.Evaluator(signer, "GetDocument", d.DocumentID)}, docdrafts.ErrDeclared)
+		return Written{ID: d.DocumentID, Payload: res.Payload, Tx: res.Tx}, err
 	}
 	if err := declaration.Incomplete(docdrafts.Warnings(d.Family, d.BusinessType, d.Head, d.Lines)); err != nil {
 		return Written{}, err

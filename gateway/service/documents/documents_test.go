@@ -88,8 +88,12 @@ func TestDocumentLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, model.DocDeclared, view.Status)
 	require.Equal(t, "甲", view.EnterpriseName, "named from the read model")
+	again, err := svc.Declare(ctx, a, d.ID)
+	require.NoError(t, err, "a retry of the declaring request answers its success")
+	require.Equal(t, written.ID, again.ID)
+	a.RequestID = "doc-declare-again"
 	_, err = svc.Declare(ctx, a, d.ID)
-	require.ErrorIs(t, err, docdrafts.ErrDeclared)
+	require.ErrorIs(t, err, docdrafts.ErrDeclared, "another request is refused")
 
 	// A non-bonded application is reviewed by customs here (a checklist's
 	// outcome arrives as a receipt).

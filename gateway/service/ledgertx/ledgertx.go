@@ -66,6 +66,34 @@ func (s Submitter) Submit(ctx context.Context, call Call) (Result, error) {
 	if !duplicate {
 		return Result{}, apierror.Ledger(err)
 	}
+	return s.duplicate(ctx, call, firstTx)
+}
+
+// CommittedEarlier reports whether call's request id was already carried
+// out, answering then like Submit does for a duplicate: the transaction
+// and the record read back. It only simulates call (nothing is ordered):
+// the chaincode claims the request id before anything else and answers
+// DUPLICATE_REQUEST for one it recorded. Any other refusal of the
+// simulation means the request id was not carried out.
+func (s Submitter) CommittedEarlier(ctx context.Context, call Call) (Result, bool, error) {
+	_, err := s.Ledger.Evaluate(ctx, call.Signer, call.Function, call.Args...)
+	if err == nil {
+		return Result{}, false, nil
+	}
+	firstTx, duplicate := duplicateOf(err)
+	if !duplicate {
+		var cc *ledger.ChaincodeError
+		if errors.As(err, &cc) {
+			return Result{}, false, nil
+		}
+		return Result{}, false, apierror.Ledger(err)
+	}
+	res, err := s.duplicate(ctx, call, firstTx)
+	return res, err == nil, err
+}
+
+// duplicate answers a request whose first attempt committed as firstTx.
+func (s Submitter) duplicate(ctx context.Context, call Call, firstTx string) (Result, error) {
 	// The first attempt committed at or before the last block.
 	height, err := s.Ledger.Height(ctx)
 	if err != nil {

@@ -155,7 +155,15 @@ func (s *Service) Declare(ctx context.Context, w service.Write, draftID string) 
 		return Written{}, err
 	}
 	if d.Declared() {
-		return Written{}, drafts.ErrDeclared
+		signer, err := s.Signers.For(u)
+		if err != nil {
+			return Written{}, err
+		}
+		// The data argument does not matter: the request id is checked
+		// first.
+		res, err := declaration.Repeat(ctx, s.Ledger, ledgertx.Call{Signer: signer, Function: "DeclarePrefiling",
+			Args: []string{w.RequestID, d.PrefilingID, "{}"}, ReadBack: s.Ledger.Evaluator(signer, "GetPrefiling", d.PrefilingID)}, drafts.ErrDeclared)
+		return Written{ID: d.PrefilingID, Payload: res.Payload, Tx: res.Tx}, err
 	}
 	if err := declaration.Incomplete(drafts.Warnings(d.Data)); err != nil {
 		return Written{}, err

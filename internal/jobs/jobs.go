@@ -1,0 +1,188 @@
+// Package jobs runs the node's scheduled and retried work on River, a job
+// queue kept in the node's PostgreSQL database: the outbox recovery that
+// re-drives pending submissions, and the retention purge. Keeping the
+// schedule in PostgreSQL means a job survives restarts and runs once per
+// node, and it shares the database's availability with the work it does.
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"zonetrace/gateway/retention"
+)
+
+// Defaults of Config.
+const (
+	DefaultRedriveEvery   = 5 * time.Second
+	DefaultRetentionEvery = time.Hour
+)
+
+// Outbox is the part of the gateway recovery drives.
+type Outbox interface {
+	// RedriveDue carries out the submissions that are due and reports how
+	// many; a submission that fails again is rescheduled by the outbox
+	// itself, so an error here only means the round could not run.
+	RedriveDue(ctx context.Context) (int, error)
+}
+
+// Purger is the retention purge.
+type Purger interface {
+	Purge(ctx context.Context) (retention.Report, error)
+}
+
+// Config says what the queue runs and how often.
+type Config struct {
+	Pool   *pgxpool.Pool
+	Logger *slog.Logger
+	Outbox Outbox
+	Purger Purger
+	// RedriveEvery is how often recovery looks for due submissions
+	// (default DefaultRedriveEvery); each submission's own retry time
+	// (submissions.RetryDelay) decides when it is due.
+	RedriveEvery time.Duration
+	// RetentionEvery is how often the retention purge runs (default
+	// DefaultRetentionEvery).
+	RetentionEvery time.Duration
+}
+
+// Migrate brings River's tables (river_job, river_leader, …) up to date.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	m, err := rivermigrate.New(riverpgxv5.New(pool), nil)
+	if err != nil {
+		return fmt.Errorf("prepare job queue migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrate job queue: %w", err)
+	}
+	return nil
+}
+
+// RedriveArgs is the periodic outbox recovery job.
+type RedriveArgs struct{}
+
+// Kind names the job in river_job.
+func (RedriveArgs) Kind() string { return "outbox_redrive" }
+
+// RetentionArgs is the periodic retention purge job.
+type RetentionArgs struct{}
+
+// Kind names the job in river_job.
+func (RetentionArgs) Kind() string { return "retention_purge" }
+
+type redriveWorker struct {
+	river.WorkerDefaults[RedriveArgs]
+	outbox Outbox
+	log    *slog.Logger
+}
+
+// Timeout leaves room for a full batch of ledger submissions.
+func (w *redriveWorker) Timeout(*river.Job[RedriveArgs]) time.Duration { return 5 * time.Minute }
+
+func (w *redriveWorker) Work(ctx context.Context, _ *river.Job[RedriveArgs]) error {
+	n, err := w.outbox.RedriveDue(ctx)
+	if n > 0 {
+		w.log.Info("outbox recovery round", "redriven", n)
+	}
+	return err
+}
+
+type retentionWorker struct {
+	river.WorkerDefaults[RetentionArgs]
+	purger Purger
+	log    *slog.Logger
+}
+
+func (w *retentionWorker) Timeout(*river.Job[RetentionArgs]) time.Duration { return 30 * time.Minute }
+
+func (w *retentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs]) error {
+	r, err := w.purger.Purge(ctx)
+	w.log.Info("retention purge", "sessions", r.Sessions, "outboxBodies", r.OutboxBodies,
+		"customsMessages", r.CustomsMessages, "customsPockets", r.CustomsPockets, "deliveries", r.Deliveries)
+	return err
+}
+
+// Queue is the running job queue.
+type Queue struct {
+	client *river.Client[pgx.Tx]
+}
+
+// once makes a periodic job single: a round still queued or running when
+// the next is due absorbs it instead of piling up behind it. A failed round
+// is not retried; the next period is the retry.
+var once = &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled,
+}}}
+
+// Start starts working the queue; both jobs run once right away and then
+// periodically. Call Migrate first.
+func Start(ctx context.Context, cfg Config) (*Queue, error) {
+	if cfg.Pool == nil || cfg.Outbox == nil || cfg.Purger == nil {
+		return nil, errors.New("jobs: Pool, Outbox and Purger are required")
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	redriveEvery, retentionEvery := cfg.RedriveEvery, cfg.RetentionEvery
+	if redriveEvery <= 0 {
+		redriveEvery = DefaultRedriveEvery
+	}
+	if retentionEvery <= 0 {
+		retentionEvery = DefaultRetentionEvery
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &redriveWorker{outbox: cfg.Outbox, log: log})
+	river.AddWorker(workers, &retentionWorker{purger: cfg.Purger, log: log})
+	config := &river.Config{
+		Logger:  log,
+		Workers: workers,
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
+		// Rounds are frequent and carry nothing worth keeping.
+		CompletedJobRetentionPeriod: time.Hour,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(redriveEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return RedriveArgs{}, once },
+				&river.PeriodicJobOpts{ID: RedriveArgs{}.Kind(), RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(retentionEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return RetentionArgs{}, once },
+				&river.PeriodicJobOpts{ID: RetentionArgs{}.Kind(), RunOnStart: true}),
+		},
+	}
+	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), config)
+	if err != nil {
+		return nil, fmt.Errorf("create job queue: %w", err)
+	}
+	if err := client.Start(ctx); err != nil {
+		return nil, fmt.Errorf("start job queue: %w", err)
+	}
+	return &Queue{client: client}, nil
+}
+
+// Stop stops taking jobs and lets the running ones finish for the first
+// half of the time left to ctx, then cancels them and waits for them to
+// return until ctx ends.
+func (q *Queue) Stop(ctx context.Context) error {
+	soft := ctx
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		soft, cancel = context.WithDeadline(ctx, deadline.Add(-time.Until(deadline)/2))
+		defer cancel()
+	}
+	if err := q.client.Stop(soft); err == nil || soft.Err() == nil {
+		return err
+	}
+	// Out of patience: cancel the running jobs; they return promptly as
+	// their work follows its context.
+	return q.client.StopAndCancel(ctx)
+}
