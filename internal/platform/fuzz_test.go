@@ -36,6 +36,10 @@ type fuzzTarget struct {
 	ids []string
 	// enterprise declares the fresh prefilings.
 	enterprise *apiclient.Client
+	// broken is set by the first failing input: the shared node is then
+	// suspect, and every later input fails at once instead of waiting out
+	// its timeouts.
+	broken bool
 }
 
 const freshPrefiling = "<fresh declared prefiling>"
@@ -130,6 +134,10 @@ func FuzzAPIRoutes(f *testing.F) {
 	}
 	t := newFuzzTarget(f)
 	f.Fuzz(func(tt *testing.T, route uint16, role, idChoice uint8, param, rawQuery string, body []byte, contentType uint8) {
+		if t.broken {
+			tt.Fatal("an earlier input broke the node; see the first failure")
+		}
+		defer func() { t.broken = t.broken || tt.Failed() }()
 		r := t.routes[int(route)%len(t.routes)]
 		path := r.path
 		for strings.Contains(path, "{") {
@@ -197,7 +205,9 @@ func (t *fuzzTarget) requireIndexerKeepsUp(tt *testing.T) {
 	h, err := t.n.Ledger.Height(ctx)
 	require.NoError(tt, err)
 	require.NoError(tt, t.n.waitIndexed(ctx, h), "the indexer stalled below height %d", h)
-	resp, err := http.Get(t.n.URL + "/readyz")
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.n.URL+"/readyz", nil)
+	require.NoError(tt, err)
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(tt, err)
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(resp.Body)
