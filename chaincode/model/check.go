@@ -311,19 +311,25 @@ func CheckEnterprise(e Enterprise) Problems {
 	if !slices.Contains(EnterpriseKinds, e.Kind) {
 		ps.Add("kind", RuleUnknownValue, nil)
 	}
-	ps = append(ps, CheckText("customsCode", e.CustomsCode, TextRule{Max: MaxCustomsCodeLength})...)
+	if text := CheckText("customsCode", e.CustomsCode, TextRule{Max: MaxCustomsCodeLength}); len(text) > 0 {
+		ps = append(ps, text...)
+	} else if e.CustomsCode != "" && !CustomsCodePattern.MatchString(e.CustomsCode) {
+		ps.Add("customsCode", RulePattern, Params{"format": FormatCustomsCode})
+	}
 	return ps
 }
 
-// CheckExternalReceipt checks the text of a customs receipt; which message
-// types and results are known is the contract's business.
+// CheckExternalReceipt checks a customs receipt's type and text; which
+// results are known is the contract's business.
 func CheckExternalReceipt(r ExternalReceipt) Problems {
 	var ps Problems
 	ps = append(ps, CheckText("id", r.ID, RequiredSingleLine)...)
-	ps = append(ps, CheckText("messageType", r.MessageType, RequiredSingleLine)...)
+	if !slices.Contains(ReceiptMessageTypes, r.MessageType) {
+		ps.Add("messageType", RuleUnknownValue, nil)
+	}
 	ps = append(ps, CheckText("customsNo", r.CustomsNo, SingleLine)...)
-	ps = append(ps, CheckText("manageResult", r.ManageResult, SingleLine)...)
-	ps = append(ps, CheckText("manageDate", r.ManageDate, SingleLine)...)
+	ps = append(ps, CheckText("manageResult", r.ManageResult, RequiredSingleLine)...)
+	ps = append(ps, CheckText("manageDate", r.ManageDate, RequiredSingleLine)...)
 	ps = append(ps, CheckText("note", r.Note, TextRule{Max: MaxReceiptNoteLength, MultiLine: true})...)
 	return ps
 }

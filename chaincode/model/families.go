@@ -28,6 +28,20 @@ func KnownFamily(f Family) bool {
 	return ok
 }
 
+// IsDocumentID reports whether id is a document number of one of the
+// families: its prefix, a date and 8 characters of [0-9A-Z].
+func IsDocumentID(id string) bool {
+	if !DocumentIDPattern.MatchString(id) {
+		return false
+	}
+	for _, info := range familyInfo {
+		if id[:2] == info.Prefix {
+			return true
+		}
+	}
+	return false
+}
+
 // Leg says which declaration of a two-party transfer a document is.
 type Leg string
 

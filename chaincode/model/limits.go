@@ -50,11 +50,12 @@ const (
 	FormatRequestID   = "REQUEST_ID"
 	FormatCertificate = "CERTIFICATE_PEM"
 	FormatBoolean     = "BOOLEAN"
+	FormatCustomsCode = "CUSTOMS_CODE"
 )
 
 // Formats lists every named format, for catalogues.
 var Formats = []string{FormatHSCode, FormatCountry, FormatCurrency, FormatSHA256, FormatDate, FormatPrefilingID,
-	FormatDocumentID, FormatTraceCode, FormatUSCC, FormatRequestID, FormatCertificate, FormatBoolean}
+	FormatDocumentID, FormatTraceCode, FormatUSCC, FormatRequestID, FormatCertificate, FormatBoolean, FormatCustomsCode}
 
 var (
 	// HSCodePattern is a customs commodity code: 8 or 10 digits.
@@ -70,6 +71,9 @@ var (
 	// USCCPattern is a unified social credit code (统一社会信用代码): 18
 	// characters of digits and upper-case letters except I, O, Z, S, V.
 	USCCPattern = regexp.MustCompile(`^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$`)
+	// CustomsCodePattern is an enterprise's customs registration code
+	// (海关编码): 10 digits or upper-case letters.
+	CustomsCodePattern = regexp.MustCompile(`^[0-9A-Z]{10}$`)
 	// RequestIDPattern is a client request id (the gateway's idempotency key).
 	RequestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
 )
@@ -108,3 +112,8 @@ func IsCountry(code string) bool { return slices.Contains(Countries, code) }
 
 // IsCurrency reports whether code is an accepted currency.
 func IsCurrency(code string) bool { return slices.Contains(Currencies, code) }
+
+// ReceiptMessageTypes are the national receipts the ledger applies
+// (CUSTOMS_MESSAGES.md): checklist and warehouse receipt approvals, and the
+// gate crossing.
+var ReceiptMessageTypes = []string{"INV201", "SAS211", "SAS223"}

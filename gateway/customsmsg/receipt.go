@@ -37,9 +37,6 @@ type Receipt struct {
 	Raw [][]byte
 }
 
-// MaxNoteLength bounds the note passed on to the ledger.
-const MaxNoteLength = 1000
-
 // Key identifies a receipt across resends (回执补发送): message type, customs
 // number (the pre-entry number before customs gave one), result and date.
 func (r Receipt) Key() string {
@@ -64,8 +61,8 @@ func (r Receipt) External() model.ExternalReceipt {
 		}
 	}
 	note := strings.Join(notes, "；")
-	if utf8.RuneCountInString(note) > MaxNoteLength {
-		note = string([]rune(note)[:MaxNoteLength])
+	if utf8.RuneCountInString(note) > model.MaxReceiptNoteLength {
+		note = string([]rune(note)[:model.MaxReceiptNoteLength])
 	}
 	return model.ExternalReceipt{
 		ID: r.Key(), MessageType: r.MessageType, CustomsNo: customsNo,

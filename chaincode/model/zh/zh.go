@@ -101,6 +101,7 @@ var formats = map[string]string{
 	model.FormatRequestID:   "1至64位字母、数字或“._:-”符号",
 	model.FormatCertificate: "一个有效的数字证书",
 	model.FormatBoolean:     "是或否",
+	model.FormatCustomsCode: "10位数字或大写字母的海关编码",
 }
 
 // Reason renders the Chinese sentence of a refusal reason from its params;

@@ -6,9 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"slices"
-	"unicode/utf8"
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/service/ledgertx"
@@ -45,26 +42,9 @@ type Registration struct {
 	CustomsCode string               `json:"customsCode,omitempty"`
 }
 
-// uscc is the shape of a unified social credit code (GB 32100-2015; the
-// check character is the chaincode's business).
-var uscc = regexp.MustCompile(`^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$`)
-
-var customsCodePattern = regexp.MustCompile(`^[0-9A-Z]{10}$`)
-
 func (r Registration) check() error {
 	var p validation.Problems
-	if !uscc.MatchString(r.ID) {
-		p.Add("id", "must be an 18-character unified social credit code", "须为18位统一社会信用代码")
-	}
-	if n := utf8.RuneCountInString(r.Name); n == 0 || n > 200 {
-		p.Add("name", "is required (at most 200 characters)", "企业名称必填（不超过200字）")
-	}
-	if !slices.Contains(model.EnterpriseKinds, r.Kind) {
-		p.Add("kind", "must be importer, warehouse, trader, processor or logistics", "企业类型无效")
-	}
-	if r.CustomsCode != "" && !customsCodePattern.MatchString(r.CustomsCode) {
-		p.Add("customsCode", "must be 10 characters of 0-9 A-Z", "海关编码须为10位数字或大写字母")
-	}
+	p.AddModel(model.CheckEnterprise(model.Enterprise{ID: r.ID, Name: r.Name, Kind: r.Kind, CustomsCode: r.CustomsCode})...)
 	return p.Err()
 }
 

@@ -13,10 +13,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
@@ -28,14 +26,6 @@ import (
 	"zonetrace/gateway/validation"
 	"zonetrace/network/ledger"
 )
-
-// appliedMessageTypes are the receipts the ledger applies (API.md,
-// ApplyExternalReceipt); others are kept but refused.
-var appliedMessageTypes = []string{"INV201", "SAS211", "SAS223"}
-
-// documentIDPattern is the shape of our document ids (family prefix, date,
-// 8 characters), to recognise them echoed as a declarant's own number.
-var documentIDPattern = regexp.MustCompile(`^(JB|BL|FS|FL|HZ|KK)[0-9]{8}[0-9A-Z]{8}$`)
 
 // JSONReceipt is the JSON form: a receipt already mapped, and the document it
 // is about.
@@ -49,18 +39,6 @@ func (r *JSONReceipt) check() error {
 	if r.DocumentID == "" {
 		p.Add("documentId", "is required", "请填写单证编号")
 	}
-	if !slices.Contains(appliedMessageTypes, r.MessageType) {
-		p.Add("messageType", "must be one of "+strings.Join(appliedMessageTypes, ", "), "报文类型须为"+strings.Join(appliedMessageTypes, "、"))
-	}
-	if r.ManageResult == "" || len(r.ManageResult) > 4 {
-		p.Add("manageResult", "must be 1-4 characters", "处理结果须为1-4个字符")
-	}
-	if r.ManageDate == "" {
-		p.Add("manageDate", "is required", "请填写处理日期")
-	}
-	if utf8.RuneCountInString(r.Note) > customsmsg.MaxNoteLength {
-		p.Add("note", fmt.Sprintf("must be at most %d characters", customsmsg.MaxNoteLength), fmt.Sprintf("不得超过%d个字符", customsmsg.MaxNoteLength))
-	}
 	if r.ID == "" {
 		number := r.CustomsNo
 		if number == "" {
@@ -68,9 +46,7 @@ func (r *JSONReceipt) check() error {
 		}
 		r.ID = r.MessageType + ":" + number + ":" + r.ManageResult + ":" + r.ManageDate
 	}
-	if len(r.ID) > 200 {
-		p.Add("id", "must be at most 200 characters", "回执标识不得超过200个字符")
-	}
+	p.AddModel(model.CheckExternalReceipt(r.ExternalReceipt)...)
 	return p.Err()
 }
 
@@ -192,11 +168,11 @@ func receiptEntry(r customsmsg.Receipt) inbox.Entry {
 	e := inbox.Entry{ID: r.Key(), MessageType: r.MessageType, Receipt: r.External(),
 		Numbers: append(slices.Clone(r.SeqNos), r.CustomsNos...), Raw: r.Raw, Status: inbox.StatusPending}
 	for _, n := range r.InnerNos {
-		if documentIDPattern.MatchString(n) {
+		if model.IsDocumentID(n) {
 			e.Candidates = append(e.Candidates, n)
 		}
 	}
-	if !slices.Contains(appliedMessageTypes, r.MessageType) {
+	if !slices.Contains(model.ReceiptMessageTypes, r.MessageType) {
 		e.Status = inbox.StatusUnsupported
 	}
 	return e
@@ -238,8 +214,8 @@ func (a *applier) applyKept(ctx context.Context, e inbox.Entry) (Outcome, error)
 		return res, nil
 	case inbox.StatusUnsupported:
 		return res, apierror.Newf(apierror.ValidationFailed,
-			fmt.Sprintf("%s receipts are not applied on this platform (only %s); the receipt is kept", e.MessageType, strings.Join(appliedMessageTypes, ", ")),
-			fmt.Sprintf("本平台不处理%s回执（仅%s），回执已保存", e.MessageType, strings.Join(appliedMessageTypes, "、")))
+			fmt.Sprintf("%s receipts are not applied on this platform (only %s); the receipt is kept", e.MessageType, strings.Join(model.ReceiptMessageTypes, ", ")),
+			fmt.Sprintf("本平台不处理%s回执（仅%s），回执已保存", e.MessageType, strings.Join(model.ReceiptMessageTypes, "、")))
 	}
 	docs, err := a.s.Inbox.Documents(ctx, e.Numbers)
 	if err != nil {
