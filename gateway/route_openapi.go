@@ -139,8 +139,8 @@ func families() []string {
 }
 
 func statuses() []string {
-	out := make([]string, len(documents.Statuses))
-	for i, s := range documents.Statuses {
+	out := make([]string, len(model.DocumentStatuses))
+	for i, s := range model.DocumentStatuses {
 		out[i] = string(s)
 	}
 	return out

@@ -54,6 +54,10 @@ const (
 	DocVoided        DocumentStatus = "voided" // 已删单
 )
 
+// DocumentStatuses lists every document status.
+var DocumentStatuses = []DocumentStatus{DocDeclared, DocManualReview, DocApproved, DocReturned,
+	DocEffective, DocDeletionAsked, DocVoided}
+
 // DocumentHead is the head of a document. Field names are ours; the mapping
 // to the national messages (INV101 InvtHeadType, SAS111 SasStockBsc, SAS121
 // PassportHead) is in gateway/customsmsg.

@@ -10,6 +10,9 @@ const (
 	PrefilingReturned PrefilingStatus = "returned" // 退单
 )
 
+// PrefilingStatuses lists every prefiling status.
+var PrefilingStatuses = []PrefilingStatus{PrefilingDeclared, PrefilingApproved, PrefilingReturned}
+
 // SupplementStatus is the status of the latest supplement (补录入) of an
 // approved prefiling; empty when none was ever declared.
 type SupplementStatus string
@@ -20,6 +23,9 @@ const (
 	SupplementApproved SupplementStatus = "approved" // 补录入审核通过
 	SupplementReturned SupplementStatus = "returned" // 退单（补录入）
 )
+
+// SupplementStatuses lists every status of a declared supplement.
+var SupplementStatuses = []SupplementStatus{SupplementDeclared, SupplementApproved, SupplementReturned}
 
 // QuarantineResult is the outcome written on a quarantine certificate.
 type QuarantineResult string

@@ -20,6 +20,7 @@ var labels = map[string]string{
 	"transportMode": "运输方式", "portCode": "进出境关别", "tradeCountry": "起运/运抵国（地区）", "owner": "货主",
 	"carrier": "承运人", "vehiclePlate": "车牌号", "plannedDate": "计划日期", "lines": "表体", "traceCode": "溯源码",
 	"unitPriceFen": "单价（分/千克）", "valueFen": "总价（分）", "packages": "件数", "name": "名称", "kind": "企业类型",
+	"status": "状态", "supplementStatus": "补录入状态",
 	"customsCode": "海关编码", "messageType": "报文类型", "customsNo": "海关编号", "manageResult": "处理结果",
 	"manageDate": "处理时间", "requestId": "请求编号", "decision": "审核决定", "reason": "理由",
 	"mspId": "证书所属组织", "certificate": "数字证书", "certificateName": "证书名称", "bonded": "保税状态",

@@ -63,19 +63,15 @@ type Detail struct {
 	Movements []model.Movement `json:"movements"`
 }
 
-// Statuses are the document statuses a search may ask for.
-var Statuses = []model.DocumentStatus{model.DocDeclared, model.DocManualReview, model.DocApproved, model.DocReturned,
-	model.DocEffective, model.DocDeletionAsked, model.DocVoided}
-
 // Search lists documents. An enterprise is always scoped to the documents
 // it declared or is counterparty of.
 func (s *Service) Search(ctx context.Context, u accounts.User, f query.DocumentFilter) (query.DocumentPage, error) {
 	var p validation.Problems
 	if f.Family != "" && !model.KnownFamily(f.Family) {
-		p.Add("family", "is not a document family", "单据类型无效")
+		p.AddModel(model.Problem{Field: "family", Rule: model.RuleUnknownValue})
 	}
-	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
-		p.Add("status", "is not a document status", "单据状态无效")
+	if f.Status != "" && !slices.Contains(model.DocumentStatuses, f.Status) {
+		p.AddModel(model.Problem{Field: "status", Rule: model.RuleUnknownValue})
 	}
 	if err := p.Err(); err != nil {
 		return query.DocumentPage{}, err

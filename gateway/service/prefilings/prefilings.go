@@ -61,20 +61,15 @@ type Review struct {
 	Reason   string `json:"reason"`
 }
 
-var (
-	statuses           = []model.PrefilingStatus{model.PrefilingDeclared, model.PrefilingApproved, model.PrefilingReturned}
-	supplementStatuses = []model.SupplementStatus{model.SupplementDeclared, model.SupplementApproved, model.SupplementReturned}
-)
-
 // Search lists prefilings. An enterprise is always scoped to its own,
 // whatever enterprise it asks for.
 func (s *Service) Search(ctx context.Context, u accounts.User, f query.PrefilingFilter) (query.PrefilingPage, error) {
 	var p validation.Problems
-	if f.Status != "" && !slices.Contains(statuses, f.Status) {
-		p.Add("status", "must be declared, approved or returned", "状态须为已申报、审核通过或退单")
+	if f.Status != "" && !slices.Contains(model.PrefilingStatuses, f.Status) {
+		p.AddModel(model.Problem{Field: "status", Rule: model.RuleUnknownValue})
 	}
-	if f.SupplementStatus != "" && !slices.Contains(supplementStatuses, f.SupplementStatus) {
-		p.Add("supplementStatus", "must be declared, approved or returned", "补录入状态须为已申报、审核通过或退单")
+	if f.SupplementStatus != "" && !slices.Contains(model.SupplementStatuses, f.SupplementStatus) {
+		p.AddModel(model.Problem{Field: "supplementStatus", Rule: model.RuleUnknownValue})
 	}
 	if err := p.Err(); err != nil {
 		return query.PrefilingPage{}, err
