@@ -64,7 +64,8 @@ func From(err error) *Error {
 		return New(PayloadTooLarge).WithCause(err)
 	case errors.Is(err, identities.ErrReadOnly):
 		return Newf(Forbidden, "this role is read-only", "该角色只读，不能提交").WithCause(err)
-	case errors.Is(err, ledger.ErrConflict), errors.Is(err, ledger.ErrEndorsement):
+	case errors.Is(err, ledger.ErrConflict), errors.Is(err, ledger.ErrEndorsement), errors.Is(err, ledger.ErrInvalidated):
+		// Nothing was written: a retry with the same key may commit.
 		return New(LedgerUnavailable).WithCause(err)
 	}
 	return New(Internal).WithCause(err)

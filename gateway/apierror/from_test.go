@@ -39,6 +39,7 @@ func TestFrom(t *testing.T) {
 		{"a chaincode error without code is internal", cc("panic: nil map"), 500, apierror.Internal},
 		{"an MVCC conflict is worth retrying", fmt.Errorf("submit: %w", ledger.ErrConflict), 503, apierror.LedgerUnavailable},
 		{"an endorsement failure is worth retrying", ledger.ErrEndorsement, 503, apierror.LedgerUnavailable},
+		{"a transaction ordered but invalidated is worth retrying", fmt.Errorf("submit: %w", &ledger.InvalidatedError{TxID: "t", Block: 7, Code: "ENDORSEMENT_POLICY_FAILURE"}), 503, apierror.LedgerUnavailable},
 		{"validation problems are 422", validation.Problems{{Field: "f", Message: "m", MessageZh: "z"}}, 422, apierror.ValidationFailed},
 		{"a missing draft is 404", fmt.Errorf("get: %w", drafts.ErrNotFound), 404, apierror.NotFound},
 		{"a declared draft is 409", drafts.ErrDeclared, 409, apierror.Conflict},
