@@ -118,6 +118,14 @@ func unreadable() *ImportError {
 		Message: "not a readable .xlsx workbook", MessageZh: "文件不是可读取的Excel（.xlsx）工作簿"}}}
 }
 
+// unreadableSheet refuses a workbook whose sheet (at row, 0 for the sheet
+// as a whole) is not well-formed spreadsheet XML, such as a cell holding
+// bytes that are not UTF-8: the uploaded file is at fault, not the node.
+func unreadableSheet(sheet string, row int) *ImportError {
+	return &ImportError{Problems: []ImportProblem{{Sheet: sheet, Row: row, Field: "file", Column: "文件",
+		Message: "the sheet is not readable spreadsheet XML", MessageZh: "工作表“" + sheet + "”内容无法读取（文件已损坏或含有非法字符）"}}}
+}
+
 func tooBig(sheet, message, messageZh string) *ImportError {
 	return &ImportError{Problems: []ImportProblem{{Sheet: sheet, Field: "file", Column: "文件", Message: message, MessageZh: messageZh}}}
 }
@@ -233,7 +241,7 @@ func importHead(f *excelize.File) (model.DocumentHead, []ImportProblem, error) {
 	}
 	rows, err := f.GetRows(HeadSheet, excelize.Options{RawCellValue: true})
 	if err != nil {
-		return h, nil, fmt.Errorf("read head sheet: %w", err)
+		return h, nil, unreadableSheet(HeadSheet, 0)
 	}
 	var problems []ImportProblem
 	for i, row := range rows {
@@ -305,7 +313,7 @@ func importLines(f *excelize.File) ([]model.DocumentLine, []ImportProblem, error
 	}
 	rows, err := f.Rows(LinesSheet)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read lines sheet: %w", err)
+		return nil, nil, unreadableSheet(LinesSheet, 0)
 	}
 	defer func() { _ = rows.Close() }()
 	var (
@@ -318,7 +326,7 @@ func importLines(f *excelize.File) ([]model.DocumentLine, []ImportProblem, error
 	for n := 1; rows.Next(); n++ {
 		row, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, nil, fmt.Errorf("read lines sheet row %d: %w", n, err)
+			return nil, nil, unreadableSheet(LinesSheet, n)
 		}
 		switch n {
 		case 1:
@@ -352,7 +360,7 @@ func importLines(f *excelize.File) ([]model.DocumentLine, []ImportProblem, error
 		problems = append(problems, lp...)
 	}
 	if err := rows.Error(); err != nil {
-		return nil, nil, fmt.Errorf("read lines sheet: %w", err)
+		return nil, nil, unreadableSheet(LinesSheet, 0)
 	}
 	if len(lines) == 0 && len(problems) == 0 {
 		problems = append(problems, ImportProblem{Sheet: LinesSheet, Row: firstData, Field: "lines", Column: "表体",
