@@ -43,8 +43,22 @@ func (g *Gateway) authenticate(c *gin.Context) {
 		g.fail(c, err)
 		return
 	}
+	// A re-driven submission was accepted before any reset, so only
+	// requests of the user themselves wait for the change.
+	if _, recovering := ctx.Value(recoveryUser{}).(string); u.MustChangePassword && !recovering && !passwordChangeRoutes[c.FullPath()] {
+		g.fail(c, apierror.New(apierror.PasswordChangeRequired))
+		return
+	}
 	c.Set(ctxUser, u)
 	c.Next()
+}
+
+// passwordChangeRoutes are what a user whose password must change may
+// call: the change itself, who am I, and logout.
+var passwordChangeRoutes = map[string]bool{
+	APIPrefix + "/me/password": true,
+	APIPrefix + "/auth/me":     true,
+	APIPrefix + "/auth/logout": true,
 }
 
 func bearerToken(c *gin.Context) (string, bool) {

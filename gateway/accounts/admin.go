@@ -17,15 +17,15 @@ import (
 // administer it.
 var ErrSelf = errors.New("accounts: an administrator cannot disable or demote itself")
 
-// Profile is what the zone admin may change of a user.
-type Profile struct {
+// UserProfile is what the zone admin may change of a user.
+type UserProfile struct {
 	DisplayName  string `json:"displayName"`
 	Role         Role   `json:"role"`
 	EnterpriseID string `json:"enterpriseId,omitempty"`
 }
 
 // Check validates p without touching the database.
-func (p Profile) Check() error {
+func (p UserProfile) Check() error {
 	var ps validation.Problems
 	checkProfile(&ps, p.DisplayName, p.Role, p.EnterpriseID)
 	return ps.Err()
@@ -34,7 +34,7 @@ func (p Profile) Check() error {
 // UpdateUser replaces username's profile on behalf of actor. The change
 // applies to the user's open sessions at their next request, since every
 // request reads the user afresh.
-func (s *Store) UpdateUser(ctx context.Context, actor, username string, p Profile) (User, error) {
+func (s *Store) UpdateUser(ctx context.Context, actor, username string, p UserProfile) (User, error) {
 	if err := p.Check(); err != nil {
 		return User{}, err
 	}
