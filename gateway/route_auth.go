@@ -122,6 +122,13 @@ func (g *Gateway) login(c *gin.Context) {
 		return
 	}
 	g.logins.Succeeded(req.Username, c.ClientIP())
+	if err := g.refuseDisabledEnterprise(c.Request.Context(), s.User); err != nil {
+		if logoutErr := g.accounts.Logout(c.Request.Context(), s.Token); logoutErr != nil {
+			err = logoutErr
+		}
+		g.fail(c, err)
+		return
+	}
 	u, err := g.userJSON(c.Request.Context(), s.User)
 	if err != nil {
 		g.fail(c, err)

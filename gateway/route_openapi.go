@@ -45,6 +45,9 @@ func apiOperations() []openapi.Operation {
 		{Method: "POST", Path: v1 + "/enterprises", Tag: "enterprises", Summary: "Register an enterprise, issue and bind its identity (zone_admin)", Idempotent: true, Request: enterprises.Registration{}, Status: 201, Response: model.Enterprise{}},
 		{Method: "GET", Path: v1 + "/enterprises", Tag: "enterprises", Summary: "List enterprises", Status: 200, Response: enterpriseList{}},
 		{Method: "GET", Path: v1 + "/enterprises/{id}", Tag: "enterprises", Summary: "An enterprise with its bound identities", Status: 200, Response: enterprises.Profile{}},
+		{Method: "PUT", Path: v1 + "/enterprises/{id}", Tag: "enterprises", Summary: "Edit an enterprise's name, kind and customs code on the ledger (zone_admin)", Idempotent: true, Request: enterprises.Edit{}, Status: 200, Response: model.Enterprise{}},
+		{Method: "POST", Path: v1 + "/enterprises/{id}/disable", Tag: "enterprises", Summary: "Disable an enterprise: the ledger refuses its identities (ENTERPRISE_DISABLED), its users cannot log in (zone_admin)", Idempotent: true, Status: 200, Response: model.Enterprise{}},
+		{Method: "POST", Path: v1 + "/enterprises/{id}/enable", Tag: "enterprises", Summary: "Enable a disabled enterprise (zone_admin)", Idempotent: true, Status: 200, Response: model.Enterprise{}},
 		{Method: "POST", Path: v1 + "/users", Tag: "users", Summary: "Create a user (zone_admin)", Idempotent: true, Request: createUserRequest{}, Status: 201, Response: userJSON{}},
 		{Method: "GET", Path: v1 + "/users", Tag: "users", Summary: "Search users by username", Query: append([]openapi.Param{
 			{Name: "q", Type: "string", Description: "part of the username or display name"}, {Name: "role", Type: "string", Enum: roleNames()},
