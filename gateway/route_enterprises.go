@@ -41,6 +41,10 @@ func (r enterpriseRoutes) update(c *gin.Context) {
 
 func (r enterpriseRoutes) setStatus(status string) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if err := decodeOptional(c, &noBody{}); err != nil {
+			r.g.fail(c, err)
+			return
+		}
 		changed, err := r.svc.SetStatus(c.Request.Context(), writeOf(c).RequestID, c.Param("id"), status)
 		r.answerChanged(c, changed, err)
 	}

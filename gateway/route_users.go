@@ -113,6 +113,10 @@ func (g *Gateway) updateUser(c *gin.Context) {
 
 func (g *Gateway) setUserDisabled(disabled bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if err := decodeOptional(c, &noBody{}); err != nil {
+			g.fail(c, err)
+			return
+		}
 		u, err := g.accounts.SetDisabled(c.Request.Context(), mustUser(c).Username, c.Param("username"), disabled)
 		if err != nil {
 			g.fail(c, err)
@@ -142,6 +146,10 @@ func (g *Gateway) resetPassword(c *gin.Context) {
 // unlockUser clears the login guard's locks of a user (in this gateway
 // process; each process keeps its own).
 func (g *Gateway) unlockUser(c *gin.Context) {
+	if err := decodeOptional(c, &noBody{}); err != nil {
+		g.fail(c, err)
+		return
+	}
 	u, err := g.accounts.User(c.Request.Context(), c.Param("username"))
 	if err != nil {
 		g.fail(c, err)
