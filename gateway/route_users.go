@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/validation"
 	"zonetrace/indexer/query"
@@ -201,7 +202,9 @@ func userFilter(c *gin.Context) (accounts.UserFilter, error) {
 		f.Disabled = &disabled
 	}
 	if f.Role != "" && !f.Role.Valid() {
-		return accounts.UserFilter{}, validation.Problems{{Field: "role", Message: "must be one of enterprise, customs_officer, customs_admin, zone_admin, auditor", MessageZh: "角色无效"}}
+		var p validation.Problems
+		p.AddModel(model.Problem{Field: "role", Rule: model.RuleUnknownValue})
+		return accounts.UserFilter{}, p
 	}
 	return f, nil
 }

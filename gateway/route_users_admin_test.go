@@ -57,6 +57,11 @@ func TestUserAdministration(t *testing.T) {
 				require.Contains(t, r.Body.String(), `"field":"`+tc.field+`"`, tc.name)
 			}
 		}
+		r := e.do(admin, "PUT", "/api/v1/users/ent-a", map[string]any{"displayName": "  ", "role": "enterprise", "enterpriseId": entA}, nil)
+		require.Equal(t, 422, r.Code)
+		detail := r.json(t)["error"].(map[string]any)["details"].([]any)[0].(map[string]any)
+		require.Equal(t, "REQUIRED", detail["rule"], "the model's rule, with Chinese from the catalogue")
+		require.Contains(t, detail["messageZh"], "姓名")
 		u := userNamed("ent-a")
 		require.Equal(t, "A", u["displayName"])
 		require.Equal(t, entA, u["enterpriseId"])

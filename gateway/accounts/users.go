@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"regexp"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"zonetrace/chaincode/model"
 	"zonetrace/gateway/validation"
 )
 
@@ -97,17 +97,19 @@ func (u NewUser) Check() error {
 	return p.Err()
 }
 
-// checkProfile checks what a user is besides its credentials.
+// checkProfile checks what a user is besides its credentials, with the
+// model's text and value rules (Chinese from the catalogue).
 func checkProfile(p *validation.Problems, displayName string, role Role, enterpriseID string) {
-	if n := utf8.RuneCountInString(displayName); n == 0 || n > MaxDisplayNameLength {
-		p.Add("displayName", fmt.Sprintf("is required (at most %d characters)", MaxDisplayNameLength), fmt.Sprintf("显示名称必填（不超过%d字）", MaxDisplayNameLength))
-	}
+	var ps model.Problems
+	ps = append(ps, model.CheckText("displayName", displayName, model.TextRule{Max: MaxDisplayNameLength, Required: true})...)
 	switch {
 	case !role.Valid():
-		p.Add("role", "must be one of enterprise, customs_officer, customs_admin, zone_admin, auditor", "角色无效")
+		ps.Add("role", model.RuleUnknownValue, nil)
 	case role == RoleEnterprise && enterpriseID == "":
-		p.Add("enterpriseId", "is required for enterprise users", "企业用户须指定企业")
-	case role != RoleEnterprise && enterpriseID != "":
+		ps.Add("enterpriseId", model.RuleRequired, nil)
+	}
+	p.AddModel(ps...)
+	if role.Valid() && role != RoleEnterprise && enterpriseID != "" {
 		p.Add("enterpriseId", "is only allowed for enterprise users", "仅企业用户可指定企业")
 	}
 }
