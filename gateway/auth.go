@@ -1,14 +1,18 @@
 package gateway
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"zonetrace/chaincode/model"
+	"zonetrace/chaincode/model/zh"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/apierror"
+	"zonetrace/indexer/query"
 )
 
 const ctxUser = "zt.user"
@@ -43,8 +47,28 @@ func (g *Gateway) authenticate(c *gin.Context) {
 		g.fail(c, err)
 		return
 	}
+	// A re-driven submission was accepted before any reset, so only
+	// requests of the user themselves wait for the change.
+	if _, recovering := ctx.Value(recoveryUser{}).(string); !recovering {
+		if err := g.refuseDisabledEnterprise(ctx, u); err != nil {
+			g.fail(c, err)
+			return
+		}
+		if u.MustChangePassword && !passwordChangeRoutes[c.FullPath()] {
+			g.fail(c, apierror.New(apierror.PasswordChangeRequired))
+			return
+		}
+	}
 	c.Set(ctxUser, u)
 	c.Next()
+}
+
+// passwordChangeRoutes are what a user whose password must change may
+// call: the change itself, who am I, and logout.
+var passwordChangeRoutes = map[string]bool{
+	APIPrefix + "/me/password": true,
+	APIPrefix + "/auth/me":     true,
+	APIPrefix + "/auth/logout": true,
 }
 
 func bearerToken(c *gin.Context) (string, bool) {
@@ -81,4 +105,29 @@ func allow(roles ...accounts.Role) gin.HandlerFunc {
 		}
 		c.Next()
 	}
+}
+
+// refuseDisabledEnterprise refuses a user of an enterprise the zone admin
+// disabled (as the read model knows it): such users neither log in nor use
+// their open sessions; the chaincode refuses the enterprise's identities
+// anyway.
+func (g *Gateway) refuseDisabledEnterprise(ctx context.Context, u accounts.User) error {
+	if u.EnterpriseID == "" {
+		return nil
+	}
+	e, err := g.cfg.Reads.Enterprise(ctx, u.EnterpriseID)
+	if errors.Is(err, query.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if e.Status != model.EnterpriseDisabled {
+		return nil
+	}
+	params := model.Params{"enterpriseId": e.ID}
+	messageZh, _ := zh.Reason(model.ReasonEnterpriseDisabled, params)
+	refusal := apierror.Newf(apierror.AccountDisabled, "the user's enterprise is disabled", messageZh)
+	refusal.Reason, refusal.Params = string(model.ReasonEnterpriseDisabled), params
+	return refusal
 }

@@ -3,12 +3,15 @@ package gateway
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/apierror"
 	"zonetrace/gateway/validation"
@@ -23,16 +26,41 @@ type loginRequest struct {
 type loginResponse struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expiresAt"`
-	User      userJSON  `json:"user"`
+	// MustChangePassword: the password was set by an administrator (or at
+	// first run); every call but POST /me/password, GET /auth/me and
+	// logout answers 403 PASSWORD_CHANGE_REQUIRED until it is changed.
+	MustChangePassword bool     `json:"mustChangePassword"`
+	User               userJSON `json:"user"`
 }
 
-// userJSON is the API's user: {username, displayName, role, enterpriseId?, enterpriseName?}.
+// userJSON is the API's user: {username, displayName, role, enterpriseId?,
+// enterpriseName?, disabled, mustChangePassword}.
 type userJSON struct {
-	Username       string        `json:"username"`
-	DisplayName    string        `json:"displayName"`
-	Role           accounts.Role `json:"role"`
-	EnterpriseID   string        `json:"enterpriseId,omitempty"`
-	EnterpriseName string        `json:"enterpriseName,omitempty"`
+	Username           string        `json:"username"`
+	DisplayName        string        `json:"displayName"`
+	Role               accounts.Role `json:"role"`
+	EnterpriseID       string        `json:"enterpriseId,omitempty"`
+	EnterpriseName     string        `json:"enterpriseName,omitempty"`
+	Disabled           bool          `json:"disabled"`
+	MustChangePassword bool          `json:"mustChangePassword"`
+}
+
+func newUserJSON(u accounts.User, enterpriseName string) userJSON {
+	return userJSON{Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, EnterpriseID: u.EnterpriseID,
+		EnterpriseName: enterpriseName, Disabled: u.Disabled, MustChangePassword: u.MustChangePassword}
+}
+
+// tooManyAttempts answers a locked login with how long the lock lasts: the
+// Retry-After header and params.retryAfterSeconds, and the Chinese message
+// in whole minutes.
+func (g *Gateway) tooManyAttempts(c *gin.Context, wait time.Duration) {
+	seconds := int(math.Ceil(wait.Seconds()))
+	minutes := (seconds + 59) / 60
+	c.Header("Retry-After", strconv.Itoa(seconds))
+	e := apierror.Newf(apierror.TooManyAttempts, fmt.Sprintf("too many failed logins, try again in %d minutes", minutes),
+		fmt.Sprintf("登录失败次数过多，请 %d 分钟后再试", minutes))
+	e.Params = model.Params{"retryAfterSeconds": seconds}
+	g.fail(c, e)
 }
 
 func (g *Gateway) routeAuth(api *gin.RouterGroup) {
@@ -59,8 +87,7 @@ func (g *Gateway) changePassword(c *gin.Context) {
 	}
 	u := mustUser(c)
 	if wait, ok := g.logins.Allow(u.Username, c.ClientIP()); !ok {
-		c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		g.fail(c, apierror.New(apierror.TooManyAttempts))
+		g.tooManyAttempts(c, wait)
 		return
 	}
 	token, _ := bearerToken(c) // authenticate checked it
@@ -83,8 +110,7 @@ func (g *Gateway) login(c *gin.Context) {
 		return
 	}
 	if wait, ok := g.logins.Allow(req.Username, c.ClientIP()); !ok {
-		c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		g.fail(c, apierror.New(apierror.TooManyAttempts))
+		g.tooManyAttempts(c, wait)
 		return
 	}
 	s, err := g.accounts.Login(c.Request.Context(), req.Username, req.Password)
@@ -96,12 +122,19 @@ func (g *Gateway) login(c *gin.Context) {
 		return
 	}
 	g.logins.Succeeded(req.Username, c.ClientIP())
+	if err := g.refuseDisabledEnterprise(c.Request.Context(), s.User); err != nil {
+		if logoutErr := g.accounts.Logout(c.Request.Context(), s.Token); logoutErr != nil {
+			err = logoutErr
+		}
+		g.fail(c, err)
+		return
+	}
 	u, err := g.userJSON(c.Request.Context(), s.User)
 	if err != nil {
 		g.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, loginResponse{Token: s.Token, ExpiresAt: s.ExpiresAt, User: u})
+	c.JSON(http.StatusOK, loginResponse{Token: s.Token, ExpiresAt: s.ExpiresAt, MustChangePassword: s.User.MustChangePassword, User: u})
 }
 
 func (g *Gateway) logout(c *gin.Context) {
@@ -125,7 +158,7 @@ func (g *Gateway) me(c *gin.Context) {
 // userJSON adds the enterprise's name from the read model; an enterprise
 // not indexed yet simply has no name.
 func (g *Gateway) userJSON(ctx context.Context, u accounts.User) (userJSON, error) {
-	out := userJSON{Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, EnterpriseID: u.EnterpriseID}
+	out := newUserJSON(u, "")
 	if u.EnterpriseID == "" {
 		return out, nil
 	}

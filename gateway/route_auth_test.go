@@ -19,7 +19,9 @@ func TestAuth(t *testing.T) {
 		m := r.json(t)
 		require.NotEmpty(t, m["token"])
 		require.NotEmpty(t, m["expiresAt"])
-		require.Equal(t, map[string]any{"username": "ent-a", "displayName": "A", "role": "enterprise", "enterpriseId": entA, "enterpriseName": "甲咖啡进口有限公司"}, m["user"])
+		require.Equal(t, map[string]any{"username": "ent-a", "displayName": "A", "role": "enterprise", "enterpriseId": entA, "enterpriseName": "甲咖啡进口有限公司",
+			"disabled": false, "mustChangePassword": false}, m["user"])
+		require.Equal(t, false, m["mustChangePassword"])
 	})
 	t.Run("a wrong password is 401", func(t *testing.T) {
 		r := e.do("", "POST", "/api/v1/auth/login", map[string]string{"username": "ent-a", "password": "nope-nope-nope"}, nil)

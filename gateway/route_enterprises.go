@@ -24,6 +24,43 @@ func (g *Gateway) routeEnterprises(api *gin.RouterGroup) {
 	api.POST("/enterprises", allow(zoneAdminOnly...), g.idempotent(true), r.register)
 	api.GET("/enterprises", allow(supervisors...), r.list)
 	api.GET("/enterprises/:id", allow(supervisors...), r.get)
+	api.PUT("/enterprises/:id", allow(zoneAdminOnly...), g.idempotent(true), r.update)
+	api.POST("/enterprises/:id/disable", allow(zoneAdminOnly...), g.idempotent(true), r.setStatus(model.EnterpriseDisabled))
+	api.POST("/enterprises/:id/enable", allow(zoneAdminOnly...), g.idempotent(true), r.setStatus(model.EnterpriseActive))
+}
+
+func (r enterpriseRoutes) update(c *gin.Context) {
+	var req enterprises.Edit
+	if err := decodeJSON(c, &req); err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	changed, err := r.svc.Update(c.Request.Context(), writeOf(c).RequestID, c.Param("id"), req)
+	r.answerChanged(c, changed, err)
+}
+
+func (r enterpriseRoutes) setStatus(status string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := decodeOptional(c, &noBody{}); err != nil {
+			r.g.fail(c, err)
+			return
+		}
+		changed, err := r.svc.SetStatus(c.Request.Context(), writeOf(c).RequestID, c.Param("id"), status)
+		r.answerChanged(c, changed, err)
+	}
+}
+
+func (r enterpriseRoutes) answerChanged(c *gin.Context, changed enterprises.Changed, err error) {
+	recordTx(c, changed.Tx)
+	if err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	if _, err := r.g.awaitIndexed(c); err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, changed.Enterprise)
 }
 
 func (r enterpriseRoutes) register(c *gin.Context) {

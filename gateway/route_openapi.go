@@ -45,8 +45,19 @@ func apiOperations() []openapi.Operation {
 		{Method: "POST", Path: v1 + "/enterprises", Tag: "enterprises", Summary: "Register an enterprise, issue and bind its identity (zone_admin)", Idempotent: true, Request: enterprises.Registration{}, Status: 201, Response: model.Enterprise{}},
 		{Method: "GET", Path: v1 + "/enterprises", Tag: "enterprises", Summary: "List enterprises", Status: 200, Response: enterpriseList{}},
 		{Method: "GET", Path: v1 + "/enterprises/{id}", Tag: "enterprises", Summary: "An enterprise with its bound identities", Status: 200, Response: enterprises.Profile{}},
+		{Method: "PUT", Path: v1 + "/enterprises/{id}", Tag: "enterprises", Summary: "Edit an enterprise's name, kind and customs code on the ledger (zone_admin)", Idempotent: true, Request: enterprises.Edit{}, Status: 200, Response: model.Enterprise{}},
+		{Method: "POST", Path: v1 + "/enterprises/{id}/disable", Tag: "enterprises", Summary: "Disable an enterprise: the ledger refuses its identities (ENTERPRISE_DISABLED), its users cannot log in (zone_admin)", Idempotent: true, Request: noBody{}, Status: 200, Response: model.Enterprise{}},
+		{Method: "POST", Path: v1 + "/enterprises/{id}/enable", Tag: "enterprises", Summary: "Enable a disabled enterprise (zone_admin)", Idempotent: true, Request: noBody{}, Status: 200, Response: model.Enterprise{}},
 		{Method: "POST", Path: v1 + "/users", Tag: "users", Summary: "Create a user (zone_admin)", Idempotent: true, Request: createUserRequest{}, Status: 201, Response: userJSON{}},
-		{Method: "GET", Path: v1 + "/users", Tag: "users", Summary: "List users", Status: 200, Response: userList{}},
+		{Method: "GET", Path: v1 + "/users", Tag: "users", Summary: "Search users by username", Query: append([]openapi.Param{
+			{Name: "q", Type: "string", Description: "part of the username or display name"}, {Name: "role", Type: "string", Enum: roleNames()},
+			{Name: "enterpriseId", Type: "string"}, {Name: "disabled", Type: "boolean", Description: "only disabled (true) or enabled (false) users"},
+		}, pageQuery...), Status: 200, Response: userPage{}},
+		{Method: "PUT", Path: v1 + "/users/{username}", Tag: "users", Summary: "Edit a user's display name, role and enterprise (zone_admin; 409 when demoting oneself)", Idempotent: true, Request: accounts.UserProfile{}, Status: 200, Response: userJSON{}},
+		{Method: "POST", Path: v1 + "/users/{username}/disable", Tag: "users", Summary: "Disable a user: no more logins, its sessions end (zone_admin; 409 on oneself)", Idempotent: true, Request: noBody{}, Status: 200, Response: userJSON{}},
+		{Method: "POST", Path: v1 + "/users/{username}/enable", Tag: "users", Summary: "Enable a disabled user (zone_admin)", Idempotent: true, Request: noBody{}, Status: 200, Response: userJSON{}},
+		{Method: "POST", Path: v1 + "/users/{username}/password-reset", Tag: "users", Summary: "Set a temporary password (password policy applies) the user must change at next login; its sessions end and its login locks clear (zone_admin)", Idempotent: true, Request: resetPasswordRequest{}, Status: 200, Response: userJSON{}},
+		{Method: "POST", Path: v1 + "/users/{username}/unlock", Tag: "users", Summary: "Clear the login locks of a user (zone_admin)", Request: noBody{}, Status: 204},
 
 		{Method: "GET", Path: v1 + "/prefiling-drafts", Tag: "prefiling drafts", Summary: "Undeclared drafts of the own enterprise, newest update first",
 			Query: append([]openapi.Param{{Name: "q", Type: "string", Description: "product name, HS code, exporter, batch or material number"}}, pageQuery...), Status: 200, Response: draftPage{}},
@@ -146,12 +157,17 @@ func statuses() []string {
 	return out
 }
 
-func apiEnums() openapi.Enums {
-	strs := func(vals ...string) []string { return vals }
+func roleNames() []string {
 	roles := make([]string, len(accounts.Roles))
 	for i, r := range accounts.Roles {
 		roles[i] = string(r)
 	}
+	return roles
+}
+
+func apiEnums() openapi.Enums {
+	strs := func(vals ...string) []string { return vals }
+	roles := roleNames()
 	kinds := make([]string, len(model.EnterpriseKinds))
 	for i, k := range model.EnterpriseKinds {
 		kinds[i] = string(k)

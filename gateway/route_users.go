@@ -1,11 +1,13 @@
 package gateway
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/validation"
 	"zonetrace/indexer/query"
@@ -19,13 +21,26 @@ type createUserRequest struct {
 	EnterpriseID string        `json:"enterpriseId,omitempty"`
 }
 
-type userList struct {
-	Items []userJSON `json:"items"`
+type resetPasswordRequest struct {
+	// Password is the temporary password; it must pass the password policy.
+	Password string `json:"password"`
+}
+
+type userPage struct {
+	Items    []userJSON `json:"items"`
+	Total    int        `json:"total"`
+	Page     int        `json:"page"`
+	PageSize int        `json:"pageSize"`
 }
 
 func (g *Gateway) routeUsers(api *gin.RouterGroup) {
 	api.POST("/users", allow(zoneAdminOnly...), g.idempotent(false), g.createUser)
 	api.GET("/users", allow(supervisors...), g.listUsers)
+	api.PUT("/users/:username", allow(zoneAdminOnly...), g.idempotent(true), g.updateUser)
+	api.POST("/users/:username/disable", allow(zoneAdminOnly...), g.idempotent(true), g.setUserDisabled(true))
+	api.POST("/users/:username/enable", allow(zoneAdminOnly...), g.idempotent(true), g.setUserDisabled(false))
+	api.POST("/users/:username/password-reset", allow(zoneAdminOnly...), g.idempotent(false), g.resetPassword)
+	api.POST("/users/:username/unlock", allow(zoneAdminOnly...), g.unlockUser)
 }
 
 func (g *Gateway) createUser(c *gin.Context) {
@@ -40,31 +55,119 @@ func (g *Gateway) createUser(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if nu.EnterpriseID != "" {
-		if _, err := g.cfg.Reads.Enterprise(ctx, nu.EnterpriseID); errors.Is(err, query.ErrNotFound) {
-			g.fail(c, validation.Problems{{Field: "enterpriseId", Message: "unknown enterprise", MessageZh: "企业未注册"}})
-			return
-		} else if err != nil {
-			g.fail(c, err)
-			return
-		}
+	if err := g.knownEnterprise(ctx, nu.EnterpriseID); err != nil {
+		g.fail(c, err)
+		return
 	}
 	u, err := g.accounts.CreateUser(ctx, nu)
 	if err != nil {
 		g.fail(c, err)
 		return
 	}
-	out, err := g.userJSON(ctx, u)
+	g.answerUser(c, http.StatusCreated, u)
+}
+
+// knownEnterprise refuses an enterprise id the read model does not know;
+// "" (no enterprise) passes.
+func (g *Gateway) knownEnterprise(ctx context.Context, id string) error {
+	if id == "" {
+		return nil
+	}
+	_, err := g.cfg.Reads.Enterprise(ctx, id)
+	if errors.Is(err, query.ErrNotFound) {
+		return validation.Problems{{Field: "enterpriseId", Message: "unknown enterprise", MessageZh: "企业未注册"}}
+	}
+	return err
+}
+
+func (g *Gateway) answerUser(c *gin.Context, status int, u accounts.User) {
+	out, err := g.userJSON(c.Request.Context(), u)
 	if err != nil {
 		g.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, out)
+	c.JSON(status, out)
+}
+
+func (g *Gateway) updateUser(c *gin.Context) {
+	var p accounts.UserProfile
+	if err := decodeJSON(c, &p); err != nil {
+		g.fail(c, err)
+		return
+	}
+	if err := p.Check(); err != nil {
+		g.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	if err := g.knownEnterprise(ctx, p.EnterpriseID); err != nil {
+		g.fail(c, err)
+		return
+	}
+	u, err := g.accounts.UpdateUser(ctx, mustUser(c).Username, c.Param("username"), p)
+	if err != nil {
+		g.fail(c, err)
+		return
+	}
+	g.answerUser(c, http.StatusOK, u)
+}
+
+func (g *Gateway) setUserDisabled(disabled bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := decodeOptional(c, &noBody{}); err != nil {
+			g.fail(c, err)
+			return
+		}
+		u, err := g.accounts.SetDisabled(c.Request.Context(), mustUser(c).Username, c.Param("username"), disabled)
+		if err != nil {
+			g.fail(c, err)
+			return
+		}
+		g.answerUser(c, http.StatusOK, u)
+	}
+}
+
+func (g *Gateway) resetPassword(c *gin.Context) {
+	var req resetPasswordRequest
+	if err := decodeJSON(c, &req); err != nil {
+		g.fail(c, err)
+		return
+	}
+	u, err := g.accounts.ResetPassword(c.Request.Context(), c.Param("username"), req.Password)
+	if err != nil {
+		g.fail(c, err)
+		return
+	}
+	// The user logs in next with the new password; failures counted
+	// against the old one must not keep it locked out.
+	g.logins.Unlock(u.Username)
+	g.answerUser(c, http.StatusOK, u)
+}
+
+// unlockUser clears the login guard's locks of a user (in this gateway
+// process; each process keeps its own).
+func (g *Gateway) unlockUser(c *gin.Context) {
+	if err := decodeOptional(c, &noBody{}); err != nil {
+		g.fail(c, err)
+		return
+	}
+	u, err := g.accounts.User(c.Request.Context(), c.Param("username"))
+	if err != nil {
+		g.fail(c, err)
+		return
+	}
+	g.logins.Unlock(u.Username)
+	c.Status(http.StatusNoContent)
 }
 
 func (g *Gateway) listUsers(c *gin.Context) {
+	f, err := userFilter(c)
+	if err != nil {
+		g.fail(c, err)
+		return
+	}
 	ctx := c.Request.Context()
-	users, err := g.accounts.Users(ctx)
+	page, err := g.accounts.SearchUsers(ctx, f)
 	if err != nil {
 		g.fail(c, err)
 		return
@@ -78,10 +181,30 @@ func (g *Gateway) listUsers(c *gin.Context) {
 	for _, e := range enterprises {
 		names[e.ID] = e.Name
 	}
-	out := userList{Items: make([]userJSON, 0, len(users))}
-	for _, u := range users {
-		out.Items = append(out.Items, userJSON{Username: u.Username, DisplayName: u.DisplayName, Role: u.Role,
-			EnterpriseID: u.EnterpriseID, EnterpriseName: names[u.EnterpriseID]})
+	out := userPage{Items: make([]userJSON, 0, len(page.Items)), Total: page.Total, Page: page.Page, PageSize: page.PageSize}
+	for _, u := range page.Items {
+		out.Items = append(out.Items, newUserJSON(u, names[u.EnterpriseID]))
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+func userFilter(c *gin.Context) (accounts.UserFilter, error) {
+	page, pageSize, err := pageParams(c)
+	if err != nil {
+		return accounts.UserFilter{}, err
+	}
+	f := accounts.UserFilter{Q: c.Query("q"), Role: accounts.Role(c.Query("role")), EnterpriseID: c.Query("enterpriseId"), Page: page, PageSize: pageSize}
+	if _, ok := c.GetQuery("disabled"); ok {
+		disabled, err := boolQuery(c, "disabled")
+		if err != nil {
+			return accounts.UserFilter{}, err
+		}
+		f.Disabled = &disabled
+	}
+	if f.Role != "" && !f.Role.Valid() {
+		var p validation.Problems
+		p.AddModel(model.Problem{Field: "role", Rule: model.RuleUnknownValue})
+		return accounts.UserFilter{}, p
+	}
+	return f, nil
 }

@@ -17,7 +17,7 @@ import (
 func queueEvent(batch *pgx.Batch, pos position, ev model.DomainEvent) error {
 	block := pos.block
 	switch ev.Type {
-	case model.EventEnterpriseRegistered:
+	case model.EventEnterpriseRegistered, model.EventEnterpriseChanged:
 		if ev.Enterprise == nil {
 			return errMissingRecord
 		}

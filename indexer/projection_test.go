@@ -153,3 +153,21 @@ func TestMigrate(t *testing.T) {
 		require.Equal(t, 0, f.count(t, `SELECT count(*) FROM pg_tables WHERE tablename = 'goose_db_version'`))
 	})
 }
+
+func TestEnterpriseChangesProjected(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	e := f.chain.RegisterEnterprise("91320583MA1XYZ0001", "A")
+	e.Name, e.Kind, e.CustomsCode, e.Status = "甲贸易", model.KindTrader, "3223960001", model.EnterpriseDisabled
+	changed := f.chain.ChangeEnterprise(e)
+	f.catchUp(t)
+
+	got, err := query.New(f.pool).Enterprise(t.Context(), e.ID)
+	require.NoError(t, err)
+	require.Equal(t, changed, got)
+	var status string
+	var block int
+	require.NoError(t, f.pool.QueryRow(t.Context(), `SELECT status, block_number FROM enterprises WHERE id = $1`, e.ID).Scan(&status, &block))
+	require.Equal(t, model.EnterpriseDisabled, status)
+	require.Equal(t, 1, block)
+}

@@ -413,3 +413,74 @@ func TestReads(t *testing.T) {
 		z.mustInvoke(z.entB, "GetEnterprise", enterpriseA)
 	})
 }
+
+func TestEnterpriseAdministration(t *testing.T) {
+	decode := func(t *testing.T, raw []byte) model.Enterprise {
+		var e model.Enterprise
+		require.NoError(t, json.Unmarshal(raw, &e))
+		return e
+	}
+	edit := `{"id":"` + enterpriseA + `","name":"昆山咖啡贸易有限公司","kind":"trader","customsCode":"3223960001"}`
+
+	t.Run("the zone admin edits an enterprise; id, status and registration stay", func(t *testing.T) {
+		z := newZone(t)
+		before := decode(t, z.mustInvoke(z.admin, "GetEnterprise", enterpriseA))
+		e := decode(t, z.mustInvoke(z.admin, "UpdateEnterprise", z.req(), edit))
+		require.Equal(t, "昆山咖啡贸易有限公司", e.Name)
+		require.Equal(t, model.KindTrader, e.Kind)
+		require.Equal(t, "3223960001", e.CustomsCode)
+		require.Equal(t, model.EnterpriseActive, e.Status)
+		require.Equal(t, before.RegisteredAt, e.RegisteredAt)
+		require.NotEqual(t, before.UpdatedTx, e.UpdatedTx)
+		require.Equal(t, e, decode(t, z.mustInvoke(z.admin, "GetEnterprise", enterpriseA)))
+		require.Equal(t, model.EventEnterpriseChanged, z.lastEvent.Events[0].Type)
+		require.Equal(t, e, *z.lastEvent.Events[0].Enterprise)
+	})
+	t.Run("only the zone admin edits, disables and enables", func(t *testing.T) {
+		z := newZone(t)
+		for _, who := range []testIdentity{z.customs, z.entA, z.stranger} {
+			z.refused(model.CodeForbidden, who, "UpdateEnterprise", z.req(), edit)
+			z.refused(model.CodeForbidden, who, "SetEnterpriseStatus", z.req(), enterpriseB, model.EnterpriseDisabled)
+		}
+	})
+	t.Run("bad edits and statuses are refused with the reason and change nothing", func(t *testing.T) {
+		z := newZone(t)
+		for body, field := range map[string]string{
+			`{"id":"` + enterpriseA + `","name":"","kind":"trader"}`:                        "name",
+			`{"id":"` + enterpriseA + `","name":"X","kind":"smuggler"}`:                     "kind",
+			`{"id":"` + enterpriseA + `","name":"X","kind":"trader","customsCode":"32-23"}`: "customsCode",
+			`{"id":"` + enterpriseA + `","name":"X\u0000","kind":"trader"}`:                 "name",
+		} {
+			e := z.refusal(model.CodeInvalid, z.admin, "UpdateEnterprise", z.req(), body)
+			require.Equal(t, model.ReasonFieldInvalid, e.Reason)
+			require.Equal(t, []string{field}, problemFields(e), body)
+		}
+		e := z.refusal(model.CodeInvalid, z.admin, "UpdateEnterprise", z.req(), `{"id":"`+enterpriseA+`","name":"X","kind":"trader","x":1}`)
+		require.Equal(t, model.ReasonMalformedArgument, e.Reason)
+		e = z.refusal(model.CodeNotFound, z.admin, "UpdateEnterprise", z.req(), `{"id":"91320583MA3WWWWW3C","name":"X","kind":"trader"}`)
+		require.Equal(t, model.ReasonEnterpriseNotFound, e.Reason)
+		e = z.refusal(model.CodeInvalid, z.admin, "SetEnterpriseStatus", z.req(), enterpriseA, "suspended")
+		require.Equal(t, []string{"status"}, problemFields(e))
+		e = z.refusal(model.CodeNotFound, z.admin, "SetEnterpriseStatus", z.req(), "91320583MA3WWWWW3C", model.EnterpriseDisabled)
+		require.Equal(t, model.ReasonEnterpriseNotFound, e.Reason)
+	})
+	t.Run("a disabled enterprise's identities submit nothing until it is enabled", func(t *testing.T) {
+		z := newZone(t)
+		e := decode(t, z.mustInvoke(z.admin, "SetEnterpriseStatus", z.req(), enterpriseA, model.EnterpriseDisabled))
+		require.Equal(t, model.EnterpriseDisabled, e.Status)
+		require.Equal(t, model.EventEnterpriseChanged, z.lastEvent.Events[0].Type)
+		refusal := z.refusal(model.CodeForbidden, z.entA, "DeclarePrefiling", z.req(), "PF20261126AAAAAAAA", dataJSON(t, validData()))
+		require.Equal(t, model.ReasonEnterpriseDisabled, refusal.Reason)
+		require.Equal(t, enterpriseA, refusal.Params["enterpriseId"])
+		z.declare(z.entB, "PF20261126BBBBBBBB") // another enterprise is not touched
+
+		z.mustInvoke(z.admin, "SetEnterpriseStatus", z.req(), enterpriseA, model.EnterpriseActive)
+		z.declare(z.entA, "PF20261126AAAAAAAA")
+	})
+	t.Run("a request id is carried out once", func(t *testing.T) {
+		z := newZone(t)
+		z.mustInvoke(z.admin, "SetEnterpriseStatus", "same-key", enterpriseA, model.EnterpriseDisabled)
+		z.refused(model.CodeDuplicate, z.admin, "SetEnterpriseStatus", "same-key", enterpriseA, model.EnterpriseActive)
+		z.refused(model.CodeDuplicate, z.admin, "UpdateEnterprise", "same-key", edit)
+	})
+}

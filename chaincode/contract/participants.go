@@ -55,6 +55,72 @@ func (c *Contract) RegisterEnterprise(ctx contractapi.TransactionContextInterfac
 	return e, w.finish(model.DomainEvent{Type: model.EventEnterpriseRegistered, Enterprise: e})
 }
 
+// UpdateEnterprise replaces an enterprise's name, kind and customs code
+// (the id is the enterprise's unified social credit code and never
+// changes). Zone admin only.
+func (c *Contract) UpdateEnterprise(ctx contractapi.TransactionContextInterface, requestID, enterpriseJSON string) (*model.Enterprise, error) {
+	w, err := beginWrite(ctx, "UpdateEnterprise", requestID, model.RoleZoneAdmin)
+	if err != nil {
+		return nil, err
+	}
+	var in model.Enterprise
+	if err := decodeStrict(enterpriseJSON, &in); err != nil {
+		return nil, err
+	}
+	in.ID = strings.TrimSpace(in.ID)
+	in.Name = strings.TrimSpace(in.Name)
+	if err := model.CheckEnterprise(in).Err(); err != nil {
+		return nil, err
+	}
+	e, err := registeredEnterprise(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	e.Name, e.Kind, e.CustomsCode = in.Name, in.Kind, in.CustomsCode
+	return w.changeEnterprise(e)
+}
+
+// SetEnterpriseStatus disables (status "disabled") or enables ("active") an
+// enterprise. A disabled enterprise's identities submit nothing until it is
+// enabled again. Zone admin only.
+func (c *Contract) SetEnterpriseStatus(ctx contractapi.TransactionContextInterface, requestID, enterpriseID, status string) (*model.Enterprise, error) {
+	w, err := beginWrite(ctx, "SetEnterpriseStatus", requestID, model.RoleZoneAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(model.EnterpriseStatuses, status) {
+		var ps model.Problems
+		ps.Add("status", model.RuleUnknownValue, nil)
+		return nil, ps.Err()
+	}
+	e, err := registeredEnterprise(ctx, enterpriseID)
+	if err != nil {
+		return nil, err
+	}
+	e.Status = status
+	return w.changeEnterprise(e)
+}
+
+func registeredEnterprise(ctx contractapi.TransactionContextInterface, id string) (*model.Enterprise, error) {
+	var e model.Enterprise
+	found, err := getRecord(ctx, model.KeyEnterprise, []string{id}, &e)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, model.Refuse(model.ReasonEnterpriseNotFound, model.Params{"enterpriseId": id}, "enterprise %q is not registered", id)
+	}
+	return &e, nil
+}
+
+func (w *write) changeEnterprise(e *model.Enterprise) (*model.Enterprise, error) {
+	e.UpdatedTx = w.ctx.GetStub().GetTxID()
+	if err := putRecord(w.ctx, model.KeyEnterprise, []string{e.ID}, e); err != nil {
+		return nil, err
+	}
+	return e, w.finish(model.DomainEvent{Type: model.EventEnterpriseChanged, Enterprise: e})
+}
+
 // BindIdentity binds a client certificate of an organisation's MSP to a
 // registered enterprise, so that transactions signed with it act for that
 // enterprise. Zone admin only. The MSP vouches for the certificate when the
@@ -127,15 +193,7 @@ func (c *Contract) GetEnterprise(ctx contractapi.TransactionContextInterface, en
 	if err := who.require("GetEnterprise", model.RoleCustoms, model.RoleZoneAdmin, model.RoleEnterprise); err != nil {
 		return nil, err
 	}
-	var e model.Enterprise
-	found, err := getRecord(ctx, model.KeyEnterprise, []string{enterpriseID}, &e)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, model.Refuse(model.ReasonEnterpriseNotFound, model.Params{"enterpriseId": enterpriseID}, "enterprise %q is not registered", enterpriseID)
-	}
-	return &e, nil
+	return registeredEnterprise(ctx, enterpriseID)
 }
 
 // WhoAmI returns what the chaincode derives the caller to be; an empty role

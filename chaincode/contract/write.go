@@ -26,6 +26,9 @@ func beginWrite(ctx contractapi.TransactionContextInterface, function, requestID
 	if err := c.require(function, roles...); err != nil {
 		return nil, err
 	}
+	if err := refuseDisabledEnterprise(ctx, c); err != nil {
+		return nil, err
+	}
 	now, err := txTime(ctx)
 	if err != nil {
 		return nil, err
@@ -40,4 +43,22 @@ func beginWrite(ctx contractapi.TransactionContextInterface, function, requestID
 // finish sets the transaction's event with the new state of what changed.
 func (w *write) finish(events ...model.DomainEvent) error {
 	return emit(w.ctx, w.function, w.requestID, w.caller, w.at, events...)
+}
+
+// refuseDisabledEnterprise refuses every write of an identity acting for an
+// enterprise the zone admin disabled; its bindings stay, so enabling the
+// enterprise again restores them.
+func refuseDisabledEnterprise(ctx contractapi.TransactionContextInterface, c caller) error {
+	if c.Role != model.RoleEnterprise {
+		return nil
+	}
+	var e model.Enterprise
+	found, err := getRecord(ctx, model.KeyEnterprise, []string{c.EnterpriseID}, &e)
+	if err != nil {
+		return err
+	}
+	if found && e.Status == model.EnterpriseDisabled {
+		return model.Refuse(model.ReasonEnterpriseDisabled, model.Params{"enterpriseId": e.ID}, "enterprise %s is disabled", e.ID)
+	}
+	return nil
 }

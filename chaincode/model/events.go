@@ -13,19 +13,22 @@ type EventType string
 
 const (
 	EventEnterpriseRegistered EventType = "EnterpriseRegistered"
-	EventIdentityBound        EventType = "IdentityBound"
-	EventPrefilingDeclared    EventType = "PrefilingDeclared"
-	EventPrefilingApproved    EventType = "PrefilingApproved"
-	EventPrefilingReturned    EventType = "PrefilingReturned"
-	EventSupplementDeclared   EventType = "SupplementDeclared"
-	EventSupplementApproved   EventType = "SupplementApproved"
-	EventSupplementReturned   EventType = "SupplementReturned"
-	EventTraceCodeIssued      EventType = "TraceCodeIssued"
-	EventDocumentDeclared     EventType = "DocumentDeclared"
-	EventDocumentChanged      EventType = "DocumentChanged"
-	EventMovementRecorded     EventType = "MovementRecorded"
-	EventBalanceChanged       EventType = "BalanceChanged"
-	EventReceiptIssued        EventType = "ReceiptIssued"
+	// EventEnterpriseChanged: edited or disabled/enabled; carries the
+	// enterprise's full new state like EnterpriseRegistered.
+	EventEnterpriseChanged  EventType = "EnterpriseChanged"
+	EventIdentityBound      EventType = "IdentityBound"
+	EventPrefilingDeclared  EventType = "PrefilingDeclared"
+	EventPrefilingApproved  EventType = "PrefilingApproved"
+	EventPrefilingReturned  EventType = "PrefilingReturned"
+	EventSupplementDeclared EventType = "SupplementDeclared"
+	EventSupplementApproved EventType = "SupplementApproved"
+	EventSupplementReturned EventType = "SupplementReturned"
+	EventTraceCodeIssued    EventType = "TraceCodeIssued"
+	EventDocumentDeclared   EventType = "DocumentDeclared"
+	EventDocumentChanged    EventType = "DocumentChanged"
+	EventMovementRecorded   EventType = "MovementRecorded"
+	EventBalanceChanged     EventType = "BalanceChanged"
+	EventReceiptIssued      EventType = "ReceiptIssued"
 )
 
 // EventEnvelope is the payload of the chaincode event of one transaction. It

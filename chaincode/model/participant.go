@@ -27,9 +27,15 @@ type Enterprise struct {
 	UpdatedTx    string         `json:"updatedTx"`
 }
 
-// EnterpriseActive is the only enterprise status so far; suspension comes with
-// the identity-rotation work.
-const EnterpriseActive = "active"
+// Enterprise statuses: a disabled enterprise's identities submit nothing
+// (the contract refuses ENTERPRISE_DISABLED) and its users cannot log in.
+const (
+	EnterpriseActive   = "active"
+	EnterpriseDisabled = "disabled"
+)
+
+// EnterpriseStatuses lists the enterprise statuses in a fixed order.
+var EnterpriseStatuses = []string{EnterpriseActive, EnterpriseDisabled}
 
 // IdentityBinding ties a client identity (MSP ID + x509 client id) to the
 // enterprise it acts for. Authorisation inside the chaincode is derived from

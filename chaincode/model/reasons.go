@@ -25,6 +25,9 @@ const (
 	ReasonEnterpriseNotFound Reason = "ENTERPRISE_NOT_FOUND" // {enterpriseId}
 	ReasonAdminCertificate   Reason = "ADMIN_CERTIFICATE"    // {}
 	ReasonIdentityBound      Reason = "IDENTITY_ALREADY_BOUND"
+	// ReasonEnterpriseDisabled: the zone admin disabled the caller's
+	// enterprise; its identities submit nothing {enterpriseId}.
+	ReasonEnterpriseDisabled Reason = "ENTERPRISE_DISABLED"
 
 	ReasonPrefilingExists      Reason = "PREFILING_EXISTS"           // {prefilingId}
 	ReasonPrefilingNotFound    Reason = "PREFILING_NOT_FOUND"        // {prefilingId}
@@ -80,7 +83,7 @@ var reasonCodes = map[Reason]Code{
 	ReasonRequestDone:        CodeDuplicate,
 	ReasonIdentityUnreadable: CodeForbidden, ReasonIdentityNotRegistered: CodeForbidden, ReasonRoleNotAllowed: CodeForbidden,
 	ReasonEnterpriseExists: CodeConflict, ReasonEnterpriseNotFound: CodeNotFound, ReasonAdminCertificate: CodeInvalid,
-	ReasonIdentityBound:   CodeConflict,
+	ReasonIdentityBound: CodeConflict, ReasonEnterpriseDisabled: CodeForbidden,
 	ReasonPrefilingExists: CodeConflict, ReasonPrefilingNotFound: CodeNotFound, ReasonPrefilingOfOther: CodeForbidden,
 	ReasonPrefilingNotDeclared: CodeConflict, ReasonPrefilingNotApproved: CodeConflict,
 	ReasonSupplementPending: CodeConflict, ReasonNoSupplement: CodeConflict,

@@ -118,6 +118,8 @@ func TestRetryAfterKillDuringKeyedBurstAnswersOriginalSuccess(t *testing.T) {
 
 	admin := apiclient.New(proc.url)
 	require.NoError(t, admin.Login(ctx, "admin", proc.password))
+	// The first-run admin must replace the printed password first.
+	require.NoError(t, admin.Post(ctx, "/api/v1/me/password", map[string]string{"currentPassword": proc.password, "newPassword": demoPassword}, nil))
 	require.NoError(t, admin.Post(ctx, "/api/v1/enterprises", map[string]string{"id": demoEnterpriseA, "name": "A", "kind": "importer"}, nil))
 	require.NoError(t, admin.Post(ctx, "/api/v1/users", map[string]string{"username": "ent-a", "password": demoPassword, "displayName": "A", "role": "enterprise", "enterpriseId": demoEnterpriseA}, nil))
 	clerk := apiclient.New(proc.url)

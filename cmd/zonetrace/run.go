@@ -105,7 +105,8 @@ func splitList(s string) []string {
 }
 
 // ensureFirstAdmin creates the zone administration's first account on a node
-// without users and returns a line telling its one-time password.
+// without users and returns a line telling its one-time password. The
+// password was printed, so the admin must replace it at first login.
 func ensureFirstAdmin(ctx context.Context, p *platform.Platform) (string, error) {
 	users := accounts.New(p.Pool)
 	existing, err := users.Users(ctx)
@@ -120,8 +121,8 @@ func ensureFirstAdmin(ctx context.Context, p *platform.Platform) (string, error)
 		return "", fmt.Errorf("generate first password: %w", err)
 	}
 	password := base64.RawURLEncoding.EncodeToString(secret)
-	if _, err := users.CreateUser(ctx, accounts.NewUser{Username: "admin", Password: password, DisplayName: "综保区管理员", Role: accounts.RoleZoneAdmin}); err != nil {
+	if _, err := users.CreateUser(ctx, accounts.NewUser{Username: "admin", Password: password, DisplayName: "综保区管理员", Role: accounts.RoleZoneAdmin, MustChangePassword: true}); err != nil {
 		return "", fmt.Errorf("create first admin: %w", err)
 	}
-	return "First login: admin / " + password + " (shown once; create personal accounts, then retire it)", nil
+	return "First login: admin / " + password + " (shown once; you will be asked to change it; create personal accounts, then retire it)", nil
 }

@@ -34,6 +34,9 @@ func (s *Store) Login(ctx context.Context, username, password string) (Session, 
 	if err != nil {
 		return Session{}, err
 	}
+	if u.Disabled {
+		return Session{}, fmt.Errorf("log in %s: %w", username, ErrDisabled)
+	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return Session{}, fmt.Errorf("draw session token: %w", err)
@@ -96,6 +99,7 @@ var ErrWrongPassword = errors.New("accounts: current password is wrong")
 // ChangePassword replaces username's password after checking the current
 // one and the policy (a validation.Problems error naming newPassword), and
 // revokes every other session of the user; the session of keepToken stays.
+// It ends a forced change (MustChangePassword).
 func (s *Store) ChangePassword(ctx context.Context, username, current, next, keepToken string) error {
 	u, hash, err := s.userWithHash(ctx, username)
 	if err != nil {
@@ -126,7 +130,7 @@ func (s *Store) ChangePassword(ctx context.Context, username, current, next, kee
 		return fmt.Errorf("change password of %s: %w", username, err)
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
-	if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2 WHERE username = $1`, username, newHash); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, must_change_password = false WHERE username = $1`, username, newHash); err != nil {
 		return fmt.Errorf("change password of %s: %w", username, err)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE sessions SET revoked_at = $3 WHERE username = $1 AND token_hash <> $2 AND revoked_at IS NULL`,
@@ -141,12 +145,13 @@ func (s *Store) ChangePassword(ctx context.Context, username, current, next, kee
 
 // Authenticate returns the user of a live session token.
 func (s *Store) Authenticate(ctx context.Context, token string) (User, error) {
-	var u User
-	err := s.pool.QueryRow(ctx, `
-		SELECT u.username, u.display_name, u.role, coalesce(u.enterprise_id, ''), u.created_at
+	// A disabled user's sessions are revoked when it is disabled; the
+	// condition on disabled_at also holds against a login racing that.
+	u, err := scanUser(s.pool.QueryRow(ctx, `
+		SELECT `+userColumns+`
 		FROM sessions s JOIN users u ON u.username = s.username
-		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
-		tokenHash(token), s.now()).Scan(&u.Username, &u.DisplayName, &u.Role, &u.EnterpriseID, &u.CreatedAt)
+		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL`,
+		tokenHash(token), s.now()))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, fmt.Errorf("authenticate: %w", ErrNotFound)
 	}

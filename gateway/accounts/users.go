@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"regexp"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"zonetrace/chaincode/model"
 	"zonetrace/gateway/validation"
 )
 
@@ -30,6 +30,13 @@ var ErrBadCredentials = errors.New("accounts: bad credentials")
 
 var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9._-]{3,64}$`)
 
+// ErrDisabled reports a login of a disabled user (after its password was
+// checked, so it tells nothing to whoever does not know the password).
+var ErrDisabled = errors.New("accounts: user disabled")
+
+// MaxDisplayNameLength bounds a user's display name, in characters.
+const MaxDisplayNameLength = 100
+
 // User is an account of the gateway.
 type User struct {
 	Username     string
@@ -37,6 +44,21 @@ type User struct {
 	Role         Role
 	EnterpriseID string // set only for RoleEnterprise
 	CreatedAt    time.Time
+	Disabled     bool
+	// MustChangePassword is set by a password reset and on the first-run
+	// admin: until the user picks its own password, the API refuses
+	// everything but changing it (gateway/auth.go).
+	MustChangePassword bool
+}
+
+// userColumns are the columns scanUser reads, of users aliased u.
+const userColumns = `u.username, u.display_name, u.role, coalesce(u.enterprise_id, ''), u.created_at,
+	u.disabled_at IS NOT NULL, u.must_change_password`
+
+func scanUser(r pgx.Row, extra ...any) (User, error) {
+	var u User
+	err := r.Scan(append([]any{&u.Username, &u.DisplayName, &u.Role, &u.EnterpriseID, &u.CreatedAt, &u.Disabled, &u.MustChangePassword}, extra...)...)
+	return u, err
 }
 
 // NewUser is what CreateUser needs.
@@ -46,6 +68,9 @@ type NewUser struct {
 	DisplayName  string
 	Role         Role
 	EnterpriseID string
+	// MustChangePassword makes the user pick its own password at first
+	// login (the first-run admin, whose password was printed once).
+	MustChangePassword bool
 }
 
 // Store reads and writes users and sessions.
@@ -68,18 +93,25 @@ func (u NewUser) Check() error {
 	if msg, msgZh := CheckPassword(u.Password, u.Username, u.DisplayName); msg != "" {
 		p.Add("password", msg, msgZh)
 	}
-	if n := utf8.RuneCountInString(u.DisplayName); n == 0 || n > 100 {
-		p.Add("displayName", "is required (at most 100 characters)", "显示名称必填（不超过100字）")
-	}
+	checkProfile(&p, u.DisplayName, u.Role, u.EnterpriseID)
+	return p.Err()
+}
+
+// checkProfile checks what a user is besides its credentials, with the
+// model's text and value rules (Chinese from the catalogue).
+func checkProfile(p *validation.Problems, displayName string, role Role, enterpriseID string) {
+	var ps model.Problems
+	ps = append(ps, model.CheckText("displayName", displayName, model.TextRule{Max: MaxDisplayNameLength, Required: true})...)
 	switch {
-	case !u.Role.Valid():
-		p.Add("role", "must be one of enterprise, customs_officer, customs_admin, zone_admin, auditor", "角色无效")
-	case u.Role == RoleEnterprise && u.EnterpriseID == "":
-		p.Add("enterpriseId", "is required for enterprise users", "企业用户须指定企业")
-	case u.Role != RoleEnterprise && u.EnterpriseID != "":
+	case !role.Valid():
+		ps.Add("role", model.RuleUnknownValue, nil)
+	case role == RoleEnterprise && enterpriseID == "":
+		ps.Add("enterpriseId", model.RuleRequired, nil)
+	}
+	p.AddModel(ps...)
+	if role.Valid() && role != RoleEnterprise && enterpriseID != "" {
 		p.Add("enterpriseId", "is only allowed for enterprise users", "仅企业用户可指定企业")
 	}
-	return p.Err()
 }
 
 // CreateUser validates and stores a new user.
@@ -97,9 +129,9 @@ func (s *Store) CreateUser(ctx context.Context, u NewUser) (User, error) {
 	}
 	var created time.Time
 	err = s.pool.QueryRow(ctx, `
-		INSERT INTO users (username, password_hash, display_name, role, enterprise_id)
-		VALUES ($1, $2, $3, $4, $5) RETURNING created_at`,
-		u.Username, hash, u.DisplayName, string(u.Role), enterprise).Scan(&created)
+		INSERT INTO users (username, password_hash, display_name, role, enterprise_id, must_change_password)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING created_at`,
+		u.Username, hash, u.DisplayName, string(u.Role), enterprise, u.MustChangePassword).Scan(&created)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 		return User{}, fmt.Errorf("create user %s: %w", u.Username, ErrUsernameTaken)
@@ -107,7 +139,8 @@ func (s *Store) CreateUser(ctx context.Context, u NewUser) (User, error) {
 	if err != nil {
 		return User{}, fmt.Errorf("create user %s: %w", u.Username, err)
 	}
-	return User{Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, EnterpriseID: u.EnterpriseID, CreatedAt: created}, nil
+	return User{Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, EnterpriseID: u.EnterpriseID, CreatedAt: created,
+		MustChangePassword: u.MustChangePassword}, nil
 }
 
 // User returns the user named username.
@@ -118,17 +151,11 @@ func (s *Store) User(ctx context.Context, username string) (User, error) {
 
 // Users lists all users by username.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT username, display_name, role, coalesce(enterprise_id, ''), created_at
-		FROM users ORDER BY username`)
+	rows, err := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users u ORDER BY username`)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
-	users, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (User, error) {
-		var u User
-		err := r.Scan(&u.Username, &u.DisplayName, &u.Role, &u.EnterpriseID, &u.CreatedAt)
-		return u, err
-	})
+	users, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (User, error) { return scanUser(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
@@ -136,12 +163,8 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 }
 
 func (s *Store) userWithHash(ctx context.Context, username string) (User, string, error) {
-	var u User
 	var hash string
-	err := s.pool.QueryRow(ctx, `
-		SELECT username, display_name, role, coalesce(enterprise_id, ''), created_at, password_hash
-		FROM users WHERE username = $1`, username).
-		Scan(&u.Username, &u.DisplayName, &u.Role, &u.EnterpriseID, &u.CreatedAt, &hash)
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE u.username = $1`, username), &hash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, "", fmt.Errorf("find user %s: %w", username, ErrNotFound)
 	}

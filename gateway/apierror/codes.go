@@ -22,7 +22,13 @@ const (
 	RequestInProgress Code = "REQUEST_IN_PROGRESS"
 	PayloadTooLarge   Code = "PAYLOAD_TOO_LARGE"
 	// TooManyAttempts: too many failed logins of this user from this address.
-	TooManyAttempts   Code = "TOO_MANY_ATTEMPTS"
+	TooManyAttempts Code = "TOO_MANY_ATTEMPTS"
+	// PasswordChangeRequired: the user's password was set by an
+	// administrator (or at first run); until the user changes it, only
+	// POST /me/password, GET /auth/me and logout are allowed.
+	PasswordChangeRequired Code = "PASSWORD_CHANGE_REQUIRED"
+	// AccountDisabled: the zone admin disabled the user.
+	AccountDisabled   Code = "ACCOUNT_DISABLED"
 	LedgerUnavailable Code = "LEDGER_UNAVAILABLE"
 	// DatabaseUnavailable: PostgreSQL cannot be reached; nothing was
 	// changed that a retry (with the same Idempotency-Key) would repeat.
@@ -37,23 +43,26 @@ type codeInfo struct {
 }
 
 var codes = map[Code]codeInfo{
-	BadRequest:           {http.StatusBadRequest, "malformed request", "请求格式错误"},
-	ValidationFailed:     {http.StatusUnprocessableEntity, "validation failed", "输入校验未通过"},
-	Unauthenticated:      {http.StatusUnauthorized, "not logged in or session expired", "未登录或登录已过期"},
-	Forbidden:            {http.StatusForbidden, "not allowed", "无权执行此操作"},
-	NotFound:             {http.StatusNotFound, "not found", "记录不存在"},
-	Conflict:             {http.StatusConflict, "not allowed in the current state", "当前状态不允许此操作"},
-	IdempotencyKeyReused: {http.StatusConflict, "idempotency key already used for a different request", "幂等键已用于另一请求"},
-	RequestInProgress:    {http.StatusConflict, "a request with this idempotency key is still in progress", "相同幂等键的请求仍在处理中，请稍后重试"},
-	PayloadTooLarge:      {http.StatusRequestEntityTooLarge, "request body too large (at most 10 MiB)", "请求内容过大（不超过10 MiB）"},
-	TooManyAttempts:      {http.StatusTooManyRequests, "too many failed logins, try again later", "登录失败次数过多，请稍后再试"},
-	LedgerUnavailable:    {http.StatusServiceUnavailable, "ledger unavailable, retry later with the same Idempotency-Key", "区块链账本暂不可用，请稍后使用相同幂等键重试"},
-	DatabaseUnavailable:  {http.StatusServiceUnavailable, "database unavailable, retry later with the same Idempotency-Key", "数据库暂不可用，请稍后使用相同幂等键重试"},
-	Internal:             {http.StatusInternalServerError, "internal error", "系统内部错误"},
+	BadRequest:             {http.StatusBadRequest, "malformed request", "请求格式错误"},
+	ValidationFailed:       {http.StatusUnprocessableEntity, "validation failed", "输入校验未通过"},
+	Unauthenticated:        {http.StatusUnauthorized, "not logged in or session expired", "未登录或登录已过期"},
+	Forbidden:              {http.StatusForbidden, "not allowed", "无权执行此操作"},
+	NotFound:               {http.StatusNotFound, "not found", "记录不存在"},
+	Conflict:               {http.StatusConflict, "not allowed in the current state", "当前状态不允许此操作"},
+	IdempotencyKeyReused:   {http.StatusConflict, "idempotency key already used for a different request", "幂等键已用于另一请求"},
+	RequestInProgress:      {http.StatusConflict, "a request with this idempotency key is still in progress", "相同幂等键的请求仍在处理中，请稍后重试"},
+	PayloadTooLarge:        {http.StatusRequestEntityTooLarge, "request body too large (at most 10 MiB)", "请求内容过大（不超过10 MiB）"},
+	TooManyAttempts:        {http.StatusTooManyRequests, "too many failed logins, try again later", "登录失败次数过多，请稍后再试"},
+	PasswordChangeRequired: {http.StatusForbidden, "change your password first", "请先修改密码"},
+	AccountDisabled:        {http.StatusForbidden, "this account is disabled", "账号已停用，请联系管理员"},
+	LedgerUnavailable:      {http.StatusServiceUnavailable, "ledger unavailable, retry later with the same Idempotency-Key", "区块链账本暂不可用，请稍后使用相同幂等键重试"},
+	DatabaseUnavailable:    {http.StatusServiceUnavailable, "database unavailable, retry later with the same Idempotency-Key", "数据库暂不可用，请稍后使用相同幂等键重试"},
+	Internal:               {http.StatusInternalServerError, "internal error", "系统内部错误"},
 }
 
 // Codes lists every code, for documentation.
 func Codes() []Code {
 	return []Code{BadRequest, ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict,
-		IdempotencyKeyReused, RequestInProgress, PayloadTooLarge, TooManyAttempts, LedgerUnavailable, DatabaseUnavailable, Internal}
+		IdempotencyKeyReused, RequestInProgress, PayloadTooLarge, TooManyAttempts,
+		PasswordChangeRequired, AccountDisabled, LedgerUnavailable, DatabaseUnavailable, Internal}
 }

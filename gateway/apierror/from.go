@@ -56,6 +56,10 @@ func From(err error) *Error {
 		return Invalid(validation.Problem{Field: "query", Message: err.Error(), MessageZh: "查询条件无效"}).WithCause(err)
 	case errors.Is(err, accounts.ErrBadCredentials):
 		return Newf(Unauthenticated, "wrong username or password", "用户名或密码错误").WithCause(err)
+	case errors.Is(err, accounts.ErrDisabled):
+		return New(AccountDisabled).WithCause(err)
+	case errors.Is(err, accounts.ErrSelf):
+		return Newf(Conflict, "an administrator cannot disable itself or give up its own role", "管理员不能停用自己或取消自己的管理员角色").WithCause(err)
 	case errors.Is(err, accounts.ErrUsernameTaken):
 		return Newf(Conflict, "username already taken", "用户名已存在").WithCause(err)
 	case errors.Is(err, drafts.ErrDeclared), errors.Is(err, docdrafts.ErrDeclared):

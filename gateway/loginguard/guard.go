@@ -20,6 +20,7 @@
 package loginguard
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
@@ -136,4 +137,18 @@ func (g *Guard) Succeeded(username, address string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	delete(g.pairs.records, pairKey(username, address))
+}
+
+// Unlock forgets every failure and lock of username, from all addresses:
+// the zone admin's answer to a user locked out by someone else's guesses.
+func (g *Guard) Unlock(username string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.users.records, username)
+	suffix := "\x00" + username
+	for k := range g.pairs.records {
+		if strings.HasSuffix(k, suffix) {
+			delete(g.pairs.records, k)
+		}
+	}
 }

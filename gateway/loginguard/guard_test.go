@@ -103,3 +103,27 @@ func TestPerUsernameLimit(t *testing.T) {
 		require.True(t, ok)
 	})
 }
+
+func TestUnlock(t *testing.T) {
+	g := NewWithLimits(Limit{MaxFailures: 2, Window: time.Hour, Lockout: time.Hour}, Limit{MaxFailures: 3, Window: time.Hour, Lockout: time.Hour})
+	for _, address := range []string{"10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.2"} {
+		g.Failed("clerk", address)
+		g.Failed("other", address)
+	}
+	for _, address := range []string{"10.0.0.1", "10.0.0.2", "10.0.0.3"} {
+		_, ok := g.Allow("clerk", address)
+		require.False(t, ok, "locked before the unlock from %s", address)
+	}
+
+	g.Unlock("clerk")
+
+	for _, address := range []string{"10.0.0.1", "10.0.0.2", "10.0.0.3"} {
+		_, ok := g.Allow("clerk", address)
+		require.True(t, ok, "unlocked from %s", address)
+	}
+	_, ok := g.Allow("other", "10.0.0.3")
+	require.False(t, ok, "another username stays locked")
+	g.Failed("clerk", "10.0.0.1")
+	_, ok = g.Allow("clerk", "10.0.0.1")
+	require.True(t, ok, "failures counted before the unlock are forgotten")
+}

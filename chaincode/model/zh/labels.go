@@ -25,6 +25,8 @@ var labels = map[string]string{
 	"manageDate": "处理时间", "requestId": "请求编号", "decision": "审核决定", "reason": "理由",
 	"mspId": "证书所属组织", "certificate": "数字证书", "certificateName": "证书名称", "bonded": "保税状态",
 	"document": "单据", "head": "表头",
+	// The gateway's accounts (gateway/accounts) check these with the same rules.
+	"username": "用户名", "displayName": "姓名", "role": "角色", "enterpriseId": "所属企业",
 }
 
 // attachmentLabels name the fields of one attachment.

@@ -28,6 +28,7 @@ var reasons = map[model.Reason]string{
 	model.ReasonEnterpriseNotFound:     "企业 {enterpriseId} 未登记",
 	model.ReasonAdminCertificate:       "管理员证书不能代表企业",
 	model.ReasonIdentityBound:          "该证书身份已绑定到企业 {enterpriseId}",
+	model.ReasonEnterpriseDisabled:     "企业 {enterpriseId} 已停用，不能办理业务",
 	model.ReasonPrefilingExists:        "预核申报 {prefilingId} 已存在",
 	model.ReasonPrefilingNotFound:      "预核申报 {prefilingId} 不存在",
 	model.ReasonPrefilingOfOther:       "预核申报 {prefilingId} 属于其他企业",
@@ -261,6 +262,7 @@ var actionNames = map[string]string{
 	"DeclareDocument": "单据申报", "DeclarePrefiling": "预核申报", "DeclareSupplement": "补录入申报",
 	"GetBalance": "查询库存", "GetDocument": "查询单据", "GetEnterprise": "查询企业", "GetPrefiling": "查询预核申报",
 	"GetTraceCode": "查询溯源码", "RecordGatePass": "登记过卡", "RegisterEnterprise": "企业登记",
+	"UpdateEnterprise": "修改企业信息", "SetEnterpriseStatus": "停用或启用企业",
 	"RequestDeletion": "申请删单", "ReviewDeletion": "审核删单", "ReviewDocument": "审核单据",
 	"ReviewPrefiling": "审核预核申报", "ReviewSupplement": "审核补录入", "WhoAmI": "查询本人身份",
 }

@@ -54,6 +54,15 @@ func (c *Chain) RegisterEnterprise(id, name string) model.Enterprise {
 	return e
 }
 
+// ChangeEnterprise commits an EnterpriseChanged event carrying e (edited
+// or with a new status) as its new state.
+func (c *Chain) ChangeEnterprise(e model.Enterprise) model.Enterprise {
+	txID, at := c.next()
+	e.UpdatedTx = txID
+	c.commit(txID, at, "UpdateEnterprise", ZoneAdmin, model.DomainEvent{Type: model.EventEnterpriseChanged, Enterprise: &e})
+	return e
+}
+
 // BindIdentity commits an IdentityBound event binding Declarant(enterpriseID).
 func (c *Chain) BindIdentity(enterpriseID string) model.IdentityBinding {
 	txID, at := c.next()

@@ -6,15 +6,29 @@ import { keyFor, settle } from './idempotency.js'
 
 export const API = '/api/v1'
 
-/** ApiError is a failed call: HTTP status plus the gateway's error object. */
+/**
+ * ApiError is a failed call: HTTP status plus the gateway's error object, and
+ * the seconds of a Retry-After header (a locked login, an outage).
+ */
 export class ApiError extends Error {
-  constructor(status, body) {
+  constructor(status, body, retryAfter) {
     const e = body?.error || {}
     super(e.messageZh || e.message || `请求失败（HTTP ${status}）`)
     this.status = status
     this.code = e.code || (status === 0 ? 'NETWORK' : 'HTTP_' + status)
+    this.reason = e.reason || ''
+    this.params = e.params || {}
     this.details = Array.isArray(e.details) ? e.details : []
+    const seconds = Number.parseInt(retryAfter, 10)
+    this.retryAfterSeconds = Number.isFinite(seconds) && seconds > 0 ? seconds : 0
   }
+}
+
+let onPasswordChangeRequired = () => {}
+
+/** setPasswordChangeRequiredHandler sets what happens on a 403 PASSWORD_CHANGE_REQUIRED. */
+export function setPasswordChangeRequiredHandler(fn) {
+  onPasswordChangeRequired = fn
 }
 
 let onUnauthenticated = () => {}
@@ -85,7 +99,8 @@ export async function request(method, path, { query, body, blob } = {}) {
   } catch {
     // Not JSON (a proxy page): the status alone says enough.
   }
-  const err = new ApiError(res.status, errBody)
+  const err = new ApiError(res.status, errBody, res.headers.get('Retry-After'))
+  if (err.code === 'PASSWORD_CHANGE_REQUIRED') onPasswordChangeRequired()
   if (res.status === 401 && path !== '/auth/login') {
     clearSession()
     onUnauthenticated()

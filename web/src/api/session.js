@@ -23,11 +23,26 @@ export const session = reactive({
 })
 
 /** setSession stores a successful login. */
-export function setSession({ token, expiresAt, user }) {
+export function setSession({ token, expiresAt, user, mustChangePassword }) {
+  user = { ...user, mustChangePassword: Boolean(mustChangePassword || user?.mustChangePassword) }
   session.token = token
   session.expiresAt = expiresAt
   session.user = user
   sessionStorage.setItem(KEY, JSON.stringify({ token, expiresAt, user }))
+}
+
+/** passwordChanged records that the forced password change is done. */
+export function passwordChanged() {
+  if (!session.user) return
+  session.user = { ...session.user, mustChangePassword: false }
+  sessionStorage.setItem(KEY, JSON.stringify({ token: session.token, expiresAt: session.expiresAt, user: session.user }))
+}
+
+/** passwordChangeRequired marks the session as needing a password change. */
+export function passwordChangeRequired() {
+  if (!session.user || session.user.mustChangePassword) return
+  session.user = { ...session.user, mustChangePassword: true }
+  sessionStorage.setItem(KEY, JSON.stringify({ token: session.token, expiresAt: session.expiresAt, user: session.user }))
 }
 
 /** clearSession forgets the login (logout, expiry, 401). */
