@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -173,7 +174,14 @@ func (z *zone) testCreator(t *testing.T) {
 
 	id, _ := z.register(ctx, t)
 	z.bind(ctx, t, id, ent)
-	bound := z.whoAmI(ctx, t, ent)
+	// On Fabric an evaluation may be served by a peer that has not yet
+	// committed the block the bind went into: reads after a commit are
+	// eventually consistent across peers, so wait (briefly) for it.
+	var bound model.Actor
+	require.Eventually(t, func() bool {
+		bound = z.whoAmI(ctx, t, ent)
+		return bound.Role != ""
+	}, 10*time.Second, 50*time.Millisecond, "the bind never became visible to WhoAmI")
 	require.Equal(t, model.Actor{MspID: pki.WarehouseMSP, ClientID: unbound.ClientID, Role: model.RoleEnterprise, EnterpriseID: id, Name: unbound.Name}, bound)
 
 	res, err := z.ledger().Submit(ctx, ent, "DeclarePrefiling", z.req(), z.prefilingID(), prefilingJSON)
