@@ -30,7 +30,7 @@ type node struct {
 	name  string
 	space string // the prefix as written, to match the end tag
 
-	text     string
+	text     string // "" when only white space: every reader trims it
 	children []*node
 }
 
@@ -89,7 +89,9 @@ func (n *node) value(names ...string) string {
 // accepts and refuses exactly what encoding/xml's Decoder.RawToken does in
 // strict mode (checked against it by TestTreeAgreesWithEncodingXML and
 // FuzzTreeAgreesWithEncodingXML), and works on the byte slice with
-// bytes.IndexByte to find markup.
+// bytes.IndexByte to find markup. Fast lexers from the ecosystem (such as
+// tdewolff/parse's, written for minifying) are lenient: they neither check
+// well-formedness nor decode entities, so those checks would be ours anyway.
 func parseTree(raw []byte) (*node, error) {
 	s := scanner{data: raw, names: make(map[string]string)}
 	root, err := s.document()
