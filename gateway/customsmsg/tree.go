@@ -110,6 +110,8 @@ type scanner struct {
 	// names interns element names: a receipt repeats a few dozen names
 	// tens of thousands of times.
 	names map[string]string
+	// otherNames remembers which names with non-ASCII letters are valid.
+	otherNames map[string]bool
 	// buf is the text of the open elements, innermost last.
 	buf []byte
 	// slab hands out nodes a chunk at a time, not one allocation each.
@@ -566,7 +568,7 @@ func (s *scanner) name() ([]byte, error) {
 		return nil, errEOF
 	}
 	name := s.data[start:s.pos]
-	if !isName(name) {
+	if !s.isName(name) {
 		return nil, errors.New("invalid XML name")
 	}
 	return name, nil
@@ -609,9 +611,10 @@ func isNameByte(c byte) bool {
 }
 
 // isName checks a run of name bytes against XML's Name production. ASCII
-// names are checked here; the rare name with other letters is left to
-// encoding/xml, whose tables of name characters are not exported.
-func isName(name []byte) bool {
+// names are checked here; a name with other letters is left to
+// encoding/xml, whose tables of name characters are not exported, once per
+// distinct name.
+func (s *scanner) isName(name []byte) bool {
 	if len(name) == 0 {
 		return false
 	}
@@ -626,8 +629,15 @@ func isName(name []byte) bool {
 		c := name[0]
 		return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':'
 	}
+	if ok, seen := s.otherNames[string(name)]; seen {
+		return ok
+	}
 	tag := make([]byte, 0, len(name)+3)
 	tag = append(append(append(tag, '<'), name...), "/>"...)
 	_, err := xml.NewDecoder(bytes.NewReader(tag)).RawToken()
+	if s.otherNames == nil {
+		s.otherNames = make(map[string]bool)
+	}
+	s.otherNames[string(name)] = err == nil
 	return err == nil
 }
