@@ -163,3 +163,14 @@ func TestParseRefusesBadMessages(t *testing.T) {
 		require.ErrorIs(t, err, ErrMalformed)
 	})
 }
+
+func TestRelatedNumbersAreSplit(t *testing.T) {
+	t.Parallel()
+	p := parsePocket(t, []byte(`<Package><EnvelopInfo><message_type>SAS223</message_type></EnvelopInfo><DataInfo><BussinessData><SAS223>`+
+		`<HdeApprResult><businessId>Z1</businessId><manageResult>1</manageResult><manageDate>2024-01-01 00:00:00</manageDate></HdeApprResult>`+
+		`<SasPassportRlt><rltNo>QD1\QD2,QD3; QD4\\QD1;</rltNo></SasPassportRlt><SasPassportRlt><rltNo>QD5</rltNo></SasPassportRlt>`+
+		`</SAS223></BussinessData></DataInfo></Package>`))
+	r, err := Assemble([]Pocket{p})
+	require.NoError(t, err)
+	require.Equal(t, []string{"Z1", "QD1", "QD2", "QD3", "QD4", "QD5"}, r.CustomsNos)
+}
