@@ -12,6 +12,7 @@ targets=(
   "FuzzCheckText ./chaincode/model"
   "FuzzParseError ./chaincode/model"
   "FuzzParseMessage ./gateway/customsmsg"
+  "FuzzTreeAgreesWithEncodingXML ./gateway/customsmsg"
   "FuzzImport ./gateway/docdrafts"
   "FuzzDecodeJSON ./gateway"
   "FuzzAPIRoutes ./internal/platform"
