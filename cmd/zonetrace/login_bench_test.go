@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"zonetrace/gateway/accounts"
+	"zonetrace/internal/pgtest"
+)
+
+// BenchmarkLoginBurst: 200 users log in at the same moment on a node that
+// has just started. The node is the real `zonetrace run` binary in its own
+// process, so its figures are not mixed with the benchmark's 200 clients;
+// the users are created through the accounts store directly in the
+// database before it starts, so the node has hashed nothing but its own
+// start-up before the burst. It reports the p50 and p95 answer time, the growth of the node's
+// peak resident memory (VmHWM of its /proc status) and the CPU time the
+// node spent on the burst. Targets: p95 <= 3 s, growth <= 300 MiB
+// (docs/benchmarks.md, "Login burst"). Run it with -benchtime 1x.
+func BenchmarkLoginBurst(b *testing.B) {
+	const users = 200
+	ctx := context.Background()
+	bin := buildBinary(b)
+	dbURL := pgtest.NewDatabase(b)
+	pool, err := pgxpool.New(ctx, dbURL)
+	require.NoError(b, err)
+	defer pool.Close()
+
+	bodies := make([][]byte, users)
+	for i := range bodies {
+		bodies[i], err = json.Marshal(map[string]string{"username": fmt.Sprintf("user%03d", i), "password": demoPassword})
+		require.NoError(b, err)
+	}
+	// A first start migrates the database; the users are created while no
+	// node runs, so each measured start is fresh.
+	dataDir := b.TempDir()
+	startProcess(b, bin, dataDir, dbURL).stop(b)
+	createBurstUsers(b, accounts.New(pool), users)
+	for b.Loop() {
+		b.StopTimer()
+		proc := startProcess(b, bin, dataDir, dbURL)
+		pid := proc.cmd.Process.Pid
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: users}}
+		peakBefore, cpuBefore := procPeakRSS(b, pid), procCPU(b, pid)
+		b.StartTimer()
+
+		latencies := make([]time.Duration, users)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range users {
+			wg.Go(func() {
+				<-start
+				t0 := time.Now()
+				resp, err := client.Post(proc.url+"/api/v1/auth/login", "application/json", bytes.NewReader(bodies[i]))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				_ = resp.Body.Close()
+				latencies[i] = time.Since(t0)
+				if resp.StatusCode != http.StatusOK {
+					b.Errorf("login %d: %s", i, resp.Status)
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+
+		b.StopTimer()
+		growth, cpu := procPeakRSS(b, pid)-peakBefore, procCPU(b, pid)-cpuBefore
+		proc.stop(b)
+		slices.Sort(latencies)
+		b.ReportMetric(latencies[users/2].Seconds(), "p50-s")
+		b.ReportMetric(latencies[users*95/100-1].Seconds(), "p95-s")
+		b.ReportMetric(float64(growth)/(1<<20), "peak-RSS-growth-MiB")
+		b.ReportMetric(cpu.Seconds(), "node-CPU-s")
+		b.StartTimer()
+	}
+}
+
+// createBurstUsers creates user000… through the accounts store, two hashes
+// at a time.
+func createBurstUsers(tb testing.TB, store *accounts.Store, n int) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range 2 {
+		wg.Go(func() {
+			for i := range next {
+				_, err := store.CreateUser(context.Background(), accounts.NewUser{
+					Username: fmt.Sprintf("user%03d", i), Password: demoPassword, DisplayName: "审计员", Role: accounts.RoleAuditor})
+				if err != nil {
+					tb.Error(err)
+				}
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// procPeakRSS is process pid's peak resident set size in bytes (Linux VmHWM).
+func procPeakRSS(tb testing.TB, pid int) int64 {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	require.NoError(tb, err)
+	for line := range strings.SplitSeq(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			require.NoError(tb, err)
+			return kb << 10
+		}
+	}
+	tb.Fatalf("no VmHWM in /proc/%d/status", pid)
+	return 0
+}
+
+// procCPU is the user and system CPU time process pid has used (fields 14
+// and 15 of /proc/<pid>/stat, in clock ticks of 1/100 s on Linux).
+func procCPU(tb testing.TB, pid int) time.Duration {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	require.NoError(tb, err)
+	// The command name (field 2) is in parentheses and may hold spaces.
+	_, rest, ok := strings.Cut(string(stat), ") ")
+	require.True(tb, ok, "unreadable /proc/%d/stat", pid)
+	fields := strings.Fields(rest) // fields[0] is field 3 (state)
+	require.Greater(tb, len(fields), 12)
+	var ticks int64
+	for _, f := range fields[11:13] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		require.NoError(tb, err)
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
+}
