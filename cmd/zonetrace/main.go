@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 )
 
@@ -33,7 +32,6 @@ func main() {
 	var err error
 	switch os.Args[1] {
 	case "run":
-		tuneGC(os.Getenv)
 		err = runCommand(ctx, log, os.Args[2:])
 	case "rebuild":
 		err = rebuildCommand(ctx, log, os.Args[2:])
@@ -54,33 +52,6 @@ func main() {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "zonetrace %s: %v\n", os.Args[1], err)
 		os.Exit(1)
-	}
-}
-
-// The node's collector settings when the operator sets no GOGC
-// (docs/operations.md, "Garbage collector"). Every login hashes with
-// argon2id, which allocates its 7 MiB of blocks anew each time
-// (golang.org/x/crypto/argon2 takes no buffer); at the default GOGC=100 and
-// a live heap of a few tens of MiB, the collector then ran every few
-// logins, and a burst of 200 logins spent about a tenth of its CPU
-// collecting. A larger percentage collects several times less often; the
-// soft limit keeps a node whose live heap grows large from using GOGC's
-// multiple of it (above the limit the collector works harder instead).
-const (
-	nodeGCPercent   = 400
-	nodeMemoryLimit = 1 << 30 // bytes
-)
-
-// tuneGC applies nodeGCPercent and, unless GOMEMLIMIT is set too,
-// nodeMemoryLimit. An operator's GOGC wins, and with it every other
-// collector setting stays the runtime's own.
-func tuneGC(getenv func(string) string) {
-	if getenv("GOGC") != "" {
-		return
-	}
-	debug.SetGCPercent(nodeGCPercent)
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(nodeMemoryLimit)
 	}
 }
 
