@@ -36,7 +36,7 @@ var (
 	firstLogin = regexp.MustCompile(`First login: admin / (\S+)`)
 )
 
-func startProcess(t *testing.T, bin, dataDir, dbURL string) *process {
+func startProcess(t testing.TB, bin, dataDir, dbURL string) *process {
 	t.Helper()
 	cmd := exec.Command(bin, "run", "--data", dataDir, "--db", dbURL, "--listen", "127.0.0.1:0")
 	stdout, err := cmd.StdoutPipe()
@@ -75,7 +75,7 @@ func startProcess(t *testing.T, bin, dataDir, dbURL string) *process {
 }
 
 // buildBinary builds the zonetrace command into a temporary folder.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "zonetrace")
 	build := exec.Command("go", "build", "-o", bin, ".")
@@ -91,7 +91,7 @@ func (p *process) kill() {
 	}
 }
 
-func (p *process) stop(t *testing.T) {
+func (p *process) stop(t testing.TB) {
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
 	_, err := p.cmd.Process.Wait()
 	require.NoError(t, err)

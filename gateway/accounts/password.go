@@ -46,6 +46,9 @@ var Params = owaspArgon2id[4]
 // hashSlots bounds how many argon2id hashes run at once to the cores: a
 // burst of logins then queues for CPU instead of each claiming its memory
 // at once (200 logins × 19 MiB faulted in together took 11-12 s and 4 GiB).
+// The queue is first come, first served: a channel hands a freed slot to
+// the sender that has waited longest, so no login of a burst is overtaken
+// by later ones and the tail waits only for the hashes queued before it.
 var hashSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
 
 func argon2id(password, salt []byte, p Argon2Params, keyLen uint32) []byte {
