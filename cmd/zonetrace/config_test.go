@@ -86,3 +86,12 @@ func TestVerifyAndRebuildReadRunConfig(t *testing.T) {
 		require.NoError(t, verifyCommand(ctx, log, nil))
 	})
 }
+
+func TestFirstPasswordPassesThePolicy(t *testing.T) {
+	for range 200 {
+		p, err := firstPassword()
+		require.NoError(t, err)
+		msg, _ := accounts.CheckPassword(p, "admin")
+		require.Empty(t, msg, "first password %q", p)
+	}
+}

@@ -116,13 +116,28 @@ func ensureFirstAdmin(ctx context.Context, p *platform.Platform) (string, error)
 	if len(existing) > 0 {
 		return "Log in with your account.", nil
 	}
-	secret := make([]byte, 12)
-	if _, err := rand.Read(secret); err != nil {
-		return "", fmt.Errorf("generate first password: %w", err)
+	password, err := firstPassword()
+	if err != nil {
+		return "", err
 	}
-	password := base64.RawURLEncoding.EncodeToString(secret)
 	if _, err := users.CreateUser(ctx, accounts.NewUser{Username: "admin", Password: password, DisplayName: "综保区管理员", Role: accounts.RoleZoneAdmin, MustChangePassword: true}); err != nil {
 		return "", fmt.Errorf("create first admin: %w", err)
 	}
 	return "First login: admin / " + password + " (shown once; you will be asked to change it; create personal accounts, then retire it)", nil
+}
+
+// firstPassword draws the first admin's one-time password: 16 characters of
+// URL-safe base64, drawn again in the rare case the password policy refuses
+// a draw (a single character class, say), so start-up never fails on it.
+func firstPassword() (string, error) {
+	for {
+		secret := make([]byte, 12)
+		if _, err := rand.Read(secret); err != nil {
+			return "", fmt.Errorf("generate first password: %w", err)
+		}
+		password := base64.RawURLEncoding.EncodeToString(secret)
+		if msg, _ := accounts.CheckPassword(password, "admin"); msg == "" {
+			return password, nil
+		}
+	}
 }
