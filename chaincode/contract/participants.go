@@ -22,13 +22,8 @@ func (c *Contract) RegisterEnterprise(ctx contractapi.TransactionContextInterfac
 	if err != nil {
 		return nil, err
 	}
-	var in model.Enterprise
-	if err := decodeStrict(enterpriseJSON, &in); err != nil {
-		return nil, err
-	}
-	in.ID = strings.TrimSpace(in.ID)
-	in.Name = strings.TrimSpace(in.Name)
-	if err := model.CheckEnterprise(in).Err(); err != nil {
+	in, err := decodeEnterprise(enterpriseJSON)
+	if err != nil {
 		return nil, err
 	}
 	var existing model.Enterprise
@@ -55,6 +50,18 @@ func (c *Contract) RegisterEnterprise(ctx contractapi.TransactionContextInterfac
 	return e, w.finish(model.DomainEvent{Type: model.EventEnterpriseRegistered, Enterprise: e})
 }
 
+// decodeEnterprise reads and checks the enterprise a registration or an
+// update submits.
+func decodeEnterprise(enterpriseJSON string) (model.Enterprise, error) {
+	var in model.Enterprise
+	if err := decodeStrict(enterpriseJSON, &in); err != nil {
+		return in, err
+	}
+	in.ID = strings.TrimSpace(in.ID)
+	in.Name = strings.TrimSpace(in.Name)
+	return in, model.CheckEnterprise(in).Err()
+}
+
 // UpdateEnterprise replaces an enterprise's name, kind and customs code
 // (the id is the enterprise's unified social credit code and never
 // changes). Zone admin only.
@@ -63,13 +70,8 @@ func (c *Contract) UpdateEnterprise(ctx contractapi.TransactionContextInterface,
 	if err != nil {
 		return nil, err
 	}
-	var in model.Enterprise
-	if err := decodeStrict(enterpriseJSON, &in); err != nil {
-		return nil, err
-	}
-	in.ID = strings.TrimSpace(in.ID)
-	in.Name = strings.TrimSpace(in.Name)
-	if err := model.CheckEnterprise(in).Err(); err != nil {
+	in, err := decodeEnterprise(enterpriseJSON)
+	if err != nil {
 		return nil, err
 	}
 	e, err := registeredEnterprise(ctx, in.ID)
