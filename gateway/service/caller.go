@@ -10,6 +10,7 @@ import (
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
+	"zonetrace/gateway/service/ledgertx"
 	"zonetrace/indexer/query"
 	"zonetrace/network/ledger"
 )
@@ -51,4 +52,30 @@ func EnterpriseName(ctx context.Context, reads Enterprises, id string) (string, 
 		return "", err
 	}
 	return e.Name, nil
+}
+
+// Written is the outcome of a write: the record as the ledger answered it,
+// and the transaction that committed it (nil when an earlier attempt had).
+// Tx is set also when a step after the commit failed.
+type Written struct {
+	ID      string
+	Payload []byte
+	Tx      *ledgertx.Tx
+}
+
+// ChangeRecord submits function(requestID, id, args...) as the caller; a
+// request already carried out is answered from getter(id). The chaincode
+// holds the state rules: a change the record's state does not allow is its
+// CONFLICT, another enterprise's record its FORBIDDEN.
+func ChangeRecord(ctx context.Context, signers Signers, submitter ledgertx.Submitter, w Write, getter, id, function string, args ...string) (Written, error) {
+	signer, err := signers.For(w.Caller)
+	if err != nil {
+		return Written{}, err
+	}
+	res, err := submitter.Submit(ctx, ledgertx.Call{Signer: signer, Function: function,
+		Args: append([]string{w.RequestID, id}, args...), ReadBack: submitter.Evaluator(signer, getter, id)})
+	if err != nil {
+		return Written{}, err
+	}
+	return Written{ID: id, Payload: res.Payload, Tx: res.Tx}, nil
 }

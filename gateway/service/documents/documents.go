@@ -42,14 +42,8 @@ type Service struct {
 	Now     func() time.Time
 }
 
-// Written is the outcome of a write: the document as the ledger answered
-// it, and the transaction that committed it (nil when an earlier attempt
-// had). Tx is set also when a step after the commit failed.
-type Written struct {
-	ID      string
-	Payload []byte
-	Tx      *ledgertx.Tx
-}
+// Written is the outcome of a write (service.Written).
+type Written = service.Written
 
 // Decision is customs' decision on a document or a deletion request.
 type Decision struct {
@@ -159,20 +153,9 @@ func checkDecision(d Decision, allowed, needReason []string) error {
 	return p.Err()
 }
 
-// change submits function(requestID, documentID, args...) as the caller.
-// The chaincode holds the state rules: a change the document's state does
-// not allow is its CONFLICT, another enterprise's document its FORBIDDEN.
+// change submits function(requestID, id, args...) as the caller.
 func (s *Service) change(ctx context.Context, w service.Write, id, function string, args ...string) (Written, error) {
-	signer, err := s.Signers.For(w.Caller)
-	if err != nil {
-		return Written{}, err
-	}
-	res, err := s.Ledger.Submit(ctx, ledgertx.Call{Signer: signer, Function: function,
-		Args: append([]string{w.RequestID, id}, args...), ReadBack: s.Ledger.Evaluator(signer, "GetDocument", id)})
-	if err != nil {
-		return Written{}, err
-	}
-	return Written{ID: id, Payload: res.Payload, Tx: res.Tx}, nil
+	return service.ChangeRecord(ctx, s.Signers, s.Ledger, w, "GetDocument", id, function, args...)
 }
 
 // View is the document a write changed: from the read model once it has

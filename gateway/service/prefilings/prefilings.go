@@ -46,14 +46,8 @@ type Service struct {
 	Now     func() time.Time
 }
 
-// Written is the outcome of a write: the prefiling as the ledger answered
-// it, and the transaction that committed it (nil when an earlier attempt
-// had). Tx is set also when a step after the commit failed.
-type Written struct {
-	ID      string
-	Payload []byte
-	Tx      *ledgertx.Tx
-}
+// Written is the outcome of a write (service.Written).
+type Written = service.Written
 
 // Review is customs' decision on a declaration or a supplement.
 type Review struct {
@@ -235,19 +229,9 @@ func (s *Service) Supplement(ctx context.Context, w service.Write, id string, da
 	return s.change(ctx, w, id, "DeclareSupplement", string(raw))
 }
 
-// change submits function(requestID, id, args...) as the caller, reading
-// the prefiling back when an earlier attempt had carried the request out.
+// change submits function(requestID, id, args...) as the caller.
 func (s *Service) change(ctx context.Context, w service.Write, id, function string, args ...string) (Written, error) {
-	signer, err := s.Signers.For(w.Caller)
-	if err != nil {
-		return Written{}, err
-	}
-	res, err := s.Ledger.Submit(ctx, ledgertx.Call{Signer: signer, Function: function,
-		Args: append([]string{w.RequestID, id}, args...), ReadBack: s.Ledger.Evaluator(signer, "GetPrefiling", id)})
-	if err != nil {
-		return Written{}, err
-	}
-	return Written{ID: id, Payload: res.Payload, Tx: res.Tx}, nil
+	return service.ChangeRecord(ctx, s.Signers, s.Ledger, w, "GetPrefiling", id, function, args...)
 }
 
 // View is the prefiling a write changed: from the read model once it has
