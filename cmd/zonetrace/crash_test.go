@@ -84,6 +84,38 @@ func buildBinary(t testing.TB) string {
 	return bin
 }
 
+// enterpriseClerk sets up a freshly started node as its first admin would
+// (replace the printed password, register enterprise A and its clerk) and
+// returns the clerk, logged in.
+func (p *process) enterpriseClerk(t testing.TB) *apiclient.Client {
+	t.Helper()
+	ctx := context.Background()
+	admin := apiclient.New(p.url)
+	require.NoError(t, admin.Login(ctx, "admin", p.password))
+	require.NoError(t, admin.Post(ctx, "/api/v1/me/password", map[string]string{"currentPassword": p.password, "newPassword": demoPassword}, nil))
+	require.NoError(t, admin.Post(ctx, "/api/v1/enterprises", map[string]string{"id": demoEnterpriseA, "name": "A", "kind": "importer"}, nil))
+	require.NoError(t, admin.Post(ctx, "/api/v1/users", map[string]string{"username": "ent-a", "password": demoPassword, "displayName": "A", "role": "enterprise", "enterpriseId": demoEnterpriseA}, nil))
+	clerk := apiclient.New(p.url)
+	require.NoError(t, clerk.Login(ctx, "ent-a", demoPassword))
+	return clerk
+}
+
+// newDrafts has clerk save n prefiling drafts of one batch and returns
+// their ids.
+func newDrafts(t testing.TB, clerk *apiclient.Client, n int) []string {
+	t.Helper()
+	data := demoBatches()[1]
+	drafts := make([]string, n)
+	for i := range drafts {
+		var d struct {
+			ID string `json:"id"`
+		}
+		require.NoError(t, clerk.Post(context.Background(), "/api/v1/prefiling-drafts", map[string]any{"data": data}, &d))
+		drafts[i] = d.ID
+	}
+	return drafts
+}
+
 func (p *process) kill() {
 	if p.cmd.Process != nil {
 		_ = p.cmd.Process.Signal(syscall.SIGKILL)
@@ -116,25 +148,10 @@ func TestRetryAfterKillDuringKeyedBurstAnswersOriginalSuccess(t *testing.T) {
 	proc := startProcess(t, bin, dataDir, dbURL)
 	require.NotEmpty(t, proc.password, "first start prints the admin's password")
 
-	admin := apiclient.New(proc.url)
-	require.NoError(t, admin.Login(ctx, "admin", proc.password))
-	// The first-run admin must replace the printed password first.
-	require.NoError(t, admin.Post(ctx, "/api/v1/me/password", map[string]string{"currentPassword": proc.password, "newPassword": demoPassword}, nil))
-	require.NoError(t, admin.Post(ctx, "/api/v1/enterprises", map[string]string{"id": demoEnterpriseA, "name": "A", "kind": "importer"}, nil))
-	require.NoError(t, admin.Post(ctx, "/api/v1/users", map[string]string{"username": "ent-a", "password": demoPassword, "displayName": "A", "role": "enterprise", "enterpriseId": demoEnterpriseA}, nil))
-	clerk := apiclient.New(proc.url)
-	require.NoError(t, clerk.Login(ctx, "ent-a", demoPassword))
+	clerk := proc.enterpriseClerk(t)
 
 	const total = 1000
-	drafts := make([]string, total)
-	data := demoBatches()[1]
-	for i := range drafts {
-		var d struct {
-			ID string `json:"id"`
-		}
-		require.NoError(t, clerk.Post(ctx, "/api/v1/prefiling-drafts", map[string]any{"data": data}, &d))
-		drafts[i] = d.ID
-	}
+	drafts := newDrafts(t, clerk, total)
 	declare := func(i int, wait bool) (string, error) {
 		var pf model.Prefiling
 		_, err := clerk.Do(ctx, apiclient.Request{Method: http.MethodPost, Path: "/api/v1/prefiling-drafts/" + drafts[i] + "/declare",

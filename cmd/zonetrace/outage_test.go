@@ -114,24 +114,10 @@ func TestDatabaseOutageUnderWritesAnswers503(t *testing.T) {
 	bin := buildBinary(t)
 	proc := startProcess(t, bin, t.TempDir(), cluster.url("zonetrace"))
 
-	admin := apiclient.New(proc.url)
-	require.NoError(t, admin.Login(ctx, "admin", proc.password))
-	// The first-run admin must replace the printed password first.
-	require.NoError(t, admin.Post(ctx, "/api/v1/me/password", map[string]string{"currentPassword": proc.password, "newPassword": demoPassword}, nil))
-	require.NoError(t, admin.Post(ctx, "/api/v1/enterprises", map[string]string{"id": demoEnterpriseA, "name": "A", "kind": "importer"}, nil))
-	require.NoError(t, admin.Post(ctx, "/api/v1/users", map[string]string{"username": "ent-a", "password": demoPassword, "displayName": "A", "role": "enterprise", "enterpriseId": demoEnterpriseA}, nil))
-	clerk := apiclient.New(proc.url)
-	require.NoError(t, clerk.Login(ctx, "ent-a", demoPassword))
+	clerk := proc.enterpriseClerk(t)
 
 	const total = 800
-	drafts := make([]string, total)
-	for i := range drafts {
-		var d struct {
-			ID string `json:"id"`
-		}
-		require.NoError(t, clerk.Post(ctx, "/api/v1/prefiling-drafts", map[string]any{"data": demoBatches()[1]}, &d))
-		drafts[i] = d.ID
-	}
+	drafts := newDrafts(t, clerk, total)
 	declare := func(i int) (string, *apiclient.Response, error) {
 		var pf model.Prefiling
 		res, err := clerk.Do(ctx, apiclient.Request{Method: http.MethodPost, Path: "/api/v1/prefiling-drafts/" + drafts[i] + "/declare",
