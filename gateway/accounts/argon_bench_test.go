@@ -28,6 +28,16 @@ func BenchmarkArgon2idOWASP(b *testing.B) {
 			b.ReportMetric(float64((cpuTime(b)-cpu).Milliseconds())/float64(b.N), "cpu-ms/hash")
 		})
 	}
+	b.Run(fmt.Sprintf("pooled,m=%dKiB,t=%d", Params.Memory, Params.Time), func(b *testing.B) {
+		cpu := cpuTime(b)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				argon2id([]byte("correct horse battery"), salt, Params, 32)
+			}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "hashes/s")
+		b.ReportMetric(float64((cpuTime(b)-cpu).Milliseconds())/float64(b.N), "cpu-ms/hash")
+	})
 }
 
 // cpuTime is the user and system CPU time the process has used.
