@@ -28,9 +28,9 @@ import (
 // database before it starts, so the node has hashed nothing but its own
 // start-up before the burst. It reports the p50 and p95 answer time and,
 // read from the node's /proc files, the growth of its peak resident memory
-// (VmHWM), the CPU time and the minor page faults of the burst (each
-// argon2id hash allocates 7 MiB anew; the faults show what that memory
-// costs). Targets: p95 <= 3 s, growth <= 300 MiB (docs/benchmarks.md,
+// (VmHWM), the CPU time and the minor page faults of the burst (the faults
+// show whether argon2id's 7 MiB of blocks per hash are reused or fresh
+// memory). Targets: p95 <= 3 s, growth <= 300 MiB (docs/benchmarks.md,
 // "Login burst"). Run it with -benchtime 1x.
 func BenchmarkLoginBurst(b *testing.B) {
 	const users = 200
