@@ -100,6 +100,9 @@ type Tag struct {
 	Code   string `json:"code"`
 	Reason string `json:"reason"`
 	TxID   string `json:"txId"`
+	// ConfigVersion is the rule configuration version whose models and
+	// parameters set the tag (0: the built-in defaults).
+	ConfigVersion int `json:"configVersion"`
 }
 
 // Tag codes set by the chaincode.
@@ -120,6 +123,8 @@ type DocumentStep struct {
 	// platform's reviews, or the national message type of an external
 	// receipt (INV201, SAS211, SAS223 …).
 	Source string `json:"source,omitempty" metadata:",optional"`
+	// DecidedBy names the review rule that made this step automatically.
+	DecidedBy *RuleRef `json:"decidedBy,omitempty" metadata:",optional"`
 }
 
 // Document actions recorded in history.
@@ -169,6 +174,9 @@ type Document struct {
 	InLegID      string           `json:"inLegId,omitempty" metadata:",optional"`
 	Deletion     *DeletionRequest `json:"deletion,omitempty" metadata:",optional"`
 	ReturnReason string           `json:"returnReason,omitempty" metadata:",optional"`
+	// AutoReview is what the review rules decided at declaration; nil for
+	// families customs reviews in its own systems.
+	AutoReview *RuleDecision `json:"autoReview,omitempty" metadata:",optional"`
 	// Receipts are the ids of external receipts applied, for idempotency.
 	Receipts   []string       `json:"receipts"`
 	DeclaredAt string         `json:"declaredAt"`

@@ -29,6 +29,8 @@ const (
 	EventMovementRecorded   EventType = "MovementRecorded"
 	EventBalanceChanged     EventType = "BalanceChanged"
 	EventReceiptIssued      EventType = "ReceiptIssued"
+	// EventRuleConfigChanged carries a new version of customs' rule configuration.
+	EventRuleConfigChanged EventType = "RuleConfigChanged"
 )
 
 // EventEnvelope is the payload of the chaincode event of one transaction. It
@@ -56,4 +58,5 @@ type DomainEvent struct {
 	Movement   *Movement        `json:"movement,omitempty" metadata:",optional"`
 	Balance    *Balance         `json:"balance,omitempty" metadata:",optional"`
 	Receipt    *Receipt         `json:"receipt,omitempty" metadata:",optional"`
+	RuleConfig *RuleConfig      `json:"ruleConfig,omitempty" metadata:",optional"`
 }

@@ -20,6 +20,11 @@ const (
 	// KeyRequest records a client request id once it has been carried out,
 	// so a retried submission is never applied twice: [requestID].
 	KeyRequest = "request"
+	// KeyRuleConfig holds one version of customs' rule configuration:
+	// [version as 10 zero-padded digits]; KeyRuleConfigHead the current
+	// version: [].
+	KeyRuleConfig     = "ruleconfig"
+	KeyRuleConfigHead = "ruleconfig-head"
 )
 
 // RequestRecord is stored under KeyRequest.

@@ -100,6 +100,8 @@ type PrefilingStep struct {
 	Reason string `json:"reason,omitempty" metadata:",optional"`
 	// Supplement is the content of a supplement declaration.
 	Supplement *SupplementData `json:"supplement,omitempty" metadata:",optional"`
+	// DecidedBy names the review rule that made this step automatically.
+	DecidedBy *RuleRef `json:"decidedBy,omitempty" metadata:",optional"`
 }
 
 // Prefiling actions recorded in history.
@@ -110,6 +112,9 @@ const (
 	ActionSupplement        = "supplement_declare"
 	ActionSupplementApprove = "supplement_approve"
 	ActionSupplementReturn  = "supplement_return"
+	// ActionRuleManualReview: a review rule sent the declaration (or its
+	// supplement) to customs' manual review; its status does not change.
+	ActionRuleManualReview = "rule_manual_review"
 )
 
 // Prefiling is a declared prefiling (预核申报) of one goods batch.
@@ -124,11 +129,15 @@ type Prefiling struct {
 	Supplement   *SupplementData `json:"supplement,omitempty" metadata:",optional"`
 	TraceCode    string          `json:"traceCode,omitempty" metadata:",optional"`
 	ReturnReason string          `json:"returnReason,omitempty" metadata:",optional"`
-	DeclaredAt   string          `json:"declaredAt"`
-	UpdatedAt    string          `json:"updatedAt"`
-	UpdatedTx    string          `json:"updatedTx"`
-	Version      int             `json:"version"`
-	Steps        []PrefilingStep `json:"steps"`
+	// AutoReview is what the review rules decided at declaration, and
+	// SupplementAutoReview at the latest supplement.
+	AutoReview           *RuleDecision   `json:"autoReview,omitempty" metadata:",optional"`
+	SupplementAutoReview *RuleDecision   `json:"supplementAutoReview,omitempty" metadata:",optional"`
+	DeclaredAt           string          `json:"declaredAt"`
+	UpdatedAt            string          `json:"updatedAt"`
+	UpdatedTx            string          `json:"updatedTx"`
+	Version              int             `json:"version"`
+	Steps                []PrefilingStep `json:"steps"`
 }
 
 // TraceCode is the unique mark of a goods batch inside the zone (溯源码).

@@ -31,6 +31,14 @@ const (
 	RuleNotOutLeg         Rule = "NOT_OUT_LEG"         // {documentId}
 	RuleLineCountMismatch Rule = "LINE_COUNT_MISMATCH" // {expected, documentId}
 	RuleLineMismatch      Rule = "LINE_MISMATCH"       // {traceCode, weightGrams, lineSeq, documentId}
+	// Problems of customs' rule configuration (rules.go).
+	RuleDuplicate       Rule = "DUPLICATE"         // {value}
+	RuleNotInCatalogue  Rule = "NOT_IN_CATALOGUE"  // {value}: a tag the catalogue lacks
+	RuleStopBeforeStart Rule = "STOP_BEFORE_START" // {start}
+	// RuleConditionInvalid: a condition does not compile {line, column, detail}
+	// (detail is the expression compiler's own diagnostic).
+	RuleConditionInvalid Rule = "CONDITION_INVALID"
+	RuleCostTooHigh      Rule = "COST_TOO_HIGH" // {cost, max}
 	// RuleInvalid is a problem without a more specific rule.
 	RuleInvalid Rule = "INVALID"
 )
@@ -39,7 +47,8 @@ const (
 var Rules = []Rule{RuleRequired, RuleTooLong, RuleTooMany, RuleTooFew, RuleInvalidUTF8, RuleControlCharacter,
 	RulePattern, RuleUnknownValue, RuleOutOfRange, RuleValueMismatch, RuleSameEnterprise, RuleNotRegistered,
 	RuleTraceCodeInactive, RuleTraceCodeOfOther, RuleStockNotHeld, RuleNotOutLeg, RuleLineCountMismatch,
-	RuleLineMismatch, RuleInvalid}
+	RuleLineMismatch, RuleDuplicate, RuleNotInCatalogue, RuleStopBeforeStart, RuleConditionInvalid, RuleCostTooHigh,
+	RuleInvalid}
 
 // Problem is one thing wrong with one field. Field is a JSON path of the
 // checked value: "hsCode", "head.plannedDate", "lines[3].traceCode".
@@ -56,7 +65,9 @@ var formatEnglish = map[string]string{
 	FormatDocumentID: "the family prefix, 8 digits of date and 8 characters of [0-9A-Z]",
 	FormatTraceCode:  "a valid trace code", FormatUSCC: "an 18-character unified social credit code",
 	FormatRequestID: "1-64 characters of [A-Za-z0-9._:-]", FormatCertificate: "one PEM CERTIFICATE block",
-	FormatBoolean: "true or false",
+	FormatBoolean: "true or false", FormatRuleID: "1-40 characters of [A-Za-z0-9_-]",
+	FormatTagCode: "2-40 characters of [A-Z0-9_] starting with a letter", FormatColour: "a colour #RRGGBB",
+	FormatTime: "an RFC 3339 time",
 }
 
 // English describes the problem for logs and English clients.
@@ -104,6 +115,16 @@ func (p Problem) English() string {
 		text = fmt.Sprintf("the in leg must receive the %v lines of %v", v("expected"), v("documentId"))
 	case RuleLineMismatch:
 		text = fmt.Sprintf("must receive %v %v g as line %v of %v", v("traceCode"), v("weightGrams"), v("lineSeq"), v("documentId"))
+	case RuleDuplicate:
+		text = fmt.Sprintf("%v appears twice", v("value"))
+	case RuleNotInCatalogue:
+		text = fmt.Sprintf("tag %v is not in the catalogue", v("value"))
+	case RuleStopBeforeStart:
+		text = fmt.Sprintf("must be after the start %v", v("start"))
+	case RuleConditionInvalid:
+		text = fmt.Sprintf("does not compile at line %v column %v: %v", v("line"), v("column"), v("detail"))
+	case RuleCostTooHigh:
+		text = fmt.Sprintf("estimated cost %v exceeds %v", v("cost"), v("max"))
 	default:
 		text = "is invalid"
 	}

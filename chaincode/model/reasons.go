@@ -76,6 +76,11 @@ const (
 	ReasonNoDeletionTransferee   Reason = "NO_DELETION_FOR_TRANSFEREE" // {documentId}
 	ReasonNoDeletionCustoms      Reason = "NO_DELETION_FOR_CUSTOMS"    // {documentId}
 	ReasonTransfereeNotConfirmed Reason = "TRANSFEREE_NOT_CONFIRMED"   // {documentId}
+
+	// ReasonRuleConfigStale: the configuration changed since the version the
+	// edit started from {baseVersion, version}.
+	ReasonRuleConfigStale    Reason = "RULE_CONFIG_STALE"
+	ReasonRuleConfigNotFound Reason = "RULE_CONFIG_NOT_FOUND" // {version}
 )
 
 var reasonCodes = map[Reason]Code{
@@ -98,6 +103,7 @@ var reasonCodes = map[Reason]Code{
 	ReasonDeletionElsewhere: CodeConflict, ReasonDeleteThroughOutLeg: CodeConflict, ReasonDocumentNotDeletable: CodeConflict,
 	ReasonDeletionAcrossYear: CodeConflict, ReasonNoDeletionTransferee: CodeConflict, ReasonNoDeletionCustoms: CodeConflict,
 	ReasonTransfereeNotConfirmed: CodeConflict,
+	ReasonRuleConfigStale:        CodeConflict, ReasonRuleConfigNotFound: CodeNotFound,
 }
 
 // Code is the error class of a reason.

@@ -25,12 +25,29 @@ var labels = map[string]string{
 	"manageDate": "处理时间", "requestId": "请求编号", "decision": "审核决定", "reason": "理由",
 	"mspId": "证书所属组织", "certificate": "数字证书", "certificateName": "证书名称", "bonded": "保税状态",
 	"document": "单据", "head": "表头",
+	// Customs' rule configuration (chaincode/model/rules.go).
+	"tags": "标签目录", "models": "校验模型", "bindings": "标签适用设置", "rules": "审核规则",
+	"rule": "审核规则", "targets": "试运行单据",
 	// The gateway's accounts (gateway/accounts) check these with the same rules.
 	"username": "用户名", "displayName": "姓名", "role": "角色", "enterpriseId": "所属企业",
 }
 
 // attachmentLabels name the fields of one attachment.
 var attachmentLabels = map[string]string{"kind": "类型", "name": "文件名", "sha256": "摘要", "size": "文件大小"}
+
+// listLabels name the items of the lists of customs' rule configuration
+// (第2条审核规则) and itemLabels the fields of their items.
+var listLabels = map[string]string{"tags": "个标签", "models": "个校验模型", "params": "个参数",
+	"bindings": "条标签适用设置", "rules": "条审核规则"}
+
+var itemLabels = map[string]map[string]string{
+	"tags":     {"code": "代码", "nameZh": "中文名称", "category": "类别", "colour": "颜色", "description": "说明"},
+	"models":   {"code": "模型代码", "tag": "标签"},
+	"params":   {"name": "参数名", "value": "参数值"},
+	"bindings": {"tag": "标签", "target": "适用单据"},
+	"rules": {"id": "规则编号", "kind": "申报类型", "name": "规则名称", "priority": "优先级", "condition": "条件",
+		"outcome": "审核结果", "opinion": "审核意见", "start": "生效时间", "stop": "失效时间"},
+}
 
 var indexed = regexp.MustCompile(`^([A-Za-z]+)\[(\d+)\]$`)
 
@@ -54,7 +71,15 @@ func Label(field string) (string, bool) {
 					b.WriteString("的")
 				}
 			default:
-				ok = false
+				unit, known := listLabels[m[1]]
+				if !known {
+					ok = false
+					break
+				}
+				b.WriteString("第" + strconv.Itoa(n+1) + unit)
+				if i < len(parts)-1 {
+					b.WriteString("的")
+				}
 			}
 			parent = m[1]
 			continue
@@ -65,6 +90,8 @@ func Label(field string) (string, bool) {
 		label, found := labels[part]
 		if parent == "attachments" {
 			label, found = attachmentLabels[part]
+		} else if names, listed := itemLabels[parent]; listed {
+			label, found = names[part]
 		}
 		if !found {
 			return "该字段", false

@@ -65,6 +65,8 @@ var reasons = map[model.Reason]string{
 	model.ReasonNoDeletionTransferee:   "单据 {documentId} 没有等待转入企业确认的删单申请",
 	model.ReasonNoDeletionCustoms:      "单据 {documentId} 没有等待海关审核的删单申请",
 	model.ReasonTransfereeNotConfirmed: "转入企业尚未确认单据 {documentId} 的删单",
+	model.ReasonRuleConfigStale:        "规则配置已被他人修改（您基于第{baseVersion}版编辑，当前为第{version}版），请刷新后重新编辑",
+	model.ReasonRuleConfigNotFound:     "规则配置第{version}版不存在",
 }
 
 var rules = map[model.Rule]string{
@@ -86,6 +88,11 @@ var rules = map[model.Rule]string{
 	model.RuleNotOutLeg:         "{label}：单据 {documentId} 不是同类单据的转出单",
 	model.RuleLineCountMismatch: "{label}：转入单须接收转出单 {documentId} 的全部 {expected} 行",
 	model.RuleLineMismatch:      "{label}：须与转出单 {documentId} 第{lineSeq}行一致（溯源码 {traceCode}，{weightGrams} 克）",
+	model.RuleDuplicate:         "{label}“{value}”重复",
+	model.RuleNotInCatalogue:    "{label}：标签 {value} 不在标签目录中",
+	model.RuleStopBeforeStart:   "{label}须晚于生效时间 {start}",
+	model.RuleConditionInvalid:  "{label}无法编译（第{line}行第{column}列）：{detail}",
+	model.RuleCostTooHigh:       "{label}过于复杂：估算开销 {cost}，上限 {max}",
 	model.RuleInvalid:           "{label}无效",
 }
 
@@ -103,6 +110,10 @@ var formats = map[string]string{
 	model.FormatCertificate: "一个有效的数字证书",
 	model.FormatBoolean:     "是或否",
 	model.FormatCustomsCode: "10位数字或大写字母的海关编码",
+	model.FormatRuleID:      "1至40位字母、数字、“_”或“-”",
+	model.FormatTagCode:     "以大写字母开头的2至40位大写字母、数字或“_”",
+	model.FormatColour:      "井号加六位十六进制数的颜色（如 #D4380D）",
+	model.FormatTime:        "带时区的时间（如 2026-12-01T00:00:00+08:00）",
 }
 
 // Reason renders the Chinese sentence of a refusal reason from its params;
@@ -265,12 +276,14 @@ var actionNames = map[string]string{
 	"UpdateEnterprise": "修改企业信息", "SetEnterpriseStatus": "停用或启用企业",
 	"RequestDeletion": "申请删单", "ReviewDeletion": "审核删单", "ReviewDocument": "审核单据",
 	"ReviewPrefiling": "审核预核申报", "ReviewSupplement": "审核补录入", "WhoAmI": "查询本人身份",
+	"PutRuleConfig": "修改规则配置", "GetRuleConfig": "查询规则配置", "ListRuleVersions": "查询规则配置版本",
+	"DryRunRule": "规则试运行",
 }
 
 var objectTypeNames = map[string]string{
 	model.KeyEnterprise: "企业", model.KeyIdentity: "身份", model.KeyPrefiling: "预核申报", model.KeyTraceCode: "溯源码",
 	model.KeyTraceCodeSeq: "溯源码序号", model.KeyDocument: "单据", model.KeyBalance: "库存", model.KeyMovement: "货物移动",
-	model.KeyRequest: "请求",
+	model.KeyRequest: "请求", model.KeyRuleConfig: "规则配置", model.KeyRuleConfigHead: "规则配置",
 }
 
 // Catalogue is the whole catalogue as data, for a client (the web UI) that

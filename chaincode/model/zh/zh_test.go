@@ -58,6 +58,8 @@ var samples = model.Params{
 	"lineSeq": 3, "heldGrams": 1000, "askedGrams": 2000, "weightGrams": 500, "expected": 2, "max": 200, "min": 1,
 	"position": 7, "expectedFen": "86400000", "toleranceFen": 9601, "action": "DeclareDocument",
 	model.ParamProblemCount: 1,
+	"version":               3, "baseVersion": 2, "value": "WEIGHT_ANOMALY", "start": "2026-12-01T00:00:00+08:00",
+	"line": 1, "column": 7, "detail": "unknown name weight", "cost": 250000,
 }
 
 var placeholderPattern = regexp.MustCompile(`\{([A-Za-z]+)\}`)
@@ -123,6 +125,8 @@ var ruleParams = map[model.Rule][]string{
 	model.RuleStockNotHeld: {"traceCode", "holder", "bonded"}, model.RuleNotOutLeg: {"documentId"},
 	model.RuleLineCountMismatch: {"expected", "documentId"},
 	model.RuleLineMismatch:      {"traceCode", "weightGrams", "lineSeq", "documentId"},
+	model.RuleDuplicate:         {"value"}, model.RuleNotInCatalogue: {"value"}, model.RuleStopBeforeStart: {"start"},
+	model.RuleConditionInvalid: {"line", "column", "detail"}, model.RuleCostTooHigh: {"cost", "max"},
 }
 
 func TestTheEnglishCheckCanFail(t *testing.T) {
@@ -140,6 +144,12 @@ func TestEveryCheckedFieldHasALabel(t *testing.T) {
 	var ps model.Problems
 	ps = append(ps, model.CheckPrefilingData(model.PrefilingData{Attachments: []model.Attachment{{}}, AvgPriceFen: -1, ShelfLifeDays: -1, ProductionDate: "x"}).Prefixed("data")...)
 	ps = append(ps, model.CheckSupplement(model.SupplementData{QuarantineDate: "x", Note: "\x00"})...)
+	ps = append(ps, model.CheckRuleConfig(model.RuleConfigDraft{Note: "\x00",
+		Tags:     []model.TagDef{{}, {}},
+		Models:   []model.ValidationModel{{Code: "x"}, {Code: model.ModelWeight, Params: []model.ModelParam{{Name: "x"}, {Name: model.ParamToleranceGrams, Value: -1}}}},
+		Bindings: []model.TagBinding{{}},
+		Rules:    []model.ReviewRule{{Priority: -1, Start: "x", Stop: "y", Opinion: "\x00"}},
+	})...)
 	ps = append(ps, model.CheckDocument(model.DocumentDeclaration{Family: model.FamilyBondedTransfer, BusinessType: model.BusinessOut,
 		Head:  model.DocumentHead{LinkedDocumentID: "x", TradeCountry: "x", PlannedDate: "x", Owner: "\x01", Carrier: "\x01", Note: "\x01", TransportMode: "\x01", PortCode: "\x01", SupervisionMode: "\x01", VehiclePlate: "\x01"},
 		Lines: []model.DocumentLine{{MaterialNo: "\x01", UnitPriceFen: -1, ValueFen: -1, Packages: -1}}})...)
