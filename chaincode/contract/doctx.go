@@ -46,9 +46,10 @@ func (t *docTx) touch(d *model.Document) {
 // the declarant (and to the transferee of a transfer) and marks it touched.
 func (t *docTx) step(d *model.Document, action, reason, source string) {
 	t.touch(d)
+	actor, rule := t.stepActor()
 	d.Steps = append(d.Steps, model.DocumentStep{
-		Seq: len(d.Steps) + 1, Action: action, Status: d.Status, Actor: t.caller.Actor,
-		TxID: t.ctx.GetStub().GetTxID(), At: t.at, Reason: reason, Source: source,
+		Seq: len(d.Steps) + 1, Action: action, Status: d.Status, Actor: actor,
+		TxID: t.ctx.GetStub().GetTxID(), At: t.at, Reason: reason, Source: source, DecidedBy: rule,
 	})
 	message := fmt.Sprintf("%s %s：%s", familyName(d.Family), d.ID, actionNames[action])
 	if reason != "" {

@@ -73,11 +73,41 @@ func (c *Contract) DeclareDocument(ctx contractapi.TransactionContextInterface, 
 	}
 	t.declared[d.ID] = true
 	t.step(d, model.DocActionDeclare, "", "platform")
+	if rule.Platform {
+		if err := t.autoReviewDocument(d); err != nil {
+			return nil, err
+		}
+	}
 	if err := t.commit(); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
+
+// autoReviewDocument decides a document customs reviews on this platform by
+// the review rules of its family, over its lines and the tags just set.
+func (t *docTx) autoReviewDocument(d *model.Document) error {
+	in := model.DocumentRuleInput(d)
+	decision, err := t.autoReview(model.DeclarationKind(d.Family), &in)
+	if err != nil {
+		return err
+	}
+	d.AutoReview = &decision
+	if decision.Outcome == model.OutcomeNone {
+		return nil
+	}
+	defer t.decidedBy(decision)()
+	switch decision.Outcome {
+	case model.OutcomePass:
+		return t.decide(d, "approve", decision.Opinion, sourceRule)
+	case model.OutcomeReturn:
+		return t.decide(d, "return", decision.Opinion, sourceRule)
+	}
+	return t.decide(d, "manual_review", ruleOpinion(decision), sourceRule)
+}
+
+// sourceRule is the source of a document step a review rule made.
+const sourceRule = "rule"
 
 // checkHeld refuses lines whose trace code the declarant does not hold: for
 // a zone entry the batch must be its own (the prefiling's declarant); for
@@ -130,18 +160,25 @@ func (t *docTx) reserve(d *model.Document, h model.Holding) error {
 		asked[l.TraceCode] += l.WeightGrams
 		lines[l.TraceCode] = append(lines[l.TraceCode], strconv.Itoa(l.Seq))
 	}
+	cfg, err := t.rules()
+	if err != nil {
+		return err
+	}
+	weight, tagged := cfg.Model(model.ModelWeight, string(d.Family))
+	tolerance := weight.Param(model.ParamToleranceGrams)
 	for _, code := range order {
 		b, _, err := t.balance(code, h)
 		if err != nil {
 			return err
 		}
 		available := b.WeightGrams - b.ReservedGrams
-		if asked[code] > available {
+		if tagged && asked[code] > available+tolerance {
 			d.Tags = append(d.Tags, model.Tag{
-				Code: model.TagWeightAnomaly,
+				Code: weight.Tag,
 				Reason: fmt.Sprintf("重量异常：第%s行 %s 申报 %d 克，理论库存可用 %d 克",
 					strings.Join(lines[code], "、"), code, asked[code], max(available, 0)),
-				TxID: t.ctx.GetStub().GetTxID(),
+				TxID:          t.ctx.GetStub().GetTxID(),
+				ConfigVersion: cfg.Version,
 			})
 		}
 		b.ReservedGrams += asked[code]

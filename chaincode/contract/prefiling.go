@@ -49,7 +49,34 @@ func (c *Contract) DeclarePrefiling(ctx contractapi.TransactionContextInterface,
 		Steps:        []model.PrefilingStep{},
 	}
 	w.step(p, model.ActionDeclare, "", nil)
-	return p, w.savePrefiling(p, model.EventPrefilingDeclared)
+	in := model.PrefilingRuleInput(p)
+	decision, err := w.autoReview(model.KindPrefiling, &in)
+	if err != nil {
+		return nil, err
+	}
+	p.AutoReview = &decision
+	more, err := w.applyPrefilingRule(p, decision)
+	if err != nil {
+		return nil, err
+	}
+	return p, w.savePrefiling(p, model.EventPrefilingDeclared, more...)
+}
+
+// applyPrefilingRule carries out what a review rule decided about a
+// declared prefiling; no rule matching leaves it to customs.
+func (w *write) applyPrefilingRule(p *model.Prefiling, d model.RuleDecision) ([]model.DomainEvent, error) {
+	if d.Outcome == model.OutcomeNone {
+		return nil, nil
+	}
+	defer w.decidedBy(d)()
+	switch d.Outcome {
+	case model.OutcomePass:
+		return w.decidePrefiling(p, "approve", d.Opinion)
+	case model.OutcomeReturn:
+		return w.decidePrefiling(p, "return", d.Opinion)
+	}
+	w.step(p, model.ActionRuleManualReview, ruleOpinion(d), nil)
+	return nil, nil
 }
 
 // ReviewPrefiling is customs' decision on a declared prefiling: approve
@@ -70,13 +97,22 @@ func (c *Contract) ReviewPrefiling(ctx contractapi.TransactionContextInterface, 
 		return nil, model.Refuse(model.ReasonPrefilingNotDeclared, model.Params{"prefilingId": p.ID, "status": string(p.Status)},
 			"prefiling %s is %s, only declared prefilings can be reviewed", p.ID, p.Status)
 	}
+	events, err := w.decidePrefiling(p, decision, reason)
+	if err != nil {
+		return nil, err
+	}
+	return p, w.savePrefiling(p, events[0].Type, events[1:]...)
+}
+
+// decidePrefiling approves (issuing the trace code) or returns a declared
+// prefiling and returns the events that say so, the prefiling's first.
+func (w *write) decidePrefiling(p *model.Prefiling, decision, reason string) ([]model.DomainEvent, error) {
 	if decision == "return" {
 		p.Status = model.PrefilingReturned
 		p.ReturnReason = reason
 		w.step(p, model.ActionReturn, reason, nil)
-		return p, w.savePrefiling(p, model.EventPrefilingReturned)
+		return []model.DomainEvent{{Type: model.EventPrefilingReturned, Prefiling: p}}, nil
 	}
-
 	code, err := w.issueTraceCode(p)
 	if err != nil {
 		return nil, err
@@ -85,8 +121,8 @@ func (c *Contract) ReviewPrefiling(ctx contractapi.TransactionContextInterface, 
 	p.TraceCode = code.Code
 	p.ReturnReason = ""
 	w.step(p, model.ActionApprove, reason, nil)
-	return p, w.savePrefiling(p, model.EventPrefilingApproved,
-		model.DomainEvent{Type: model.EventTraceCodeIssued, TraceCode: code})
+	return []model.DomainEvent{{Type: model.EventPrefilingApproved, Prefiling: p},
+		{Type: model.EventTraceCodeIssued, TraceCode: code}}, nil
 }
 
 // DeclareSupplement completes an approved prefiling after the goods entered
@@ -125,7 +161,26 @@ func (c *Contract) DeclareSupplement(ctx contractapi.TransactionContextInterface
 	p.Supplement = &s
 	p.ReturnReason = ""
 	w.step(p, model.ActionSupplement, "", &s)
-	return p, w.savePrefiling(p, model.EventSupplementDeclared)
+	in := model.SupplementRuleInput(p, &s)
+	decision, err := w.autoReview(model.KindSupplement, &in)
+	if err != nil {
+		return nil, err
+	}
+	p.SupplementAutoReview = &decision
+	var more []model.DomainEvent
+	if decision.Outcome != model.OutcomeNone {
+		done := w.decidedBy(decision)
+		switch decision.Outcome {
+		case model.OutcomePass:
+			more = []model.DomainEvent{{Type: w.decideSupplement(p, "approve", decision.Opinion), Prefiling: p}}
+		case model.OutcomeReturn:
+			more = []model.DomainEvent{{Type: w.decideSupplement(p, "return", decision.Opinion), Prefiling: p}}
+		default:
+			w.step(p, model.ActionRuleManualReview, ruleOpinion(decision), nil)
+		}
+		done()
+	}
+	return p, w.savePrefiling(p, model.EventSupplementDeclared, more...)
 }
 
 // ReviewSupplement is customs' decision on a declared supplement. Approval
@@ -145,18 +200,24 @@ func (c *Contract) ReviewSupplement(ctx contractapi.TransactionContextInterface,
 	if p.SupplementStatus != model.SupplementDeclared {
 		return nil, model.Refuse(model.ReasonNoSupplement, model.Params{"prefilingId": p.ID}, "prefiling %s has no supplement under review", p.ID)
 	}
+	return p, w.savePrefiling(p, w.decideSupplement(p, decision, reason))
+}
+
+// decideSupplement approves (merging it into the prefiling's data) or
+// returns a declared supplement and returns the event type that says so.
+func (w *write) decideSupplement(p *model.Prefiling, decision, reason string) model.EventType {
 	if decision == "return" {
 		p.SupplementStatus = model.SupplementReturned
 		p.ReturnReason = reason
 		w.step(p, model.ActionSupplementReturn, reason, nil)
-		return p, w.savePrefiling(p, model.EventSupplementReturned)
+		return model.EventSupplementReturned
 	}
 	p.SupplementStatus = model.SupplementApproved
 	p.Data.QuarantineBatchNo = p.Supplement.QuarantineBatchNo
 	p.Data.QuarantineResult = p.Supplement.QuarantineResult
 	p.Data.Attachments = append(p.Data.Attachments, p.Supplement.Attachments...)
 	w.step(p, model.ActionSupplementApprove, reason, nil)
-	return p, w.savePrefiling(p, model.EventSupplementApproved)
+	return model.EventSupplementApproved
 }
 
 // GetPrefiling returns a prefiling to customs, the zone admin or its owner.
@@ -216,10 +277,12 @@ func loadPrefiling(ctx contractapi.TransactionContextInterface, id string) (*mod
 // step appends a history entry and stamps the prefiling as changed by this
 // transaction.
 func (w *write) step(p *model.Prefiling, action, reason string, s *model.SupplementData) {
+	actor, rule := w.stepActor()
 	p.Steps = append(p.Steps, model.PrefilingStep{
 		Seq:        len(p.Steps) + 1,
 		Action:     action,
-		Actor:      w.caller.Actor,
+		Actor:      actor,
+		DecidedBy:  rule,
 		TxID:       w.ctx.GetStub().GetTxID(),
 		At:         w.at,
 		Reason:     reason,

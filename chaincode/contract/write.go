@@ -14,6 +14,11 @@ type write struct {
 	at        string
 	function  string
 	requestID string
+	// config is the rule configuration in force, once loaded (rules.go).
+	config *model.RuleConfig
+	// rule, while set, is the review rule the steps being recorded are
+	// decided by (decidedBy).
+	rule *model.RuleRef
 }
 
 // beginWrite authorises the caller for function and claims requestID; every

@@ -27,7 +27,7 @@ var labels = map[string]string{
 	"document": "单据", "head": "表头",
 	// Customs' rule configuration (chaincode/model/rules.go).
 	"tags": "标签目录", "models": "校验模型", "bindings": "标签适用设置", "rules": "审核规则",
-	"rule": "审核规则", "targets": "试运行单据",
+	"rule": "审核规则", "targets": "试运行单据", "baseVersion": "基准版本", "before": "起始版本", "limit": "条数",
 	// The gateway's accounts (gateway/accounts) check these with the same rules.
 	"username": "用户名", "displayName": "姓名", "role": "角色", "enterpriseId": "所属企业",
 }
@@ -48,6 +48,8 @@ var itemLabels = map[string]map[string]string{
 	"rules": {"id": "规则编号", "kind": "申报类型", "name": "规则名称", "priority": "优先级", "condition": "条件",
 		"outcome": "审核结果", "opinion": "审核意见", "start": "生效时间", "stop": "失效时间"},
 }
+
+func init() { itemLabels["rule"] = itemLabels["rules"] }
 
 var indexed = regexp.MustCompile(`^([A-Za-z]+)\[(\d+)\]$`)
 
