@@ -32,6 +32,9 @@ type ReadModel interface {
 	// IndexerHealth is the indexed height and the block the indexer is
 	// parked on, if any (/readyz).
 	IndexerHealth(ctx context.Context) (query.IndexerHealth, error)
+	// RecentDeclarations lists the newest declarations of a review rule's
+	// kind, for a dry run.
+	RecentDeclarations(ctx context.Context, kind model.DeclarationKind, n int) ([]string, error)
 	// WaitForBlock returns once the indexer has mirrored block.
 	WaitForBlock(ctx context.Context, block uint64) error
 }

@@ -17,6 +17,7 @@ import (
 	"zonetrace/gateway/service/externalreceipts"
 	"zonetrace/gateway/service/prefilings"
 	"zonetrace/gateway/service/readmarks"
+	"zonetrace/gateway/service/rules"
 	"zonetrace/indexer/query"
 )
 
@@ -126,6 +127,13 @@ func apiOperations() []openapi.Operation {
 		{Method: "GET", Path: v1 + "/balances", Tag: "documents", Summary: "Stock per trace code, enterprise and customs status (enterprises: their own)", Query: []openapi.Param{
 			{Name: "traceCode", Type: "string"}, {Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}, {Name: "bonded", Type: "boolean"},
 		}, Status: 200, Response: balanceList{}},
+
+		{Method: "GET", Path: v1 + "/rules/config", Tag: "rules", Summary: "Customs' rule configuration read from the ledger: tag catalogue, model parameters, tag bindings, review rules (customs, zone_admin)", Query: []openapi.Param{
+			{Name: "version", Type: "integer", Description: "a stored version; absent: the current one; 0: the built-in defaults"}}, Status: 200, Response: model.RuleConfig{}},
+		{Method: "PUT", Path: v1 + "/rules/config", Tag: "rules", Summary: "Write a new version (customs_admin); 409 RULE_CONFIG_STALE when baseVersion is not the current version, 422 CONDITION_INVALID / COST_TOO_HIGH on a condition", Idempotent: true, Request: rules.Update{}, Status: 200, Response: model.RuleConfig{}},
+		{Method: "GET", Path: v1 + "/rules/versions", Tag: "rules", Summary: "Versions newest first, without content (customs, zone_admin)", Query: []openapi.Param{
+			{Name: "before", Type: "integer", Description: "only versions older than this"}, {Name: "limit", Type: "integer", Description: "1-100, default 20"}}, Status: 200, Response: ruleVersionList{}},
+		{Method: "POST", Path: v1 + "/rules/dry-run", Tag: "rules", Summary: "What a draft review rule would decide about the newest declarations of its kind, against what was recorded (customs; writes nothing)", Request: rules.DryRun{}, Status: 200, Response: model.DryRunResult{}},
 	}
 }
 
@@ -157,6 +165,19 @@ func statuses() []string {
 	return out
 }
 
+func declarationKinds() []string {
+	out := make([]string, len(model.DeclarationKinds))
+	for i, k := range model.DeclarationKinds {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// ruleVersionList is the answer of GET /rules/versions.
+type ruleVersionList struct {
+	Items []model.RuleVersionSummary `json:"items"`
+}
+
 func roleNames() []string {
 	roles := make([]string, len(accounts.Roles))
 	for i, r := range accounts.Roles {
@@ -184,6 +205,8 @@ func apiEnums() openapi.Enums {
 		reflect.TypeOf(model.DocumentStatus("")):   statuses(),
 		reflect.TypeOf(model.MovementKind("")):     strs("zone_entry", "zone_exit", "transfer", "conversion", "reversal"),
 		reflect.TypeOf(docdrafts.Stock("")):        strs("in", "out", "none"),
+		reflect.TypeOf(model.DeclarationKind("")):  declarationKinds(),
+		reflect.TypeOf(model.RuleOutcome("")):      strs("pass", "return", "manual", "none"),
 	}
 }
 

@@ -416,3 +416,7 @@ func (e *env) echoPrefiling() {
 		return nil, &ledger.ChaincodeError{Message: "NOT_FOUND: prefiling " + args[0]}
 	}
 }
+
+func (r *fakeReads) RecentDeclarations(context.Context, model.DeclarationKind, int) ([]string, error) {
+	return []string{}, nil
+}

@@ -58,6 +58,11 @@ func queueEvent(batch *pgx.Batch, pos position, ev model.DomainEvent) error {
 			return errMissingRecord
 		}
 		return queueReceipt(batch, pos, ev.Receipt)
+	case model.EventRuleConfigChanged:
+		if ev.RuleConfig == nil {
+			return errMissingRecord
+		}
+		return queueRuleConfig(batch, block, ev.RuleConfig)
 	default:
 		return fmt.Errorf("unknown domain event type %q", ev.Type)
 	}
@@ -159,13 +164,41 @@ func queueStep(batch *pgx.Batch, block int64, prefilingID string, s model.Prefil
 			return fmt.Errorf("encode supplement: %w", err)
 		}
 	}
+	ruleID, ruleVersion := ruleColumns(s.DecidedBy)
 	batch.Queue(`INSERT INTO prefiling_steps
 		(prefiling_id, seq, action, actor_msp, actor_client_id, actor_role, actor_enterprise_id, actor_name,
-		 tx_id, at, at_text, reason, supplement, block_number)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		 tx_id, at, at_text, reason, supplement, block_number, rule_id, rule_version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 		ON CONFLICT (prefiling_id, seq) DO NOTHING`,
 		prefilingID, s.Seq, s.Action, s.Actor.MspID, s.Actor.ClientID, string(s.Actor.Role),
-		s.Actor.EnterpriseID, s.Actor.Name, s.TxID, at, s.At, s.Reason, supplement, block)
+		s.Actor.EnterpriseID, s.Actor.Name, s.TxID, at, s.At, s.Reason, supplement, block, ruleID, ruleVersion)
+	return nil
+}
+
+// ruleColumns are the rule_id and rule_version of a step: NULL for a step a
+// person made.
+func ruleColumns(r *model.RuleRef) (*string, *int) {
+	if r == nil {
+		return nil, nil
+	}
+	return &r.RuleID, &r.ConfigVersion
+}
+
+// queueRuleConfig inserts one version of customs' rule configuration.
+func queueRuleConfig(batch *pgx.Batch, block int64, c *model.RuleConfig) error {
+	at, err := parseTime("changedAt", c.ChangedAt)
+	if err != nil {
+		return err
+	}
+	doc, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode rule configuration: %w", err)
+	}
+	batch.Queue(`INSERT INTO rule_configs
+		(version, changed_at, changed_tx, changed_by, note, rule_count, block_number, doc)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (version) DO NOTHING`,
+		c.Version, at, c.ChangedTx, c.ChangedBy.Name, c.Note, len(c.Rules), block, doc)
 	return nil
 }
 

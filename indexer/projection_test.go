@@ -171,3 +171,30 @@ func TestEnterpriseChangesProjected(t *testing.T) {
 	require.Equal(t, model.EnterpriseDisabled, status)
 	require.Equal(t, 1, block)
 }
+
+func TestRuleDecisionsProjected(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.chain.RegisterEnterprise("91320583MA1XYZ0001", "A")
+	cfg := f.chain.PutRuleConfig(model.RuleConfigDraft{Tags: []model.TagDef{}, Models: []model.ValidationModel{},
+		Bindings: []model.TagBinding{}, Rules: []model.ReviewRule{{ID: "et-pass", Kind: model.KindPrefiling, Name: "ET",
+			Condition: `prefiling.origin == "ET"`, Outcome: model.OutcomePass, Enabled: true}}, Note: "第一版"})
+	rule := model.RuleRef{RuleID: "et-pass", ConfigVersion: cfg.Version}
+	declared := f.chain.DeclareDecided("PF2025030100000001", "91320583MA1XYZ0001", beans("Yirgacheffe G1", "ET", "Addis"), rule)
+	f.catchUp(t)
+
+	got, err := query.New(f.pool).Prefiling(t.Context(), declared.ID)
+	require.NoError(t, err)
+	require.Equal(t, declared.Steps, got.Steps, "the rule that decided survives the projection")
+	require.Equal(t, &rule, got.Steps[1].DecidedBy)
+	require.Nil(t, got.Steps[0].DecidedBy)
+	require.Equal(t, declared.AutoReview, got.AutoReview)
+
+	var version, ruleCount int
+	var note string
+	require.NoError(t, f.pool.QueryRow(t.Context(), `SELECT version, rule_count, note FROM rule_configs`).Scan(&version, &ruleCount, &note))
+	require.Equal(t, []any{1, 1, "第一版"}, []any{version, ruleCount, note})
+	ids, err := query.New(f.pool).RecentDeclarations(t.Context(), model.KindPrefiling, 5)
+	require.NoError(t, err)
+	require.Equal(t, []string{declared.ID}, ids)
+}

@@ -22,4 +22,5 @@ var projectionTables = []projectionTable{
 	{"movements", `block_number, tx_index, event_index`},
 	{"balances", `trace_code COLLATE "C", enterprise_id COLLATE "C", bonded`},
 	{"receipts", `id COLLATE "C"`},
+	{"rule_configs", `version`},
 }

@@ -111,7 +111,7 @@ func (r *Reader) Prefiling(ctx context.Context, id string) (PrefilingView, error
 // keeps each time's original RFC 3339 string.
 func steps(ctx context.Context, tx pgx.Tx, prefilingID string) ([]model.PrefilingStep, error) {
 	rows, err := tx.Query(ctx, `SELECT seq, action, actor_msp, actor_client_id, actor_role,
-			actor_enterprise_id, actor_name, tx_id, at_text, reason, supplement
+			actor_enterprise_id, actor_name, tx_id, at_text, reason, supplement, rule_id, rule_version
 		FROM prefiling_steps WHERE prefiling_id = $1 ORDER BY seq`, prefilingID)
 	if err != nil {
 		return nil, fmt.Errorf("list steps: %w", err)
@@ -119,9 +119,12 @@ func steps(ctx context.Context, tx pgx.Tx, prefilingID string) ([]model.Prefilin
 	list := []model.PrefilingStep{}
 	var s model.PrefilingStep
 	var supplement []byte
+	var ruleID *string
+	var ruleVersion *int
 	_, err = pgx.ForEachRow(rows, []any{&s.Seq, &s.Action, &s.Actor.MspID, &s.Actor.ClientID, &s.Actor.Role,
-		&s.Actor.EnterpriseID, &s.Actor.Name, &s.TxID, &s.At, &s.Reason, &supplement}, func() error {
+		&s.Actor.EnterpriseID, &s.Actor.Name, &s.TxID, &s.At, &s.Reason, &supplement, &ruleID, &ruleVersion}, func() error {
 		step := s
+		step.DecidedBy = ruleRef(ruleID, ruleVersion)
 		step.Supplement = nil
 		if supplement != nil {
 			step.Supplement = new(model.SupplementData)
@@ -136,4 +139,12 @@ func steps(ctx context.Context, tx pgx.Tx, prefilingID string) ([]model.Prefilin
 		return nil, fmt.Errorf("list steps: %w", err)
 	}
 	return list, nil
+}
+
+// ruleRef is the review rule of a stored step, nil for a person's step.
+func ruleRef(id *string, version *int) *model.RuleRef {
+	if id == nil || version == nil {
+		return nil
+	}
+	return &model.RuleRef{RuleID: *id, ConfigVersion: *version}
 }

@@ -24,6 +24,7 @@ type Chain struct {
 	balances   map[balanceKey]*model.Balance
 	moved      map[string][]model.Movement
 	issued     []model.Receipt
+	rules      int
 }
 
 // Identities of the zone's authorities, as the chaincode records actors.
@@ -197,4 +198,30 @@ func (c *Chain) step(p *model.Prefiling, txID, at, action string, actor model.Ac
 
 func (c *Chain) commit(txID, at, function string, actor model.Actor, events ...model.DomainEvent) {
 	c.Feed.Commit(Tx(txID, at, function, actor, events...))
+}
+
+// PutRuleConfig commits a new version of customs' rule configuration.
+func (c *Chain) PutRuleConfig(d model.RuleConfigDraft) model.RuleConfig {
+	txID, at := c.next()
+	c.rules++
+	cfg := &model.RuleConfig{RuleConfigDraft: d, Version: c.rules, ChangedAt: at, ChangedTx: txID, ChangedBy: Customs}
+	c.commit(txID, at, "PutRuleConfig", Customs, model.DomainEvent{Type: model.EventRuleConfigChanged, RuleConfig: cfg})
+	return *cfg
+}
+
+// DeclareDecided commits a declaration a review rule approved in the same
+// transaction, as the chaincode does when a pass rule matches.
+func (c *Chain) DeclareDecided(id, enterpriseID string, data model.PrefilingData, rule model.RuleRef) model.Prefiling {
+	txID, at := c.next()
+	p := &model.Prefiling{ID: id, EnterpriseID: enterpriseID, Status: model.PrefilingApproved, Data: data,
+		DeclaredAt: at, UpdatedAt: at, UpdatedTx: txID, Version: 1,
+		AutoReview: &model.RuleDecision{ConfigVersion: rule.ConfigVersion, RuleID: rule.RuleID, Outcome: model.OutcomePass}}
+	c.prefilings[id] = p
+	actor := Declarant(enterpriseID)
+	c.step(p, txID, at, model.ActionDeclare, actor, "", nil)
+	c.step(p, txID, at, model.ActionApprove, model.Actor{Name: model.SystemActorName(rule)}, "", nil)
+	p.Steps[1].DecidedBy = &rule
+	c.commit(txID, at, "DeclarePrefiling", actor, model.DomainEvent{Type: model.EventPrefilingDeclared, Prefiling: p},
+		model.DomainEvent{Type: model.EventPrefilingApproved, Prefiling: p})
+	return c.Prefiling(id)
 }
