@@ -340,11 +340,15 @@ func SortRules(rs []ReviewRule) {
 // InForce reports whether at lies in the rule's validity window. Times were
 // checked on write; an unreadable one counts as unbounded.
 func (r ReviewRule) InForce(at time.Time) bool {
-	if t, err := time.Parse(time.RFC3339, r.Start); err == nil && at.Before(t) {
-		return false
+	if r.Start != "" {
+		if t, err := time.Parse(time.RFC3339, r.Start); err == nil && at.Before(t) {
+			return false
+		}
 	}
-	if t, err := time.Parse(time.RFC3339, r.Stop); err == nil && !at.Before(t) {
-		return false
+	if r.Stop != "" {
+		if t, err := time.Parse(time.RFC3339, r.Stop); err == nil && !at.Before(t) {
+			return false
+		}
 	}
 	return true
 }
