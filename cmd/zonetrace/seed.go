@@ -140,6 +140,9 @@ func seedDemo(ctx context.Context, p *platform.Platform) error {
 	if err := review(ofB, "approve", ""); err != nil {
 		return fmt.Errorf("approve demo prefiling of enterprise B: %w", err)
 	}
+	if err := seedRules(ctx, p.URL); err != nil {
+		return fmt.Errorf("write the demo rule configuration: %w", err)
+	}
 	return nil
 }
 
