@@ -175,8 +175,8 @@ func (t *docTx) reserve(d *model.Document, h model.Holding) error {
 		if tagged && asked[code] > available+tolerance {
 			d.Tags = append(d.Tags, model.Tag{
 				Code: weight.Tag,
-				Reason: fmt.Sprintf("重量异常：第%s行 %s 申报 %d 克，理论库存可用 %d 克",
-					strings.Join(lines[code], "、"), code, asked[code], max(available, 0)),
+				Reason: fmt.Sprintf("%s：第%s行 %s 申报 %d 克，理论库存可用 %d 克",
+					cfg.TagName(weight.Tag), strings.Join(lines[code], "、"), code, asked[code], max(available, 0)),
 				TxID:          t.ctx.GetStub().GetTxID(),
 				ConfigVersion: cfg.Version,
 			})

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -287,11 +288,13 @@ func TestAutomaticDocumentReview(t *testing.T) {
 		tr.enter(1_000_000)
 		d := ruleConfig()
 		d.Models[0].Params = []model.ModelParam{{Name: model.ParamToleranceGrams, Value: 1000}}
+		d.Tags[0].NameZh = "重量超出理论库存"
 		tr.putRules(d)
 		at := tr.declareDoc(tr.entA, model.FamilyBondedTransfer, model.BusinessOut, model.DocumentHead{CounterpartyID: enterpriseB}, tr.line(1_001_000))
 		require.Empty(t, at.Tags, "exactly the tolerance over")
 		over := tr.declareDoc(tr.entA, model.FamilyBondedTransfer, model.BusinessOut, model.DocumentHead{CounterpartyID: enterpriseB}, tr.line(1000))
 		require.Len(t, over.Tags, 1, "the first took all available stock")
+		require.True(t, strings.HasPrefix(over.Tags[0].Reason, "重量超出理论库存："), "the catalogue names the tag: %s", over.Tags[0].Reason)
 
 		d = ruleConfig()
 		for i := range d.Bindings {

@@ -298,6 +298,16 @@ func (c RuleConfig) Model(code, target string) (ValidationModel, bool) {
 	return ValidationModel{}, false
 }
 
+// TagName is the Chinese name the catalogue gives a tag, or its code.
+func (c RuleConfig) TagName(code string) string {
+	for _, t := range c.Tags {
+		if t.Code == code {
+			return t.NameZh
+		}
+	}
+	return code
+}
+
 // TagApplies reports whether a binding enables tag for target.
 func (c RuleConfig) TagApplies(tag, target string) bool {
 	for _, b := range c.Bindings {
