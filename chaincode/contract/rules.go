@@ -226,9 +226,7 @@ func dryRunTarget(ctx contractapi.TransactionContextInterface, kind model.Declar
 		return model.RuleInput{}, nil, err
 	}
 	if string(d.Family) != string(kind) {
-		var ps model.Problems
-		ps.Add("targets", model.RuleNotOutLeg, model.Params{"documentId": id})
-		return model.RuleInput{}, nil, ps.Err()
+		return model.RuleInput{}, nil, unknownValue("targets")
 	}
 	return model.DocumentRuleInput(d), d.AutoReview, nil
 }

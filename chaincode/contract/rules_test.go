@@ -281,6 +281,16 @@ func TestAutomaticDocumentReview(t *testing.T) {
 		require.Equal(t, 1, over.Tags[0].ConfigVersion)
 		require.Equal(t, "weight-manual", over.AutoReview.RuleID)
 		require.Equal(t, "重量异常，请人工核对", over.Steps[1].Reason)
+
+		// Would returning everything over 300 kg change these two?
+		draft, _ := json.Marshal(model.ReviewRule{ID: "big-return", Kind: model.KindBondedTransfer, Name: "大批量退回",
+			Condition: `document.totalWeightGrams > 300000`, Outcome: model.OutcomeReturn, Opinion: "请分批申报"})
+		var r model.DryRunResult
+		require.NoError(t, json.Unmarshal(z.mustInvoke(z.customs, "DryRunRule", string(draft), `["`+out.ID+`","`+over.ID+`"]`), &r))
+		require.Equal(t, []bool{true, true}, []bool{r.Items[0].Changed, r.Items[1].Changed})
+		require.Equal(t, model.OutcomeReturn, r.Items[0].Would.Outcome)
+		e := z.refusal(model.CodeInvalid, z.customs, "DryRunRule", string(draft), `["`+tr.enter(1000).ID+`"]`)
+		require.Equal(t, []string{"targets"}, problemFields(e), "a checklist is not a bonded transfer")
 	})
 
 	t.Run("the weight model's tolerance and its bindings are data", func(t *testing.T) {
