@@ -321,7 +321,7 @@ func (c RuleConfig) TagApplies(tag, target string) bool {
 // ActiveRules returns the enabled rules of kind in force at `at`, in the
 // order they are tried.
 func (c RuleConfig) ActiveRules(kind DeclarationKind, at time.Time) []ReviewRule {
-	var out []ReviewRule
+	out := make([]ReviewRule, 0, len(c.Rules))
 	for _, r := range c.Rules {
 		if r.Kind == kind && r.Enabled && r.InForce(at) {
 			out = append(out, r)
