@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -46,10 +48,18 @@ func (c *Contract) PutRuleConfig(ctx contractapi.TransactionContextInterface, re
 	normalise(&draft)
 	cfg := &model.RuleConfig{RuleConfigDraft: draft, Version: head.Version + 1, ChangedAt: w.at,
 		ChangedTx: ctx.GetStub().GetTxID(), ChangedBy: w.caller.Actor}
-	if err := putRecord(ctx, model.KeyRuleConfig, versionAttrs(cfg.Version), cfg); err != nil {
+	raw, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", model.KeyRuleConfig, err)
+	}
+	k, err := key(ctx, model.KeyRuleConfig, versionAttrs(cfg.Version))
+	if err != nil {
 		return nil, err
 	}
-	if err := putRecord(ctx, model.KeyRuleConfigHead, []string{}, model.RuleConfigHead{Version: cfg.Version}); err != nil {
+	if err := ctx.GetStub().PutState(k, raw); err != nil {
+		return nil, fmt.Errorf("write %s: %w", model.KeyRuleConfig, err)
+	}
+	if err := putRecord(ctx, model.KeyRuleConfigHead, []string{}, model.RuleConfigHead{Version: cfg.Version, Digest: digest(raw)}); err != nil {
 		return nil, err
 	}
 	return cfg, w.finish(model.DomainEvent{Type: model.EventRuleConfigChanged, RuleConfig: cfg})
@@ -253,61 +263,77 @@ func ruleHead(ctx contractapi.TransactionContextInterface) (model.RuleConfigHead
 }
 
 // currentRules is the configuration in force: the head's version, or the
-// built-in defaults before customs wrote one. Reading the head puts it in
-// the transaction's read set, so a declaration endorsed under a version that
-// changed before it committed fails validation instead of standing under
-// the wrong rules.
+// built-in defaults before customs wrote one. Only the small head enters
+// the transaction's read set — versions never change, so a declaration
+// endorsed under a version that changed before it committed still fails
+// validation instead of standing under the wrong rules — and the decoded
+// version comes from the cache by the head's digest: reading and decoding
+// 200 rules on every declaration would cost more than evaluating them.
 func currentRules(ctx contractapi.TransactionContextInterface) (model.RuleConfig, error) {
 	head, err := ruleHead(ctx)
+	if err != nil || head.Version == 0 {
+		return model.DefaultRuleConfig(), err
+	}
+	decoded.Lock()
+	cfg, ok := decoded.configs[head.Digest]
+	decoded.Unlock()
+	if ok {
+		return cfg, nil
+	}
+	cfg, raw, err := loadVersion(ctx, head.Version)
 	if err != nil {
 		return model.RuleConfig{}, err
 	}
-	return rulesAt(ctx, head.Version)
+	decoded.Lock()
+	if len(decoded.configs) >= 64 {
+		clear(decoded.configs)
+	}
+	decoded.configs[digest(raw)] = cfg
+	decoded.Unlock()
+	return cfg, nil
 }
 
-// decoded keeps decoded configurations by their stored bytes: every
-// declaration reads the current version, and decoding 200 rules each time
-// would cost more than evaluating them. Keyed by content, not by version
-// number, so ledgers that share a process (tests, a peer serving several
-// channels) never see each other's versions. Callers must not modify what
-// it returns.
+// decoded keeps decoded configurations by the SHA-256 of their stored
+// bytes — by content, not by version number, so ledgers that share a
+// process (tests, a peer serving several channels) never see each other's
+// versions. Callers must not modify what it returns.
 var decoded = struct {
 	sync.Mutex
 	configs map[string]model.RuleConfig
 }{configs: map[string]model.RuleConfig{}}
+
+func digest(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
+}
 
 // rulesAt loads one version; 0 is the built-in defaults.
 func rulesAt(ctx contractapi.TransactionContextInterface, v int) (model.RuleConfig, error) {
 	if v == 0 {
 		return model.DefaultRuleConfig(), nil
 	}
+	cfg, _, err := loadVersion(ctx, v)
+	return cfg, err
+}
+
+// loadVersion reads and decodes a stored version.
+func loadVersion(ctx contractapi.TransactionContextInterface, v int) (model.RuleConfig, []byte, error) {
 	k, err := key(ctx, model.KeyRuleConfig, versionAttrs(v))
 	if err != nil {
-		return model.RuleConfig{}, err
+		return model.RuleConfig{}, nil, err
 	}
 	raw, err := ctx.GetStub().GetState(k)
 	if err != nil {
-		return model.RuleConfig{}, fmt.Errorf("read %s: %w", model.KeyRuleConfig, err)
+		return model.RuleConfig{}, nil, fmt.Errorf("read %s: %w", model.KeyRuleConfig, err)
 	}
 	if raw == nil {
-		return model.RuleConfig{}, model.Refuse(model.ReasonRuleConfigNotFound, model.Params{"version": v}, "no rule configuration version %d", v)
+		return model.RuleConfig{}, nil, model.Refuse(model.ReasonRuleConfigNotFound, model.Params{"version": v}, "no rule configuration version %d", v)
 	}
-	decoded.Lock()
-	cfg, ok := decoded.configs[string(raw)]
-	decoded.Unlock()
-	if ok {
-		return cfg, nil
-	}
+	var cfg model.RuleConfig
 	if err := json.Unmarshal(raw, &cfg); err != nil {
-		return model.RuleConfig{}, fmt.Errorf("decode %s: %w", model.KeyRuleConfig, err)
+		return model.RuleConfig{}, nil, fmt.Errorf("decode %s: %w", model.KeyRuleConfig, err)
 	}
-	decoded.Lock()
-	if len(decoded.configs) >= 64 {
-		clear(decoded.configs)
-	}
-	decoded.configs[string(raw)] = cfg
-	decoded.Unlock()
-	return cfg, nil
+	return cfg, raw, nil
 }
 
 // rules is the configuration in force for this transaction, loaded once.

@@ -137,8 +137,12 @@ type RuleConfig struct {
 }
 
 // RuleConfigHead points at the current version (key KeyRuleConfigHead).
+// Digest is the hex SHA-256 of the version's stored bytes: a declaration
+// reads only this small record and finds the decoded configuration in the
+// chaincode's cache by it.
 type RuleConfigHead struct {
-	Version int `json:"version"`
+	Version int    `json:"version"`
+	Digest  string `json:"digest,omitempty" metadata:",optional"`
 }
 
 // RuleVersionSummary lists one version without its content.
