@@ -1,12 +1,16 @@
 package main
 
 import (
+	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"zonetrace/chaincode/model"
 	"zonetrace/chaincode/ruleengine"
+	"zonetrace/internal/apiclient"
+	"zonetrace/internal/pgtest"
+	"zonetrace/internal/platform"
 )
 
 // The demo configuration is one the chaincode accepts: its conditions
@@ -23,4 +27,22 @@ func TestDemoRuleConfigIsValid(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, enabled)
+}
+
+// --demo ends with the starter configuration written by customs' admin.
+func TestDemoSeedWritesTheRuleConfiguration(t *testing.T) {
+	ctx := t.Context()
+	p, err := platform.Start(ctx, platform.Config{DataDir: t.TempDir(), DatabaseURL: pgtest.NewDatabase(t), Listen: "127.0.0.1:0",
+		Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = p.Close() })
+	require.NoError(t, seedDemo(ctx, p))
+
+	c := apiclient.New(p.URL)
+	require.NoError(t, c.Login(ctx, "customs", demoPassword))
+	var cfg model.RuleConfig
+	require.NoError(t, c.Get(ctx, "/api/v1/rules/config", &cfg))
+	require.Equal(t, 1, cfg.Version)
+	require.Equal(t, demoRuleConfig().Tags, cfg.Tags)
+	require.Len(t, cfg.Rules, 2)
 }
