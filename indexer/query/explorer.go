@@ -196,6 +196,10 @@ type SearchResult struct {
 	Transactions []TxSummary `json:"transactions"`
 }
 
+// subjectKinds lists every kind so that a search by subject uses
+// ledger_tx_subjects' primary key, which leads with the kind.
+var subjectKinds = []string{indexer.SubjectTraceCode, indexer.SubjectDocument, indexer.SubjectPrefiling}
+
 // Search finds transactions by transaction id, trace code, document id or
 // prefiling id (exact, surrounding spaces ignored).
 func (e *Explorer) Search(ctx context.Context, term string) (SearchResult, error) {
@@ -206,8 +210,8 @@ func (e *Explorer) Search(ctx context.Context, term string) (SearchResult, error
 	}
 	rows, err := e.pool.Query(ctx, `SELECT `+txSummaryColumns+` FROM ledger_transactions t
 		WHERE t.tx_id = $1 OR (t.block_number, t.tx_index) IN
-			(SELECT block_number, tx_index FROM ledger_tx_subjects WHERE subject = $1)
-		ORDER BY t.block_number, t.tx_index LIMIT $2`, term, MaxPageSize)
+			(SELECT block_number, tx_index FROM ledger_tx_subjects WHERE kind = ANY($3) AND subject = $1)
+		ORDER BY t.block_number, t.tx_index LIMIT $2`, term, MaxPageSize, subjectKinds)
 	if err != nil {
 		return out, fmt.Errorf("search %q: %w", term, err)
 	}
