@@ -129,6 +129,10 @@ func (r auditRoutes) search(c *gin.Context) {
 }
 
 func (r auditRoutes) startVerify(c *gin.Context) {
+	if err := decodeOptional(c, &noBody{}); err != nil {
+		r.g.fail(c, err)
+		return
+	}
 	run, started, err := r.svc.StartVerify(c.Request.Context(), mustUser(c).Username)
 	if err != nil {
 		r.g.fail(c, err)
