@@ -20,6 +20,7 @@ import (
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/loginguard"
+	"zonetrace/gateway/service/audit"
 	"zonetrace/gateway/submissions"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
@@ -61,6 +62,9 @@ type Config struct {
 	// Readiness adds checks to /readyz after the built-in database, ledger
 	// and indexer checks (see ReadinessCheck).
 	Readiness []ReadinessCheck
+	// LedgerKind is "embedded" (default) or "fabric": how evidence bundles
+	// are hashed and signed.
+	LedgerKind string
 }
 
 // Gateway serves the HTTP API.
@@ -77,6 +81,7 @@ type Gateway struct {
 	web         fs.FS
 	engine      *gin.Engine
 	inFlight    inFlight
+	audit       *audit.Service
 }
 
 // New validates cfg and builds the Gateway. Call Migrate first, and Recover
@@ -129,6 +134,9 @@ func New(cfg Config) (*Gateway, error) {
 		identities:  identities.New(pkiKeystore{cfg.PKI}),
 		metrics:     newMetrics(),
 		web:         web,
+	}
+	if g.audit, err = g.auditService(); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
 	}
 	g.engine = g.routes()
 	if err := g.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {

@@ -44,6 +44,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeReceipts(authed, rs.receipts)
 	g.routeWebhook(authed, rs.receipts)
 	g.routeExternalReceipts(authed, rs.inbox)
+	g.routeAudit(authed, g.audit)
 	r.NoRoute(g.serveWeb)
 	return r
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"zonetrace/gateway/retention"
+	"zonetrace/gateway/verifyruns"
 )
 
 // Defaults of Config.
@@ -41,12 +42,21 @@ type Purger interface {
 	Purge(ctx context.Context) (retention.Report, error)
 }
 
+// Verifier carries out an audit started from the web app
+// (gateway/verifyruns), recording its progress and outcome in its run.
+type Verifier interface {
+	Verify(ctx context.Context, runID int64) error
+}
+
 // Config says what the queue runs and how often.
 type Config struct {
 	Pool   *pgxpool.Pool
 	Logger *slog.Logger
 	Outbox Outbox
 	Purger Purger
+	// Verifier works the verify-run jobs the gateway queues; nil leaves
+	// them queued.
+	Verifier Verifier
 	// RedriveEvery is how often recovery looks for due submissions
 	// (default DefaultRedriveEvery); each submission's own retry time
 	// (submissions.RetryDelay) decides when it is due.
@@ -112,6 +122,18 @@ func (w *retentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs])
 	return err
 }
 
+type verifyWorker struct {
+	river.WorkerDefaults[verifyruns.Args]
+	verifier Verifier
+}
+
+// Timeout bounds an audit of a long chain; its progress shows meanwhile.
+func (w *verifyWorker) Timeout(*river.Job[verifyruns.Args]) time.Duration { return 6 * time.Hour }
+
+func (w *verifyWorker) Work(ctx context.Context, job *river.Job[verifyruns.Args]) error {
+	return w.verifier.Verify(ctx, job.Args.RunID)
+}
+
 // Queue is the running job queue.
 type Queue struct {
 	client *river.Client[pgx.Tx]
@@ -144,6 +166,9 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &redriveWorker{outbox: cfg.Outbox, log: log})
 	river.AddWorker(workers, &retentionWorker{purger: cfg.Purger, log: log})
+	if cfg.Verifier != nil {
+		river.AddWorker(workers, &verifyWorker{verifier: cfg.Verifier})
+	}
 	config := &river.Config{
 		Logger:  log,
 		Workers: workers,
