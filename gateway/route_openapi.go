@@ -31,7 +31,7 @@ func apiOperations() []openapi.Operation {
 	const v1 = APIPrefix
 	pf := query.PrefilingView{}
 	doc := query.DocumentView{}
-	return []openapi.Operation{
+	return append([]openapi.Operation{
 		{Method: "GET", Path: "/healthz", Tag: "operations", Summary: "Process alive", Public: true, Status: 200, Response: map[string]string{}},
 		{Method: "GET", Path: "/readyz", Tag: "operations", Summary: "Readiness checks: database, ledger, indexer (lag, parked block) and configured ones", Public: true, Status: 200, Response: readiness{}},
 		{Method: "GET", Path: "/metrics", Tag: "operations", Summary: "Prometheus metrics", Public: true, Status: 200, Content: "text/plain"},
@@ -126,7 +126,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "GET", Path: v1 + "/balances", Tag: "documents", Summary: "Stock per trace code, enterprise and customs status (enterprises: their own)", Query: []openapi.Param{
 			{Name: "traceCode", Type: "string"}, {Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}, {Name: "bonded", Type: "boolean"},
 		}, Status: 200, Response: balanceList{}},
-	}
+	}, operationLogOperations()...)
 }
 
 var templateQuery = []openapi.Param{

@@ -10,7 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Problem kinds Check reports.
+// Fault kinds Check reports.
 const (
 	// ProblemChanged: the row's fields no longer give its hash.
 	ProblemChanged = "changed"
@@ -27,16 +27,16 @@ const (
 	ProblemAnchorMismatch = "anchorMismatch"
 )
 
-// Problem is the first fault Check found.
-type Problem struct {
+// Fault is the first fault Check found.
+type Fault struct {
 	Kind string `json:"kind"`
 	// Seq names the row.
 	Seq    int64  `json:"seq"`
 	Detail string `json:"detail"`
 }
 
-// CheckResult is the outcome of Check.
-type CheckResult struct {
+// CheckReport is the outcome of Check.
+type CheckReport struct {
 	OK bool `json:"ok"`
 	// Rows is how many rows were verified, HeadSeq the last seq.
 	Rows    int64 `json:"rows"`
@@ -45,7 +45,7 @@ type CheckResult struct {
 	// newest of them.
 	Anchors    int      `json:"anchors"`
 	LastAnchor *Anchor  `json:"lastAnchor,omitempty"`
-	Problem    *Problem `json:"problem,omitempty"`
+	Problem    *Fault `json:"problem,omitempty"`
 	// AnchorsUnavailable: the ledger could not be read, so only the chain
 	// itself was checked.
 	AnchorsUnavailable string    `json:"anchorsUnavailable,omitempty"`
@@ -56,8 +56,8 @@ type CheckResult struct {
 // was changed, removed or reordered, then compares the head row and every
 // head anchored on the ledger with the log, which finds a truncated tail
 // and a chain rewritten after an anchor.
-func (l *Log) Check(ctx context.Context) (CheckResult, error) {
-	res := CheckResult{CheckedAt: l.now().UTC()}
+func (l *Log) Check(ctx context.Context) (CheckReport, error) {
+	res := CheckReport{CheckedAt: l.now().UTC()}
 	var anchors []Anchor
 	if l.chain != nil {
 		var err error
@@ -78,7 +78,7 @@ func (l *Log) Check(ctx context.Context) (CheckResult, error) {
 			return fmt.Errorf("read the log head: %w", err)
 		}
 		if headSeq != res.HeadSeq {
-			res.Problem = &Problem{Kind: ProblemTruncated, Seq: res.HeadSeq + 1,
+			res.Problem = &Fault{Kind: ProblemTruncated, Seq: res.HeadSeq + 1,
 				Detail: fmt.Sprintf("the head is row %d but the log ends at row %d", headSeq, res.HeadSeq)}
 			return nil
 		}
@@ -86,7 +86,7 @@ func (l *Log) Check(ctx context.Context) (CheckResult, error) {
 		return err
 	})
 	if err != nil {
-		return CheckResult{}, fmt.Errorf("check the operation log: %w", err)
+		return CheckReport{}, fmt.Errorf("check the operation log: %w", err)
 	}
 	res.Anchors = len(anchors)
 	if len(anchors) > 0 {
@@ -98,7 +98,7 @@ func (l *Log) Check(ctx context.Context) (CheckResult, error) {
 }
 
 // walk verifies each row's hash and its link to the row before.
-func walk(ctx context.Context, tx pgx.Tx, res *CheckResult) (*Problem, error) {
+func walk(ctx context.Context, tx pgx.Tx, res *CheckReport) (*Fault, error) {
 	rows, err := tx.Query(ctx, `SELECT `+recordColumns+` FROM operation_log ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("read log rows: %w", err)
@@ -113,11 +113,11 @@ func walk(ctx context.Context, tx pgx.Tx, res *CheckResult) (*Problem, error) {
 		want := res.HeadSeq + 1
 		switch {
 		case r.Seq != want:
-			return &Problem{Kind: ProblemMissing, Seq: want, Detail: fmt.Sprintf("row %d is followed by row %d", res.HeadSeq, r.Seq)}, nil
+			return &Fault{Kind: ProblemMissing, Seq: want, Detail: fmt.Sprintf("row %d is followed by row %d", res.HeadSeq, r.Seq)}, nil
 		case !bytes.Equal(computeHash(r), r.Hash):
-			return &Problem{Kind: ProblemChanged, Seq: r.Seq, Detail: "the row's fields do not give its hash"}, nil
+			return &Fault{Kind: ProblemChanged, Seq: r.Seq, Detail: "the row's fields do not give its hash"}, nil
 		case !bytes.Equal(r.PrevHash, prev):
-			return &Problem{Kind: ProblemReordered, Seq: r.Seq, Detail: "the row does not follow the row before it"}, nil
+			return &Fault{Kind: ProblemReordered, Seq: r.Seq, Detail: "the row does not follow the row before it"}, nil
 		}
 		prev = r.Hash
 		res.HeadSeq = r.Seq
@@ -129,19 +129,19 @@ func walk(ctx context.Context, tx pgx.Tx, res *CheckResult) (*Problem, error) {
 	return nil, nil
 }
 
-func compareAnchors(ctx context.Context, tx pgx.Tx, anchors []Anchor, headSeq int64) (*Problem, error) {
+func compareAnchors(ctx context.Context, tx pgx.Tx, anchors []Anchor, headSeq int64) (*Fault, error) {
 	for _, a := range anchors {
 		if a.Seq > headSeq {
-			return &Problem{Kind: ProblemTruncated, Seq: headSeq + 1,
+			return &Fault{Kind: ProblemTruncated, Seq: headSeq + 1,
 				Detail: fmt.Sprintf("row %d was anchored on the ledger but the log ends at row %d", a.Seq, headSeq)}, nil
 		}
 		var hash []byte
 		if err := tx.QueryRow(ctx, `SELECT hash FROM operation_log WHERE seq = $1`, a.Seq).Scan(&hash); err != nil {
 			return nil, fmt.Errorf("read row %d: %w", a.Seq, err)
 		}
-		if !bytes.Equal(hash, a.Hash) {
-			return &Problem{Kind: ProblemAnchorMismatch, Seq: a.Seq, Detail: fmt.Sprintf(
-				"the ledger anchored hash %s in transaction %s", hex.EncodeToString(a.Hash), a.TxID)}, nil
+		if hex.EncodeToString(hash) != a.Hash {
+			return &Fault{Kind: ProblemAnchorMismatch, Seq: a.Seq, Detail: fmt.Sprintf(
+				"the ledger anchored hash %s in transaction %s", a.Hash, a.TxID)}, nil
 		}
 	}
 	return nil, nil
@@ -167,9 +167,9 @@ func (l *Log) AnchorHead(ctx context.Context) (*Anchor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("anchor row %d: %w", seq, err)
 	}
-	a := Anchor{Seq: seq, Hash: hash, TxID: txID, At: l.now().UTC()}
+	a := Anchor{Seq: seq, Hash: hex.EncodeToString(hash), TxID: txID, At: l.now().UTC()}
 	if _, err := l.pool.Exec(ctx, `INSERT INTO operation_log_anchors (seq, hash, tx_id, anchored_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (seq) DO NOTHING`, a.Seq, a.Hash, a.TxID, a.At); err != nil {
+		ON CONFLICT (seq) DO NOTHING`, a.Seq, hash, a.TxID, a.At); err != nil {
 		return nil, fmt.Errorf("record anchor of row %d: %w", seq, err)
 	}
 	return &a, nil

@@ -22,7 +22,8 @@ type Chain interface {
 // Anchor is one head written to the ledger.
 type Anchor struct {
 	Seq  int64  `json:"seq"`
-	Hash []byte `json:"hash"`
+	// Hash is the head's SHA-256 in hex.
+	Hash string `json:"hash"`
 	TxID string `json:"txId"`
 	// At is the transaction time the ledger recorded.
 	At time.Time `json:"at"`
