@@ -43,9 +43,9 @@ type CheckReport struct {
 	HeadSeq int64 `json:"headSeq"`
 	// Anchors is how many ledger anchors were compared; LastAnchor the
 	// newest of them.
-	Anchors    int      `json:"anchors"`
-	LastAnchor *Anchor  `json:"lastAnchor,omitempty"`
-	Problem    *Fault `json:"problem,omitempty"`
+	Anchors    int     `json:"anchors"`
+	LastAnchor *Anchor `json:"lastAnchor,omitempty"`
+	Problem    *Fault  `json:"problem,omitempty"`
 	// AnchorsUnavailable: the ledger could not be read, so only the chain
 	// itself was checked.
 	AnchorsUnavailable string    `json:"anchorsUnavailable,omitempty"`

@@ -21,7 +21,7 @@ type Chain interface {
 
 // Anchor is one head written to the ledger.
 type Anchor struct {
-	Seq  int64  `json:"seq"`
+	Seq int64 `json:"seq"`
 	// Hash is the head's SHA-256 in hex.
 	Hash string `json:"hash"`
 	TxID string `json:"txId"`
