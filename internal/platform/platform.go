@@ -62,6 +62,9 @@ type Config struct {
 	// RedriveEvery and RetentionEvery set how often outbox recovery and
 	// the retention purge run (defaults in package jobs).
 	RedriveEvery, RetentionEvery time.Duration
+	// AnchorEvery sets how often the operation log's head is anchored on
+	// the ledger (default jobs.DefaultAnchorEvery).
+	AnchorEvery time.Duration
 }
 
 // DefaultShutdownTimeout is Config.ShutdownTimeout's default.
@@ -222,6 +225,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Purger:         retention.New(p.Pool, policy, time.Now),
 		RedriveEvery:   cfg.RedriveEvery,
 		RetentionEvery: cfg.RetentionEvery,
+		Anchorer:       p.Gateway,
+		AnchorEvery:    cfg.AnchorEvery,
 	}); err != nil {
 		return nil, err
 	}
