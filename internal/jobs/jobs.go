@@ -160,8 +160,8 @@ var once = &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByArgs
 	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled,
 }}}
 
-// Start starts working the queue; every job runs once right away and then
-// periodically. Call Migrate first.
+// Start starts working the queue; recovery and retention run once right
+// away, and every job periodically. Call Migrate first.
 func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	if cfg.Pool == nil || cfg.Outbox == nil || cfg.Purger == nil {
 		return nil, errors.New("jobs: Pool, Outbox and Purger are required")
@@ -203,7 +203,10 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 		river.AddWorker(workers, &anchorWorker{anchorer: cfg.Anchorer, log: log})
 		config.PeriodicJobs = append(config.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(anchorEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return AnchorArgs{}, once },
-			&river.PeriodicJobOpts{ID: AnchorArgs{}.Kind(), RunOnStart: true}))
+			// Not at start: a node starts with nothing new to anchor, and
+			// a transaction of its own at start would race the first
+			// requests for the ledger.
+			&river.PeriodicJobOpts{ID: AnchorArgs{}.Kind()}))
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), config)
 	if err != nil {

@@ -63,7 +63,7 @@ func TestPeriodicJobsAreScheduledAndRun(t *testing.T) {
 	require.Eventually(t, func() bool { return purger.runs.Load() >= 1 }, 20*time.Second, 50*time.Millisecond,
 		"retention runs at start")
 	require.Eventually(t, func() bool { return anchorer.runs.Load() >= 2 }, 20*time.Second, 50*time.Millisecond,
-		"the operation log is anchored at start and then every period")
+		"the operation log is anchored every period")
 	var kinds []string
 	rows, err := pool.Query(ctx, `SELECT DISTINCT kind FROM river_job ORDER BY kind`)
 	require.NoError(t, err)
