@@ -458,3 +458,18 @@ func TestOperationLogAlertsNotifyAdminsAndAuditors(t *testing.T) {
 		require.Zero(t, inbox(admin).Unread)
 	})
 }
+
+func TestEveryRouteHasAnOperationLogAction(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	var routed []string
+	for _, r := range e.g.engine.Routes() {
+		if strings.HasPrefix(r.Path, APIPrefix+"/") {
+			routed = append(routed, r.Method+" "+r.Path)
+		}
+	}
+	named := oplog.Routes()
+	sort.Strings(routed)
+	sort.Strings(named)
+	require.Equal(t, routed, named)
+}
