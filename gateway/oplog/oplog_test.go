@@ -164,3 +164,37 @@ func TestAppendStoresClientTextItCanHash(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, rep.OK, "%+v", rep.Problem)
 }
+
+// BenchmarkAppend measures what every API request pays for its log row:
+// one transaction taking the head lock, the insert, the head update and
+// the rules; -cpu sets how many requests append at once. "bare commit" is
+// a one-row insert committed alone on the same server, the floor any
+// synchronous write pays.
+func BenchmarkAppend(b *testing.B) {
+	ctx := context.Background()
+	pool := pgtest.NewPool(b)
+	require.NoError(b, schema.Migrate(ctx, pool))
+	_, err := pool.Exec(ctx, `CREATE TABLE bare (n bigint)`)
+	require.NoError(b, err)
+	l := oplog.New(pool, nil)
+	b.Run("append", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := l.Append(ctx, entry("u", "document.read", 200)); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+	b.Run("bare commit", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := pool.Exec(ctx, `INSERT INTO bare VALUES (1)`); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+}
