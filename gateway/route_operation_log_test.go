@@ -361,6 +361,15 @@ func TestOperationLogCheckFindsTampering(t *testing.T) {
 		require.True(t, rep.OK, "%+v", rep.Problem)
 		require.Equal(t, 1, rep.Anchors)
 
+		// A row changed since the last anchor is never vouched for.
+		e.do(audit, "GET", "/api/v1/enterprises", nil, nil)
+		tamper(t, e, `UPDATE operation_log SET ip = '10.0.0.1' WHERE seq = $1`, a.Seq+1)
+		_, err = e.g.AnchorOperationLog(ctx)
+		require.ErrorContains(t, err, fmt.Sprintf("row %d changed", a.Seq+1))
+		rep = e.checkReport(audit)
+		require.Equal(t, oplog.ProblemChanged, rep.Problem.Kind)
+		require.Equal(t, a.Seq+1, rep.Problem.Seq)
+
 		// Removing the tail and moving the head back leaves a chain that
 		// is whole in itself; only the anchor shows rows are gone.
 		tamper(t, e, `DELETE FROM operation_log WHERE seq > 3`)

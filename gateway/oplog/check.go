@@ -67,7 +67,7 @@ func (l *Log) Check(ctx context.Context) (CheckReport, error) {
 		}
 	}
 	err := pgx.BeginTxFunc(ctx, l.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		p, err := walk(ctx, tx, &res)
+		p, err := walk(ctx, tx, 0, nil, &res)
 		if err != nil || p != nil {
 			res.Problem = p
 			return err
@@ -97,14 +97,17 @@ func (l *Log) Check(ctx context.Context) (CheckReport, error) {
 	return res, nil
 }
 
-// walk verifies each row's hash and its link to the row before.
-func walk(ctx context.Context, tx pgx.Tx, res *CheckReport) (*Fault, error) {
-	rows, err := tx.Query(ctx, `SELECT `+recordColumns+` FROM operation_log ORDER BY seq`)
+// walk verifies each row after row fromSeq (whose hash is fromHash) by its
+// hash and its link to the row before; res.HeadSeq ends at the last good
+// row.
+func walk(ctx context.Context, tx querier, fromSeq int64, fromHash []byte, res *CheckReport) (*Fault, error) {
+	rows, err := tx.Query(ctx, `SELECT `+recordColumns+` FROM operation_log WHERE seq > $1 ORDER BY seq`, fromSeq)
 	if err != nil {
 		return nil, fmt.Errorf("read log rows: %w", err)
 	}
 	defer rows.Close()
-	var prev []byte
+	prev := fromHash
+	res.HeadSeq = fromSeq
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
@@ -155,13 +158,36 @@ func (l *Log) AnchorHead(ctx context.Context) (*Anchor, error) {
 		return nil, fmt.Errorf("oplog: no ledger to anchor on")
 	}
 	var seq, last int64
-	var hash []byte
-	if err := l.pool.QueryRow(ctx, `SELECT h.seq, h.hash, coalesce((SELECT max(seq) FROM operation_log_anchors), 0)
-		FROM operation_log_head h`).Scan(&seq, &hash, &last); err != nil {
+	var hash, lastHash []byte
+	if err := l.pool.QueryRow(ctx, `SELECT h.seq, h.hash, coalesce(a.seq, 0), coalesce(a.hash, '\x')
+		FROM operation_log_head h LEFT JOIN (SELECT seq, hash FROM operation_log_anchors ORDER BY seq DESC LIMIT 1) a ON true`).
+		Scan(&seq, &hash, &last, &lastHash); err != nil {
 		return nil, fmt.Errorf("read the log head: %w", err)
 	}
 	if seq == 0 || seq <= last {
 		return nil, nil
+	}
+	// Anchoring a chain that was tampered with since the last anchor
+	// would vouch for it: the rows since are verified first.
+	var walked CheckReport
+	fault, err := walk(ctx, l.pool, last, lastHash, &walked)
+	if err != nil {
+		return nil, err
+	}
+	if fault == nil && walked.HeadSeq < seq {
+		fault = &Fault{Kind: ProblemTruncated, Seq: walked.HeadSeq + 1, Detail: fmt.Sprintf("the head is row %d but the log ends at row %d", seq, walked.HeadSeq)}
+	}
+	if fault == nil {
+		var rowHash []byte
+		if err := l.pool.QueryRow(ctx, `SELECT hash FROM operation_log WHERE seq = $1`, seq).Scan(&rowHash); err != nil {
+			return nil, fmt.Errorf("read row %d: %w", seq, err)
+		}
+		if !bytes.Equal(rowHash, hash) {
+			fault = &Fault{Kind: ProblemChanged, Seq: seq, Detail: "the head's hash is not the row's"}
+		}
+	}
+	if fault != nil {
+		return nil, fmt.Errorf("oplog: not anchoring row %d: row %d %s: %s", seq, fault.Seq, fault.Kind, fault.Detail)
 	}
 	txID, err := l.chain.Anchor(ctx, seq, hash)
 	if err != nil {

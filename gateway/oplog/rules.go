@@ -108,7 +108,9 @@ func (l *Log) Rules(ctx context.Context) (RuleSet, error) {
 	return currentRules(ctx, l.pool)
 }
 
+// querier is a pool or a transaction.
 type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
