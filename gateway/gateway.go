@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/attachments"
@@ -21,6 +22,7 @@ import (
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/loginguard"
 	"zonetrace/gateway/service/audit"
+	"zonetrace/gateway/oplog"
 	"zonetrace/gateway/submissions"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
@@ -82,6 +84,9 @@ type Gateway struct {
 	engine      *gin.Engine
 	inFlight    inFlight
 	audit       *audit.Service
+	oplog       *oplog.Log
+	// oplogFailures counts actions the operation log could not record.
+	oplogFailures prometheus.Counter
 }
 
 // New validates cfg and builds the Gateway. Call Migrate first, and Recover
@@ -138,6 +143,10 @@ func New(cfg Config) (*Gateway, error) {
 	if g.audit, err = g.auditService(); err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
+	g.oplog = oplog.New(cfg.Pool, ledgerAnchors{g})
+	g.oplogFailures = prometheus.NewCounter(prometheus.CounterOpts{Name: "zonetrace_oplog_append_failures_total",
+		Help: "Actions the operation log could not record (each written to the process log instead)."})
+	g.metrics.registry.MustRegister(g.oplogFailures)
 	g.engine = g.routes()
 	if err := g.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("gateway: trusted proxies: %w", err)

@@ -3,6 +3,7 @@ package gateway
 import (
 	"net/http"
 	"reflect"
+	"slices"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -126,7 +127,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "GET", Path: v1 + "/balances", Tag: "documents", Summary: "Stock per trace code, enterprise and customs status (enterprises: their own)", Query: []openapi.Param{
 			{Name: "traceCode", Type: "string"}, {Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}, {Name: "bonded", Type: "boolean"},
 		}, Status: 200, Response: balanceList{}},
-	}, auditOperations()...)
+	}, slices.Concat(auditOperations(), operationLogOperations())...)
 }
 
 var templateQuery = []openapi.Param{

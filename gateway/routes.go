@@ -22,7 +22,7 @@ func (g *Gateway) routes() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true
-	r.Use(g.recoverPanics, g.observe, securityHeaders, g.refuseBadText, g.limitBody)
+	r.Use(g.recordOperation, g.recoverPanics, g.observe, securityHeaders, g.refuseBadText, g.limitBody)
 
 	g.routeOps(r)
 	api := r.Group(APIPrefix)
@@ -45,6 +45,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeWebhook(authed, rs.receipts)
 	g.routeExternalReceipts(authed, rs.inbox)
 	g.routeAudit(authed, g.audit)
+	g.routeOperationLog(authed)
 	r.NoRoute(g.serveWeb)
 	return r
 }

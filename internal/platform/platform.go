@@ -63,6 +63,9 @@ type Config struct {
 	// RedriveEvery and RetentionEvery set how often outbox recovery and
 	// the retention purge run (defaults in package jobs).
 	RedriveEvery, RetentionEvery time.Duration
+	// AnchorEvery sets how often the operation log's head is anchored on
+	// the ledger (default jobs.DefaultAnchorEvery).
+	AnchorEvery time.Duration
 }
 
 // DefaultShutdownTimeout is Config.ShutdownTimeout's default.
@@ -237,6 +240,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		RedriveEvery:   cfg.RedriveEvery,
 		RetentionEvery: cfg.RetentionEvery,
 		Verifier:       verifier,
+		Anchorer:       p.Gateway,
+		AnchorEvery:    cfg.AnchorEvery,
 	}); err != nil {
 		return nil, err
 	}
