@@ -68,7 +68,7 @@ test('the auditor verifies the ledger, explores a transaction and downloads its 
   await page.locator('[data-test=tx-detail]').waitFor()
   assert.equal((await page.locator('[data-test=tx-id]').innerText()).trim(), txId)
   assert.equal((await page.locator('[data-test=tx-function]').innerText()).trim(), 'ReviewPrefiling')
-  assert.equal((await page.locator('[data-test=tx-validation]').innerText()).trim(), 'VALID')
+  assert.equal((await page.locator('[data-test=tx-validation]').innerText()).trim(), '有效（VALID）')
   assert.match(await page.locator('[data-test=tx-detail]').innerText(), /CustomsMSP/)
   assert.notEqual((await page.locator('[data-test=tx-individual]').innerText()).trim(), '—')
   assert.ok(await page.locator('[data-test=tx-writes] .el-table__row').count() > 0, 'keys written are listed')
