@@ -14,12 +14,15 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/attachments"
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/loginguard"
+	"zonetrace/gateway/service/audit"
+	"zonetrace/gateway/oplog"
 	"zonetrace/gateway/submissions"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
@@ -61,6 +64,9 @@ type Config struct {
 	// Readiness adds checks to /readyz after the built-in database, ledger
 	// and indexer checks (see ReadinessCheck).
 	Readiness []ReadinessCheck
+	// LedgerKind is "embedded" (default) or "fabric": how evidence bundles
+	// are hashed and signed.
+	LedgerKind string
 }
 
 // Gateway serves the HTTP API.
@@ -77,6 +83,10 @@ type Gateway struct {
 	web         fs.FS
 	engine      *gin.Engine
 	inFlight    inFlight
+	audit       *audit.Service
+	oplog       *oplog.Log
+	// oplogFailures counts actions the operation log could not record.
+	oplogFailures prometheus.Counter
 }
 
 // New validates cfg and builds the Gateway. Call Migrate first, and Recover
@@ -130,6 +140,13 @@ func New(cfg Config) (*Gateway, error) {
 		metrics:     newMetrics(),
 		web:         web,
 	}
+	if g.audit, err = g.auditService(); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	g.oplog = oplog.New(cfg.Pool, ledgerAnchors{g})
+	g.oplogFailures = prometheus.NewCounter(prometheus.CounterOpts{Name: "zonetrace_oplog_append_failures_total",
+		Help: "Actions the operation log could not record (each written to the process log instead)."})
+	g.metrics.registry.MustRegister(g.oplogFailures)
 	g.engine = g.routes()
 	if err := g.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("gateway: trusted proxies: %w", err)

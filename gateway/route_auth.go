@@ -109,11 +109,15 @@ func (g *Gateway) login(c *gin.Context) {
 		g.fail(c, err)
 		return
 	}
+	noteObject(c, req.Username)
 	if wait, ok := g.logins.Allow(req.Username, c.ClientIP()); !ok {
 		g.tooManyAttempts(c, wait)
 		return
 	}
 	s, err := g.accounts.Login(c.Request.Context(), req.Username, req.Password)
+	if err == nil {
+		noteOperator(c, s.User)
+	}
 	if errors.Is(err, accounts.ErrBadCredentials) {
 		g.logins.Failed(req.Username, c.ClientIP())
 	}

@@ -125,5 +125,6 @@ func (r *docDraftRoutes) exportWorkbook(c *gin.Context) {
 		r.g.fail(c, err)
 		return
 	}
+	noteRows(c, len(p.Items))
 	sendWorkbook(c, "单据草稿.xlsx", buf.Bytes())
 }

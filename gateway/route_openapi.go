@@ -3,6 +3,7 @@ package gateway
 import (
 	"net/http"
 	"reflect"
+	"slices"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -32,7 +33,7 @@ func apiOperations() []openapi.Operation {
 	const v1 = APIPrefix
 	pf := query.PrefilingView{}
 	doc := query.DocumentView{}
-	return []openapi.Operation{
+	return append([]openapi.Operation{
 		{Method: "GET", Path: "/healthz", Tag: "operations", Summary: "Process alive", Public: true, Status: 200, Response: map[string]string{}},
 		{Method: "GET", Path: "/readyz", Tag: "operations", Summary: "Readiness checks: database, ledger, indexer (lag, parked block) and configured ones", Public: true, Status: 200, Response: readiness{}},
 		{Method: "GET", Path: "/metrics", Tag: "operations", Summary: "Prometheus metrics", Public: true, Status: 200, Content: "text/plain"},
@@ -134,7 +135,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "GET", Path: v1 + "/rules/versions", Tag: "rules", Summary: "Versions newest first, without content (customs, zone_admin)", Query: []openapi.Param{
 			{Name: "before", Type: "integer", Description: "only versions older than this"}, {Name: "limit", Type: "integer", Description: "1-100, default 20"}}, Status: 200, Response: ruleVersionList{}},
 		{Method: "POST", Path: v1 + "/rules/dry-run", Tag: "rules", Summary: "What a draft review rule would decide about the newest declarations of its kind, against what was recorded (customs; writes nothing)", Request: rules.DryRun{}, Status: 200, Response: model.DryRunResult{}},
-	}
+	}, slices.Concat(auditOperations(), operationLogOperations())...)
 }
 
 var templateQuery = []openapi.Param{

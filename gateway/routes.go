@@ -22,7 +22,7 @@ func (g *Gateway) routes() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true
-	r.Use(g.recoverPanics, g.observe, securityHeaders, g.refuseBadText, g.limitBody)
+	r.Use(g.recordOperation, g.recoverPanics, g.observe, securityHeaders, g.refuseBadText, g.limitBody)
 
 	g.routeOps(r)
 	api := r.Group(APIPrefix)
@@ -44,6 +44,8 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeReceipts(authed, rs.receipts)
 	g.routeWebhook(authed, rs.receipts)
 	g.routeExternalReceipts(authed, rs.inbox)
+	g.routeAudit(authed, g.audit)
+	g.routeOperationLog(authed)
 	g.routeRules(authed)
 	r.NoRoute(g.serveWeb)
 	return r

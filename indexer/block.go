@@ -117,12 +117,11 @@ func refusedByDatabase(err error) bool {
 // ones. Nothing is queued when an event cannot be decoded.
 func queueBlock(batch *pgx.Batch, b ledger.Block) error {
 	block := int64(b.Number)
+	queueLedgerBlock(batch, b)
 	for _, t := range b.Transactions {
-		batch.Queue(`INSERT INTO ledger_transactions
-			(block_number, tx_index, tx_id, function, creator_msp, creator_id, valid, validation_code, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			block, t.Index, StoreText(t.ID), StoreText(t.Function), StoreText(t.Creator.MspID),
-			StoreText(t.Creator.ID), t.Valid, StoreText(t.ValidationCode), t.Timestamp)
+		if err := queueLedgerTransaction(batch, block, t); err != nil {
+			return fmt.Errorf("transaction %s: %w", t.ID, err)
+		}
 		if !t.Valid || t.Event == nil || t.Event.Name != model.EventName {
 			continue
 		}
@@ -131,6 +130,7 @@ func queueBlock(batch *pgx.Batch, b ledger.Block) error {
 			return fmt.Errorf("transaction %s: %w", t.ID, err)
 		}
 		storeTexts(&env)
+		queueSubjects(batch, block, t.Index, env.Events)
 		receipts := 0
 		for i, ev := range env.Events {
 			pos := position{block: block, txIndex: t.Index, event: i, receipt: receipts}

@@ -9,7 +9,9 @@ type projectionTable struct {
 
 // projectionTables lists every table Rebuild empties and TableDigest covers.
 var projectionTables = []projectionTable{
+	{"ledger_blocks", `block_number`},
 	{"ledger_transactions", `block_number, tx_index`},
+	{"ledger_tx_subjects", `kind COLLATE "C", subject COLLATE "C", block_number, tx_index`},
 	{"enterprises", `id COLLATE "C"`},
 	{"identity_bindings", `msp_id COLLATE "C", client_id COLLATE "C"`},
 	{"prefilings", `id COLLATE "C"`},

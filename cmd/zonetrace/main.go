@@ -3,6 +3,7 @@
 //	zonetrace run      start ledger, indexer, gateway and web app on one machine
 //	zonetrace rebuild  replay the ledger from block 0 into fresh indexer tables
 //	zonetrace verify   audit the ledger's hash chain and signatures and the indexer's tables
+//	zonetrace verify-bundle FILE  check a trace code's evidence bundle offline
 //	zonetrace chaincode        serve the chaincode to Fabric peers (chaincode as a service)
 //	zonetrace chaincode-ready  wait until every organisation's peer commits a submission
 //
@@ -37,6 +38,8 @@ func main() {
 		err = rebuildCommand(ctx, log, os.Args[2:])
 	case "verify":
 		err = verifyCommand(ctx, log, os.Args[2:])
+	case "verify-bundle":
+		err = verifyBundleCommand(os.Args[2:], os.Stdout)
 	case "chaincode":
 		err = chaincodeCommand(ctx, log, os.Args[2:])
 	case "chaincode-ready":
@@ -63,6 +66,8 @@ commands:
   rebuild  replay the ledger from block 0 into fresh indexer tables
   verify   check the ledger (hash chain, signatures) and compare the indexer's tables with it,
            reporting how many blocks the mirror lags behind
+  verify-bundle FILE  check an evidence bundle offline: block hashes, transaction bytes,
+           signatures and certificate chains; fails naming block / tx / field
   run, rebuild and verify share --data --db --ledger --fabric-connection, whose defaults come
   from ZT_DATA, ZT_DB_URL (or ZT_PG_PORT), ZT_LEDGER and ZT_FABRIC_CONNECTION
   chaincode        serve the chaincode to Fabric peers (--address, --id)

@@ -1,6 +1,7 @@
 // Package jobs runs the node's scheduled and retried work on River, a job
 // queue kept in the node's PostgreSQL database: the outbox recovery that
-// re-drives pending submissions, and the retention purge. Keeping the
+// re-drives pending submissions, the retention purge, and the anchoring
+// of the operation log's head on the ledger. Keeping the
 // schedule in PostgreSQL means a job survives restarts and runs once per
 // node, and it shares the database's availability with the work it does.
 package jobs
@@ -19,13 +20,16 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
+	"zonetrace/gateway/oplog"
 	"zonetrace/gateway/retention"
+	"zonetrace/gateway/verifyruns"
 )
 
 // Defaults of Config.
 const (
 	DefaultRedriveEvery   = 5 * time.Second
 	DefaultRetentionEvery = time.Hour
+	DefaultAnchorEvery    = 10 * time.Minute
 )
 
 // Outbox is the part of the gateway recovery drives.
@@ -41,12 +45,26 @@ type Purger interface {
 	Purge(ctx context.Context) (retention.Report, error)
 }
 
+// Verifier carries out an audit started from the web app
+// (gateway/verifyruns), recording its progress and outcome in its run.
+type Verifier interface {
+	Verify(ctx context.Context, runID int64) error
+}
+
+// Anchorer writes the operation log's head to the ledger when it moved.
+type Anchorer interface {
+	AnchorOperationLog(ctx context.Context) (*oplog.Anchor, error)
+}
+
 // Config says what the queue runs and how often.
 type Config struct {
 	Pool   *pgxpool.Pool
 	Logger *slog.Logger
 	Outbox Outbox
 	Purger Purger
+	// Verifier works the verify-run jobs the gateway queues; nil leaves
+	// them queued.
+	Verifier Verifier
 	// RedriveEvery is how often recovery looks for due submissions
 	// (default DefaultRedriveEvery); each submission's own retry time
 	// (submissions.RetryDelay) decides when it is due.
@@ -54,6 +72,11 @@ type Config struct {
 	// RetentionEvery is how often the retention purge runs (default
 	// DefaultRetentionEvery).
 	RetentionEvery time.Duration
+	// Anchorer, when set, anchors the operation log every AnchorEvery
+	// (default DefaultAnchorEvery): rows appended after the last anchor
+	// are what an intruder with the database could rewrite unnoticed.
+	Anchorer    Anchorer
+	AnchorEvery time.Duration
 }
 
 // Migrate brings River's tables (river_job, river_leader, …) up to date.
@@ -79,6 +102,29 @@ type RetentionArgs struct{}
 
 // Kind names the job in river_job.
 func (RetentionArgs) Kind() string { return "retention_purge" }
+
+// AnchorArgs is the periodic anchoring of the operation log.
+type AnchorArgs struct{}
+
+// Kind names the job in river_job.
+func (AnchorArgs) Kind() string { return "oplog_anchor" }
+
+type anchorWorker struct {
+	river.WorkerDefaults[AnchorArgs]
+	anchorer Anchorer
+	log      *slog.Logger
+}
+
+// Timeout leaves room for one ledger submission.
+func (w *anchorWorker) Timeout(*river.Job[AnchorArgs]) time.Duration { return 2 * time.Minute }
+
+func (w *anchorWorker) Work(ctx context.Context, _ *river.Job[AnchorArgs]) error {
+	a, err := w.anchorer.AnchorOperationLog(ctx)
+	if a != nil {
+		w.log.Info("operation log anchored", "seq", a.Seq, "txId", a.TxID)
+	}
+	return err
+}
 
 type redriveWorker struct {
 	river.WorkerDefaults[RedriveArgs]
@@ -112,6 +158,18 @@ func (w *retentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs])
 	return err
 }
 
+type verifyWorker struct {
+	river.WorkerDefaults[verifyruns.Args]
+	verifier Verifier
+}
+
+// Timeout bounds an audit of a long chain; its progress shows meanwhile.
+func (w *verifyWorker) Timeout(*river.Job[verifyruns.Args]) time.Duration { return 6 * time.Hour }
+
+func (w *verifyWorker) Work(ctx context.Context, job *river.Job[verifyruns.Args]) error {
+	return w.verifier.Verify(ctx, job.Args.RunID)
+}
+
 // Queue is the running job queue.
 type Queue struct {
 	client *river.Client[pgx.Tx]
@@ -124,8 +182,8 @@ var once = &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByArgs
 	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled,
 }}}
 
-// Start starts working the queue; both jobs run once right away and then
-// periodically. Call Migrate first.
+// Start starts working the queue; recovery and retention run once right
+// away, and every job periodically. Call Migrate first.
 func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	if cfg.Pool == nil || cfg.Outbox == nil || cfg.Purger == nil {
 		return nil, errors.New("jobs: Pool, Outbox and Purger are required")
@@ -144,6 +202,9 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &redriveWorker{outbox: cfg.Outbox, log: log})
 	river.AddWorker(workers, &retentionWorker{purger: cfg.Purger, log: log})
+	if cfg.Verifier != nil {
+		river.AddWorker(workers, &verifyWorker{verifier: cfg.Verifier})
+	}
 	config := &river.Config{
 		Logger:  log,
 		Workers: workers,
@@ -158,6 +219,19 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 				func() (river.JobArgs, *river.InsertOpts) { return RetentionArgs{}, once },
 				&river.PeriodicJobOpts{ID: RetentionArgs{}.Kind(), RunOnStart: true}),
 		},
+	}
+	if cfg.Anchorer != nil {
+		anchorEvery := cfg.AnchorEvery
+		if anchorEvery <= 0 {
+			anchorEvery = DefaultAnchorEvery
+		}
+		river.AddWorker(workers, &anchorWorker{anchorer: cfg.Anchorer, log: log})
+		config.PeriodicJobs = append(config.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(anchorEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return AnchorArgs{}, once },
+			// Not at start: a node starts with nothing new to anchor, and
+			// a transaction of its own at start would race the first
+			// requests for the ledger.
+			&river.PeriodicJobOpts{ID: AnchorArgs{}.Kind()}))
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), config)
 	if err != nil {

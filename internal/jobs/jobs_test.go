@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"zonetrace/gateway/oplog"
 	"zonetrace/gateway/retention"
 	"zonetrace/internal/jobs"
 	"zonetrace/internal/pgtest"
@@ -38,14 +39,22 @@ func (p *countingPurger) Purge(context.Context) (retention.Report, error) {
 	return retention.Report{}, nil
 }
 
+type countingAnchorer struct{ runs atomic.Int64 }
+
+func (a *countingAnchorer) AnchorOperationLog(context.Context) (*oplog.Anchor, error) {
+	n := a.runs.Add(1)
+	return &oplog.Anchor{Seq: n, TxID: "tx"}, nil
+}
+
 func TestPeriodicJobsAreScheduledAndRun(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := pgtest.NewPool(t)
 	require.NoError(t, jobs.Migrate(ctx, pool))
 	require.NoError(t, jobs.Migrate(ctx, pool), "migrating twice is harmless")
-	outbox, purger := &countingOutbox{}, &countingPurger{}
-	q, err := jobs.Start(ctx, jobs.Config{Pool: pool, Outbox: outbox, Purger: purger, RedriveEvery: 200 * time.Millisecond})
+	outbox, purger, anchorer := &countingOutbox{}, &countingPurger{}, &countingAnchorer{}
+	q, err := jobs.Start(ctx, jobs.Config{Pool: pool, Outbox: outbox, Purger: purger, RedriveEvery: 200 * time.Millisecond,
+		Anchorer: anchorer, AnchorEvery: 300 * time.Millisecond})
 	require.NoError(t, err)
 	defer func() { require.NoError(t, q.Stop(ctx)) }()
 
@@ -53,6 +62,8 @@ func TestPeriodicJobsAreScheduledAndRun(t *testing.T) {
 		"recovery runs at start and then every period")
 	require.Eventually(t, func() bool { return purger.runs.Load() >= 1 }, 20*time.Second, 50*time.Millisecond,
 		"retention runs at start")
+	require.Eventually(t, func() bool { return anchorer.runs.Load() >= 2 }, 20*time.Second, 50*time.Millisecond,
+		"the operation log is anchored every period")
 	var kinds []string
 	rows, err := pool.Query(ctx, `SELECT DISTINCT kind FROM river_job ORDER BY kind`)
 	require.NoError(t, err)
@@ -62,7 +73,7 @@ func TestPeriodicJobsAreScheduledAndRun(t *testing.T) {
 		kinds = append(kinds, k)
 	}
 	require.NoError(t, rows.Err())
-	require.Equal(t, []string{"outbox_redrive", "retention_purge"}, kinds, "the schedule lives in PostgreSQL")
+	require.Equal(t, []string{"oplog_anchor", "outbox_redrive", "retention_purge"}, kinds, "the schedule lives in PostgreSQL")
 }
 
 // TestStopCancelsStuckJobs: a job stuck on an unresponsive dependency

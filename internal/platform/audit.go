@@ -32,6 +32,9 @@ type AuditConfig struct {
 	// database created next to it and dropped afterwards.
 	DatabaseURL string
 	Logger      *slog.Logger
+	// Progress, if set, hears after each block of the ledger check how
+	// many blocks were checked of the height.
+	Progress func(checked, height uint64)
 }
 
 // AuditReport is what a clean audit checked.
@@ -183,7 +186,8 @@ func audit(ctx context.Context, cfg AuditConfig, log *slog.Logger, mirror pgx.Tx
 func openAuditedLedger(ctx context.Context, cfg AuditConfig, log *slog.Logger) (ledger.Ledger, uint64, error) {
 	switch cfg.Ledger {
 	case "", LedgerEmbedded:
-		l, err := openEmbeddedSnapshot(ctx, cfg.DataDir, log, embedded.VerifyStore)
+		check := func(dir string) error { return embedded.VerifyStoreProgress(dir, cfg.Progress) }
+		l, err := openEmbeddedSnapshot(ctx, cfg.DataDir, log, check)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -208,7 +212,7 @@ func openAuditedLedger(ctx context.Context, cfg AuditConfig, log *slog.Logger) (
 			_ = fab.Close()
 			return nil, 0, err
 		}
-		blocks, err := fab.(*fabricledger.Ledger).VerifyChain(ctx, roots)
+		blocks, err := fab.(*fabricledger.Ledger).VerifyChainProgress(ctx, roots, cfg.Progress)
 		if err != nil {
 			_ = fab.Close()
 			return nil, 0, err

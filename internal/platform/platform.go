@@ -21,6 +21,7 @@ import (
 	"zonetrace/chaincode/contract"
 	"zonetrace/gateway"
 	"zonetrace/gateway/retention"
+	"zonetrace/gateway/verifyruns"
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
 	"zonetrace/internal/jobs"
@@ -62,6 +63,9 @@ type Config struct {
 	// RedriveEvery and RetentionEvery set how often outbox recovery and
 	// the retention purge run (defaults in package jobs).
 	RedriveEvery, RetentionEvery time.Duration
+	// AnchorEvery sets how often the operation log's head is anchored on
+	// the ledger (default jobs.DefaultAnchorEvery).
+	AnchorEvery time.Duration
 }
 
 // DefaultShutdownTimeout is Config.ShutdownTimeout's default.
@@ -173,6 +177,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		WebFS:          cfg.WebFS,
 		Logger:         log.With("component", "gateway"),
 		TrustedProxies: cfg.TrustedProxies,
+		LedgerKind:     ledgerKind(cfg.Ledger),
 		Readiness: []gateway.ReadinessCheck{{Name: "outbox", Check: func(ctx context.Context) gateway.CheckResult {
 			return p.Gateway.OutboxCheck(ctx)
 		}}},
@@ -215,6 +220,18 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		}
 	}()
 
+	runs, err := verifyruns.New(p.Pool, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	// A run left running was cut off with the previous process.
+	if err := runs.AbandonRunning(ctx); err != nil {
+		return nil, err
+	}
+	verifier := &verifyRunner{runs: runs, log: log.With("component", "verify"), cfg: AuditConfig{
+		Ledger: cfg.Ledger, FabricConnection: cfg.FabricConnection, DataDir: cfg.DataDir,
+		DatabaseURL: cfg.DatabaseURL, Logger: log.With("component", "verify"),
+	}}
 	if p.jobs, err = jobs.Start(runCtx, jobs.Config{
 		Pool:           p.Pool,
 		Logger:         log.With("component", "jobs"),
@@ -222,11 +239,22 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Purger:         retention.New(p.Pool, policy, time.Now),
 		RedriveEvery:   cfg.RedriveEvery,
 		RetentionEvery: cfg.RetentionEvery,
+		Verifier:       verifier,
+		Anchorer:       p.Gateway,
+		AnchorEvery:    cfg.AnchorEvery,
 	}); err != nil {
 		return nil, err
 	}
 	ok = true
 	return p, nil
+}
+
+// ledgerKind names the ledger for evidence bundles.
+func ledgerKind(ledger string) string {
+	if ledger == LedgerFabric {
+		return LedgerFabric
+	}
+	return LedgerEmbedded
 }
 
 // OpenLedger opens the embedded ledger of a data folder and the dev PKI that

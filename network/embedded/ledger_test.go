@@ -180,11 +180,17 @@ func TestListenDeliversEventsWithTransactionMetadata(t *testing.T) {
 		Index:          0,
 		Valid:          true,
 		ValidationCode: "VALID",
-		Creator:        ledger.Creator{MspID: pki.CustomsMSP, ID: id},
+		Creator:        ledger.Creator{MspID: pki.CustomsMSP, ID: id, CertPEM: f.customs.Credentials()},
 		Timestamp:      tx.Timestamp,
 		Function:       "Emit",
 		Event:          &ledger.ChaincodeEvent{Name: "DocumentDeclared", Payload: []byte(`{"id":1}`)},
+		Writes:         []ledger.KeyWrite{{Namespace: Namespace, Key: "emitted/DocumentDeclared"}},
+		Raw:            tx.Raw,
 	}, tx)
+	opened, err := openEnvelope(tx.Raw)
+	require.NoError(t, err, "Raw is the committed envelope")
+	require.Equal(t, res.TxID, opened.prop.prop.TxID)
+	require.Equal(t, dataHash([]json.RawMessage{tx.Raw}), blocks[0].DataHash, "the data hash covers Raw")
 	require.WithinDuration(t, before, tx.Timestamp, time.Minute)
 	require.Nil(t, blocks[0].PreviousHash)
 	require.Len(t, blocks[0].Hash, 32)

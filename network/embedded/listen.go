@@ -59,6 +59,8 @@ func toLedgerBlock(sb *storedBlock) (ledger.Block, error) {
 		Number:       sb.Header.Number,
 		Hash:         sb.Header.hash(),
 		PreviousHash: sb.Header.PreviousHash,
+		DataHash:     sb.Header.DataHash,
+		MetadataHash: sb.Header.MetadataHash,
 		Transactions: make([]ledger.Transaction, len(sb.Data)),
 	}
 	for i, raw := range sb.Data {
@@ -76,9 +78,11 @@ func toLedgerBlock(sb *storedBlock) (ledger.Block, error) {
 			Index:          i,
 			Valid:          code == codeValid,
 			ValidationCode: code,
-			Creator:        ledger.Creator{MspID: tx.prop.mspID, ID: creatorID},
+			Creator:        ledger.Creator{MspID: tx.prop.mspID, ID: creatorID, CertPEM: tx.prop.certPEM},
 			Timestamp:      tx.prop.prop.Timestamp,
 			Function:       tx.prop.prop.Args[0],
+			Writes:         keyWrites(tx.sim.RWSet),
+			Raw:            raw,
 		}
 		if ev := tx.sim.Event; ev != nil {
 			t.Event = &ledger.ChaincodeEvent{Name: ev.Name, Payload: ev.Payload}
@@ -86,6 +90,22 @@ func toLedgerBlock(sb *storedBlock) (ledger.Block, error) {
 		b.Transactions[i] = t
 	}
 	return b, nil
+}
+
+// Namespace is the chaincode namespace of the embedded ledger's keys: the
+// name the chaincode is deployed under on Fabric (network/fabric/env.sh), so
+// keys written read the same in both modes.
+const Namespace = "zonetrace"
+
+func keyWrites(rw rwSet) []ledger.KeyWrite {
+	if len(rw.Writes) == 0 {
+		return nil
+	}
+	out := make([]ledger.KeyWrite, len(rw.Writes))
+	for i, w := range rw.Writes {
+		out[i] = ledger.KeyWrite{Namespace: Namespace, Key: w.Key, Delete: w.Delete}
+	}
+	return out
 }
 
 // creatorBytes lets cid compute the client ID exactly as the chaincode's

@@ -31,7 +31,11 @@ func (e *CorruptionError) Error() string {
 // returns a *CorruptionError for the first bad block or transaction. It does
 // not check whether creators' certificates were trusted: that needs the
 // MSPs' CAs and the time of submission.
-func VerifyStore(dir string) error {
+func VerifyStore(dir string) error { return VerifyStoreProgress(dir, nil) }
+
+// VerifyStoreProgress is VerifyStore reporting, after each block, how many
+// blocks it checked of the height (progress may be nil).
+func VerifyStoreProgress(dir string, progress func(checked, height uint64)) error {
 	db, err := leveldb.OpenFile(filepath.Join(dir, dbDir), &opt.Options{ReadOnly: true, ErrorIfMissing: true})
 	if err != nil {
 		return fmt.Errorf("verify store: open database: %w", err)
@@ -52,6 +56,9 @@ func VerifyStore(dir string) error {
 	for n := range height {
 		if prevHash, err = verifyBlock(db, n, prevHash); err != nil {
 			return err
+		}
+		if progress != nil {
+			progress(n+1, height)
 		}
 	}
 	if has, err := db.Has(blockKey(height), nil); err != nil {

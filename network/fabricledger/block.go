@@ -1,14 +1,19 @@
 package fabricledger
 
 import (
+	"crypto/ecdsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/asn1"
+	"encoding/pem"
 	"fmt"
 	"math/big"
 	"time"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/rwset"
+	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/rwset/kvrwset"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/protobuf/proto"
@@ -139,6 +144,7 @@ func toLedgerBlock(b *common.Block, chaincode string) (ledger.Block, error) {
 		Number:       number,
 		Hash:         BlockHash(b.GetHeader()),
 		PreviousHash: b.GetHeader().GetPreviousHash(),
+		DataHash:     b.GetHeader().GetDataHash(),
 		Transactions: make([]ledger.Transaction, len(codes)),
 	}
 	for i, raw := range b.GetData().GetData() {
@@ -151,7 +157,8 @@ func toLedgerBlock(b *common.Block, chaincode string) (ledger.Block, error) {
 			Index:          i,
 			Valid:          codes[i] == peer.TxValidationCode_VALID,
 			ValidationCode: codes[i].String(),
-			Creator:        ledger.Creator{MspID: t.sid.GetMspid()},
+			Creator:        ledger.Creator{MspID: t.sid.GetMspid(), CertPEM: t.sid.GetIdBytes()},
+			Raw:            raw,
 		}
 		if ts := t.header.GetTimestamp(); ts != nil {
 			tx.Timestamp = ts.AsTime().UTC().Truncate(time.Microsecond)
@@ -167,6 +174,12 @@ func toLedgerBlock(b *common.Block, chaincode string) (ledger.Block, error) {
 		if t.action != nil {
 			if len(t.arguments) > 0 {
 				tx.Function = string(t.arguments[0])
+			}
+			if tx.Endorsements, err = endorsements(t.action); err != nil {
+				return ledger.Block{}, fmt.Errorf("read block %d transaction %d: %w", number, i, err)
+			}
+			if tx.Writes, err = keyWrites(t.ccAction); err != nil {
+				return ledger.Block{}, fmt.Errorf("read block %d transaction %d: %w", number, i, err)
 			}
 			if ev, err := chaincodeEvent(t.ccAction, chaincode); err != nil {
 				return ledger.Block{}, fmt.Errorf("read block %d transaction %d: %w", number, i, err)
@@ -191,6 +204,70 @@ func chaincodeEvent(a *peer.ChaincodeAction, chaincode string) (*ledger.Chaincod
 		return nil, nil
 	}
 	return &ledger.ChaincodeEvent{Name: ev.GetEventName(), Payload: ev.GetPayload()}, nil
+}
+
+// endorsements lists the endorsers of an endorser transaction and whether
+// each signature over (proposal response payload || endorser) verifies
+// against the endorser's own certificate; trust in the certificate is
+// VerifyChain's concern.
+func endorsements(action *peer.ChaincodeActionPayload) ([]ledger.Endorsement, error) {
+	prp := action.GetAction().GetProposalResponsePayload()
+	var out []ledger.Endorsement
+	for j, e := range action.GetAction().GetEndorsements() {
+		var endorser msp.SerializedIdentity
+		if err := proto.Unmarshal(e.GetEndorser(), &endorser); err != nil {
+			return nil, fmt.Errorf("endorsement %d: decode endorser: %w", j, err)
+		}
+		msg := append(append([]byte(nil), prp...), e.GetEndorser()...)
+		out = append(out, ledger.Endorsement{
+			MspID:          endorser.GetMspid(),
+			CertPEM:        endorser.GetIdBytes(),
+			SignatureValid: signatureHolds(endorser.GetIdBytes(), msg, e.GetSignature()),
+		})
+	}
+	return out, nil
+}
+
+// signatureHolds reports whether sig is the ECDSA signature of SHA-256(msg)
+// by the key of the PEM certificate certPEM.
+func signatureHolds(certPEM, msg, sig []byte) bool {
+	block, _ := pem.Decode(certPEM)
+	if block == nil {
+		return false
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return false
+	}
+	pub, ok := cert.PublicKey.(*ecdsa.PublicKey)
+	if !ok {
+		return false
+	}
+	digest := sha256.Sum256(msg)
+	return ecdsa.VerifyASN1(pub, digest[:], sig)
+}
+
+// keyWrites lists the public keys the chaincode action wrote, namespace by
+// namespace in rwset order.
+func keyWrites(a *peer.ChaincodeAction) ([]ledger.KeyWrite, error) {
+	if len(a.GetResults()) == 0 {
+		return nil, nil
+	}
+	var set rwset.TxReadWriteSet
+	if err := proto.Unmarshal(a.GetResults(), &set); err != nil {
+		return nil, fmt.Errorf("decode read-write set: %w", err)
+	}
+	var out []ledger.KeyWrite
+	for _, ns := range set.GetNsRwset() {
+		var kv kvrwset.KVRWSet
+		if err := proto.Unmarshal(ns.GetRwset(), &kv); err != nil {
+			return nil, fmt.Errorf("decode read-write set of %s: %w", ns.GetNamespace(), err)
+		}
+		for _, w := range kv.GetWrites() {
+			out = append(out, ledger.KeyWrite{Namespace: ns.GetNamespace(), Key: w.GetKey(), Delete: w.GetIsDelete()})
+		}
+	}
+	return out, nil
 }
 
 // creatorBytes lets cid compute the client ID exactly as the chaincode's

@@ -60,6 +60,7 @@ func openConformance(t *testing.T, opts ledgertest.Options) *ledgertest.Fixture 
 			current = reopened
 			return reopened
 		},
+		Endorser: pki.CustomsMSP,
 	}
 }
 

@@ -70,6 +70,12 @@ func LoadMSPRoots(conn Connection) (map[string]*x509.CertPool, error) {
 // *CorruptionError for the first fault. Configuration transactions and the
 // orderers' block signatures are not checked.
 func (l *Ledger) VerifyChain(ctx context.Context, roots map[string]*x509.CertPool) (uint64, error) {
+	return l.VerifyChainProgress(ctx, roots, nil)
+}
+
+// VerifyChainProgress is VerifyChain reporting, after each block, how many
+// blocks it checked of the height (progress may be nil).
+func (l *Ledger) VerifyChainProgress(ctx context.Context, roots map[string]*x509.CertPool, progress func(checked, height uint64)) (uint64, error) {
 	height, err := l.Height(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("verify chain: %w", err)
@@ -84,6 +90,9 @@ func (l *Ledger) VerifyChain(ctx context.Context, roots map[string]*x509.CertPoo
 			return n, err
 		}
 		prevHash = BlockHash(b.GetHeader())
+		if progress != nil {
+			progress(n+1, height)
+		}
 	}
 	return height, nil
 }

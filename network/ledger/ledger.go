@@ -53,11 +53,18 @@ type SubmitResult struct {
 	Payload []byte
 }
 
-// Block is a committed block as seen by listeners.
+// Block is a committed block as seen by listeners, with what a block
+// explorer shows and an auditor needs to recompute its hashes.
 type Block struct {
-	Number       uint64
+	Number uint64
+	// Hash is the header hash, which the next block carries as PreviousHash.
 	Hash         []byte
 	PreviousHash []byte
+	// DataHash is the header's hash over the transactions' raw bytes.
+	DataHash []byte
+	// MetadataHash is the embedded ledger's header hash over the validation
+	// codes; Fabric leaves them outside the header, so it is nil there.
+	MetadataHash []byte
 	Transactions []Transaction
 }
 
@@ -75,6 +82,14 @@ type Transaction struct {
 	Function string
 	// Event is the single chaincode event of the transaction, nil if none.
 	Event *ChaincodeEvent
+	// Endorsements are the peers' signatures over the transaction's result,
+	// in block order; the embedded ledger has no endorsing peers, so none.
+	Endorsements []Endorsement
+	// Writes are the keys the transaction wrote or deleted, in rwset order.
+	Writes []KeyWrite
+	// Raw is the transaction exactly as committed in the block's data, the
+	// bytes the block's data hash and the creator's signature cover.
+	Raw []byte
 }
 
 // Creator identifies who submitted a transaction.
@@ -82,6 +97,26 @@ type Creator struct {
 	MspID string
 	// ID is the client id as the chaincode sees it (x509::subject::issuer).
 	ID string
+	// CertPEM is the creator's X.509 certificate as carried in the
+	// transaction.
+	CertPEM []byte
+}
+
+// Endorsement is one endorser's signature over a transaction's result.
+type Endorsement struct {
+	MspID   string
+	CertPEM []byte
+	// SignatureValid says the signature verifies against CertPEM's key; that
+	// the certificate chains to its MSP is the auditor's check, not this one.
+	SignatureValid bool
+}
+
+// KeyWrite is one key a transaction wrote (or deleted) in a chaincode
+// namespace.
+type KeyWrite struct {
+	Namespace string
+	Key       string
+	Delete    bool
 }
 
 // ChaincodeEvent is the event a transaction set with SetEvent.

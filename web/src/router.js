@@ -6,6 +6,7 @@ import { setUnauthenticatedHandler } from './api/client.js'
 
 const CUSTOMS = ['customs_officer', 'customs_admin']
 const READERS = [...CUSTOMS, 'zone_admin', 'auditor']
+const AUDITORS = READERS
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
@@ -30,7 +31,14 @@ const routes = [
       { path: 'documents/:id', name: 'document', component: () => import('./views/DocumentDetailView.vue'), meta: { roles: ['enterprise', ...READERS], title: '单证详情' } },
       { path: 'receipts', name: 'receipts', component: () => import('./views/ReceiptsView.vue'), meta: { roles: ['enterprise'], title: '回执' } },
       { path: 'webhook', name: 'webhook', component: () => import('./views/WebhookView.vue'), meta: { roles: ['enterprise'], title: '推送设置' } },
+      { path: 'operation-log', name: 'operation-log', component: () => import('./views/OperationLogView.vue'), meta: { roles: ['zone_admin', 'auditor'], title: '操作日志' } },
       { path: 'balances', name: 'balances', component: () => import('./views/BalancesView.vue'), meta: { roles: ['enterprise', ...READERS], title: '库存' } },
+      { path: 'audit/verify', name: 'audit-verify', component: () => import('./views/audit/VerifyView.vue'), meta: { roles: AUDITORS, title: '账本校验' } },
+      { path: 'audit/explorer', name: 'audit-explorer', component: () => import('./views/audit/ExplorerView.vue'), meta: { roles: AUDITORS, title: '区块浏览器' } },
+      { path: 'audit/search', name: 'audit-search', component: () => import('./views/audit/SearchView.vue'), meta: { roles: AUDITORS, title: '区块浏览器搜索' } },
+      { path: 'audit/blocks/:number', name: 'audit-block', component: () => import('./views/audit/BlockView.vue'), meta: { roles: AUDITORS, title: '区块详情' } },
+      { path: 'audit/tx/:txId', name: 'audit-tx', component: () => import('./views/audit/TxView.vue'), meta: { roles: AUDITORS, title: '交易详情' } },
+      { path: 'audit/bundle', name: 'audit-bundle', component: () => import('./views/audit/BundleView.vue'), meta: { roles: ['auditor'], title: '证据包' } },
       { path: 't/:code', name: 'trace', component: () => import('./views/TraceView.vue'), meta: { title: '溯源码' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
     ],

@@ -30,6 +30,10 @@ var labels = map[string]string{
 	"rule": "审核规则", "targets": "试运行单据", "baseVersion": "基准版本", "before": "起始版本", "limit": "条数",
 	// The gateway's accounts (gateway/accounts) check these with the same rules.
 	"username": "用户名", "displayName": "姓名", "role": "角色", "enterpriseId": "所属企业",
+	// The gateway's operation log (gateway/oplog) names its columns with these.
+	"seq": "序号", "at": "时间", "command": "操作", "commandName": "操作名称", "objectType": "对象类型",
+	"objectId": "对象编号", "ip": "IP地址", "userAgent": "客户端", "rows": "数据行数", "bytes": "数据字节数",
+	"httpStatus": "结果状态码", "errorCode": "错误码", "hash": "哈希值", "headHash": "日志头哈希",
 }
 
 // attachmentLabels name the fields of one attachment.

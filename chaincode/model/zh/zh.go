@@ -274,6 +274,7 @@ var actionNames = map[string]string{
 	"GetBalance": "查询库存", "GetDocument": "查询单据", "GetEnterprise": "查询企业", "GetPrefiling": "查询预核申报",
 	"GetTraceCode": "查询溯源码", "RecordGatePass": "登记过卡", "RegisterEnterprise": "企业登记",
 	"UpdateEnterprise": "修改企业信息", "SetEnterpriseStatus": "停用或启用企业",
+	"AnchorOperationLog": "锚定操作日志", "GetOperationLogAnchors": "查询操作日志锚点",
 	"RequestDeletion": "申请删单", "ReviewDeletion": "审核删单", "ReviewDocument": "审核单据",
 	"ReviewPrefiling": "审核预核申报", "ReviewSupplement": "审核补录入", "WhoAmI": "查询本人身份",
 	"PutRuleConfig": "修改规则配置", "GetRuleConfig": "查询规则配置", "ListRuleVersions": "查询规则配置版本",

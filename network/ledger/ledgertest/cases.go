@@ -192,7 +192,7 @@ func (z *zone) testCreator(t *testing.T) {
 
 	tx, _, ok := txByID(z.blocks(ctx, t, res.BlockNumber, res.BlockNumber), res.TxID)
 	require.True(t, ok)
-	require.Equal(t, ledger.Creator{MspID: pki.WarehouseMSP, ID: unbound.ClientID}, tx.Creator,
+	require.Equal(t, ledger.Creator{MspID: pki.WarehouseMSP, ID: unbound.ClientID, CertPEM: ent.Credentials()}, tx.Creator,
 		"listeners see the creator the chaincode saw")
 
 	other := z.f.Issue(t, pki.WarehouseMSP, "conformance-colleague", pki.OUClient)

@@ -33,6 +33,9 @@ type Fixture struct {
 	// Restart closes Ledger and opens the same chain again; the suite then
 	// uses the returned ledger.
 	Restart func(t *testing.T) ledger.Ledger
+	// Endorser is an MSP whose peer endorses every chaincode transaction,
+	// "" for a ledger without endorsing peers (the embedded one).
+	Endorser string
 }
 
 // Opener opens a fresh fixture; the implementation closes it when t ends.
@@ -47,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("listen from a block delivers exactly the blocks from there in order", z.testListen)
 	t.Run("a chaincode refusal carries the model's code and commits nothing", z.testRefusals)
 	t.Run("the chaincode sees the submitting identity", z.testCreator)
+	t.Run("a delivered block carries what an explorer shows", z.testExplorerFields)
 	t.Run("concurrent submits on one key lose nothing and double nothing", z.testHotKey)
 	t.Run("restart keeps the height and listen resumes from the checkpoint", z.testRestart)
 	t.Run("a transaction ordered but invalidated is a typed error", func(t *testing.T) {

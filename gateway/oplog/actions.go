@@ -1,0 +1,216 @@
+package oplog
+
+import "strings"
+
+// Action is how the log names what a route does.
+type Action struct {
+	Command string
+	NameZh  string
+	// ObjectType is what the route acts on; ObjectParam the path
+	// parameter holding its id ("" when the route names no single object,
+	// or the handler reports it).
+	ObjectType  string
+	ObjectParam string
+	// Quiet routes are logged only when refused: reads of one's own
+	// session and polls that carry no data worth auditing.
+	Quiet bool
+}
+
+// Commands the gateway's handlers report themselves or that match no
+// route.
+const (
+	CommandLogin     = "auth.login"
+	CommandUnmatched = "api.unmatched"
+)
+
+// Object types.
+const (
+	ObjectUser          = "user"
+	ObjectEnterprise    = "enterprise"
+	ObjectPrefiling     = "prefiling"
+	ObjectPrefilingDft  = "prefiling_draft"
+	ObjectDocument      = "document"
+	ObjectDocumentDraft = "document_draft"
+	ObjectTraceCode     = "trace_code"
+	ObjectAttachment    = "attachment"
+	ObjectReceipt       = "receipt"
+	ObjectWebhook       = "webhook"
+	ObjectOperationLog  = "operation_log"
+	ObjectNotification  = "notification"
+	ObjectBalance       = "balance"
+	ObjectBlock         = "block"
+	ObjectTransaction   = "transaction"
+	ObjectVerifyRun     = "verify_run"
+	ObjectRuleConfig    = "rule_config"
+)
+
+// actions names every route of the API: "METHOD /api/v1/path" as gin's
+// FullPath spells it. A gateway test holds it equal to the router.
+var actions = map[string]Action{
+	"POST /api/v1/auth/login":  {Command: CommandLogin, NameZh: "登录", ObjectType: ObjectUser},
+	"POST /api/v1/auth/logout": {Command: "auth.logout", NameZh: "退出登录", ObjectType: ObjectUser},
+	"GET /api/v1/auth/me":      {Command: "auth.me", NameZh: "查看本人信息", ObjectType: ObjectUser, Quiet: true},
+	"POST /api/v1/me/password": {Command: "auth.password.change", NameZh: "修改本人密码", ObjectType: ObjectUser},
+	"GET /api/v1/openapi.json": {Command: "api.document", NameZh: "查看接口文档", Quiet: true},
+	"POST /api/v1/enterprises": {Command: "enterprise.register", NameZh: "企业登记", ObjectType: ObjectEnterprise},
+	"GET /api/v1/enterprises":  {Command: "enterprise.list", NameZh: "查询企业列表", ObjectType: ObjectEnterprise},
+	"GET /api/v1/enterprises/:id": {Command: "enterprise.read", NameZh: "查看企业详情", ObjectType: ObjectEnterprise,
+		ObjectParam: "id"},
+	"PUT /api/v1/enterprises/:id": {Command: "enterprise.update", NameZh: "修改企业信息", ObjectType: ObjectEnterprise,
+		ObjectParam: "id"},
+	"POST /api/v1/enterprises/:id/disable": {Command: "enterprise.disable", NameZh: "停用企业", ObjectType: ObjectEnterprise,
+		ObjectParam: "id"},
+	"POST /api/v1/enterprises/:id/enable": {Command: "enterprise.enable", NameZh: "启用企业", ObjectType: ObjectEnterprise,
+		ObjectParam: "id"},
+	"POST /api/v1/users": {Command: "user.create", NameZh: "新建用户", ObjectType: ObjectUser},
+	"GET /api/v1/users":  {Command: "user.list", NameZh: "查询用户列表", ObjectType: ObjectUser},
+	"PUT /api/v1/users/:username": {Command: "user.update", NameZh: "修改用户", ObjectType: ObjectUser,
+		ObjectParam: "username"},
+	"POST /api/v1/users/:username/disable": {Command: "user.disable", NameZh: "停用用户", ObjectType: ObjectUser,
+		ObjectParam: "username"},
+	"POST /api/v1/users/:username/enable": {Command: "user.enable", NameZh: "启用用户", ObjectType: ObjectUser,
+		ObjectParam: "username"},
+	"POST /api/v1/users/:username/password-reset": {Command: "user.password.reset", NameZh: "重置用户密码",
+		ObjectType: ObjectUser, ObjectParam: "username"},
+	"POST /api/v1/users/:username/unlock": {Command: "user.unlock", NameZh: "解除登录锁定", ObjectType: ObjectUser,
+		ObjectParam: "username"},
+
+	"GET /api/v1/prefiling-drafts":  {Command: "prefiling_draft.list", NameZh: "查询预核申报草稿", ObjectType: ObjectPrefilingDft},
+	"POST /api/v1/prefiling-drafts": {Command: "prefiling_draft.create", NameZh: "新建预核申报草稿", ObjectType: ObjectPrefilingDft},
+	"GET /api/v1/prefiling-drafts/:id": {Command: "prefiling_draft.read", NameZh: "查看预核申报草稿",
+		ObjectType: ObjectPrefilingDft, ObjectParam: "id"},
+	"PUT /api/v1/prefiling-drafts/:id": {Command: "prefiling_draft.update", NameZh: "修改预核申报草稿",
+		ObjectType: ObjectPrefilingDft, ObjectParam: "id"},
+	"DELETE /api/v1/prefiling-drafts/:id": {Command: "prefiling_draft.delete", NameZh: "删除预核申报草稿",
+		ObjectType: ObjectPrefilingDft, ObjectParam: "id"},
+	"POST /api/v1/prefiling-drafts/:id/copy": {Command: "prefiling_draft.copy", NameZh: "复制预核申报草稿",
+		ObjectType: ObjectPrefilingDft, ObjectParam: "id"},
+	"POST /api/v1/prefiling-drafts/:id/declare": {Command: "prefiling.declare", NameZh: "预核申报",
+		ObjectType: ObjectPrefilingDft, ObjectParam: "id"},
+	"GET /api/v1/prefilings": {Command: "prefiling.list", NameZh: "查询预核申报", ObjectType: ObjectPrefiling},
+	"GET /api/v1/prefilings/:id": {Command: "prefiling.read", NameZh: "查看预核申报详情", ObjectType: ObjectPrefiling,
+		ObjectParam: "id"},
+	"POST /api/v1/prefilings/:id/review": {Command: "prefiling.review", NameZh: "审核预核申报", ObjectType: ObjectPrefiling,
+		ObjectParam: "id"},
+	"POST /api/v1/prefilings/:id/supplement": {Command: "prefiling.supplement", NameZh: "补录入申报",
+		ObjectType: ObjectPrefiling, ObjectParam: "id"},
+	"POST /api/v1/prefilings/:id/supplement/review": {Command: "prefiling.supplement.review", NameZh: "审核补录入",
+		ObjectType: ObjectPrefiling, ObjectParam: "id"},
+	"POST /api/v1/prefilings/:id/copy-to-draft": {Command: "prefiling.copy_to_draft", NameZh: "复制为草稿",
+		ObjectType: ObjectPrefiling, ObjectParam: "id"},
+	"GET /api/v1/trace-codes/:code": {Command: "trace_code.read", NameZh: "查看溯源码", ObjectType: ObjectTraceCode,
+		ObjectParam: "code"},
+	"GET /api/v1/trace-codes/:code/qr.png": {Command: "trace_code.qr", NameZh: "下载溯源二维码",
+		ObjectType: ObjectTraceCode, ObjectParam: "code"},
+	"POST /api/v1/attachments": {Command: "attachment.upload", NameZh: "上传附件", ObjectType: ObjectAttachment},
+	"GET /api/v1/attachments/:sha256": {Command: "attachment.download", NameZh: "下载附件", ObjectType: ObjectAttachment,
+		ObjectParam: "sha256"},
+
+	"GET /api/v1/document-templates": {Command: "document_template.list", NameZh: "查看单据模板",
+		ObjectType: ObjectDocumentDraft, Quiet: true},
+	"GET /api/v1/document-drafts":  {Command: "document_draft.list", NameZh: "查询单据草稿", ObjectType: ObjectDocumentDraft},
+	"POST /api/v1/document-drafts": {Command: "document_draft.create", NameZh: "新建单据草稿", ObjectType: ObjectDocumentDraft},
+	"GET /api/v1/document-drafts/template.xlsx": {Command: "document_draft.template", NameZh: "下载单据导入模板",
+		ObjectType: ObjectDocumentDraft},
+	"POST /api/v1/document-drafts/import": {Command: "document_draft.import", NameZh: "导入单据草稿",
+		ObjectType: ObjectDocumentDraft},
+	"GET /api/v1/document-drafts/export.xlsx": {Command: "document_draft.export", NameZh: "导出单据草稿",
+		ObjectType: ObjectDocumentDraft},
+	"GET /api/v1/document-drafts/pickable-lines": {Command: "document_draft.pickable_lines", NameZh: "查询可选表体",
+		ObjectType: ObjectDocumentDraft},
+	"GET /api/v1/document-drafts/:id": {Command: "document_draft.read", NameZh: "查看单据草稿",
+		ObjectType: ObjectDocumentDraft, ObjectParam: "id"},
+	"PUT /api/v1/document-drafts/:id": {Command: "document_draft.update", NameZh: "修改单据草稿",
+		ObjectType: ObjectDocumentDraft, ObjectParam: "id"},
+	"DELETE /api/v1/document-drafts/:id": {Command: "document_draft.delete", NameZh: "删除单据草稿",
+		ObjectType: ObjectDocumentDraft, ObjectParam: "id"},
+	"POST /api/v1/document-drafts/:id/copy": {Command: "document_draft.copy", NameZh: "复制单据草稿",
+		ObjectType: ObjectDocumentDraft, ObjectParam: "id"},
+	"POST /api/v1/document-drafts/:id/declare": {Command: "document.declare", NameZh: "单据申报",
+		ObjectType: ObjectDocumentDraft, ObjectParam: "id"},
+	"GET /api/v1/documents": {Command: "document.list", NameZh: "查询单据", ObjectType: ObjectDocument},
+	"GET /api/v1/documents/:id": {Command: "document.read", NameZh: "查看单据详情", ObjectType: ObjectDocument,
+		ObjectParam: "id"},
+	"POST /api/v1/documents/:id/review": {Command: "document.review", NameZh: "审核单据", ObjectType: ObjectDocument,
+		ObjectParam: "id"},
+	"POST /api/v1/documents/:id/gate-pass": {Command: "document.gate_pass", NameZh: "登记过卡", ObjectType: ObjectDocument,
+		ObjectParam: "id"},
+	"POST /api/v1/documents/:id/deletion": {Command: "document.deletion.request", NameZh: "申请删单",
+		ObjectType: ObjectDocument, ObjectParam: "id"},
+	"POST /api/v1/documents/:id/deletion/confirm": {Command: "document.deletion.confirm", NameZh: "确认删单",
+		ObjectType: ObjectDocument, ObjectParam: "id"},
+	"POST /api/v1/documents/:id/deletion/review": {Command: "document.deletion.review", NameZh: "审核删单",
+		ObjectType: ObjectDocument, ObjectParam: "id"},
+	"GET /api/v1/transfers/incoming": {Command: "transfer.incoming", NameZh: "查询待转入单据", ObjectType: ObjectDocument},
+	"GET /api/v1/balances":           {Command: "balance.list", NameZh: "查询库存", ObjectType: ObjectBalance},
+	"GET /api/v1/receipts":           {Command: "receipt.list", NameZh: "查询回执", ObjectType: ObjectReceipt},
+	"POST /api/v1/receipts/:id/read": {Command: "receipt.read", NameZh: "标记回执已读", ObjectType: ObjectReceipt,
+		ObjectParam: "id"},
+	"POST /api/v1/external-receipts": {Command: "receipt.external", NameZh: "接收海关回执", ObjectType: ObjectReceipt},
+	"GET /api/v1/webhook":            {Command: "webhook.read", NameZh: "查看回调设置", ObjectType: ObjectWebhook},
+	"PUT /api/v1/webhook":            {Command: "webhook.update", NameZh: "修改回调设置", ObjectType: ObjectWebhook},
+	"GET /api/v1/webhook/deliveries": {Command: "webhook.deliveries", NameZh: "查看回调投递记录", ObjectType: ObjectWebhook},
+
+	"GET /api/v1/operation-log": {Command: "oplog.query", NameZh: "查询操作日志", ObjectType: ObjectOperationLog},
+	"GET /api/v1/operation-log/export.csv": {Command: "oplog.export", NameZh: "导出操作日志",
+		ObjectType: ObjectOperationLog},
+	"GET /api/v1/operation-log/export.xlsx": {Command: "oplog.export", NameZh: "导出操作日志",
+		ObjectType: ObjectOperationLog},
+	"GET /api/v1/operation-log/check": {Command: "oplog.check", NameZh: "校验操作日志", ObjectType: ObjectOperationLog},
+	"GET /api/v1/operation-log/rules": {Command: "oplog.rules.read", NameZh: "查看告警规则", ObjectType: ObjectOperationLog},
+	"PUT /api/v1/operation-log/rules": {Command: "oplog.rules.update", NameZh: "修改告警规则", ObjectType: ObjectOperationLog},
+	"GET /api/v1/notifications": {Command: "notification.list", NameZh: "查看通知", ObjectType: ObjectNotification,
+		Quiet: true},
+	"POST /api/v1/notifications/:id/read": {Command: "notification.read", NameZh: "标记通知已读",
+		ObjectType: ObjectNotification, ObjectParam: "id", Quiet: true},
+	"POST /api/v1/notifications/read-all": {Command: "notification.read_all", NameZh: "全部通知标为已读",
+		ObjectType: ObjectNotification, Quiet: true},
+	"GET /api/v1/rules/config": {Command: "rules.config.read", NameZh: "查看规则配置", ObjectType: ObjectRuleConfig},
+	"PUT /api/v1/rules/config": {Command: "rules.config.update", NameZh: "修改规则配置", ObjectType: ObjectRuleConfig},
+	"GET /api/v1/rules/versions": {Command: "rules.versions", NameZh: "查看规则配置版本",
+		ObjectType: ObjectRuleConfig},
+	"POST /api/v1/rules/dry-run":  {Command: "rules.dry_run", NameZh: "规则试运行", ObjectType: ObjectRuleConfig},
+	"GET /api/v1/explorer/blocks": {Command: "explorer.blocks", NameZh: "浏览区块列表", ObjectType: ObjectBlock},
+	"GET /api/v1/explorer/blocks/:number": {Command: "explorer.block", NameZh: "查看区块", ObjectType: ObjectBlock,
+		ObjectParam: "number"},
+	"GET /api/v1/explorer/transactions/:txId": {Command: "explorer.transaction", NameZh: "查看交易",
+		ObjectType: ObjectTransaction, ObjectParam: "txId"},
+	"GET /api/v1/explorer/search": {Command: "explorer.search", NameZh: "搜索交易", ObjectType: ObjectTransaction},
+	"POST /api/v1/verify-runs":    {Command: "audit.verify.start", NameZh: "发起账本校验", ObjectType: ObjectVerifyRun},
+	"GET /api/v1/verify-runs":     {Command: "audit.verify.list", NameZh: "查看校验记录", ObjectType: ObjectVerifyRun},
+	"GET /api/v1/verify-runs/:id": {Command: "audit.verify.read", NameZh: "查看校验结果", ObjectType: ObjectVerifyRun,
+		ObjectParam: "id"},
+	"GET /api/v1/evidence-bundles/:code": {Command: "audit.bundle.download", NameZh: "下载证据包",
+		ObjectType: ObjectTraceCode, ObjectParam: "code"},
+}
+
+// ActionOf names the route method+fullPath; ok is false for a route the
+// table misses (a test keeps that from happening) and for no route at all.
+func ActionOf(method, fullPath string) (Action, bool) {
+	a, ok := actions[method+" "+fullPath]
+	return a, ok
+}
+
+// Routes lists the table's keys, for the test holding it equal to the
+// router.
+func Routes() []string {
+	out := make([]string, 0, len(actions))
+	for k := range actions {
+		out = append(out, k)
+	}
+	return out
+}
+
+// CommandNames maps each command to its Chinese name, for the UI's filter
+// and the export.
+func CommandNames() map[string]string {
+	out := map[string]string{CommandUnmatched: "访问不存在的接口"}
+	for _, a := range actions {
+		out[a.Command] = a.NameZh
+	}
+	return out
+}
+
+// isExport reports commands that send many rows out of the system; the
+// bulk-export rule watches them.
+func isExport(command string) bool { return strings.HasSuffix(command, ".export") }

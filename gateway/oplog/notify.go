@@ -1,0 +1,97 @@
+package oplog
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Alert is a rule that fired on a log row.
+type Alert struct {
+	ID             int64          `json:"id"`
+	Seq            int64          `json:"seq"`
+	Rule           string         `json:"rule"`
+	RuleSetVersion int            `json:"ruleSetVersion"`
+	Subject        string         `json:"subject"`
+	Params         map[string]any `json:"params"`
+	At             time.Time      `json:"at"`
+}
+
+// Notification tells one user of an alert; the UI words it in Chinese
+// from Alert.Rule and Alert.Params.
+type Notification struct {
+	ID        int64      `json:"id"`
+	CreatedAt time.Time  `json:"createdAt"`
+	ReadAt    *time.Time `json:"readAt,omitempty"`
+	Alert     Alert      `json:"alert"`
+}
+
+// Inbox is a user's newest notifications and how many are unread.
+type Inbox struct {
+	Items  []Notification `json:"items"`
+	Unread int            `json:"unread"`
+}
+
+// maxInbox is how many notifications one Notifications call returns.
+const maxInbox = 50
+
+// Notifications returns username's newest notifications (only unread ones
+// when unreadOnly).
+func (l *Log) Notifications(ctx context.Context, username string, unreadOnly bool) (Inbox, error) {
+	in := Inbox{Items: []Notification{}}
+	if err := l.pool.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE username = $1 AND read_at IS NULL`,
+		username).Scan(&in.Unread); err != nil {
+		return Inbox{}, fmt.Errorf("count notifications: %w", err)
+	}
+	rows, err := l.pool.Query(ctx, `SELECT n.id, n.created_at, n.read_at, a.id, a.seq, a.rule, a.rule_set_version, a.subject,
+		a.params, a.at FROM notifications n JOIN operation_log_alerts a ON a.id = n.alert_id
+		WHERE n.username = $1 AND ($2 = false OR n.read_at IS NULL) ORDER BY n.id DESC LIMIT $3`, username, unreadOnly, maxInbox)
+	if err != nil {
+		return Inbox{}, fmt.Errorf("list notifications: %w", err)
+	}
+	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Notification, error) {
+		var (
+			n      Notification
+			params []byte
+		)
+		err := row.Scan(&n.ID, &n.CreatedAt, &n.ReadAt, &n.Alert.ID, &n.Alert.Seq, &n.Alert.Rule, &n.Alert.RuleSetVersion,
+			&n.Alert.Subject, &params, &n.Alert.At)
+		if err != nil {
+			return n, err
+		}
+		return n, json.Unmarshal(params, &n.Alert.Params)
+	})
+	if err != nil {
+		return Inbox{}, fmt.Errorf("read notifications: %w", err)
+	}
+	in.Items = append(in.Items, items...)
+	return in, nil
+}
+
+// ErrNoNotification: the user has no notification with that id.
+var ErrNoNotification = fmt.Errorf("oplog: no such notification")
+
+// MarkRead marks one of username's notifications read (again is fine).
+func (l *Log) MarkRead(ctx context.Context, username string, id int64) error {
+	tag, err := l.pool.Exec(ctx, `UPDATE notifications SET read_at = coalesce(read_at, $3) WHERE id = $1 AND username = $2`,
+		id, username, l.now().UTC())
+	if err != nil {
+		return fmt.Errorf("mark notification read: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNoNotification
+	}
+	return nil
+}
+
+// MarkAllRead marks every notification of username read.
+func (l *Log) MarkAllRead(ctx context.Context, username string) error {
+	if _, err := l.pool.Exec(ctx, `UPDATE notifications SET read_at = $2 WHERE username = $1 AND read_at IS NULL`,
+		username, l.now().UTC()); err != nil {
+		return fmt.Errorf("mark notifications read: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,289 @@
+package oplog
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"zonetrace/gateway/validation"
+)
+
+// Rules are the alert rules; each edit makes a new version of the set.
+type Rules struct {
+	// BulkExport fires on an export of more than MaxRows rows.
+	BulkExport BulkExportRule `json:"bulkExport"`
+	// OffHours fires once a day per operator acting outside working
+	// hours [StartHour, EndHour) China Standard Time.
+	OffHours OffHoursRule `json:"offHours"`
+	// Refusals fires when one operator (or, anonymous, one address) is
+	// refused Count times within WindowMinutes; once per window.
+	Refusals RefusalsRule `json:"refusals"`
+	// NewAddress fires on a successful login from an address the user
+	// never logged in from before (a user's first login sets the baseline).
+	NewAddress NewAddressRule `json:"newAddress"`
+}
+
+// BulkExportRule: see Rules.
+type BulkExportRule struct {
+	Enabled bool  `json:"enabled"`
+	MaxRows int64 `json:"maxRows"`
+}
+
+// OffHoursRule: see Rules.
+type OffHoursRule struct {
+	Enabled   bool `json:"enabled"`
+	StartHour int  `json:"startHour"`
+	EndHour   int  `json:"endHour"`
+}
+
+// RefusalsRule: see Rules.
+type RefusalsRule struct {
+	Enabled       bool `json:"enabled"`
+	Count         int  `json:"count"`
+	WindowMinutes int  `json:"windowMinutes"`
+}
+
+// NewAddressRule: see Rules.
+type NewAddressRule struct {
+	Enabled bool `json:"enabled"`
+}
+
+// RuleSet is a version of the rules.
+type RuleSet struct {
+	Version   int       `json:"version"`
+	Rules     Rules     `json:"rules"`
+	CreatedAt time.Time `json:"createdAt"`
+	CreatedBy string    `json:"createdBy"`
+}
+
+// DefaultRules are in force until the zone admin saves a first version
+// (version 0).
+var DefaultRules = Rules{
+	BulkExport: BulkExportRule{Enabled: true, MaxRows: 500},
+	OffHours:   OffHoursRule{Enabled: true, StartHour: 8, EndHour: 20},
+	Refusals:   RefusalsRule{Enabled: true, Count: 5, WindowMinutes: 10},
+	NewAddress: NewAddressRule{Enabled: true},
+}
+
+// Rule names, as alerts carry them.
+const (
+	RuleBulkExport = "bulkExport"
+	RuleOffHours   = "offHours"
+	RuleRefusals   = "refusals"
+	RuleNewAddress = "newAddress"
+)
+
+// chinaTime is China Standard Time (Asia/Shanghai has had no daylight
+// saving since 1991), fixed so no time zone database is needed.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// Check reports rules that cannot work.
+func (r Rules) Check() error {
+	var ps validation.Problems
+	if r.BulkExport.MaxRows < 1 {
+		ps.Add("bulkExport.maxRows", "must be at least 1", "批量导出阈值至少为1行")
+	}
+	if r.OffHours.StartHour < 0 || r.OffHours.StartHour > 23 {
+		ps.Add("offHours.startHour", "must be 0-23", "上班时间须为0至23时")
+	}
+	if r.OffHours.EndHour < 1 || r.OffHours.EndHour > 24 || r.OffHours.EndHour <= r.OffHours.StartHour {
+		ps.Add("offHours.endHour", "must be 1-24 and after startHour", "下班时间须为1至24时且晚于上班时间")
+	}
+	if r.Refusals.Count < 1 || r.Refusals.Count > 10000 {
+		ps.Add("refusals.count", "must be 1-10000", "拒绝次数须为1至10000")
+	}
+	if r.Refusals.WindowMinutes < 1 || r.Refusals.WindowMinutes > 24*60 {
+		ps.Add("refusals.windowMinutes", "must be 1-1440", "统计时长须为1至1440分钟")
+	}
+	return ps.Err()
+}
+
+// Rules returns the rule set in force.
+func (l *Log) Rules(ctx context.Context) (RuleSet, error) {
+	return currentRules(ctx, l.pool)
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func currentRules(ctx context.Context, q querier) (RuleSet, error) {
+	var (
+		rs  RuleSet
+		raw []byte
+	)
+	err := q.QueryRow(ctx, `SELECT version, rules, created_at, created_by FROM operation_log_rule_sets
+		ORDER BY version DESC LIMIT 1`).Scan(&rs.Version, &raw, &rs.CreatedAt, &rs.CreatedBy)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return RuleSet{Rules: DefaultRules}, nil
+	}
+	if err != nil {
+		return RuleSet{}, fmt.Errorf("read alert rules: %w", err)
+	}
+	if err := json.Unmarshal(raw, &rs.Rules); err != nil {
+		return RuleSet{}, fmt.Errorf("decode alert rules v%d: %w", rs.Version, err)
+	}
+	return rs, nil
+}
+
+// SaveRules stores rules as the next version, which is in force from the
+// next appended row on.
+func (l *Log) SaveRules(ctx context.Context, rules Rules, by string) (RuleSet, error) {
+	if err := rules.Check(); err != nil {
+		return RuleSet{}, err
+	}
+	raw, err := json.Marshal(rules)
+	if err != nil {
+		return RuleSet{}, err
+	}
+	rs := RuleSet{Rules: rules, CreatedAt: l.now().UTC().Truncate(time.Microsecond), CreatedBy: by}
+	// The head lock orders the new version with the appends evaluating
+	// the old one.
+	err = pgx.BeginFunc(ctx, l.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM operation_log_head FOR UPDATE`); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `INSERT INTO operation_log_rule_sets (version, rules, created_at, created_by)
+			SELECT coalesce(max(version), 0) + 1, $1, $2, $3 FROM operation_log_rule_sets RETURNING version`,
+			raw, rs.CreatedAt, by).Scan(&rs.Version)
+	})
+	if err != nil {
+		return RuleSet{}, fmt.Errorf("save alert rules: %w", err)
+	}
+	return rs, nil
+}
+
+// alert is one rule firing on a row.
+type alert struct {
+	rule, subject, dedupeKey string
+	params                   map[string]any
+}
+
+// evaluate applies the rules to the row r just inserted in tx (the head
+// lock held, so evaluations are serial: none is missed and, with the
+// unique dedupe key, none is duplicated).
+func evaluate(ctx context.Context, tx pgx.Tx, rs RuleSet, r Record) ([]alert, error) {
+	var out []alert
+	rules := rs.Rules
+	if rules.BulkExport.Enabled && isExport(r.Command) && r.Status < 400 && r.Rows > rules.BulkExport.MaxRows {
+		out = append(out, alert{rule: RuleBulkExport, subject: r.Username, dedupeKey: strconv.FormatInt(r.Seq, 10),
+			params: map[string]any{"username": r.Username, "command": r.Command, "rows": r.Rows, "maxRows": rules.BulkExport.MaxRows}})
+	}
+	if rules.OffHours.Enabled && r.Username != "" && r.Status < 400 {
+		local := r.At.In(chinaTime)
+		if h := local.Hour(); h < rules.OffHours.StartHour || h >= rules.OffHours.EndHour {
+			out = append(out, alert{rule: RuleOffHours, subject: r.Username, dedupeKey: r.Username + "|" + local.Format("2006-01-02"),
+				params: map[string]any{"username": r.Username, "command": r.Command, "localTime": local.Format("2006-01-02 15:04"),
+					"startHour": rules.OffHours.StartHour, "endHour": rules.OffHours.EndHour}})
+		}
+	}
+	if rules.Refusals.Enabled && r.Status >= 400 && r.Status < 500 {
+		a, err := refusalAlert(ctx, tx, rules.Refusals, r)
+		if err != nil {
+			return nil, err
+		}
+		if a != nil {
+			out = append(out, *a)
+		}
+	}
+	if r.Command == CommandLogin && r.Status == 200 && r.Username != "" {
+		a, err := newAddressAlert(ctx, tx, rules.NewAddress, r)
+		if err != nil {
+			return nil, err
+		}
+		if a != nil {
+			out = append(out, *a)
+		}
+	}
+	return out, nil
+}
+
+func refusalAlert(ctx context.Context, tx pgx.Tx, rule RefusalsRule, r Record) (*alert, error) {
+	since := r.At.Add(-time.Duration(rule.WindowMinutes) * time.Minute)
+	subject, count := "user:"+r.Username, 0
+	var err error
+	if r.Username != "" {
+		err = tx.QueryRow(ctx, `SELECT count(*) FROM operation_log WHERE username = $1 AND status BETWEEN 400 AND 499
+			AND at > $2`, r.Username, since).Scan(&count)
+	} else {
+		subject = "ip:" + r.IP
+		err = tx.QueryRow(ctx, `SELECT count(*) FROM operation_log WHERE ip = $1 AND username = '' AND status BETWEEN 400 AND 499
+			AND at > $2`, r.IP, since).Scan(&count)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("count refusals: %w", err)
+	}
+	if count < rule.Count {
+		return nil, nil
+	}
+	var fired bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM operation_log_alerts WHERE rule = $1 AND subject = $2 AND at > $3)`,
+		RuleRefusals, subject, since).Scan(&fired); err != nil {
+		return nil, fmt.Errorf("find refusal alerts: %w", err)
+	}
+	if fired {
+		return nil, nil
+	}
+	return &alert{rule: RuleRefusals, subject: subject, dedupeKey: subject + "|" + strconv.FormatInt(r.Seq, 10),
+		params: map[string]any{"username": r.Username, "ip": r.IP, "count": count, "windowMinutes": rule.WindowMinutes}}, nil
+}
+
+// newAddressAlert remembers the address of every successful login (also
+// while the rule is off, so turning it on does not flag every known
+// address) and fires for one new to a user who logged in before.
+func newAddressAlert(ctx context.Context, tx pgx.Tx, rule NewAddressRule, r Record) (*alert, error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO operation_log_known_addresses (username, ip, first_seq) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, r.Username, r.IP, r.Seq)
+	if err != nil {
+		return nil, fmt.Errorf("remember login address: %w", err)
+	}
+	if tag.RowsAffected() == 0 || !rule.Enabled {
+		return nil, nil
+	}
+	var seenBefore bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM operation_log_known_addresses WHERE username = $1 AND ip <> $2)`,
+		r.Username, r.IP).Scan(&seenBefore); err != nil {
+		return nil, fmt.Errorf("find login addresses: %w", err)
+	}
+	if !seenBefore {
+		return nil, nil
+	}
+	return &alert{rule: RuleNewAddress, subject: r.Username, dedupeKey: r.Username + "|" + r.IP,
+		params: map[string]any{"username": r.Username, "ip": r.IP}}, nil
+}
+
+// recipientRoles are who is notified of alerts.
+var recipientRoles = []string{"zone_admin", "auditor"}
+
+// raise stores the alerts of row r and notifies the recipients.
+func raise(ctx context.Context, tx pgx.Tx, version int, r Record, alerts []alert) error {
+	for _, a := range alerts {
+		params, err := json.Marshal(a.params)
+		if err != nil {
+			return err
+		}
+		var id int64
+		err = tx.QueryRow(ctx, `INSERT INTO operation_log_alerts (seq, rule, rule_set_version, subject, dedupe_key, params, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (rule, dedupe_key) DO NOTHING RETURNING id`,
+			r.Seq, a.rule, version, a.subject, a.dedupeKey, params, r.At).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue // fired for this cause already
+		}
+		if err != nil {
+			return fmt.Errorf("store alert: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO notifications (username, alert_id, created_at)
+			SELECT username, $1, $2 FROM users WHERE role = ANY($3) AND disabled_at IS NULL`,
+			id, r.At, recipientRoles); err != nil {
+			return fmt.Errorf("notify alert: %w", err)
+		}
+	}
+	return nil
+}
