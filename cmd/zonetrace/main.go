@@ -59,12 +59,14 @@ func usage() {
 	fmt.Fprint(os.Stderr, `usage: zonetrace <command> [flags]
 
 commands:
-  run      start the whole product on the embedded ledger
+  run      start the whole product on the embedded ledger, serving HTTPS (--tls-cert/--tls-key,
+           default a certificate of the dev TLS CA in <data>/tls)
   rebuild  replay the ledger from block 0 into fresh indexer tables
   verify   check the ledger (hash chain, signatures) and compare the indexer's tables with it,
            reporting how many blocks the mirror lags behind
   run, rebuild and verify share --data --db --ledger --fabric-connection, whose defaults come
-  from ZT_DATA, ZT_DB_URL (or ZT_PG_PORT), ZT_LEDGER and ZT_FABRIC_CONNECTION
+  from ZT_DATA, ZT_DB_URL (or ZT_PG_PORT), ZT_LEDGER and ZT_FABRIC_CONNECTION, and
+  --db-sslmode --db-sslrootcert (ZT_DB_SSLMODE, ZT_DB_SSLROOTCERT)
   chaincode        serve the chaincode to Fabric peers (--address, --id)
   chaincode-ready  wait until a submission through every organisation's peer commits
 `)

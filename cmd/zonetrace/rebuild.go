@@ -33,7 +33,11 @@ func rebuild(ctx context.Context, log *slog.Logger, node *nodeConfig, out io.Wri
 		return err
 	}
 	defer l.Close()
-	pool, err := pgxpool.New(ctx, node.DatabaseURL)
+	dbURL, err := node.Database()
+	if err != nil {
+		return err
+	}
+	pool, err := pgxpool.New(ctx, dbURL)
 	if err != nil {
 		return fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
