@@ -30,7 +30,7 @@ type process struct {
 	cmd      *exec.Cmd
 	url      string
 	roots    *x509.CertPool // the node's dev TLS CA
-	password string // the first admin's one-time password, on first start
+	password string         // the first admin's one-time password, on first start
 }
 
 var (
