@@ -5,6 +5,7 @@
 //	zonetrace verify   audit the ledger's hash chain and signatures and the indexer's tables
 //	zonetrace chaincode        serve the chaincode to Fabric peers (chaincode as a service)
 //	zonetrace chaincode-ready  wait until every organisation's peer commits a submission
+//	zonetrace dev-tls-server   issue a server key pair from a dev TLS CA folder
 //
 // Run `zonetrace <command> -h` for the flags of each. run, rebuild and verify
 // read the same flags and ZT_* environment variables (config.go); rebuild and
@@ -41,6 +42,8 @@ func main() {
 		err = chaincodeCommand(ctx, log, os.Args[2:])
 	case "chaincode-ready":
 		err = chaincodeReadyCommand(ctx, log, os.Args[2:])
+	case "dev-tls-server":
+		err = devTLSServerCommand(os.Args[2:])
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -67,7 +70,8 @@ commands:
   run, rebuild and verify share --data --db --ledger --fabric-connection, whose defaults come
   from ZT_DATA, ZT_DB_URL (or ZT_PG_PORT), ZT_LEDGER and ZT_FABRIC_CONNECTION, and
   --db-sslmode --db-sslrootcert (ZT_DB_SSLMODE, ZT_DB_SSLROOTCERT)
-  chaincode        serve the chaincode to Fabric peers (--address, --id)
+  chaincode        serve the chaincode to Fabric peers over TLS (--address, --id, --tls-cert, --tls-key)
   chaincode-ready  wait until a submission through every organisation's peer commits
+  dev-tls-server   issue a server key pair from a dev TLS CA folder (--dir, --name, --hosts)
 `)
 }
