@@ -21,6 +21,7 @@ import (
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/loginguard"
 	"zonetrace/gateway/submissions"
+	"zonetrace/internal/sealing"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
 )
@@ -36,6 +37,8 @@ type Config struct {
 	Reads  ReadModel
 	// PKI issues and loads the client identities the gateway signs with.
 	PKI *pki.PKI
+	// Sealer seals uploaded attachments at rest.
+	Sealer *sealing.Sealer
 	// DataDir holds uploaded attachments (DataDir/attachments).
 	DataDir string
 	// PublicURL is the web app's public base URL; trace QR codes encode
@@ -95,6 +98,9 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.PKI == nil {
 		missing = append(missing, "PKI")
 	}
+	if cfg.Sealer == nil {
+		missing = append(missing, "Sealer")
+	}
 	if cfg.DataDir == "" {
 		missing = append(missing, "DataDir")
 	}
@@ -124,7 +130,7 @@ func New(cfg Config) (*Gateway, error) {
 		accounts:    accounts.New(cfg.Pool),
 		logins:      loginguard.New(),
 		drafts:      drafts.New(cfg.Pool),
-		attachments: attachments.New(cfg.Pool, cfg.DataDir),
+		attachments: attachments.New(cfg.Pool, cfg.DataDir, cfg.Sealer),
 		submissions: submissions.New(cfg.Pool),
 		identities:  identities.New(pkiKeystore{cfg.PKI}),
 		metrics:     newMetrics(),

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"zonetrace/internal/platform"
+	"zonetrace/internal/sealing"
 )
 
 // nodeConfig is where a node keeps its ledger and its mirror. run, rebuild
@@ -23,6 +24,7 @@ import (
 //	--fabric-connection  ZT_FABRIC_CONNECTION   .data/fabric/connection-zonetrace.json
 //	--db-sslmode         ZT_DB_SSLMODE          the URL's own (libpq sslmode: disable … verify-full)
 //	--db-sslrootcert     ZT_DB_SSLROOTCERT      the URL's own (CA file the server's certificate must chain to)
+//	                     ZT_KEK                 <data>/keys/kek.json (KEKs sealing data at rest: "1:<base64>,2:<base64>")
 //
 // A flag beats its variable; ZT_DB_URL beats ZT_PG_PORT. The two TLS
 // settings are merged into the URL (Database), replacing what it says.
@@ -33,6 +35,8 @@ type nodeConfig struct {
 	FabricConnection string
 	DBSSLMode        string
 	DBSSLRootCert    string
+	// kek is ZT_KEK: never a flag, so that keys stay out of process lists.
+	kek string
 }
 
 // defaultPGPort is scripts/pg.sh's port when ZT_PG_PORT is not set.
@@ -49,7 +53,7 @@ func nodeFlags(flags *flag.FlagSet, getenv func(string) string) *nodeConfig {
 	}
 	port := env("ZT_PG_PORT", defaultPGPort)
 	dbURL := env("ZT_DB_URL", fmt.Sprintf("postgres://postgres@127.0.0.1:%s/zonetrace?sslmode=disable", port))
-	c := &nodeConfig{}
+	c := &nodeConfig{kek: getenv("ZT_KEK")}
 	flags.StringVar(&c.DataDir, "data", env("ZT_DATA", ".data/node"),
 		"node data folder: embedded ledger, dev PKI, attachments (env ZT_DATA)")
 	flags.StringVar(&c.DatabaseURL, "db", dbURL,
@@ -63,6 +67,16 @@ func nodeFlags(flags *flag.FlagSet, getenv func(string) string) *nodeConfig {
 	flags.StringVar(&c.DBSSLRootCert, "db-sslrootcert", getenv("ZT_DB_SSLROOTCERT"),
 		"PEM CA certificate the database server's certificate must chain to, for verify-ca and verify-full (env ZT_DB_SSLROOTCERT)")
 	return c
+}
+
+// keyRing returns the key-encryption keys that wrap the node's data keys:
+// ZT_KEK's in production (from a secret store), else the data folder's
+// development key file, created on first use.
+func (c *nodeConfig) keyRing() (*sealing.KeyRing, error) {
+	if c.kek != "" {
+		return sealing.ParseKeyRing(c.kek)
+	}
+	return sealing.OpenKeyFile(platform.KeyFile(c.DataDir))
 }
 
 // dbSSLModes are the sslmode values accepted on the command line; allow and

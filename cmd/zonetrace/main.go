@@ -5,6 +5,7 @@
 //	zonetrace verify   audit the ledger's hash chain and signatures and the indexer's tables
 //	zonetrace chaincode        serve the chaincode to Fabric peers (chaincode as a service)
 //	zonetrace chaincode-ready  wait until every organisation's peer commits a submission
+//	zonetrace rotate-keys      re-wrap the data keys under a new key-encryption key
 //	zonetrace dev-tls-server   issue a server key pair from a dev TLS CA folder
 //
 // Run `zonetrace <command> -h` for the flags of each. run, rebuild and verify
@@ -42,6 +43,8 @@ func main() {
 		err = chaincodeCommand(ctx, log, os.Args[2:])
 	case "chaincode-ready":
 		err = chaincodeReadyCommand(ctx, log, os.Args[2:])
+	case "rotate-keys":
+		err = rotateKeysCommand(ctx, os.Args[2:])
 	case "dev-tls-server":
 		err = devTLSServerCommand(os.Args[2:])
 	case "-h", "--help", "help":
@@ -70,6 +73,8 @@ commands:
   run, rebuild and verify share --data --db --ledger --fabric-connection, whose defaults come
   from ZT_DATA, ZT_DB_URL (or ZT_PG_PORT), ZT_LEDGER and ZT_FABRIC_CONNECTION, and
   --db-sslmode --db-sslrootcert (ZT_DB_SSLMODE, ZT_DB_SSLROOTCERT)
+  rotate-keys      re-wrap the data keys that seal data at rest under a new key-encryption key
+                   (a new version in <data>/keys/kek.json, or the newest in ZT_KEK)
   chaincode        serve the chaincode to Fabric peers over TLS (--address, --id, --tls-cert, --tls-key)
   chaincode-ready  wait until a submission through every organisation's peer commits
   dev-tls-server   issue a server key pair from a dev TLS CA folder (--dir, --name, --hosts)

@@ -63,6 +63,10 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	if err != nil {
 		return err
 	}
+	keys, err := node.keyRing()
+	if err != nil {
+		return err
+	}
 	served, err := serverTLS.serverTLS(node.DataDir, *listen)
 	if err != nil {
 		return err
@@ -76,6 +80,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		DatabaseURL:      dbURL,
 		Listen:           *listen,
 		TLS:              served,
+		Keys:             keys,
 		PublicURL:        *publicURL,
 		WebFS:            webFS,
 		Logger:           log,

@@ -30,7 +30,12 @@ func verify(ctx context.Context, log *slog.Logger, node *nodeConfig, out io.Writ
 	if err != nil {
 		return err
 	}
+	keys, err := node.keyRing()
+	if err != nil {
+		return err
+	}
 	report, err := platform.Audit(ctx, platform.AuditConfig{
+		Keys:             keys,
 		Ledger:           node.Ledger,
 		FabricConnection: node.FabricConnection,
 		DataDir:          node.DataDir,

@@ -21,10 +21,12 @@ import (
 
 	"zonetrace/chaincode/contract"
 	"zonetrace/gateway"
+	"zonetrace/gateway/attachments"
 	"zonetrace/gateway/retention"
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
 	"zonetrace/internal/jobs"
+	"zonetrace/internal/sealing"
 	"zonetrace/network/embedded"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
@@ -64,6 +66,10 @@ type Config struct {
 	// Retention says how long sessions, outbox bodies, raw customs messages
 	// and webhook deliveries are kept; nil means retention.DefaultPolicy.
 	Retention *retention.Policy
+	// Keys wrap the database's data keys, which seal sensitive fields at
+	// rest (internal/sealing); nil uses the key ring file
+	// <DataDir>/keys/kek.json, created on first use.
+	Keys sealing.KeyEncrypter
 	// RedriveEvery and RetentionEvery set how often outbox recovery and
 	// the retention purge run (defaults in package jobs).
 	RedriveEvery, RetentionEvery time.Duration
@@ -86,6 +92,8 @@ type Platform struct {
 	Pool    *pgxpool.Pool
 	Reads   *query.Reader
 	Gateway *gateway.Gateway
+	// Sealer seals sensitive fields at rest with the database's data keys.
+	Sealer *sealing.Sealer
 
 	server          *http.Server
 	jobs            *jobs.Queue
@@ -157,7 +165,22 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	if err := jobs.Migrate(ctx, p.Pool); err != nil {
 		return nil, err
 	}
-	p.Reads = query.New(p.Pool)
+	if p.Sealer, err = OpenSealer(ctx, cfg.Keys, cfg.DataDir); err != nil {
+		return nil, err
+	}
+	// Before the indexer runs: a mirror written before sealing is sealed
+	// as the indexer would have written it.
+	if n, err := indexer.SealExisting(ctx, p.Pool, p.Sealer); err != nil {
+		return nil, err
+	} else if n > 0 {
+		log.Info("sealed commercial values stored in clear", "rows", n)
+	}
+	if n, err := attachments.New(p.Pool, cfg.DataDir, p.Sealer).SealExisting(); err != nil {
+		return nil, err
+	} else if n > 0 {
+		log.Info("sealed attachments stored in clear", "files", n)
+	}
+	p.Reads = query.New(p.Pool, query.WithSealer(p.Sealer))
 
 	listener, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -176,6 +199,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Ledger:         p.Ledger,
 		Reads:          p.Reads,
 		PKI:            p.PKI,
+		Sealer:         p.Sealer,
 		DataDir:        cfg.DataDir,
 		PublicURL:      publicURL,
 		WebFS:          cfg.WebFS,
@@ -197,7 +221,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	ix := indexer.New(p.Pool, p.Ledger, indexer.WithLogger(log.With("component", "indexer")),
+	ix := indexer.New(p.Pool, p.Ledger, indexer.WithLogger(log.With("component", "indexer")), indexer.WithSealer(p.Sealer),
 		indexer.WithRegisterer(p.Gateway.MetricsRegisterer()))
 	p.wg.Add(1)
 	go func() {
@@ -242,6 +266,26 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	ok = true
 	return p, nil
 }
+
+// OpenSealer opens the data keys of a data folder (KeysDir) with keys, or
+// with the key ring file of the folder (KeyFile) when keys is nil.
+func OpenSealer(ctx context.Context, keys sealing.KeyEncrypter, dataDir string) (*sealing.Sealer, error) {
+	if keys == nil {
+		ring, err := sealing.OpenKeyFile(KeyFile(dataDir))
+		if err != nil {
+			return nil, err
+		}
+		keys = ring
+	}
+	return sealing.Open(ctx, KeysDir(dataDir), keys)
+}
+
+// KeysDir is the folder of a node's wrapped data keys.
+func KeysDir(dataDir string) string { return filepath.Join(dataDir, "keys") }
+
+// KeyFile is the development key ring (the KEKs) of a data folder; a
+// production node takes its KEKs from elsewhere (Config.Keys).
+func KeyFile(dataDir string) string { return filepath.Join(KeysDir(dataDir), "kek.json") }
 
 // strictTransport tells browsers to reach this host over HTTPS only, for a
 // year, so a later plain-HTTP link or a downgrade attempt is never followed.

@@ -1,13 +1,14 @@
 // Package sealing encrypts sensitive fields at rest with envelope
 // encryption: values are sealed with AES-256-GCM under a data key, and data
-// keys are stored in PostgreSQL wrapped by a key-encryption key (KEK) that
-// never enters the database.
+// keys are stored wrapped by a key-encryption key (KEK) in the node's data
+// folder (datakeys.json), never in the database: a dump of the database
+// holds ciphertext only, and every database the node's mirror is rebuilt
+// into seals with the same keys.
 //
 //   - KeyEncrypter wraps and unwraps data keys under versioned KEKs. KeyRing
 //     implements it with keys from a 0600 file in the data folder or from
 //     the environment; a KMS or HSM client can implement it instead.
-//   - Sealer holds the unwrapped data keys (table sealing_data_keys) and
-//     seals values. A sealed value carries the data key's id, so keys can be
+//   - Sealer holds the unwrapped data keys and seals values. A sealed value carries the data key's id, so keys can be
 //     added without re-encrypting, and Rotate re-wraps every data key under
 //     the newest KEK version so that older KEK versions can be retired.
 //

@@ -10,12 +10,13 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Prefix starts every sealed field value: "zt1:" and the base64url of the
@@ -38,119 +39,118 @@ type dataKey struct {
 	nonceKey []byte
 }
 
-// schema holds the wrapped data keys. It is created here rather than by a
-// component's migrations because the indexer, the gateway and the auditor
-// all open the same keys.
-const schema = `CREATE TABLE IF NOT EXISTS sealing_data_keys (
-	id          integer PRIMARY KEY,
-	kek_version integer NOT NULL,
-	wrapped     bytea NOT NULL,
-	created_at  timestamptz NOT NULL DEFAULT now(),
-	rewrapped_at timestamptz
-)`
+// dataKeyFile holds the wrapped data keys of a node, in its data folder
+// next to the ledger and attachments they protect, so that every database
+// the node's mirror is rebuilt into seals with the same keys.
+const dataKeyFile = "datakeys.json"
 
-// lockKey serialises the creation of the table and the first data key
-// between processes starting together (node, verify, rebuild).
-const lockKey = 7_263_511_204
+type storedKeys struct {
+	Keys []storedKey `json:"keys"`
+}
 
-// Open loads the data keys of pool's database, creating the table and a
-// first data key wrapped by kek when there is none.
-func Open(ctx context.Context, pool *pgxpool.Pool, kek KeyEncrypter) (*Sealer, error) {
-	var rows []storedKey
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, schema); err != nil {
-			return err
-		}
-		var err error
-		if rows, err = readKeys(ctx, tx, ""); err != nil || len(rows) > 0 {
-			return err
-		}
-		first := make([]byte, 32)
-		if _, err := rand.Read(first); err != nil {
-			return err
-		}
-		version, wrapped, err := kek.Wrap(ctx, first)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO sealing_data_keys (id, kek_version, wrapped) VALUES (1, $1, $2)`,
-			int64(version), wrapped); err != nil {
-			return err
-		}
-		rows = []storedKey{{id: 1, version: version, wrapped: wrapped}}
-		return nil
-	})
+type storedKey struct {
+	ID         uint32 `json:"id"`
+	KEKVersion uint32 `json:"kekVersion"`
+	Wrapped    []byte `json:"wrapped"`
+}
+
+// Open loads the data keys kept in dir, creating a first one wrapped by kek
+// when there is none. Processes starting together (node, verify, rebuild)
+// agree on the one created first.
+func Open(ctx context.Context, dir string, kek KeyEncrypter) (*Sealer, error) {
+	stored, err := readKeys(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		stored, err = createKeys(ctx, dir, kek)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open data keys: %w", err)
 	}
-	s := &Sealer{keys: make(map[uint32]dataKey, len(rows))}
-	for _, r := range rows {
-		raw, err := kek.Unwrap(ctx, r.version, r.wrapped)
+	s := &Sealer{keys: make(map[uint32]dataKey, len(stored.Keys))}
+	for _, k := range stored.Keys {
+		raw, err := kek.Unwrap(ctx, k.KEKVersion, k.Wrapped)
 		if err != nil {
-			return nil, fmt.Errorf("open data key %d: %w", r.id, err)
+			return nil, fmt.Errorf("open data key %d: %w", k.ID, err)
 		}
-		if s.keys[r.id], err = newDataKey(raw); err != nil {
-			return nil, fmt.Errorf("open data key %d: %w", r.id, err)
+		if s.keys[k.ID], err = newDataKey(raw); err != nil {
+			return nil, fmt.Errorf("open data key %d: %w", k.ID, err)
 		}
-		s.current = max(s.current, r.id)
+		s.current = max(s.current, k.ID)
+	}
+	if len(s.keys) == 0 {
+		return nil, fmt.Errorf("open data keys: %s holds none", filepath.Join(dir, dataKeyFile))
 	}
 	return s, nil
 }
 
-type storedKey struct {
-	id, version uint32
-	wrapped     []byte
-}
-
-func readKeys(ctx context.Context, tx pgx.Tx, lock string) ([]storedKey, error) {
-	rows, err := tx.Query(ctx, `SELECT id, kek_version, wrapped FROM sealing_data_keys ORDER BY id`+lock)
+func readKeys(dir string) (storedKeys, error) {
+	var stored storedKeys
+	data, err := os.ReadFile(filepath.Join(dir, dataKeyFile))
 	if err != nil {
-		return nil, err
+		return stored, err
 	}
-	var out []storedKey
-	var id, version int64
-	var wrapped []byte
-	_, err = pgx.ForEachRow(rows, []any{&id, &version, &wrapped}, func() error {
-		out = append(out, storedKey{id: uint32(id), version: uint32(version), wrapped: bytes.Clone(wrapped)})
-		return nil
-	})
-	return out, err
+	if err := json.Unmarshal(data, &stored); err != nil {
+		return stored, fmt.Errorf("read %s: %w", dataKeyFile, err)
+	}
+	return stored, nil
 }
 
-// Rotate re-wraps every data key under kek's current version and returns
-// how many it re-wrapped. Sealed values name data keys, not KEK versions,
-// so they stay readable and unchanged.
-func Rotate(ctx context.Context, pool *pgxpool.Pool, kek KeyEncrypter) (int, error) {
-	n := 0
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		rows, err := readKeys(ctx, tx, " FOR UPDATE")
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			raw, err := kek.Unwrap(ctx, r.version, r.wrapped)
-			if err != nil {
-				return fmt.Errorf("data key %d: %w", r.id, err)
-			}
-			version, wrapped, err := kek.Wrap(ctx, raw)
-			if err != nil {
-				return fmt.Errorf("data key %d: %w", r.id, err)
-			}
-			if _, err := tx.Exec(ctx, `UPDATE sealing_data_keys SET kek_version = $2, wrapped = $3, rewrapped_at = now() WHERE id = $1`,
-				int64(r.id), int64(version), wrapped); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
+// createKeys draws the first data key and links its file into place, which
+// fails if another process did so first; that one's file is then read.
+func createKeys(ctx context.Context, dir string, kek KeyEncrypter) (storedKeys, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return storedKeys{}, err
+	}
+	version, wrapped, err := kek.Wrap(ctx, raw)
+	if err != nil {
+		return storedKeys{}, err
+	}
+	stored := storedKeys{Keys: []storedKey{{ID: 1, KEKVersion: version, Wrapped: wrapped}}}
+	data, err := json.MarshalIndent(stored, "", "  ")
+	if err != nil {
+		return storedKeys{}, err
+	}
+	tmp, err := writeTemp(dir, data)
+	if err != nil {
+		return storedKeys{}, err
+	}
+	defer os.Remove(tmp) //nolint:errcheck // only the link stays
+	if err := os.Link(tmp, filepath.Join(dir, dataKeyFile)); errors.Is(err, os.ErrExist) {
+		return readKeys(dir)
+	} else if err != nil {
+		return storedKeys{}, err
+	}
+	return stored, nil
+}
+
+// Rotate re-wraps every data key kept in dir under kek's current version
+// and returns how many it re-wrapped. Sealed values name data keys, not KEK
+// versions, so they stay readable and unchanged; the older KEK versions can
+// be retired afterwards.
+func Rotate(ctx context.Context, dir string, kek KeyEncrypter) (int, error) {
+	stored, err := readKeys(dir)
 	if err != nil {
 		return 0, fmt.Errorf("rotate data keys: %w", err)
 	}
-	return n, nil
+	for i, k := range stored.Keys {
+		raw, err := kek.Unwrap(ctx, k.KEKVersion, k.Wrapped)
+		if err != nil {
+			return 0, fmt.Errorf("rotate data key %d: %w", k.ID, err)
+		}
+		version, wrapped, err := kek.Wrap(ctx, raw)
+		if err != nil {
+			return 0, fmt.Errorf("rotate data key %d: %w", k.ID, err)
+		}
+		stored.Keys[i].KEKVersion, stored.Keys[i].Wrapped = version, wrapped
+	}
+	data, err := json.MarshalIndent(stored, "", "  ")
+	if err != nil {
+		return 0, err
+	}
+	if err := replaceFile(filepath.Join(dir, dataKeyFile), data); err != nil {
+		return 0, fmt.Errorf("rotate data keys: %w", err)
+	}
+	return len(stored.Keys), nil
 }
 
 // newDataKey derives the cipher and the nonce key from a 256-bit data key.

@@ -8,19 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
-
-	"zonetrace/internal/pgtest"
 )
-
-func newPool(t *testing.T) *pgxpool.Pool {
-	t.Helper()
-	pool, err := pgxpool.New(context.Background(), pgtest.NewDatabase(t))
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
-	return pool
-}
 
 func TestKeyFileIsPrivateAndReopened(t *testing.T) {
 	t.Parallel()
@@ -51,10 +40,10 @@ func TestKeyFileIsPrivateAndReopened(t *testing.T) {
 func TestSealIsDeterministicPerPlaceAndRow(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := newPool(t)
-	ring, err := OpenKeyFile(filepath.Join(t.TempDir(), "kek.json"))
+	dir := t.TempDir()
+	ring, err := OpenKeyFile(filepath.Join(dir, "kek.json"))
 	require.NoError(t, err)
-	s, err := Open(ctx, pool, ring)
+	s, err := Open(ctx, dir, ring)
 	require.NoError(t, err)
 
 	a := s.Seal("prefilings.avg_price_fen", "P1", []byte("4500"))
@@ -76,7 +65,7 @@ func TestSealIsDeterministicPerPlaceAndRow(t *testing.T) {
 	_, err = s.Open("prefilings.avg_price_fen", tampered)
 	require.Error(t, err)
 
-	other, err := Open(ctx, pool, ring)
+	other, err := Open(ctx, dir, ring)
 	require.NoError(t, err)
 	require.Equal(t, a, other.Seal("prefilings.avg_price_fen", "P1", []byte("4500")), "a second process shares the data key")
 
@@ -96,7 +85,7 @@ func TestFieldsSealAndOpenJSON(t *testing.T) {
 	ctx := context.Background()
 	ring, err := OpenKeyFile(filepath.Join(t.TempDir(), "kek.json"))
 	require.NoError(t, err)
-	s, err := Open(ctx, newPool(t), ring)
+	s, err := Open(ctx, t.TempDir(), ring)
 	require.NoError(t, err)
 	f := Fields{Place: "documents", Paths: []string{"lines.*.unitPriceFen", "lines.*.valueFen", "head.total"}}
 	doc := []byte(`{"id":"D1","lines":[{"seq":1,"unitPriceFen":1234567890123456789,"valueFen":7},{"seq":2,"unitPriceFen":7,"valueFen":7}],"name":"zt1:looks sealed"}`)
@@ -122,27 +111,29 @@ func TestFieldsSealAndOpenJSON(t *testing.T) {
 func TestRotateKeepsEverythingReadable(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := newPool(t)
-	path := filepath.Join(t.TempDir(), "kek.json")
-	ring, err := OpenKeyFile(path)
+	dir := t.TempDir()
+	ring, err := OpenKeyFile(filepath.Join(dir, "kek.json"))
 	require.NoError(t, err)
-	s, err := Open(ctx, pool, ring)
+	s, err := Open(ctx, dir, ring)
 	require.NoError(t, err)
 	sealed := s.Seal("p", "r", []byte("secret"))
 
 	_, err = ring.AddVersion()
 	require.NoError(t, err)
-	n, err := Rotate(ctx, pool, ring)
+	n, err := Rotate(ctx, dir, ring)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
-	var version int
-	require.NoError(t, pool.QueryRow(ctx, `SELECT kek_version FROM sealing_data_keys`).Scan(&version))
-	require.Equal(t, 2, version)
+	stored, err := readKeys(dir)
+	require.NoError(t, err)
+	require.Equal(t, uint32(2), stored.Keys[0].KEKVersion)
+	info, err := os.Stat(filepath.Join(dir, dataKeyFile))
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
 
 	// The old KEK version can now be retired: a ring holding only the new
 	// one opens the data key and every sealed value.
 	newOnly := &KeyRing{keys: map[uint32][]byte{2: ring.keys[2]}, current: 2}
-	after, err := Open(ctx, pool, newOnly)
+	after, err := Open(ctx, dir, newOnly)
 	require.NoError(t, err)
 	plain, err := after.Open("p", sealed)
 	require.NoError(t, err)
@@ -150,6 +141,6 @@ func TestRotateKeepsEverythingReadable(t *testing.T) {
 	require.Equal(t, sealed, after.Seal("p", "r", []byte("secret")))
 
 	oldOnly := &KeyRing{keys: map[uint32][]byte{1: ring.keys[1]}, current: 1}
-	_, err = Open(ctx, pool, oldOnly)
+	_, err = Open(ctx, dir, oldOnly)
 	require.ErrorContains(t, err, "KEK version 2 is not in the key ring")
 }
