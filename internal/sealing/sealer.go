@@ -16,7 +16,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
 )
 
 // Prefix starts every sealed field value: "zt1:" and the base64url of the

@@ -16,8 +16,8 @@ import (
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/schema"
 	"zonetrace/internal/pgtest"
-	"zonetrace/network/embedded"
 	"zonetrace/internal/sealing"
+	"zonetrace/network/embedded"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
 )
