@@ -129,7 +129,7 @@ func New(cfg Config) (*Gateway, error) {
 		log:         cfg.Logger,
 		accounts:    accounts.New(cfg.Pool),
 		logins:      loginguard.New(),
-		drafts:      drafts.New(cfg.Pool),
+		drafts:      drafts.New(cfg.Pool, drafts.WithSealer(cfg.Sealer)),
 		attachments: attachments.New(cfg.Pool, cfg.DataDir, cfg.Sealer),
 		submissions: submissions.New(cfg.Pool),
 		identities:  identities.New(pkiKeystore{cfg.PKI}),

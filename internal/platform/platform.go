@@ -22,6 +22,8 @@ import (
 	"zonetrace/chaincode/contract"
 	"zonetrace/gateway"
 	"zonetrace/gateway/attachments"
+	"zonetrace/gateway/docdrafts"
+	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/retention"
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
@@ -175,10 +177,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	} else if n > 0 {
 		log.Info("sealed commercial values stored in clear", "rows", n)
 	}
-	if n, err := attachments.New(p.Pool, cfg.DataDir, p.Sealer).SealExisting(); err != nil {
+	if err := sealGatewayData(ctx, p.Pool, cfg.DataDir, p.Sealer, log); err != nil {
 		return nil, err
-	} else if n > 0 {
-		log.Info("sealed attachments stored in clear", "files", n)
 	}
 	p.Reads = query.New(p.Pool, query.WithSealer(p.Sealer))
 
@@ -265,6 +265,27 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	}
 	ok = true
 	return p, nil
+}
+
+// sealGatewayData seals what a gateway written before sealing keeps in
+// clear: attachment files and the commercial values of drafts.
+func sealGatewayData(ctx context.Context, pool *pgxpool.Pool, dataDir string, sealer *sealing.Sealer, log *slog.Logger) error {
+	files, err := attachments.New(pool, dataDir, sealer).SealExisting()
+	if err != nil {
+		return err
+	}
+	prefilingDrafts, err := drafts.New(pool, drafts.WithSealer(sealer)).SealExisting(ctx)
+	if err != nil {
+		return err
+	}
+	documentDrafts, err := docdrafts.New(pool, docdrafts.WithSealer(sealer)).SealExisting(ctx)
+	if err != nil {
+		return err
+	}
+	if files+prefilingDrafts+documentDrafts > 0 {
+		log.Info("sealed data stored in clear", "attachments", files, "prefiling_drafts", prefilingDrafts, "document_drafts", documentDrafts)
+	}
+	return nil
 }
 
 // OpenSealer opens the data keys of a data folder (KeysDir) with keys, or
