@@ -141,4 +141,3 @@ func retireFirstKEK(t *testing.T, path string) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, raw, 0o600))
 }
-
