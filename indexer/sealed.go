@@ -58,8 +58,16 @@ func lineRow(documentID string, seq int) string { return documentID + "#" + strc
 
 // SealExisting seals the commercial values a mirror written before sealing
 // still holds in clear, in batches, exactly as the indexer would have
-// written them; it is idempotent and runs at start before the indexer.
+// written them; it runs at start before the indexer, and once it finished
+// (table indexer_sealing) later starts skip the scan of the large tables.
 func SealExisting(ctx context.Context, pool *pgxpool.Pool, s *sealing.Sealer) (int, error) {
+	var done bool
+	if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM indexer_sealing)`).Scan(&done); err != nil {
+		return 0, fmt.Errorf("seal existing mirror rows: %w", err)
+	}
+	if done {
+		return 0, nil
+	}
 	total := 0
 	for _, step := range []func(context.Context, pgx.Tx, *sealing.Sealer) (int, error){sealPrefilings, sealDocuments, sealLines} {
 		for {
@@ -77,6 +85,9 @@ func SealExisting(ctx context.Context, pool *pgxpool.Pool, s *sealing.Sealer) (i
 				break
 			}
 		}
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO indexer_sealing (sealed_at) VALUES (now())`); err != nil {
+		return total, fmt.Errorf("seal existing mirror rows: %w", err)
 	}
 	return total, nil
 }

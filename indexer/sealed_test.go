@@ -78,5 +78,5 @@ func TestSealedProjection(t *testing.T) {
 	require.Equal(t, sealed, migrated, "a mirror sealed at start equals one the indexer sealed")
 	n, err = indexer.SealExisting(ctx, clear, s)
 	require.NoError(t, err)
-	require.Zero(t, n, "sealing again finds nothing in clear")
+	require.Zero(t, n, "a finished sealing is not repeated")
 }

@@ -194,12 +194,16 @@ func (s *Store) SealExisting() (int, error) {
 		if !sha256Pattern.MatchString(sum) {
 			continue
 		}
+		// Only the head is read of the (many, large) files sealed already.
+		if sealed, err := isSealedFile(path); err != nil || sealed {
+			if err != nil {
+				return n, fmt.Errorf("seal attachment %s: %w", sum, err)
+			}
+			continue
+		}
 		content, err := os.ReadFile(path)
 		if err != nil {
 			return n, fmt.Errorf("seal attachment %s: %w", sum, err)
-		}
-		if sealing.IsSealedFile(content) {
-			continue
 		}
 		sealed, err := s.sealer.SealFile(place(sum), content)
 		if err != nil {
@@ -211,6 +215,20 @@ func (s *Store) SealExisting() (int, error) {
 		n++
 	}
 	return n, nil
+}
+
+func isSealedFile(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return false, err
+	}
+	return sealing.IsSealedFile(head[:n]), nil
 }
 
 func replaceFile(path string, content []byte) error {

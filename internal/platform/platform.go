@@ -40,7 +40,7 @@ type Config struct {
 	DataDir string
 	// DatabaseURL is the PostgreSQL database of the indexer and gateway.
 	DatabaseURL string
-	// Listen is the HTTP address, e.g. "127.0.0.1:8080" (":0" picks a port).
+	// Listen is the listen address, e.g. "127.0.0.1:8080" (":0" picks a port).
 	Listen string
 	// TLS, when set, makes the node serve HTTPS only on Listen (its
 	// certificates and minimum version), with an HSTS header on every
@@ -68,9 +68,9 @@ type Config struct {
 	// Retention says how long sessions, outbox bodies, raw customs messages
 	// and webhook deliveries are kept; nil means retention.DefaultPolicy.
 	Retention *retention.Policy
-	// Keys wrap the database's data keys, which seal sensitive fields at
-	// rest (internal/sealing); nil uses the key ring file
-	// <DataDir>/keys/kek.json, created on first use.
+	// Keys wrap the node's data keys (<DataDir>/keys), which seal
+	// sensitive fields at rest (internal/sealing); nil uses the key ring
+	// file <DataDir>/keys/kek.json, created on first use.
 	Keys sealing.KeyEncrypter
 	// RedriveEvery and RetentionEvery set how often outbox recovery and
 	// the retention purge run (defaults in package jobs).
@@ -94,7 +94,7 @@ type Platform struct {
 	Pool    *pgxpool.Pool
 	Reads   *query.Reader
 	Gateway *gateway.Gateway
-	// Sealer seals sensitive fields at rest with the database's data keys.
+	// Sealer seals sensitive fields at rest with the node's data keys.
 	Sealer *sealing.Sealer
 
 	server          *http.Server
