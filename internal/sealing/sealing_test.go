@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -143,4 +144,30 @@ func TestRotateKeepsEverythingReadable(t *testing.T) {
 	oldOnly := &KeyRing{keys: map[uint32][]byte{1: ring.keys[1]}, current: 1}
 	_, err = Open(ctx, dir, oldOnly)
 	require.ErrorContains(t, err, "KEK version 2 is not in the key ring")
+}
+
+// TestProcessesStartingTogetherShareOneDataKey: node, verify and rebuild may
+// open a fresh data folder at once; they all end up with the same data key.
+func TestProcessesStartingTogetherShareOneDataKey(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	ring, err := OpenKeyFile(filepath.Join(dir, "kek.json"))
+	require.NoError(t, err)
+	sealed := make([]string, 8)
+	errs := make([]error, 8)
+	var wg sync.WaitGroup
+	for i := range sealed {
+		wg.Go(func() {
+			s, err := Open(ctx, dir, ring)
+			if errs[i] = err; err == nil {
+				sealed[i] = s.Seal("p", "r", []byte("v"))
+			}
+		})
+	}
+	wg.Wait()
+	for i := range sealed {
+		require.NoError(t, errs[i])
+		require.Equal(t, sealed[0], sealed[i])
+	}
 }
