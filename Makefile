@@ -8,7 +8,7 @@ DB_URL = $(shell scripts/pg.sh url | sed 's#/postgres?#/zonetrace?#')
 
 .PHONY: run run-fabric verify rebuild build web pg test test-go test-fuzz test-browser bench bench-fabric lint vet test-fabric clean
 
-## run: install what is missing, build, start the whole product on the embedded ledger
+## run: install what is missing, build, start the whole product on the embedded ledger at https://$(LISTEN)
 run: build pg
 	@scripts/pg.sh createdb zonetrace
 	$(BIN) run --data $(DATA) --db '$(DB_URL)' --listen $(LISTEN) --demo

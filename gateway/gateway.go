@@ -24,6 +24,7 @@ import (
 	"zonetrace/gateway/service/audit"
 	"zonetrace/gateway/oplog"
 	"zonetrace/gateway/submissions"
+	"zonetrace/internal/sealing"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
 )
@@ -39,6 +40,8 @@ type Config struct {
 	Reads  ReadModel
 	// PKI issues and loads the client identities the gateway signs with.
 	PKI *pki.PKI
+	// Sealer seals uploaded attachments at rest.
+	Sealer *sealing.Sealer
 	// DataDir holds uploaded attachments (DataDir/attachments).
 	DataDir string
 	// PublicURL is the web app's public base URL; trace QR codes encode
@@ -105,6 +108,9 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.PKI == nil {
 		missing = append(missing, "PKI")
 	}
+	if cfg.Sealer == nil {
+		missing = append(missing, "Sealer")
+	}
 	if cfg.DataDir == "" {
 		missing = append(missing, "DataDir")
 	}
@@ -133,8 +139,8 @@ func New(cfg Config) (*Gateway, error) {
 		log:         cfg.Logger,
 		accounts:    accounts.New(cfg.Pool),
 		logins:      loginguard.New(),
-		drafts:      drafts.New(cfg.Pool),
-		attachments: attachments.New(cfg.Pool, cfg.DataDir),
+		drafts:      drafts.New(cfg.Pool, drafts.WithSealer(cfg.Sealer)),
+		attachments: attachments.New(cfg.Pool, cfg.DataDir, cfg.Sealer),
 		submissions: submissions.New(cfg.Pool),
 		identities:  identities.New(pkiKeystore{cfg.PKI}),
 		metrics:     newMetrics(),

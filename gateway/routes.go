@@ -35,7 +35,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routePrefilings(authed)
 	g.routeTraceCodes(authed)
 	g.routeAttachments(authed)
-	documents := g.documentService(docdrafts.New(g.cfg.Pool))
+	documents := g.documentService(docdrafts.New(g.cfg.Pool, docdrafts.WithSealer(g.cfg.Sealer)))
 	g.routeDocumentDrafts(authed, documents)
 	g.routeDocuments(authed, documents)
 	g.routeTransfers(authed, documents)

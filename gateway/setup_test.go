@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"sort"
 	"sync"
@@ -19,6 +20,7 @@ import (
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
 	"zonetrace/internal/pgtest"
+	"zonetrace/internal/sealing"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
 )
@@ -286,7 +288,12 @@ func setup(t *testing.T) *env {
 	p, err := pki.Open(t.TempDir())
 	require.NoError(t, err)
 	e := &env{t: t, ledger: newFakeLedger(), reads: newFakeReads(), pki: p}
-	e.cfg = Config{Pool: pool, Ledger: e.ledger, Reads: e.reads, PKI: p, DataDir: t.TempDir(), PublicURL: "https://trace.example/"}
+	keys := t.TempDir()
+	ring, err := sealing.OpenKeyFile(filepath.Join(keys, "kek.json"))
+	require.NoError(t, err)
+	sealer, err := sealing.Open(ctx, keys, ring)
+	require.NoError(t, err)
+	e.cfg = Config{Pool: pool, Ledger: e.ledger, Reads: e.reads, PKI: p, Sealer: sealer, DataDir: t.TempDir(), PublicURL: "https://trace.example/"}
 	e.g, err = New(e.cfg)
 	require.NoError(t, err)
 	e.reads.enterprises[entA] = model.Enterprise{ID: entA, Name: "甲咖啡进口有限公司", Kind: model.KindImporter}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/internal/sealing"
 	"zonetrace/network/ledger"
 )
 
@@ -65,7 +66,7 @@ func (ix *Indexer) applyBlock(ctx context.Context, b ledger.Block) (uint64, erro
 			return &GapError{Block: b.Number, Checkpoint: checkpoint}
 		}
 		batch := &pgx.Batch{}
-		if err := queueBlock(batch, b); err != nil {
+		if err := queueBlock(batch, b, ix.sealer); err != nil {
 			poison = true
 			return err
 		}
@@ -115,7 +116,7 @@ func refusedByDatabase(err error) bool {
 
 // queueBlock queues every transaction of b and the projections of the valid
 // ones. Nothing is queued when an event cannot be decoded.
-func queueBlock(batch *pgx.Batch, b ledger.Block) error {
+func queueBlock(batch *pgx.Batch, b ledger.Block, s *sealing.Sealer) error {
 	block := int64(b.Number)
 	queueLedgerBlock(batch, b)
 	for _, t := range b.Transactions {
@@ -134,7 +135,7 @@ func queueBlock(batch *pgx.Batch, b ledger.Block) error {
 		receipts := 0
 		for i, ev := range env.Events {
 			pos := position{block: block, txIndex: t.Index, event: i, receipt: receipts}
-			if err := queueEvent(batch, pos, ev); err != nil {
+			if err := queueEvent(batch, pos, ev, s); err != nil {
 				return fmt.Errorf("transaction %s event %d (%s): %w", t.ID, i, ev.Type, err)
 			}
 			if ev.Type == model.EventReceiptIssued {

@@ -83,7 +83,7 @@ func TestDocumentProjection(t *testing.T) {
 		require.Equal(t, outLegID, linked)
 
 		require.Equal(t, 1, f.count(t, `SELECT count(*) FROM document_lines WHERE trace_code = $1 AND document_id = $2
-			AND weight_grams = 4000000 AND value_fen = 17000000 AND currency = 'CNY'`, code, outLegID))
+			AND weight_grams = 4000000 AND value_fen = '17000000' AND currency = 'CNY'`, code, outLegID))
 		require.Equal(t, 4, f.count(t, `SELECT count(*) FROM document_steps WHERE document_id = $1`, entryID),
 			"declare, approve, gate pass, effective")
 		require.Equal(t, []string{"declare", "approve", "gate_pass", "effective"}, f.strings(t,

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"zonetrace/internal/sealing"
 	"zonetrace/network/ledger"
 )
 
@@ -32,6 +33,7 @@ type Indexer struct {
 	parkRetry    time.Duration
 	registerer   prometheus.Registerer
 	metrics      *metrics
+	sealer       *sealing.Sealer
 
 	mu     sync.Mutex
 	status Status

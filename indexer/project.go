@@ -9,12 +9,13 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/internal/sealing"
 )
 
 // queueEvent queues the upserts that make the read model hold the full new
 // state carried by ev. Unknown event types are refused, like unknown schema
 // versions: skipping them would silently leave the read model behind.
-func queueEvent(batch *pgx.Batch, pos position, ev model.DomainEvent) error {
+func queueEvent(batch *pgx.Batch, pos position, ev model.DomainEvent, s *sealing.Sealer) error {
 	block := pos.block
 	switch ev.Type {
 	case model.EventEnterpriseRegistered, model.EventEnterpriseChanged:
@@ -32,7 +33,7 @@ func queueEvent(batch *pgx.Batch, pos position, ev model.DomainEvent) error {
 		if ev.Prefiling == nil {
 			return errMissingRecord
 		}
-		return queuePrefiling(batch, block, ev.Prefiling)
+		return queuePrefiling(batch, block, ev.Prefiling, s)
 	case model.EventTraceCodeIssued:
 		if ev.TraceCode == nil {
 			return errMissingRecord
@@ -42,7 +43,7 @@ func queueEvent(batch *pgx.Batch, pos position, ev model.DomainEvent) error {
 		if ev.Document == nil {
 			return errMissingRecord
 		}
-		return queueDocument(batch, block, ev.Document)
+		return queueDocument(batch, block, ev.Document, s)
 	case model.EventMovementRecorded:
 		if ev.Movement == nil {
 			return errMissingRecord
@@ -113,7 +114,7 @@ func queueIdentity(batch *pgx.Batch, block int64, b *model.IdentityBinding) erro
 // queuePrefiling upserts the prefiling without its history and appends the
 // steps not yet stored: history is append-only on chain, so a stored step
 // never changes and keeps the block that first carried it.
-func queuePrefiling(batch *pgx.Batch, block int64, p *model.Prefiling) error {
+func queuePrefiling(batch *pgx.Batch, block int64, p *model.Prefiling, s *sealing.Sealer) error {
 	declaredAt, err := parseTime("declaredAt", p.DeclaredAt)
 	if err != nil {
 		return err
@@ -127,6 +128,9 @@ func queuePrefiling(batch *pgx.Batch, block int64, p *model.Prefiling) error {
 	doc, err := json.Marshal(head)
 	if err != nil {
 		return fmt.Errorf("encode prefiling: %w", err)
+	}
+	if doc, err = sealDoc(s, PrefilingSealed, p.ID, doc); err != nil {
+		return err
 	}
 	d := p.Data
 	batch.Queue(`INSERT INTO prefilings
@@ -144,7 +148,7 @@ func queuePrefiling(batch *pgx.Batch, block int64, p *model.Prefiling) error {
 			updated_tx = EXCLUDED.updated_tx, block_number = EXCLUDED.block_number, doc = EXCLUDED.doc`,
 		p.ID, p.EnterpriseID, string(p.Status), string(p.SupplementStatus), p.TraceCode, d.Commodity,
 		d.ProductName, d.HSCode, d.Origin, d.ExporterName, d.MaterialNo, d.BatchNo, string(d.QuarantineResult),
-		d.WeightGrams, d.AvgPriceFen, declaredAt, updatedAt, p.UpdatedTx, block, doc)
+		d.WeightGrams, sealAmount(s, placeAvgPrice, p.ID, d.AvgPriceFen), declaredAt, updatedAt, p.UpdatedTx, block, doc)
 	for _, s := range p.Steps {
 		if err := queueStep(batch, block, p.ID, s); err != nil {
 			return fmt.Errorf("step %d: %w", s.Seq, err)

@@ -7,12 +7,13 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/internal/sealing"
 )
 
 // queueDocument upserts the document without its history, replaces its lines
 // and tags (the event carries them in full) and appends the steps not yet
 // stored, which keep the block that first carried them.
-func queueDocument(batch *pgx.Batch, block int64, d *model.Document) error {
+func queueDocument(batch *pgx.Batch, block int64, d *model.Document, s *sealing.Sealer) error {
 	declaredAt, err := parseTime("declaredAt", d.DeclaredAt)
 	if err != nil {
 		return err
@@ -26,6 +27,9 @@ func queueDocument(batch *pgx.Batch, block int64, d *model.Document) error {
 	doc, err := json.Marshal(head)
 	if err != nil {
 		return fmt.Errorf("encode document: %w", err)
+	}
+	if doc, err = sealDoc(s, DocumentSealed, d.ID, doc); err != nil {
+		return err
 	}
 	batch.Queue(`INSERT INTO documents
 		(id, family, business_type, enterprise_id, counterparty_id, status, linked_document_id, in_leg_id,
@@ -49,7 +53,8 @@ func queueDocument(batch *pgx.Batch, block int64, d *model.Document) error {
 			 unit_price_fen, value_fen, currency)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 			d.ID, l.Seq, l.TraceCode, l.MaterialNo, l.ProductName, l.HSCode, l.Origin, l.WeightGrams,
-			l.UnitPriceFen, l.ValueFen, l.Currency)
+			sealAmount(s, placeUnitPrice, lineRow(d.ID, l.Seq), l.UnitPriceFen),
+			sealAmount(s, placeLineValue, lineRow(d.ID, l.Seq), l.ValueFen), l.Currency)
 	}
 	batch.Queue(`DELETE FROM document_tags WHERE document_id = $1`, d.ID)
 	for i, tag := range d.Tags {

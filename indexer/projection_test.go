@@ -47,7 +47,8 @@ func TestProjection(t *testing.T) {
 		require.Equal(t, 2, block)
 
 		var status, supplementStatus, traceCode, quarantine string
-		var weight, price int64
+		var weight int64
+		var price string
 		require.NoError(t, f.pool.QueryRow(ctx, `SELECT status, supplement_status, trace_code, quarantine_result,
 			weight_grams, avg_price_fen, block_number FROM prefilings WHERE id = 'PF2025030100000002'`).
 			Scan(&status, &supplementStatus, &traceCode, &quarantine, &weight, &price, &block))
@@ -56,7 +57,7 @@ func TestProjection(t *testing.T) {
 		require.Equal(t, "TCCF000001X", traceCode)
 		require.Equal(t, "qualified", quarantine, "an approved supplement's quarantine result is merged")
 		require.Equal(t, int64(19_200_000), weight)
-		require.Equal(t, int64(4_250_00), price)
+		require.Equal(t, "425000", price, "kept in clear without a sealer")
 		require.Equal(t, 8, block)
 
 		require.NoError(t, f.pool.QueryRow(ctx, `SELECT status FROM prefilings WHERE id = 'PF2025030100000001'`).Scan(&status))

@@ -26,7 +26,9 @@ cleanup() {
 trap cleanup EXIT
 
 for _ in $(seq 1 120); do
-  if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && grep -q "is running at" "$log"; then
+  # The node serves HTTPS only, with a certificate of its data folder's dev
+  # TLS CA.
+  if grep -q "is running at https://" "$log" && curl -fsS --cacert "$data/tls/ca/cert.pem" "https://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
     break
   fi
   kill -0 "$server" 2>/dev/null || { echo "browser-test: server exited"; cat "$log"; exit 1; }
@@ -34,4 +36,4 @@ for _ in $(seq 1 120); do
 done
 
 cd web
-ZT_URL="http://127.0.0.1:$port" npm run --silent test:e2e
+ZT_URL="https://127.0.0.1:$port" npm run --silent test:e2e

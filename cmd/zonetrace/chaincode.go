@@ -23,11 +23,29 @@ func chaincodeCommand(ctx context.Context, log *slog.Logger, args []string) erro
 	flags := flag.NewFlagSet("chaincode", flag.ExitOnError)
 	address := flags.String("address", "127.0.0.1:27200", "listen address of the chaincode server")
 	id := flags.String("id", os.Getenv("CHAINCODE_ID"), "package ID the peers installed (label:hash); default $CHAINCODE_ID")
+	certFile := flags.String("tls-cert", os.Getenv("CHAINCODE_TLS_CERT"),
+		"PEM certificate the server presents to the peers; its CA is root_cert in the package's connection.json (env CHAINCODE_TLS_CERT)")
+	keyFile := flags.String("tls-key", os.Getenv("CHAINCODE_TLS_KEY"), "PEM private key of --tls-cert (env CHAINCODE_TLS_KEY)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
 	if *id == "" {
 		return errors.New("--id (or CHAINCODE_ID) is required: the package ID from `peer lifecycle chaincode calculatepackageid`")
+	}
+	if *certFile == "" || *keyFile == "" {
+		return errors.New("--tls-cert and --tls-key (CHAINCODE_TLS_CERT, CHAINCODE_TLS_KEY) are required: peers reach the chaincode over TLS only (`zonetrace dev-tls-server` issues a development pair)")
+	}
+	certPEM, err := os.ReadFile(*certFile)
+	if err != nil {
+		return fmt.Errorf("read chaincode TLS certificate: %w", err)
+	}
+	keyPEM, err := os.ReadFile(*keyFile)
+	if err != nil {
+		return fmt.Errorf("read chaincode TLS key: %w", err)
+	}
+	// Fails early on a mismatched pair instead of at the peer's first dial.
+	if _, err := pki.ServerTLSConfig(certPEM, keyPEM); err != nil {
+		return err
 	}
 	cc, err := contract.NewChaincode()
 	if err != nil {
@@ -37,13 +55,13 @@ func chaincodeCommand(ctx context.Context, log *slog.Logger, args []string) erro
 		CCID:    *id,
 		Address: *address,
 		CC:      cc,
-		// Peers reach the server over loopback only; see docs/operations.md
-		// for enabling TLS when they do not.
-		TLSProps: shim.TLSProperties{Disabled: true},
+		// The shim serves TLS 1.2+ with this pair; peers verify it against
+		// the root_cert of the package's connection.json.
+		TLSProps: shim.TLSProperties{Cert: certPEM, Key: keyPEM},
 	}
 	done := make(chan error, 1)
 	go func() { done <- server.Start() }()
-	log.Info("chaincode server started", "address", *address, "package_id", *id)
+	log.Info("chaincode server started", "address", *address, "package_id", *id, "tls", true)
 	select {
 	case err := <-done:
 		return fmt.Errorf("serve chaincode: %w", err)
@@ -51,6 +69,29 @@ func chaincodeCommand(ctx context.Context, log *slog.Logger, args []string) erro
 		log.Info("chaincode server stopping")
 		return nil
 	}
+}
+
+// devTLSServerCommand issues (or reuses) a server key pair from a dev TLS CA
+// folder, creating the CA on first use: DIR/ca/cert.pem is the root clients
+// trust, DIR/servers/NAME/{cert,key}.pem the pair. network/fabric uses it
+// for the chaincode server.
+func devTLSServerCommand(args []string) error {
+	flags := flag.NewFlagSet("dev-tls-server", flag.ExitOnError)
+	dir := flags.String("dir", "", "dev TLS CA folder (created on first use)")
+	name := flags.String("name", "", "server name: the key pair's folder under DIR/servers")
+	hosts := flags.String("hosts", "127.0.0.1,localhost", "comma-separated DNS names and IP addresses the certificate names")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if *dir == "" || *name == "" {
+		return errors.New("--dir and --name are required")
+	}
+	ca, err := pki.OpenTLS(*dir)
+	if err != nil {
+		return err
+	}
+	_, _, err = ca.Server(*name, splitList(*hosts))
+	return err
 }
 
 // chaincodeReadyCommand waits until a transaction submitted through every

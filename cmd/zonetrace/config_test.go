@@ -44,6 +44,18 @@ func TestNodeFlags(t *testing.T) {
 		require.Equal(t, "postgres://y@db/other", parse(env, "--db", "postgres://y@db/other").DatabaseURL)
 		require.Equal(t, "/elsewhere", parse(env, "--data", "/elsewhere").DataDir)
 	})
+	t.Run("the database TLS settings replace the URL's", func(t *testing.T) {
+		t.Parallel()
+		c := parse(map[string]string{"ZT_DB_SSLMODE": "verify-full"}, "--db-sslrootcert", "/etc/zt/db-ca.pem")
+		u, err := c.Database()
+		require.NoError(t, err)
+		require.Equal(t, "postgres://postgres@127.0.0.1:54329/zonetrace?sslmode=verify-full&sslrootcert=%2Fetc%2Fzt%2Fdb-ca.pem", u)
+		u, err = parse(nil).Database()
+		require.NoError(t, err)
+		require.Equal(t, "postgres://postgres@127.0.0.1:54329/zonetrace?sslmode=disable", u, "nothing set keeps the URL")
+		_, err = parse(nil, "--db", "host=db dbname=zt", "--db-sslmode", "require").Database()
+		require.ErrorContains(t, err, "postgres:// URL")
+	})
 }
 
 // TestVerifyAndRebuildReadRunConfig is the finding "verify and rebuild ignore

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/x509"
 	"fmt"
 	"net/http"
 	"os"
@@ -28,11 +29,12 @@ import (
 type process struct {
 	cmd      *exec.Cmd
 	url      string
-	password string // the first admin's one-time password, on first start
+	roots    *x509.CertPool // the node's dev TLS CA
+	password string         // the first admin's one-time password, on first start
 }
 
 var (
-	runningAt  = regexp.MustCompile(`ZoneTrace is running at (http://\S+)`)
+	runningAt  = regexp.MustCompile(`ZoneTrace is running at (https://\S+)`)
 	firstLogin = regexp.MustCompile(`First login: admin / (\S+)`)
 )
 
@@ -71,8 +73,15 @@ func startProcess(t testing.TB, bin, dataDir, dbURL string) *process {
 		t.Fatal("zonetrace did not start within 60s")
 	}
 	require.NotEmpty(t, p.url)
+	caPEM, err := os.ReadFile(filepath.Join(devTLSDir(dataDir), "ca", "cert.pem"))
+	require.NoError(t, err)
+	p.roots = x509.NewCertPool()
+	require.True(t, p.roots.AppendCertsFromPEM(caPEM))
 	return p
 }
+
+// client returns a client of the process's API trusting its dev TLS CA.
+func (p *process) client() *apiclient.Client { return apiclient.NewTLS(p.url, p.roots) }
 
 // buildBinary builds the zonetrace command into a temporary folder.
 func buildBinary(t testing.TB) string {
@@ -90,12 +99,12 @@ func buildBinary(t testing.TB) string {
 func (p *process) enterpriseClerk(t testing.TB) *apiclient.Client {
 	t.Helper()
 	ctx := context.Background()
-	admin := apiclient.New(p.url)
+	admin := p.client()
 	require.NoError(t, admin.Login(ctx, "admin", p.password))
 	require.NoError(t, admin.Post(ctx, "/api/v1/me/password", map[string]string{"currentPassword": p.password, "newPassword": demoPassword}, nil))
 	require.NoError(t, admin.Post(ctx, "/api/v1/enterprises", map[string]string{"id": demoEnterpriseA, "name": "A", "kind": "importer"}, nil))
 	require.NoError(t, admin.Post(ctx, "/api/v1/users", map[string]string{"username": "ent-a", "password": demoPassword, "displayName": "A", "role": "enterprise", "enterpriseId": demoEnterpriseA}, nil))
-	clerk := apiclient.New(p.url)
+	clerk := p.client()
 	require.NoError(t, clerk.Login(ctx, "ent-a", demoPassword))
 	return clerk
 }

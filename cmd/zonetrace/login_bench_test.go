@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -55,7 +56,8 @@ func BenchmarkLoginBurst(b *testing.B) {
 		b.StopTimer()
 		proc := startProcess(b, bin, dataDir, dbURL)
 		pid := proc.cmd.Process.Pid
-		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: users}}
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: users,
+			TLSClientConfig: &tls.Config{RootCAs: proc.roots, MinVersion: tls.VersionTLS12}}}
 		peakBefore, cpuBefore, faultsBefore := procPeakRSS(b, pid), procStat(b, pid, 14)+procStat(b, pid, 15), procStat(b, pid, 10)
 		b.StartTimer()
 

@@ -6,6 +6,8 @@
 //	zonetrace verify-bundle FILE  check a trace code's evidence bundle offline
 //	zonetrace chaincode        serve the chaincode to Fabric peers (chaincode as a service)
 //	zonetrace chaincode-ready  wait until every organisation's peer commits a submission
+//	zonetrace rotate-keys      re-wrap the data keys under a new key-encryption key
+//	zonetrace dev-tls-server   issue a server key pair from a dev TLS CA folder
 //
 // Run `zonetrace <command> -h` for the flags of each. run, rebuild and verify
 // read the same flags and ZT_* environment variables (config.go); rebuild and
@@ -44,6 +46,10 @@ func main() {
 		err = chaincodeCommand(ctx, log, os.Args[2:])
 	case "chaincode-ready":
 		err = chaincodeReadyCommand(ctx, log, os.Args[2:])
+	case "rotate-keys":
+		err = rotateKeysCommand(ctx, os.Args[2:])
+	case "dev-tls-server":
+		err = devTLSServerCommand(os.Args[2:])
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -62,15 +68,20 @@ func usage() {
 	fmt.Fprint(os.Stderr, `usage: zonetrace <command> [flags]
 
 commands:
-  run      start the whole product on the embedded ledger
+  run      start the whole product on the embedded ledger, serving HTTPS (--tls-cert/--tls-key,
+           default a certificate of the dev TLS CA in <data>/tls)
   rebuild  replay the ledger from block 0 into fresh indexer tables
   verify   check the ledger (hash chain, signatures) and compare the indexer's tables with it,
            reporting how many blocks the mirror lags behind
   verify-bundle FILE  check an evidence bundle offline: block hashes, transaction bytes,
            signatures and certificate chains; fails naming block / tx / field
   run, rebuild and verify share --data --db --ledger --fabric-connection, whose defaults come
-  from ZT_DATA, ZT_DB_URL (or ZT_PG_PORT), ZT_LEDGER and ZT_FABRIC_CONNECTION
-  chaincode        serve the chaincode to Fabric peers (--address, --id)
+  from ZT_DATA, ZT_DB_URL (or ZT_PG_PORT), ZT_LEDGER and ZT_FABRIC_CONNECTION, and
+  --db-sslmode --db-sslrootcert (ZT_DB_SSLMODE, ZT_DB_SSLROOTCERT)
+  rotate-keys      re-wrap the data keys that seal data at rest under a new key-encryption key
+                   (a new version in <data>/keys/kek.json, or the newest in ZT_KEK)
+  chaincode        serve the chaincode to Fabric peers over TLS (--address, --id, --tls-cert, --tls-key)
   chaincode-ready  wait until a submission through every organisation's peer commits
+  dev-tls-server   issue a server key pair from a dev TLS CA folder (--dir, --name, --hosts)
 `)
 }

@@ -33,7 +33,19 @@ func rebuild(ctx context.Context, log *slog.Logger, node *nodeConfig, out io.Wri
 		return err
 	}
 	defer l.Close()
-	pool, err := pgxpool.New(ctx, node.DatabaseURL)
+	dbURL, err := node.Database()
+	if err != nil {
+		return err
+	}
+	keys, err := node.keyRing()
+	if err != nil {
+		return err
+	}
+	sealer, err := platform.OpenSealer(ctx, keys, node.DataDir)
+	if err != nil {
+		return err
+	}
+	pool, err := pgxpool.New(ctx, dbURL)
 	if err != nil {
 		return fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
@@ -45,7 +57,7 @@ func rebuild(ctx context.Context, log *slog.Logger, node *nodeConfig, out io.Wri
 	if err != nil {
 		return err
 	}
-	if err := indexer.Rebuild(ctx, pool, l, indexer.WithLogger(log.With("component", "indexer"))); err != nil {
+	if err := indexer.Rebuild(ctx, pool, l, indexer.WithLogger(log.With("component", "indexer")), indexer.WithSealer(sealer)); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "rebuilt the indexer tables from %d blocks\n", height)

@@ -15,6 +15,7 @@ import (
 
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/retention"
+	"zonetrace/internal/apiclient"
 	"zonetrace/internal/platform"
 	"zonetrace/web"
 )
@@ -22,7 +23,8 @@ import (
 func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	flags := flag.NewFlagSet("run", flag.ExitOnError)
 	node := nodeFlags(flags, os.Getenv)
-	listen := flags.String("listen", "127.0.0.1:8080", "HTTP listen address")
+	serverTLS := tlsFlags(flags, os.Getenv)
+	listen := flags.String("listen", "127.0.0.1:8080", "HTTPS listen address (plain HTTP is not served)")
 	publicURL := flags.String("public-url", "", "base URL printed in trace QR codes (default: the listen URL)")
 	demo := flags.Bool("demo", false, "seed demo enterprises, users and prefilings into an empty ledger")
 	trustedProxies := flags.String("trusted-proxies", os.Getenv("ZT_TRUSTED_PROXIES"),
@@ -57,14 +59,28 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	}
 
+	dbURL, err := node.Database()
+	if err != nil {
+		return err
+	}
+	keys, err := node.keyRing()
+	if err != nil {
+		return err
+	}
+	served, err := serverTLS.serverTLS(node.DataDir, *listen)
+	if err != nil {
+		return err
+	}
 	webFS, err := fs.Sub(web.Dist, "dist")
 	if err != nil {
 		return fmt.Errorf("open embedded web app: %w", err)
 	}
 	p, err := platform.Start(ctx, platform.Config{
 		DataDir:          node.DataDir,
-		DatabaseURL:      node.DatabaseURL,
+		DatabaseURL:      dbURL,
 		Listen:           *listen,
+		TLS:              served,
+		Keys:             keys,
 		PublicURL:        *publicURL,
 		WebFS:            webFS,
 		Logger:           log,
@@ -81,7 +97,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 
 	logins := demoLogins
 	if *demo {
-		if err := seedDemo(ctx, p); err != nil {
+		if err := seedDemo(ctx, p, func() *apiclient.Client { return selfClient(p.URL, served) }); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 	} else if logins, err = ensureFirstAdmin(ctx, p); err != nil {

@@ -31,8 +31,8 @@ const (
 // seedDemo fills an empty ledger with two enterprises, users of every role and
 // prefilings in each state, all through the public API so that the demo data
 // went down the same path as real declarations. It does nothing when
-// enterprises already exist.
-func seedDemo(ctx context.Context, p *platform.Platform) error {
+// enterprises already exist. newClient returns a client of the node's API.
+func seedDemo(ctx context.Context, p *platform.Platform, newClient func() *apiclient.Client) error {
 	existing, err := p.Reads.Enterprises(ctx)
 	if err != nil {
 		return err
@@ -45,7 +45,7 @@ func seedDemo(ctx context.Context, p *platform.Platform) error {
 		return err
 	}
 
-	admin := apiclient.New(p.URL)
+	admin := newClient()
 	if err := admin.Login(ctx, "admin", demoPassword); err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func seedDemo(ctx context.Context, p *platform.Platform) error {
 		}
 	}
 
-	entA, entB, customs := apiclient.New(p.URL), apiclient.New(p.URL), apiclient.New(p.URL)
+	entA, entB, customs := newClient(), newClient(), newClient()
 	for c, name := range map[*apiclient.Client]string{entA: "ent-a", entB: "ent-b", customs: "customs"} {
 		if err := c.Login(ctx, name, demoPassword); err != nil {
 			return err
@@ -140,7 +140,7 @@ func seedDemo(ctx context.Context, p *platform.Platform) error {
 	if err := review(ofB, "approve", ""); err != nil {
 		return fmt.Errorf("approve demo prefiling of enterprise B: %w", err)
 	}
-	if err := seedRules(ctx, p.URL); err != nil {
+	if err := seedRules(ctx, newClient()); err != nil {
 		return fmt.Errorf("write the demo rule configuration: %w", err)
 	}
 	return nil

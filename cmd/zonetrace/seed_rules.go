@@ -43,8 +43,7 @@ func demoRuleConfig() model.RuleConfigDraft {
 }
 
 // seedRules writes the demo configuration as customs' administrator.
-func seedRules(ctx context.Context, url string) error {
-	c := apiclient.New(url)
+func seedRules(ctx context.Context, c *apiclient.Client) error {
 	if err := c.Login(ctx, "customs-admin", demoPassword); err != nil {
 		return err
 	}

@@ -26,11 +26,20 @@ func verifyCommand(ctx context.Context, log *slog.Logger, args []string) error {
 }
 
 func verify(ctx context.Context, log *slog.Logger, node *nodeConfig, out io.Writer) error {
+	dbURL, err := node.Database()
+	if err != nil {
+		return err
+	}
+	keys, err := node.keyRing()
+	if err != nil {
+		return err
+	}
 	report, err := platform.Audit(ctx, platform.AuditConfig{
+		Keys:             keys,
 		Ledger:           node.Ledger,
 		FabricConnection: node.FabricConnection,
 		DataDir:          node.DataDir,
-		DatabaseURL:      node.DatabaseURL,
+		DatabaseURL:      dbURL,
 		Logger:           log,
 	})
 	if err != nil {

@@ -1,10 +1,13 @@
 // Package attachments stores uploaded files (certificates of origin,
-// quarantine certificates) content-addressed on disk, with who uploaded them
-// in PostgreSQL. Their SHA-256 is what prefilings anchor on chain.
+// quarantine certificates) content-addressed on disk, sealed (encrypted
+// with the database's data keys, internal/sealing), with who uploaded them
+// in PostgreSQL. Their SHA-256, of the plain content, is what prefilings
+// anchor on chain.
 package attachments
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -23,6 +26,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zonetrace/gateway/validation"
+	"zonetrace/internal/sealing"
 )
 
 // ErrNotFound reports an unknown file or one the caller may not read.
@@ -74,13 +78,15 @@ type Meta struct {
 
 // Store saves and opens attachments.
 type Store struct {
-	pool *pgxpool.Pool
-	dir  string
+	pool   *pgxpool.Pool
+	dir    string
+	sealer *sealing.Sealer
 }
 
-// New returns a Store keeping files under dataDir/attachments.
-func New(pool *pgxpool.Pool, dataDir string) *Store {
-	return &Store{pool: pool, dir: filepath.Join(dataDir, "attachments")}
+// New returns a Store keeping files under dataDir/attachments, sealed with
+// sealer.
+func New(pool *pgxpool.Pool, dataDir string, sealer *sealing.Sealer) *Store {
+	return &Store{pool: pool, dir: filepath.Join(dataDir, "attachments"), sealer: sealer}
 }
 
 // Save stores the content of r (at most maxSize bytes). Uploading the same
@@ -111,18 +117,28 @@ func (s *Store) Save(ctx context.Context, r io.Reader, name, uploadedBy, enterpr
 		return Meta{}, validation.Problems{{Field: "file", Message: "must be a PDF, PNG or JPEG file", MessageZh: "仅支持PDF、PNG或JPEG文件"}}
 	}
 	name = nameFor(name, contentType)
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(br, maxSize+1))
+	// Read whole (at most maxSize, the request body limit) so that the
+	// plain content never touches the disk.
+	content, err := io.ReadAll(io.LimitReader(br, maxSize+1))
 	if err != nil {
-		return Meta{}, fmt.Errorf("write attachment: %w", err)
+		return Meta{}, fmt.Errorf("read attachment: %w", err)
 	}
+	n := int64(len(content))
 	if n > maxSize {
 		return Meta{}, ErrTooLarge
+	}
+	digest := sha256.Sum256(content)
+	sum := hex.EncodeToString(digest[:])
+	sealed, err := s.sealer.SealFile(place(sum), content)
+	if err != nil {
+		return Meta{}, err
+	}
+	if _, err := tmp.Write(sealed); err != nil {
+		return Meta{}, fmt.Errorf("write attachment: %w", err)
 	}
 	if err := tmp.Sync(); err != nil {
 		return Meta{}, fmt.Errorf("sync attachment: %w", err)
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
 	final := s.path(sum)
 	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
 		return Meta{}, fmt.Errorf("prepare attachment directory: %w", err)
@@ -139,10 +155,10 @@ func (s *Store) Save(ctx context.Context, r io.Reader, name, uploadedBy, enterpr
 	return s.meta(ctx, sum, enterpriseID, false)
 }
 
-// Open returns the metadata and content of a file. An enterprise
+// Open returns the metadata and plain content of a file. An enterprise
 // (anyEnterprise false) reads only files it uploaded; customs and the zone
 // administration read every file.
-func (s *Store) Open(ctx context.Context, sum, enterpriseID string, anyEnterprise bool) (Meta, *os.File, error) {
+func (s *Store) Open(ctx context.Context, sum, enterpriseID string, anyEnterprise bool) (Meta, io.ReadCloser, error) {
 	if !sha256Pattern.MatchString(sum) {
 		return Meta{}, nil, fmt.Errorf("open attachment: %w", ErrNotFound)
 	}
@@ -150,11 +166,89 @@ func (s *Store) Open(ctx context.Context, sum, enterpriseID string, anyEnterpris
 	if err != nil {
 		return Meta{}, nil, err
 	}
-	f, err := os.Open(s.path(sum))
+	stored, err := os.ReadFile(s.path(sum))
 	if err != nil {
 		return Meta{}, nil, fmt.Errorf("open attachment %s: %w", sum, err)
 	}
-	return m, f, nil
+	content, err := s.sealer.OpenFile(place(sum), stored)
+	if err != nil {
+		return Meta{}, nil, fmt.Errorf("open attachment %s: %w", sum, err)
+	}
+	return m, io.NopCloser(bytes.NewReader(content)), nil
+}
+
+// place binds a sealed file to its name: a file copied over another does
+// not open.
+func place(sum string) string { return "attachments/" + sum }
+
+// SealExisting seals the files a store written before sealing keeps in
+// clear, each replaced atomically, and returns how many; it runs at start.
+func (s *Store) SealExisting() (int, error) {
+	paths, err := filepath.Glob(filepath.Join(s.dir, "[0-9a-f][0-9a-f]", "*"))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, path := range paths {
+		sum := filepath.Base(path)
+		if !sha256Pattern.MatchString(sum) {
+			continue
+		}
+		// Only the head is read of the (many, large) files sealed already.
+		if sealed, err := isSealedFile(path); err != nil || sealed {
+			if err != nil {
+				return n, fmt.Errorf("seal attachment %s: %w", sum, err)
+			}
+			continue
+		}
+		content, err := os.ReadFile(path)
+		if err != nil {
+			return n, fmt.Errorf("seal attachment %s: %w", sum, err)
+		}
+		sealed, err := s.sealer.SealFile(place(sum), content)
+		if err != nil {
+			return n, err
+		}
+		if err := replaceFile(path, sealed); err != nil {
+			return n, fmt.Errorf("seal attachment %s: %w", sum, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+func isSealedFile(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return false, err
+	}
+	return sealing.IsSealedFile(head[:n]), nil
+}
+
+func replaceFile(path string, content []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".seal-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after the rename this is a no-op
+	if _, err := tmp.Write(content); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 func (s *Store) meta(ctx context.Context, sum, enterpriseID string, anyEnterprise bool) (Meta, error) {

@@ -16,6 +16,7 @@ import (
 	"zonetrace/gateway/schema"
 	"zonetrace/gateway/validation"
 	"zonetrace/internal/pgtest"
+	"zonetrace/internal/sealing"
 )
 
 var pdf = []byte("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
@@ -26,7 +27,7 @@ func TestStore(t *testing.T) {
 	pool := pgtest.NewPool(t)
 	require.NoError(t, schema.Migrate(ctx, pool))
 	dir := t.TempDir()
-	s := attachments.New(pool, dir)
+	s := attachments.New(pool, dir, newSealer(t))
 	sum := sha256.Sum256(pdf)
 	want := hex.EncodeToString(sum[:])
 
@@ -35,7 +36,10 @@ func TestStore(t *testing.T) {
 	require.Equal(t, want, m.SHA256)
 	require.Equal(t, "application/pdf", m.ContentType)
 	require.Equal(t, int64(len(pdf)), m.Size)
-	require.FileExists(t, filepath.Join(dir, "attachments", want[:2], want))
+	stored, err := os.ReadFile(filepath.Join(dir, "attachments", want[:2], want))
+	require.NoError(t, err)
+	require.NotContains(t, string(stored), "%PDF", "the file at rest is sealed")
+	require.NotContains(t, string(stored), "endobj")
 
 	t.Run("uploading the same content again is idempotent", func(t *testing.T) {
 		again, err := s.Save(ctx, bytes.NewReader(pdf), "renamed.pdf", "alice", "ENT1", 1<<20)
@@ -83,7 +87,7 @@ func TestStoredNamesTakeTheSniffedExtension(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.NewPool(t)
 	require.NoError(t, schema.Migrate(ctx, pool))
-	s := attachments.New(pool, t.TempDir())
+	s := attachments.New(pool, t.TempDir(), newSealer(t))
 	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 32)...)
 	jpeg := append([]byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), make([]byte, 32)...)
 	cases := []struct {
@@ -110,4 +114,52 @@ func TestStoredNamesTakeTheSniffedExtension(t *testing.T) {
 		require.ErrorAs(t, err, &p, "%q", refused)
 		require.Equal(t, "file", p[0].Field)
 	}
+}
+
+func newSealer(t *testing.T) *sealing.Sealer {
+	t.Helper()
+	dir := t.TempDir()
+	ring, err := sealing.OpenKeyFile(filepath.Join(dir, "kek.json"))
+	require.NoError(t, err)
+	s, err := sealing.Open(context.Background(), dir, ring)
+	require.NoError(t, err)
+	return s
+}
+
+// TestFilesStoredInClearAreSealedAtStart: a store written before sealing
+// keeps its files in clear; SealExisting seals each (once), they still open,
+// and a sealed file copied over another name does not.
+func TestFilesStoredInClearAreSealedAtStart(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.NewPool(t)
+	require.NoError(t, schema.Migrate(ctx, pool))
+	dir := t.TempDir()
+	s := attachments.New(pool, dir, newSealer(t))
+	m, err := s.Save(ctx, bytes.NewReader(pdf), "co.pdf", "alice", "ENT1", 1<<20)
+	require.NoError(t, err)
+	path := filepath.Join(dir, "attachments", m.SHA256[:2], m.SHA256)
+	require.NoError(t, os.WriteFile(path, pdf, 0o640)) // as an older release stored it
+
+	n, err := s.SealExisting()
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	stored, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NotContains(t, string(stored), "%PDF")
+	n, err = s.SealExisting()
+	require.NoError(t, err)
+	require.Zero(t, n, "sealed files are left alone")
+	_, f, err := s.Open(ctx, m.SHA256, "ENT1", false)
+	require.NoError(t, err)
+	got, err := io.ReadAll(f)
+	require.NoError(t, err)
+	require.Equal(t, pdf, got)
+
+	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 32)...)
+	other, err := s.Save(ctx, bytes.NewReader(png), "p.png", "alice", "ENT1", 1<<20)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "attachments", other.SHA256[:2], other.SHA256), stored, 0o640))
+	_, _, err = s.Open(ctx, other.SHA256, "ENT1", false)
+	require.Error(t, err, "a sealed file moved to another name does not open")
 }

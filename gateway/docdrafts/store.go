@@ -18,6 +18,7 @@ import (
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/draftlife"
+	"zonetrace/internal/sealing"
 )
 
 // ErrNotFound reports a draft that does not exist, was deleted, or belongs to
@@ -79,13 +80,51 @@ type Page struct {
 
 // Store reads and writes document drafts.
 type Store struct {
-	pool *pgxpool.Pool
-	now  func() time.Time
+	pool   *pgxpool.Pool
+	now    func() time.Time
+	sealer *sealing.Sealer
 }
 
 // New returns a Store on pool.
-func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, now: time.Now}
+func New(pool *pgxpool.Pool, opts ...Option) *Store {
+	s := &Store{pool: pool, now: time.Now}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithSealer keeps the lines' commercial values (SealedLines) sealed at
+// rest with sealer; without it they are stored in clear (tests of the
+// store).
+func WithSealer(sealer *sealing.Sealer) Option { return func(s *Store) { s.sealer = sealer } }
+
+// SealedLines are the members of a draft's lines sealed at rest; searches
+// never look at them.
+var SealedLines = sealing.Fields{Place: "document_drafts.lines", Paths: []string{"*.unitPriceFen", "*.valueFen"}}
+
+// SealExisting seals the drafts a store written before sealing keeps in
+// clear and returns how many; it runs at start.
+func (s *Store) SealExisting(ctx context.Context) (int, error) {
+	return sealing.SealRows(ctx, s.pool, `SELECT id::text, lines FROM document_drafts d
+		WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(d.lines) l
+			WHERE jsonb_typeof(l->'unitPriceFen') = 'number' OR jsonb_typeof(l->'valueFen') = 'number') FOR UPDATE`,
+		`UPDATE document_drafts SET lines = $2 WHERE id::text = $1`, func(id string, raw []byte) ([]byte, error) {
+			return SealedLines.Seal(s.sealer, id, raw)
+		})
+}
+
+// seal seals the commercial values of draft id's encoded lines.
+func (s *Store) seal(id string, r row) (row, error) {
+	if s.sealer == nil {
+		return r, nil
+	}
+	var err error
+	r.lines, err = SealedLines.Seal(s.sealer, id, r.lines)
+	return r, err
 }
 
 // Namespaces of the ids derived from idempotency keys and out legs.
@@ -158,6 +197,9 @@ func (s *Store) Create(ctx context.Context, id, enterpriseID, user string, c Con
 	if err != nil {
 		return Draft{}, err
 	}
+	if r, err = s.seal(id, r); err != nil {
+		return Draft{}, err
+	}
 	if _, err := s.pool.Exec(ctx, `
 		INSERT INTO document_drafts (id, enterprise_id, family, business_type, head, lines, line_count, missing_trace_codes,
 			created_at, created_by, updated_at, updated_by)
@@ -182,6 +224,9 @@ func (s *Store) CreateIncoming(ctx context.Context, enterpriseID, user string, o
 		return Draft{}, fmt.Errorf("copy out leg %s into an in-draft: %w", out.ID, err)
 	}
 	id := IncomingID(out.ID)
+	if r, err = s.seal(id, r); err != nil {
+		return Draft{}, err
+	}
 	if _, err := s.pool.Exec(ctx, `
 		INSERT INTO document_drafts (id, enterprise_id, family, business_type, head, lines, line_count, missing_trace_codes,
 			source_document_id, created_at, created_by, updated_at, updated_by)
@@ -199,7 +244,7 @@ func (s *Store) CreateIncoming(ctx context.Context, enterpriseID, user string, o
 const columns = `id::text, enterprise_id, family, business_type, head, lines, coalesce(source_document_id, ''),
 	created_at, created_by, updated_at, updated_by, coalesce(declared_document_id, ''), declared_at`
 
-func scan(r pgx.Row) (Draft, error) {
+func (s *Store) scan(r pgx.Row) (Draft, error) {
 	var d Draft
 	var head, lines []byte
 	if err := r.Scan(&d.ID, &d.EnterpriseID, &d.Family, &d.BusinessType, &head, &lines, &d.SourceDocumentID,
@@ -209,6 +254,10 @@ func scan(r pgx.Row) (Draft, error) {
 	if err := json.Unmarshal(head, &d.Head); err != nil {
 		return Draft{}, fmt.Errorf("decode head of draft %s: %w", d.ID, err)
 	}
+	lines, err := SealedLines.Open(s.sealer, lines)
+	if err != nil {
+		return Draft{}, fmt.Errorf("open lines of draft %s: %w", d.ID, err)
+	}
 	if err := json.Unmarshal(lines, &d.Lines); err != nil {
 		return Draft{}, fmt.Errorf("decode lines of draft %s: %w", d.ID, err)
 	}
@@ -217,7 +266,7 @@ func scan(r pgx.Row) (Draft, error) {
 
 // Get returns a live draft of the enterprise.
 func (s *Store) Get(ctx context.Context, enterpriseID, id string) (Draft, error) {
-	d, err := scan(s.pool.QueryRow(ctx, `SELECT `+columns+` FROM document_drafts
+	d, err := s.scan(s.pool.QueryRow(ctx, `SELECT `+columns+` FROM document_drafts
 		WHERE id::text = $1 AND enterprise_id = $2 AND deleted_at IS NULL`, id, enterpriseID))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Draft{}, fmt.Errorf("get document draft %s: %w", id, ErrNotFound)
@@ -254,7 +303,7 @@ func (s *Store) List(ctx context.Context, enterpriseID string, f Filter) (Page, 
 	if err != nil {
 		return Page{}, fmt.Errorf("list document drafts: %w", err)
 	}
-	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Draft, error) { return scan(r) })
+	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Draft, error) { return s.scan(r) })
 	if err != nil {
 		return Page{}, fmt.Errorf("list document drafts: %w", err)
 	}
@@ -267,6 +316,9 @@ func (s *Store) List(ctx context.Context, enterpriseID string, f Filter) (Page, 
 func (s *Store) Update(ctx context.Context, enterpriseID, id, user string, c Content) (Draft, error) {
 	c, r, err := encode(c)
 	if err != nil {
+		return Draft{}, err
+	}
+	if r, err = s.seal(id, r); err != nil {
 		return Draft{}, err
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE document_drafts SET family = $3, business_type = $4, head = $5, lines = $6,

@@ -16,6 +16,7 @@ import (
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/draftlife"
+	"zonetrace/internal/sealing"
 )
 
 // ErrNotFound reports a draft that does not exist, was deleted, or belongs to
@@ -53,13 +54,51 @@ type Page struct {
 
 // Store reads and writes drafts.
 type Store struct {
-	pool *pgxpool.Pool
-	now  func() time.Time
+	pool   *pgxpool.Pool
+	now    func() time.Time
+	sealer *sealing.Sealer
 }
 
 // New returns a Store on pool.
-func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, now: time.Now}
+func New(pool *pgxpool.Pool, opts ...Option) *Store {
+	s := &Store{pool: pool, now: time.Now}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithSealer keeps the drafts' commercial values (Sealed) sealed at rest
+// with sealer; without it they are stored in clear (tests of the store).
+func WithSealer(sealer *sealing.Sealer) Option { return func(s *Store) { s.sealer = sealer } }
+
+// Sealed are the members of a draft's data sealed at rest; searches never
+// look at them.
+var Sealed = sealing.Fields{Place: "prefiling_drafts.data", Paths: []string{"avgPriceFen"}}
+
+// SealExisting seals the drafts a store written before sealing keeps in
+// clear and returns how many; it runs at start.
+func (s *Store) SealExisting(ctx context.Context) (int, error) {
+	return sealing.SealRows(ctx, s.pool, `SELECT id::text, data FROM prefiling_drafts
+		WHERE jsonb_typeof(data->'avgPriceFen') = 'number' FOR UPDATE`,
+		`UPDATE prefiling_drafts SET data = $2 WHERE id::text = $1`, func(id string, raw []byte) ([]byte, error) {
+			return Sealed.Seal(s.sealer, id, raw)
+		})
+}
+
+// encode is the stored text of a draft's data.
+func (s *Store) encode(id string, data model.PrefilingData) ([]byte, error) {
+	raw, err := json.Marshal(normalise(data))
+	if err != nil {
+		return nil, fmt.Errorf("encode draft: %w", err)
+	}
+	if s.sealer == nil {
+		return raw, nil
+	}
+	return Sealed.Seal(s.sealer, id, raw)
 }
 
 // draftNamespace scopes the ids derived from idempotency keys.
@@ -85,9 +124,9 @@ func (s *Store) Create(ctx context.Context, id, enterpriseID, user string, data 
 	if err := CheckShape(data); err != nil {
 		return Draft{}, err
 	}
-	raw, err := json.Marshal(normalise(data))
+	raw, err := s.encode(id, data)
 	if err != nil {
-		return Draft{}, fmt.Errorf("encode draft: %w", err)
+		return Draft{}, err
 	}
 	now := s.now()
 	if _, err := s.pool.Exec(ctx, `
@@ -102,11 +141,15 @@ func (s *Store) Create(ctx context.Context, id, enterpriseID, user string, data 
 const columns = `id::text, enterprise_id, data, created_at, created_by, updated_at, updated_by,
 	coalesce(declared_prefiling_id, ''), declared_at`
 
-func scan(row pgx.Row) (Draft, error) {
+func (s *Store) scan(row pgx.Row) (Draft, error) {
 	var d Draft
 	var raw []byte
 	if err := row.Scan(&d.ID, &d.EnterpriseID, &raw, &d.CreatedAt, &d.CreatedBy, &d.UpdatedAt, &d.UpdatedBy, &d.PrefilingID, &d.DeclaredAt); err != nil {
 		return Draft{}, err
+	}
+	raw, err := Sealed.Open(s.sealer, raw)
+	if err != nil {
+		return Draft{}, fmt.Errorf("open draft %s: %w", d.ID, err)
 	}
 	if err := json.Unmarshal(raw, &d.Data); err != nil {
 		return Draft{}, fmt.Errorf("decode draft %s: %w", d.ID, err)
@@ -116,7 +159,7 @@ func scan(row pgx.Row) (Draft, error) {
 
 // Get returns a live draft of the enterprise.
 func (s *Store) Get(ctx context.Context, enterpriseID, id string) (Draft, error) {
-	d, err := scan(s.pool.QueryRow(ctx, `SELECT `+columns+` FROM prefiling_drafts
+	d, err := s.scan(s.pool.QueryRow(ctx, `SELECT `+columns+` FROM prefiling_drafts
 		WHERE id::text = $1 AND enterprise_id = $2 AND deleted_at IS NULL`, id, enterpriseID))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Draft{}, fmt.Errorf("get draft %s: %w", id, ErrNotFound)
@@ -143,7 +186,7 @@ func (s *Store) List(ctx context.Context, enterpriseID, q string, page, pageSize
 	if err != nil {
 		return Page{}, fmt.Errorf("list drafts: %w", err)
 	}
-	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Draft, error) { return scan(r) })
+	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Draft, error) { return s.scan(r) })
 	if err != nil {
 		return Page{}, fmt.Errorf("list drafts: %w", err)
 	}
@@ -157,9 +200,9 @@ func (s *Store) Update(ctx context.Context, enterpriseID, id, user string, data 
 	if err := CheckShape(data); err != nil {
 		return Draft{}, err
 	}
-	raw, err := json.Marshal(normalise(data))
+	raw, err := s.encode(id, data)
 	if err != nil {
-		return Draft{}, fmt.Errorf("encode draft: %w", err)
+		return Draft{}, err
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE prefiling_drafts SET data = $3, updated_at = $4, updated_by = $5
 		WHERE id::text = $1 AND enterprise_id = $2 AND deleted_at IS NULL AND declared_prefiling_id IS NULL`,

@@ -2,13 +2,13 @@ package query
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/indexer"
 )
 
 // DocumentView is a document with the names of its declarant and
@@ -69,7 +69,7 @@ func (r *Reader) SearchDocuments(ctx context.Context, f DocumentFilter) (Documen
 		var abnormal, deleted bool
 		_, err = pgx.ForEachRow(rows, []any{&raw, &name, &counterparty, &abnormal, &deleted}, func() error {
 			v := DocumentView{EnterpriseName: name, CounterpartyName: counterparty, Abnormal: abnormal, DeletedOrModified: deleted}
-			if err := json.Unmarshal(raw, &v.Document); err != nil {
+			if err := r.decodeSealed(indexer.DocumentSealed, raw, &v.Document); err != nil {
 				return fmt.Errorf("decode stored document: %w", err)
 			}
 			v.Steps = nil
@@ -101,7 +101,7 @@ func (r *Reader) Document(ctx context.Context, id string) (DocumentView, error) 
 		if err != nil {
 			return err
 		}
-		if err := json.Unmarshal(raw, &v.Document); err != nil {
+		if err := r.decodeSealed(indexer.DocumentSealed, raw, &v.Document); err != nil {
 			return fmt.Errorf("decode stored document: %w", err)
 		}
 		v.Steps, err = documentSteps(ctx, tx, id)
@@ -151,7 +151,16 @@ func (r *Reader) IncomingTransfers(ctx context.Context, enterpriseID string) ([]
 	if err != nil {
 		return nil, fmt.Errorf("list incoming transfers of %q: %w", enterpriseID, err)
 	}
-	list, err := collectDocs[model.Document](rows)
+	list := []model.Document{}
+	var raw []byte
+	_, err = pgx.ForEachRow(rows, []any{&raw}, func() error {
+		var d model.Document
+		if err := r.decodeSealed(indexer.DocumentSealed, raw, &d); err != nil {
+			return fmt.Errorf("decode stored document: %w", err)
+		}
+		list = append(list, d)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("list incoming transfers of %q: %w", enterpriseID, err)
 	}

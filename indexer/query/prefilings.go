@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/indexer"
 )
 
 // PrefilingView is a prefiling with the name of its enterprise.
@@ -62,7 +63,7 @@ func (r *Reader) SearchPrefilings(ctx context.Context, f PrefilingFilter) (Prefi
 		var name string
 		_, err = pgx.ForEachRow(rows, []any{&raw, &name}, func() error {
 			v := PrefilingView{EnterpriseName: name}
-			if err := json.Unmarshal(raw, &v.Prefiling); err != nil {
+			if err := r.decodeSealed(indexer.PrefilingSealed, raw, &v.Prefiling); err != nil {
 				return fmt.Errorf("decode stored prefiling: %w", err)
 			}
 			v.Steps = nil
@@ -95,7 +96,7 @@ func (r *Reader) Prefiling(ctx context.Context, id string) (PrefilingView, error
 		if err != nil {
 			return err
 		}
-		if err := json.Unmarshal(raw, &v.Prefiling); err != nil {
+		if err := r.decodeSealed(indexer.PrefilingSealed, raw, &v.Prefiling); err != nil {
 			return fmt.Errorf("decode stored prefiling: %w", err)
 		}
 		v.Steps, err = steps(ctx, tx, id)

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/internal/sealing"
 )
 
 // ErrNotFound reports that the requested record is not in the read model.
@@ -21,13 +22,34 @@ var ErrNotFound = errors.New("query: not found")
 
 // Reader answers queries from the indexer's tables.
 type Reader struct {
-	pool  *pgxpool.Pool
-	watch heightWatch
+	pool   *pgxpool.Pool
+	sealer *sealing.Sealer
+	watch  heightWatch
 }
 
+// Option configures a Reader.
+type Option func(*Reader)
+
+// WithSealer opens the commercial values the indexer sealed
+// (indexer.WithSealer) with s, so that readers see them unchanged.
+func WithSealer(s *sealing.Sealer) Option { return func(r *Reader) { r.sealer = s } }
+
 // New returns a Reader on pool, which the caller keeps owning.
-func New(pool *pgxpool.Pool) *Reader {
-	return &Reader{pool: pool}
+func New(pool *pgxpool.Pool, opts ...Option) *Reader {
+	r := &Reader{pool: pool}
+	for _, opt := range opts {
+		opt(r)
+	}
+	return r
+}
+
+// decodeSealed opens the sealed members f names in raw and decodes it.
+func (r *Reader) decodeSealed(f sealing.Fields, raw []byte, dst any) error {
+	raw, err := f.Open(r.sealer, raw)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, dst)
 }
 
 // TraceCode returns the trace code code, or ErrNotFound.

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -24,9 +26,18 @@ type Client struct {
 	HTTP    *http.Client
 }
 
-// New returns a client of the gateway at baseURL (e.g. http://127.0.0.1:8080).
+// New returns a client of the gateway at baseURL (e.g. https://127.0.0.1:8080)
+// trusting the system's certificate authorities.
 func New(baseURL string) *Client {
 	return &Client{BaseURL: strings.TrimRight(baseURL, "/"), HTTP: &http.Client{Timeout: 60 * time.Second}}
+}
+
+// NewTLS returns a client of the gateway at baseURL trusting roots alone,
+// e.g. a development node's TLS CA (<data>/tls/ca/cert.pem).
+func NewTLS(baseURL string, roots *x509.CertPool) *Client {
+	c := New(baseURL)
+	c.HTTP.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}
+	return c
 }
 
 // FieldError is one invalid field of a VALIDATION_FAILED answer.

@@ -16,6 +16,7 @@ import (
 	leveldberrors "github.com/syndtr/goleveldb/leveldb/errors"
 
 	"zonetrace/indexer"
+	"zonetrace/internal/sealing"
 	"zonetrace/network/embedded"
 	"zonetrace/network/fabricledger"
 	"zonetrace/network/ledger"
@@ -35,6 +36,9 @@ type AuditConfig struct {
 	// Progress, if set, hears after each block of the ledger check how
 	// many blocks were checked of the height.
 	Progress func(checked, height uint64)
+	// Keys unwrap the mirror's data keys, so the replay seals the
+	// commercial values exactly as the mirror holds them (Config.Keys).
+	Keys sealing.KeyEncrypter
 }
 
 // AuditReport is what a clean audit checked.
@@ -111,6 +115,10 @@ func Audit(ctx context.Context, cfg AuditConfig) (*AuditReport, error) {
 		return nil, fmt.Errorf("audit: connect to PostgreSQL: %w", err)
 	}
 	defer mirror.Close()
+	sealer, err := OpenSealer(ctx, cfg.Keys, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
 	// The mirror is read in one snapshot taken before the ledger is opened,
 	// so the ledger (which only grows) is at least as high as the mirror's
 	// checkpoint, however fast the running node appends.
@@ -118,7 +126,7 @@ func Audit(ctx context.Context, cfg AuditConfig) (*AuditReport, error) {
 	var report *AuditReport
 	err = pgx.BeginTxFunc(ctx, mirror, opts, func(tx pgx.Tx) error {
 		var err error
-		report, err = audit(ctx, cfg, log, tx)
+		report, err = audit(ctx, cfg, log, tx, sealer)
 		return err
 	})
 	if err != nil {
@@ -127,7 +135,7 @@ func Audit(ctx context.Context, cfg AuditConfig) (*AuditReport, error) {
 	return report, nil
 }
 
-func audit(ctx context.Context, cfg AuditConfig, log *slog.Logger, mirror pgx.Tx) (*AuditReport, error) {
+func audit(ctx context.Context, cfg AuditConfig, log *slog.Logger, mirror pgx.Tx, sealer *sealing.Sealer) (*AuditReport, error) {
 	want, err := indexer.TableDigestTx(ctx, mirror)
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
@@ -169,13 +177,13 @@ func audit(ctx context.Context, cfg AuditConfig, log *slog.Logger, mirror pgx.Tx
 		return nil, fmt.Errorf("audit: connect to scratch database: %w", err)
 	}
 	defer scratch.Close()
-	if report.Tables, err = compareProjection(ctx, mirror, want, l, scratch, report.IndexedHeight); err != nil {
+	if report.Tables, err = compareProjection(ctx, mirror, want, l, scratch, sealer, report.IndexedHeight); err != nil {
 		return nil, err
 	}
 	if alarm != nil {
 		return nil, &UnprojectableBlockError{Block: alarm.Block, Reason: alarm.Reason, Source: "mirror alarm"}
 	}
-	if err := replay(ctx, l, scratch, report.Blocks); err != nil {
+	if err := replay(ctx, l, scratch, sealer, report.Blocks); err != nil {
 		return nil, err
 	}
 	return report, nil
@@ -225,8 +233,8 @@ func openAuditedLedger(ctx context.Context, cfg AuditConfig, log *slog.Logger) (
 
 // replay projects l into scratch up to height; a block it cannot project is
 // an *UnprojectableBlockError.
-func replay(ctx context.Context, l ledger.Ledger, scratch *pgxpool.Pool, height uint64) error {
-	ix := indexer.New(scratch, l, indexer.WithLogger(slog.New(slog.DiscardHandler)))
+func replay(ctx context.Context, l ledger.Ledger, scratch *pgxpool.Pool, sealer *sealing.Sealer, height uint64) error {
+	ix := indexer.New(scratch, l, indexer.WithLogger(slog.New(slog.DiscardHandler)), indexer.WithSealer(sealer))
 	err := ix.CatchUp(ctx, height)
 	var blockErr *indexer.BlockError
 	if errors.As(err, &blockErr) {
@@ -240,11 +248,11 @@ func replay(ctx context.Context, l ledger.Ledger, scratch *pgxpool.Pool, height 
 
 // compareProjection replays l into scratch up to next and compares the
 // result with the mirror's digests want, read in the snapshot mirror.
-func compareProjection(ctx context.Context, mirror pgx.Tx, want map[string]string, l ledger.Ledger, scratch *pgxpool.Pool, next uint64) (int, error) {
+func compareProjection(ctx context.Context, mirror pgx.Tx, want map[string]string, l ledger.Ledger, scratch *pgxpool.Pool, sealer *sealing.Sealer, next uint64) (int, error) {
 	if err := indexer.Migrate(ctx, scratch); err != nil {
 		return 0, fmt.Errorf("compare projection: %w", err)
 	}
-	if err := replay(ctx, l, scratch, next); err != nil {
+	if err := replay(ctx, l, scratch, sealer, next); err != nil {
 		return 0, err
 	}
 	got, err := indexer.TableDigest(ctx, scratch)

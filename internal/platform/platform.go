@@ -6,6 +6,7 @@ package platform
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,11 +21,15 @@ import (
 
 	"zonetrace/chaincode/contract"
 	"zonetrace/gateway"
+	"zonetrace/gateway/attachments"
+	"zonetrace/gateway/docdrafts"
+	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/retention"
 	"zonetrace/gateway/verifyruns"
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
 	"zonetrace/internal/jobs"
+	"zonetrace/internal/sealing"
 	"zonetrace/network/embedded"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
@@ -36,8 +41,12 @@ type Config struct {
 	DataDir string
 	// DatabaseURL is the PostgreSQL database of the indexer and gateway.
 	DatabaseURL string
-	// Listen is the HTTP address, e.g. "127.0.0.1:8080" (":0" picks a port).
+	// Listen is the listen address, e.g. "127.0.0.1:8080" (":0" picks a port).
 	Listen string
+	// TLS, when set, makes the node serve HTTPS only on Listen (its
+	// certificates and minimum version), with an HSTS header on every
+	// answer; nil serves plain HTTP (tests of the gateway in process).
+	TLS *tls.Config
 	// PublicURL is the base URL printed in trace QR codes; defaults to the
 	// listen address.
 	PublicURL string
@@ -60,6 +69,10 @@ type Config struct {
 	// Retention says how long sessions, outbox bodies, raw customs messages
 	// and webhook deliveries are kept; nil means retention.DefaultPolicy.
 	Retention *retention.Policy
+	// Keys wrap the node's data keys (<DataDir>/keys), which seal
+	// sensitive fields at rest (internal/sealing); nil uses the key ring
+	// file <DataDir>/keys/kek.json, created on first use.
+	Keys sealing.KeyEncrypter
 	// RedriveEvery and RetentionEvery set how often outbox recovery and
 	// the retention purge run (defaults in package jobs).
 	RedriveEvery, RetentionEvery time.Duration
@@ -85,6 +98,8 @@ type Platform struct {
 	Pool    *pgxpool.Pool
 	Reads   *query.Reader
 	Gateway *gateway.Gateway
+	// Sealer seals sensitive fields at rest with the node's data keys.
+	Sealer *sealing.Sealer
 
 	server          *http.Server
 	jobs            *jobs.Queue
@@ -156,13 +171,29 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	if err := jobs.Migrate(ctx, p.Pool); err != nil {
 		return nil, err
 	}
-	p.Reads = query.New(p.Pool)
+	if p.Sealer, err = OpenSealer(ctx, cfg.Keys, cfg.DataDir); err != nil {
+		return nil, err
+	}
+	// Before the indexer runs: a mirror written before sealing is sealed
+	// as the indexer would have written it.
+	if n, err := indexer.SealExisting(ctx, p.Pool, p.Sealer); err != nil {
+		return nil, err
+	} else if n > 0 {
+		log.Info("sealed commercial values stored in clear", "rows", n)
+	}
+	if err := sealGatewayData(ctx, p.Pool, cfg.DataDir, p.Sealer, log); err != nil {
+		return nil, err
+	}
+	p.Reads = query.New(p.Pool, query.WithSealer(p.Sealer))
 
 	listener, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
 	p.URL = "http://" + listener.Addr().String()
+	if cfg.TLS != nil {
+		p.URL = "https://" + listener.Addr().String()
+	}
 	publicURL := cfg.PublicURL
 	if publicURL == "" {
 		publicURL = p.URL
@@ -172,6 +203,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Ledger:         p.Ledger,
 		Reads:          p.Reads,
 		PKI:            p.PKI,
+		Sealer:         p.Sealer,
 		DataDir:        cfg.DataDir,
 		PublicURL:      publicURL,
 		WebFS:          cfg.WebFS,
@@ -194,7 +226,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	ix := indexer.New(p.Pool, p.Ledger, indexer.WithLogger(log.With("component", "indexer")),
+	ix := indexer.New(p.Pool, p.Ledger, indexer.WithLogger(log.With("component", "indexer")), indexer.WithSealer(p.Sealer),
 		indexer.WithRegisterer(p.Gateway.MetricsRegisterer()))
 	p.wg.Add(1)
 	go func() {
@@ -212,10 +244,16 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	}()
 
 	p.server = &http.Server{Handler: p.Gateway.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	serve := p.server.Serve
+	if cfg.TLS != nil {
+		p.server.Handler = strictTransport(p.server.Handler)
+		p.server.TLSConfig = cfg.TLS.Clone()
+		serve = func(l net.Listener) error { return p.server.ServeTLS(l, "", "") }
+	}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		if err := p.server.Serve(listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := serve(listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server stopped", "err", err)
 		}
 	}()
@@ -255,6 +293,56 @@ func ledgerKind(ledger string) string {
 		return LedgerFabric
 	}
 	return LedgerEmbedded
+}
+
+// sealGatewayData seals what a gateway written before sealing keeps in
+// clear: attachment files and the commercial values of drafts.
+func sealGatewayData(ctx context.Context, pool *pgxpool.Pool, dataDir string, sealer *sealing.Sealer, log *slog.Logger) error {
+	files, err := attachments.New(pool, dataDir, sealer).SealExisting()
+	if err != nil {
+		return err
+	}
+	prefilingDrafts, err := drafts.New(pool, drafts.WithSealer(sealer)).SealExisting(ctx)
+	if err != nil {
+		return err
+	}
+	documentDrafts, err := docdrafts.New(pool, docdrafts.WithSealer(sealer)).SealExisting(ctx)
+	if err != nil {
+		return err
+	}
+	if files+prefilingDrafts+documentDrafts > 0 {
+		log.Info("sealed data stored in clear", "attachments", files, "prefiling_drafts", prefilingDrafts, "document_drafts", documentDrafts)
+	}
+	return nil
+}
+
+// OpenSealer opens the data keys of a data folder (KeysDir) with keys, or
+// with the key ring file of the folder (KeyFile) when keys is nil.
+func OpenSealer(ctx context.Context, keys sealing.KeyEncrypter, dataDir string) (*sealing.Sealer, error) {
+	if keys == nil {
+		ring, err := sealing.OpenKeyFile(KeyFile(dataDir))
+		if err != nil {
+			return nil, err
+		}
+		keys = ring
+	}
+	return sealing.Open(ctx, KeysDir(dataDir), keys)
+}
+
+// KeysDir is the folder of a node's wrapped data keys.
+func KeysDir(dataDir string) string { return filepath.Join(dataDir, "keys") }
+
+// KeyFile is the development key ring (the KEKs) of a data folder; a
+// production node takes its KEKs from elsewhere (Config.Keys).
+func KeyFile(dataDir string) string { return filepath.Join(KeysDir(dataDir), "kek.json") }
+
+// strictTransport tells browsers to reach this host over HTTPS only, for a
+// year, so a later plain-HTTP link or a downgrade attempt is never followed.
+func strictTransport(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		next.ServeHTTP(w, r)
+	})
 }
 
 // OpenLedger opens the embedded ledger of a data folder and the dev PKI that

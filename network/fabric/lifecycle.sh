@@ -1,12 +1,20 @@
 # Chaincode lifecycle steps; sourced by up.sh, channel.sh and deploy.sh.
 # shellcheck shell=bash
 
+# CC_TLS is the dev TLS CA of the chaincode servers (zonetrace dev-tls-server):
+# ca/cert.pem goes into every package, servers/chaincode/ holds the pair.
+CC_TLS=$DATA/chaincode/tls
+
 # cc_package SEQUENCE PORT writes the ccaas package of one chaincode version
 # (metadata.json on top, connection.json inside code.tar.gz) and prints its path.
+# The peer reaches the server over TLS, verifying it against root_cert.
 cc_package() {
-  local seq=$1 port=$2 work=$DATA/chaincode/pkg-$1
+  local seq=$1 port=$2 work=$DATA/chaincode/pkg-$1 root
   rm -rf "$work" && mkdir -p "$work/code"
-  printf '{"address":"127.0.0.1:%s","dial_timeout":"10s","tls_required":false}\n' "$port" >"$work/code/connection.json"
+  "$ZONETRACE_BIN" dev-tls-server --dir "$CC_TLS" --name chaincode --hosts 127.0.0.1,localhost
+  root=$(awk '{printf "%s\\n", $0}' "$CC_TLS/ca/cert.pem")
+  printf '{"address":"127.0.0.1:%s","dial_timeout":"10s","tls_required":true,"client_auth_required":false,"root_cert":"%s"}\n' \
+    "$port" "$root" >"$work/code/connection.json"
   printf '{"type":"ccaas","label":"%s_%s"}\n' "$CC_NAME" "$seq" >"$work/metadata.json"
   tar -C "$work/code" -czf "$work/code.tar.gz" connection.json
   tar -C "$work" -czf "$DATA/chaincode/$CC_NAME-$seq.tar.gz" metadata.json code.tar.gz

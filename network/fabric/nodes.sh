@@ -59,7 +59,8 @@ write_chaincode() {
   mkdir -p "$DATA/run"
   cat >"$DATA/run/$1.sh" <<SCRIPT
 #!/usr/bin/env bash
-exec '$ZONETRACE_BIN' chaincode --address 127.0.0.1:$2 --id '$3'
+exec '$ZONETRACE_BIN' chaincode --address 127.0.0.1:$2 --id '$3' \\
+  --tls-cert '$CC_TLS/servers/chaincode/cert.pem' --tls-key '$CC_TLS/servers/chaincode/key.pem'
 SCRIPT
   chmod +x "$DATA/run/$1.sh"
 }

@@ -2,7 +2,7 @@
 // running gateway: draft → declare → customs return → declare again →
 // approve (trace code + QR) → supplement → supplement approved → history.
 //
-// Run: ZT_URL=http://localhost:8080 npm run test:e2e   (in web/)
+// Run: ZT_URL=https://localhost:8080 npm run test:e2e   (in web/)
 // Env: ZT_URL (required), ZT_ENTERPRISE_USER/PASS, ZT_CUSTOMS_USER/PASS,
 // ZT_CHROMIUM (default /usr/bin/chromium). Screenshots of every stage go to
 // test-artifacts/screenshots/ at the repository root.

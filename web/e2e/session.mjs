@@ -24,7 +24,7 @@ export function credentials(name, defaultUser) {
  * browser gets a fresh temporary profile that Playwright removes on close.
  */
 export async function launch() {
-  assert.ok(BASE, 'set ZT_URL to the base URL of a running gateway, e.g. http://localhost:8080')
+  assert.ok(BASE, 'set ZT_URL to the base URL of a running gateway, e.g. https://localhost:8080')
   mkdirSync(SHOTS, { recursive: true })
   return chromium.launch({
     executablePath: process.env.ZT_CHROMIUM || '/usr/bin/chromium',
@@ -37,7 +37,9 @@ export async function launch() {
 
 /** login opens a separate browser context (own sessionStorage) and logs in. */
 export async function login(browser, { user, pass }) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+  // The node's certificate comes from its own dev TLS CA, which this fresh
+  // browser profile does not know.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', ignoreHTTPSErrors: true })
   const page = await context.newPage()
   page.setDefaultTimeout(TIMEOUT)
   await page.goto(`${BASE}/login`)

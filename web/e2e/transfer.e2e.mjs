@@ -6,7 +6,7 @@
 // balances of the batch moved by exactly the transferred weight.
 //
 // Needs demo data in which ent-a holds bonded stock (the --demo seed).
-// Run: ZT_URL=http://localhost:8080 npm run test:e2e   (in web/)
+// Run: ZT_URL=https://localhost:8080 npm run test:e2e   (in web/)
 // Env: ZT_URL (required), ZT_ENTERPRISE_USER/PASS (transferor),
 // ZT_TRANSFEREE_USER/PASS, ZT_CUSTOMS_USER/PASS, ZT_CHROMIUM.
 // Screenshots: test-artifacts/screenshots/transfer-*.png.

@@ -54,7 +54,7 @@ func TestDeclarationRefusesForeignAttachment(t *testing.T) {
 		_, err := reg.Register(ctx, "reg-"+id, enterprises.Registration{ID: id, Name: "E" + string(rune('A'+i)), Kind: model.KindImporter})
 		require.NoError(t, err)
 	}
-	files := attachments.New(node.Pool, node.DataDir)
+	files := attachments.New(node.Pool, node.DataDir, node.Sealer)
 	svc := &prefilings.Service{Drafts: drafts.New(node.Pool), Uploads: files, Signers: node.Identities, Ledger: tx}
 	a := service.Write{Caller: accounts.User{Username: "ent-a", Role: accounts.RoleEnterprise, EnterpriseID: entA}}
 	attach := func(enterpriseID, content string) model.Attachment {

@@ -16,6 +16,7 @@ import (
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/schema"
 	"zonetrace/internal/pgtest"
+	"zonetrace/internal/sealing"
 	"zonetrace/network/embedded"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
@@ -28,6 +29,8 @@ type Node struct {
 	Identities *identities.Resolver
 	// DataDir is a fresh directory for files (attachments).
 	DataDir string
+	// Sealer holds the database's data keys (attachments are sealed).
+	Sealer *sealing.Sealer
 }
 
 // New opens a migrated database and an empty embedded ledger, both gone
@@ -46,7 +49,11 @@ func New(t *testing.T) *Node {
 		Verifier: ca, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = l.Close() })
-	return &Node{Pool: pool, Ledger: l, Identities: identities.New(keystore{ca}), DataDir: filepath.Join(dir, "data")}
+	ring, err := sealing.OpenKeyFile(filepath.Join(dir, "kek.json"))
+	require.NoError(t, err)
+	sealer, err := sealing.Open(ctx, dir, ring)
+	require.NoError(t, err)
+	return &Node{Pool: pool, Ledger: l, Identities: identities.New(keystore{ca}), DataDir: filepath.Join(dir, "data"), Sealer: sealer}
 }
 
 // Height is the ledger's height now.
