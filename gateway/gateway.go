@@ -126,7 +126,7 @@ func New(cfg Config) (*Gateway, error) {
 		drafts:      drafts.New(cfg.Pool),
 		attachments: attachments.New(cfg.Pool, cfg.DataDir),
 		submissions: submissions.New(cfg.Pool),
-		identities:  identities.New(pkiKeystore{cfg.PKI}),
+		identities:  identities.New(identities.PKI(cfg.PKI)),
 		metrics:     newMetrics(),
 		web:         web,
 	}

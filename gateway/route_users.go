@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -64,7 +65,33 @@ func (g *Gateway) createUser(c *gin.Context) {
 		g.fail(c, err)
 		return
 	}
+	g.issueIdentity(u)
 	g.answerUser(c, http.StatusCreated, u)
+}
+
+// issueIdentity gives u its ledger identity now, rotating it when u's role
+// or enterprise changed. A failure is only logged: the identity is issued
+// again on u's first write.
+func (g *Gateway) issueIdentity(u accounts.User) {
+	if _, err := g.identities.Issue(u); err != nil {
+		g.log.Error("issue ledger identity", "user", u.Username, "err", err)
+	}
+}
+
+// IssueIdentities issues their ledger identity to the enabled users that
+// have none (users created before identities were personal). Call it
+// before serving.
+func (g *Gateway) IssueIdentities(ctx context.Context) error {
+	users, err := g.accounts.Users(ctx)
+	if err != nil {
+		return fmt.Errorf("issue ledger identities: %w", err)
+	}
+	n, err := g.identities.IssueMissing(ctx, users)
+	if err != nil {
+		return fmt.Errorf("issue ledger identities: %w", err)
+	}
+	g.log.Info("ledger identities checked", "users", n)
+	return nil
 }
 
 // knownEnterprise refuses an enterprise id the read model does not know;
@@ -109,6 +136,7 @@ func (g *Gateway) updateUser(c *gin.Context) {
 		g.fail(c, err)
 		return
 	}
+	g.issueIdentity(u)
 	g.answerUser(c, http.StatusOK, u)
 }
 
@@ -123,6 +151,12 @@ func (g *Gateway) setUserDisabled(disabled bool) gin.HandlerFunc {
 			g.fail(c, err)
 			return
 		}
+		if disabled {
+			if err := g.identities.Revoke(u); err != nil {
+				g.fail(c, err)
+				return
+			}
+		}
 		g.answerUser(c, http.StatusOK, u)
 	}
 }
@@ -135,6 +169,12 @@ func (g *Gateway) resetPassword(c *gin.Context) {
 	}
 	u, err := g.accounts.ResetPassword(c.Request.Context(), c.Param("username"), req.Password)
 	if err != nil {
+		g.fail(c, err)
+		return
+	}
+	// Whoever knew the old password may have used the account: its
+	// certificate is revoked, and the next write gets a fresh one.
+	if err := g.identities.Revoke(u); err != nil {
 		g.fail(c, err)
 		return
 	}

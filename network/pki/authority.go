@@ -28,6 +28,7 @@ type authority struct {
 	pem   []byte
 	key   *ecdsa.PrivateKey
 	roots *x509.CertPool
+	crl   revocations
 }
 
 // orgDomain names an MSP's organisation the way Fabric's cryptogen does:
@@ -104,8 +105,9 @@ func createAuthority(dir, mspID string) error {
 	return nil
 }
 
-// issue signs a new client certificate and stores it under dir.
-func (a *authority) issue(dir, commonName, ou string) error {
+// issue signs a new client certificate, carrying attrs in Fabric CA's
+// attribute extension when there are any, and stores it under dir.
+func (a *authority) issue(dir, commonName, ou string, attrs map[string]string) error {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return fmt.Errorf("generate key: %w", err)
@@ -136,6 +138,13 @@ func (a *authority) issue(dir, commonName, ou string) error {
 		// Fabric's MSP verifies chains with Go's default (server auth), which
 		// a client-auth-only certificate fails.
 		BasicConstraintsValid: true,
+	}
+	if len(attrs) > 0 {
+		ext, err := attributeExtension(attrs)
+		if err != nil {
+			return err
+		}
+		tmpl.ExtraExtensions = []pkix.Extension{ext}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, a.cert, &key.PublicKey, a.key)
 	if err != nil {

@@ -25,6 +25,9 @@ func OpenCryptogen(cryptoDir, dir string) (*PKI, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open cryptogen PKI: %w", err)
 		}
+		if err := ca.loadCRL(crlPath(dir, mspID)); err != nil {
+			return nil, fmt.Errorf("open cryptogen PKI: %w", err)
+		}
 		p.cas[mspID] = ca
 	}
 	return p, nil

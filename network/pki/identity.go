@@ -55,8 +55,10 @@ func (id *Identity) Credentials() []byte { return append([]byte(nil), id.certPEM
 func (id *Identity) Certificate() *x509.Certificate { return id.cert }
 
 // Fingerprint returns the hex SHA-256 of the certificate's DER encoding.
-func (id *Identity) Fingerprint() string {
-	sum := sha256.Sum256(id.cert.Raw)
+func (id *Identity) Fingerprint() string { return fingerprintOf(id.cert.Raw) }
+
+func fingerprintOf(der []byte) string {
+	sum := sha256.Sum256(der)
 	return hex.EncodeToString(sum[:])
 }
 

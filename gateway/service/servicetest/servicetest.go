@@ -26,6 +26,8 @@ type Node struct {
 	Pool       *pgxpool.Pool
 	Ledger     ledger.Ledger
 	Identities *identities.Resolver
+	// PKI issued every identity; the ledger trusts what it vouches for.
+	PKI *pki.PKI
 	// DataDir is a fresh directory for files (attachments).
 	DataDir string
 }
@@ -46,7 +48,7 @@ func New(t *testing.T) *Node {
 		Verifier: ca, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = l.Close() })
-	return &Node{Pool: pool, Ledger: l, Identities: identities.New(keystore{ca}), DataDir: filepath.Join(dir, "data")}
+	return &Node{Pool: pool, Ledger: l, Identities: identities.New(identities.PKI(ca)), PKI: ca, DataDir: filepath.Join(dir, "data")}
 }
 
 // Height is the ledger's height now.
@@ -55,23 +57,4 @@ func (n *Node) Height(t *testing.T) uint64 {
 	h, err := n.Ledger.Height(context.Background())
 	require.NoError(t, err)
 	return h
-}
-
-// keystore lets identities.Resolver use the dev PKI.
-type keystore struct{ p *pki.PKI }
-
-func (k keystore) Issue(mspID, commonName, ou string) (ledger.Signer, error) {
-	id, err := k.p.Issue(mspID, commonName, ou)
-	if err != nil {
-		return nil, err
-	}
-	return id, nil
-}
-
-func (k keystore) Load(mspID, commonName string) (ledger.Signer, error) {
-	id, err := k.p.Load(mspID, commonName)
-	if err != nil {
-		return nil, err
-	}
-	return id, nil
 }

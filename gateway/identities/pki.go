@@ -1,11 +1,13 @@
-package gateway
+package identities
 
 import (
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
 )
 
-// pkiKeystore lets identities.Resolver use the dev PKI without importing it.
+// PKI adapts a PKI to Keystore.
+func PKI(p *pki.PKI) Keystore { return pkiKeystore{p} }
+
 type pkiKeystore struct{ p *pki.PKI }
 
 func (k pkiKeystore) Issue(mspID, commonName, ou string) (ledger.Signer, error) {
@@ -16,10 +18,14 @@ func (k pkiKeystore) Issue(mspID, commonName, ou string) (ledger.Signer, error) 
 	return id, nil
 }
 
-func (k pkiKeystore) Load(mspID, commonName string) (ledger.Signer, error) {
-	id, err := k.p.Load(mspID, commonName)
+func (k pkiKeystore) Enrol(m pki.Member) (ledger.Signer, error) {
+	id, err := k.p.Enrol(m)
 	if err != nil {
 		return nil, err
 	}
 	return id, nil
+}
+
+func (k pkiKeystore) RevokeMember(mspID, name string) (bool, error) {
+	return k.p.RevokeMember(mspID, name)
 }
