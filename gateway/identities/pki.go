@@ -5,10 +5,11 @@ import (
 	"zonetrace/network/pki"
 )
 
-// PKI adapts a PKI to Keystore.
-func PKI(p *pki.PKI) Keystore { return pkiKeystore{p} }
+// PKI adapts a keystore of network/pki (the software one, *pki.PKI, or a
+// hardware one) to Keystore.
+func PKI(p pki.KeyStore) Keystore { return pkiKeystore{p} }
 
-type pkiKeystore struct{ p *pki.PKI }
+type pkiKeystore struct{ p pki.KeyStore }
 
 func (k pkiKeystore) Issue(mspID, commonName, ou string) (ledger.Signer, error) {
 	id, err := k.p.Issue(mspID, commonName, ou)

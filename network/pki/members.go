@@ -146,7 +146,7 @@ func (p *PKI) loadMember(mspID, name string) (*Identity, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load member %s of %s: %w", name, mspID, err)
 	}
-	id, err := IdentityFromPEM(mspID, certPEM, keyPEM)
+	id, err := p.keys.identity(mspID, certPEM, keyPEM)
 	if err != nil {
 		return nil, fmt.Errorf("load member %s of %s: %w", name, mspID, err)
 	}

@@ -32,6 +32,7 @@ type PKI struct {
 	// members serialises the issuing, rotation and revocation of per-user
 	// identities, each of which reads and replaces one member's files.
 	members sync.Mutex
+	keys    *sealer
 }
 
 // Open loads the CAs under dir, creating the missing ones. It is idempotent
@@ -43,9 +44,13 @@ func Open(dir string) (*PKI, error) {
 	if err := os.MkdirAll(dir, dirMode); err != nil {
 		return nil, fmt.Errorf("open PKI: create %s: %w", dir, err)
 	}
-	p := &PKI{dir: dir, cas: make(map[string]*authority, len(MSPs))}
+	keys, err := openKeystore(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open PKI: %w", err)
+	}
+	p := &PKI{dir: dir, cas: make(map[string]*authority, len(MSPs)), keys: keys}
 	for _, mspID := range MSPs {
-		ca, err := loadOrCreateAuthority(caDir(dir, mspID), mspID)
+		ca, err := loadOrCreateAuthority(caDir(dir, mspID), mspID, keys)
 		if err != nil {
 			return nil, fmt.Errorf("open PKI: %w", err)
 		}
@@ -101,7 +106,7 @@ func (p *PKI) Load(mspID, commonName string) (*Identity, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load identity %s of %s: %w", commonName, mspID, err)
 	}
-	id, err := IdentityFromPEM(mspID, certPEM, keyPEM)
+	id, err := p.keys.identity(mspID, certPEM, keyPEM)
 	if err != nil {
 		return nil, fmt.Errorf("load identity %s of %s: %w", commonName, mspID, err)
 	}
