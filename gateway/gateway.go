@@ -130,6 +130,9 @@ func New(cfg Config) (*Gateway, error) {
 		metrics:     newMetrics(),
 		web:         web,
 	}
+	if p, ok := cfg.Ledger.(identities.Publisher); ok {
+		g.identities.PublishTo(p)
+	}
 	g.engine = g.routes()
 	if err := g.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("gateway: trusted proxies: %w", err)

@@ -65,22 +65,27 @@ func (g *Gateway) createUser(c *gin.Context) {
 		g.fail(c, err)
 		return
 	}
-	g.issueIdentity(u)
+	g.issueIdentity(ctx, u)
 	g.answerUser(c, http.StatusCreated, u)
 }
 
 // issueIdentity gives u its ledger identity now, rotating it when u's role
-// or enterprise changed. A failure is only logged: the identity is issued
-// again on u's first write.
-func (g *Gateway) issueIdentity(u accounts.User) {
+// or enterprise changed, and publishes the revocation of a replaced one. A
+// failure is only logged: the identity is issued again on u's first write,
+// and revocations are published again with the next ones and at start-up.
+func (g *Gateway) issueIdentity(ctx context.Context, u accounts.User) {
 	if _, err := g.identities.Issue(u); err != nil {
 		g.log.Error("issue ledger identity", "user", u.Username, "err", err)
+		return
+	}
+	if err := g.identities.PublishRevocations(ctx); err != nil {
+		g.log.Error("publish revoked ledger identities", "err", err)
 	}
 }
 
 // IssueIdentities issues their ledger identity to the enabled users that
-// have none (users created before identities were personal). Call it
-// before serving.
+// have none (users created before identities were personal) and publishes
+// the revocation lists the ledger may not hold yet. Call it before serving.
 func (g *Gateway) IssueIdentities(ctx context.Context) error {
 	users, err := g.accounts.Users(ctx)
 	if err != nil {
@@ -91,7 +96,7 @@ func (g *Gateway) IssueIdentities(ctx context.Context) error {
 		return fmt.Errorf("issue ledger identities: %w", err)
 	}
 	g.log.Info("ledger identities checked", "users", n)
-	return nil
+	return g.identities.PublishRevocations(ctx)
 }
 
 // knownEnterprise refuses an enterprise id the read model does not know;
@@ -136,7 +141,7 @@ func (g *Gateway) updateUser(c *gin.Context) {
 		g.fail(c, err)
 		return
 	}
-	g.issueIdentity(u)
+	g.issueIdentity(ctx, u)
 	g.answerUser(c, http.StatusOK, u)
 }
 
@@ -152,7 +157,7 @@ func (g *Gateway) setUserDisabled(disabled bool) gin.HandlerFunc {
 			return
 		}
 		if disabled {
-			if err := g.identities.Revoke(u); err != nil {
+			if err := g.identities.Revoke(c.Request.Context(), u); err != nil {
 				g.fail(c, err)
 				return
 			}
@@ -174,7 +179,7 @@ func (g *Gateway) resetPassword(c *gin.Context) {
 	}
 	// Whoever knew the old password may have used the account: its
 	// certificate is revoked, and the next write gets a fresh one.
-	if err := g.identities.Revoke(u); err != nil {
+	if err := g.identities.Revoke(c.Request.Context(), u); err != nil {
 		g.fail(c, err)
 		return
 	}

@@ -7,9 +7,11 @@
 package identities
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
@@ -25,6 +27,17 @@ var ErrReadOnly = errors.New("identities: role is read-only")
 // identity.
 const ZoneAdminCN = "zone-admin"
 
+// MSPAdminCN is the common name of the organisation admin identity (NodeOU
+// admin) that signs the publication of its CA's revocation list.
+const MSPAdminCN = "msp-admin"
+
+// Publisher makes a CA's revocation list binding on a ledger whose peers
+// do not consult the PKI themselves (Fabric: the channel MSP's revocation
+// list, *fabricledger.Ledger). admin is an admin of mspID.
+type Publisher interface {
+	PublishRevocations(ctx context.Context, admin ledger.Signer, mspID string, crlPEM []byte) error
+}
+
 // Keystore issues, loads and revokes client identities (*pki.PKI through
 // an adapter). Issue and Enrol return the existing identity when it is
 // still what was asked for.
@@ -32,15 +45,27 @@ type Keystore interface {
 	Issue(mspID, commonName, ou string) (ledger.Signer, error)
 	Enrol(m pki.Member) (ledger.Signer, error)
 	RevokeMember(mspID, name string) (bool, error)
+	CRL(mspID string) ([]byte, error)
 }
 
 // Resolver maps users to identities.
 type Resolver struct {
 	keys Keystore
+
+	mu        sync.Mutex
+	publisher Publisher
+	published map[string][]byte // the CRL last published, by MSP
 }
 
 // New returns a Resolver over keys.
-func New(keys Keystore) *Resolver { return &Resolver{keys: keys} }
+func New(keys Keystore) *Resolver { return &Resolver{keys: keys, published: map[string][]byte{}} }
+
+// PublishTo has revocations published to p.
+func (r *Resolver) PublishTo(p Publisher) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.publisher = p
+}
 
 // EnterpriseCN is the common name of an enterprise's shared client
 // identity, bound to it on chain when it is registered. Users no longer
@@ -81,15 +106,46 @@ func (r *Resolver) Issue(u accounts.User) (ledger.Signer, error) {
 }
 
 // Revoke revokes u's certificate (a disabled user, a password reset): the
-// ledger refuses it from now on, and u's next write is signed with a fresh
-// one.
-func (r *Resolver) Revoke(u accounts.User) error {
+// ledger refuses it from when Revoke returns, and u's next write is signed
+// with a fresh one.
+func (r *Resolver) Revoke(ctx context.Context, u accounts.User) error {
 	m, err := memberOf(u)
 	if err != nil {
 		return err
 	}
 	if _, err := r.keys.RevokeMember(m.MspID, u.Username); err != nil {
 		return fmt.Errorf("revoke identity of %s: %w", u.Username, err)
+	}
+	return r.PublishRevocations(ctx)
+}
+
+// PublishRevocations publishes every CA's revocation list that changed
+// since it was last published (revocations, and rotations when a user's
+// role changed); without a Publisher (the embedded ledger checks the PKI
+// itself) it does nothing. A failed publication is tried again on the next
+// call; the node calls it at start-up.
+func (r *Resolver) PublishRevocations(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.publisher == nil {
+		return nil
+	}
+	for _, mspID := range []string{model.CustomsMSP, model.ZoneAdminMSP} {
+		crl, err := r.keys.CRL(mspID)
+		if err != nil {
+			return err
+		}
+		if crl == nil || bytes.Equal(crl, r.published[mspID]) {
+			continue
+		}
+		admin, err := r.keys.Issue(mspID, MSPAdminCN, "admin")
+		if err != nil {
+			return fmt.Errorf("publish revocations of %s: %w", mspID, err)
+		}
+		if err := r.publisher.PublishRevocations(ctx, admin, mspID, crl); err != nil {
+			return fmt.Errorf("publish revocations of %s: %w", mspID, err)
+		}
+		r.published[mspID] = crl
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package identities_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -105,7 +106,7 @@ func TestIdentitiesFollowTheAccount(t *testing.T) {
 		v := accounts.User{Username: "qian", Role: accounts.RoleEnterprise, EnterpriseID: "E9"}
 		before, err := r.For(v)
 		require.NoError(t, err)
-		require.NoError(t, r.Revoke(v))
+		require.NoError(t, r.Revoke(context.Background(), v))
 		_, err = p.Verify(model.ZoneAdminMSP, before.Credentials())
 		require.ErrorIs(t, err, pki.ErrRevoked)
 		after, err := r.For(v)
@@ -141,4 +142,51 @@ func TestTheNodeSignsItsOwnWorkAsTheZoneAdministration(t *testing.T) {
 	require.Equal(t, identities.ZoneAdminCN, id.Certificate().Subject.CommonName)
 	require.Equal(t, []string{pki.OUAdmin}, id.Certificate().Subject.OrganizationalUnit)
 	require.Empty(t, id.Attributes())
+}
+
+// publisher records what it was asked to publish; it fails while failing.
+type publisher struct {
+	calls   []string
+	failing bool
+}
+
+func (p *publisher) PublishRevocations(_ context.Context, admin ledger.Signer, mspID string, crlPEM []byte) error {
+	if p.failing {
+		return errors.New("orderer unreachable")
+	}
+	id := admin.(*pki.Identity)
+	p.calls = append(p.calls, mspID+" by "+id.MspID()+"/"+id.Certificate().Subject.CommonName+"/"+id.Certificate().Subject.OrganizationalUnit[0])
+	if len(crlPEM) == 0 {
+		return errors.New("empty CRL")
+	}
+	return nil
+}
+
+func TestRevocationsArePublishedOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r, _ := newResolver(t)
+	pub := &publisher{}
+	r.PublishTo(pub)
+	require.NoError(t, r.PublishRevocations(ctx))
+	require.Empty(t, pub.calls, "nothing revoked, nothing published")
+
+	officer := accounts.User{Username: "li", Role: accounts.RoleCustomsOfficer}
+	_, err := r.For(officer)
+	require.NoError(t, err)
+	require.NoError(t, r.Revoke(ctx, officer))
+	require.Equal(t, []string{"CustomsMSP by CustomsMSP/msp-admin/admin"}, pub.calls)
+	require.NoError(t, r.PublishRevocations(ctx))
+	require.Len(t, pub.calls, 1, "an unchanged list is not published again")
+
+	t.Run("a failed publication is tried again", func(t *testing.T) {
+		clerk := accounts.User{Username: "clerk", Role: accounts.RoleEnterprise, EnterpriseID: "E1"}
+		_, err := r.For(clerk)
+		require.NoError(t, err)
+		pub.failing = true
+		require.ErrorContains(t, r.Revoke(ctx, clerk), "orderer unreachable")
+		pub.failing = false
+		require.NoError(t, r.PublishRevocations(ctx))
+		require.Equal(t, "ZoneAdminMSP by ZoneAdminMSP/msp-admin/admin", pub.calls[len(pub.calls)-1])
+	})
 }

@@ -27,6 +27,8 @@ func (k pkiKeystore) Enrol(m pki.Member) (ledger.Signer, error) {
 	return id, nil
 }
 
+func (k pkiKeystore) CRL(mspID string) ([]byte, error) { return k.p.CRL(mspID) }
+
 func (k pkiKeystore) RevokeMember(mspID, name string) (bool, error) {
 	return k.p.RevokeMember(mspID, name)
 }

@@ -16,7 +16,8 @@ import (
 )
 
 // KeyStore is what the gateway needs of a keystore: issue the identity of
-// a system role or of a person, get it back, revoke a person's. Private keys
+// a system role or of a person, get it back, revoke a person's and publish
+// the revocation list. Private keys
 // never leave it; an *Identity signs with a crypto.Signer the keystore
 // holds. *PKI is the software keystore, keeping keys in files sealed under
 // a key-encryption key; a hardware one (PKCS#11) would generate keys on its
@@ -27,6 +28,8 @@ type KeyStore interface {
 	Enrol(m Member) (*Identity, error)
 	LoadMember(mspID, name string) (*Identity, error)
 	RevokeMember(mspID, name string) (bool, error)
+	// CRL is the PEM revocation list of mspID's CA (nil: none revoked).
+	CRL(mspID string) ([]byte, error)
 }
 
 var _ KeyStore = (*PKI)(nil)
