@@ -11,6 +11,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,16 +80,22 @@ func TestEachOfficerSignsAsThemselves(t *testing.T) {
 		_, err := n.Ledger.Submit(ctx, signer, "ReviewPrefiling", requestID, third.ID, "approve", "")
 		return err
 	}
-	refusedByLedger := func(t *testing.T, err error) {
+	// Fabric's peers give no reason beyond "access denied"; the embedded
+	// ledger names it.
+	refusedByLedger := func(t *testing.T, err error, because string) {
 		t.Helper()
 		require.Error(t, err)
 		var cc *ledger.ChaincodeError
 		require.False(t, errors.As(err, &cc), "refused before the chaincode ran: %v", err)
+		if n.fabricConnection != "" {
+			because = "access denied"
+		}
+		require.Contains(t, strings.ToLower(err.Error()), because)
 	}
 
 	t.Run("a certificate of a foreign CA with the right attributes is refused", func(t *testing.T) {
 		before := n.state()
-		refusedByLedger(t, review(foreignOfficer(t), "foreign-1"))
+		refusedByLedger(t, review(foreignOfficer(t), "foreign-1"), "unknown authority")
 		require.Equal(t, before, n.state())
 	})
 
@@ -109,9 +116,13 @@ func TestEachOfficerSignsAsThemselves(t *testing.T) {
 	t.Run("a revoked user's submission is refused", func(t *testing.T) {
 		revoked, err := n.PKI.LoadMember(pki.CustomsMSP, "wang.fang")
 		require.NoError(t, err)
+		_, err = n.Ledger.Evaluate(ctx, revoked, "GetPrefiling", third.ID)
+		require.NoError(t, err, "admitted until revoked")
 		require.NoError(t, admin.Post(ctx, "/api/v1/users/wang.fang/disable", nil, nil))
+		_, err = n.Ledger.Evaluate(ctx, revoked, "GetPrefiling", third.ID)
+		refusedByLedger(t, err, "revoked")
 		before := n.state()
-		refusedByLedger(t, review(revoked, "revoked-1"))
+		refusedByLedger(t, review(revoked, "revoked-1"), "revoked")
 		require.Equal(t, before, n.state())
 
 		// The other officer is unaffected.
