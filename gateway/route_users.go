@@ -177,9 +177,7 @@ func (g *Gateway) resetPassword(c *gin.Context) {
 		g.fail(c, err)
 		return
 	}
-	// Whoever knew the old password may have used the account: its
-	// certificate is revoked, and the next write gets a fresh one.
-	if err := g.identities.Revoke(c.Request.Context(), u); err != nil {
+	if _, err := g.identities.Rotate(c.Request.Context(), u); err != nil {
 		g.fail(c, err)
 		return
 	}

@@ -119,6 +119,16 @@ func (r *Resolver) Revoke(ctx context.Context, u accounts.User) error {
 	return r.PublishRevocations(ctx)
 }
 
+// Rotate gives u a fresh certificate and revokes the one it had (a
+// password reset: whoever knew the old password may have used the
+// account).
+func (r *Resolver) Rotate(ctx context.Context, u accounts.User) (ledger.Signer, error) {
+	if err := r.Revoke(ctx, u); err != nil {
+		return nil, err
+	}
+	return r.Issue(u)
+}
+
 // PublishRevocations publishes every CA's revocation list that changed
 // since it was last published (revocations, and rotations when a user's
 // role changed); without a Publisher (the embedded ledger checks the PKI

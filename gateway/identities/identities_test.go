@@ -115,6 +115,22 @@ func TestIdentitiesFollowTheAccount(t *testing.T) {
 		require.NoError(t, err)
 	})
 
+	t.Run("rotation issues a fresh certificate and revokes the old one", func(t *testing.T) {
+		w := accounts.User{Username: "sun", Role: accounts.RoleCustomsAdmin}
+		before, err := r.For(w)
+		require.NoError(t, err)
+		after, err := r.Rotate(context.Background(), w)
+		require.NoError(t, err)
+		require.NotEqual(t, certOf(t, before).Fingerprint(), certOf(t, after).Fingerprint())
+		_, err = p.Verify(model.CustomsMSP, before.Credentials())
+		require.ErrorIs(t, err, pki.ErrRevoked)
+		_, err = p.Verify(model.CustomsMSP, after.Credentials())
+		require.NoError(t, err)
+		current, err := r.For(w)
+		require.NoError(t, err)
+		require.Equal(t, certOf(t, after).Fingerprint(), certOf(t, current).Fingerprint())
+	})
+
 	t.Run("on upgrade every enabled user without one gets an identity", func(t *testing.T) {
 		users := []accounts.User{
 			{Username: "old1", Role: accounts.RoleCustomsOfficer},

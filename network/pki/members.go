@@ -67,15 +67,6 @@ func (p *PKI) Enrol(m Member) (*Identity, error) {
 	return p.loadMember(m.MspID, m.Name)
 }
 
-// Rotate revokes the member's current certificate, if any, and issues a
-// fresh one.
-func (p *PKI) Rotate(m Member) (*Identity, error) {
-	if _, err := p.RevokeMember(m.MspID, m.Name); err != nil {
-		return nil, err
-	}
-	return p.Enrol(m)
-}
-
 // RevokeMember revokes the member's current certificate: the CA lists it on
 // its CRL, which Verify consults, and its key is destroyed. It reports
 // whether there was a certificate to revoke; the next Enrol issues a fresh
