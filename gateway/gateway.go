@@ -142,7 +142,7 @@ func New(cfg Config) (*Gateway, error) {
 		drafts:      drafts.New(cfg.Pool, drafts.WithSealer(cfg.Sealer)),
 		attachments: attachments.New(cfg.Pool, cfg.DataDir, cfg.Sealer),
 		submissions: submissions.New(cfg.Pool),
-		identities:  identities.New(pkiKeystore{cfg.PKI}),
+		identities:  identities.New(identities.PKI(cfg.PKI)),
 		metrics:     newMetrics(),
 		web:         web,
 	}
@@ -153,6 +153,9 @@ func New(cfg Config) (*Gateway, error) {
 	g.oplogFailures = prometheus.NewCounter(prometheus.CounterOpts{Name: "zonetrace_oplog_append_failures_total",
 		Help: "Actions the operation log could not record (each written to the process log instead)."})
 	g.metrics.registry.MustRegister(g.oplogFailures)
+	if p, ok := cfg.Ledger.(identities.Publisher); ok {
+		g.identities.PublishTo(p)
+	}
 	g.engine = g.routes()
 	if err := g.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("gateway: trusted proxies: %w", err)

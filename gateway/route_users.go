@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -64,7 +65,38 @@ func (g *Gateway) createUser(c *gin.Context) {
 		g.fail(c, err)
 		return
 	}
+	g.issueIdentity(ctx, u)
 	g.answerUser(c, http.StatusCreated, u)
+}
+
+// issueIdentity gives u its ledger identity now, rotating it when u's role
+// or enterprise changed, and publishes the revocation of a replaced one. A
+// failure is only logged: the identity is issued again on u's first write,
+// and revocations are published again with the next ones and at start-up.
+func (g *Gateway) issueIdentity(ctx context.Context, u accounts.User) {
+	if _, err := g.identities.Issue(u); err != nil {
+		g.log.Error("issue ledger identity", "user", u.Username, "err", err)
+		return
+	}
+	if err := g.identities.PublishRevocations(ctx); err != nil {
+		g.log.Error("publish revoked ledger identities", "err", err)
+	}
+}
+
+// IssueIdentities issues their ledger identity to the enabled users that
+// have none (users created before identities were personal) and publishes
+// the revocation lists the ledger may not hold yet. Call it before serving.
+func (g *Gateway) IssueIdentities(ctx context.Context) error {
+	users, err := g.accounts.Users(ctx)
+	if err != nil {
+		return fmt.Errorf("issue ledger identities: %w", err)
+	}
+	n, err := g.identities.IssueMissing(ctx, users)
+	if err != nil {
+		return fmt.Errorf("issue ledger identities: %w", err)
+	}
+	g.log.Info("ledger identities checked", "users", n)
+	return g.identities.PublishRevocations(ctx)
 }
 
 // knownEnterprise refuses an enterprise id the read model does not know;
@@ -109,6 +141,7 @@ func (g *Gateway) updateUser(c *gin.Context) {
 		g.fail(c, err)
 		return
 	}
+	g.issueIdentity(ctx, u)
 	g.answerUser(c, http.StatusOK, u)
 }
 
@@ -123,6 +156,12 @@ func (g *Gateway) setUserDisabled(disabled bool) gin.HandlerFunc {
 			g.fail(c, err)
 			return
 		}
+		if disabled {
+			if err := g.identities.Revoke(c.Request.Context(), u); err != nil {
+				g.fail(c, err)
+				return
+			}
+		}
 		g.answerUser(c, http.StatusOK, u)
 	}
 }
@@ -135,6 +174,10 @@ func (g *Gateway) resetPassword(c *gin.Context) {
 	}
 	u, err := g.accounts.ResetPassword(c.Request.Context(), c.Param("username"), req.Password)
 	if err != nil {
+		g.fail(c, err)
+		return
+	}
+	if _, err := g.identities.Rotate(c.Request.Context(), u); err != nil {
 		g.fail(c, err)
 		return
 	}

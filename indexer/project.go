@@ -171,11 +171,11 @@ func queueStep(batch *pgx.Batch, block int64, prefilingID string, s model.Prefil
 	ruleID, ruleVersion := ruleColumns(s.DecidedBy)
 	batch.Queue(`INSERT INTO prefiling_steps
 		(prefiling_id, seq, action, actor_msp, actor_client_id, actor_role, actor_enterprise_id, actor_name,
-		 tx_id, at, at_text, reason, supplement, block_number, rule_id, rule_version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		 actor_user_id, actor_user_role, tx_id, at, at_text, reason, supplement, block_number, rule_id, rule_version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 		ON CONFLICT (prefiling_id, seq) DO NOTHING`,
 		prefilingID, s.Seq, s.Action, s.Actor.MspID, s.Actor.ClientID, string(s.Actor.Role),
-		s.Actor.EnterpriseID, s.Actor.Name, s.TxID, at, s.At, s.Reason, supplement, block, ruleID, ruleVersion)
+		s.Actor.EnterpriseID, s.Actor.Name, s.Actor.UserID, s.Actor.UserRole, s.TxID, at, s.At, s.Reason, supplement, block, ruleID, ruleVersion)
 	return nil
 }
 

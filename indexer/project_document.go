@@ -77,11 +77,11 @@ func queueDocumentStep(batch *pgx.Batch, block int64, documentID string, s model
 	ruleID, ruleVersion := ruleColumns(s.DecidedBy)
 	batch.Queue(`INSERT INTO document_steps
 		(document_id, seq, action, status, actor_msp, actor_client_id, actor_role, actor_enterprise_id,
-		 actor_name, tx_id, at, at_text, reason, source, block_number, rule_id, rule_version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+		 actor_name, actor_user_id, actor_user_role, tx_id, at, at_text, reason, source, block_number, rule_id, rule_version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		ON CONFLICT (document_id, seq) DO NOTHING`,
 		documentID, s.Seq, s.Action, string(s.Status), s.Actor.MspID, s.Actor.ClientID, string(s.Actor.Role),
-		s.Actor.EnterpriseID, s.Actor.Name, s.TxID, at, s.At, s.Reason, s.Source, block, ruleID, ruleVersion)
+		s.Actor.EnterpriseID, s.Actor.Name, s.Actor.UserID, s.Actor.UserRole, s.TxID, at, s.At, s.Reason, s.Source, block, ruleID, ruleVersion)
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/attrmgr"
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
@@ -82,6 +83,12 @@ func caFor(t *testing.T, mspID string) *testCA {
 }
 
 func newIdentity(t *testing.T, mspID, cn, ou string) testIdentity {
+	return newPersonalIdentity(t, mspID, cn, ou, nil)
+}
+
+// newPersonalIdentity is newIdentity carrying attrs in Fabric CA's
+// attribute extension, as network/pki issues users' certificates.
+func newPersonalIdentity(t *testing.T, mspID, cn, ou string, attrs map[string]string) testIdentity {
 	ca := caFor(t, mspID)
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
@@ -92,6 +99,11 @@ func newIdentity(t *testing.T, mspID, cn, ou string) testIdentity {
 		Subject:      pkix.Name{CommonName: cn, OrganizationalUnit: []string{ou}, Organization: []string{mspID}},
 		NotBefore:    time.Now().Add(-time.Hour),
 		NotAfter:     time.Now().Add(time.Hour),
+	}
+	if attrs != nil {
+		value, err := json.Marshal(attrmgr.Attributes{Attrs: attrs})
+		require.NoError(t, err)
+		tmpl.ExtraExtensions = []pkix.Extension{{Id: attrmgr.AttrOID, Value: value}}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
 	require.NoError(t, err)

@@ -58,7 +58,40 @@ const (
 	RoleCustoms    Role = "customs"
 	RoleZoneAdmin  Role = "zone_admin"
 	RoleEnterprise Role = "enterprise"
+	// RoleAuditor reads off-chain only: every transaction refuses it.
+	RoleAuditor Role = "auditor"
 )
+
+// User roles, the values of a certificate's AttrUserRole: the gateway's
+// roles of its users.
+const (
+	UserEnterprise     = "enterprise"
+	UserCustomsOfficer = "customs_officer"
+	UserCustomsAdmin   = "customs_admin"
+	UserZoneAdmin      = "zone_admin"
+	UserAuditor        = "auditor"
+)
+
+// UserRoles lists the user roles in a fixed order.
+var UserRoles = []string{UserEnterprise, UserCustomsOfficer, UserCustomsAdmin, UserZoneAdmin, UserAuditor}
+
+// RoleOfUser is the chaincode role of a user role and the one MSP whose CA
+// may issue certificates naming it: customs' roles CustomsMSP, the zone's
+// staff, enterprise clerks and auditors ZoneAdminMSP. ok is false for a
+// value that is no user role.
+func RoleOfUser(userRole string) (role Role, mspID string, ok bool) {
+	switch userRole {
+	case UserCustomsOfficer, UserCustomsAdmin:
+		return RoleCustoms, CustomsMSP, true
+	case UserZoneAdmin:
+		return RoleZoneAdmin, ZoneAdminMSP, true
+	case UserEnterprise:
+		return RoleEnterprise, ZoneAdminMSP, true
+	case UserAuditor:
+		return RoleAuditor, ZoneAdminMSP, true
+	}
+	return "", "", false
+}
 
 // MSP IDs of the three organisations of the zone channel.
 const (
@@ -67,7 +100,8 @@ const (
 	WarehouseMSP = "WarehouseMSP"
 )
 
-// Actor records who did something, for history entries.
+// Actor records who did something, for history entries: the organisation
+// (MSP, role) and, for a personal certificate, the individual.
 type Actor struct {
 	MspID        string `json:"mspId"`
 	ClientID     string `json:"clientId"`
@@ -75,4 +109,9 @@ type Actor struct {
 	EnterpriseID string `json:"enterpriseId,omitempty" metadata:",optional"`
 	// Name is the certificate's common name, for display.
 	Name string `json:"name"`
+	// UserID and UserRole are the certificate's AttrUserID and
+	// AttrUserRole: the gateway user who acted. Empty for the
+	// organisations' shared identities.
+	UserID   string `json:"userId,omitempty" metadata:",optional"`
+	UserRole string `json:"userRole,omitempty" metadata:",optional"`
 }

@@ -20,6 +20,12 @@ const (
 	ReasonIdentityUnreadable    Reason = "IDENTITY_UNREADABLE"     // {}
 	ReasonIdentityNotRegistered Reason = "IDENTITY_NOT_REGISTERED" // {action, name, mspId}
 	ReasonRoleNotAllowed        Reason = "ROLE_NOT_ALLOWED"        // {action, role}
+	// ReasonIdentityRoleMismatch: the certificate names a user role its
+	// MSP's CA may not issue, or no user role at all {userRole, mspId}.
+	ReasonIdentityRoleMismatch Reason = "IDENTITY_ROLE_MISMATCH"
+	// ReasonIdentityAttributeMissing: a personal certificate lacks an
+	// attribute its role needs {attribute}.
+	ReasonIdentityAttributeMissing Reason = "IDENTITY_ATTRIBUTE_MISSING"
 
 	ReasonEnterpriseExists   Reason = "ENTERPRISE_EXISTS"    // {enterpriseId}
 	ReasonEnterpriseNotFound Reason = "ENTERPRISE_NOT_FOUND" // {enterpriseId}
@@ -87,6 +93,7 @@ var reasonCodes = map[Reason]Code{
 	ReasonFieldInvalid: CodeInvalid, ReasonMalformedArgument: CodeInvalid, ReasonKeyInvalid: CodeInvalid,
 	ReasonRequestDone:        CodeDuplicate,
 	ReasonIdentityUnreadable: CodeForbidden, ReasonIdentityNotRegistered: CodeForbidden, ReasonRoleNotAllowed: CodeForbidden,
+	ReasonIdentityRoleMismatch: CodeForbidden, ReasonIdentityAttributeMissing: CodeForbidden,
 	ReasonEnterpriseExists: CodeConflict, ReasonEnterpriseNotFound: CodeNotFound, ReasonAdminCertificate: CodeInvalid,
 	ReasonIdentityBound: CodeConflict, ReasonEnterpriseDisabled: CodeForbidden,
 	ReasonPrefilingExists: CodeConflict, ReasonPrefilingNotFound: CodeNotFound, ReasonPrefilingOfOther: CodeForbidden,

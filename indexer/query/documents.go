@@ -117,7 +117,7 @@ func (r *Reader) Document(ctx context.Context, id string) (DocumentView, error) 
 // it; at_text keeps each time's original string.
 func documentSteps(ctx context.Context, tx pgx.Tx, documentID string) ([]model.DocumentStep, error) {
 	rows, err := tx.Query(ctx, `SELECT seq, action, status, actor_msp, actor_client_id, actor_role,
-			actor_enterprise_id, actor_name, tx_id, at_text, reason, source, rule_id, rule_version
+			actor_enterprise_id, actor_name, actor_user_id, actor_user_role, tx_id, at_text, reason, source, rule_id, rule_version
 		FROM document_steps WHERE document_id = $1 ORDER BY seq`, documentID)
 	if err != nil {
 		return nil, fmt.Errorf("list steps: %w", err)
@@ -127,7 +127,7 @@ func documentSteps(ctx context.Context, tx pgx.Tx, documentID string) ([]model.D
 	var ruleID *string
 	var ruleVersion *int
 	_, err = pgx.ForEachRow(rows, []any{&s.Seq, &s.Action, &s.Status, &s.Actor.MspID, &s.Actor.ClientID,
-		&s.Actor.Role, &s.Actor.EnterpriseID, &s.Actor.Name, &s.TxID, &s.At, &s.Reason, &s.Source, &ruleID, &ruleVersion}, func() error {
+		&s.Actor.Role, &s.Actor.EnterpriseID, &s.Actor.Name, &s.Actor.UserID, &s.Actor.UserRole, &s.TxID, &s.At, &s.Reason, &s.Source, &ruleID, &ruleVersion}, func() error {
 		s.DecidedBy = ruleRef(ruleID, ruleVersion)
 		list = append(list, s)
 		return nil

@@ -112,7 +112,7 @@ func (r *Reader) Prefiling(ctx context.Context, id string) (PrefilingView, error
 // keeps each time's original RFC 3339 string.
 func steps(ctx context.Context, tx pgx.Tx, prefilingID string) ([]model.PrefilingStep, error) {
 	rows, err := tx.Query(ctx, `SELECT seq, action, actor_msp, actor_client_id, actor_role,
-			actor_enterprise_id, actor_name, tx_id, at_text, reason, supplement, rule_id, rule_version
+			actor_enterprise_id, actor_name, actor_user_id, actor_user_role, tx_id, at_text, reason, supplement, rule_id, rule_version
 		FROM prefiling_steps WHERE prefiling_id = $1 ORDER BY seq`, prefilingID)
 	if err != nil {
 		return nil, fmt.Errorf("list steps: %w", err)
@@ -123,7 +123,7 @@ func steps(ctx context.Context, tx pgx.Tx, prefilingID string) ([]model.Prefilin
 	var ruleID *string
 	var ruleVersion *int
 	_, err = pgx.ForEachRow(rows, []any{&s.Seq, &s.Action, &s.Actor.MspID, &s.Actor.ClientID, &s.Actor.Role,
-		&s.Actor.EnterpriseID, &s.Actor.Name, &s.TxID, &s.At, &s.Reason, &supplement, &ruleID, &ruleVersion}, func() error {
+		&s.Actor.EnterpriseID, &s.Actor.Name, &s.Actor.UserID, &s.Actor.UserRole, &s.TxID, &s.At, &s.Reason, &supplement, &ruleID, &ruleVersion}, func() error {
 		step := s
 		step.DecidedBy = ruleRef(ruleID, ruleVersion)
 		step.Supplement = nil

@@ -223,6 +223,10 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		_ = listener.Close()
 		return nil, err
 	}
+	if err := p.Gateway.IssueIdentities(ctx); err != nil {
+		_ = listener.Close()
+		return nil, err
+	}
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel

@@ -34,6 +34,13 @@ func TestBadTransactionsAreRefusedBeforeExecution(t *testing.T) {
 	require.NoError(t, err)
 	strangerKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
+	officer := pki.Member{MspID: pki.CustomsMSP, Name: "li.wei", OU: pki.OUClient,
+		Attrs: map[string]string{"zt.user": "li.wei", "zt.role": "customs_officer"}}
+	revoked, err := f.pki.Enrol(officer)
+	require.NoError(t, err)
+	_, err = f.pki.RevokeMember(pki.CustomsMSP, "li.wei")
+	require.NoError(t, err)
+	foreign := foreignIdentity(t, pki.CustomsMSP, officer)
 
 	for _, tc := range []struct {
 		name   string
@@ -51,6 +58,16 @@ func TestBadTransactionsAreRefusedBeforeExecution(t *testing.T) {
 				return ecdsa.SignASN1(rand.Reader, strangerKey, d)
 			}},
 			reason: "proposal signature",
+		},
+		{
+			name:   "a revoked certificate is refused",
+			signer: revoked,
+			reason: "certificate revoked",
+		},
+		{
+			name:   "a certificate of a foreign CA with the right names and attributes is refused",
+			signer: foreign,
+			reason: "unknown authority",
 		},
 		{
 			name:   "an MSP the verifier does not know is refused",
@@ -99,6 +116,18 @@ func TestBadTransactionsAreRefusedBeforeExecution(t *testing.T) {
 		require.ErrorAs(t, err, &refused)
 		require.Contains(t, refused.Reason, "channel")
 	})
+}
+
+// foreignIdentity is m's certificate, names and attributes alike, issued by
+// a CA of its own rather than mspID's.
+func foreignIdentity(t *testing.T, mspID string, m pki.Member) *pki.Identity {
+	t.Helper()
+	other, err := pki.Open(t.TempDir())
+	require.NoError(t, err)
+	id, err := other.Enrol(m)
+	require.NoError(t, err)
+	require.Equal(t, mspID, id.MspID())
+	return id
 }
 
 func mustCreator(t *testing.T, s ledger.Signer) []byte {

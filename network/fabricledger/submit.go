@@ -77,7 +77,12 @@ func (l *Ledger) submitOnce(ctx context.Context, contract *client.Contract, func
 	commit, err := l.send(ctx, txn)
 	var st *client.Status
 	if err == nil {
-		st, err = commit.StatusWithContext(ctx)
+		// StatusWithContext ignores the client's commit status timeout, and
+		// a transaction an orderer lost (stopped after accepting it) never
+		// gets a status: bound the wait, then settle from the ledger.
+		statusCtx, cancel := context.WithTimeout(ctx, l.cfg.CommitStatusTimeout)
+		st, err = commit.StatusWithContext(statusCtx)
+		cancel()
 	}
 	if err == nil && st.Code != peer.TxValidationCode_DUPLICATE_TXID {
 		res.BlockNumber = st.BlockNumber

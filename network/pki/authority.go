@@ -28,6 +28,9 @@ type authority struct {
 	pem   []byte
 	key   *ecdsa.PrivateKey
 	roots *x509.CertPool
+	crl   revocations
+	// keys seals the private keys of the identities it issues.
+	keys *sealer
 }
 
 // orgDomain names an MSP's organisation the way Fabric's cryptogen does:
@@ -37,10 +40,10 @@ func orgDomain(mspID string) string {
 }
 
 // loadOrCreateAuthority loads the CA under dir, creating it first if absent.
-func loadOrCreateAuthority(dir, mspID string) (*authority, error) {
+func loadOrCreateAuthority(dir, mspID string, keys *sealer) (*authority, error) {
 	certPEM, keyPEM, err := readPair(dir)
 	if isNotExist(err) {
-		if err := createAuthority(dir, mspID); err != nil {
+		if err := createAuthority(dir, mspID, keys); err != nil {
 			return nil, err
 		}
 		certPEM, keyPEM, err = readPair(dir)
@@ -48,16 +51,20 @@ func loadOrCreateAuthority(dir, mspID string) (*authority, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load CA of %s: %w", mspID, err)
 	}
-	return parseAuthority(mspID, certPEM, keyPEM)
-}
-
-// parseAuthority builds a CA from its PEM certificate and private key.
-func parseAuthority(mspID string, certPEM, keyPEM []byte) (*authority, error) {
 	cert, err := parseCertificatePEM(certPEM)
 	if err != nil {
 		return nil, fmt.Errorf("load CA of %s: %w", mspID, err)
 	}
-	key, err := parsePrivateKeyPEM(keyPEM)
+	key, err := keys.open(keyPEM, cert.Raw)
+	if err != nil {
+		return nil, fmt.Errorf("load CA of %s: %w", mspID, err)
+	}
+	return newAuthority(mspID, certPEM, key, keys)
+}
+
+// newAuthority builds a CA from its PEM certificate and private key.
+func newAuthority(mspID string, certPEM []byte, key *ecdsa.PrivateKey, keys *sealer) (*authority, error) {
+	cert, err := parseCertificatePEM(certPEM)
 	if err != nil {
 		return nil, fmt.Errorf("load CA of %s: %w", mspID, err)
 	}
@@ -66,10 +73,10 @@ func parseAuthority(mspID string, certPEM, keyPEM []byte) (*authority, error) {
 	}
 	roots := x509.NewCertPool()
 	roots.AddCert(cert)
-	return &authority{mspID: mspID, cert: cert, pem: certPEM, key: key, roots: roots}, nil
+	return &authority{mspID: mspID, cert: cert, pem: certPEM, key: key, roots: roots, keys: keys}, nil
 }
 
-func createAuthority(dir, mspID string) error {
+func createAuthority(dir, mspID string, keys *sealer) error {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return fmt.Errorf("generate CA key of %s: %w", mspID, err)
@@ -94,7 +101,7 @@ func createAuthority(dir, mspID string) error {
 	if err != nil {
 		return fmt.Errorf("create CA certificate of %s: %w", mspID, err)
 	}
-	keyPEM, err := encodePrivateKey(key)
+	keyPEM, err := keys.seal(key, der)
 	if err != nil {
 		return err
 	}
@@ -104,8 +111,9 @@ func createAuthority(dir, mspID string) error {
 	return nil
 }
 
-// issue signs a new client certificate and stores it under dir.
-func (a *authority) issue(dir, commonName, ou string) error {
+// issue signs a new client certificate, carrying attrs in Fabric CA's
+// attribute extension when there are any, and stores it under dir.
+func (a *authority) issue(dir, commonName, ou string, attrs map[string]string) error {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return fmt.Errorf("generate key: %w", err)
@@ -137,11 +145,18 @@ func (a *authority) issue(dir, commonName, ou string) error {
 		// a client-auth-only certificate fails.
 		BasicConstraintsValid: true,
 	}
+	if len(attrs) > 0 {
+		ext, err := attributeExtension(attrs)
+		if err != nil {
+			return err
+		}
+		tmpl.ExtraExtensions = []pkix.Extension{ext}
+	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, a.cert, &key.PublicKey, a.key)
 	if err != nil {
 		return fmt.Errorf("sign certificate: %w", err)
 	}
-	keyPEM, err := encodePrivateKey(key)
+	keyPEM, err := a.keys.seal(key, der)
 	if err != nil {
 		return err
 	}

@@ -19,10 +19,17 @@ func OpenCryptogen(cryptoDir, dir string) (*PKI, error) {
 	if err := os.MkdirAll(dir, dirMode); err != nil {
 		return nil, fmt.Errorf("open cryptogen PKI: create %s: %w", dir, err)
 	}
-	p := &PKI{dir: dir, cas: make(map[string]*authority, len(MSPs))}
+	keys, err := openKeystore(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open cryptogen PKI: %w", err)
+	}
+	p := &PKI{dir: dir, cas: make(map[string]*authority, len(MSPs)), keys: keys}
 	for _, mspID := range MSPs {
-		ca, err := loadCryptogenAuthority(filepath.Join(cryptoDir, "peerOrganizations", orgDomain(mspID), "ca"), mspID)
+		ca, err := loadCryptogenAuthority(filepath.Join(cryptoDir, "peerOrganizations", orgDomain(mspID), "ca"), mspID, keys)
 		if err != nil {
+			return nil, fmt.Errorf("open cryptogen PKI: %w", err)
+		}
+		if err := ca.loadCRL(crlPath(dir, mspID)); err != nil {
 			return nil, fmt.Errorf("open cryptogen PKI: %w", err)
 		}
 		p.cas[mspID] = ca
@@ -30,7 +37,7 @@ func OpenCryptogen(cryptoDir, dir string) (*PKI, error) {
 	return p, nil
 }
 
-func loadCryptogenAuthority(caDir, mspID string) (*authority, error) {
+func loadCryptogenAuthority(caDir, mspID string, keys *sealer) (*authority, error) {
 	certs, err := filepath.Glob(filepath.Join(caDir, "*-cert.pem"))
 	if err != nil {
 		return nil, fmt.Errorf("find CA certificate of %s: %w", mspID, err)
@@ -46,5 +53,9 @@ func loadCryptogenAuthority(caDir, mspID string) (*authority, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read CA key of %s: %w", mspID, err)
 	}
-	return parseAuthority(mspID, certPEM, keyPEM)
+	key, err := parsePrivateKeyPEM(keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("read CA key of %s: %w", mspID, err)
+	}
+	return newAuthority(mspID, certPEM, key, keys)
 }

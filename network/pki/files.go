@@ -89,3 +89,36 @@ func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 func encodePEM(typ string, der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
 }
+
+// replaceFile atomically replaces path with data: readers see the old or
+// the new content, never a part.
+func replaceFile(path string, data []byte, mode os.FileMode) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, dirMode); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return fmt.Errorf("create temporary file in %s: %w", dir, err)
+	}
+	name := tmp.Name()
+	_ = tmp.Close()
+	_ = os.Remove(name)
+	if err := writeSynced(name, data, mode); err != nil {
+		return err
+	}
+	if err := os.Rename(name, path); err != nil {
+		_ = os.Remove(name)
+		return fmt.Errorf("move %s into place: %w", path, err)
+	}
+	return nil
+}
+
+// pemBlock returns the DER bytes of the first PEM block of type typ.
+func pemBlock(data []byte, typ string) []byte {
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != typ {
+		return nil
+	}
+	return block.Bytes
+}

@@ -1,6 +1,7 @@
 package pki
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -14,19 +15,32 @@ import (
 	"math/big"
 )
 
-// Identity is a client certificate with its private key. It implements
-// zonetrace/network/ledger.Signer.
+// Identity is a client certificate and the signer of its private key. It
+// implements zonetrace/network/ledger.Signer. The key itself is not
+// reachable through it: it signs inside its crypto.Signer, which a
+// hardware keystore would keep on its token.
 type Identity struct {
 	mspID   string
 	certPEM []byte
 	cert    *x509.Certificate
-	key     *ecdsa.PrivateKey
+	signer  crypto.Signer
 }
 
 // IdentityFromPEM builds an identity from a PEM certificate and its PEM
-// private key (PKCS #8 or SEC 1), checking that the key belongs to the
-// certificate.
+// private key in plain text (PKCS #8 or SEC 1), checking that the key
+// belongs to the certificate. It is for keys kept outside the keystore,
+// such as cryptogen's Fabric admins.
 func IdentityFromPEM(mspID string, certPEM, keyPEM []byte) (*Identity, error) {
+	key, err := parsePrivateKeyPEM(keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("build identity: %w", err)
+	}
+	return NewIdentity(mspID, certPEM, key)
+}
+
+// NewIdentity builds an identity from a PEM certificate and the signer of
+// its ECDSA private key, checking that they belong together.
+func NewIdentity(mspID string, certPEM []byte, signer crypto.Signer) (*Identity, error) {
 	if mspID == "" {
 		return nil, errors.New("build identity: empty MSP ID")
 	}
@@ -34,15 +48,11 @@ func IdentityFromPEM(mspID string, certPEM, keyPEM []byte) (*Identity, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build identity: %w", err)
 	}
-	key, err := parsePrivateKeyPEM(keyPEM)
-	if err != nil {
-		return nil, fmt.Errorf("build identity: %w", err)
-	}
 	pub, ok := cert.PublicKey.(*ecdsa.PublicKey)
-	if !ok || !pub.Equal(&key.PublicKey) {
+	if !ok || !pub.Equal(signer.Public()) {
 		return nil, errors.New("build identity: private key does not match the certificate")
 	}
-	return &Identity{mspID: mspID, certPEM: append([]byte(nil), certPEM...), cert: cert, key: key}, nil
+	return &Identity{mspID: mspID, certPEM: append([]byte(nil), certPEM...), cert: cert, signer: signer}, nil
 }
 
 // MspID returns the MSP the certificate was issued under.
@@ -55,8 +65,10 @@ func (id *Identity) Credentials() []byte { return append([]byte(nil), id.certPEM
 func (id *Identity) Certificate() *x509.Certificate { return id.cert }
 
 // Fingerprint returns the hex SHA-256 of the certificate's DER encoding.
-func (id *Identity) Fingerprint() string {
-	sum := sha256.Sum256(id.cert.Raw)
+func (id *Identity) Fingerprint() string { return fingerprintOf(id.cert.Raw) }
+
+func fingerprintOf(der []byte) string {
+	sum := sha256.Sum256(der)
 	return hex.EncodeToString(sum[:])
 }
 
@@ -64,11 +76,11 @@ func (id *Identity) Fingerprint() string {
 // the lower half of the curve order: Fabric rejects the equally valid high-S
 // twin to rule out signature malleability.
 func (id *Identity) Sign(digest []byte) ([]byte, error) {
-	der, err := ecdsa.SignASN1(rand.Reader, id.key, digest)
+	der, err := id.signer.Sign(rand.Reader, digest, crypto.SHA256)
 	if err != nil {
 		return nil, fmt.Errorf("sign digest: %w", err)
 	}
-	sig, err := toLowS(id.key.Curve, der)
+	sig, err := toLowS(id.cert.PublicKey.(*ecdsa.PublicKey).Curve, der)
 	if err != nil {
 		return nil, fmt.Errorf("sign digest: %w", err)
 	}
@@ -134,12 +146,4 @@ func parsePrivateKeyPEM(keyPEM []byte) (*ecdsa.PrivateKey, error) {
 	default:
 		return nil, fmt.Errorf("parse private key: unexpected PEM type %q", block.Type)
 	}
-}
-
-func encodePrivateKey(key *ecdsa.PrivateKey) ([]byte, error) {
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, fmt.Errorf("encode private key: %w", err)
-	}
-	return encodePEM("PRIVATE KEY", der), nil
 }

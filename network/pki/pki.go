@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sync"
 )
 
 // MSP IDs of the three organisations of the ZoneTrace channel.
@@ -28,6 +29,10 @@ const (
 type PKI struct {
 	dir string
 	cas map[string]*authority
+	// members serialises the issuing, rotation and revocation of per-user
+	// identities, each of which reads and replaces one member's files.
+	members sync.Mutex
+	keys    *sealer
 }
 
 // Open loads the CAs under dir, creating the missing ones. It is idempotent
@@ -39,10 +44,17 @@ func Open(dir string) (*PKI, error) {
 	if err := os.MkdirAll(dir, dirMode); err != nil {
 		return nil, fmt.Errorf("open PKI: create %s: %w", dir, err)
 	}
-	p := &PKI{dir: dir, cas: make(map[string]*authority, len(MSPs))}
+	keys, err := openKeystore(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open PKI: %w", err)
+	}
+	p := &PKI{dir: dir, cas: make(map[string]*authority, len(MSPs)), keys: keys}
 	for _, mspID := range MSPs {
-		ca, err := loadOrCreateAuthority(caDir(dir, mspID), mspID)
+		ca, err := loadOrCreateAuthority(caDir(dir, mspID), mspID, keys)
 		if err != nil {
+			return nil, fmt.Errorf("open PKI: %w", err)
+		}
+		if err := ca.loadCRL(crlPath(dir, mspID)); err != nil {
 			return nil, fmt.Errorf("open PKI: %w", err)
 		}
 		p.cas[mspID] = ca
@@ -67,7 +79,7 @@ func (p *PKI) Issue(mspID, commonName, ou string) (*Identity, error) {
 	}
 	id, err := p.Load(mspID, commonName)
 	if isNotExist(err) {
-		if err := ca.issue(userDir(p.dir, mspID, commonName), commonName, ou); err != nil {
+		if err := ca.issue(userDir(p.dir, mspID, commonName), commonName, ou, nil); err != nil {
 			return nil, fmt.Errorf("issue identity %s of %s: %w", commonName, mspID, err)
 		}
 		id, err = p.Load(mspID, commonName)
@@ -94,15 +106,15 @@ func (p *PKI) Load(mspID, commonName string) (*Identity, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load identity %s of %s: %w", commonName, mspID, err)
 	}
-	id, err := IdentityFromPEM(mspID, certPEM, keyPEM)
+	id, err := p.keys.identity(mspID, certPEM, keyPEM)
 	if err != nil {
 		return nil, fmt.Errorf("load identity %s of %s: %w", commonName, mspID, err)
 	}
 	return id, nil
 }
 
-// Verify checks that certPEM holds a certificate issued by mspID's CA and
-// valid now, and returns it.
+// Verify checks that certPEM holds a certificate issued by mspID's CA, valid
+// now and not on the CA's revocation list, and returns it.
 func (p *PKI) Verify(mspID string, certPEM []byte) (*x509.Certificate, error) {
 	ca, err := p.authority(mspID)
 	if err != nil {
@@ -114,6 +126,9 @@ func (p *PKI) Verify(mspID string, certPEM []byte) (*x509.Certificate, error) {
 	}
 	if err := ca.verify(cert); err != nil {
 		return nil, err
+	}
+	if ca.isRevoked(cert.SerialNumber) {
+		return nil, fmt.Errorf("verify certificate against %s CA: %w (serial %x)", mspID, ErrRevoked, cert.SerialNumber)
 	}
 	return cert, nil
 }

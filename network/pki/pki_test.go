@@ -173,19 +173,16 @@ func TestSignProducesLowSSignatures(t *testing.T) {
 }
 
 func TestIdentityFromPEMRefusesAMismatchedKey(t *testing.T) {
-	dir := t.TempDir()
-	p, err := pki.Open(dir)
+	p, err := pki.Open(t.TempDir())
 	require.NoError(t, err)
-	_, err = p.Issue(pki.CustomsMSP, "a", pki.OUClient)
+	a, err := p.Issue(pki.CustomsMSP, "a", pki.OUClient)
 	require.NoError(t, err)
-	_, err = p.Issue(pki.CustomsMSP, "b", pki.OUClient)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
-	certA, err := os.ReadFile(filepath.Join(dir, pki.CustomsMSP, "users", "a", "cert.pem"))
-	require.NoError(t, err)
-	keyB, err := os.ReadFile(filepath.Join(dir, pki.CustomsMSP, "users", "b", "key.pem"))
+	der, err := x509.MarshalPKCS8PrivateKey(key)
 	require.NoError(t, err)
 
-	_, err = pki.IdentityFromPEM(pki.CustomsMSP, certA, keyB)
+	_, err = pki.IdentityFromPEM(pki.CustomsMSP, a.Credentials(), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 	require.ErrorContains(t, err, "does not match")
 }
 

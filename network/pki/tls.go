@@ -29,8 +29,9 @@ const (
 // gateway's HTTPS, the chaincode server, test databases). It is kept apart
 // from the MSP CAs so that no TLS key can ever sign a transaction:
 //
-//	<dir>/ca/cert.pem, key.pem                  the TLS CA
-//	<dir>/servers/<name>/cert.pem, key.pem      a server's key pair
+//	<dir>/keystore.kek                          seals the CA's key
+//	<dir>/ca/cert.pem, key.pem                  the TLS CA (key sealed)
+//	<dir>/servers/<name>/cert.pem, key.pem      a server's key pair (plain, 0600)
 type TLSAuthority struct {
 	dir string
 	ca  *authority
@@ -38,7 +39,11 @@ type TLSAuthority struct {
 
 // OpenTLS loads the TLS CA under dir, creating it first if absent.
 func OpenTLS(dir string) (*TLSAuthority, error) {
-	ca, err := loadOrCreateAuthority(filepath.Join(dir, "ca"), tlsOrg)
+	keys, err := openSealer(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open TLS authority: %w", err)
+	}
+	ca, err := loadOrCreateAuthority(filepath.Join(dir, "ca"), tlsOrg, keys)
 	if err != nil {
 		return nil, fmt.Errorf("open TLS authority: %w", err)
 	}
@@ -134,10 +139,13 @@ func (a *TLSAuthority) issueServer(dir, name string, hosts []string) error {
 	if err != nil {
 		return fmt.Errorf("sign certificate: %w", err)
 	}
-	keyPEM, err := encodePrivateKey(key)
+	// Servers (the gateway, the chaincode server, PostgreSQL) read their
+	// key as a plain PKCS #8 file, 0600; only the CA's key is sealed.
+	der8, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
-		return err
+		return fmt.Errorf("encode private key: %w", err)
 	}
+	keyPEM := encodePEM("PRIVATE KEY", der8)
 	if _, err := writePair(dir, encodePEM("CERTIFICATE", der), keyPEM); err != nil {
 		return fmt.Errorf("store key pair: %w", err)
 	}

@@ -13,6 +13,7 @@ const ACTOR_ROLE_LABELS = {
   enterprise: '企业',
   customs: '海关',
   zone_admin: '综保区管理',
+  auditor: '审计',
 }
 
 export const STATUS = {
@@ -86,6 +87,15 @@ export const attachmentKindLabel = (v) => byValue(ATTACHMENT_KINDS)[v] || v || '
 export const enterpriseKindLabel = (v) => byValue(ENTERPRISE_KINDS)[v] || v || ''
 export const roleLabel = (v) => ROLE_LABELS[v] || v || ''
 export const actorRoleLabel = (v) => ACTOR_ROLE_LABELS[v] || v || ''
+
+// Who acted on a history step: the person and their role for a personal
+// certificate (userId, userRole), else the shared identity's name and the
+// organisation's role.
+export function actorText(a) {
+  if (!a) return ''
+  if (a.userId) return `${a.userId}（${roleLabel(a.userRole)}）`
+  return a.role ? `${a.name || ''}（${actorRoleLabel(a.role)}）` : a.name || ''
+}
 export const actionLabel = (v) => ACTION_LABELS[v] || v || ''
 
 // Chinese names of PrefilingData / SupplementData fields, for forms and for

@@ -17,56 +17,58 @@ import (
 )
 
 var reasons = map[model.Reason]string{
-	model.ReasonFieldInvalid:           "输入校验未通过",
-	model.ReasonMalformedArgument:      "提交的数据格式错误，无法解析",
-	model.ReasonKeyInvalid:             "{objectType}编号含有不允许的字符",
-	model.ReasonRequestDone:            "该请求已执行过（交易 {txId}），不会重复执行",
-	model.ReasonIdentityUnreadable:     "无法读取调用者的数字证书身份",
-	model.ReasonIdentityNotRegistered:  "{action}：身份 {name}（{mspId}）未在综保区登记",
-	model.ReasonRoleNotAllowed:         "{action}：{role}角色无权执行此操作",
-	model.ReasonEnterpriseExists:       "企业 {enterpriseId} 已登记，不能重复登记",
-	model.ReasonEnterpriseNotFound:     "企业 {enterpriseId} 未登记",
-	model.ReasonAdminCertificate:       "管理员证书不能代表企业",
-	model.ReasonIdentityBound:          "该证书身份已绑定到企业 {enterpriseId}",
-	model.ReasonEnterpriseDisabled:     "企业 {enterpriseId} 已停用，不能办理业务",
-	model.ReasonPrefilingExists:        "预核申报 {prefilingId} 已存在",
-	model.ReasonPrefilingNotFound:      "预核申报 {prefilingId} 不存在",
-	model.ReasonPrefilingOfOther:       "预核申报 {prefilingId} 属于其他企业",
-	model.ReasonPrefilingNotDeclared:   "预核申报 {prefilingId} 当前状态为“{status}”，只有已申报的预核申报可以审核",
-	model.ReasonPrefilingNotApproved:   "预核申报 {prefilingId} 当前状态为“{status}”，只有审核通过的预核申报可以补录入",
-	model.ReasonSupplementPending:      "预核申报 {prefilingId} 已有待审核的补录入",
-	model.ReasonNoSupplement:           "预核申报 {prefilingId} 没有待审核的补录入",
-	model.ReasonTraceCodeNotFound:      "溯源码 {traceCode} 不存在",
-	model.ReasonTraceCodeOfOther:       "溯源码 {traceCode} 属于其他企业",
-	model.ReasonTraceCodeUnavailable:   "暂时无法为商品类别 {commodity} 签发溯源码，请稍后重试",
-	model.ReasonDocumentExists:         "单据 {documentId} 已存在",
-	model.ReasonDocumentNotFound:       "单据 {documentId} 不存在",
-	model.ReasonDocumentOfOther:        "单据 {documentId} 属于其他企业",
-	model.ReasonBalanceOfOther:         "不能查看其他企业（{enterpriseId}）的库存",
-	model.ReasonStockInsufficient:      "单据 {documentId} 第{lineSeq}行：企业 {holder} 持有溯源码 {traceCode} 的{bonded}库存 {heldGrams} 克，不足申报的 {askedGrams} 克，货物无法移动",
-	model.ReasonTransferOfOther:        "转出单 {documentId} 的对方企业不是本企业",
-	model.ReasonTransferNotApproved:    "转出单 {documentId} 当前状态为“{status}”，只有审核通过的转出单可以转入",
-	model.ReasonTransferReceived:       "转出单 {documentId} 已由转入单 {inLegId} 接收",
-	model.ReasonReviewedElsewhere:      "{family}由海关业务系统审核，审核结果以海关回执为准",
-	model.ReasonDocumentNotReviewable:  "单据 {documentId} 当前状态为“{status}”，只有已申报的单据可以审核",
-	model.ReasonAlreadyManualReview:    "单据 {documentId} 已在人工审核中",
-	model.ReasonNoGateCrossing:         "{family}（{businessType}）不经过卡口",
-	model.ReasonGatePassed:             "单据 {documentId} 已于 {at} 过卡",
-	model.ReasonDocumentNotApproved:    "单据 {documentId} 当前状态为“{status}”，审核通过后货物才能过卡",
-	model.ReasonReceiptApplied:         "回执 {receiptId} 已处理过（单据 {documentId}）",
-	model.ReasonReceiptWrongFamily:     "{messageType} 回执不适用于单据 {documentId}（{family}）",
-	model.ReasonNotDeclarant:           "只有单据 {documentId} 的申报企业可以申请删单",
-	model.ReasonNotTransferee:          "只有单据 {documentId} 的转入企业可以确认删单",
-	model.ReasonDeletionOffline:        "集报单据 {documentId} 须通过海关线下删单，不能在本平台删除",
-	model.ReasonDeletionElsewhere:      "{family}由海关业务系统审核，请在海关系统中申报删单",
-	model.ReasonDeleteThroughOutLeg:    "区内流转须通过转出单 {documentId} 删单",
-	model.ReasonDocumentNotDeletable:   "单据 {documentId} 当前状态为“{status}”，不能删单",
-	model.ReasonDeletionAcrossYear:     "非保税区内流转单 {documentId} 于 {year} 年申报，不能跨年删单",
-	model.ReasonNoDeletionTransferee:   "单据 {documentId} 没有等待转入企业确认的删单申请",
-	model.ReasonNoDeletionCustoms:      "单据 {documentId} 没有等待海关审核的删单申请",
-	model.ReasonTransfereeNotConfirmed: "转入企业尚未确认单据 {documentId} 的删单",
-	model.ReasonRuleConfigStale:        "规则配置已被他人修改（您基于第{baseVersion}版编辑，当前为第{version}版），请刷新后重新编辑",
-	model.ReasonRuleConfigNotFound:     "规则配置第{version}版不存在",
+	model.ReasonFieldInvalid:             "输入校验未通过",
+	model.ReasonMalformedArgument:        "提交的数据格式错误，无法解析",
+	model.ReasonKeyInvalid:               "{objectType}编号含有不允许的字符",
+	model.ReasonRequestDone:              "该请求已执行过（交易 {txId}），不会重复执行",
+	model.ReasonIdentityUnreadable:       "无法读取调用者的数字证书身份",
+	model.ReasonIdentityNotRegistered:    "{action}：身份 {name}（{mspId}）未在综保区登记",
+	model.ReasonRoleNotAllowed:           "{action}：{role}角色无权执行此操作",
+	model.ReasonIdentityRoleMismatch:     "证书所载用户角色“{userRole}”不能由 {mspId} 签发",
+	model.ReasonIdentityAttributeMissing: "个人证书缺少属性 {attribute}",
+	model.ReasonEnterpriseExists:         "企业 {enterpriseId} 已登记，不能重复登记",
+	model.ReasonEnterpriseNotFound:       "企业 {enterpriseId} 未登记",
+	model.ReasonAdminCertificate:         "管理员证书不能代表企业",
+	model.ReasonIdentityBound:            "该证书身份已绑定到企业 {enterpriseId}",
+	model.ReasonEnterpriseDisabled:       "企业 {enterpriseId} 已停用，不能办理业务",
+	model.ReasonPrefilingExists:          "预核申报 {prefilingId} 已存在",
+	model.ReasonPrefilingNotFound:        "预核申报 {prefilingId} 不存在",
+	model.ReasonPrefilingOfOther:         "预核申报 {prefilingId} 属于其他企业",
+	model.ReasonPrefilingNotDeclared:     "预核申报 {prefilingId} 当前状态为“{status}”，只有已申报的预核申报可以审核",
+	model.ReasonPrefilingNotApproved:     "预核申报 {prefilingId} 当前状态为“{status}”，只有审核通过的预核申报可以补录入",
+	model.ReasonSupplementPending:        "预核申报 {prefilingId} 已有待审核的补录入",
+	model.ReasonNoSupplement:             "预核申报 {prefilingId} 没有待审核的补录入",
+	model.ReasonTraceCodeNotFound:        "溯源码 {traceCode} 不存在",
+	model.ReasonTraceCodeOfOther:         "溯源码 {traceCode} 属于其他企业",
+	model.ReasonTraceCodeUnavailable:     "暂时无法为商品类别 {commodity} 签发溯源码，请稍后重试",
+	model.ReasonDocumentExists:           "单据 {documentId} 已存在",
+	model.ReasonDocumentNotFound:         "单据 {documentId} 不存在",
+	model.ReasonDocumentOfOther:          "单据 {documentId} 属于其他企业",
+	model.ReasonBalanceOfOther:           "不能查看其他企业（{enterpriseId}）的库存",
+	model.ReasonStockInsufficient:        "单据 {documentId} 第{lineSeq}行：企业 {holder} 持有溯源码 {traceCode} 的{bonded}库存 {heldGrams} 克，不足申报的 {askedGrams} 克，货物无法移动",
+	model.ReasonTransferOfOther:          "转出单 {documentId} 的对方企业不是本企业",
+	model.ReasonTransferNotApproved:      "转出单 {documentId} 当前状态为“{status}”，只有审核通过的转出单可以转入",
+	model.ReasonTransferReceived:         "转出单 {documentId} 已由转入单 {inLegId} 接收",
+	model.ReasonReviewedElsewhere:        "{family}由海关业务系统审核，审核结果以海关回执为准",
+	model.ReasonDocumentNotReviewable:    "单据 {documentId} 当前状态为“{status}”，只有已申报的单据可以审核",
+	model.ReasonAlreadyManualReview:      "单据 {documentId} 已在人工审核中",
+	model.ReasonNoGateCrossing:           "{family}（{businessType}）不经过卡口",
+	model.ReasonGatePassed:               "单据 {documentId} 已于 {at} 过卡",
+	model.ReasonDocumentNotApproved:      "单据 {documentId} 当前状态为“{status}”，审核通过后货物才能过卡",
+	model.ReasonReceiptApplied:           "回执 {receiptId} 已处理过（单据 {documentId}）",
+	model.ReasonReceiptWrongFamily:       "{messageType} 回执不适用于单据 {documentId}（{family}）",
+	model.ReasonNotDeclarant:             "只有单据 {documentId} 的申报企业可以申请删单",
+	model.ReasonNotTransferee:            "只有单据 {documentId} 的转入企业可以确认删单",
+	model.ReasonDeletionOffline:          "集报单据 {documentId} 须通过海关线下删单，不能在本平台删除",
+	model.ReasonDeletionElsewhere:        "{family}由海关业务系统审核，请在海关系统中申报删单",
+	model.ReasonDeleteThroughOutLeg:      "区内流转须通过转出单 {documentId} 删单",
+	model.ReasonDocumentNotDeletable:     "单据 {documentId} 当前状态为“{status}”，不能删单",
+	model.ReasonDeletionAcrossYear:       "非保税区内流转单 {documentId} 于 {year} 年申报，不能跨年删单",
+	model.ReasonNoDeletionTransferee:     "单据 {documentId} 没有等待转入企业确认的删单申请",
+	model.ReasonNoDeletionCustoms:        "单据 {documentId} 没有等待海关审核的删单申请",
+	model.ReasonTransfereeNotConfirmed:   "转入企业尚未确认单据 {documentId} 的删单",
+	model.ReasonRuleConfigStale:          "规则配置已被他人修改（您基于第{baseVersion}版编辑，当前为第{version}版），请刷新后重新编辑",
+	model.ReasonRuleConfigNotFound:       "规则配置第{version}版不存在",
 }
 
 var rules = map[model.Rule]string{
@@ -203,6 +205,8 @@ func Value(key string, v any) string {
 		names = businessTypeNames
 	case "role":
 		names = roleNames
+	case "userRole":
+		names = userRoleNames
 	case "action":
 		names = actionNames
 	case "objectType":
@@ -266,7 +270,12 @@ var businessTypeNames = map[string]string{
 	"transfer": "区内流转", "conversion": "保税转非保税",
 }
 
-var roleNames = map[string]string{"customs": "海关", "zone_admin": "综保区管理", "enterprise": "企业", "": "未登记"}
+var roleNames = map[string]string{"customs": "海关", "zone_admin": "综保区管理", "enterprise": "企业", "auditor": "审计", "": "未登记"}
+
+var userRoleNames = map[string]string{
+	model.UserEnterprise: "企业用户", model.UserCustomsOfficer: "海关关员", model.UserCustomsAdmin: "海关管理员",
+	model.UserZoneAdmin: "综保区管理员", model.UserAuditor: "审计员",
+}
 
 var actionNames = map[string]string{
 	"ApplyExternalReceipt": "处理海关回执", "BindIdentity": "绑定证书身份", "ConfirmDeletion": "确认删单",
@@ -309,7 +318,7 @@ func Export() Catalogue {
 	return Catalogue{
 		Reasons: maps.Clone(reasons), Rules: maps.Clone(rules), Formats: maps.Clone(formats), Labels: maps.Clone(labels),
 		Values: map[string]map[string]string{
-			"status": maps.Clone(statusNames), "businessType": maps.Clone(businessTypeNames), "role": maps.Clone(roleNames),
+			"status": maps.Clone(statusNames), "businessType": maps.Clone(businessTypeNames), "role": maps.Clone(roleNames), "userRole": maps.Clone(userRoleNames),
 			"action": maps.Clone(actionNames), "objectType": maps.Clone(objectTypeNames), "family": families,
 			"bonded": {"true": "保税", "false": "非保税"},
 		},

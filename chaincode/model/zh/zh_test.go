@@ -34,7 +34,8 @@ var enumerations = map[string][]any{
 		model.DocDeletionAsked, model.DocVoided, model.PrefilingDeclared, model.PrefilingApproved, model.PrefilingReturned},
 	"businessType": {model.BusinessIn, model.BusinessOut, model.BusinessEntry, model.BusinessExit,
 		model.BusinessConsolidated, model.BusinessTransfer, model.BusinessConversion},
-	"role":       {model.RoleCustoms, model.RoleZoneAdmin, model.RoleEnterprise, ""},
+	"role":       {model.RoleCustoms, model.RoleZoneAdmin, model.RoleEnterprise, model.RoleAuditor, ""},
+	"userRole":   {model.UserEnterprise, model.UserCustomsOfficer, model.UserCustomsAdmin, model.UserZoneAdmin, model.UserAuditor},
 	"objectType": {model.KeyEnterprise, model.KeyIdentity, model.KeyPrefiling, model.KeyTraceCode, model.KeyTraceCodeSeq, model.KeyDocument, model.KeyBalance, model.KeyMovement, model.KeyRequest},
 	"bonded":     {true, false},
 }
@@ -53,7 +54,7 @@ func init() {
 var samples = model.Params{
 	"documentId": "HZ20261126AAAAAAAA", "prefilingId": "PF20261126AAAAAAAA", "traceCode": "KSCF261126000017",
 	"enterpriseId": "91320583MA3WWWWW3C", "holder": "91320583MA3WWWWW3C", "inLegId": "BL20261126BBBBBBBB",
-	"receiptId": "INV201:QD1:1", "txId": "4f2a9c", "name": "clerk Smith", "mspId": "WarehouseMSP",
+	"receiptId": "INV201:QD1:1", "attribute": model.AttrEnterpriseID, "txId": "4f2a9c", "name": "clerk Smith", "mspId": "WarehouseMSP",
 	"messageType": "SAS223", "commodity": "coffee", "at": "2026-11-26T01:00:00Z", "year": "2025",
 	"lineSeq": 3, "heldGrams": 1000, "askedGrams": 2000, "weightGrams": 500, "expected": 2, "max": 200, "min": 1,
 	"position": 7, "expectedFen": "86400000", "toleranceFen": 9601, "action": "DeclareDocument",

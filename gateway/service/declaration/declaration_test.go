@@ -46,7 +46,7 @@ func newFixture(t *testing.T) *fixture {
 	for _, id := range []string{entA, entB} {
 		_, err := reg.Register(ctx, "reg-"+id, enterprises.Registration{ID: id, Name: id, Kind: model.KindImporter})
 		require.NoError(t, err)
-		s, err := f.node.Identities.For(accounts.User{Role: accounts.RoleEnterprise, EnterpriseID: id})
+		s, err := f.node.Identities.For(accounts.User{Username: "clerk-" + id, Role: accounts.RoleEnterprise, EnterpriseID: id})
 		require.NoError(t, err)
 		f.signers[id] = s
 	}

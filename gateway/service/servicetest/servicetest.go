@@ -27,6 +27,8 @@ type Node struct {
 	Pool       *pgxpool.Pool
 	Ledger     ledger.Ledger
 	Identities *identities.Resolver
+	// PKI issued every identity; the ledger trusts what it vouches for.
+	PKI *pki.PKI
 	// DataDir is a fresh directory for files (attachments).
 	DataDir string
 	// Sealer holds the database's data keys (attachments are sealed).
@@ -53,7 +55,7 @@ func New(t *testing.T) *Node {
 	require.NoError(t, err)
 	sealer, err := sealing.Open(ctx, dir, ring)
 	require.NoError(t, err)
-	return &Node{Pool: pool, Ledger: l, Identities: identities.New(keystore{ca}), DataDir: filepath.Join(dir, "data"), Sealer: sealer}
+	return &Node{Pool: pool, Ledger: l, Identities: identities.New(identities.PKI(ca)), PKI: ca, DataDir: filepath.Join(dir, "data"), Sealer: sealer}
 }
 
 // Height is the ledger's height now.
@@ -62,23 +64,4 @@ func (n *Node) Height(t *testing.T) uint64 {
 	h, err := n.Ledger.Height(context.Background())
 	require.NoError(t, err)
 	return h
-}
-
-// keystore lets identities.Resolver use the dev PKI.
-type keystore struct{ p *pki.PKI }
-
-func (k keystore) Issue(mspID, commonName, ou string) (ledger.Signer, error) {
-	id, err := k.p.Issue(mspID, commonName, ou)
-	if err != nil {
-		return nil, err
-	}
-	return id, nil
-}
-
-func (k keystore) Load(mspID, commonName string) (ledger.Signer, error) {
-	id, err := k.p.Load(mspID, commonName)
-	if err != nil {
-		return nil, err
-	}
-	return id, nil
 }

@@ -30,7 +30,9 @@ type Chain struct {
 // Identities of the zone's authorities, as the chaincode records actors.
 var (
 	ZoneAdmin = model.Actor{MspID: model.ZoneAdminMSP, ClientID: "x509::CN=admin::CN=ca.zone", Role: model.RoleZoneAdmin, Name: "admin"}
-	Customs   = model.Actor{MspID: model.CustomsMSP, ClientID: "x509::CN=officer1::CN=ca.customs", Role: model.RoleCustoms, Name: "officer1"}
+	// Customs is an officer signing with a personal certificate.
+	Customs = model.Actor{MspID: model.CustomsMSP, ClientID: "x509::CN=officer1::CN=ca.customs", Role: model.RoleCustoms, Name: "officer1",
+		UserID: "officer1", UserRole: model.UserCustomsOfficer}
 )
 
 // NewChain starts a chain on feed whose first transaction happens at start;
@@ -43,7 +45,8 @@ func NewChain(feed *Feed, start time.Time) *Chain {
 // Declarant is the actor an enterprise's bound client identity becomes.
 func Declarant(enterpriseID string) model.Actor {
 	return model.Actor{MspID: model.WarehouseMSP, ClientID: "x509::CN=clerk-" + enterpriseID + "::CN=ca.zone",
-		Role: model.RoleEnterprise, EnterpriseID: enterpriseID, Name: "clerk-" + enterpriseID}
+		Role: model.RoleEnterprise, EnterpriseID: enterpriseID, Name: "clerk-" + enterpriseID,
+		UserID: "clerk-" + enterpriseID, UserRole: model.UserEnterprise}
 }
 
 // RegisterEnterprise commits an EnterpriseRegistered event.
