@@ -19,6 +19,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/indexer"
+	"zonetrace/indexer/query"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
 )
@@ -35,11 +37,12 @@ func TestEachOfficerSignsAsThemselves(t *testing.T) {
 		{"username": "ent-a", "displayName": "A clerk", "role": "enterprise", "enterpriseId": enterpriseA},
 		{"username": "li.wei", "displayName": "李伟", "role": "customs_officer"},
 		{"username": "wang.fang", "displayName": "王芳", "role": "customs_admin"},
+		{"username": "zhao.qiang", "displayName": "赵强", "role": "auditor"},
 	} {
 		u["password"] = testPassword
 		require.NoError(t, admin.Post(ctx, "/api/v1/users", u, nil))
 	}
-	a, li, wang := n.client("ent-a"), n.client("li.wei"), n.client("wang.fang")
+	a, li, wang, auditor := n.client("ent-a"), n.client("li.wei"), n.client("wang.fang"), n.client("zhao.qiang")
 
 	declare := func(product string) model.Prefiling {
 		var d draftJSON
@@ -72,6 +75,13 @@ func TestEachOfficerSignsAsThemselves(t *testing.T) {
 
 		onChain := n.evaluatePrefiling(t, id)
 		require.Equal(t, review, onChain.Steps[1].Actor, "the ledger's history names the officer of %s", id)
+
+		var tx query.TxDetail
+		require.NoError(t, auditor.Get(ctx, "/api/v1/explorer/transactions/"+seen.Steps[1].TxID, &tx))
+		require.Equal(t, "ReviewPrefiling", tx.Function)
+		require.Equal(t, model.CustomsMSP, tx.CreatorMspID, "the explorer names the organisation")
+		require.Equal(t, indexer.Individual{Name: who[0], UserID: who[0], Role: who[1]}, tx.Individual,
+			"the explorer names the officer who reviewed %s", id)
 	}
 
 	// Submissions straight to the ledger, past the gateway.
