@@ -35,6 +35,7 @@ const ACTION_LABELS = {
   supplement_declare: '补录入申报',
   supplement_approve: '补录入审核通过',
   supplement_return: '退单（补录入）',
+  rule_manual_review: '规则转人工审核',
 }
 
 export const QUARANTINE_RESULTS = [
@@ -95,6 +96,12 @@ export function actorText(a) {
   if (!a) return ''
   if (a.userId) return `${a.userId}（${roleLabel(a.userRole)}）`
   return a.role ? `${a.name || ''}（${actorRoleLabel(a.role)}）` : a.name || ''
+}
+// Who made a history step: the review rule that decided it automatically,
+// or the person (or organisation) who acted.
+export function stepActorText(s) {
+  if (s?.decidedBy) return `自动审核规则 ${s.decidedBy.ruleId}（规则配置第${s.decidedBy.configVersion}版）`
+  return actorText(s?.actor)
 }
 export const actionLabel = (v) => ACTION_LABELS[v] || v || ''
 
