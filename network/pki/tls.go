@@ -39,6 +39,9 @@ type TLSAuthority struct {
 
 // OpenTLS loads the TLS CA under dir, creating it first if absent.
 func OpenTLS(dir string) (*TLSAuthority, error) {
+	if err := os.MkdirAll(dir, dirMode); err != nil {
+		return nil, fmt.Errorf("open TLS authority: %w", err)
+	}
 	keys, err := openSealer(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open TLS authority: %w", err)

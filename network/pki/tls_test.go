@@ -2,6 +2,8 @@ package pki
 
 import (
 	"crypto/x509"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -9,9 +11,12 @@ import (
 
 func TestTLSServerIsReusedAndReissuedForNewHosts(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "tls") // a node's first start: no folder yet
 	ca, err := OpenTLS(dir)
 	require.NoError(t, err)
+	caKey, err := os.ReadFile(filepath.Join(dir, "ca", keyFile))
+	require.NoError(t, err)
+	require.Contains(t, string(caKey), sealedType, "the CA's key is sealed at rest")
 	certPEM, _, err := ca.Server("gateway", []string{"localhost", "127.0.0.1", "::1"})
 	require.NoError(t, err)
 	cert, err := parseCertificatePEM(certPEM)
