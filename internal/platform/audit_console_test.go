@@ -24,16 +24,10 @@ import (
 func TestAuditorsConsole(t *testing.T) {
 	ctx := context.Background()
 	n := startNode(t)
-	admin := n.client("admin")
-	require.NoError(t, admin.Post(ctx, "/api/v1/enterprises", map[string]string{"id": enterpriseA, "name": "昆山咖啡进口有限公司", "kind": "importer"}, nil))
-	for _, u := range []map[string]string{
-		{"username": "ent-a", "displayName": "A clerk", "role": "enterprise", "enterpriseId": enterpriseA},
+	n.staffEnterpriseA([]map[string]string{
 		{"username": "customs", "displayName": "Officer Li", "role": "customs_officer"},
 		{"username": "auditor", "displayName": "Auditor Wang", "role": "auditor"},
-	} {
-		u["password"] = testPassword
-		require.NoError(t, admin.Post(ctx, "/api/v1/users", u, nil))
-	}
+	})
 	a, customs, auditor := n.client("ent-a"), n.client("customs"), n.client("auditor")
 
 	var draft draftJSON

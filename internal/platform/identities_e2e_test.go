@@ -31,17 +31,11 @@ import (
 func TestEachOfficerSignsAsThemselves(t *testing.T) {
 	ctx := context.Background()
 	n := startNode(t)
-	admin := n.client("admin")
-	require.NoError(t, admin.Post(ctx, "/api/v1/enterprises", map[string]string{"id": enterpriseA, "name": "昆山咖啡进口有限公司", "kind": "importer"}, nil))
-	for _, u := range []map[string]string{
-		{"username": "ent-a", "displayName": "A clerk", "role": "enterprise", "enterpriseId": enterpriseA},
+	admin := n.staffEnterpriseA([]map[string]string{
 		{"username": "li.wei", "displayName": "李伟", "role": "customs_officer"},
 		{"username": "wang.fang", "displayName": "王芳", "role": "customs_admin"},
 		{"username": "zhao.qiang", "displayName": "赵强", "role": "auditor"},
-	} {
-		u["password"] = testPassword
-		require.NoError(t, admin.Post(ctx, "/api/v1/users", u, nil))
-	}
+	})
 	a, li, wang, auditor := n.client("ent-a"), n.client("li.wei"), n.client("wang.fang"), n.client("zhao.qiang")
 
 	declare := func(product string) model.Prefiling {

@@ -19,16 +19,10 @@ import (
 func TestReviewRulesThroughTheGateway(t *testing.T) {
 	ctx := context.Background()
 	n := startNode(t)
-	admin := n.client("admin")
-	require.NoError(t, admin.Post(ctx, "/api/v1/enterprises", map[string]string{"id": enterpriseA, "name": "昆山咖啡进口有限公司", "kind": "importer"}, nil))
-	for _, u := range []map[string]string{
-		{"username": "ent-a", "displayName": "A clerk", "role": "enterprise", "enterpriseId": enterpriseA},
+	admin := n.staffEnterpriseA([]map[string]string{
 		{"username": "rules-admin", "displayName": "Chief Wang", "role": "customs_admin"},
 		{"username": "officer", "displayName": "Officer Li", "role": "customs_officer"},
-	} {
-		u["password"] = testPassword
-		require.NoError(t, admin.Post(ctx, "/api/v1/users", u, nil))
-	}
+	})
 	a, chief, officer := n.client("ent-a"), n.client("rules-admin"), n.client("officer")
 
 	declare := func(data model.PrefilingData) model.Prefiling {
@@ -113,7 +107,7 @@ func TestReviewRulesThroughTheGateway(t *testing.T) {
 	l, err := OpenReadLedger(ctx, LedgerEmbedded, n.dir, "", nil)
 	require.NoError(t, err)
 	defer l.Close()
-	require.NoError(t, indexer.Rebuild(ctx, n.Pool, l))
+	require.NoError(t, indexer.Rebuild(ctx, n.Pool, l, indexer.WithSealer(n.Sealer)))
 	rebuilt, err := indexer.TableDigest(ctx, n.Pool)
 	require.NoError(t, err)
 	require.Equal(t, state.tables, rebuilt)

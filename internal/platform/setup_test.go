@@ -74,6 +74,22 @@ func (n *node) client(username string) *apiclient.Client {
 	return c
 }
 
+// staffEnterpriseA registers enterprise A as the zone admin, creates its
+// clerk ent-a and the further users (username, displayName, role; password
+// testPassword) and returns the admin's client.
+func (n *node) staffEnterpriseA(users []map[string]string) *apiclient.Client {
+	n.t.Helper()
+	ctx := context.Background()
+	admin := n.client("admin")
+	require.NoError(n.t, admin.Post(ctx, "/api/v1/enterprises", map[string]string{"id": enterpriseA, "name": "昆山咖啡进口有限公司", "kind": "importer"}, nil))
+	clerk := map[string]string{"username": "ent-a", "displayName": "A clerk", "role": "enterprise", "enterpriseId": enterpriseA}
+	for _, u := range append([]map[string]string{clerk}, users...) {
+		u["password"] = testPassword
+		require.NoError(n.t, admin.Post(ctx, "/api/v1/users", u, nil))
+	}
+	return admin
+}
+
 // mirrorState is everything an action could have changed: the ledger height
 // and a digest of every indexer table.
 type mirrorState struct {
