@@ -2,6 +2,7 @@ package platform
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"testing"
 
@@ -104,7 +105,11 @@ func TestReviewRulesThroughTheGateway(t *testing.T) {
 	require.NoError(t, officer.Get(ctx, "/api/v1/prefilings/"+returned.ID, &view))
 	require.Equal(t, returned.Steps, view.Steps)
 	state := n.state()
-	l, err := OpenReadLedger(ctx, LedgerEmbedded, n.dir, "", nil)
+	kind := LedgerEmbedded
+	if n.fabricConnection != "" {
+		kind = LedgerFabric
+	}
+	l, err := OpenReadLedger(ctx, kind, n.dir, n.fabricConnection, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	defer l.Close()
 	require.NoError(t, indexer.Rebuild(ctx, n.Pool, l, indexer.WithSealer(n.Sealer)))
