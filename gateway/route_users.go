@@ -86,6 +86,10 @@ func (g *Gateway) issueIdentity(ctx context.Context, u accounts.User) {
 // IssueIdentities issues their ledger identity to the enabled users that
 // have none (users created before identities were personal) and publishes
 // the revocation lists the ledger may not hold yet. Call it before serving.
+// A ledger that cannot take the revocation lists now (an orderer down) does
+// not keep the node from starting: revoked keys are destroyed in the
+// keystore already, and the lists go out again with the next revocation or
+// start.
 func (g *Gateway) IssueIdentities(ctx context.Context) error {
 	users, err := g.accounts.Users(ctx)
 	if err != nil {
@@ -96,7 +100,10 @@ func (g *Gateway) IssueIdentities(ctx context.Context) error {
 		return fmt.Errorf("issue ledger identities: %w", err)
 	}
 	g.log.Info("ledger identities checked", "users", n)
-	return g.identities.PublishRevocations(ctx)
+	if err := g.identities.PublishRevocations(ctx); err != nil {
+		g.log.Error("publish revoked ledger identities", "err", err)
+	}
+	return nil
 }
 
 // knownEnterprise refuses an enterprise id the read model does not know;
