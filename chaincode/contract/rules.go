@@ -26,6 +26,13 @@ func (c *Contract) PutRuleConfig(ctx contractapi.TransactionContextInterface, re
 	if err != nil {
 		return nil, err
 	}
+	// Customs' officers review; only its administrators change the rules.
+	// A certificate without attributes is the organisation's own (issued
+	// before identities were personal) and keeps the organisation's right.
+	if role := w.caller.UserRole; role != "" && role != model.UserCustomsAdmin {
+		return nil, model.Refuse(model.ReasonUserRoleNotAllowed, model.Params{"action": "PutRuleConfig", "userRole": role},
+			"PutRuleConfig: not allowed for %s", role)
+	}
 	var draft model.RuleConfigDraft
 	if err := decodeStrict(configJSON, &draft); err != nil {
 		return nil, err

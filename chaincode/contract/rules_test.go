@@ -61,6 +61,20 @@ func TestRuleConfigWrite(t *testing.T) {
 		z.mustInvoke(z.admin, "GetRuleConfig", "")
 	})
 
+	t.Run("of customs' people only its administrators write", func(t *testing.T) {
+		z := newZone(t)
+		body := configJSON(t, ruleConfig(heavyReturn))
+		officer := personal(t, model.CustomsMSP, "li.wei", model.UserCustomsOfficer)
+		refusal := z.refusal(model.CodeForbidden, officer, "PutRuleConfig", z.req(), "0", body)
+		require.Equal(t, model.ReasonUserRoleNotAllowed, refusal.Reason)
+		require.Equal(t, model.UserCustomsOfficer, refusal.Params["userRole"])
+		chief := personal(t, model.CustomsMSP, "wang.fang", model.UserCustomsAdmin)
+		var cfg model.RuleConfig
+		require.NoError(t, json.Unmarshal(z.mustInvoke(chief, "PutRuleConfig", z.req(), "0", body), &cfg))
+		require.Equal(t, 1, cfg.Version)
+		require.Equal(t, "wang.fang", cfg.ChangedBy.UserID)
+	})
+
 	t.Run("a condition that does not compile is refused with its position", func(t *testing.T) {
 		z := newZone(t)
 		bad := heavyReturn

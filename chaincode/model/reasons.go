@@ -87,6 +87,9 @@ const (
 	// edit started from {baseVersion, version}.
 	ReasonRuleConfigStale    Reason = "RULE_CONFIG_STALE"
 	ReasonRuleConfigNotFound Reason = "RULE_CONFIG_NOT_FOUND" // {version}
+	// ReasonUserRoleNotAllowed: the organisation may act but the person's
+	// role within it may not {action, userRole}.
+	ReasonUserRoleNotAllowed Reason = "USER_ROLE_NOT_ALLOWED"
 )
 
 var reasonCodes = map[Reason]Code{
@@ -111,6 +114,7 @@ var reasonCodes = map[Reason]Code{
 	ReasonDeletionAcrossYear: CodeConflict, ReasonNoDeletionTransferee: CodeConflict, ReasonNoDeletionCustoms: CodeConflict,
 	ReasonTransfereeNotConfirmed: CodeConflict,
 	ReasonRuleConfigStale:        CodeConflict, ReasonRuleConfigNotFound: CodeNotFound,
+	ReasonUserRoleNotAllowed: CodeForbidden,
 }
 
 // Code is the error class of a reason.

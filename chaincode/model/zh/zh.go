@@ -69,6 +69,7 @@ var reasons = map[model.Reason]string{
 	model.ReasonTransfereeNotConfirmed:   "转入企业尚未确认单据 {documentId} 的删单",
 	model.ReasonRuleConfigStale:          "规则配置已被他人修改（您基于第{baseVersion}版编辑，当前为第{version}版），请刷新后重新编辑",
 	model.ReasonRuleConfigNotFound:       "规则配置第{version}版不存在",
+	model.ReasonUserRoleNotAllowed:       "{action}：{userRole}无权执行此操作",
 }
 
 var rules = map[model.Rule]string{
