@@ -63,29 +63,9 @@ func (cl *client) token(user string) string {
 	return r.json(cl.e.t)["token"].(string)
 }
 
-type logRow struct {
-	Seq          int64  `json:"seq"`
-	Username     string `json:"username"`
-	Role         string `json:"role"`
-	EnterpriseID string `json:"enterpriseId"`
-	Command      string `json:"command"`
-	CommandName  string `json:"commandName"`
-	ObjectType   string `json:"objectType"`
-	ObjectID     string `json:"objectId"`
-	IP           string `json:"ip"`
-	UserAgent    string `json:"userAgent"`
-	Rows         int64  `json:"rows"`
-	Bytes        int64  `json:"bytes"`
-	Status       int    `json:"status"`
-	ErrorCode    string `json:"errorCode"`
-	RequestID    string `json:"requestId"`
-	Hash         string `json:"hash"`
-	PrevHash     string `json:"prevHash"`
-}
-
 type logPage struct {
-	Items []logRow `json:"items"`
-	Total int      `json:"total"`
+	Items []operationJSON `json:"items"`
+	Total int             `json:"total"`
 }
 
 func (e *env) operationLog(token, query string) logPage {
@@ -198,7 +178,7 @@ func TestOperationLogRecordsEveryKindOfAction(t *testing.T) {
 
 	commands := map[string]bool{}
 	rows := e.operationLog(audit, "").Items
-	byRequest := map[string]logRow{}
+	byRequest := map[string]operationJSON{}
 	for _, row := range rows {
 		byRequest[row.RequestID] = row
 	}
