@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"sort"
 	"sync"
@@ -20,7 +19,7 @@ import (
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
 	"zonetrace/internal/pgtest"
-	"zonetrace/internal/sealing"
+	"zonetrace/internal/sealing/sealingtest"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
 )
@@ -288,12 +287,7 @@ func setup(t *testing.T) *env {
 	p, err := pki.Open(t.TempDir())
 	require.NoError(t, err)
 	e := &env{t: t, ledger: newFakeLedger(), reads: newFakeReads(), pki: p}
-	keys := t.TempDir()
-	ring, err := sealing.OpenKeyFile(filepath.Join(keys, "kek.json"))
-	require.NoError(t, err)
-	sealer, err := sealing.Open(ctx, keys, ring)
-	require.NoError(t, err)
-	e.cfg = Config{Pool: pool, Ledger: e.ledger, Reads: e.reads, PKI: p, Sealer: sealer, DataDir: t.TempDir(), PublicURL: "https://trace.example/"}
+	e.cfg = Config{Pool: pool, Ledger: e.ledger, Reads: e.reads, PKI: p, Sealer: sealingtest.New(t), DataDir: t.TempDir(), PublicURL: "https://trace.example/"}
 	e.g, err = New(e.cfg)
 	require.NoError(t, err)
 	e.reads.enterprises[entA] = model.Enterprise{ID: entA, Name: "甲咖啡进口有限公司", Kind: model.KindImporter}

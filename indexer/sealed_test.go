@@ -2,7 +2,6 @@ package indexer_test
 
 import (
 	"context"
-	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
@@ -12,7 +11,7 @@ import (
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
 	"zonetrace/internal/pgtest"
-	"zonetrace/internal/sealing"
+	"zonetrace/internal/sealing/sealingtest"
 )
 
 // clearAmount is a commercial value in clear in a row's JSON text.
@@ -25,11 +24,7 @@ var clearAmount = regexp.MustCompile(`"(avgPriceFen|unitPriceFen|valueFen|avg_pr
 func TestSealedProjection(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	keys := t.TempDir()
-	ring, err := sealing.OpenKeyFile(filepath.Join(keys, "kek.json"))
-	require.NoError(t, err)
-	s, err := sealing.Open(ctx, keys, ring)
-	require.NoError(t, err)
+	s := sealingtest.New(t)
 
 	f := setup(t)
 	f.transfer()

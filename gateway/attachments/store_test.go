@@ -16,7 +16,7 @@ import (
 	"zonetrace/gateway/schema"
 	"zonetrace/gateway/validation"
 	"zonetrace/internal/pgtest"
-	"zonetrace/internal/sealing"
+	"zonetrace/internal/sealing/sealingtest"
 )
 
 var pdf = []byte("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
@@ -27,7 +27,7 @@ func TestStore(t *testing.T) {
 	pool := pgtest.NewPool(t)
 	require.NoError(t, schema.Migrate(ctx, pool))
 	dir := t.TempDir()
-	s := attachments.New(pool, dir, newSealer(t))
+	s := attachments.New(pool, dir, sealingtest.New(t))
 	sum := sha256.Sum256(pdf)
 	want := hex.EncodeToString(sum[:])
 
@@ -87,7 +87,7 @@ func TestStoredNamesTakeTheSniffedExtension(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.NewPool(t)
 	require.NoError(t, schema.Migrate(ctx, pool))
-	s := attachments.New(pool, t.TempDir(), newSealer(t))
+	s := attachments.New(pool, t.TempDir(), sealingtest.New(t))
 	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 32)...)
 	jpeg := append([]byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), make([]byte, 32)...)
 	cases := []struct {
@@ -116,16 +116,6 @@ func TestStoredNamesTakeTheSniffedExtension(t *testing.T) {
 	}
 }
 
-func newSealer(t *testing.T) *sealing.Sealer {
-	t.Helper()
-	dir := t.TempDir()
-	ring, err := sealing.OpenKeyFile(filepath.Join(dir, "kek.json"))
-	require.NoError(t, err)
-	s, err := sealing.Open(context.Background(), dir, ring)
-	require.NoError(t, err)
-	return s
-}
-
 // TestFilesStoredInClearAreSealedAtStart: a store written before sealing
 // keeps its files in clear; SealExisting seals each (once), they still open,
 // and a sealed file copied over another name does not.
@@ -135,7 +125,7 @@ func TestFilesStoredInClearAreSealedAtStart(t *testing.T) {
 	pool := pgtest.NewPool(t)
 	require.NoError(t, schema.Migrate(ctx, pool))
 	dir := t.TempDir()
-	s := attachments.New(pool, dir, newSealer(t))
+	s := attachments.New(pool, dir, sealingtest.New(t))
 	m, err := s.Save(ctx, bytes.NewReader(pdf), "co.pdf", "alice", "ENT1", 1<<20)
 	require.NoError(t, err)
 	path := filepath.Join(dir, "attachments", m.SHA256[:2], m.SHA256)

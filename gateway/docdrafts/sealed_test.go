@@ -2,7 +2,6 @@ package docdrafts_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -10,7 +9,7 @@ import (
 	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/schema"
 	"zonetrace/internal/pgtest"
-	"zonetrace/internal/sealing"
+	"zonetrace/internal/sealing/sealingtest"
 )
 
 // TestDraftLineValuesAreSealed: unit prices and values are sealed in the
@@ -21,11 +20,7 @@ func TestDraftLineValuesAreSealed(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.NewPool(t)
 	require.NoError(t, schema.Migrate(ctx, pool))
-	keys := t.TempDir()
-	ring, err := sealing.OpenKeyFile(filepath.Join(keys, "kek.json"))
-	require.NoError(t, err)
-	sealer, err := sealing.Open(ctx, keys, ring)
-	require.NoError(t, err)
+	sealer := sealingtest.New(t)
 	sealed := docdrafts.New(pool, docdrafts.WithSealer(sealer))
 	c := completeContent(t)
 	c.Lines[0].UnitPriceFen, c.Lines[0].ValueFen = 9_876_543, 8_765_432_109

@@ -2,7 +2,6 @@ package drafts_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -11,6 +10,7 @@ import (
 	"zonetrace/gateway/schema"
 	"zonetrace/internal/pgtest"
 	"zonetrace/internal/sealing"
+	"zonetrace/internal/sealing/sealingtest"
 )
 
 // TestDraftPricesAreSealed: the average price is sealed in the stored data
@@ -21,11 +21,7 @@ func TestDraftPricesAreSealed(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.NewPool(t)
 	require.NoError(t, schema.Migrate(ctx, pool))
-	keys := t.TempDir()
-	ring, err := sealing.OpenKeyFile(filepath.Join(keys, "kek.json"))
-	require.NoError(t, err)
-	sealer, err := sealing.Open(ctx, keys, ring)
-	require.NoError(t, err)
+	sealer := sealingtest.New(t)
 	sealed := drafts.New(pool, drafts.WithSealer(sealer))
 	data := completeData()
 	data.AvgPriceFen = 7_654_321

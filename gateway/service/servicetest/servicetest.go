@@ -17,6 +17,7 @@ import (
 	"zonetrace/gateway/schema"
 	"zonetrace/internal/pgtest"
 	"zonetrace/internal/sealing"
+	"zonetrace/internal/sealing/sealingtest"
 	"zonetrace/network/embedded"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
@@ -51,11 +52,8 @@ func New(t *testing.T) *Node {
 		Verifier: ca, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = l.Close() })
-	ring, err := sealing.OpenKeyFile(filepath.Join(dir, "kek.json"))
-	require.NoError(t, err)
-	sealer, err := sealing.Open(ctx, dir, ring)
-	require.NoError(t, err)
-	return &Node{Pool: pool, Ledger: l, Identities: identities.New(identities.PKI(ca)), PKI: ca, DataDir: filepath.Join(dir, "data"), Sealer: sealer}
+	return &Node{Pool: pool, Ledger: l, Identities: identities.New(identities.PKI(ca)), PKI: ca, DataDir: filepath.Join(dir, "data"),
+		Sealer: sealingtest.New(t)}
 }
 
 // Height is the ledger's height now.
