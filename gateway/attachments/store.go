@@ -181,9 +181,19 @@ func (s *Store) Open(ctx context.Context, sum, enterpriseID string, anyEnterpris
 // not open.
 func place(sum string) string { return "attachments/" + sum }
 
+// sealedMarker, in the store's folder, records that every file there is
+// sealed: the store writes only sealed files since, so later starts need
+// not open each file again.
+const sealedMarker = "sealed-at-rest"
+
 // SealExisting seals the files a store written before sealing keeps in
-// clear, each replaced atomically, and returns how many; it runs at start.
+// clear, each replaced atomically, and returns how many; it runs at start
+// and, once a pass completed, costs one stat.
 func (s *Store) SealExisting() (int, error) {
+	marker := filepath.Join(s.dir, sealedMarker)
+	if _, err := os.Stat(marker); err == nil {
+		return 0, nil
+	}
 	paths, err := filepath.Glob(filepath.Join(s.dir, "[0-9a-f][0-9a-f]", "*"))
 	if err != nil {
 		return 0, err
@@ -214,7 +224,10 @@ func (s *Store) SealExisting() (int, error) {
 		}
 		n++
 	}
-	return n, nil
+	if err := os.MkdirAll(s.dir, 0o750); err != nil {
+		return n, err
+	}
+	return n, os.WriteFile(marker, nil, 0o600)
 }
 
 func isSealedFile(path string) (bool, error) {
