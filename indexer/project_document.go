@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 
@@ -58,8 +59,17 @@ func queueDocument(batch *pgx.Batch, block int64, d *model.Document, s *sealing.
 	}
 	batch.Queue(`DELETE FROM document_tags WHERE document_id = $1`, d.ID)
 	for i, tag := range d.Tags {
-		batch.Queue(`INSERT INTO document_tags (document_id, seq, code, reason, tx_id) VALUES ($1, $2, $3, $4, $5)`,
-			d.ID, i+1, tag.Code, tag.Reason, tag.TxID)
+		addedBy := ""
+		if tag.AddedBy != nil {
+			addedBy = cmp.Or(tag.AddedBy.UserID, tag.AddedBy.Name)
+		}
+		fields := tag.Fields
+		if fields == nil {
+			fields = []string{}
+		}
+		batch.Queue(`INSERT INTO document_tags (document_id, seq, code, reason, tx_id, config_version, model, fields, added_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			d.ID, i+1, tag.Code, tag.Reason, tag.TxID, tag.ConfigVersion, tag.Model, fields, addedBy)
 	}
 	for _, s := range d.Steps {
 		if err := queueDocumentStep(batch, block, d.ID, s); err != nil {

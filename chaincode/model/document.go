@@ -101,8 +101,19 @@ type Tag struct {
 	Reason string `json:"reason"`
 	TxID   string `json:"txId"`
 	// ConfigVersion is the rule configuration version whose models and
-	// parameters set the tag (0: the built-in defaults).
+	// parameters set the tag (0: the built-in defaults), or whose catalogue
+	// held a manual tag's code.
 	ConfigVersion int `json:"configVersion"`
+	// Model is the validation model that set the tag; empty for a tag an
+	// officer set by hand.
+	Model string `json:"model,omitempty" metadata:",optional"`
+	// Fields are the offending fields of the declaration, as paths of its
+	// wire form ("lines[0].unitPriceFen", "head.vehiclePlate"), so the
+	// detail can highlight them.
+	Fields []string `json:"fields,omitempty" metadata:",optional"`
+	// AddedBy is the officer who set a manual tag (手工打标); nil for a
+	// model's tag.
+	AddedBy *Actor `json:"addedBy,omitempty" metadata:",optional"`
 }
 
 // Tag codes set by the chaincode.
@@ -141,6 +152,8 @@ const (
 	DocActionApproveDeletion = "approve_deletion"
 	DocActionRejectDeletion  = "reject_deletion"
 	DocActionVoid            = "void"
+	DocActionTag             = "tag"   // an officer set a manual tag
+	DocActionUntag           = "untag" // an officer removed a tag, with a reason
 )
 
 // DeletionRequest tracks the handshake of a deletion (删单).
