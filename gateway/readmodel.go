@@ -35,6 +35,8 @@ type ReadModel interface {
 	// RecentDeclarations lists the newest declarations of a review rule's
 	// kind, for a dry run.
 	RecentDeclarations(ctx context.Context, kind model.DeclarationKind, n int) ([]string, error)
+	// CurrentTags is the tag catalogue in force and its version.
+	CurrentTags(ctx context.Context) (int, []model.TagDef, error)
 	// WaitForBlock returns once the indexer has mirrored block.
 	WaitForBlock(ctx context.Context, block uint64) error
 }

@@ -135,6 +135,8 @@ func apiOperations() []openapi.Operation {
 		{Method: "GET", Path: v1 + "/rules/versions", Tag: "rules", Summary: "Versions newest first, without content (customs, zone_admin)", Query: []openapi.Param{
 			{Name: "before", Type: "integer", Description: "only versions older than this"}, {Name: "limit", Type: "integer", Description: "1-100, default 20"}}, Status: 200, Response: ruleVersionList{}},
 		{Method: "POST", Path: v1 + "/rules/dry-run", Tag: "rules", Summary: "What a draft review rule would decide about the newest declarations of its kind, against what was recorded (customs; writes nothing)", Request: rules.DryRun{}, Status: 200, Response: model.DryRunResult{}},
+		{Method: "GET", Path: v1 + "/rules/models", Tag: "rules", Summary: "Every validation model the chaincode computes: default tag, parameters with min/max/default, by code (customs, zone_admin)", Status: 200, Response: modelSpecList{}},
+		{Method: "GET", Path: v1 + "/tags", Tag: "rules", Summary: "The tag catalogue in force (code, Chinese name, category, colour, description) and its version, from the read model (every role)", Status: 200, Response: rules.TagCatalogue{}},
 	}, slices.Concat(auditOperations(), operationLogOperations())...)
 }
 
@@ -172,6 +174,11 @@ func declarationKinds() []string {
 		out[i] = string(k)
 	}
 	return out
+}
+
+// modelSpecList is the answer of GET /rules/models.
+type modelSpecList struct {
+	Items []rules.ModelSpec `json:"items"`
 }
 
 // ruleVersionList is the answer of GET /rules/versions.

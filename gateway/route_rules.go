@@ -28,6 +28,22 @@ func (g *Gateway) routeRules(api *gin.RouterGroup) {
 	p.PUT("/config", allow(customsAdminOnly...), g.idempotent(true), r.put)
 	p.GET("/versions", allow(ruleReaders...), r.versions)
 	p.POST("/dry-run", allow(customs...), r.dryRun)
+	p.GET("/models", allow(ruleReaders...), r.models)
+	api.GET("/tags", r.tags)
+}
+
+func (r ruleRoutes) models(c *gin.Context) {
+	c.JSON(http.StatusOK, modelSpecList{Items: r.svc.Models()})
+}
+
+// tags is open to every logged-in role: everyone renders tags.
+func (r ruleRoutes) tags(c *gin.Context) {
+	cat, err := r.svc.Tags(c.Request.Context())
+	if err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, cat)
 }
 
 func (r ruleRoutes) config(c *gin.Context) {

@@ -421,3 +421,7 @@ func (e *env) echoPrefiling() {
 func (r *fakeReads) RecentDeclarations(context.Context, model.DeclarationKind, int) ([]string, error) {
 	return []string{}, nil
 }
+
+func (r *fakeReads) CurrentTags(context.Context) (int, []model.TagDef, error) {
+	return 0, model.DefaultRuleConfig().Tags, nil
+}

@@ -170,6 +170,8 @@ var actions = map[string]Action{
 	"GET /api/v1/rules/versions": {Command: "rules.versions", NameZh: "查看规则配置版本",
 		ObjectType: ObjectRuleConfig},
 	"POST /api/v1/rules/dry-run":  {Command: "rules.dry_run", NameZh: "规则试运行", ObjectType: ObjectRuleConfig},
+	"GET /api/v1/rules/models":    {Command: "rules.models", NameZh: "查看校验模型", ObjectType: ObjectRuleConfig, Quiet: true},
+	"GET /api/v1/tags":            {Command: "rules.tags", NameZh: "查看标签目录", ObjectType: ObjectRuleConfig, Quiet: true},
 	"GET /api/v1/explorer/blocks": {Command: "explorer.blocks", NameZh: "浏览区块列表", ObjectType: ObjectBlock},
 	"GET /api/v1/explorer/blocks/:number": {Command: "explorer.block", NameZh: "查看区块", ObjectType: ObjectBlock,
 		ObjectParam: "number"},

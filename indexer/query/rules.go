@@ -2,6 +2,8 @@ package query
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -35,4 +37,27 @@ func (r *Reader) RecentDeclarations(ctx context.Context, kind model.DeclarationK
 		return nil, fmt.Errorf("list recent %s: %w", kind, err)
 	}
 	return ids, nil
+}
+
+// CurrentTags is the tag catalogue of the newest configuration version the
+// mirror holds, with that version; before customs wrote one, the built-in
+// defaults' (version 0). Versions only grow, so the newest row is the one in
+// force once the indexer has caught up.
+func (r *Reader) CurrentTags(ctx context.Context) (int, []model.TagDef, error) {
+	var raw []byte
+	err := r.pool.QueryRow(ctx, `SELECT doc FROM rule_configs ORDER BY version DESC LIMIT 1`).Scan(&raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, model.DefaultRuleConfig().Tags, nil
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("read the current tag catalogue: %w", err)
+	}
+	var cfg model.RuleConfig
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		return 0, nil, fmt.Errorf("decode rule configuration: %w", err)
+	}
+	if cfg.Tags == nil {
+		cfg.Tags = []model.TagDef{}
+	}
+	return cfg.Version, cfg.Tags, nil
 }

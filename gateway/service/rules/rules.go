@@ -9,7 +9,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
@@ -19,9 +21,13 @@ import (
 	"zonetrace/gateway/validation"
 )
 
-// Reads is what the dry run reads from the indexer's mirror.
+// Reads is what the dry run and the tag catalogue read from the indexer's
+// mirror.
 type Reads interface {
 	RecentDeclarations(ctx context.Context, kind model.DeclarationKind, n int) ([]string, error)
+	// CurrentTags is the newest configuration version's tag catalogue (the
+	// built-in defaults', version 0, before customs wrote one).
+	CurrentTags(ctx context.Context) (int, []model.TagDef, error)
 }
 
 // Service runs the rule configuration operations.
@@ -136,4 +142,53 @@ func (s *Service) evaluate(ctx context.Context, u accounts.User, dst any, functi
 		return fmt.Errorf("decode %s answer: %w", function, err)
 	}
 	return nil
+}
+
+// ModelSpec is a validation model the chaincode computes, as the rule
+// editor renders it: the tag it sets by default and its parameters' bounds.
+type ModelSpec struct {
+	Code   string      `json:"code"`
+	Tag    string      `json:"tag"`
+	Params []ParamSpec `json:"params"`
+}
+
+// ParamSpec is one parameter of a model, in the model's integer units.
+type ParamSpec struct {
+	Name    string `json:"name"`
+	Min     int64  `json:"min"`
+	Max     int64  `json:"max"`
+	Default int64  `json:"default"`
+}
+
+// Models lists every validation model the chaincode knows (model.ModelSpecs),
+// by code, so the editor offers exactly the parameters a write accepts.
+func (s *Service) Models() []ModelSpec {
+	out := make([]ModelSpec, 0, len(model.ModelSpecs))
+	for code, spec := range model.ModelSpecs {
+		m := ModelSpec{Code: code, Tag: spec.Tag, Params: make([]ParamSpec, len(spec.Params))}
+		for i, p := range spec.Params {
+			m.Params[i] = ParamSpec{Name: p.Name, Min: p.Min, Max: p.Max, Default: p.Default}
+		}
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b ModelSpec) int { return strings.Compare(a.Code, b.Code) })
+	return out
+}
+
+// TagCatalogue is the tag catalogue of the configuration in force, with its
+// version: what every role needs to render a document's tags.
+type TagCatalogue struct {
+	Version int            `json:"version"`
+	Items   []model.TagDef `json:"items"`
+}
+
+// Tags reads the current tag catalogue from the read model: enterprises may
+// not read the configuration on chain (its rules are customs' business), but
+// the names and colours of the tags on their own documents are theirs.
+func (s *Service) Tags(ctx context.Context) (TagCatalogue, error) {
+	version, tags, err := s.Reads.CurrentTags(ctx)
+	if err != nil {
+		return TagCatalogue{}, err
+	}
+	return TagCatalogue{Version: version, Items: tags}, nil
 }

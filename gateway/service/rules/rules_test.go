@@ -3,6 +3,7 @@ package rules
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -17,6 +18,10 @@ type countingReads struct{ calls int }
 func (r *countingReads) RecentDeclarations(context.Context, model.DeclarationKind, int) ([]string, error) {
 	r.calls++
 	return []string{}, nil
+}
+
+func (r *countingReads) CurrentTags(context.Context) (int, []model.TagDef, error) {
+	return 0, nil, nil
 }
 
 // A dry run with a bad limit or rule is refused before the read model or
@@ -42,4 +47,24 @@ func TestDryRunRefusesBadInputFirst(t *testing.T) {
 		require.Equal(t, tc.field, e.Details[0].Field)
 	}
 	require.Zero(t, reads.calls)
+}
+
+// The model list is model.ModelSpecs, every model once, by code, with each
+// parameter's bounds as the chaincode checks them.
+func TestModelsServeEverySpecByCode(t *testing.T) {
+	got := (&Service{}).Models()
+	require.Len(t, got, len(model.ModelSpecs))
+	for i, m := range got {
+		if i > 0 {
+			require.Less(t, got[i-1].Code, m.Code)
+		}
+		spec := model.ModelSpecs[m.Code]
+		require.Equal(t, spec.Tag, m.Tag)
+		require.Len(t, m.Params, len(spec.Params))
+		for j, p := range spec.Params {
+			require.Equal(t, ParamSpec{Name: p.Name, Min: p.Min, Max: p.Max, Default: p.Default}, m.Params[j])
+		}
+	}
+	weight := got[slices.IndexFunc(got, func(m ModelSpec) bool { return m.Code == model.ModelWeight })]
+	require.Equal(t, []ParamSpec{{Name: model.ParamToleranceGrams, Min: 0, Max: model.MaxWeightGrams, Default: 0}}, weight.Params)
 }
