@@ -7,6 +7,7 @@ import { setUnauthenticatedHandler } from './api/client.js'
 const CUSTOMS = ['customs_officer', 'customs_admin']
 const READERS = [...CUSTOMS, 'zone_admin', 'auditor']
 const AUDITORS = READERS
+const RULE_READERS = [...CUSTOMS, 'zone_admin']
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
@@ -39,6 +40,11 @@ const routes = [
       { path: 'audit/blocks/:number', name: 'audit-block', component: () => import('./views/audit/BlockView.vue'), meta: { roles: AUDITORS, title: '区块详情' } },
       { path: 'audit/tx/:txId', name: 'audit-tx', component: () => import('./views/audit/TxView.vue'), meta: { roles: AUDITORS, title: '交易详情' } },
       { path: 'audit/bundle', name: 'audit-bundle', component: () => import('./views/audit/BundleView.vue'), meta: { roles: ['auditor'], title: '证据包' } },
+      { path: 'rules/review', name: 'rules-review', component: () => import('./views/rules/ReviewRulesView.vue'), meta: { roles: RULE_READERS, title: '审核规则' } },
+      { path: 'rules/tags', name: 'rules-tags', component: () => import('./views/rules/TagCatalogueView.vue'), meta: { roles: RULE_READERS, title: '标签目录' } },
+      { path: 'rules/models', name: 'rules-models', component: () => import('./views/rules/ModelParamsView.vue'), meta: { roles: RULE_READERS, title: '校验模型参数' } },
+      { path: 'rules/versions', name: 'rules-versions', component: () => import('./views/rules/RuleVersionsView.vue'), meta: { roles: RULE_READERS, title: '规则版本历史' } },
+      { path: 'rules/versions/:version', name: 'rules-version', component: () => import('./views/rules/RuleVersionView.vue'), meta: { roles: RULE_READERS, title: '规则配置版本' } },
       { path: 't/:code', name: 'trace', component: () => import('./views/TraceView.vue'), meta: { title: '溯源码' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
     ],
