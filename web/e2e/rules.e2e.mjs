@@ -132,6 +132,16 @@ test('a review rule written in the browser returns the next matching prefiling',
     await admin.locator('[data-test=nav-rules-versions]').click()
     await admin.locator(`[data-test=version-row][data-version="${version}"]`).waitFor()
     await screenshot(admin, 'versions')
+
+    await admin.locator('[data-test=nav-rules-tags]').click()
+    const chip = admin.locator('[data-test=tag-chip][data-code=WEIGHT_ANOMALY]')
+    await chip.waitFor()
+    const colour = await admin.locator('[data-test=tag-table] .el-table__row', { has: chip }).locator('td').nth(3).textContent()
+    assert.equal(await chip.evaluate((el) => getComputedStyle(el).backgroundColor), rgb(colour.trim()))
+    await screenshot(admin, 'tag-catalogue')
+    await admin.locator('[data-test=nav-rules-models]').click()
+    await admin.locator('[data-test="model-param-weight-toleranceGrams"]').waitFor()
+    await screenshot(admin, 'model-params')
   })
 
   await step('a customs officer reads the rule but cannot edit it', async () => {
