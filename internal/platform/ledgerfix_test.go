@@ -45,8 +45,14 @@ func TestLedgerCorrectionsThroughTheGateway(t *testing.T) {
 		m.refused(http.StatusUnprocessableEntity, m.customs, post(path, map[string]string{"code": "NOT_IN_CATALOGUE", "reason": "布控"}))
 		m.refused(http.StatusUnprocessableEntity, m.customs, post(path, map[string]string{"code": model.TagWeightAnomaly}))
 
-		var tagged query.DocumentView
-		require.NoError(t, m.customs.Post(ctx, path, map[string]string{"code": model.TagWeightAnomaly, "reason": "现场查验短少"}, &tagged))
+		var tagged, repeated query.DocumentView
+		tag := apiclient.Request{Method: http.MethodPost, Path: path, IdempotencyKey: "tag-" + exit.ID,
+			Body: map[string]string{"code": model.TagWeightAnomaly, "reason": "现场查验短少"}}
+		_, err := m.customs.Do(ctx, tag, &tagged)
+		require.NoError(t, err)
+		_, err = m.customs.Do(ctx, tag, &repeated)
+		require.NoError(t, err, "a retried tag is answered, not refused as a duplicate")
+		require.Equal(t, tagged.Tags, repeated.Tags)
 		require.Len(t, tagged.Tags, 1)
 		require.Equal(t, "现场查验短少", tagged.Tags[0].Reason)
 		require.NotNil(t, tagged.Tags[0].AddedBy)
@@ -62,7 +68,7 @@ func TestLedgerCorrectionsThroughTheGateway(t *testing.T) {
 		remove := apiclient.Request{Method: http.MethodDelete, Path: path + "/" + model.TagWeightAnomaly, Body: map[string]string{"reason": "复核无误"}}
 		m.refused(http.StatusForbidden, m.a, remove)
 		var untagged query.DocumentView
-		_, err := m.customs.Do(ctx, remove, &untagged)
+		_, err = m.customs.Do(ctx, remove, &untagged)
 		require.NoError(t, err)
 		require.Empty(t, untagged.Tags)
 		require.False(t, untagged.Abnormal)
@@ -93,9 +99,10 @@ func TestLedgerCorrectionsThroughTheGateway(t *testing.T) {
 		before := reserved()
 		exit := m.declare(m.a, model.FamilyChecklist, model.BusinessExit, model.DocumentHead{}, m.line(5_000))
 		m.customsReceipt(exit.ID, "1")
+		// Passed on the day of the approval: a receipt of its own, not a resend.
 		require.NoError(t, m.customs.Post(ctx, "/api/v1/external-receipts", map[string]any{
 			"documentId": exit.ID, "messageType": "INV201", "customsNo": "QD223226I" + exit.ID[len(exit.ID)-9:], "manageResult": "1",
-			"manageDate": "2026-11-27 09:00:00", "declarationType": "2", "lines": []map[string]int64{{"seq": 1, "weightGrams": 4_000}}}, nil))
+			"manageDate": "2026-11-26 10:00:00", "declarationType": "2", "lines": []map[string]int64{{"seq": 1, "weightGrams": 4_000}}}, nil))
 		amended := m.document(m.a, exit.ID)
 		require.Equal(t, int64(4_000), amended.Lines[0].WeightGrams)
 		require.Equal(t, model.DocActionAmend, lastStep(amended).Action)
