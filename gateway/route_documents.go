@@ -43,6 +43,50 @@ func (g *Gateway) routeDocuments(api *gin.RouterGroup, svc *documents.Service) {
 	d.POST("/:id/deletion", allow(enterpriseOnly...), g.idempotent(true), r.requestDeletion)
 	d.POST("/:id/deletion/confirm", allow(enterpriseOnly...), g.idempotent(true), r.bare(svc.ConfirmDeletion))
 	d.POST("/:id/deletion/review", allow(customs...), g.idempotent(true), r.decision(svc.ReviewDeletion))
+	d.POST("/:id/tags", allow(customs...), g.idempotent(true), r.tag)
+	d.DELETE("/:id/tags/:code", allow(customs...), g.idempotent(true), r.untag)
+	d.POST("/:id/release", allow(customs...), g.idempotent(true), r.release)
+	d.POST("/:id/consolidation", allow(enterpriseOnly...), g.idempotent(true), r.consolidate)
+}
+
+func (r documentRoutes) tag(c *gin.Context) {
+	var req documents.TagRequest
+	if err := decodeJSON(c, &req); err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	written, err := r.svc.Tag(c.Request.Context(), writeOf(c), c.Param("id"), req)
+	r.answer(c, http.StatusOK, written, err)
+}
+
+func (r documentRoutes) untag(c *gin.Context) {
+	var req documents.ReasonRequest
+	if err := decodeJSON(c, &req); err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	written, err := r.svc.Untag(c.Request.Context(), writeOf(c), c.Param("id"), c.Param("code"), req)
+	r.answer(c, http.StatusOK, written, err)
+}
+
+func (r documentRoutes) release(c *gin.Context) {
+	var req documents.ReasonRequest
+	if err := decodeJSON(c, &req); err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	written, err := r.svc.ReleaseReservation(c.Request.Context(), writeOf(c), c.Param("id"), req)
+	r.answer(c, http.StatusOK, written, err)
+}
+
+func (r documentRoutes) consolidate(c *gin.Context) {
+	var req documents.ConsolidationRequest
+	if err := decodeJSON(c, &req); err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	written, err := r.svc.Consolidate(c.Request.Context(), writeOf(c), c.Param("id"), req)
+	r.answer(c, http.StatusOK, written, err)
 }
 
 func (r documentRoutes) search(c *gin.Context) {

@@ -34,18 +34,18 @@ func queueDocument(batch *pgx.Batch, block int64, d *model.Document, s *sealing.
 	}
 	batch.Queue(`INSERT INTO documents
 		(id, family, business_type, enterprise_id, counterparty_id, status, linked_document_id, in_leg_id,
-		 customs_no, abnormal, deleted_or_modified, declared_at, updated_at, updated_tx, block_number, doc)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		 customs_no, abnormal, deleted_or_modified, declared_at, updated_at, updated_tx, block_number, doc, consolidated_in)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 		ON CONFLICT (id) DO UPDATE SET family = EXCLUDED.family, business_type = EXCLUDED.business_type,
 			enterprise_id = EXCLUDED.enterprise_id, counterparty_id = EXCLUDED.counterparty_id,
 			status = EXCLUDED.status, linked_document_id = EXCLUDED.linked_document_id,
 			in_leg_id = EXCLUDED.in_leg_id, customs_no = EXCLUDED.customs_no, abnormal = EXCLUDED.abnormal,
 			deleted_or_modified = EXCLUDED.deleted_or_modified, declared_at = EXCLUDED.declared_at,
 			updated_at = EXCLUDED.updated_at, updated_tx = EXCLUDED.updated_tx,
-			block_number = EXCLUDED.block_number, doc = EXCLUDED.doc`,
+			block_number = EXCLUDED.block_number, doc = EXCLUDED.doc, consolidated_in = EXCLUDED.consolidated_in`,
 		d.ID, string(d.Family), string(d.BusinessType), d.EnterpriseID, d.Head.CounterpartyID, string(d.Status),
 		d.Head.LinkedDocumentID, d.InLegID, d.CustomsNo, len(d.Tags) > 0, deletedOrModified(d),
-		declaredAt, updatedAt, d.UpdatedTx, block, doc)
+		declaredAt, updatedAt, d.UpdatedTx, block, doc, d.ConsolidatedIn)
 
 	batch.Queue(`DELETE FROM document_lines WHERE document_id = $1`, d.ID)
 	for _, l := range d.Lines {
@@ -95,9 +95,10 @@ func queueDocumentStep(batch *pgx.Batch, block int64, documentID string, s model
 	return nil
 }
 
-// deletedOrModified says whether a deletion ever touched d: it is voided or
-// awaiting deletion, or its history holds a deletion step (a rejected
-// request leaves the document changed after its declaration). Customs' lists
+// deletedOrModified says whether a deletion or customs' change ever
+// touched d: it is voided or awaiting deletion, or its history holds a
+// deletion or change step (a rejected request leaves the document changed
+// after its declaration). Customs' lists
 // highlight these rows.
 func deletedOrModified(d *model.Document) bool {
 	if d.Status == model.DocDeletionAsked || d.Status == model.DocVoided || d.Deletion != nil {
@@ -106,7 +107,7 @@ func deletedOrModified(d *model.Document) bool {
 	for _, s := range d.Steps {
 		switch s.Action {
 		case model.DocActionRequestDeletion, model.DocActionConfirmDeletion, model.DocActionApproveDeletion,
-			model.DocActionRejectDeletion, model.DocActionVoid:
+			model.DocActionRejectDeletion, model.DocActionVoid, model.DocActionAmend:
 			return true
 		}
 	}

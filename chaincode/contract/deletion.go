@@ -13,8 +13,9 @@ import (
 // platform. A transfer needs the transferee's confirmation; a document
 // customs already approved needs customs' approval; anything else is voided
 // at once. Consolidated and externally reviewed documents are deleted
-// offline through customs, and a non-bonded transfer cannot be deleted in
-// another calendar year than it was declared in.
+// offline through customs, so is a bonded transfer either of whose legs a
+// checklist reported (已集报), and a non-bonded transfer cannot be deleted
+// in another calendar year than it was declared in.
 func (c *Contract) RequestDeletion(ctx contractapi.TransactionContextInterface, requestID, documentID, reason string) (*model.Document, error) {
 	t, err := beginDocTx(ctx, "RequestDeletion", requestID, model.RoleEnterprise)
 	if err != nil {
@@ -38,12 +39,23 @@ func (c *Contract) RequestDeletion(ctx contractapi.TransactionContextInterface, 
 	case !rule.Platform:
 		return nil, model.Refuse(model.ReasonDeletionElsewhere, model.Params{"family": string(d.Family)},
 			"%s documents are approved in customs' own system; delete them there with a deletion declaration", d.Family)
+	case d.ConsolidatedIn != "":
+		return nil, consolidatedRefusal(d)
 	case rule.Leg == model.LegIn:
 		return nil, model.Refuse(model.ReasonDeleteThroughOutLeg, model.Params{"documentId": d.Head.LinkedDocumentID},
 			"a transfer is deleted through its out leg %s", d.Head.LinkedDocumentID)
 	case d.Status != model.DocDeclared && d.Status != model.DocManualReview && d.Status != model.DocApproved && d.Status != model.DocEffective:
 		return nil, model.Refuse(model.ReasonDocumentNotDeletable, model.Params{"documentId": d.ID, "status": string(d.Status)},
 			"document %s is %s and cannot be deleted", d.ID, d.Status)
+	}
+	if d.InLegID != "" {
+		in, err := loadDocument(ctx, d.InLegID)
+		if err != nil {
+			return nil, err
+		}
+		if in.ConsolidatedIn != "" {
+			return nil, consolidatedRefusal(in)
+		}
 	}
 	if d.Family == model.FamilyNonBondedTransfer {
 		declared, err := time.Parse(time.RFC3339Nano, d.DeclaredAt)
@@ -68,7 +80,7 @@ func (c *Contract) RequestDeletion(ctx contractapi.TransactionContextInterface, 
 	d.Status = model.DocDeletionAsked
 	t.step(d, model.DocActionRequestDeletion, reason, "platform")
 	if !d.Deletion.NeedsTransferee && !d.Deletion.NeedsCustoms {
-		if err := t.void(d); err != nil {
+		if err := t.void(d, d.Deletion.PreviousStatus, d.Deletion.Reason, "platform"); err != nil {
 			return nil, err
 		}
 	}
@@ -94,7 +106,7 @@ func (c *Contract) ConfirmDeletion(ctx contractapi.TransactionContextInterface, 
 	d.Deletion.ConfirmedAt = t.at
 	t.step(d, model.DocActionConfirmDeletion, "", "platform")
 	if !d.Deletion.NeedsCustoms {
-		if err := t.void(d); err != nil {
+		if err := t.void(d, d.Deletion.PreviousStatus, d.Deletion.Reason, "platform"); err != nil {
 			return nil, err
 		}
 	}
@@ -123,7 +135,7 @@ func (c *Contract) ReviewDeletion(ctx contractapi.TransactionContextInterface, r
 	switch decision {
 	case "approve":
 		t.step(d, model.DocActionApproveDeletion, reason, "platform")
-		if err := t.void(d); err != nil {
+		if err := t.void(d, d.Deletion.PreviousStatus, d.Deletion.Reason, "platform"); err != nil {
 			return nil, err
 		}
 	default: // reject; checkDecision let no other decision through
@@ -134,12 +146,13 @@ func (c *Contract) ReviewDeletion(ctx contractapi.TransactionContextInterface, r
 	return d, t.commit()
 }
 
-// void ends a document: it gives back what it reserved, or, when its goods
-// already moved, moves them back (refused if they are no longer there), and
-// voids the in leg of a transfer with it.
-func (t *docTx) void(d *model.Document) error {
+// void ends a document whose status was previous: it gives back what it
+// reserved, or, when its goods already moved, moves them back (refused if
+// they are no longer there), and voids the in leg of a transfer with it.
+// reason and source are recorded on the void steps.
+func (t *docTx) void(d *model.Document, previous model.DocumentStatus, reason, source string) error {
 	rule := ruleOf(d)
-	if d.Deletion.PreviousStatus == model.DocEffective {
+	if previous == model.DocEffective {
 		if err := t.reverse(d, rule); err != nil {
 			return err
 		}
@@ -147,7 +160,7 @@ func (t *docTx) void(d *model.Document) error {
 		return err
 	}
 	d.Status = model.DocVoided
-	t.step(d, model.DocActionVoid, d.Deletion.Reason, "platform")
+	t.step(d, model.DocActionVoid, reason, source)
 	if d.InLegID == "" {
 		return nil
 	}
@@ -157,7 +170,7 @@ func (t *docTx) void(d *model.Document) error {
 	}
 	if in.Status != model.DocVoided && in.Status != model.DocReturned {
 		in.Status = model.DocVoided
-		t.step(in, model.DocActionVoid, d.Deletion.Reason, "platform")
+		t.step(in, model.DocActionVoid, reason, source)
 	}
 	return nil
 }

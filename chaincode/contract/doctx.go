@@ -94,6 +94,10 @@ var actionNames = map[string]string{
 	model.DocActionApproveDeletion: "海关同意删单",
 	model.DocActionRejectDeletion:  "海关驳回删单",
 	model.DocActionVoid:            "已删单",
+	model.DocActionTag:             "海关手工打标",
+	model.DocActionUntag:           "海关移除标签",
+	model.DocActionAmend:           "海关变更",
+	model.DocActionConsolidate:     "已集报",
 }
 
 func balanceAttrs(traceCode, enterpriseID string, isBonded bool) []string {

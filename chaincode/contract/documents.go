@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/chaincode/model/zh"
 )
 
 // DeclareDocument records one of the six document families. Every line must
@@ -277,6 +279,18 @@ func (t *docTx) decide(d *model.Document, decision, reason, source string) error
 			"document %s is %s; only declared documents can be reviewed", d.ID, d.Status)
 	}
 	rule := ruleOf(d)
+	if decision == "approve" && rule.Leg == model.LegOut {
+		if err := t.checkOutLegHeld(d, rule); err != nil {
+			var short *model.Error
+			if source != sourceRule || !errors.As(err, &short) {
+				return err
+			}
+			// A rule passing an over-shipped out leg sends it to customs
+			// instead, telling the declarant why.
+			text, _ := zh.Reason(short.Reason, short.Params)
+			decision, reason = "manual_review", text
+		}
+	}
 	switch decision {
 	case "approve":
 		d.Status = model.DocApproved
@@ -406,6 +420,8 @@ var externalResults = map[string]string{
 // ApplyExternalReceipt applies a receipt of customs' own systems to a
 // document: INV201 for checklists and SAS211 for warehouse receipts carry
 // the approval; SAS223 reports the gate crossing of any zone entry or exit.
+// An INV201 answering a change or deletion declaration (declarationType 2
+// or 3) amends or voids the checklist instead (corrections.go).
 func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterface, requestID, documentID, receiptJSON string) (*model.Document, error) {
 	t, err := beginDocTx(ctx, "ApplyExternalReceipt", requestID, model.RoleCustoms)
 	if err != nil {
@@ -446,6 +462,10 @@ func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterf
 		}
 		decision, known := externalResults[r.ManageResult]
 		switch {
+		case known && (r.DeclarationType == model.DeclarationChange || r.DeclarationType == model.DeclarationDeletion):
+			if err := t.applyCustomsCorrection(d, r, decision); err != nil {
+				return nil, err
+			}
 		case !known:
 			return nil, unknownValue("manageResult")
 		case decision == "":

@@ -331,6 +331,36 @@ func CheckExternalReceipt(r ExternalReceipt) Problems {
 	ps = append(ps, CheckText("manageResult", r.ManageResult, RequiredSingleLine)...)
 	ps = append(ps, CheckText("manageDate", r.ManageDate, RequiredSingleLine)...)
 	ps = append(ps, CheckText("note", r.Note, TextRule{Max: MaxReceiptNoteLength, MultiLine: true})...)
+	switch r.DeclarationType {
+	case "", DeclarationFiling:
+	case DeclarationChange, DeclarationDeletion:
+		// Only checklists are changed and deleted by customs' receipts.
+		if r.MessageType != "INV201" {
+			ps.Add("declarationType", RuleUnknownValue, nil)
+		}
+	default:
+		ps.Add("declarationType", RuleUnknownValue, nil)
+	}
+	if len(r.Lines) > 0 && r.DeclarationType != DeclarationChange {
+		ps.Add("lines", RuleTooMany, Params{"max": 0})
+	}
+	if len(r.Lines) > MaxLines {
+		ps.Add("lines", RuleTooMany, Params{"max": MaxLines})
+		return ps
+	}
+	seen := map[int]bool{}
+	for i, l := range r.Lines {
+		f := fmt.Sprintf("lines[%d]", i)
+		if l.Seq < 1 || l.Seq > MaxLines {
+			ps.Add(f+".seq", RuleOutOfRange, Params{"min": 1, "max": MaxLines})
+		} else if seen[l.Seq] {
+			ps.Add(f+".seq", RuleDuplicate, Params{"value": l.Seq})
+		}
+		seen[l.Seq] = true
+		if l.WeightGrams < 1 || l.WeightGrams > MaxWeightGrams {
+			ps.Add(f+".weightGrams", RuleOutOfRange, Params{"min": 1, "max": MaxWeightGrams})
+		}
+	}
 	return ps
 }
 

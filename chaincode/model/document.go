@@ -154,6 +154,13 @@ const (
 	DocActionVoid            = "void"
 	DocActionTag             = "tag"   // an officer set a manual tag
 	DocActionUntag           = "untag" // an officer removed a tag, with a reason
+	// DocActionAmend is customs' change (变更) of a checklist, learnt from an
+	// INV201 receipt of a change declaration.
+	DocActionAmend = "amend"
+	// DocActionConsolidate records that a transfer was reported in a
+	// consolidated checklist (已集报), or, on the checklist, which
+	// transfers it covers.
+	DocActionConsolidate = "consolidate"
 )
 
 // DeletionRequest tracks the handshake of a deletion (删单).
@@ -184,7 +191,13 @@ type Document struct {
 	// entry and exit documents; their goods move only once it is set.
 	GatePassed string `json:"gatePassed,omitempty" metadata:",optional"`
 	// InLegID is, for an out leg, the transferee's in leg once declared.
-	InLegID      string           `json:"inLegId,omitempty" metadata:",optional"`
+	InLegID string `json:"inLegId,omitempty" metadata:",optional"`
+	// ConsolidatedIn is, for a bonded transfer leg, the checklist that
+	// reported it to customs (已集报); it can then be deleted only offline.
+	ConsolidatedIn string `json:"consolidatedIn,omitempty" metadata:",optional"`
+	// Consolidates lists, for a consolidated checklist, the transfer legs
+	// it reports.
+	Consolidates []string         `json:"consolidates,omitempty" metadata:",optional"`
 	Deletion     *DeletionRequest `json:"deletion,omitempty" metadata:",optional"`
 	ReturnReason string           `json:"returnReason,omitempty" metadata:",optional"`
 	// AutoReview is what the review rules decided at declaration; nil for
@@ -258,6 +271,27 @@ type ExternalReceipt struct {
 	ManageResult string `json:"manageResult"`
 	ManageDate   string `json:"manageDate"`
 	Note         string `json:"note,omitempty" metadata:",optional"`
+	// DeclarationType is the declaration the receipt answers (INV201
+	// HdeApprResult.typecd / BondInvtBsc.dclTypecd): empty or "1" for the
+	// declaration itself, "2" for customs' change (变更), "3" for its
+	// deletion (删除).
+	DeclarationType string `json:"declarationType,omitempty" metadata:",optional"`
+	// Lines are the line weights a change receipt carries (BondInvtDt
+	// gdsSeqno and netWt), by the document's line numbers.
+	Lines []ReceiptLine `json:"lines,omitempty" metadata:",optional"`
+}
+
+// Declaration types of INV201 receipts (DeclarationType).
+const (
+	DeclarationFiling   = "1" // 备案申请
+	DeclarationChange   = "2" // 变更申请
+	DeclarationDeletion = "3" // 删除申请
+)
+
+// ReceiptLine is one line weight of a change receipt.
+type ReceiptLine struct {
+	Seq         int   `json:"seq"`
+	WeightGrams int64 `json:"weightGrams"`
 }
 
 // Receipt is the notice a declarant gets of every state change of its

@@ -83,6 +83,35 @@ const (
 	ReasonNoDeletionCustoms      Reason = "NO_DELETION_FOR_CUSTOMS"    // {documentId}
 	ReasonTransfereeNotConfirmed Reason = "TRANSFEREE_NOT_CONFIRMED"   // {documentId}
 
+	// Corrections of the ledger's readings (docs/architecture.md
+	// "Corrections of the ledger readings").
+	ReasonTagPresent Reason = "TAG_ALREADY_SET" // {documentId, code}: a manual tag of the code is on the document
+	ReasonTagAbsent  Reason = "TAG_NOT_SET"     // {documentId, code}
+	// ReasonNothingReserved: the document takes no stock out of a holding,
+	// so it has no reservation to release {documentId, family, businessType}.
+	ReasonNothingReserved Reason = "NOTHING_RESERVED"
+	// ReasonNotReleasable: only an approved document whose goods have not
+	// moved has a reservation to release {documentId, status}.
+	ReasonNotReleasable Reason = "RESERVATION_NOT_RELEASABLE"
+	// ReasonOutLegShortfall: the transferor holds less than the out leg
+	// transfers {documentId, traceCode, heldGrams, askedGrams, shortfallGrams}.
+	ReasonOutLegShortfall Reason = "OUT_LEG_SHORTFALL"
+	// ReasonAmendEffective: a change receipt's weights cannot apply to a
+	// document whose goods moved {documentId}.
+	ReasonAmendEffective Reason = "AMEND_EFFECTIVE_DOCUMENT"
+	// ReasonReceiptNotApplicable: a change or deletion receipt for a
+	// document already voided or returned {documentId, status}.
+	ReasonReceiptNotApplicable Reason = "RECEIPT_NOT_APPLICABLE"
+	// ReasonTransferConsolidated: a consolidated transfer (已集报) is
+	// deleted offline only {documentId, checklistId}.
+	ReasonTransferConsolidated Reason = "TRANSFER_CONSOLIDATED"
+	ReasonNotConsolidating     Reason = "NOT_CONSOLIDATING_CHECKLIST" // {documentId}
+	ReasonNotBondedTransfer    Reason = "NOT_BONDED_TRANSFER"         // {documentId}
+	ReasonConsolidateOther     Reason = "CONSOLIDATE_OTHERS_TRANSFER" // {documentId}
+	// ReasonTransferNotSettled: only an approved or effective transfer leg is
+	// reported in a checklist {documentId, status}.
+	ReasonTransferNotSettled Reason = "TRANSFER_NOT_SETTLED"
+
 	// ReasonRuleConfigStale: the configuration changed since the version the
 	// edit started from {baseVersion, version}.
 	ReasonRuleConfigStale    Reason = "RULE_CONFIG_STALE"
@@ -115,6 +144,11 @@ var reasonCodes = map[Reason]Code{
 	ReasonTransfereeNotConfirmed: CodeConflict,
 	ReasonRuleConfigStale:        CodeConflict, ReasonRuleConfigNotFound: CodeNotFound,
 	ReasonUserRoleNotAllowed: CodeForbidden,
+	ReasonTagPresent:         CodeConflict, ReasonTagAbsent: CodeConflict, ReasonNothingReserved: CodeConflict,
+	ReasonNotReleasable: CodeConflict, ReasonOutLegShortfall: CodeConflict, ReasonAmendEffective: CodeConflict,
+	ReasonReceiptNotApplicable: CodeConflict, ReasonTransferConsolidated: CodeConflict,
+	ReasonNotConsolidating: CodeConflict, ReasonNotBondedTransfer: CodeConflict, ReasonConsolidateOther: CodeForbidden,
+	ReasonTransferNotSettled: CodeConflict,
 }
 
 // Code is the error class of a reason.

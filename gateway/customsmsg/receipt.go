@@ -2,7 +2,9 @@ package customsmsg
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -20,8 +22,10 @@ type Receipt struct {
 	BusinessID   string // customs document number: QD… checklist, Z… gate pass
 	ManageResult string
 	ManageDate   string
-	TypeCode     string
-	Remark       string
+	// TypeCode is the declaration the receipt answers: HdeApprResult.typecd,
+	// or BondInvtBsc.dclTypecd when that is empty (1 备案, 2 变更, 3 删除).
+	TypeCode string
+	Remark   string
 	// Notes are the CheckInfo texts, in order.
 	Notes []string
 	// SeqNos and CustomsNos are every pre-entry and customs number the
@@ -33,6 +37,9 @@ type Receipt struct {
 	// blocks (etpsInnerInvtNo, SasStockBsc/etpsPreentNo): our document ids
 	// when the declaration came from this platform.
 	InnerNos []string
+	// ChangedLines are the line weights (BondInvtDt gdsSeqno, netWt) of a
+	// checklist change receipt (TypeCode 2).
+	ChangedLines []model.ReceiptLine
 	// Raw are the pockets' files, in pocket order.
 	Raw [][]byte
 }
@@ -44,7 +51,17 @@ func (r Receipt) Key() string {
 	if number == "" {
 		number = r.SeqNo
 	}
-	return r.MessageType + ":" + number + ":" + r.ManageResult + ":" + r.ManageDate
+	key := r.MessageType + ":" + number + ":" + r.ManageResult + ":" + r.ManageDate
+	if r.correction() {
+		key += ":" + r.TypeCode
+	}
+	return key
+}
+
+// correction reports a checklist receipt answering customs' change or
+// deletion declaration rather than the declaration itself.
+func (r Receipt) correction() bool {
+	return r.MessageType == "INV201" && (r.TypeCode == model.DeclarationChange || r.TypeCode == model.DeclarationDeletion)
 }
 
 // External maps the receipt to what the ledger applies. The result code is
@@ -64,10 +81,17 @@ func (r Receipt) External() model.ExternalReceipt {
 	if utf8.RuneCountInString(note) > model.MaxReceiptNoteLength {
 		note = string([]rune(note)[:model.MaxReceiptNoteLength])
 	}
-	return model.ExternalReceipt{
+	ext := model.ExternalReceipt{
 		ID: r.Key(), MessageType: r.MessageType, CustomsNo: customsNo,
 		ManageResult: r.ManageResult, ManageDate: r.ManageDate, Note: note,
 	}
+	if r.correction() {
+		ext.DeclarationType = r.TypeCode
+		if r.TypeCode == model.DeclarationChange {
+			ext.Lines = r.ChangedLines
+		}
+	}
+	return ext
 }
 
 // Assemble reads a receipt from all its pockets (one for an unsplit
@@ -157,6 +181,12 @@ func receipt(messageType string, pkg, body *node) (Receipt, error) {
 		}
 	}
 	bond, stock := body.all("BondInvtBsc"), body.all("SasStockBsc")
+	if r.TypeCode == "" && len(bond) > 0 {
+		r.TypeCode = bond[0].value("dclTypecd")
+	}
+	if r.MessageType == "INV201" && r.TypeCode == model.DeclarationChange {
+		r.ChangedLines = changedLines(body.all("BondInvtDt"))
+	}
 	passes := append(body.all("SasPassportBsc"), body.all("SasPassportRlt")...)
 	blocks := 1 + len(bond) + len(stock) + len(passes)
 	// seen keeps the numbers already listed, so that a receipt with
@@ -205,4 +235,38 @@ func receipt(messageType string, pkg, body *node) (Receipt, error) {
 		}
 	}
 	return r, nil
+}
+
+// changedLines reads the net weight of each checklist line of a change
+// receipt, in grams rounded half up. A line without a readable positive
+// weight is left out: the change then keeps that line's weight.
+func changedLines(lines []*node) []model.ReceiptLine {
+	var out []model.ReceiptLine
+	for _, l := range lines {
+		seq, err := strconv.Atoi(l.value("gdsSeqno"))
+		if err != nil || seq < 1 {
+			continue
+		}
+		if grams, ok := kilogramsToGrams(l.value("netWt")); ok {
+			out = append(out, model.ReceiptLine{Seq: seq, WeightGrams: grams})
+		}
+	}
+	return out
+}
+
+// decimalWeight is a weight of the message format dec(19,5).
+var decimalWeight = regexp.MustCompile(`^([0-9]{1,14})(?:\.([0-9]{1,5}))?$`)
+
+// kilogramsToGrams converts a decimal of kilograms to whole grams, rounded
+// half up; false for anything else or for less than half a gram.
+func kilogramsToGrams(kg string) (int64, bool) {
+	m := decimalWeight.FindStringSubmatch(kg)
+	if m == nil {
+		return 0, false
+	}
+	whole, _ := strconv.ParseInt(m[1], 10, 64)
+	frac := (m[2] + "00000")[:5] // in units of 0.01 g
+	hundredths, _ := strconv.ParseInt(frac, 10, 64)
+	grams := whole*1000 + (hundredths+50)/100
+	return grams, grams > 0
 }

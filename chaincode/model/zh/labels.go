@@ -25,6 +25,9 @@ var labels = map[string]string{
 	"manageDate": "处理时间", "requestId": "请求编号", "decision": "审核决定", "reason": "理由",
 	"mspId": "证书所属组织", "certificate": "数字证书", "certificateName": "证书名称", "bonded": "保税状态",
 	"document": "单据", "head": "表头",
+	// Corrections of the ledger's readings: manual tags, change receipts,
+	// consolidation.
+	"code": "标签代码", "declarationType": "申报类型", "transferIds": "集报的流转单",
 	// Customs' rule configuration (chaincode/model/rules.go).
 	"tags": "标签目录", "models": "校验模型", "bindings": "标签适用设置", "rules": "审核规则",
 	"rule": "审核规则", "targets": "试运行单据", "baseVersion": "基准版本", "before": "起始版本", "limit": "条数",
@@ -42,7 +45,7 @@ var attachmentLabels = map[string]string{"kind": "类型", "name": "文件名", 
 // listLabels name the items of the lists of customs' rule configuration
 // (第2条审核规则) and itemLabels the fields of their items.
 var listLabels = map[string]string{"tags": "个标签", "models": "个校验模型", "params": "个参数",
-	"bindings": "条标签适用设置", "rules": "条审核规则"}
+	"bindings": "条标签适用设置", "rules": "条审核规则", "transferIds": "份集报的流转单"}
 
 var itemLabels = map[string]map[string]string{
 	"tags":     {"code": "代码", "nameZh": "中文名称", "category": "类别", "colour": "颜色", "description": "说明"},

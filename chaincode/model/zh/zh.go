@@ -70,6 +70,18 @@ var reasons = map[model.Reason]string{
 	model.ReasonRuleConfigStale:          "规则配置已被他人修改（您基于第{baseVersion}版编辑，当前为第{version}版），请刷新后重新编辑",
 	model.ReasonRuleConfigNotFound:       "规则配置第{version}版不存在",
 	model.ReasonUserRoleNotAllowed:       "{action}：{userRole}无权执行此操作",
+	model.ReasonTagPresent:               "单据 {documentId} 已有手工标签 {code}，不能重复打标",
+	model.ReasonTagAbsent:                "单据 {documentId} 没有标签 {code}",
+	model.ReasonNothingReserved:          "单据 {documentId}（{family}，{businessType}）不占用库存，没有可释放的占用",
+	model.ReasonNotReleasable:            "单据 {documentId} 当前状态为“{status}”，只有审核通过、货物尚未移动的单据可以释放占用",
+	model.ReasonOutLegShortfall:          "转出单 {documentId}：溯源码 {traceCode} 转出 {askedGrams} 克，转出企业仅持有 {heldGrams} 克，短缺 {shortfallGrams} 克，不能审核通过",
+	model.ReasonAmendEffective:           "单据 {documentId} 已生效，货物已移动，海关变更回执的重量不能自动调整，请线下处理",
+	model.ReasonReceiptNotApplicable:     "单据 {documentId} 当前状态为“{status}”，海关变更或删除回执不再适用",
+	model.ReasonTransferConsolidated:     "单据 {documentId} 已集报（核注清单 {checklistId}），不可进行删单操作，请走线下流程",
+	model.ReasonNotConsolidating:         "单据 {documentId} 不是集报或区内流转核注清单，不能集报流转单",
+	model.ReasonNotBondedTransfer:        "单据 {documentId} 不是保税区内流转出入库单",
+	model.ReasonConsolidateOther:         "单据 {documentId} 不是本企业申报的，不能由本企业集报",
+	model.ReasonTransferNotSettled:       "单据 {documentId} 当前状态为“{status}”，只有审核通过或已生效的流转单可以集报",
 }
 
 var rules = map[model.Rule]string{
@@ -288,7 +300,8 @@ var actionNames = map[string]string{
 	"RequestDeletion": "申请删单", "ReviewDeletion": "审核删单", "ReviewDocument": "审核单据",
 	"ReviewPrefiling": "审核预核申报", "ReviewSupplement": "审核补录入", "WhoAmI": "查询本人身份",
 	"PutRuleConfig": "修改规则配置", "GetRuleConfig": "查询规则配置", "ListRuleVersions": "查询规则配置版本",
-	"DryRunRule": "规则试运行",
+	"DryRunRule": "规则试运行", "TagDocument": "手工打标", "UntagDocument": "移除标签",
+	"ReleaseReservation": "释放库存占用", "ConsolidateTransfers": "集报流转单",
 }
 
 var objectTypeNames = map[string]string{

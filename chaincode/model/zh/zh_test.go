@@ -61,6 +61,7 @@ var samples = model.Params{
 	model.ParamProblemCount: 1,
 	"version":               3, "baseVersion": 2, "value": "WEIGHT_ANOMALY", "start": "2026-12-01T00:00:00+08:00",
 	"line": 1, "column": 7, "detail": "unknown name weight", "cost": 250000,
+	"code": "RISK_WATCH", "checklistId": "HZ20261126CCCCCCCC", "shortfallGrams": 1000,
 }
 
 var placeholderPattern = regexp.MustCompile(`\{([A-Za-z]+)\}`)

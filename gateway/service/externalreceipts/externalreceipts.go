@@ -45,6 +45,11 @@ func (r *JSONReceipt) check() error {
 			number = r.DocumentID
 		}
 		r.ID = r.MessageType + ":" + number + ":" + r.ManageResult + ":" + r.ManageDate
+		// As customsmsg.Receipt.Key: customs' change or deletion passed on
+		// the day of the approval is another receipt, not a resend.
+		if r.DeclarationType == model.DeclarationChange || r.DeclarationType == model.DeclarationDeletion {
+			r.ID += ":" + r.DeclarationType
+		}
 	}
 	p.AddModel(model.CheckExternalReceipt(r.ExternalReceipt)...)
 	return p.Err()
