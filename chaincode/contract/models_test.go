@@ -95,6 +95,11 @@ func TestModelsAreAllComputed(t *testing.T) {
 		codes = append(codes, code)
 		require.Contains(t, modelFuncs, code)
 		require.NotEmpty(t, modelTagNames[spec.Tag], "the test catalogue names %s", spec.Tag)
+		require.NotEmpty(t, spec.NameZh)
+		for _, p := range spec.Params {
+			require.NotEmpty(t, p.NameZh, "%s.%s", code, p.Name)
+			require.True(t, p.Min <= p.Default && p.Default <= p.Max, "%s.%s default in range", code, p.Name)
+		}
 	}
 	require.Len(t, modelFuncs, len(model.ModelSpecs))
 	slices.Sort(codes)

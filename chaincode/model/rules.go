@@ -274,37 +274,42 @@ const (
 	WeightBasisEffective = 1
 )
 
-// ParamSpec is a parameter a validation model accepts.
+// ParamSpec is a parameter a validation model accepts, with its Chinese
+// name and unit for the rule editor.
 type ParamSpec struct {
-	Name    string
-	Min     int64
-	Max     int64
-	Default int64
+	Name    string `json:"name"`
+	NameZh  string `json:"nameZh"`
+	Unit    string `json:"unit"` // 克, 分/千克, ‰, or "" for a choice
+	Min     int64  `json:"min"`
+	Max     int64  `json:"max"`
+	Default int64  `json:"default"`
 }
 
-// ModelSpec is what the chaincode computes for a model code: the tag it
-// sets by default and its parameters.
+// ModelSpec is what the chaincode computes for a model code: its Chinese
+// name, the tag it sets by default and its parameters.
 type ModelSpec struct {
-	Tag    string
-	Params []ParamSpec
+	NameZh string      `json:"nameZh"`
+	Tag    string      `json:"tag"`
+	Params []ParamSpec `json:"params"`
 }
 
-// ModelSpecs lists every validation model the chaincode computes, with the
-// tag it sets by default and its parameters.
+// ModelSpecs lists every validation model the chaincode computes
+// (chaincode/contract/models.go).
 var ModelSpecs = map[string]ModelSpec{
-	ModelWeight: {Tag: TagWeightAnomaly, Params: []ParamSpec{
-		{Name: ParamToleranceGrams, Min: 0, Max: MaxWeightGrams, Default: 0},
-		{Name: ParamWeightBasis, Min: WeightBasisDeclared, Max: WeightBasisEffective, Default: WeightBasisDeclared}}},
-	ModelPrice: {Tag: TagPriceAnomaly, Params: []ParamSpec{
-		{Name: ParamTolerancePermille, Min: 0, Max: 1000, Default: 0}}},
-	ModelOrigin:          {Tag: TagOriginMismatch, Params: []ParamSpec{}},
-	ModelQuarantined:     {Tag: TagQuarantined, Params: []ParamSpec{}},
-	ModelNotQuarantined:  {Tag: TagNotQuarantined, Params: []ParamSpec{}},
-	ModelQuarantineBatch: {Tag: TagQuarantineBatchMismatch, Params: []ParamSpec{}},
-	ModelHighValue: {Tag: TagHighValue, Params: []ParamSpec{
-		{Name: ParamThresholdFen, Min: 0, Max: MaxPriceFen, Default: 100_000}}},
-	ModelFlow: {Tag: TagFlowAnomaly, Params: []ParamSpec{}},
-	ModelTax:  {Tag: TagTaxAnomaly, Params: []ParamSpec{}},
+	ModelWeight: {NameZh: "重量校验", Tag: TagWeightAnomaly, Params: []ParamSpec{
+		{Name: ParamToleranceGrams, NameZh: "允许超出重量", Unit: "克", Min: 0, Max: MaxWeightGrams, Default: 0},
+		{Name: ParamWeightBasis, NameZh: "理论库存口径（0 已申报入库减已申报出库，1 已生效库存）",
+			Min: WeightBasisDeclared, Max: WeightBasisEffective, Default: WeightBasisDeclared}}},
+	ModelPrice: {NameZh: "价格校验", Tag: TagPriceAnomaly, Params: []ParamSpec{
+		{Name: ParamTolerancePermille, NameZh: "允许低于加权平均价格", Unit: "‰", Min: 0, Max: 1000, Default: 0}}},
+	ModelOrigin:          {NameZh: "原产地校验", Tag: TagOriginMismatch, Params: []ParamSpec{}},
+	ModelQuarantined:     {NameZh: "已检疫校验", Tag: TagQuarantined, Params: []ParamSpec{}},
+	ModelNotQuarantined:  {NameZh: "未检疫校验", Tag: TagNotQuarantined, Params: []ParamSpec{}},
+	ModelQuarantineBatch: {NameZh: "检疫批次号校验", Tag: TagQuarantineBatchMismatch, Params: []ParamSpec{}},
+	ModelHighValue: {NameZh: "高价值校验", Tag: TagHighValue, Params: []ParamSpec{
+		{Name: ParamThresholdFen, NameZh: "高价值单价阈值", Unit: "分/千克", Min: 0, Max: MaxPriceFen, Default: 100_000}}},
+	ModelFlow: {NameZh: "流向校验", Tag: TagFlowAnomaly, Params: []ParamSpec{}},
+	ModelTax:  {NameZh: "税款征收校验", Tag: TagTaxAnomaly, Params: []ParamSpec{}},
 }
 
 // ModelCodes lists the model codes in a fixed order, for editors and tests.
