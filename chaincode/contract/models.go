@@ -472,7 +472,8 @@ func (t *docTx) indexInbound(d *model.Document, rule model.DocumentRule) error {
 }
 
 // pendingInbound is what documents declared into a holding will still bring
-// of a batch: those not yet effective, returned or voided.
+// of a batch: those not yet effective, returned or voided (a deletion asked
+// for counts by the status it was asked in).
 func (t *docTx) pendingInbound(code string, h model.Holding) (int64, error) {
 	var idx inboundIndex
 	if _, err := getRecord(t.ctx, model.KeyInbound, balanceAttrs(code, h.EnterpriseID, h.Bonded), &idx); err != nil {
@@ -484,8 +485,12 @@ func (t *docTx) pendingInbound(code string, h model.Holding) (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		switch d.Status {
-		case model.DocDeclared, model.DocManualReview, model.DocApproved, model.DocDeletionAsked:
+		status := d.Status
+		if status == model.DocDeletionAsked && d.Deletion != nil {
+			status = d.Deletion.PreviousStatus
+		}
+		switch status {
+		case model.DocDeclared, model.DocManualReview, model.DocApproved:
 			for _, l := range d.Lines {
 				if l.TraceCode == code {
 					grams += l.WeightGrams

@@ -296,6 +296,26 @@ func TestWeightModel(t *testing.T) {
 		require.Equal(t, []string{model.TagWeightAnomaly}, tagCodes(d))
 	})
 
+	t.Run("declared basis: a deletion asked for counts by the status it was asked in", func(t *testing.T) {
+		tr := newTrade(t)
+		tr.putRules(only(model.ModelWeight))
+		entry := func(grams int64) model.Document {
+			d := tr.declareDoc(tr.entA, model.FamilyNonBondedApplication, model.BusinessEntry, model.DocumentHead{}, tr.exact(grams))
+			tr.mustInvoke(tr.customs, "ReviewDocument", tr.req(), d.ID, "approve", "")
+			return d
+		}
+		effective := entry(5_000)
+		tr.mustInvoke(tr.admin, "RecordGatePass", tr.req(), effective.ID)
+		tr.mustInvoke(tr.entA, "RequestDeletion", tr.req(), effective.ID, "数量有误")
+		atGate := entry(3_000)
+		tr.mustInvoke(tr.entA, "RequestDeletion", tr.req(), atGate.ID, "不进区了")
+		exit := func(grams int64) model.Document {
+			return tr.declareDoc(tr.entA, model.FamilyNonBondedApplication, model.BusinessExit, model.DocumentHead{}, tr.exact(grams))
+		}
+		require.Empty(t, exit(8_000).Tags, "5 kg in stock and 3 kg still to come, neither counted twice")
+		require.Contains(t, exit(1).Tags[0].Reason, "可用 0 克")
+	})
+
 	t.Run("a document moving nothing is tagged only without any stock record", func(t *testing.T) {
 		tr := newTrade(t)
 		tr.enter(10_000)
