@@ -74,7 +74,7 @@ func (t *docTx) runModels(d *model.Document, rule model.DocumentRule) error {
 	r := &modelRun{t: t, d: d, rule: rule, batches: map[string]*batch{}, groups: groupLines(d.Lines)}
 	for _, m := range cfg.Models {
 		run, known := modelFuncs[m.Code]
-		if !known || !m.Enabled || !cfg.TagApplies(m.Tag, string(d.Family)) {
+		if !known || !cfg.Runs(m, string(d.Family)) {
 			continue // CheckRuleConfig refuses unknown codes
 		}
 		found, err := run(r, m)

@@ -368,14 +368,10 @@ func (m ValidationModel) Param(name string) int64 {
 	return 0
 }
 
-// Model returns the enabled model of a code whose tag applies to target.
-func (c RuleConfig) Model(code, target string) (ValidationModel, bool) {
-	for _, m := range c.Models {
-		if m.Code == code && m.Enabled && c.TagApplies(m.Tag, target) {
-			return m, true
-		}
-	}
-	return ValidationModel{}, false
+// Runs reports whether a model of the configuration runs for target: it is
+// enabled and a binding enables its tag there.
+func (c RuleConfig) Runs(m ValidationModel, target string) bool {
+	return m.Enabled && c.TagApplies(m.Tag, target)
 }
 
 // TagName is the Chinese name the catalogue gives a tag, or its code.
