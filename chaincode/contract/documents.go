@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -14,9 +13,10 @@ import (
 )
 
 // DeclareDocument records one of the six document families. Every line must
-// carry a trace code the declarant holds; lines that take stock out reserve
-// their weight, and asking for more than the available stock tags the
-// document WEIGHT_ANOMALY for customs instead of refusing it.
+// carry an active trace code; the validation models tag the document for
+// customs (asking for more than the declarant's stock is tagged
+// WEIGHT_ANOMALY, not refused), and lines that take stock out reserve their
+// weight.
 func (c *Contract) DeclareDocument(ctx contractapi.TransactionContextInterface, requestID, documentJSON string) (*model.Document, error) {
 	t, err := beginDocTx(ctx, "DeclareDocument", requestID, model.RoleEnterprise)
 	if err != nil {
@@ -65,7 +65,10 @@ func (c *Contract) DeclareDocument(ctx contractapi.TransactionContextInterface, 
 		if err := t.receiveTransfer(d); err != nil {
 			return nil, err
 		}
-	} else if err := t.checkHeld(d, rule); err != nil {
+	} else if err := t.checkTraceCodes(d, rule); err != nil {
+		return nil, err
+	}
+	if err := t.runModels(d, rule); err != nil {
 		return nil, err
 	}
 	if rule.From != nil && rule.Leg != model.LegIn {
@@ -111,11 +114,12 @@ func (t *docTx) autoReviewDocument(d *model.Document) error {
 // sourceRule is the source of a document step a review rule made.
 const sourceRule = "rule"
 
-// checkHeld refuses lines whose trace code the declarant does not hold: for
-// a zone entry the batch must be its own (the prefiling's declarant); for
-// everything else it must have stock of it in the status the rule takes
-// from (bonded when the document moves nothing).
-func (t *docTx) checkHeld(d *model.Document, rule model.DocumentRule) error {
+// checkTraceCodes refuses lines whose trace code does not exist or is not
+// active, and zone entries of another enterprise's batch (the prefiling's
+// declarant brings it in). Stock is not checked here: a declaration beyond
+// the declarant's stock, or without any, is accepted and tagged by the
+// weight model for customs.
+func (t *docTx) checkTraceCodes(d *model.Document, rule model.DocumentRule) error {
 	var ps model.Problems
 	for i, l := range d.Lines {
 		field := fmt.Sprintf("lines[%d].traceCode", i)
@@ -124,66 +128,26 @@ func (t *docTx) checkHeld(d *model.Document, rule model.DocumentRule) error {
 		if err != nil {
 			return err
 		}
-		if !found || tc.Status != model.TraceCodeActive {
+		switch {
+		case !found || tc.Status != model.TraceCodeActive:
 			ps.Add(field, model.RuleTraceCodeInactive, model.Params{"traceCode": l.TraceCode})
-			continue
-		}
-		if rule.From == nil && rule.To != nil {
-			if tc.EnterpriseID != d.EnterpriseID {
-				ps.Add(field, model.RuleTraceCodeOfOther, model.Params{"traceCode": l.TraceCode})
-			}
-			continue
-		}
-		source := true
-		if rule.From != nil {
-			source = *rule.From
-		}
-		_, held, err := t.balance(l.TraceCode, model.Holding{EnterpriseID: d.EnterpriseID, Bonded: source})
-		if err != nil {
-			return err
-		}
-		if !held {
-			ps.Add(field, model.RuleStockNotHeld, model.Params{"traceCode": l.TraceCode, "holder": d.EnterpriseID, "bonded": source})
+		case rule.From == nil && rule.To != nil && tc.EnterpriseID != d.EnterpriseID:
+			ps.Add(field, model.RuleTraceCodeOfOther, model.Params{"traceCode": l.TraceCode})
 		}
 	}
 	return ps.Err()
 }
 
-// reserve books the weight of every line against the declarant's stock and
-// tags the document when a trace code is asked for more than is available.
+// reserve books the weight of every line against the declarant's stock, so
+// that later declarations see it as taken; the weight model compared it
+// with the stock first.
 func (t *docTx) reserve(d *model.Document, h model.Holding) error {
-	var order []string
-	asked := map[string]int64{}
-	lines := map[string][]string{}
 	for _, l := range d.Lines {
-		if _, ok := asked[l.TraceCode]; !ok {
-			order = append(order, l.TraceCode)
-		}
-		asked[l.TraceCode] += l.WeightGrams
-		lines[l.TraceCode] = append(lines[l.TraceCode], strconv.Itoa(l.Seq))
-	}
-	cfg, err := t.rules()
-	if err != nil {
-		return err
-	}
-	weight, tagged := cfg.Model(model.ModelWeight, string(d.Family))
-	tolerance := weight.Param(model.ParamToleranceGrams)
-	for _, code := range order {
-		b, _, err := t.balance(code, h)
+		b, _, err := t.balance(l.TraceCode, h)
 		if err != nil {
 			return err
 		}
-		available := b.WeightGrams - b.ReservedGrams
-		if tagged && asked[code] > available+tolerance {
-			d.Tags = append(d.Tags, model.Tag{
-				Code: weight.Tag,
-				Reason: fmt.Sprintf("%s：第%s行 %s 申报 %d 克，理论库存可用 %d 克",
-					cfg.TagName(weight.Tag), strings.Join(lines[code], "、"), code, asked[code], max(available, 0)),
-				TxID:          t.ctx.GetStub().GetTxID(),
-				ConfigVersion: cfg.Version,
-			})
-		}
-		b.ReservedGrams += asked[code]
+		b.ReservedGrams += l.WeightGrams
 		t.changed(b)
 	}
 	return nil

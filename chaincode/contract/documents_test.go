@@ -159,15 +159,17 @@ func TestGoodsJourney(t *testing.T) {
 }
 
 func TestDeclarationChecks(t *testing.T) {
-	t.Run("lines must carry trace codes the declarant holds", func(t *testing.T) {
+	t.Run("lines must carry active trace codes; only the batch's owner brings it in", func(t *testing.T) {
 		tr := newTrade(t)
 		msg := tr.refused(model.CodeInvalid, tr.entB, "DeclareDocument", tr.req(),
 			tr.docJSON(tr.docID(model.FamilyChecklist), model.FamilyChecklist, model.BusinessEntry, model.DocumentHead{}, tr.line(1000)))
 		require.Contains(t, msg, "lines[0].traceCode")
 		require.Contains(t, msg, "another enterprise")
-		msg = tr.refused(model.CodeInvalid, tr.entA, "DeclareDocument", tr.req(),
-			tr.docJSON(tr.docID(model.FamilyChecklist), model.FamilyChecklist, model.BusinessExit, model.DocumentHead{}, tr.line(1000)))
-		require.Contains(t, msg, "not held")
+		// Stock the declarant does not hold is tagged for customs, not refused.
+		exit := tr.declareDoc(tr.entA, model.FamilyChecklist, model.BusinessExit, model.DocumentHead{}, tr.line(1000))
+		require.Len(t, exit.Tags, 1)
+		require.Equal(t, model.TagWeightAnomaly, exit.Tags[0].Code)
+		require.Contains(t, exit.Tags[0].Reason, "理论库存可用 0 克")
 		bad := tr.line(1000)
 		bad.TraceCode = "KSCF261126000010"
 		msg = tr.refused(model.CodeInvalid, tr.entA, "DeclareDocument", tr.req(),

@@ -107,13 +107,15 @@ func jsonEscape(s string) string {
 
 // Finding: refusals reached the UI as English sentences without details.
 func TestRefusalsCarryReasonAndDetails(t *testing.T) {
-	t.Run("stock that is not held names trace code and holder", func(t *testing.T) {
+	// Reading of issue 9: a declaration from an enterprise without a stock
+	// row of the batch is accepted and tagged, so customs sees it.
+	t.Run("stock that is not held is tagged with the holder's available 0", func(t *testing.T) {
 		tr := newTrade(t)
-		e := tr.refusal(model.CodeInvalid, tr.entA, "DeclareDocument", tr.req(),
-			tr.docJSON(tr.docID(model.FamilyNonBondedApplication), model.FamilyNonBondedApplication, model.BusinessExit, model.DocumentHead{}, tr.line(1_000)))
-		require.Equal(t, []model.Problem{{Field: "lines[0].traceCode", Rule: model.RuleStockNotHeld,
-			Params: model.Params{"traceCode": tr.code, "holder": enterpriseA, "bonded": false}}}, e.Problems)
-		require.Equal(t, fmt.Sprintf("输入校验未通过：第1行溯源码：企业 %s 没有溯源码 %s 的非保税库存", enterpriseA, tr.code), zh.Error(e))
+		d := tr.declareDoc(tr.entA, model.FamilyNonBondedApplication, model.BusinessExit, model.DocumentHead{}, tr.line(1_000))
+		require.Equal(t, model.DocDeclared, d.Status)
+		require.Equal(t, []model.Tag{{Code: model.TagWeightAnomaly, Reason: fmt.Sprintf("重量异常：第1行 %s 申报 1000 克，理论库存可用 0 克", tr.code),
+			TxID: d.UpdatedTx, ConfigVersion: 0, Model: model.ModelWeight, Fields: []string{"lines[0].weightGrams"}}}, d.Tags)
+		require.Equal(t, int64(1_000), tr.stock(tr.entA, enterpriseA, false).ReservedGrams)
 	})
 	t.Run("goods that cannot move name holder, held and asked grams", func(t *testing.T) {
 		tr := newTrade(t)

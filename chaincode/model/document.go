@@ -116,9 +116,18 @@ type Tag struct {
 	AddedBy *Actor `json:"addedBy,omitempty" metadata:",optional"`
 }
 
-// Tag codes set by the chaincode.
+// Tag codes the validation models set by default (ModelSpecs); customs'
+// catalogue may bind a model to another tag of its own.
 const (
-	TagWeightAnomaly = "WEIGHT_ANOMALY" // 重量异常: more than the theoretical stock
+	TagWeightAnomaly           = "WEIGHT_ANOMALY"            // 重量异常: more than the theoretical stock
+	TagPriceAnomaly            = "PRICE_ANOMALY"             // 价格异常
+	TagOriginMismatch          = "ORIGIN_MISMATCH"           // 原产地不一致
+	TagQuarantined             = "QUARANTINED"               // 已检疫
+	TagNotQuarantined          = "NOT_QUARANTINED"           // 未检疫
+	TagQuarantineBatchMismatch = "QUARANTINE_BATCH_MISMATCH" // 申报批次号与实货不一致
+	TagHighValue               = "HIGH_VALUE"                // 有高价值
+	TagFlowAnomaly             = "FLOW_ANOMALY"              // 流向异常
+	TagTaxAnomaly              = "TAX_ANOMALY"               // 税款征收异常
 )
 
 // DocumentStep is one entry of a document's history.

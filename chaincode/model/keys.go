@@ -15,6 +15,10 @@ const (
 	// [traceCode, enterpriseID, "bonded" | "nonbonded"]. One key per batch and
 	// holder, so movements of different batches never conflict.
 	KeyBalance = "balance"
+	// KeyInbound lists the documents declared to bring a batch into a
+	// holding, for the weight model's declared basis:
+	// [traceCode, enterpriseID, "bonded" | "nonbonded"].
+	KeyInbound = "inbound"
 	// KeyMovement records a movement: [documentID, lineSeq, txID].
 	KeyMovement = "movement"
 	// KeyRequest records a client request id once it has been carried out,

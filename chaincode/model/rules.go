@@ -219,30 +219,102 @@ const (
 	RuleMemoryBudget = 100_000
 )
 
-// Validation models and their parameters.
+// Validation models and their parameters (docs/architecture.md
+// "Validation models"). Parameters are integers in the unit their name
+// ends with: grams, fen (per kilogram) or permille.
 const (
+	// ModelWeight tags 重量异常: a line takes more of a batch than the
+	// declarant's theoretical stock of it.
 	ModelWeight = "weight"
 	// ParamToleranceGrams is how much a declaration may exceed the available
 	// theoretical stock before it is tagged 重量异常.
 	ParamToleranceGrams = "toleranceGrams"
+	// ParamWeightBasis chooses the theoretical stock: WeightBasisDeclared
+	// (the tender's: declared inbound minus declared outbound documents) or
+	// WeightBasisEffective (what effective documents moved, minus what
+	// declared ones will take).
+	ParamWeightBasis = "basis"
+
+	// ModelPrice tags 价格异常: the lines' weight-weighted declared unit
+	// price is below the weight-weighted unit price their batches were
+	// prefiled with, less ParamTolerancePermille.
+	ModelPrice             = "price"
+	ParamTolerancePermille = "tolerancePermille"
+
+	// ModelOrigin tags 原产地不一致: a line's origin differs from the one
+	// recorded on its trace code.
+	ModelOrigin = "origin"
+
+	// ModelQuarantined tags 已检疫, ModelNotQuarantined 未检疫 and
+	// ModelQuarantineBatch 申报批次号与实货不一致, from the quarantine
+	// record of each line's batch.
+	ModelQuarantined     = "quarantined"
+	ModelNotQuarantined  = "not_quarantined"
+	ModelQuarantineBatch = "quarantine_batch"
+
+	// ModelHighValue tags 有高价值: a line's unit price is strictly above
+	// ParamThresholdFen (fen per kilogram).
+	ModelHighValue    = "high_value"
+	ParamThresholdFen = "thresholdFen"
+
+	// ModelFlow tags 流向异常: goods are declared to leave a holding that no
+	// gate-crossed entry, received transfer or conversion ever brought them
+	// into.
+	ModelFlow = "flow"
+
+	// ModelTax tags 税款征收异常: goods are declared to move as non-bonded
+	// while the declarant still holds them bonded (their conversion, where
+	// the tax is collected, has not taken effect).
+	ModelTax = "tax"
 )
 
-// ParamSpec is a parameter a validation model accepts.
+// Values of ParamWeightBasis.
+const (
+	WeightBasisDeclared  = 0
+	WeightBasisEffective = 1
+)
+
+// ParamSpec is a parameter a validation model accepts, with its Chinese
+// name and unit for the rule editor.
 type ParamSpec struct {
-	Name    string
-	Min     int64
-	Max     int64
-	Default int64
+	Name    string `json:"name"`
+	NameZh  string `json:"nameZh"`
+	Unit    string `json:"unit"` // 克, 分/千克, ‰, or "" for a choice
+	Min     int64  `json:"min"`
+	Max     int64  `json:"max"`
+	Default int64  `json:"default"`
 }
 
-// ModelSpecs lists every validation model the chaincode computes, with the
-// tag it sets by default and its parameters.
-var ModelSpecs = map[string]struct {
-	Tag    string
-	Params []ParamSpec
-}{
-	ModelWeight: {Tag: TagWeightAnomaly, Params: []ParamSpec{{Name: ParamToleranceGrams, Min: 0, Max: MaxWeightGrams, Default: 0}}},
+// ModelSpec is what the chaincode computes for a model code: its Chinese
+// name, the tag it sets by default and its parameters.
+type ModelSpec struct {
+	NameZh string      `json:"nameZh"`
+	Tag    string      `json:"tag"`
+	Params []ParamSpec `json:"params"`
 }
+
+// ModelSpecs lists every validation model the chaincode computes
+// (chaincode/contract/models.go).
+var ModelSpecs = map[string]ModelSpec{
+	ModelWeight: {NameZh: "重量校验", Tag: TagWeightAnomaly, Params: []ParamSpec{
+		{Name: ParamToleranceGrams, NameZh: "允许超出重量", Unit: "克", Min: 0, Max: MaxWeightGrams, Default: 0},
+		{Name: ParamWeightBasis, NameZh: "理论库存口径（0 已申报入库减已申报出库，1 已生效库存）",
+			Min: WeightBasisDeclared, Max: WeightBasisEffective, Default: WeightBasisDeclared}}},
+	ModelPrice: {NameZh: "价格校验", Tag: TagPriceAnomaly, Params: []ParamSpec{
+		{Name: ParamTolerancePermille, NameZh: "允许低于加权平均价格", Unit: "‰", Min: 0, Max: 1000, Default: 0}}},
+	ModelOrigin:          {NameZh: "原产地校验", Tag: TagOriginMismatch, Params: []ParamSpec{}},
+	ModelQuarantined:     {NameZh: "已检疫校验", Tag: TagQuarantined, Params: []ParamSpec{}},
+	ModelNotQuarantined:  {NameZh: "未检疫校验", Tag: TagNotQuarantined, Params: []ParamSpec{}},
+	ModelQuarantineBatch: {NameZh: "检疫批次号校验", Tag: TagQuarantineBatchMismatch, Params: []ParamSpec{}},
+	ModelHighValue: {NameZh: "高价值校验", Tag: TagHighValue, Params: []ParamSpec{
+		{Name: ParamThresholdFen, NameZh: "高价值单价阈值", Unit: "分/千克", Min: 0, Max: MaxPriceFen, Default: 100_000}}},
+	ModelFlow: {NameZh: "流向校验", Tag: TagFlowAnomaly, Params: []ParamSpec{}},
+	ModelTax:  {NameZh: "税款征收校验", Tag: TagTaxAnomaly, Params: []ParamSpec{}},
+}
+
+// ModelCodes lists the model codes in a fixed order, for editors and tests.
+var ModelCodes = []string{ModelWeight, ModelPrice, ModelOrigin, ModelQuarantined, ModelNotQuarantined,
+	ModelQuarantineBatch, ModelHighValue, ModelFlow, ModelTax}
 
 var (
 	// RuleIDPattern is a review rule id: letters, digits, '_' and '-'.
@@ -262,12 +334,16 @@ const (
 )
 
 // DefaultRuleConfig is version 0, in force until customs writes one: the
-// weight model without tolerance on every document family, no review rules.
+// weight model without tolerance on the effective-stock basis it always
+// had, on every document family, and no review rules. The other models are
+// customs' to enable: a ledger that never wrote a configuration keeps
+// tagging exactly as before they existed.
 func DefaultRuleConfig() RuleConfig {
 	cfg := RuleConfig{RuleConfigDraft: RuleConfigDraft{
 		Tags: []TagDef{{Code: TagWeightAnomaly, NameZh: "重量异常", Category: "重量", Colour: "#D4380D",
 			Description: "申报重量超过理论库存可用重量"}},
-		Models:   []ValidationModel{{Code: ModelWeight, Tag: TagWeightAnomaly, Enabled: true, Params: []ModelParam{{Name: ParamToleranceGrams, Value: 0}}}},
+		Models: []ValidationModel{{Code: ModelWeight, Tag: TagWeightAnomaly, Enabled: true,
+			Params: []ModelParam{{Name: ParamToleranceGrams, Value: 0}, {Name: ParamWeightBasis, Value: WeightBasisEffective}}}},
 		Bindings: []TagBinding{},
 		Rules:    []ReviewRule{},
 	}}
@@ -292,14 +368,10 @@ func (m ValidationModel) Param(name string) int64 {
 	return 0
 }
 
-// Model returns the enabled model of a code whose tag applies to target.
-func (c RuleConfig) Model(code, target string) (ValidationModel, bool) {
-	for _, m := range c.Models {
-		if m.Code == code && m.Enabled && c.TagApplies(m.Tag, target) {
-			return m, true
-		}
-	}
-	return ValidationModel{}, false
+// Runs reports whether a model of the configuration runs for target: it is
+// enabled and a binding enables its tag there.
+func (c RuleConfig) Runs(m ValidationModel, target string) bool {
+	return m.Enabled && c.TagApplies(m.Tag, target)
 }
 
 // TagName is the Chinese name the catalogue gives a tag, or its code.

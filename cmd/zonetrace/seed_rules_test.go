@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -27,6 +28,13 @@ func TestDemoRuleConfigIsValid(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, enabled)
+	for _, code := range model.ModelCodes {
+		i := slices.IndexFunc(d.Models, func(m model.ValidationModel) bool { return m.Code == code })
+		require.GreaterOrEqual(t, i, 0, "the demo configures model %s", code)
+		require.True(t, d.Models[i].Enabled)
+		bound := slices.ContainsFunc(d.Bindings, func(b model.TagBinding) bool { return b.Tag == d.Models[i].Tag && b.Enabled })
+		require.True(t, bound, "model %s's tag is bound", code)
+	}
 }
 
 // --demo ends with the starter configuration written by customs' admin.
