@@ -35,6 +35,12 @@ type ReadModel interface {
 	// RecentDeclarations lists the newest declarations of a review rule's
 	// kind, for a dry run.
 	RecentDeclarations(ctx context.Context, kind model.DeclarationKind, n int) ([]string, error)
+	// WorkQueue pages what waits for customs, oldest first;
+	// WorkQueueCounts counts it per kind and EnterpriseCounts an
+	// enterprise's receipts and incoming transfers (menu badges).
+	WorkQueue(ctx context.Context, f query.QueueFilter) (query.QueuePage, error)
+	WorkQueueCounts(ctx context.Context) (query.QueueCounts, error)
+	EnterpriseCounts(ctx context.Context, enterpriseID string) (query.EnterpriseCounts, error)
 	// WaitForBlock returns once the indexer has mirrored block.
 	WaitForBlock(ctx context.Context, block uint64) error
 }

@@ -42,6 +42,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeBalances(authed, documents)
 	rs := g.receiptStores()
 	g.routeReceipts(authed, rs.receipts)
+	g.routeWorkQueue(authed, rs.receipts, documents)
 	g.routeWebhook(authed, rs.receipts)
 	g.routeExternalReceipts(authed, rs.inbox)
 	g.routeAudit(authed, g.audit)
