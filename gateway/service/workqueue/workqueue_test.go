@@ -177,7 +177,9 @@ func TestExportsOnTheRealChain(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	docsOf := func(u accounts.User) exports.DocumentSearch {
-		return func(ctx context.Context, f query.DocumentFilter) (query.DocumentPage, error) { return w.docs.Search(ctx, u, f) }
+		return func(ctx context.Context, f query.DocumentFilter) (query.DocumentPage, error) {
+			return w.docs.Search(ctx, u, f)
+		}
 	}
 	sheet := func(t *testing.T, body []byte, name string) [][]string {
 		f, err := excelize.OpenReader(bytes.NewReader(body))
