@@ -99,11 +99,16 @@ var platformPairs = func() string {
 	return "ARRAY[" + strings.Join(pairs, ", ") + "]"
 }()
 
+// needsReview is the predicate of the partial index prefilings_needs_review,
+// spelled exactly as there so the planner reads only the waiting rows
+// (supplement_status alone has no index).
+const needsReview = `(p.status = 'declared' OR p.supplement_status = 'declared')`
+
 // queueWhere are the predicates of each kind. Counts and lists share them,
 // so a badge never disagrees with its list.
 var queueWhere = map[QueueKind]string{
-	QueuePrefiling:    `p.status = 'declared'`,
-	QueueSupplement:   `p.supplement_status = 'declared'`,
+	QueuePrefiling:    needsReview + ` AND p.status = 'declared'`,
+	QueueSupplement:   needsReview + ` AND p.supplement_status = 'declared'`,
 	QueueDocument:     `d.status = 'declared' AND d.family || '/' || d.business_type = ANY(` + platformPairs + `)`,
 	QueueManualReview: `d.status = 'manual_review'`,
 	QueueDeletion: `d.status = 'deletion_requested' AND (d.doc->'deletion'->>'needsCustoms')::boolean
@@ -117,43 +122,65 @@ var queueFrom = map[QueueKind]string{
 }
 
 // queueSelect renders the items of one kind as (kind, id, enterprise,
-// family, business type, since, rule id, rule version). since is the time
-// of the latest step that made the item wait; the rule is that of a
-// manual-review step taken since then.
+// family, business type, since, rule id, rule version). since is when the
+// item started waiting: for a prefiling its last update, which is its
+// declaration or its supplement's (nothing else changes a prefiling while
+// it waits); for a declared document its declaration; for any other
+// document the latest step that made it wait (its last update will not do:
+// an officer's tag changes a waiting document too). The rule of a document in
+// manual review is that of its manual-review step; a prefiling's is looked
+// up for the page only (pageSQL).
 func queueSelect(kind QueueKind) string {
-	var q string
-	switch kind {
-	case QueuePrefiling, QueueSupplement:
-		entered := model.ActionDeclare
-		if kind == QueueSupplement {
-			entered = model.ActionSupplement
-		}
-		q = `SELECT '` + string(kind) + `'::text AS kind, p.id, p.enterprise_id, ''::text AS family, ''::text AS business_type,
-				coalesce(s.at, p.updated_at) AS since, r.rule_id, r.rule_version
-			FROM prefilings p
-			LEFT JOIN LATERAL (SELECT seq, at FROM prefiling_steps WHERE prefiling_id = p.id AND action = '` + entered + `'
-				ORDER BY seq DESC LIMIT 1) s ON true
-			LEFT JOIN LATERAL (SELECT rule_id, rule_version FROM prefiling_steps
-				WHERE prefiling_id = p.id AND seq > coalesce(s.seq, 0) AND action = '` + model.ActionRuleManualReview + `'
-				ORDER BY seq DESC LIMIT 1) r ON true`
-	default:
-		entered := map[QueueKind][]string{
-			QueueDocument:     {model.DocActionDeclare},
-			QueueManualReview: {model.DocActionManualReview},
-			QueueDeletion:     {model.DocActionRequestDeletion, model.DocActionConfirmDeletion},
-		}[kind]
-		rule := `NULL::text AS rule_id, NULL::integer AS rule_version`
-		if kind == QueueManualReview {
-			rule = `s.rule_id, s.rule_version`
-		}
-		q = `SELECT '` + string(kind) + `'::text AS kind, d.id, d.enterprise_id, d.family, d.business_type,
-				coalesce(s.at, d.updated_at) AS since, ` + rule + `
-			FROM documents d
-			LEFT JOIN LATERAL (SELECT at, rule_id, rule_version FROM document_steps
-				WHERE document_id = d.id AND action IN ('` + strings.Join(entered, "', '") + `')
-				ORDER BY seq DESC LIMIT 1) s ON true`
+	if kind == QueuePrefiling || kind == QueueSupplement {
+		return `SELECT '` + string(kind) + `'::text AS kind, p.id, p.enterprise_id, ''::text AS family, ''::text AS business_type,
+				p.updated_at AS since, NULL::text AS rule_id, NULL::integer AS rule_version
+			FROM prefilings p WHERE ` + queueWhere[kind]
 	}
-	return q + ` WHERE ` + queueWhere[kind]
+	if kind == QueueDocument {
+		return `SELECT '` + string(kind) + `'::text AS kind, d.id, d.enterprise_id, d.family, d.business_type,
+				d.declared_at AS since, NULL::text AS rule_id, NULL::integer AS rule_version
+			FROM documents d WHERE ` + queueWhere[kind]
+	}
+	entered := map[QueueKind][]string{
+		QueueManualReview: {model.DocActionManualReview},
+		QueueDeletion:     {model.DocActionRequestDeletion, model.DocActionConfirmDeletion},
+	}[kind]
+	rule := `NULL::text AS rule_id, NULL::integer AS rule_version`
+	if kind == QueueManualReview {
+		rule = `s.rule_id, s.rule_version`
+	}
+	return `SELECT '` + string(kind) + `'::text AS kind, d.id, d.enterprise_id, d.family, d.business_type,
+			coalesce(s.at, d.updated_at) AS since, ` + rule + `
+		FROM documents d
+		LEFT JOIN LATERAL (SELECT at, rule_id, rule_version FROM document_steps
+			WHERE document_id = d.id AND action IN ('` + strings.Join(entered, "', '") + `')
+			ORDER BY seq DESC LIMIT 1) s ON true
+		WHERE ` + queueWhere[kind]
+}
+
+// pageSQL orders the items of kinds, cuts the page ($1 rows from offset
+// $2), and only then names the enterprises and the rule a prefiling's
+// rule_manual_review step names, taken after its latest declaration.
+func pageSQL(kinds []QueueKind) string {
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = queueSelect(k)
+	}
+	return `WITH page AS (
+			SELECT * FROM (` + strings.Join(parts, "\nUNION ALL\n") + `) q
+			ORDER BY q.since, q.kind, q.id LIMIT $1 OFFSET $2
+		)
+		SELECT q.kind, q.id, q.enterprise_id, coalesce(e.name, ''), q.family, q.business_type, q.since,
+			coalesce(q.rule_id, r.rule_id), coalesce(q.rule_version, r.rule_version)
+		FROM page q
+		LEFT JOIN enterprises e ON e.id = q.enterprise_id
+		LEFT JOIN LATERAL (SELECT m.rule_id, m.rule_version FROM prefiling_steps m
+			WHERE q.kind IN ('` + string(QueuePrefiling) + `', '` + string(QueueSupplement) + `') AND m.prefiling_id = q.id
+				AND m.action = '` + model.ActionRuleManualReview + `'
+				AND m.seq > (SELECT coalesce(max(seq), 0) FROM prefiling_steps
+					WHERE prefiling_id = q.id AND action IN ('` + model.ActionDeclare + `', '` + model.ActionSupplement + `'))
+			ORDER BY m.seq DESC LIMIT 1) r ON true
+		ORDER BY q.since, q.kind, q.id`
 }
 
 // countsSQL counts every kind in one statement.
@@ -207,10 +234,6 @@ func (r *Reader) WorkQueue(ctx context.Context, f QueueFilter) (QueuePage, error
 	if f.Page, f.PageSize, err = normalisePage(f.Page, f.PageSize); err != nil {
 		return QueuePage{}, fmt.Errorf("work queue: %w", err)
 	}
-	parts := make([]string, len(kinds))
-	for i, k := range kinds {
-		parts[i] = queueSelect(k)
-	}
 	page := QueuePage{Items: []QueueItem{}, Page: f.Page, PageSize: f.PageSize}
 	err = r.readOnly(ctx, func(tx pgx.Tx) error {
 		counts, err := queueCounts(tx.QueryRow(ctx, countsSQL))
@@ -220,12 +243,7 @@ func (r *Reader) WorkQueue(ctx context.Context, f QueueFilter) (QueuePage, error
 		for _, k := range kinds {
 			page.Total += counts[k]
 		}
-		rows, err := tx.Query(ctx, `SELECT q.kind, q.id, q.enterprise_id, coalesce(e.name, ''), q.family, q.business_type,
-				q.since, q.rule_id, q.rule_version
-			FROM (`+strings.Join(parts, "\nUNION ALL\n")+`) q
-			LEFT JOIN enterprises e ON e.id = q.enterprise_id
-			ORDER BY q.since, q.kind, q.id LIMIT $1 OFFSET $2`,
-			f.PageSize, int64(f.Page-1)*int64(f.PageSize))
+		rows, err := tx.Query(ctx, pageSQL(kinds), f.PageSize, int64(f.Page-1)*int64(f.PageSize))
 		if err != nil {
 			return fmt.Errorf("list: %w", err)
 		}
