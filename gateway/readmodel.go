@@ -37,6 +37,12 @@ type ReadModel interface {
 	RecentDeclarations(ctx context.Context, kind model.DeclarationKind, n int) ([]string, error)
 	// CurrentTags is the tag catalogue in force and its version.
 	CurrentTags(ctx context.Context) (int, []model.TagDef, error)
+	// WorkQueue pages what waits for customs, oldest first;
+	// WorkQueueCounts counts it per kind and EnterpriseCounts an
+	// enterprise's receipts and incoming transfers (menu badges).
+	WorkQueue(ctx context.Context, f query.QueueFilter) (query.QueuePage, error)
+	WorkQueueCounts(ctx context.Context) (query.QueueCounts, error)
+	EnterpriseCounts(ctx context.Context, enterpriseID string) (query.EnterpriseCounts, error)
 	// WaitForBlock returns once the indexer has mirrored block.
 	WaitForBlock(ctx context.Context, block uint64) error
 }

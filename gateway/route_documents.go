@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -89,16 +90,26 @@ func (r documentRoutes) consolidate(c *gin.Context) {
 	r.answer(c, http.StatusOK, written, err)
 }
 
-func (r documentRoutes) search(c *gin.Context) {
+// documentFilter reads the document list's filters; tags is a
+// comma-separated list of tag codes, any of which selects a document.
+func documentFilter(c *gin.Context) (query.DocumentFilter, error) {
 	page, pageSize, err := pageParams(c)
 	if err != nil {
-		r.g.fail(c, err)
-		return
+		return query.DocumentFilter{}, err
 	}
 	f := query.DocumentFilter{EnterpriseID: c.Query("enterpriseId"), Family: model.Family(c.Query("family")),
 		BusinessType: model.BusinessType(c.Query("businessType")), Status: model.DocumentStatus(c.Query("status")),
 		Tag: c.Query("tag"), TraceCode: c.Query("traceCode"), Q: c.Query("q"), Page: page, PageSize: pageSize}
-	if f.DeletedOrModified, err = boolQuery(c, "deleted"); err != nil {
+	if tags := c.Query("tags"); tags != "" {
+		f.AnyTag = strings.Split(tags, ",")
+	}
+	f.DeletedOrModified, err = boolQuery(c, "deleted")
+	return f, err
+}
+
+func (r documentRoutes) search(c *gin.Context) {
+	f, err := documentFilter(c)
+	if err != nil {
 		r.g.fail(c, err)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -19,6 +20,7 @@ import (
 	"zonetrace/gateway/service/prefilings"
 	"zonetrace/gateway/service/readmarks"
 	"zonetrace/gateway/service/rules"
+	"zonetrace/gateway/service/workqueue"
 	"zonetrace/indexer/query"
 )
 
@@ -70,13 +72,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "POST", Path: v1 + "/prefiling-drafts/{id}/copy", Tag: "prefiling drafts", Summary: "Copy a draft (attachments and quarantine result cleared)", Idempotent: true, Status: 201, Response: draftJSON{}},
 		{Method: "POST", Path: v1 + "/prefiling-drafts/{id}/declare", Tag: "prefiling drafts", Summary: "Declare a complete draft on the ledger (422 with details when incomplete or listing a file the enterprise did not upload)", Idempotent: true, Status: 201, Response: pf},
 
-		{Method: "GET", Path: v1 + "/prefilings", Tag: "prefilings", Summary: "Search prefilings (enterprises see their own)", Query: append([]openapi.Param{
-			{Name: "productName", Type: "string"}, {Name: "traceCode", Type: "string"}, {Name: "origin", Type: "string"}, {Name: "exporter", Type: "string"},
-			{Name: "status", Type: "string", Enum: []string{"declared", "approved", "returned"}},
-			{Name: "supplementStatus", Type: "string", Enum: []string{"declared", "approved", "returned"}},
-			{Name: "needsReview", Type: "boolean", Description: "customs queue: status or supplement status declared"},
-			{Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"},
-		}, pageQuery...), Status: 200, Response: query.PrefilingPage{}},
+		{Method: "GET", Path: v1 + "/prefilings", Tag: "prefilings", Summary: "Search prefilings (enterprises see their own)", Query: append(prefilingQuery(), pageQuery...), Status: 200, Response: query.PrefilingPage{}},
 		{Method: "GET", Path: v1 + "/prefilings/{id}", Tag: "prefilings", Summary: "A prefiling with its history (another enterprise's is 403)", Status: 200, Response: pf},
 		{Method: "POST", Path: v1 + "/prefilings/{id}/review", Tag: "prefilings", Summary: "Approve or return a declared prefiling (customs)", Idempotent: true, Request: prefilings.Review{}, Status: 200, Response: pf},
 		{Method: "POST", Path: v1 + "/prefilings/{id}/supplement", Tag: "prefilings", Summary: "Declare a supplement of an approved prefiling (owning enterprise)", Idempotent: true, Request: model.SupplementData{}, Status: 200, Response: pf},
@@ -113,11 +109,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "POST", Path: v1 + "/document-drafts/{id}/copy", Tag: "document drafts", Summary: "Copy a draft without its trace codes", Idempotent: true, Status: 201, Response: docDraftJSON{}},
 		{Method: "POST", Path: v1 + "/document-drafts/{id}/declare", Tag: "document drafts", Summary: "Declare a complete draft (422 with details such as lines[3].traceCode)", Idempotent: true, Status: 201, Response: doc},
 
-		{Method: "GET", Path: v1 + "/documents", Tag: "documents", Summary: "Search documents, tagged first (enterprises see what they declared or are counterparty of)", Query: append([]openapi.Param{
-			{Name: "family", Type: "string", Enum: families()}, {Name: "businessType", Type: "string"}, {Name: "status", Type: "string", Enum: statuses()},
-			{Name: "tag", Type: "string"}, {Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}, {Name: "traceCode", Type: "string"},
-			{Name: "q", Type: "string", Description: "document number prefix or product name"}, {Name: "deleted", Type: "boolean", Description: "only documents a deletion touched"},
-		}, pageQuery...), Status: 200, Response: query.DocumentPage{}},
+		{Method: "GET", Path: v1 + "/documents", Tag: "documents", Summary: "Search documents, tagged first (enterprises see what they declared or are counterparty of)", Query: append(documentQuery(), pageQuery...), Status: 200, Response: query.DocumentPage{}},
 		{Method: "GET", Path: v1 + "/documents/{id}", Tag: "documents", Summary: "A document with its history and movements (another enterprise's is 403)", Status: 200, Response: documents.Detail{}},
 		{Method: "POST", Path: v1 + "/documents/{id}/review", Tag: "documents", Summary: "Approve, return or send to manual review (customs)", Idempotent: true, Request: documents.Decision{}, Status: 200, Response: doc},
 		{Method: "POST", Path: v1 + "/documents/{id}/gate-pass", Tag: "documents", Summary: "Record the gate crossing of an approved zone entry/exit document (zone_admin)", Idempotent: true, Request: noBody{}, Status: 200, Response: doc},
@@ -128,6 +120,13 @@ func apiOperations() []openapi.Operation {
 		{Method: "DELETE", Path: v1 + "/documents/{id}/tags/{code}", Tag: "documents", Summary: "Remove every tag of a code, model's or manual, with a reason (customs)", Idempotent: true, Request: documents.ReasonRequest{}, Status: 200, Response: doc},
 		{Method: "POST", Path: v1 + "/documents/{id}/release", Tag: "documents", Summary: "Release the reservation of an approved document whose goods will not move; voids it (customs)", Idempotent: true, Request: documents.ReasonRequest{}, Status: 200, Response: doc},
 		{Method: "POST", Path: v1 + "/documents/{id}/consolidation", Tag: "documents", Summary: "Report bonded transfer legs in this consolidated or transfer checklist (已集报; declarant)", Idempotent: true, Request: documents.ConsolidationRequest{}, Status: 200, Response: doc},
+		{Method: "GET", Path: v1 + "/documents/export.xlsx", Tag: "documents", Summary: "Excel of the documents matching the list filters (at most 5000) and their lines", Query: documentQuery(), Status: 200, Content: xlsxType},
+		{Method: "GET", Path: v1 + "/prefilings/export.xlsx", Tag: "prefilings", Summary: "Excel of the prefilings matching the list filters (at most 5000)", Query: prefilingQuery(), Status: 200, Content: xlsxType},
+		{Method: "GET", Path: v1 + "/work-queue", Tag: "work queue", Summary: "What waits for customs, oldest first: declared prefilings and supplements, declared platform-reviewed documents, manual reviews (with the rule that sent them), deletion requests (customs)", Query: append([]openapi.Param{
+			{Name: "kind", Type: "string", Description: "comma-separated kinds: " + queueKindNames()},
+		}, pageQuery...), Status: 200, Response: query.QueuePage{Items: []query.QueueItem{{Rule: &model.RuleRef{}}}}},
+		{Method: "GET", Path: v1 + "/work-queue/counts", Tag: "work queue", Summary: "Number of waiting items per kind and in all (customs)", Status: 200, Response: workqueue.Counts{}},
+		{Method: "GET", Path: v1 + "/badges", Tag: "work queue", Summary: "The menu's counts for the current user: customs' queue counts, an enterprise's unread receipts and incoming transfers", Status: 200, Response: workqueue.Badges{WorkQueue: &workqueue.Counts{}}},
 		{Method: "GET", Path: v1 + "/transfers/incoming", Tag: "documents", Summary: "Approved out legs naming the enterprise as transferee, each with its in-draft (made on first listing)", Status: 200, Response: incomingList{}},
 		{Method: "GET", Path: v1 + "/balances", Tag: "documents", Summary: "Stock per trace code, enterprise and customs status (enterprises: their own)", Query: []openapi.Param{
 			{Name: "traceCode", Type: "string"}, {Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}, {Name: "bonded", Type: "boolean"},
@@ -147,6 +146,36 @@ func apiOperations() []openapi.Operation {
 var templateQuery = []openapi.Param{
 	{Name: "family", Type: "string", Enum: families()},
 	{Name: "businessType", Type: "string", Enum: []string{"in", "out", "entry", "exit", "consolidated", "transfer", "conversion"}},
+}
+
+// documentQuery are the document list's filters, shared by its export.
+func documentQuery() []openapi.Param {
+	return []openapi.Param{
+		{Name: "family", Type: "string", Enum: families()}, {Name: "businessType", Type: "string"}, {Name: "status", Type: "string", Enum: statuses()},
+		{Name: "tag", Type: "string"}, {Name: "tags", Type: "string", Description: "comma-separated tag codes, any of which selects (a tag category)"},
+		{Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}, {Name: "traceCode", Type: "string"},
+		{Name: "q", Type: "string", Description: "document number prefix or product name"}, {Name: "deleted", Type: "boolean", Description: "only documents a deletion touched"},
+	}
+}
+
+// prefilingQuery are the prefiling list's filters, shared by its export.
+func prefilingQuery() []openapi.Param {
+	return []openapi.Param{
+		{Name: "productName", Type: "string"}, {Name: "traceCode", Type: "string"}, {Name: "origin", Type: "string"}, {Name: "exporter", Type: "string"},
+		{Name: "batchNo", Type: "string", Description: "exact batch number (批次号)"}, {Name: "materialNo", Type: "string", Description: "exact material number (料号)"},
+		{Name: "status", Type: "string", Enum: []string{"declared", "approved", "returned"}},
+		{Name: "supplementStatus", Type: "string", Enum: []string{"declared", "approved", "returned"}},
+		{Name: "needsReview", Type: "boolean", Description: "customs queue: status or supplement status declared"},
+		{Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"},
+	}
+}
+
+func queueKindNames() string {
+	names := make([]string, len(query.QueueKinds))
+	for i, k := range query.QueueKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
 }
 
 func draftQuery() []openapi.Param {

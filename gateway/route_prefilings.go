@@ -34,19 +34,25 @@ func (g *Gateway) routePrefilings(api *gin.RouterGroup) {
 	p.POST("/:id/copy-to-draft", allow(enterpriseOnly...), g.idempotent(true), r.copyToDraft)
 }
 
-func (r prefilingRoutes) search(c *gin.Context) {
+// prefilingFilter reads the prefiling list's filters.
+func prefilingFilter(c *gin.Context) (query.PrefilingFilter, error) {
 	page, pageSize, err := pageParams(c)
 	if err != nil {
-		r.g.fail(c, err)
-		return
+		return query.PrefilingFilter{}, err
 	}
 	f := query.PrefilingFilter{
 		EnterpriseID: c.Query("enterpriseId"), ProductName: c.Query("productName"), TraceCode: c.Query("traceCode"),
-		Origin: c.Query("origin"), Exporter: c.Query("exporter"),
+		Origin: c.Query("origin"), Exporter: c.Query("exporter"), BatchNo: c.Query("batchNo"), MaterialNo: c.Query("materialNo"),
 		Status: model.PrefilingStatus(c.Query("status")), SupplementStatus: model.SupplementStatus(c.Query("supplementStatus")),
 		Page: page, PageSize: pageSize,
 	}
-	if f.NeedsReview, err = boolQuery(c, "needsReview"); err != nil {
+	f.NeedsReview, err = boolQuery(c, "needsReview")
+	return f, err
+}
+
+func (r prefilingRoutes) search(c *gin.Context) {
+	f, err := prefilingFilter(c)
+	if err != nil {
 		r.g.fail(c, err)
 		return
 	}

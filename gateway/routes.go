@@ -42,6 +42,8 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeBalances(authed, documents)
 	rs := g.receiptStores()
 	g.routeReceipts(authed, rs.receipts)
+	g.routeWorkQueue(authed, rs.receipts)
+	g.routeExports(authed, documents)
 	g.routeWebhook(authed, rs.receipts)
 	g.routeExternalReceipts(authed, rs.inbox)
 	g.routeAudit(authed, g.audit)

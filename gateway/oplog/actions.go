@@ -42,6 +42,7 @@ const (
 	ObjectTransaction   = "transaction"
 	ObjectVerifyRun     = "verify_run"
 	ObjectRuleConfig    = "rule_config"
+	ObjectWorkQueue     = "work_queue"
 )
 
 // actions names every route of the API: "METHOD /api/v1/path" as gin's
@@ -149,6 +150,12 @@ var actions = map[string]Action{
 		ObjectParam: "id"},
 	"POST /api/v1/documents/:id/consolidation": {Command: "document.consolidate", NameZh: "集报流转单",
 		ObjectType: ObjectDocument, ObjectParam: "id"},
+	"GET /api/v1/documents/export.xlsx":  {Command: "document.export", NameZh: "导出申报单证", ObjectType: ObjectDocument},
+	"GET /api/v1/prefilings/export.xlsx": {Command: "prefiling.export", NameZh: "导出预核申报", ObjectType: ObjectPrefiling},
+	"GET /api/v1/work-queue":             {Command: "work_queue.list", NameZh: "查看海关待办", ObjectType: ObjectWorkQueue},
+	"GET /api/v1/work-queue/counts": {Command: "work_queue.counts", NameZh: "查看待办数量", ObjectType: ObjectWorkQueue,
+		Quiet: true},
+	"GET /api/v1/badges":             {Command: "badges.read", NameZh: "查看菜单提醒数", ObjectType: ObjectWorkQueue, Quiet: true},
 	"GET /api/v1/transfers/incoming": {Command: "transfer.incoming", NameZh: "查询待转入单据", ObjectType: ObjectDocument},
 	"GET /api/v1/balances":           {Command: "balance.list", NameZh: "查询库存", ObjectType: ObjectBalance},
 	"GET /api/v1/receipts":           {Command: "receipt.list", NameZh: "查询回执", ObjectType: ObjectReceipt},

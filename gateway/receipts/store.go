@@ -55,6 +55,15 @@ func (s *Store) ReadAmong(ctx context.Context, enterpriseID string, receiptIDs [
 	return read, nil
 }
 
+// CountRead counts the receipts enterpriseID has marked read.
+func (s *Store) CountRead(ctx context.Context, enterpriseID string) (int, error) {
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM receipt_reads WHERE enterprise_id = $1`, enterpriseID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count read receipts of %s: %w", enterpriseID, err)
+	}
+	return n, nil
+}
+
 // Webhook is an enterprise's webhook as shown to it: never the secret.
 type Webhook struct {
 	URL       string `json:"url"`

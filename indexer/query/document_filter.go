@@ -17,6 +17,9 @@ type DocumentFilter struct {
 	Status       model.DocumentStatus
 	// Tag selects documents carrying a tag of this code.
 	Tag string
+	// AnyTag selects documents carrying a tag of any of these codes (the
+	// codes of one tag category, say).
+	AnyTag []string
 	// TraceCode selects documents with a line of this trace code.
 	TraceCode string
 	// Q matches a document id prefix or a case-insensitive substring of any
@@ -83,6 +86,9 @@ func (f DocumentFilter) conditions() *conditions {
 	}
 	if f.Tag != "" {
 		c.add("EXISTS (SELECT 1 FROM document_tags t WHERE t.document_id = d.id AND t.code = ?)", f.Tag)
+	}
+	if len(f.AnyTag) > 0 {
+		c.add("EXISTS (SELECT 1 FROM document_tags t WHERE t.document_id = d.id AND t.code = ANY(?))", f.AnyTag)
 	}
 	if f.TraceCode != "" {
 		c.add("EXISTS (SELECT 1 FROM document_lines l WHERE l.document_id = d.id AND l.trace_code = ?)", f.TraceCode)

@@ -142,12 +142,8 @@ func documentSteps(ctx context.Context, tx pgx.Tx, documentID string) ([]model.D
 // naming enterpriseID as transferee that are approved and have no in leg
 // yet, newest update first: the transfers it has to receive.
 func (r *Reader) IncomingTransfers(ctx context.Context, enterpriseID string) ([]model.Document, error) {
-	rows, err := r.pool.Query(ctx, `SELECT doc FROM documents
-		WHERE counterparty_id = $1 AND counterparty_id <> '' AND family IN ($2, $3) AND business_type = $4
-			AND status = $5 AND in_leg_id = ''
-		ORDER BY updated_at DESC, id`,
-		enterpriseID, string(model.FamilyBondedTransfer), string(model.FamilyNonBondedTransfer),
-		string(model.BusinessOut), string(model.DocApproved))
+	rows, err := r.pool.Query(ctx, `SELECT doc FROM documents WHERE `+incomingWhere+`
+		ORDER BY updated_at DESC, id`, incomingArgs(enterpriseID)...)
 	if err != nil {
 		return nil, fmt.Errorf("list incoming transfers of %q: %w", enterpriseID, err)
 	}

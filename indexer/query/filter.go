@@ -27,7 +27,10 @@ type PrefilingFilter struct {
 	TraceCode   string
 	Origin      string
 	Exporter    string
-	Status      model.PrefilingStatus
+	// BatchNo (批次号) and MaterialNo (料号) match exactly.
+	BatchNo    string
+	MaterialNo string
+	Status     model.PrefilingStatus
 	// SupplementStatus filters on the latest supplement's status.
 	SupplementStatus model.SupplementStatus
 	// NeedsReview selects the customs queue: status declared or supplement
@@ -73,6 +76,12 @@ func (f PrefilingFilter) conditions() *conditions {
 	}
 	if f.Origin != "" {
 		c.add("p.origin = ?", f.Origin)
+	}
+	if f.BatchNo != "" {
+		c.add("p.batch_no = ?", f.BatchNo)
+	}
+	if f.MaterialNo != "" {
+		c.add("p.material_no = ?", f.MaterialNo)
 	}
 	if f.Status != "" {
 		c.add("p.status = ?", string(f.Status))

@@ -20,6 +20,7 @@ const routes = [
       { path: 'drafts/new', name: 'draft-new', component: () => import('./views/DraftFormView.vue'), meta: { roles: ['enterprise'], title: '新增预核草稿' } },
       { path: 'drafts/:id/edit', name: 'draft-edit', component: () => import('./views/DraftFormView.vue'), meta: { roles: ['enterprise'], title: '编辑预核草稿' } },
       { path: 'prefilings', name: 'prefilings', component: () => import('./views/PrefilingListView.vue'), meta: { roles: ['enterprise', ...READERS], title: '预核申报' } },
+      { path: 'work-queue', name: 'work-queue', component: () => import('./views/WorkQueueView.vue'), meta: { roles: CUSTOMS, title: '工作台' } },
       { path: 'review-queue', name: 'review-queue', component: () => import('./views/PrefilingListView.vue'), props: { queue: true }, meta: { roles: CUSTOMS, title: '审核队列' } },
       { path: 'prefilings/:id', name: 'prefiling', component: () => import('./views/PrefilingDetailView.vue'), meta: { roles: ['enterprise', ...READERS], title: '预核详情' } },
       { path: 'enterprises', name: 'enterprises', component: () => import('./views/EnterprisesView.vue'), meta: { roles: READERS, title: '企业管理' } },

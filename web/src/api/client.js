@@ -33,6 +33,13 @@ export function setPasswordChangeRequiredHandler(fn) {
 
 let onUnauthenticated = () => {}
 
+let afterWrite = () => {}
+
+/** setAfterWriteHandler sets what runs after a successful write (menu badges refresh). */
+export function setAfterWriteHandler(fn) {
+  afterWrite = fn
+}
+
 /** setUnauthenticatedHandler sets what happens on a 401 (back to login). */
 export function setUnauthenticatedHandler(fn) {
   onUnauthenticated = fn
@@ -88,6 +95,7 @@ export async function request(method, path, { query, body, blob } = {}) {
   if (write && res.status < 500) settle(action)
 
   if (res.ok) {
+    if (write && path !== '/auth/logout') afterWrite()
     if (res.status === 204) return null
     if (blob) return res.blob()
     const text = await res.text()

@@ -38,6 +38,17 @@ export const confirmDeletion = (docId) => post(`/documents/${id(docId)}/deletion
 export const reviewDeletion = (docId, decision, reason) =>
   post(`/documents/${id(docId)}/deletion/review`, { decision, reason })
 
+// Excel of the documents the list's filters select (申报单证导出).
+export const exportDocumentsXlsx = (query) => request('GET', '/documents/export.xlsx', { query, blob: true })
+// Manual tags (手工打标) by customs, each with a reason; both answer the
+// updated document.
+export const tagDocument = (docId, code, reason) => post(`/documents/${id(docId)}/tags`, { code, reason })
+export const untagDocument = (docId, code, reason) =>
+  request('DELETE', `/documents/${id(docId)}/tags/${id(code)}`, { body: { reason } })
+// The tag catalogue (code, nameZh, category, colour, description) of the
+// current rule configuration; customs and the zone admin may read it.
+export const getTagCatalogue = async () => (await get('/rules/config')).tags || []
+
 export const incomingTransfers = () => get('/transfers/incoming')
 export const listBalances = (query) => get('/balances', query)
 

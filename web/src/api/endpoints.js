@@ -25,6 +25,14 @@ export const declareSupplement = (pfId, supplement) =>
 export const reviewSupplement = (pfId, decision, reason) =>
   post(`/prefilings/${id(pfId)}/supplement/review`, { decision, reason })
 
+// Excel of the prefilings the list's filters select (预核批量导出).
+export const exportPrefilingsXlsx = (query) => request('GET', '/prefilings/export.xlsx', { query, blob: true })
+
+// Customs' work queue (工作台/待办) and the menu badges of the current user.
+export const listWorkQueue = (query) => get('/work-queue', query)
+export const getWorkQueueCounts = () => get('/work-queue/counts')
+export const getBadges = () => get('/badges')
+
 export const getTraceCode = (code) => get(`/trace-codes/${id(code)}`)
 export const getTraceQr = (code, size = 256) =>
   request('GET', `/trace-codes/${id(code)}/qr.png`, { query: { size }, blob: true })
