@@ -66,7 +66,7 @@ func TestDeclareDocumentRefusedPerLine(t *testing.T) {
 	a := e.login("ent-a")
 	e.ledger.on["DeclareDocument"] = func([]string) ([]byte, error) {
 		var ps model.Problems
-		ps.Add("lines[0].traceCode", model.RuleStockNotHeld, model.Params{"traceCode": testTraceCode(t, 1), "holder": entA, "bonded": true})
+		ps.Add("lines[0].traceCode", model.RuleTraceCodeOfOther, model.Params{"traceCode": testTraceCode(t, 1)})
 		ps.Add("head.counterpartyId", model.RuleNotRegistered, model.Params{"enterpriseId": "X"})
 		return nil, &ledger.ChaincodeError{Message: ps.Err().Error()}
 	}

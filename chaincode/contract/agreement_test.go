@@ -153,7 +153,7 @@ func exactValue(grams, price int64) int64 {
 
 // ledgerRules are the problems only the ledger can find.
 var ledgerRules = []model.Rule{model.RuleSameEnterprise, model.RuleNotRegistered, model.RuleTraceCodeInactive,
-	model.RuleTraceCodeOfOther, model.RuleStockNotHeld, model.RuleNotOutLeg, model.RuleLineCountMismatch, model.RuleLineMismatch}
+	model.RuleTraceCodeOfOther, model.RuleNotOutLeg, model.RuleLineCountMismatch, model.RuleLineMismatch}
 
 func TestDocumentDraftCheckAgreesWithChaincode(t *testing.T) {
 	tr := newTrade(t)

@@ -27,7 +27,6 @@ const (
 	RuleNotRegistered     Rule = "NOT_REGISTERED"      // {enterpriseId}
 	RuleTraceCodeInactive Rule = "TRACE_CODE_INACTIVE" // {traceCode}
 	RuleTraceCodeOfOther  Rule = "TRACE_CODE_OF_OTHER" // {traceCode}
-	RuleStockNotHeld      Rule = "STOCK_NOT_HELD"      // {traceCode, holder, bonded}
 	RuleNotOutLeg         Rule = "NOT_OUT_LEG"         // {documentId}
 	RuleLineCountMismatch Rule = "LINE_COUNT_MISMATCH" // {expected, documentId}
 	RuleLineMismatch      Rule = "LINE_MISMATCH"       // {traceCode, weightGrams, lineSeq, documentId}
@@ -46,7 +45,7 @@ const (
 // Rules lists every rule, for catalogues and their tests.
 var Rules = []Rule{RuleRequired, RuleTooLong, RuleTooMany, RuleTooFew, RuleInvalidUTF8, RuleControlCharacter,
 	RulePattern, RuleUnknownValue, RuleOutOfRange, RuleValueMismatch, RuleSameEnterprise, RuleNotRegistered,
-	RuleTraceCodeInactive, RuleTraceCodeOfOther, RuleStockNotHeld, RuleNotOutLeg, RuleLineCountMismatch,
+	RuleTraceCodeInactive, RuleTraceCodeOfOther, RuleNotOutLeg, RuleLineCountMismatch,
 	RuleLineMismatch, RuleDuplicate, RuleNotInCatalogue, RuleStopBeforeStart, RuleConditionInvalid, RuleCostTooHigh,
 	RuleInvalid}
 
@@ -103,12 +102,6 @@ func (p Problem) English() string {
 		text = fmt.Sprintf("%v is not an active trace code", v("traceCode"))
 	case RuleTraceCodeOfOther:
 		text = fmt.Sprintf("%v was issued to another enterprise", v("traceCode"))
-	case RuleStockNotHeld:
-		status := "non-bonded"
-		if v("bonded") == true {
-			status = "bonded"
-		}
-		text = fmt.Sprintf("%v is not held by %v in %s stock", v("traceCode"), v("holder"), status)
 	case RuleNotOutLeg:
 		text = fmt.Sprintf("%v is not an out leg of this family", v("documentId"))
 	case RuleLineCountMismatch:

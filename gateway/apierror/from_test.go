@@ -103,15 +103,15 @@ func TestRefusalsCarryReasonAndDetails(t *testing.T) {
 	})
 	t.Run("field problems become details with rule, params and Chinese", func(t *testing.T) {
 		var ps model.Problems
-		ps.Add("lines[0].traceCode", model.RuleStockNotHeld, model.Params{"traceCode": "KSCF261126000421", "holder": "91320583MA1XXXXX1A", "bonded": false})
+		ps.Add("lines[0].traceCode", model.RuleTraceCodeOfOther, model.Params{"traceCode": "KSCF261126000421"})
 		ps.Add("reason", model.RuleControlCharacter, model.Params{"position": 3})
 		var refusal *model.Error
 		require.ErrorAs(t, ps.Err(), &refusal)
 		e := apierror.From(ledgerErr(refusal))
 		require.Equal(t, 422, e.Status)
 		require.Len(t, e.Details, 2)
-		require.Equal(t, model.RuleStockNotHeld, e.Details[0].Rule)
-		require.Equal(t, "第1行溯源码：企业 91320583MA1XXXXX1A 没有溯源码 KSCF261126000421 的非保税库存", e.Details[0].MessageZh)
+		require.Equal(t, model.RuleTraceCodeOfOther, e.Details[0].Rule)
+		require.Equal(t, "第1行溯源码：溯源码 KSCF261126000421 属于其他企业", e.Details[0].MessageZh)
 		require.Equal(t, "理由第3个字符是不可见的控制字符，请删除", e.Details[1].MessageZh)
 		require.Equal(t, "reason: must not contain control characters (character 3)", "reason: "+e.Details[1].Message)
 	})

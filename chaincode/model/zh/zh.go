@@ -99,7 +99,6 @@ var rules = map[model.Rule]string{
 	model.RuleNotRegistered:     "{label}：企业 {enterpriseId} 未在区内登记",
 	model.RuleTraceCodeInactive: "{label}：溯源码 {traceCode} 不是有效的溯源码",
 	model.RuleTraceCodeOfOther:  "{label}：溯源码 {traceCode} 属于其他企业",
-	model.RuleStockNotHeld:      "{label}：企业 {holder} 没有溯源码 {traceCode} 的{bonded}库存",
 	model.RuleNotOutLeg:         "{label}：单据 {documentId} 不是同类单据的转出单",
 	model.RuleLineCountMismatch: "{label}：转入单须接收转出单 {documentId} 的全部 {expected} 行",
 	model.RuleLineMismatch:      "{label}：须与转出单 {documentId} 第{lineSeq}行一致（溯源码 {traceCode}，{weightGrams} 克）",

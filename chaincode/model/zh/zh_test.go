@@ -124,7 +124,7 @@ var ruleParams = map[model.Rule][]string{
 	model.RuleControlCharacter: {"position"}, model.RulePattern: {"format"}, model.RuleOutOfRange: {"min", "max"},
 	model.RuleValueMismatch: {"expectedFen", "toleranceFen"}, model.RuleNotRegistered: {"enterpriseId"},
 	model.RuleTraceCodeInactive: {"traceCode"}, model.RuleTraceCodeOfOther: {"traceCode"},
-	model.RuleStockNotHeld: {"traceCode", "holder", "bonded"}, model.RuleNotOutLeg: {"documentId"},
+	model.RuleNotOutLeg:         {"documentId"},
 	model.RuleLineCountMismatch: {"expected", "documentId"},
 	model.RuleLineMismatch:      {"traceCode", "weightGrams", "lineSeq", "documentId"},
 	model.RuleDuplicate:         {"value"}, model.RuleNotInCatalogue: {"value"}, model.RuleStopBeforeStart: {"start"},

@@ -31,10 +31,6 @@ export const DOC_STATUS = {
   voided: { label: '已删单', type: 'info' },
 }
 
-const TAGS = {
-  WEIGHT_ANOMALY: { label: '重量异常', type: 'danger' },
-}
-
 const ACTIONS = {
   declare: '申报',
   approve: '审核通过',
@@ -48,6 +44,10 @@ const ACTIONS = {
   approve_deletion: '删单审核通过',
   reject_deletion: '删单审核驳回',
   void: '删单',
+  tag: '手工打标',
+  untag: '移除标签',
+  amend: '海关变更',
+  consolidate: '集报',
 }
 
 const MOVEMENTS = {
@@ -106,7 +106,6 @@ export const familyShort = (f) => FAMILIES.find((x) => x.value === f)?.short || 
 export const businessTypes = (f) => Object.entries(BUSINESS[f] || {}).map(([value, label]) => ({ value, label }))
 export const businessLabel = (f, b) => BUSINESS[f]?.[b] || b || ''
 export const docStatus = (s) => DOC_STATUS[s] || { label: s || '', type: 'info' }
-export const tagInfo = (code) => TAGS[code] || { label: code, type: 'warning' }
 export const docActionLabel = (a) => ACTIONS[a] || a || ''
 export const movementLabel = (k) => MOVEMENTS[k] || k || ''
 export const reviewedOnPlatform = (f) => !!f && !EXTERNALLY_REVIEWED.includes(f)
