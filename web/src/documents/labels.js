@@ -88,8 +88,8 @@ const LINE_FIELDS = {
 }
 
 // Families approved in customs' external systems (receipts come back as
-// INV201 / SAS211); the rest are reviewed on this platform.
-const EXTERNALLY_REVIEWED = ['warehouse_receipt', 'checklist']
+// INV201 / SAS211 / SAS221); the rest are reviewed on this platform.
+const EXTERNALLY_REVIEWED = ['warehouse_receipt', 'checklist', 'gate_registration']
 
 // Business types whose goods cross the zone gate (gate pass needed).
 const GATE = {
