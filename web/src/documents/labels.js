@@ -48,6 +48,9 @@ const ACTIONS = {
   approve_deletion: '删单审核通过',
   reject_deletion: '删单审核驳回',
   void: '删单',
+  // a prefiling's receipts (family "prefiling")
+  supplement_approve: '补录入审核通过',
+  supplement_return: '补录入退单',
 }
 
 const MOVEMENTS = {
