@@ -291,7 +291,12 @@ func TestReviewPrefiling(t *testing.T) {
 		require.Empty(t, p.TraceCode)
 		require.Equal(t, model.ActionReturn, p.Steps[1].Action)
 		require.Equal(t, model.RoleCustoms, p.Steps[1].Actor.Role)
-		require.Len(t, z.lastEvent.Events, 1)
+		require.Len(t, z.lastEvent.Events, 2)
+		r := z.lastEvent.Events[1].Receipt
+		require.Equal(t, model.Receipt{ID: p.Steps[1].TxID + ":PF20261126AAAAAAAA:2:" + enterpriseA, DocumentID: p.ID,
+			Family: model.ReceiptFamilyPrefiling, EnterpriseID: enterpriseA, Status: "returned", Action: model.ActionReturn,
+			Message: "预核申报 PF20261126AAAAAAAA：退单（意见：原产地证与申报不符）", Source: "platform",
+			TxID: p.Steps[1].TxID, At: p.Steps[1].At}, *r)
 	})
 
 	t.Run("an approval issues a valid trace code and announces it", func(t *testing.T) {
@@ -301,7 +306,8 @@ func TestReviewPrefiling(t *testing.T) {
 		require.Equal(t, model.PrefilingApproved, p.Status)
 		require.True(t, tracecode.Valid(p.TraceCode), p.TraceCode)
 		require.True(t, strings.HasPrefix(p.TraceCode, "KSCF261126"), p.TraceCode)
-		require.Len(t, z.lastEvent.Events, 2)
+		require.Len(t, z.lastEvent.Events, 3)
+		require.Equal(t, "预核申报 PF20261126AAAAAAAA：审核通过，溯源码 "+p.TraceCode, z.lastEvent.Events[2].Receipt.Message)
 		issued := z.lastEvent.Events[1]
 		require.Equal(t, model.EventTraceCodeIssued, issued.Type)
 		require.Equal(t, p.TraceCode, issued.TraceCode.Code)

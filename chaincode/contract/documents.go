@@ -381,11 +381,19 @@ var externalResults = map[string]string{
 	"1": "approve", "4": "approve", "5": "approve", "2": "manual_review", "3": "return", "Z": "return", "Y": "",
 }
 
+// approvalReceiptFamily is the family whose approval each approval receipt
+// carries: a gate registration is declared to customs as a gate pass of
+// type 5 (卡口登记货物), approved by SAS221.
+var approvalReceiptFamily = map[string]model.Family{
+	"INV201": model.FamilyChecklist, "SAS211": model.FamilyWarehouseReceipt, "SAS221": model.FamilyGateRegistration,
+}
+
 // ApplyExternalReceipt applies a receipt of customs' own systems to a
-// document: INV201 for checklists and SAS211 for warehouse receipts carry
-// the approval; SAS223 reports the gate crossing of any zone entry or exit.
-// An INV201 answering a change or deletion declaration (declarationType 2
-// or 3) amends or voids the checklist instead (corrections.go).
+// document: INV201 for checklists, SAS211 for warehouse receipts and SAS221
+// for gate registrations carry the approval; SAS223 reports the gate
+// crossing of any zone entry or exit. An INV201 answering a change or
+// deletion declaration (declarationType 2 or 3) amends or voids the
+// checklist instead (corrections.go).
 func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterface, requestID, documentID, receiptJSON string) (*model.Document, error) {
 	t, err := beginDocTx(ctx, "ApplyExternalReceipt", requestID, model.RoleCustoms)
 	if err != nil {
@@ -410,11 +418,8 @@ func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterf
 	t.touch(d)
 
 	switch r.MessageType {
-	case "INV201", "SAS211":
-		want := model.FamilyChecklist
-		if r.MessageType == "SAS211" {
-			want = model.FamilyWarehouseReceipt
-		}
+	case "INV201", "SAS211", "SAS221":
+		want := approvalReceiptFamily[r.MessageType]
 		if d.Family != want {
 			return nil, model.Refuse(model.ReasonReceiptWrongFamily, model.Params{"messageType": r.MessageType, "family": string(d.Family), "documentId": d.ID},
 				"%s receipts are for %s documents, %s is a %s", r.MessageType, want, d.ID, d.Family)
@@ -455,7 +460,7 @@ func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterf
 			return nil, unknownValue("manageResult")
 		}
 	default:
-		return nil, unknownValue("messageType") // INV201, SAS211 and SAS223 are handled
+		return nil, unknownValue("messageType") // INV201, SAS211, SAS221 and SAS223 are handled
 	}
 	return d, t.commit()
 }

@@ -298,6 +298,15 @@ func (w *write) savePrefiling(p *model.Prefiling, t model.EventType, more ...mod
 		return err
 	}
 	events := append([]model.DomainEvent{{Type: t, Prefiling: p}}, more...)
+	// Every decision of this transaction (a rule may decide at
+	// declaration) is sent to the declarant as a receipt, after the state
+	// it reports.
+	for _, s := range p.Steps {
+		if s.TxID == w.ctx.GetStub().GetTxID() && model.IssuesPrefilingReceipt(s.Action) {
+			r := model.PrefilingReceipt(p, s)
+			events = append(events, model.DomainEvent{Type: model.EventReceiptIssued, Receipt: &r})
+		}
+	}
 	return w.finish(events...)
 }
 

@@ -174,7 +174,11 @@ func TestAutomaticPrefilingReview(t *testing.T) {
 		for _, e := range z.lastEvent.Events {
 			types = append(types, e.Type)
 		}
-		require.Equal(t, []model.EventType{model.EventPrefilingDeclared, model.EventPrefilingApproved, model.EventTraceCodeIssued}, types)
+		require.Equal(t, []model.EventType{model.EventPrefilingDeclared, model.EventPrefilingApproved, model.EventTraceCodeIssued,
+			model.EventReceiptIssued}, types)
+		require.Equal(t, "预核申报 PF20261126AAAAAAAA：审核通过，溯源码 "+p.TraceCode+"；由审核规则 et-pass（第1版）自动审核",
+			z.lastEvent.Events[3].Receipt.Message)
+		require.Equal(t, sourceRule, z.lastEvent.Events[3].Receipt.Source)
 		var tc model.TraceCode
 		require.NoError(t, json.Unmarshal(z.mustInvoke(z.entA, "GetTraceCode", p.TraceCode), &tc))
 		// Customs can no longer review what a rule approved.

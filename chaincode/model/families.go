@@ -122,9 +122,12 @@ var documentRules = map[Family]map[BusinessType]DocumentRule{
 		BusinessConsolidated: {Consolidated: true, RequiredHead: []string{HeadAccountBook, HeadSupervision}},
 		BusinessTransfer:     {RequiredHead: []string{HeadAccountBook, HeadSupervision}},
 	},
+	// Gate registrations (卡口登记) are declared to customs' own system, as a
+	// gate pass of type 5 (卡口登记货物), and synchronised here (tender:
+	// 便捷进出区申报); their approval arrives as an SAS221 receipt.
 	FamilyGateRegistration: {
-		BusinessEntry: {Kind: MoveZoneEntry, To: nonBonded, Gate: true, Platform: true, RequiredHead: []string{HeadVehicle, HeadCarrier}},
-		BusinessExit:  {Kind: MoveZoneExit, From: nonBonded, Gate: true, Platform: true, RequiredHead: []string{HeadVehicle, HeadCarrier}},
+		BusinessEntry: {Kind: MoveZoneEntry, To: nonBonded, Gate: true, RequiredHead: []string{HeadVehicle, HeadCarrier}},
+		BusinessExit:  {Kind: MoveZoneExit, From: nonBonded, Gate: true, RequiredHead: []string{HeadVehicle, HeadCarrier}},
 	},
 }
 

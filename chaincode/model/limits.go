@@ -115,6 +115,7 @@ func IsCountry(code string) bool { return slices.Contains(Countries, code) }
 func IsCurrency(code string) bool { return slices.Contains(Currencies, code) }
 
 // ReceiptMessageTypes are the national receipts the ledger applies
-// (CUSTOMS_MESSAGES.md): checklist and warehouse receipt approvals, and the
-// gate crossing.
-var ReceiptMessageTypes = []string{"INV201", "SAS211", "SAS223"}
+// (CUSTOMS_MESSAGES.md): checklist, warehouse receipt and gate registration
+// (a gate pass of type 5, 卡口登记货物: SAS221) approvals, and the gate
+// crossing.
+var ReceiptMessageTypes = []string{"INV201", "SAS211", "SAS221", "SAS223"}

@@ -25,14 +25,17 @@ const (
 	KindBondedTransfer                       = DeclarationKind(FamilyBondedTransfer)
 	KindNonBondedApplication                 = DeclarationKind(FamilyNonBondedApplication)
 	KindNonBondedTransfer                    = DeclarationKind(FamilyNonBondedTransfer)
-	KindGateRegistration                     = DeclarationKind(FamilyGateRegistration)
 )
 
 // DeclarationKinds lists the kinds review rules may name, in a fixed order:
 // the families whose review customs' own systems do (checklists, warehouse
-// receipts) have no platform review to automate.
+// receipts, gate registrations) have no platform review to automate. A
+// stored configuration may still hold a rule of kind gate_registration
+// (written before gate registrations left the platform's review): it
+// decodes and replays unchanged but never runs, and the next write of the
+// configuration must drop it (rules[i].kind is refused as unknown).
 var DeclarationKinds = []DeclarationKind{KindPrefiling, KindSupplement, KindBondedTransfer,
-	KindNonBondedApplication, KindNonBondedTransfer, KindGateRegistration}
+	KindNonBondedApplication, KindNonBondedTransfer}
 
 // TagTargets lists what a tag may be applied to: the prefiling and every
 // document family.

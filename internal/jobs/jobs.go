@@ -1,7 +1,8 @@
 // Package jobs runs the node's scheduled and retried work on River, a job
 // queue kept in the node's PostgreSQL database: the outbox recovery that
-// re-drives pending submissions, the retention purge, and the anchoring
-// of the operation log's head on the ledger. Keeping the
+// re-drives pending submissions, the retention purge, the anchoring
+// of the operation log's head on the ledger, and the fill of entry drafts
+// with the trace codes of approved prefilings. Keeping the
 // schedule in PostgreSQL means a job survives restarts and runs once per
 // node, and it shares the database's availability with the work it does.
 package jobs
@@ -30,6 +31,10 @@ const (
 	DefaultRedriveEvery   = 5 * time.Second
 	DefaultRetentionEvery = time.Hour
 	DefaultAnchorEvery    = 10 * time.Minute
+	// DefaultEntryDraftsEvery is how often the trace codes of new prefiling
+	// approvals are filled into their entry drafts: soon after the
+	// approval, as the enterprise may be editing the draft.
+	DefaultEntryDraftsEvery = 2 * time.Second
 )
 
 // Outbox is the part of the gateway recovery drives.
@@ -56,6 +61,12 @@ type Anchorer interface {
 	AnchorOperationLog(ctx context.Context) (*oplog.Anchor, error)
 }
 
+// EntryDrafts fills the trace codes of new prefiling approvals into their
+// entry drafts (gateway/entryfill).
+type EntryDrafts interface {
+	FillDue(ctx context.Context) (int, error)
+}
+
 // Config says what the queue runs and how often.
 type Config struct {
 	Pool   *pgxpool.Pool
@@ -77,6 +88,10 @@ type Config struct {
 	// are what an intruder with the database could rewrite unnoticed.
 	Anchorer    Anchorer
 	AnchorEvery time.Duration
+	// EntryDrafts, when set, runs every EntryDraftsEvery (default
+	// DefaultEntryDraftsEvery).
+	EntryDrafts      EntryDrafts
+	EntryDraftsEvery time.Duration
 }
 
 // Migrate brings River's tables (river_job, river_leader, …) up to date.
@@ -122,6 +137,30 @@ func (w *anchorWorker) Work(ctx context.Context, _ *river.Job[AnchorArgs]) error
 	a, err := w.anchorer.AnchorOperationLog(ctx)
 	if a != nil {
 		w.log.Info("operation log anchored", "seq", a.Seq, "txId", a.TxID)
+	}
+	return err
+}
+
+// EntryDraftsArgs is the periodic fill of entry drafts.
+type EntryDraftsArgs struct{}
+
+// Kind names the job in river_job.
+func (EntryDraftsArgs) Kind() string { return "entry_drafts_fill" }
+
+type entryDraftsWorker struct {
+	river.WorkerDefaults[EntryDraftsArgs]
+	drafts EntryDrafts
+	log    *slog.Logger
+}
+
+func (w *entryDraftsWorker) Timeout(*river.Job[EntryDraftsArgs]) time.Duration {
+	return 5 * time.Minute
+}
+
+func (w *entryDraftsWorker) Work(ctx context.Context, _ *river.Job[EntryDraftsArgs]) error {
+	n, err := w.drafts.FillDue(ctx)
+	if n > 0 {
+		w.log.Info("entry drafts filled", "approvals", n)
 	}
 	return err
 }
@@ -232,6 +271,16 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 			// a transaction of its own at start would race the first
 			// requests for the ledger.
 			&river.PeriodicJobOpts{ID: AnchorArgs{}.Kind()}))
+	}
+	if cfg.EntryDrafts != nil {
+		every := cfg.EntryDraftsEvery
+		if every <= 0 {
+			every = DefaultEntryDraftsEvery
+		}
+		river.AddWorker(workers, &entryDraftsWorker{drafts: cfg.EntryDrafts, log: log})
+		config.PeriodicJobs = append(config.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(every),
+			func() (river.JobArgs, *river.InsertOpts) { return EntryDraftsArgs{}, once },
+			&river.PeriodicJobOpts{ID: EntryDraftsArgs{}.Kind(), RunOnStart: true}))
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), config)
 	if err != nil {

@@ -24,6 +24,7 @@ import (
 	"zonetrace/gateway/attachments"
 	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/drafts"
+	"zonetrace/gateway/entryfill"
 	"zonetrace/gateway/retention"
 	"zonetrace/gateway/verifyruns"
 	"zonetrace/indexer"
@@ -284,6 +285,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Verifier:       verifier,
 		Anchorer:       p.Gateway,
 		AnchorEvery:    cfg.AnchorEvery,
+		EntryDrafts: entryfill.New(p.Pool, p.Reads, docdrafts.New(p.Pool, docdrafts.WithSealer(p.Sealer)),
+			log.With("component", "entry-drafts")),
 	}); err != nil {
 		return nil, err
 	}

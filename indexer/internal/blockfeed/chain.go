@@ -110,7 +110,7 @@ func (c *Chain) Review(id string, approve bool, reason string) model.Prefiling {
 		c.step(p, txID, at, model.ActionReturn, Customs, reason, nil)
 		events = append(events, model.DomainEvent{Type: model.EventPrefilingReturned, Prefiling: p})
 	}
-	c.commit(txID, at, "ReviewPrefiling", Customs, events...)
+	c.commit(txID, at, "ReviewPrefiling", Customs, append(events, c.decisionReceipt(p))...)
 	return c.Prefiling(id)
 }
 
@@ -139,7 +139,7 @@ func (c *Chain) ReviewSupplement(id string, approve bool, reason string) model.P
 		p.Data.QuarantineResult = p.Supplement.QuarantineResult
 	}
 	c.step(p, txID, at, action, Customs, reason, nil)
-	c.commit(txID, at, "ReviewSupplement", Customs, model.DomainEvent{Type: typ, Prefiling: p})
+	c.commit(txID, at, "ReviewSupplement", Customs, model.DomainEvent{Type: typ, Prefiling: p}, c.decisionReceipt(p))
 	return c.Prefiling(id)
 }
 
@@ -197,6 +197,14 @@ func (c *Chain) step(p *model.Prefiling, txID, at, action string, actor model.Ac
 	p.UpdatedAt, p.UpdatedTx = at, txID
 	p.Steps = append(p.Steps, model.PrefilingStep{Seq: len(p.Steps) + 1, Action: action, Actor: actor,
 		TxID: txID, At: at, Reason: reason, Supplement: s})
+}
+
+// decisionReceipt issues, as the contract does, the receipt of the
+// decision p's last step records.
+func (c *Chain) decisionReceipt(p *model.Prefiling) model.DomainEvent {
+	r := model.PrefilingReceipt(p, p.Steps[len(p.Steps)-1])
+	c.issued = append(c.issued, r)
+	return model.DomainEvent{Type: model.EventReceiptIssued, Receipt: &r}
 }
 
 func (c *Chain) commit(txID, at, function string, actor model.Actor, events ...model.DomainEvent) {

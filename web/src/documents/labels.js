@@ -48,6 +48,9 @@ const ACTIONS = {
   untag: '移除标签',
   amend: '海关变更',
   consolidate: '集报',
+  // a prefiling's receipts (family "prefiling")
+  supplement_approve: '补录入审核通过',
+  supplement_return: '补录入退单',
 }
 
 const MOVEMENTS = {
@@ -88,8 +91,8 @@ const LINE_FIELDS = {
 }
 
 // Families approved in customs' external systems (receipts come back as
-// INV201 / SAS211); the rest are reviewed on this platform.
-const EXTERNALLY_REVIEWED = ['warehouse_receipt', 'checklist']
+// INV201 / SAS211 / SAS221); the rest are reviewed on this platform.
+const EXTERNALLY_REVIEWED = ['warehouse_receipt', 'checklist', 'gate_registration']
 
 // Business types whose goods cross the zone gate (gate pass needed).
 const GATE = {
