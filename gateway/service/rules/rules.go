@@ -144,20 +144,12 @@ func (s *Service) evaluate(ctx context.Context, u accounts.User, dst any, functi
 	return nil
 }
 
-// ModelSpec is a validation model the chaincode computes, as the rule
-// editor renders it: the tag it sets by default and its parameters' bounds.
+// ModelSpec is a validation model the chaincode computes with its code, as
+// the rule editor renders it: Chinese name, default tag, parameters with
+// their units and bounds.
 type ModelSpec struct {
-	Code   string      `json:"code"`
-	Tag    string      `json:"tag"`
-	Params []ParamSpec `json:"params"`
-}
-
-// ParamSpec is one parameter of a model, in the model's integer units.
-type ParamSpec struct {
-	Name    string `json:"name"`
-	Min     int64  `json:"min"`
-	Max     int64  `json:"max"`
-	Default int64  `json:"default"`
+	Code string `json:"code"`
+	model.ModelSpec
 }
 
 // Models lists every validation model the chaincode knows (model.ModelSpecs),
@@ -165,11 +157,7 @@ type ParamSpec struct {
 func (s *Service) Models() []ModelSpec {
 	out := make([]ModelSpec, 0, len(model.ModelSpecs))
 	for code, spec := range model.ModelSpecs {
-		m := ModelSpec{Code: code, Tag: spec.Tag, Params: make([]ParamSpec, len(spec.Params))}
-		for i, p := range spec.Params {
-			m.Params[i] = ParamSpec{Name: p.Name, Min: p.Min, Max: p.Max, Default: p.Default}
-		}
-		out = append(out, m)
+		out = append(out, ModelSpec{Code: code, ModelSpec: spec})
 	}
 	slices.SortFunc(out, func(a, b ModelSpec) int { return strings.Compare(a.Code, b.Code) })
 	return out

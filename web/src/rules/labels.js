@@ -26,12 +26,16 @@ export const kindLabel = (k) => KINDS.find((x) => x.value === k)?.label || k || 
 export const outcomeInfo = (o) => [...OUTCOMES, NONE].find((x) => x.value === o) || { value: o, label: o || '', type: 'info' }
 export const targetLabel = (t) => TARGETS.find((x) => x.value === t)?.label || familyShort(t)
 
+// Model names for pages every role sees (tag chips); the rule pages take
+// names and units from GET /rules/models (model.ModelSpecs).
 const MODELS = {
   weight: '重量校验',
   price: '价格校验',
   origin: '原产地校验',
-  quarantine: '检疫校验',
-  highValue: '高价值校验',
+  quarantined: '已检疫校验',
+  not_quarantined: '未检疫校验',
+  quarantine_batch: '检疫批次号校验',
+  high_value: '高价值校验',
   flow: '流向校验',
   tax: '税款征收校验',
 }
