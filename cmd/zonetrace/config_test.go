@@ -78,7 +78,7 @@ func TestVerifyAndRebuildReadRunConfig(t *testing.T) {
 	t.Run("ZT_PG_PORT is honoured", func(t *testing.T) {
 		t.Setenv("ZT_DB_URL", "")
 		t.Setenv("ZT_PG_PORT", "1")
-		quick, cancel := context.WithTimeout(ctx, 10*time.Second)
+		quick, cancel := context.WithTimeout(ctx, 60*time.Second)
 		defer cancel()
 		err := verifyCommand(quick, log, nil)
 		require.ErrorContains(t, err, "127.0.0.1:1")
