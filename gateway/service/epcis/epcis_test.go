@@ -232,7 +232,8 @@ func TestExportVisibility(t *testing.T) {
 
 // TestExportAgainstGS1Schema validates the export against GS1's EPCIS 2.0
 // JSON schema (EPCIS-JSON-Schema.json of github.com/gs1/EPCIS, not kept in
-// this repository) when ZT_EPCIS_SCHEMA names the file.
+// this repository) when ZT_EPCIS_SCHEMA names the file, and a real export
+// when ZT_EPCIS_DOCUMENT names one.
 func TestExportAgainstGS1Schema(t *testing.T) {
 	path := os.Getenv("ZT_EPCIS_SCHEMA")
 	if path == "" {
@@ -261,6 +262,18 @@ func TestExportAgainstGS1Schema(t *testing.T) {
 	broken, err := jsonschema.UnmarshalJSON(bytes.NewReader(bytes.ReplaceAll(raw, []byte(`"KGM"`), []byte(`"kg"`))))
 	require.NoError(t, err)
 	require.Error(t, schema.Validate(broken))
+
+	// ZT_EPCIS_DOCUMENT may name a real export (GET
+	// /api/v1/trace-codes/{code}/epcis) to check as well.
+	if live := os.Getenv("ZT_EPCIS_DOCUMENT"); live != "" {
+		f, err := os.Open(live)
+		require.NoError(t, err)
+		defer f.Close()
+		doc, err := jsonschema.UnmarshalJSON(f)
+		require.NoError(t, err)
+		require.NoError(t, schema.Validate(doc), live)
+		t.Logf("%s: valid", live)
+	}
 }
 
 type ecmaRegexp struct{ re *regexp2.Regexp }
