@@ -1,6 +1,7 @@
 // Package publicpage renders the public trace page: one small HTML page,
-// styles inline and no script, so a phone on a slow network shows it after
-// a single request (docs/architecture.md, "Public trace page").
+// styles inline, no script and an empty icon, so a phone on a slow network
+// shows it after a single request (docs/architecture.md, "Public trace
+// page").
 package publicpage
 
 import (
@@ -78,7 +79,7 @@ func Trace(v publictrace.View) ([]byte, error) {
 
 var messageTemplate = template.Must(template.New("message").Parse(`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>溯源信息</title></head>
+<link rel="icon" href="data:,"><title>溯源信息</title></head>
 <body style="font:16px/1.5 system-ui,sans-serif;margin:0;padding:32px 16px;text-align:center;color:#1f2d3d">
 <p data-test="public-message">{{.}}</p></body></html>`))
 
