@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -100,11 +101,23 @@ func servePublic(c *gin.Context, contentType string, body []byte) {
 	etag := publictrace.ETag(body)
 	c.Header("ETag", etag)
 	c.Header("Cache-Control", publicCacheControl)
-	if c.GetHeader("If-None-Match") == etag {
+	if matchesETag(c.GetHeader("If-None-Match"), etag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
 	c.Data(http.StatusOK, contentType, body)
+}
+
+// matchesETag reports whether an If-None-Match header names etag: a list
+// of tags, weak ones compared weakly as RFC 9110 wants for GET, or "*".
+func matchesETag(header, etag string) bool {
+	for _, tag := range strings.Split(header, ",") {
+		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+		if tag == etag || tag == "*" {
+			return true
+		}
+	}
+	return false
 }
 
 // publicMessage answers a phone with a short page rather than JSON. Errors

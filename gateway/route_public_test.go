@@ -154,6 +154,8 @@ func TestPublicTrace(t *testing.T) {
 			again := e.do("", "GET", path, nil, map[string]string{"If-None-Match": etag})
 			require.Equal(t, http.StatusNotModified, again.Code)
 			require.Empty(t, again.Body.Bytes())
+			listed := e.do("", "GET", path, nil, map[string]string{"If-None-Match": `"stale", W/` + etag})
+			require.Equal(t, http.StatusNotModified, listed.Code, "a list, and a weak tag, match")
 			require.Equal(t, 200, e.do("", "GET", path, nil, map[string]string{"If-None-Match": `"stale"`}).Code)
 		}
 	})
