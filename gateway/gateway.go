@@ -22,6 +22,7 @@ import (
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/loginguard"
 	"zonetrace/gateway/oplog"
+	"zonetrace/gateway/ratelimit"
 	"zonetrace/gateway/service/audit"
 	"zonetrace/gateway/submissions"
 	"zonetrace/internal/sealing"
@@ -61,6 +62,9 @@ type Config struct {
 	// the client's address is the connection's peer (login throttling
 	// keys on it).
 	TrustedProxies []string
+	// PublicTraceLimit bounds anonymous requests of the public trace page
+	// per client address; zero fields take ratelimit.Default.
+	PublicTraceLimit ratelimit.Limit
 	// WebhookAllowLoopback lets webhooks reach loopback addresses; for
 	// tests with a local receiver only, never in production.
 	WebhookAllowLoopback bool
@@ -78,6 +82,7 @@ type Gateway struct {
 	log         *slog.Logger
 	accounts    *accounts.Store
 	logins      *loginguard.Guard
+	publicLimit *ratelimit.Limiter
 	drafts      *drafts.Store
 	attachments *attachments.Store
 	submissions *submissions.Store
@@ -139,6 +144,7 @@ func New(cfg Config) (*Gateway, error) {
 		log:         cfg.Logger,
 		accounts:    accounts.New(cfg.Pool),
 		logins:      loginguard.New(),
+		publicLimit: ratelimit.New(cfg.PublicTraceLimit),
 		drafts:      drafts.New(cfg.Pool, drafts.WithSealer(cfg.Sealer)),
 		attachments: attachments.New(cfg.Pool, cfg.DataDir, cfg.Sealer),
 		submissions: submissions.New(cfg.Pool),

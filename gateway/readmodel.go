@@ -43,6 +43,11 @@ type ReadModel interface {
 	WorkQueue(ctx context.Context, f query.QueueFilter) (query.QueuePage, error)
 	WorkQueueCounts(ctx context.Context) (query.QueueCounts, error)
 	EnterpriseCounts(ctx context.Context, enterpriseID string) (query.EnterpriseCounts, error)
+	// TraceJourney, TxProof and MaterialBatches serve the public trace
+	// page, the EPCIS export and the material number queries.
+	TraceJourney(ctx context.Context, code string) ([]query.JourneyMovement, error)
+	TxProof(ctx context.Context, txID string) (query.LedgerProof, error)
+	MaterialBatches(ctx context.Context, f query.MaterialFilter) ([]query.MaterialBatch, error)
 	// WaitForBlock returns once the indexer has mirrored block.
 	WaitForBlock(ctx context.Context, block uint64) error
 }

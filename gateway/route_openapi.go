@@ -17,7 +17,9 @@ import (
 	"zonetrace/gateway/service/documents"
 	"zonetrace/gateway/service/enterprises"
 	"zonetrace/gateway/service/externalreceipts"
+	"zonetrace/gateway/service/materials"
 	"zonetrace/gateway/service/prefilings"
+	"zonetrace/gateway/service/publictrace"
 	"zonetrace/gateway/service/readmarks"
 	"zonetrace/gateway/service/rules"
 	"zonetrace/gateway/service/workqueue"
@@ -82,6 +84,16 @@ func apiOperations() []openapi.Operation {
 		{Method: "GET", Path: v1 + "/trace-codes/{code}", Tag: "trace codes", Summary: "A trace code with its prefiling and public URI", Status: 200, Response: traceCodeView{}},
 		{Method: "GET", Path: v1 + "/trace-codes/{code}/qr.png", Tag: "trace codes", Summary: "QR code (PNG) of the trace code's public URI",
 			Query: []openapi.Param{{Name: "size", Type: "integer", Description: "pixels, 128-1024, default 256"}}, Status: 200, Content: "image/png"},
+		{Method: "GET", Path: v1 + "/trace-codes/{code}/epcis", Tag: "trace codes", Summary: "The batch's history as an EPCIS 2.0 JSON-LD EPCISDocument (customs, the owner, or an enterprise that held it)",
+			Status: 200, Content: "application/ld+json"},
+		{Method: "GET", Path: v1 + "/public/trace/{code}", Tag: "trace codes", Summary: "Public facts of a trace code, anonymous; rate-limited per client address (429 with Retry-After), ETag and Cache-Control",
+			Public: true, Status: 200, Response: publictrace.View{}},
+		{Method: "GET", Path: "/01/{gtin}/10/{lot}", Tag: "trace codes", Summary: "The public trace page (HTML) at the GS1 Digital Link URI a trace QR encodes; rate-limited like its JSON",
+			Public: true, Status: 200, Content: "text/html"},
+		{Method: "GET", Path: v1 + "/materials/{materialNo}", Tag: "materials", Summary: "Batches declared under a material number (an enterprise: its own)",
+			Query: []openapi.Param{{Name: "enterpriseId", Type: "string", Description: "customs: only this enterprise's batches"}}, Status: 200, Response: materials.Material{}},
+		{Method: "GET", Path: v1 + "/materials/{materialNo}/qr.png", Tag: "materials", Summary: "QR code (PNG) of the material number's app page",
+			Query: []openapi.Param{{Name: "enterpriseId", Type: "string"}, {Name: "size", Type: "integer", Description: "pixels, 128-1024, default 256"}}, Status: 200, Content: "image/png"},
 
 		{Method: "GET", Path: v1 + "/receipts", Tag: "receipts", Summary: "Receipts of the own enterprise, newest first, with read marks", Query: append([]openapi.Param{
 			{Name: "documentId", Type: "string"}, {Name: "unread", Type: "boolean", Description: "only receipts not yet read"},

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -32,11 +31,6 @@ func (g *Gateway) routeTraceCodes(api *gin.RouterGroup) {
 	api.GET("/trace-codes/:code/qr.png", r.traceCodeQR)
 }
 
-// traceURI is the public trace page of a code, the payload of its QR.
-func (g *Gateway) traceURI(code string) string {
-	return g.cfg.PublicURL + "/t/" + url.PathEscape(code)
-}
-
 func (r prefilingRoutes) getTraceCode(c *gin.Context) {
 	tc, p, err := r.svc.TraceCodeDetail(c.Request.Context(), mustUser(c), c.Param("code"))
 	if err != nil {
@@ -47,27 +41,40 @@ func (r prefilingRoutes) getTraceCode(c *gin.Context) {
 }
 
 func (r prefilingRoutes) traceCodeQR(c *gin.Context) {
-	size := qrDefaultSize
-	if v := c.Query("size"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			r.g.fail(c, badRequest("size", "must be an integer", "尺寸须为整数"))
-			return
-		}
-		if n < qrMinSize || n > qrMaxSize {
-			r.g.fail(c, validation.Problems{{Field: "size", Message: "must be between 128 and 1024", MessageZh: "尺寸须在128到1024之间"}})
-			return
-		}
-		size = n
+	size, err := qrSize(c)
+	if err != nil {
+		r.g.fail(c, err)
+		return
 	}
 	tc, err := r.svc.TraceCode(c.Request.Context(), mustUser(c), c.Param("code"))
 	if err != nil {
 		r.g.fail(c, err)
 		return
 	}
-	png, err := qrcode.Encode(r.g.traceURI(tc.Code), qrcode.Medium, size)
+	r.g.serveQR(c, r.g.traceURI(tc.Code), size)
+}
+
+// qrSize reads ?size, the QR image's width in pixels.
+func qrSize(c *gin.Context) (int, error) {
+	v := c.Query("size")
+	if v == "" {
+		return qrDefaultSize, nil
+	}
+	n, err := strconv.Atoi(v)
 	if err != nil {
-		r.g.fail(c, err)
+		return 0, badRequest("size", "must be an integer", "尺寸须为整数")
+	}
+	if n < qrMinSize || n > qrMaxSize {
+		return 0, validation.Problems{{Field: "size", Message: "must be between 128 and 1024", MessageZh: "尺寸须在128到1024之间"}}
+	}
+	return n, nil
+}
+
+// serveQR answers a QR code PNG of payload.
+func (g *Gateway) serveQR(c *gin.Context, payload string, size int) {
+	png, err := qrcode.Encode(payload, qrcode.Medium, size)
+	if err != nil {
+		g.fail(c, err)
 		return
 	}
 	c.Header("Cache-Control", "private, max-age=3600")

@@ -129,6 +129,7 @@ type fakeReads struct {
 	balances    []query.BalanceView
 	receipts    []query.PositionedReceipt // in ledger order; see route_receipts_test.go
 	parked      *indexer.Alarm
+	trace       traceFixture // route_public_test.go
 }
 
 func newFakeReads() *fakeReads {

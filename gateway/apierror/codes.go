@@ -23,6 +23,9 @@ const (
 	PayloadTooLarge   Code = "PAYLOAD_TOO_LARGE"
 	// TooManyAttempts: too many failed logins of this user from this address.
 	TooManyAttempts Code = "TOO_MANY_ATTEMPTS"
+	// TooManyRequests: an anonymous endpoint's rate per client address
+	// (the public trace page) is used up; Retry-After says for how long.
+	TooManyRequests Code = "TOO_MANY_REQUESTS"
 	// PasswordChangeRequired: the user's password was set by an
 	// administrator (or at first run); until the user changes it, only
 	// POST /me/password, GET /auth/me and logout are allowed.
@@ -53,6 +56,7 @@ var codes = map[Code]codeInfo{
 	RequestInProgress:      {http.StatusConflict, "a request with this idempotency key is still in progress", "相同幂等键的请求仍在处理中，请稍后重试"},
 	PayloadTooLarge:        {http.StatusRequestEntityTooLarge, "request body too large (at most 10 MiB)", "请求内容过大（不超过10 MiB）"},
 	TooManyAttempts:        {http.StatusTooManyRequests, "too many failed logins, try again later", "登录失败次数过多，请稍后再试"},
+	TooManyRequests:        {http.StatusTooManyRequests, "too many requests, try again later", "请求过于频繁，请稍后再试"},
 	PasswordChangeRequired: {http.StatusForbidden, "change your password first", "请先修改密码"},
 	AccountDisabled:        {http.StatusForbidden, "this account is disabled", "账号已停用，请联系管理员"},
 	LedgerUnavailable:      {http.StatusServiceUnavailable, "ledger unavailable, retry later with the same Idempotency-Key", "区块链账本暂不可用，请稍后使用相同幂等键重试"},
@@ -63,6 +67,6 @@ var codes = map[Code]codeInfo{
 // Codes lists every code, for documentation.
 func Codes() []Code {
 	return []Code{BadRequest, ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict,
-		IdempotencyKeyReused, RequestInProgress, PayloadTooLarge, TooManyAttempts,
+		IdempotencyKeyReused, RequestInProgress, PayloadTooLarge, TooManyAttempts, TooManyRequests,
 		PasswordChangeRequired, AccountDisabled, LedgerUnavailable, DatabaseUnavailable, Internal}
 }

@@ -32,6 +32,7 @@ const (
 	ObjectDocument      = "document"
 	ObjectDocumentDraft = "document_draft"
 	ObjectTraceCode     = "trace_code"
+	ObjectMaterial      = "material"
 	ObjectAttachment    = "attachment"
 	ObjectReceipt       = "receipt"
 	ObjectWebhook       = "webhook"
@@ -103,6 +104,14 @@ var actions = map[string]Action{
 		ObjectParam: "code"},
 	"GET /api/v1/trace-codes/:code/qr.png": {Command: "trace_code.qr", NameZh: "下载溯源二维码",
 		ObjectType: ObjectTraceCode, ObjectParam: "code"},
+	"GET /api/v1/trace-codes/:code/epcis": {Command: "trace_code.epcis", NameZh: "导出EPCIS溯源文档",
+		ObjectType: ObjectTraceCode, ObjectParam: "code"},
+	"GET /api/v1/public/trace/:code": {Command: "trace_code.public", NameZh: "公开溯源查询",
+		ObjectType: ObjectTraceCode, ObjectParam: "code", Quiet: true},
+	"GET /api/v1/materials/:materialNo": {Command: "material.read", NameZh: "按料号查询",
+		ObjectType: ObjectMaterial, ObjectParam: "materialNo"},
+	"GET /api/v1/materials/:materialNo/qr.png": {Command: "material.qr", NameZh: "下载料号二维码",
+		ObjectType: ObjectMaterial, ObjectParam: "materialNo"},
 	"POST /api/v1/attachments": {Command: "attachment.upload", NameZh: "上传附件", ObjectType: ObjectAttachment},
 	"GET /api/v1/attachments/:sha256": {Command: "attachment.download", NameZh: "下载附件", ObjectType: ObjectAttachment,
 		ObjectParam: "sha256"},

@@ -36,6 +36,14 @@ export const getBadges = () => get('/badges')
 export const getTraceCode = (code) => get(`/trace-codes/${id(code)}`)
 export const getTraceQr = (code, size = 256) =>
   request('GET', `/trace-codes/${id(code)}/qr.png`, { query: { size }, blob: true })
+// The batch's history as an EPCIS 2.0 JSON-LD document (a file to save).
+export const getTraceEpcis = (code) => request('GET', `/trace-codes/${id(code)}/epcis`, { blob: true })
+
+// Material numbers (料号): the batches declared under one, and its QR label.
+export const getMaterial = (materialNo, enterpriseId) =>
+  get(`/materials/${id(materialNo)}`, enterpriseId ? { enterpriseId } : undefined)
+export const getMaterialQr = (materialNo, enterpriseId, size = 256) =>
+  request('GET', `/materials/${id(materialNo)}/qr.png`, { query: enterpriseId ? { enterpriseId, size } : { size }, blob: true })
 
 export function uploadAttachment(file) {
   const form = new FormData()
