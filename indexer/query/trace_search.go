@@ -22,6 +22,12 @@ type TraceFilter struct {
 	// HolderID scopes the search to the batches an enterprise was issued
 	// or held at some time (per movements); empty means all.
 	HolderID string
+	// PartyID, when set, makes the tag, risk, high-value and price
+	// filters and the summaries' tags read only that enterprise's own
+	// records: tags of documents it declared or is the counterparty of, and
+	// the price of batches issued to it; so searching reveals nothing of
+	// other parties' commercial data.
+	PartyID string
 	// Producer (the exporter) and Region match case-insensitive
 	// substrings; the others match exactly.
 	Producer   string
@@ -106,8 +112,21 @@ func (f TraceFilter) normalise() (TraceFilter, error) {
 const lineOfBatch = `EXISTS (SELECT 1 FROM document_lines l JOIN documents d ON d.id = l.document_id
 	WHERE l.trace_code = t.code AND `
 
+// partyScope restricts document d to those PartyID is a party of; "TRUE"
+// without one. The placeholder is added to c.
+func (f TraceFilter) partyScope(c *conditions) string {
+	if f.PartyID == "" {
+		return "TRUE"
+	}
+	p := c.arg(f.PartyID)
+	return "(d.enterprise_id = " + p + " OR d.counterparty_id = " + p + ")"
+}
+
 func (f TraceFilter) conditions() *conditions {
 	c := &conditions{}
+	tagged := func(code string) string {
+		return lineOfBatch + f.partyScope(c) + ` AND EXISTS (SELECT 1 FROM document_tags g WHERE g.document_id = d.id AND g.code = ` + c.arg(code) + `))`
+	}
 	if f.HolderID != "" {
 		c.add(`(t.enterprise_id = ? OR t.code IN (SELECT trace_code FROM movements WHERE to_enterprise = ?))`, f.HolderID)
 	}
@@ -130,14 +149,15 @@ func (f TraceFilter) conditions() *conditions {
 		c.add(`(p.material_no = ? OR EXISTS (SELECT 1 FROM document_lines l WHERE l.trace_code = t.code AND l.material_no = ?))`, f.MaterialNo)
 	}
 	if f.Tag != "" {
-		c.add(lineOfBatch+`EXISTS (SELECT 1 FROM document_tags g WHERE g.document_id = d.id AND g.code = ?))`, f.Tag)
+		c.raw(tagged(f.Tag))
 	}
 	if f.HighValue {
-		c.add(lineOfBatch+`EXISTS (SELECT 1 FROM document_tags g WHERE g.document_id = d.id AND g.code = ?))`, model.TagHighValue)
+		c.raw(tagged(model.TagHighValue))
 	}
 	if f.HighRisk {
-		c.add(`(p.quarantine_result = '`+string(model.QuarantineUnqualified)+`' OR `+lineOfBatch+
-			`EXISTS (SELECT 1 FROM document_tags g WHERE g.document_id = d.id AND g.code = ANY(?))))`, model.RiskTags)
+		scope := f.partyScope(c)
+		c.add(`(p.quarantine_result = '`+string(model.QuarantineUnqualified)+`' OR `+lineOfBatch+scope+
+			` AND EXISTS (SELECT 1 FROM document_tags g WHERE g.document_id = d.id AND g.code = ANY(?))))`, model.RiskTags)
 	}
 	if f.DocumentID != "" {
 		c.add(`EXISTS (SELECT 1 FROM document_lines l WHERE l.trace_code = t.code AND l.document_id = ?)`, f.DocumentID)
@@ -179,8 +199,13 @@ func (r *Reader) SearchTraces(ctx context.Context, f TraceFilter) (TracePage, er
 	}
 	page := TracePage{Items: []TraceSummary{}, Page: f.Page, PageSize: f.PageSize}
 	c := f.conditions()
-	from := traceJoin + ` WHERE ` + c.where()
 	byPrice := f.MinPriceFen > 0 || f.MaxPriceFen > 0
+	if byPrice && f.PartyID != "" {
+		c.add("t.enterprise_id = ?", f.PartyID)
+	}
+	where := c.where()
+	countArgs := append([]any{}, c.args...)
+	tagScope := f.partyScope(c)
 	limit, args := c.page(f.Page, f.PageSize)
 	if byPrice {
 		limit, args = fmt.Sprintf(" LIMIT %d", MaxPriceCandidates), c.args
@@ -188,16 +213,16 @@ func (r *Reader) SearchTraces(ctx context.Context, f TraceFilter) (TracePage, er
 	err = r.readOnly(ctx, func(tx pgx.Tx) error {
 		var err error
 		if !byPrice {
-			if page.Total, page.TotalCapped, err = countCapped(ctx, tx, from, c.args); err != nil {
+			if page.Total, page.TotalCapped, err = countCapped(ctx, tx, traceJoin+` WHERE `+where, countArgs); err != nil {
 				return err
 			}
 		}
 		rows, err := tx.Query(ctx, `SELECT t.doc, p.doc, coalesce(e.name, ''), coalesce(to_char(`+expiresOn+`, 'YYYY-MM-DD'), ''),
-				ARRAY(SELECT DISTINCT g.code FROM document_lines l JOIN document_tags g ON g.document_id = l.document_id
-				      WHERE l.trace_code = t.code ORDER BY 1)
+				ARRAY(SELECT DISTINCT g.code FROM document_lines l JOIN documents d ON d.id = l.document_id
+				      JOIN document_tags g ON g.document_id = d.id WHERE l.trace_code = t.code AND `+tagScope+` ORDER BY 1)
 			FROM `+traceJoin+`
 			LEFT JOIN enterprises e ON e.id = t.enterprise_id
-			WHERE `+c.where()+` ORDER BY t.issued_at DESC, t.code`+limit, args...)
+			WHERE `+where+` ORDER BY t.issued_at DESC, t.code`+limit, args...)
 		if err != nil {
 			return fmt.Errorf("list: %w", err)
 		}

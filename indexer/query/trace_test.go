@@ -167,6 +167,11 @@ func TestSearchTraces(t *testing.T) {
 		{"price at least", query.TraceFilter{MinPriceFen: 5_000_00}, []string{w.other}},
 		{"price at most", query.TraceFilter{MaxPriceFen: 5_000_00}, []string{w.traced}},
 		{"quarantine", query.TraceFilter{Quarantine: model.QuarantinePending}, []string{w.other, w.traced}},
+		// Alpha is no party of gamma's tagged exit, nor issued gamma's batch.
+		{"tag, alpha's records only", query.TraceFilter{Tag: model.TagWeightAnomaly, PartyID: alpha}, []string{}},
+		{"tag, gamma's records", query.TraceFilter{Tag: model.TagWeightAnomaly, PartyID: gamma}, []string{w.other}},
+		{"high risk, alpha's records only", query.TraceFilter{HighRisk: true, PartyID: alpha}, []string{}},
+		{"price, alpha's batches only", query.TraceFilter{MinPriceFen: 1, PartyID: alpha}, []string{w.traced}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -187,6 +192,12 @@ func TestSearchTraces(t *testing.T) {
 	assert.Equal(t, "2025-04-11", page.Items[0].ExpiresOn)
 	assert.Equal(t, "Alpha Coffee", page.Items[0].EnterpriseName)
 	assert.Equal(t, []string{}, page.Items[0].Tags)
+	for party, want := range map[string][]string{"": {model.TagWeightAnomaly}, gamma: {model.TagWeightAnomaly}, alpha: {}} {
+		page, err := w.reader.SearchTraces(t.Context(), query.TraceFilter{Origin: "CO", PartyID: party})
+		require.NoError(t, err)
+		require.Len(t, page.Items, 1)
+		assert.Equal(t, want, page.Items[0].Tags, party)
+	}
 
 	for _, bad := range []query.TraceFilter{{Page: -1}, {Quarantine: "maybe"}, {MovementKind: "teleport"}, {NearExpiryDays: 3}} {
 		_, err := w.reader.SearchTraces(t.Context(), bad)
