@@ -36,6 +36,9 @@ type TraceHistory struct {
 	Path []string `json:"path"`
 	// Enterprises names every enterprise the movements and holders name.
 	Enterprises map[string]string `json:"enterprises"`
+	// Withheld says the gateway left out some of other parties'
+	// commercial data (gateway/service/traces says what).
+	Withheld bool `json:"withheld"`
 }
 
 // TraceHolder is an enterprise that holds or held the batch, with its
