@@ -43,6 +43,10 @@ type ReadModel interface {
 	WorkQueue(ctx context.Context, f query.QueueFilter) (query.QueuePage, error)
 	WorkQueueCounts(ctx context.Context) (query.QueueCounts, error)
 	EnterpriseCounts(ctx context.Context, enterpriseID string) (query.EnterpriseCounts, error)
+	// TraceHistory is a batch's whole history and SearchTraces the trace
+	// views over batches (gateway/service/traces).
+	TraceHistory(ctx context.Context, code string) (query.TraceHistory, error)
+	SearchTraces(ctx context.Context, f query.TraceFilter) (query.TracePage, error)
 	// WaitForBlock returns once the indexer has mirrored block.
 	WaitForBlock(ctx context.Context, block uint64) error
 }
