@@ -81,7 +81,7 @@ func apiOperations() []openapi.Operation {
 
 		{Method: "GET", Path: v1 + "/trace-codes/{code}", Tag: "trace codes", Summary: "A trace code with its prefiling and public URI", Status: 200, Response: traceCodeView{}},
 		{Method: "GET", Path: v1 + "/trace-codes/{code}/history", Tag: "trace codes", Summary: "A batch's whole history: prefiling, documents with their lines of the batch, steps and tags, movements, gate events, holders with weight per status, the chain A→B→… (customs; enterprises that were issued or held the batch, without other parties' commercial data)",
-			Query: []openapi.Param{{Name: "view", Type: "string", Enum: []string{"entry_exit", "transfers", "conversions", "pass_through"}, Description: "keep only these movements and their documents"}},
+			Query:  []openapi.Param{{Name: "view", Type: "string", Enum: []string{"entry_exit", "transfers", "conversions", "pass_through"}, Description: "keep only these movements and their documents"}},
 			Status: 200, Response: query.TraceHistory{Documents: []query.DocumentView{}, Movements: []model.Movement{{From: &model.Holding{}, To: &model.Holding{}}}}},
 		{Method: "GET", Path: v1 + "/traces", Tag: "trace codes", Summary: "Trace views over batches: feature traces, high value, high risk, search by material no., tag, document, vehicle plate, movement kind and time (enterprises: batches they were issued or held)",
 			Query: append(traceQuery(), pageQuery...), Status: 200, Response: query.TracePage{}},

@@ -105,7 +105,7 @@ var actions = map[string]Action{
 		ObjectType: ObjectTraceCode, ObjectParam: "code"},
 	"GET /api/v1/trace-codes/:code/history": {Command: "trace_code.history", NameZh: "查看溯源全程",
 		ObjectType: ObjectTraceCode, ObjectParam: "code"},
-	"GET /api/v1/traces": {Command: "trace.search", NameZh: "溯源查询", ObjectType: ObjectTraceCode},
+	"GET /api/v1/traces":       {Command: "trace.search", NameZh: "溯源查询", ObjectType: ObjectTraceCode},
 	"POST /api/v1/attachments": {Command: "attachment.upload", NameZh: "上传附件", ObjectType: ObjectAttachment},
 	"GET /api/v1/attachments/:sha256": {Command: "attachment.download", NameZh: "下载附件", ObjectType: ObjectAttachment,
 		ObjectParam: "sha256"},
