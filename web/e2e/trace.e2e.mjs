@@ -72,7 +72,7 @@ async function registerHolder(admin, n) {
   const id = `91320583MA1TRC${String(n).padStart(4, '0')}`
   const existing = await call(admin.token, 'GET', `/enterprises/${id}`)
   if (existing.status === 404) {
-    await ok(admin.token, 'POST', '/enterprises', { id, name: `溯源测试仓储${n}号有限公司`, kind: 'warehouse', customsCode: `32239611${String(n).padStart(2, '0')}` })
+    await ok(admin.token, 'POST', '/enterprises', { id, name: `溯源测试仓储${n}号有限公司`, kind: 'warehouse', customsCode: `3223T${String(n).padStart(5, '0')}` })
   }
   const username = `trace-${n}`
   const created = await call(admin.token, 'POST', '/users', {
