@@ -97,7 +97,11 @@ func (r *Reader) traceHistory(ctx context.Context, code string) (TraceHistory, e
 	batch.Queue(`SELECT seq, action, actor_msp, actor_client_id, actor_role, actor_enterprise_id, actor_name,
 			actor_user_id, actor_user_role, tx_id, at_text, reason, rule_id, rule_version
 		FROM prefiling_steps WHERE prefiling_id = (SELECT prefiling_id FROM trace_codes WHERE code = $1) ORDER BY seq`, code)
-	batch.Queue(`SELECT `+documentColumns+` WHERE d.id IN `+traceDocuments+` ORDER BY d.declared_at, d.id`, code)
+	// Only the batch's lines leave the database: a document may carry many
+	// batches, and every line costs unsealing and decoding here.
+	batch.Queue(`SELECT jsonb_set(d.doc, '{lines}', jsonb_path_query_array(d.doc->'lines', '$[*] ? (@.traceCode == $c)',
+			jsonb_build_object('c', $1::text))), `+strings.TrimPrefix(documentColumns, "d.doc, ")+`
+		WHERE d.id IN `+traceDocuments+` ORDER BY d.declared_at, d.id`, code)
 	batch.Queue(`SELECT document_id, seq, action, status, actor_msp, actor_client_id, actor_role, actor_enterprise_id,
 			actor_name, actor_user_id, actor_user_role, tx_id, at_text, reason, source, rule_id, rule_version
 		FROM document_steps WHERE document_id IN `+traceDocuments+` ORDER BY document_id, seq`, code)
@@ -128,7 +132,7 @@ func (r *Reader) traceHistory(ctx context.Context, code string) (TraceHistory, e
 	if h.Prefiling.Steps, err = scanPrefilingSteps(res); err != nil {
 		return h, err
 	}
-	if h.Documents, err = r.scanTraceDocuments(res, code); err != nil {
+	if h.Documents, err = r.scanTraceDocuments(res); err != nil {
 		return h, err
 	}
 	if err := scanTraceSteps(res, h.Documents); err != nil {
@@ -192,8 +196,8 @@ func scanPrefilingSteps(res pgx.BatchResults) ([]model.PrefilingStep, error) {
 	return list, nil
 }
 
-// scanTraceDocuments reads the documents, keeping only their lines of code.
-func (r *Reader) scanTraceDocuments(res pgx.BatchResults, code string) ([]DocumentView, error) {
+// scanTraceDocuments reads the documents (with their lines of the batch).
+func (r *Reader) scanTraceDocuments(res pgx.BatchResults) ([]DocumentView, error) {
 	rows, err := res.Query()
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
@@ -207,7 +211,6 @@ func (r *Reader) scanTraceDocuments(res pgx.BatchResults, code string) ([]Docume
 		if err := r.decodeSealed(indexer.DocumentSealed, raw, &v.Document); err != nil {
 			return fmt.Errorf("decode stored document: %w", err)
 		}
-		v.Lines = slices.DeleteFunc(v.Lines, func(l model.DocumentLine) bool { return l.TraceCode != code })
 		v.Steps = []model.DocumentStep{}
 		list = append(list, v)
 		return nil
