@@ -1,6 +1,7 @@
 package query_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -12,6 +13,8 @@ import (
 	"zonetrace/indexer/internal/blockfeed"
 	"zonetrace/indexer/query"
 	"zonetrace/internal/pgtest"
+	"zonetrace/internal/sealing"
+	"zonetrace/internal/sealing/sealingtest"
 )
 
 // traceWorld is an indexed chain where one batch (traced) enters the zone
@@ -32,7 +35,9 @@ const (
 	trOver  = "HZ2025030100000014"
 )
 
-func newTraceWorld(t *testing.T) *traceWorld {
+// newTraceWorld builds the trace world; with a sealer, the indexer seals
+// the prices as in production and the reader opens them.
+func newTraceWorld(t *testing.T, sealer ...*sealing.Sealer) *traceWorld {
 	t.Helper()
 	pool := pgtest.NewPool(t)
 	require.NoError(t, indexer.Migrate(t.Context(), pool))
@@ -76,8 +81,35 @@ func newTraceWorld(t *testing.T) *traceWorld {
 	// More than gamma holds: tagged WEIGHT_ANOMALY, a risk tag.
 	declare(trOver, model.FamilyChecklist, model.BusinessExit, gamma, model.DocumentHead{},
 		docLine(1, w.other, "Huila Supremo", 9_000_000))
-	w.index(t)
+	if len(sealer) == 0 {
+		w.index(t)
+		return w
+	}
+	height, err := feed.Height(t.Context())
+	require.NoError(t, err)
+	require.NoError(t, indexer.New(pool, feed, indexer.WithSealer(sealer[0])).CatchUp(t.Context(), height))
+	w.reader = query.New(pool, query.WithSealer(sealer[0]))
 	return w
+}
+
+func TestTraceHistoryOpensSealedPrices(t *testing.T) {
+	w := newTraceWorld(t, sealingtest.New(t))
+	var stored string
+	require.NoError(t, w.pool.QueryRow(t.Context(), `SELECT doc->'lines'->0->>'unitPriceFen' FROM documents WHERE id = $1`, trEntry).Scan(&stored))
+	require.True(t, sealing.IsSealed(stored), "the indexer sealed the price")
+	h, err := w.reader.TraceHistory(t.Context(), w.traced)
+	require.NoError(t, err)
+	for _, d := range h.Documents {
+		want := w.chain.Document(d.ID)
+		for _, l := range d.Lines {
+			i := slices.IndexFunc(want.Lines, func(x model.DocumentLine) bool { return x.Seq == l.Seq })
+			assert.Equal(t, want.Lines[i], l, d.ID)
+		}
+	}
+	assert.Equal(t, int64(3_800_00), h.Prefiling.Data.AvgPriceFen)
+
+	_, err = query.New(w.pool).TraceHistory(t.Context(), w.traced)
+	require.Error(t, err, "sealed prices without the keys")
 }
 
 func TestTraceHistory(t *testing.T) {
