@@ -48,6 +48,10 @@ type ReadModel interface {
 	TraceJourney(ctx context.Context, code string) ([]query.JourneyMovement, error)
 	TxProof(ctx context.Context, txID string) (query.LedgerProof, error)
 	MaterialBatches(ctx context.Context, f query.MaterialFilter) ([]query.MaterialBatch, error)
+	// TraceHistory is a batch's whole history and SearchTraces the trace
+	// views over batches (gateway/service/traces).
+	TraceHistory(ctx context.Context, code string) (query.TraceHistory, error)
+	SearchTraces(ctx context.Context, f query.TraceFilter) (query.TracePage, error)
 	// WaitForBlock returns once the indexer has mirrored block.
 	WaitForBlock(ctx context.Context, block uint64) error
 }

@@ -82,6 +82,11 @@ func apiOperations() []openapi.Operation {
 		{Method: "POST", Path: v1 + "/prefilings/{id}/copy-to-draft", Tag: "prefilings", Summary: "Copy a prefiling into a new draft", Idempotent: true, Status: 201, Response: draftJSON{}},
 
 		{Method: "GET", Path: v1 + "/trace-codes/{code}", Tag: "trace codes", Summary: "A trace code with its prefiling and public URI", Status: 200, Response: traceCodeView{}},
+		{Method: "GET", Path: v1 + "/trace-codes/{code}/history", Tag: "trace codes", Summary: "A batch's whole history: prefiling, documents with their lines of the batch, steps and tags, movements, gate events, holders with weight per status, the chain A→B→… (customs; enterprises that were issued or held the batch, without other parties' commercial data)",
+			Query:  []openapi.Param{{Name: "view", Type: "string", Enum: []string{"entry_exit", "transfers", "conversions", "pass_through"}, Description: "keep only these movements and their documents"}},
+			Status: 200, Response: query.TraceHistory{Documents: []query.DocumentView{}, Movements: []model.Movement{{From: &model.Holding{}, To: &model.Holding{}}}}},
+		{Method: "GET", Path: v1 + "/traces", Tag: "trace codes", Summary: "Trace views over batches: feature traces, high value, high risk, search by material no., tag, document, vehicle plate, movement kind and time (enterprises: batches they were issued or held)",
+			Query: append(traceQuery(), pageQuery...), Status: 200, Response: query.TracePage{}},
 		{Method: "GET", Path: v1 + "/trace-codes/{code}/qr.png", Tag: "trace codes", Summary: "QR code (PNG) of the trace code's public URI",
 			Query: []openapi.Param{{Name: "size", Type: "integer", Description: "pixels, 128-1024, default 256"}}, Status: 200, Content: "image/png"},
 		{Method: "GET", Path: v1 + "/trace-codes/{code}/epcis", Tag: "trace codes", Summary: "The batch's history as an EPCIS 2.0 JSON-LD EPCISDocument (customs, the owner, or an enterprise that held it)",

@@ -37,6 +37,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeTraceCodes(authed)
 	g.routeEPCIS(authed)
 	g.routeMaterials(authed)
+	g.routeTraces(authed)
 	g.routeAttachments(authed)
 	documents := g.documentService(docdrafts.New(g.cfg.Pool, docdrafts.WithSealer(g.cfg.Sealer)))
 	g.routeDocumentDrafts(authed, documents)

@@ -47,6 +47,8 @@ const routes = [
       { path: 'rules/versions', name: 'rules-versions', component: () => import('./views/rules/RuleVersionsView.vue'), meta: { roles: RULE_READERS, title: '规则版本历史' } },
       { path: 'rules/versions/:version', name: 'rules-version', component: () => import('./views/rules/RuleVersionView.vue'), meta: { roles: RULE_READERS, title: '规则配置版本' } },
       { path: 'materials/:materialNo', name: 'material', component: () => import('./views/MaterialView.vue'), meta: { roles: ['enterprise', ...READERS], title: '料号' } },
+      { path: 'traces', name: 'traces', component: () => import('./views/TraceSearchView.vue'), meta: { roles: ['enterprise', ...READERS], title: '溯源查询' } },
+      { path: 'trace/:code/history', name: 'trace-history', component: () => import('./views/TraceHistoryView.vue'), meta: { roles: ['enterprise', ...READERS], title: '溯源全程' } },
       { path: 't/:code', name: 'trace', component: () => import('./views/TraceView.vue'), meta: { title: '溯源码' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
     ],
