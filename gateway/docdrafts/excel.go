@@ -3,6 +3,7 @@ package docdrafts
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -61,7 +62,7 @@ func WriteTemplate(w io.Writer, t Template) error {
 	}
 	labels, keys := make([]any, len(lineFields)), make([]any, len(lineFields))
 	for i, lf := range lineFields {
-		labels[i], keys[i] = lf.zh, lf.key
+		labels[i], keys[i] = lf.zh, lf.columnKey()
 	}
 	if err := f.SetSheetRow(LinesSheet, "A1", &labels); err != nil {
 		return fmt.Errorf("write template lines: %w", err)
@@ -158,7 +159,7 @@ func writeLineRows(f *excelize.File, drafts []Draft) error {
 				if lf.text != nil {
 					row = append(row, *lf.text(&l))
 				} else {
-					row = append(row, *lf.number(&l))
+					row = append(row, exportNumber(lf, *lf.number(&l)))
 				}
 			}
 			if err := sw.SetRow(fmt.Sprintf("A%d", n), row); err != nil {
@@ -171,4 +172,19 @@ func writeLineRows(f *excelize.File, drafts []Draft) error {
 		return fmt.Errorf("write export lines: %w", err)
 	}
 	return nil
+}
+
+// exportNumber is a number cell of the lines sheet in the column's unit:
+// grams as kg, fen as 元. The exact decimal (formatScaled) is written as the
+// nearest float, whose shortest form — what Excel shows and an import
+// reads back — is that decimal again.
+func exportNumber(lf lineField, n int64) any {
+	if lf.decimals == 0 {
+		return n
+	}
+	s := formatScaled(n, lf.decimals)
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return f
+	}
+	return s
 }
