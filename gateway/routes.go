@@ -34,6 +34,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routePrefilingDrafts(authed)
 	g.routePrefilings(authed)
 	g.routeTraceCodes(authed)
+	g.routeLookups(authed)
 	g.routeAttachments(authed)
 	documents := g.documentService(docdrafts.New(g.cfg.Pool, docdrafts.WithSealer(g.cfg.Sealer)))
 	g.routeDocumentDrafts(authed, documents)
