@@ -68,8 +68,8 @@ type Filter struct {
 	Declared *bool
 	// MissingTraceCode selects drafts with a line without trace code.
 	MissingTraceCode bool
-	// Q matches a prefix of the draft id, display number or document
-	// number, or part of a
+	// Q matches a prefix of the draft id or document number, or part of
+	// the display number or of a
 	// line's product name, trace code or material number.
 	Q              string
 	Page, PageSize int
@@ -294,7 +294,7 @@ func (s *Store) List(ctx context.Context, enterpriseID string, f Filter) (Page, 
 		AND ($2 = '' OR family = $2) AND ($3 = '' OR business_type = $3)
 		AND ($4 = '' OR (declared_at IS NOT NULL) = ($4 = 'true'))
 		AND (NOT $5 OR missing_trace_codes > 0)
-		AND ($6 = '' OR id::text LIKE $8 OR declared_document_id LIKE $8 OR display_no LIKE $8 OR EXISTS (
+		AND ($6 = '' OR id::text LIKE $8 OR declared_document_id LIKE $8 OR display_no LIKE $7 OR EXISTS (
 			SELECT 1 FROM jsonb_array_elements(lines) l
 			WHERE l->>'productName' ILIKE $7 OR l->>'traceCode' ILIKE $7 OR l->>'materialNo' ILIKE $7))`
 	args := []any{enterpriseID, string(f.Family), string(f.BusinessType), declared, f.MissingTraceCode, f.Q, pattern, prefix}
