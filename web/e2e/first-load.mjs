@@ -10,18 +10,23 @@ const ENT_A = credentials('ENTERPRISE', 'ent-a')
 const browser = await launch()
 const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', ignoreHTTPSErrors: true })
 const page = await context.newPage()
-const seen = []
-page.on('requestfinished', async (req) => {
-  const res = await req.response()
-  const sizes = await req.sizes()
-  const body = res ? await res.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0)
-  seen.push({
-    url: req.url().replace(BASE, ''), kind: req.resourceType(), encoding: res?.headers()['content-encoding'] || '',
-    transferred: sizes.responseBodySize + sizes.responseHeadersSize, unpacked: body.length,
-  })
+// Each finished request is measured asynchronously; a step's total waits
+// for all measures started so far.
+const pending = []
+page.on('requestfinished', (req) => {
+  pending.push((async () => {
+    const res = await req.response()
+    const sizes = await req.sizes()
+    const body = res ? await res.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0)
+    return {
+      url: req.url().replace(BASE, ''), kind: req.resourceType(), encoding: res?.headers()['content-encoding'] || '',
+      transferred: sizes.responseBodySize + sizes.responseHeadersSize, unpacked: body.length,
+    }
+  })())
 })
 
-function total(list) {
+async function total() {
+  const list = await Promise.all(pending)
   const sum = { requests: list.length, transferred: 0, unpacked: 0, scriptTransferred: 0, scriptUnpacked: 0, styleTransferred: 0 }
   for (const r of list) {
     sum.transferred += r.transferred
@@ -32,12 +37,11 @@ function total(list) {
     }
     if (r.kind === 'stylesheet') sum.styleTransferred += r.transferred
   }
-  return sum
+  return { sum, list }
 }
 
 await page.goto(`${BASE}/login`, { waitUntil: 'networkidle' })
-const login = total(seen)
-console.log(JSON.stringify({ step: 'login page', ...login }))
+console.log(JSON.stringify({ step: 'login page', ...(await total()).sum }))
 await page.locator('[data-test=login-username]').fill(ENT_A.user)
 await page.locator('[data-test=login-password]').fill(ENT_A.pass)
 await page.locator('[data-test=login-submit]').click()
@@ -46,6 +50,7 @@ await page.locator('[data-test=nav-documents]').click()
 await page.waitForURL((url) => url.pathname === '/documents')
 await page.locator('[data-test=document-table] .el-table__row').first().waitFor()
 await page.waitForLoadState('networkidle')
-console.log(JSON.stringify({ step: 'login page, sign in, document list (cumulative)', ...total(seen) }))
-for (const r of seen) console.error(`${r.kind}\t${r.encoding || '-'}\t${r.transferred}\t${r.unpacked}\t${r.url}`)
+const { sum, list } = await total()
+console.log(JSON.stringify({ step: 'login page, sign in, document list (cumulative)', ...sum }))
+for (const r of list) console.error(`${r.kind}\t${r.encoding || '-'}\t${r.transferred}\t${r.unpacked}\t${r.url}`)
 await browser.close()
