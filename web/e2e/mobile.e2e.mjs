@@ -124,3 +124,16 @@ test('a trace code typed on a line fills the product', async () => {
   await page.locator('[data-test=line-filled]').first().waitFor()
   await screenshot(page, 'line-filled')
 })
+
+test('the counterparty is found by its name', async () => {
+  await page.goto(`${BASE}/doc-drafts/bonded_transfer/new?businessType=out`)
+  const field = page.locator('input[data-test=h-counterpartyId]')
+  await field.waitFor()
+  await field.pressSequentially('综保仓储')
+  const option = page.locator('[data-test=counterparty-option]').first()
+  await option.waitFor()
+  await screenshot(page, 'counterparty-search')
+  await option.click()
+  assert.match(await field.inputValue(), /^[0-9A-Z]{18}$/, 'the credit code is filled in')
+  assert.match(await page.locator('[data-test=counterparty-name]').textContent(), /综保仓储/)
+})
