@@ -3,10 +3,11 @@ package docdrafts
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"zonetrace/gateway/excelunits"
 )
 
 // Sheet names of the Excel template, import and export.
@@ -110,7 +111,7 @@ func writeDraftRows(f *excelize.File, drafts []Draft) error {
 	if err != nil {
 		return fmt.Errorf("write export drafts: %w", err)
 	}
-	header := []any{"草单编号", "单据类型", "业务类型", "单据名称", "申报单号", "是否已申报", "行数", "缺溯源码行数"}
+	header := []any{"草单编号", "草稿号", "单据类型", "业务类型", "单据名称", "申报单号", "是否已申报", "行数", "缺溯源码行数"}
 	for _, hf := range headFields {
 		header = append(header, hf.zh)
 	}
@@ -124,7 +125,7 @@ func writeDraftRows(f *excelize.File, drafts []Draft) error {
 		if d.Declared() {
 			declared = "是"
 		}
-		row := []any{d.ID, string(d.Family), string(d.BusinessType), t.NameZh, d.DocumentID, declared, len(d.Lines), MissingTraceCodes(d.Lines)}
+		row := []any{d.ID, d.DisplayNo, string(d.Family), string(d.BusinessType), t.NameZh, d.DocumentID, declared, len(d.Lines), MissingTraceCodes(d.Lines)}
 		for _, hf := range headFields {
 			row = append(row, *hf.ref(&d.Head))
 		}
@@ -159,7 +160,11 @@ func writeLineRows(f *excelize.File, drafts []Draft) error {
 				if lf.text != nil {
 					row = append(row, *lf.text(&l))
 				} else {
-					row = append(row, exportNumber(lf, *lf.number(&l)))
+					if lf.decimals > 0 {
+						row = append(row, excelunits.Cell(*lf.number(&l), lf.decimals))
+					} else {
+						row = append(row, *lf.number(&l))
+					}
 				}
 			}
 			if err := sw.SetRow(fmt.Sprintf("A%d", n), row); err != nil {
@@ -172,19 +177,4 @@ func writeLineRows(f *excelize.File, drafts []Draft) error {
 		return fmt.Errorf("write export lines: %w", err)
 	}
 	return nil
-}
-
-// exportNumber is a number cell of the lines sheet in the column's unit:
-// grams as kg, fen as 元. The exact decimal (formatScaled) is written as the
-// nearest float, whose shortest form — what Excel shows and an import
-// reads back — is that decimal again.
-func exportNumber(lf lineField, n int64) any {
-	if lf.decimals == 0 {
-		return n
-	}
-	s := formatScaled(n, lf.decimals)
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		return f
-	}
-	return s
 }

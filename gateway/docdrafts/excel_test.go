@@ -110,7 +110,7 @@ func TestImport(t *testing.T) {
 func TestExport(t *testing.T) {
 	t.Parallel()
 	c := completeContent(t)
-	d := docdrafts.Draft{Content: c, ID: "d-1", DocumentID: "BL20260301AAAAAAAA"}
+	d := docdrafts.Draft{Content: c, ID: "d-1", DisplayNo: "2026-000001", DocumentID: "BL20260301AAAAAAAA"}
 	var buf bytes.Buffer
 	require.NoError(t, docdrafts.WriteExport(&buf, []docdrafts.Draft{d}))
 	f, err := excelize.OpenReader(&buf)
@@ -119,7 +119,7 @@ func TestExport(t *testing.T) {
 	drafts, err := f.GetRows(docdrafts.DraftsSheet)
 	require.NoError(t, err)
 	require.Len(t, drafts, 2)
-	require.Equal(t, []string{"d-1", "bonded_transfer", "out", "保税区内流转出库单", "BL20260301AAAAAAAA", "否", "2", "0"}, drafts[1][:8])
+	require.Equal(t, []string{"d-1", "2026-000001", "bonded_transfer", "out", "保税区内流转出库单", "BL20260301AAAAAAAA", "否", "2", "0"}, drafts[1][:9])
 	lines, err := f.GetRows(docdrafts.LinesSheet)
 	require.NoError(t, err)
 	require.Len(t, lines, 3)

@@ -1,6 +1,9 @@
 package docdrafts
 
-import "zonetrace/chaincode/model"
+import (
+	"zonetrace/chaincode/model"
+	"zonetrace/gateway/excelunits"
+)
 
 // headField is one text field of a document head: its JSON name, its
 // Chinese label (Excel, messages) and where it lives.
@@ -63,9 +66,9 @@ var lineFields = []lineField{
 	{key: "productName", zh: "商品名称", text: func(l *model.DocumentLine) *string { return &l.ProductName }},
 	{key: "hsCode", zh: "商品编码（HS）", text: func(l *model.DocumentLine) *string { return &l.HSCode }},
 	{key: "origin", zh: "原产国（地区）", text: func(l *model.DocumentLine) *string { return &l.Origin }},
-	{key: "weightGrams", column: "weightKg", zh: "重量（千克）", decimals: kgDecimals, number: func(l *model.DocumentLine) *int64 { return &l.WeightGrams }},
-	{key: "unitPriceFen", column: "unitPriceYuan", zh: "单价（元/千克）", decimals: yuanDecimals, number: func(l *model.DocumentLine) *int64 { return &l.UnitPriceFen }},
-	{key: "valueFen", column: "valueYuan", zh: "总价（元）", decimals: yuanDecimals, number: func(l *model.DocumentLine) *int64 { return &l.ValueFen }},
+	{key: "weightGrams", column: "weightKg", zh: "重量（千克）", decimals: excelunits.KgDecimals, number: func(l *model.DocumentLine) *int64 { return &l.WeightGrams }},
+	{key: "unitPriceFen", column: "unitPriceYuan", zh: "单价（元/千克）", decimals: excelunits.YuanDecimals, number: func(l *model.DocumentLine) *int64 { return &l.UnitPriceFen }},
+	{key: "valueFen", column: "valueYuan", zh: "总价（元）", decimals: excelunits.YuanDecimals, number: func(l *model.DocumentLine) *int64 { return &l.ValueFen }},
 	{key: "currency", zh: "币制", text: func(l *model.DocumentLine) *string { return &l.Currency }},
 	{key: "packages", zh: "件数", number: func(l *model.DocumentLine) *int64 { return &l.Packages }},
 }

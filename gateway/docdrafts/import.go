@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/gateway/excelunits"
 )
 
 // Limits of an uploaded workbook, checked by prescan before excelize reads
@@ -413,7 +414,7 @@ func parseLine(cols columnMap, row []string, n int) (model.DocumentLine, []Impor
 		num, ok := parseWhole(v)
 		if lf.decimals > 0 {
 			var tooPrecise bool
-			num, tooPrecise, ok = parseScaled(v, lf.decimals)
+			num, tooPrecise, ok = excelunits.Parse(v, lf.decimals)
 			if tooPrecise {
 				unreadable[lf.key] = true
 				add(lf.key, fmt.Sprintf("%q has more than %d decimals", v, lf.decimals),
