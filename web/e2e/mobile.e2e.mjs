@@ -13,6 +13,7 @@ import assert from 'node:assert/strict'
 import { BASE, credentials, launch, screenshots } from './session.mjs'
 
 const ENT_A = credentials('ENTERPRISE', 'ent-a')
+const CUSTOMS = credentials('CUSTOMS', 'customs')
 const PHONE = { width: 390, height: 844 }
 const MIN_CONTENT = 350
 
@@ -33,12 +34,25 @@ after(async () => {
   await browser?.close()
 })
 
+/** signIn logs who in on the phone page. */
+async function signIn(who) {
+  await page.goto(`${BASE}/login`)
+  await page.locator('[data-test=login-username]').fill(who.user)
+  await page.locator('[data-test=login-password]').fill(who.pass)
+  await page.locator('[data-test=login-submit]').click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+  await page.locator('[data-test=current-user]').waitFor()
+}
+
 /** layout measures the page content and whether the page scrolls sideways. */
 function layout() {
   return page.evaluate(() => {
+    // The card, and the narrowest descriptions table in it: a block
+    // squeezed beside another (a fixed side box) shows here.
     const card = document.querySelector('.main .el-card')
+    const widths = [card, ...document.querySelectorAll('.main .el-descriptions')].filter(Boolean).map((e) => e.getBoundingClientRect().width)
     return {
-      contentWidth: card ? card.getBoundingClientRect().width : 0,
+      contentWidth: widths.length ? Math.min(...widths) : 0,
       pageScrollWidth: document.documentElement.scrollWidth,
       viewport: window.innerWidth,
       aside: !!document.querySelector('.aside'),
@@ -62,11 +76,7 @@ test('the login page fits the phone', async () => {
   const width = await page.evaluate(() => document.documentElement.scrollWidth)
   assert.ok(width <= PHONE.width, `the login page scrolls sideways: ${width} px`)
   await screenshot(page, 'login')
-  await page.locator('[data-test=login-username]').fill(ENT_A.user)
-  await page.locator('[data-test=login-password]').fill(ENT_A.pass)
-  await page.locator('[data-test=login-submit]').click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  await page.locator('[data-test=current-user]').waitFor()
+  await signIn(ENT_A)
 })
 
 test('the menu folds into a drawer opened from the header', async () => {
@@ -136,4 +146,24 @@ test('the counterparty is found by its name', async () => {
   await option.click()
   assert.match(await field.inputValue(), /^[0-9A-Z]{18}$/, 'the credit code is filled in')
   assert.match(await page.locator('[data-test=counterparty-name]').textContent(), /综保仓储/)
+})
+
+test("customs' review queue and a prefiling fit the phone too", async () => {
+  await page.locator('[data-test=logout]').click()
+  await page.waitForURL((url) => url.pathname.startsWith('/login'))
+  await signIn(CUSTOMS)
+  await page.locator('.main .el-card').first().waitFor()
+  let l = await layout()
+  assert.equal(l.aside, false)
+  assert.ok(l.contentWidth >= MIN_CONTENT, `the landing list is ${l.contentWidth} px wide`)
+  assert.ok(l.pageScrollWidth <= l.viewport, `the page scrolls sideways: ${l.pageScrollWidth} > ${l.viewport}`)
+  await screenshot(page, 'customs-queue')
+  const { items } = await api('/prefilings?pageSize=1')
+  assert.ok(items.length, 'the demo has prefilings')
+  await page.goto(`${BASE}/prefilings/${items[0].id}`)
+  await page.getByText(items[0].id).first().waitFor()
+  l = await layout()
+  assert.ok(l.contentWidth >= MIN_CONTENT, `the prefiling is ${l.contentWidth} px wide`)
+  assert.ok(l.pageScrollWidth <= l.viewport, `the page scrolls sideways: ${l.pageScrollWidth} > ${l.viewport}`)
+  await screenshot(page, 'customs-prefiling')
 })
