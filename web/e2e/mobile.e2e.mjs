@@ -14,6 +14,7 @@ import { BASE, credentials, launch, screenshots } from './session.mjs'
 
 const ENT_A = credentials('ENTERPRISE', 'ent-a')
 const CUSTOMS = credentials('CUSTOMS', 'customs')
+const ADMIN = credentials('ADMIN', 'admin')
 const PHONE = { width: 390, height: 844 }
 const MIN_CONTENT = 350
 
@@ -166,4 +167,16 @@ test("customs' review queue and a prefiling fit the phone too", async () => {
   assert.ok(l.contentWidth >= MIN_CONTENT, `the prefiling is ${l.contentWidth} px wide`)
   assert.ok(l.pageScrollWidth <= l.viewport, `the page scrolls sideways: ${l.pageScrollWidth} > ${l.viewport}`)
   await screenshot(page, 'customs-prefiling')
+})
+
+test("the zone admin's header (with its bell) and user list fit the phone", async () => {
+  await page.locator('[data-test=logout]').click()
+  await page.waitForURL((url) => url.pathname.startsWith('/login'))
+  await signIn(ADMIN)
+  await page.goto(`${BASE}/users`)
+  await page.locator('.main .el-table__row').first().waitFor()
+  const l = await layout()
+  assert.ok(l.contentWidth >= MIN_CONTENT, `the user list is ${l.contentWidth} px wide`)
+  assert.ok(l.pageScrollWidth <= l.viewport, `the page scrolls sideways: ${l.pageScrollWidth} > ${l.viewport}`)
+  await screenshot(page, 'admin-users')
 })
