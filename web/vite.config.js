@@ -53,6 +53,15 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      output: {
+        // ECharts (the trace graph) is a chunk of its own, loaded only by the
+        // pages that draw a chart. Element Plus needs no group: main.js loads
+        // it with a dynamic import after login, and a group would pull all of
+        // it into the login page, which imports a few of its components.
+        codeSplitting: { groups: [{ name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/ }] },
+      },
+    },
   },
   server: {
     proxy: {
