@@ -24,6 +24,9 @@ type ReadModel interface {
 	// IncomingTransfers lists the approved out legs naming enterpriseID as
 	// transferee whose in leg is not declared yet.
 	IncomingTransfers(ctx context.Context, enterpriseID string) ([]model.Document, error)
+	// PickableBatches lists an enterprise's holdings, once each, for the
+	// pick dialog.
+	PickableBatches(ctx context.Context, f query.PickFilter) ([]query.PickableBatch, error)
 	// Receipts returns a page of receipts, newest first.
 	Receipts(ctx context.Context, f query.ReceiptFilter) (query.ReceiptPage, error)
 	// ReceiptsAfter lists receipts strictly after a position, in the order

@@ -15,6 +15,7 @@ import (
 // docDraftJSON is the API's document draft.
 type docDraftJSON struct {
 	ID                 string               `json:"id"`
+	DisplayNo          string               `json:"displayNo"`
 	EnterpriseID       string               `json:"enterpriseId"`
 	Family             model.Family         `json:"family"`
 	BusinessType       model.BusinessType   `json:"businessType"`
@@ -42,7 +43,7 @@ type templateList struct {
 }
 
 func toDocDraftJSON(d docdrafts.Draft) docDraftJSON {
-	out := docDraftJSON{ID: d.ID, EnterpriseID: d.EnterpriseID, Family: d.Family, BusinessType: d.BusinessType, Head: d.Head,
+	out := docDraftJSON{ID: d.ID, DisplayNo: d.DisplayNo, EnterpriseID: d.EnterpriseID, Family: d.Family, BusinessType: d.BusinessType, Head: d.Head,
 		Lines: d.Lines, CreatedAt: d.CreatedAt, CreatedBy: d.CreatedBy, UpdatedAt: d.UpdatedAt, UpdatedBy: d.UpdatedBy,
 		SourceDocumentID: d.SourceDocumentID, Warnings: docdrafts.Warnings(d.Family, d.BusinessType, d.Head, d.Lines),
 		MissingTraceCodes: docdrafts.MissingTraceCodes(d.Lines)}

@@ -55,7 +55,9 @@ func (e *env) filledTemplate(token string, n int, spoil func(*excelize.File)) []
 	require.NoError(t, f.SetCellValue(docdrafts.HeadSheet, "B5", "T2301W000001"))
 	for i := 0; i < n; i++ {
 		l := docLine(t, i+1)
-		row := []any{l.TraceCode, fmt.Sprintf("M%05d", i), l.ProductName, l.HSCode, l.Origin, l.WeightGrams, l.UnitPriceFen, l.ValueFen, l.Currency, l.Packages}
+		// The sheet counts kg and 元, as the screens do.
+		row := []any{l.TraceCode, fmt.Sprintf("M%05d", i), l.ProductName, l.HSCode, l.Origin,
+			float64(l.WeightGrams) / 1000, float64(l.UnitPriceFen) / 100, float64(l.ValueFen) / 100, l.Currency, l.Packages}
 		require.NoError(t, f.SetSheetRow(docdrafts.LinesSheet, fmt.Sprintf("A%d", i+3), &row))
 	}
 	if spoil != nil {

@@ -155,7 +155,6 @@ func TestPickableLines(t *testing.T) {
 	r := e.do(a, "POST", "/api/v1/document-drafts", map[string]any{"family": "checklist", "businessType": "entry",
 		"lines": []model.DocumentLine{docLine(t, 7), docLine(t, 8)}}, nil)
 	require.Equal(t, 201, r.Code)
-	draftID := r.json(t)["id"].(string)
 	e.reads.documents["HZ20260301AAAAAAAA"] = query.DocumentView{Document: model.Document{ID: "HZ20260301AAAAAAAA",
 		Family: model.FamilyChecklist, BusinessType: model.BusinessEntry, EnterpriseID: entA, Status: model.DocEffective,
 		Lines: []model.DocumentLine{docLine(t, 7)}}}
@@ -177,22 +176,29 @@ func TestPickableLines(t *testing.T) {
 		}
 		return out
 	}
-	t.Run("lines of own drafts and documents show the bonded stock left", func(t *testing.T) {
+	t.Run("a batch on a draft and a document is listed once per holding with what is left", func(t *testing.T) {
+		// Before, every line naming the batch was a row: the draft's and
+		// the document's, both showing the same figure.
 		items := get("?traceCode=" + code)
-		require.Len(t, items, 2, "B's document is not A's to pick from")
-		require.Equal(t, "draft", items[0]["sourceType"])
-		require.Equal(t, draftID, items[0]["sourceId"])
-		require.Equal(t, "document", items[1]["sourceType"])
-		for _, it := range items {
-			require.EqualValues(t, 750_000, it["availableGrams"], "weight less reserved, A's own")
-		}
+		require.Len(t, items, 2, "A's bonded and non-bonded holdings; B's is not A's to pick")
+		require.Equal(t, true, items[0]["bonded"])
+		require.EqualValues(t, 750_000, items[0]["availableGrams"], "weight less reserved, A's own")
+		require.Equal(t, false, items[1]["bonded"])
+		require.EqualValues(t, 40_000, items[1]["availableGrams"])
+		require.Equal(t, "Yirgacheffe G1", items[0]["productName"], "product facts from A's document")
+	})
+	t.Run("a bonded target picks the bonded holding only", func(t *testing.T) {
+		items := get("?family=checklist&businessType=exit&traceCode=" + code)
+		require.Len(t, items, 1)
+		require.EqualValues(t, 750_000, items[0]["availableGrams"])
 	})
 	t.Run("a non-bonded target shows the non-bonded stock", func(t *testing.T) {
 		items := get("?family=nonbonded_application&businessType=exit&traceCode=" + code)
+		require.Len(t, items, 1)
 		require.EqualValues(t, 40_000, items[0]["availableGrams"])
 	})
 	t.Run("q matches the product name and a bad template is refused", func(t *testing.T) {
-		require.Len(t, get("?q=yirga"), 3)
+		require.Len(t, get("?q=yirga"), 2)
 		require.Empty(t, get("?q=robusta"))
 		require.Equal(t, 400, e.do(a, "GET", "/api/v1/document-drafts/pickable-lines?family=checklist&businessType=in", nil, nil).Code)
 	})

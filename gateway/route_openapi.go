@@ -17,6 +17,7 @@ import (
 	"zonetrace/gateway/service/documents"
 	"zonetrace/gateway/service/enterprises"
 	"zonetrace/gateway/service/externalreceipts"
+	"zonetrace/gateway/service/lookups"
 	"zonetrace/gateway/service/materials"
 	"zonetrace/gateway/service/prefilings"
 	"zonetrace/gateway/service/publictrace"
@@ -99,6 +100,9 @@ func apiOperations() []openapi.Operation {
 			Query: []openapi.Param{{Name: "enterpriseId", Type: "string", Description: "customs: only this enterprise's batches"}}, Status: 200, Response: materials.Material{}},
 		{Method: "GET", Path: v1 + "/materials/{materialNo}/qr.png", Tag: "materials", Summary: "QR code (PNG) of the material number's app page",
 			Query: []openapi.Param{{Name: "enterpriseId", Type: "string"}, {Name: "size", Type: "integer", Description: "pixels, 128-1024, default 256"}}, Status: 200, Content: "image/png"},
+		{Method: "GET", Path: v1 + "/trace-codes/{code}/line-defaults", Tag: "trace codes", Summary: "Product name, HS code, origin, material no. and unit price a document line takes from the code's prefiling (an enterprise: codes it declared or holds; others 404)", Status: 200, Response: lookups.LineDefaults{}},
+		{Method: "GET", Path: v1 + "/counterparties", Tag: "enterprises", Summary: "Active enterprises other than the own whose name or credit code contains q: id and name only, at most 20",
+			Query: []openapi.Param{{Name: "q", Type: "string", Description: "part of the name or credit code"}}, Status: 200, Response: counterpartyList{}},
 
 		{Method: "GET", Path: v1 + "/receipts", Tag: "receipts", Summary: "Receipts of the own enterprise, newest first, with read marks", Query: append([]openapi.Param{
 			{Name: "documentId", Type: "string"}, {Name: "unread", Type: "boolean", Description: "only receipts not yet read"},

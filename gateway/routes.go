@@ -38,6 +38,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeEPCIS(authed)
 	g.routeMaterials(authed)
 	g.routeTraces(authed)
+	g.routeLookups(authed)
 	g.routeAttachments(authed)
 	documents := g.documentService(docdrafts.New(g.cfg.Pool, docdrafts.WithSealer(g.cfg.Sealer)))
 	g.routeDocumentDrafts(authed, documents)

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -253,6 +255,42 @@ func (r *fakeReads) IncomingTransfers(_ context.Context, enterpriseID string) ([
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// PickableBatches lists the balances of f.EnterpriseID with stock as the
+// query does, taking product facts from the first document line naming the
+// batch (indexer/query tests the SQL itself).
+func (r *fakeReads) PickableBatches(_ context.Context, f query.PickFilter) ([]query.PickableBatch, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := []query.PickableBatch{}
+	for _, b := range r.balances {
+		if b.EnterpriseID != f.EnterpriseID || b.WeightGrams <= 0 || f.Bonded != nil && b.Bonded != *f.Bonded ||
+			f.TraceCode != "" && b.TraceCode != f.TraceCode {
+			continue
+		}
+		v := query.PickableBatch{TraceCode: b.TraceCode, Bonded: b.Bonded, WeightGrams: b.WeightGrams, ReservedGrams: b.ReservedGrams,
+			AvailableGrams: max(b.WeightGrams-b.ReservedGrams, 0)}
+		ids := slices.Sorted(maps.Keys(r.documents))
+	lines:
+		for _, id := range ids {
+			d := r.documents[id]
+			if d.EnterpriseID != f.EnterpriseID && d.Head.CounterpartyID != f.EnterpriseID {
+				continue
+			}
+			for _, l := range d.Lines {
+				if l.TraceCode == b.TraceCode {
+					v.ProductName, v.HSCode, v.Origin, v.MaterialNo, v.UnitPriceFen, v.Currency = l.ProductName, l.HSCode, l.Origin, l.MaterialNo, l.UnitPriceFen, l.Currency
+					break lines
+				}
+			}
+		}
+		if f.Q != "" && !strings.Contains(strings.ToLower(v.ProductName+" "+v.TraceCode+" "+v.MaterialNo), strings.ToLower(f.Q)) {
+			continue
+		}
+		out = append(out, v)
+	}
 	return out, nil
 }
 

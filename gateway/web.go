@@ -37,8 +37,9 @@ func webRoot(fsys fs.FS) (fs.FS, error) {
 
 // serveWeb serves the web app for everything that is not the API or an
 // operations endpoint: an existing file as is (hashed /assets/* cached for
-// a year), any other path index.html, so client-side routes such as
-// /t/<code> work on reload.
+// a year, immutable), any other path index.html (revalidated every time,
+// so a new build is picked up), so client-side routes such as /t/<code>
+// work on reload. Each comes precompressed when the client takes it.
 func (g *Gateway) serveWeb(c *gin.Context) {
 	p := c.Request.URL.Path
 	if g.web == nil || strings.HasPrefix(p, "/api/") || p == "/api" ||
@@ -54,7 +55,11 @@ func (g *Gateway) serveWeb(c *gin.Context) {
 	if name == "" || !isFile(g.web, name) {
 		name, cache = "index.html", "no-cache"
 	}
-	content, err := fs.ReadFile(g.web, name)
+	// The build stores brotli and gzip copies of the scripts, styles and
+	// index.html; the answer depends on Accept-Encoding either way.
+	c.Header("Vary", "Accept-Encoding")
+	stored, encoding := encodedVariant(g.web, name, c.Request)
+	content, err := fs.ReadFile(g.web, stored)
 	if errors.Is(err, fs.ErrNotExist) {
 		g.fail(c, apierror.New(apierror.NotFound))
 		return
@@ -64,6 +69,11 @@ func (g *Gateway) serveWeb(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", cache)
+	if encoding != "" {
+		c.Header("Content-Encoding", encoding)
+		// A byte range of the compressed copy is no range of the file.
+		c.Request.Header.Del("Range")
+	}
 	// The embedded files have no useful modification time; ETag-less
 	// revalidation of index.html is cheap, assets never revalidate.
 	http.ServeContent(c.Writer, c.Request, name, time.Time{}, bytes.NewReader(content))

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"zonetrace/gateway/excelunits"
 )
 
 // Sheet names of the Excel template, import and export.
@@ -61,7 +63,7 @@ func WriteTemplate(w io.Writer, t Template) error {
 	}
 	labels, keys := make([]any, len(lineFields)), make([]any, len(lineFields))
 	for i, lf := range lineFields {
-		labels[i], keys[i] = lf.zh, lf.key
+		labels[i], keys[i] = lf.zh, lf.columnKey()
 	}
 	if err := f.SetSheetRow(LinesSheet, "A1", &labels); err != nil {
 		return fmt.Errorf("write template lines: %w", err)
@@ -109,7 +111,7 @@ func writeDraftRows(f *excelize.File, drafts []Draft) error {
 	if err != nil {
 		return fmt.Errorf("write export drafts: %w", err)
 	}
-	header := []any{"草单编号", "单据类型", "业务类型", "单据名称", "申报单号", "是否已申报", "行数", "缺溯源码行数"}
+	header := []any{"草单编号", "草稿号", "单据类型", "业务类型", "单据名称", "申报单号", "是否已申报", "行数", "缺溯源码行数"}
 	for _, hf := range headFields {
 		header = append(header, hf.zh)
 	}
@@ -123,7 +125,7 @@ func writeDraftRows(f *excelize.File, drafts []Draft) error {
 		if d.Declared() {
 			declared = "是"
 		}
-		row := []any{d.ID, string(d.Family), string(d.BusinessType), t.NameZh, d.DocumentID, declared, len(d.Lines), MissingTraceCodes(d.Lines)}
+		row := []any{d.ID, d.DisplayNo, string(d.Family), string(d.BusinessType), t.NameZh, d.DocumentID, declared, len(d.Lines), MissingTraceCodes(d.Lines)}
 		for _, hf := range headFields {
 			row = append(row, *hf.ref(&d.Head))
 		}
@@ -158,7 +160,11 @@ func writeLineRows(f *excelize.File, drafts []Draft) error {
 				if lf.text != nil {
 					row = append(row, *lf.text(&l))
 				} else {
-					row = append(row, *lf.number(&l))
+					if lf.decimals > 0 {
+						row = append(row, excelunits.Cell(*lf.number(&l), lf.decimals))
+					} else {
+						row = append(row, *lf.number(&l))
+					}
 				}
 			}
 			if err := sw.SetRow(fmt.Sprintf("A%d", n), row); err != nil {

@@ -31,7 +31,8 @@ func workbook(t testing.TB, n int, change func(f *excelize.File)) []byte {
 	require.NoError(t, f.SetCellValue(docdrafts.HeadSheet, "B3", "91320583MA1BBBBB0B")) // counterpartyId
 	for i := 0; i < n; i++ {
 		l := completeLine(t, i%99999+1)
-		row := []any{l.TraceCode, fmt.Sprintf("M%05d", i), l.ProductName, l.HSCode, l.Origin, l.WeightGrams, l.UnitPriceFen, l.ValueFen, l.Currency, l.Packages}
+		// As a clerk types them: kg and 元, Excel numbers.
+		row := []any{l.TraceCode, fmt.Sprintf("M%05d", i), l.ProductName, l.HSCode, l.Origin, 19200, 45, 864000, l.Currency, l.Packages}
 		require.NoError(t, f.SetSheetRow(docdrafts.LinesSheet, fmt.Sprintf("A%d", i+3), &row))
 	}
 	if change != nil {
@@ -69,7 +70,7 @@ func TestImport(t *testing.T) {
 			require.NotEmpty(t, p.MessageZh)
 		}
 		require.Equal(t, []string{"表体 12 weightGrams", "表体 2001 traceCode", "表体 5002 hsCode"}, got)
-		require.Equal(t, []string{"重量（克）", "溯源码", "商品编码（HS）"}, columns, "the report names the template's Chinese columns")
+		require.Equal(t, []string{"重量（千克）", "溯源码", "商品编码（HS）"}, columns, "the report names the template's Chinese columns")
 	})
 	t.Run("missing trace codes are allowed, other gaps are not", func(t *testing.T) {
 		raw := workbook(t, 2, func(f *excelize.File) {
@@ -109,7 +110,7 @@ func TestImport(t *testing.T) {
 func TestExport(t *testing.T) {
 	t.Parallel()
 	c := completeContent(t)
-	d := docdrafts.Draft{Content: c, ID: "d-1", DocumentID: "BL20260301AAAAAAAA"}
+	d := docdrafts.Draft{Content: c, ID: "d-1", DisplayNo: "2026-000001", DocumentID: "BL20260301AAAAAAAA"}
 	var buf bytes.Buffer
 	require.NoError(t, docdrafts.WriteExport(&buf, []docdrafts.Draft{d}))
 	f, err := excelize.OpenReader(&buf)
@@ -118,11 +119,88 @@ func TestExport(t *testing.T) {
 	drafts, err := f.GetRows(docdrafts.DraftsSheet)
 	require.NoError(t, err)
 	require.Len(t, drafts, 2)
-	require.Equal(t, []string{"d-1", "bonded_transfer", "out", "保税区内流转出库单", "BL20260301AAAAAAAA", "否", "2", "0"}, drafts[1][:8])
+	require.Equal(t, []string{"d-1", "2026-000001", "bonded_transfer", "out", "保税区内流转出库单", "BL20260301AAAAAAAA", "否", "2", "0"}, drafts[1][:9])
 	lines, err := f.GetRows(docdrafts.LinesSheet)
 	require.NoError(t, err)
 	require.Len(t, lines, 3)
 	require.Equal(t, []string{"d-1", "0", c.Lines[0].TraceCode}, lines[1][:3])
+	require.Equal(t, []string{"重量（千克）", "单价（元/千克）", "总价（元）"}, lines[0][7:10])
+	require.Equal(t, []string{"19200", "45", "864000"}, lines[1][7:10], "grams and fen leave as kg and 元")
+}
+
+// TestUnitsRoundTrip: the lines sheet counts kg (3 decimals) and 元 (2
+// decimals); an import converts them exactly to grams and fen, refuses a
+// finer value per cell in Chinese, and an export reads back as it was.
+func TestUnitsRoundTrip(t *testing.T) {
+	t.Parallel()
+	importRow := func(t *testing.T, weight, price, value any) (docdrafts.Content, *docdrafts.ImportError) {
+		raw := workbook(t, 1, func(f *excelize.File) {
+			require.NoError(t, f.SetCellValue(docdrafts.LinesSheet, "F3", weight))
+			require.NoError(t, f.SetCellValue(docdrafts.LinesSheet, "G3", price))
+			require.NoError(t, f.SetCellValue(docdrafts.LinesSheet, "H3", value))
+		})
+		c, err := docdrafts.Import(bytes.NewReader(raw), model.FamilyBondedTransfer, model.BusinessOut)
+		if err == nil {
+			return c, nil
+		}
+		var ie *docdrafts.ImportError
+		require.ErrorAs(t, err, &ie)
+		return c, ie
+	}
+	t.Run("three decimals of kg and two of 元 are exact", func(t *testing.T) {
+		// 0.001 kg and 0.01 元 are the smallest steps; as floats neither is
+		// exact, so a float conversion would be off by one here and there.
+		c, ie := importRow(t, 1234.567, 0.29, "358.02")
+		require.Nil(t, ie)
+		require.Equal(t, int64(1_234_567), c.Lines[0].WeightGrams)
+		require.Equal(t, int64(29), c.Lines[0].UnitPriceFen)
+		require.Equal(t, int64(35_802), c.Lines[0].ValueFen)
+		c, _ = importRow(t, "0.001", "1.10", "0.00")
+		require.Equal(t, int64(1), c.Lines[0].WeightGrams)
+		require.Equal(t, int64(110), c.Lines[0].UnitPriceFen)
+	})
+	t.Run("one decimal too many is refused per cell in Chinese", func(t *testing.T) {
+		_, ie := importRow(t, "1.2345", "45.001", "0.005")
+		require.NotNil(t, ie)
+		var got []string
+		for _, p := range ie.Problems {
+			got = append(got, p.Field+" "+p.MessageZh)
+		}
+		require.Equal(t, []string{
+			"weightGrams 重量（千克）“1.2345”最多3位小数",
+			"unitPriceFen 单价（元/千克）“45.001”最多2位小数",
+			"valueFen 总价（元）“0.005”最多2位小数",
+		}, got)
+	})
+	t.Run("a cell that is no number says so", func(t *testing.T) {
+		_, ie := importRow(t, "twelve", "45", "864000")
+		require.NotNil(t, ie)
+		require.Equal(t, "重量（千克）“twelve”不是数字", ie.Problems[0].MessageZh)
+	})
+	t.Run("a sheet of the old template counting grams is not read as kg", func(t *testing.T) {
+		raw := workbook(t, 1, func(f *excelize.File) {
+			row := []any{"traceCode", "materialNo", "productName", "hsCode", "origin", "weightGrams", "unitPriceFen", "valueFen", "currency", "packages"}
+			require.NoError(t, f.SetSheetRow(docdrafts.LinesSheet, "A2", &row))
+		})
+		_, err := docdrafts.Import(bytes.NewReader(raw), model.FamilyBondedTransfer, model.BusinessOut)
+		var ie *docdrafts.ImportError
+		require.ErrorAs(t, err, &ie)
+		require.Equal(t, "weightGrams", ie.Problems[0].Field, "the gram column is not recognised, so the weight is missing")
+	})
+	t.Run("an export imports back to the same grams and fen", func(t *testing.T) {
+		c := completeContent(t)
+		c.Lines[0].WeightGrams, c.Lines[0].UnitPriceFen, c.Lines[0].ValueFen = 1, 1, 1
+		c.Lines[1].WeightGrams, c.Lines[1].UnitPriceFen, c.Lines[1].ValueFen = 123_456_789, 99_999, 12_345_666_654
+		var buf bytes.Buffer
+		require.NoError(t, docdrafts.WriteExport(&buf, []docdrafts.Draft{{Content: c, ID: "d-1"}}))
+		f, err := excelize.OpenReader(&buf)
+		require.NoError(t, err)
+		defer f.Close()
+		lines, err := f.GetRows(docdrafts.LinesSheet, excelize.Options{RawCellValue: true})
+		require.NoError(t, err)
+		require.Equal(t, []string{"0.001", "0.01", "0.01"}, lines[1][7:10])
+		require.Equal(t, []string{"123456.789", "999.99", "123456666.54"}, lines[2][7:10])
+	})
 }
 
 // sheetXML is a worksheet part: its declared dimension and rows rows of

@@ -1,6 +1,9 @@
 package docdrafts
 
-import "zonetrace/chaincode/model"
+import (
+	"zonetrace/chaincode/model"
+	"zonetrace/gateway/excelunits"
+)
 
 // headField is one text field of a document head: its JSON name, its
 // Chinese label (Excel, messages) and where it lives.
@@ -35,11 +38,25 @@ func headFieldByKey(key string) (headField, bool) {
 }
 
 // lineField is one column of the lines sheet. Exactly one of text and
-// number is set.
+// number is set. key is the line's JSON field (problems name it); column,
+// when set, is the hidden key of the Excel column instead: a column in kg
+// or 元 has a key of its own, so a sheet of an older template counting grams
+// or fen under "weightGrams" is never read as kg. decimals is how many
+// decimals a number column takes (kg: 3, 元: 2); the line stores it scaled
+// to an integer (grams, fen).
 type lineField struct {
-	key, zh string
-	text    func(*model.DocumentLine) *string
-	number  func(*model.DocumentLine) *int64
+	key, column, zh string
+	decimals        int
+	text            func(*model.DocumentLine) *string
+	number          func(*model.DocumentLine) *int64
+}
+
+// columnKey is the key of the field's column in the Excel key row.
+func (lf lineField) columnKey() string {
+	if lf.column != "" {
+		return lf.column
+	}
+	return lf.key
 }
 
 // lineFields lists a line's fields in the order of the Excel lines sheet.
@@ -49,9 +66,9 @@ var lineFields = []lineField{
 	{key: "productName", zh: "商品名称", text: func(l *model.DocumentLine) *string { return &l.ProductName }},
 	{key: "hsCode", zh: "商品编码（HS）", text: func(l *model.DocumentLine) *string { return &l.HSCode }},
 	{key: "origin", zh: "原产国（地区）", text: func(l *model.DocumentLine) *string { return &l.Origin }},
-	{key: "weightGrams", zh: "重量（克）", number: func(l *model.DocumentLine) *int64 { return &l.WeightGrams }},
-	{key: "unitPriceFen", zh: "单价（分/千克）", number: func(l *model.DocumentLine) *int64 { return &l.UnitPriceFen }},
-	{key: "valueFen", zh: "总价（分）", number: func(l *model.DocumentLine) *int64 { return &l.ValueFen }},
+	{key: "weightGrams", column: "weightKg", zh: "重量（千克）", decimals: excelunits.KgDecimals, number: func(l *model.DocumentLine) *int64 { return &l.WeightGrams }},
+	{key: "unitPriceFen", column: "unitPriceYuan", zh: "单价（元/千克）", decimals: excelunits.YuanDecimals, number: func(l *model.DocumentLine) *int64 { return &l.UnitPriceFen }},
+	{key: "valueFen", column: "valueYuan", zh: "总价（元）", decimals: excelunits.YuanDecimals, number: func(l *model.DocumentLine) *int64 { return &l.ValueFen }},
 	{key: "currency", zh: "币制", text: func(l *model.DocumentLine) *string { return &l.Currency }},
 	{key: "packages", zh: "件数", number: func(l *model.DocumentLine) *int64 { return &l.Packages }},
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/gateway/excelunits"
 )
 
 // Limits of an uploaded workbook, checked by prescan before excelize reads
@@ -299,7 +300,7 @@ func mapColumns(keys, labels []string) (columnMap, bool) {
 	for i := range m {
 		for j := range lineFields {
 			lf := &lineFields[j]
-			if i < len(keys) && strings.TrimSpace(keys[i]) == lf.key || i < len(labels) && strings.TrimSpace(labels[i]) == lf.zh {
+			if i < len(keys) && strings.TrimSpace(keys[i]) == lf.columnKey() || i < len(labels) && strings.TrimSpace(labels[i]) == lf.zh {
 				m[i], found = lf, true
 			}
 		}
@@ -411,9 +412,23 @@ func parseLine(cols columnMap, row []string, n int) (model.DocumentLine, []Impor
 			continue
 		}
 		num, ok := parseWhole(v)
+		if lf.decimals > 0 {
+			var tooPrecise bool
+			num, tooPrecise, ok = excelunits.Parse(v, lf.decimals)
+			if tooPrecise {
+				unreadable[lf.key] = true
+				add(lf.key, fmt.Sprintf("%q has more than %d decimals", v, lf.decimals),
+					fmt.Sprintf("%s“%s”最多%d位小数", lf.zh, v, lf.decimals))
+				continue
+			}
+		}
 		if !ok {
 			unreadable[lf.key] = true
-			add(lf.key, fmt.Sprintf("%q is not a whole number", v), fmt.Sprintf("%s“%s”不是整数", lf.zh, v))
+			if lf.decimals > 0 {
+				add(lf.key, fmt.Sprintf("%q is not a number", v), fmt.Sprintf("%s“%s”不是数字", lf.zh, v))
+			} else {
+				add(lf.key, fmt.Sprintf("%q is not a whole number", v), fmt.Sprintf("%s“%s”不是整数", lf.zh, v))
+			}
 			continue
 		}
 		*lf.number(&l) = num

@@ -40,7 +40,10 @@ type Content struct {
 // Draft is one document draft.
 type Draft struct {
 	Content
-	ID           string
+	ID string
+	// DisplayNo is the readable number of the draft within its enterprise
+	// and year, "2026-000123" (drawn by the table on insert).
+	DisplayNo    string
 	EnterpriseID string
 	// SourceDocumentID is the out leg an in-draft was created from.
 	SourceDocumentID string
@@ -65,7 +68,8 @@ type Filter struct {
 	Declared *bool
 	// MissingTraceCode selects drafts with a line without trace code.
 	MissingTraceCode bool
-	// Q matches a prefix of the draft id or document number, or part of a
+	// Q matches a prefix of the draft id or document number, or part of
+	// the display number or of a
 	// line's product name, trace code or material number.
 	Q              string
 	Page, PageSize int
@@ -241,13 +245,13 @@ func (s *Store) CreateIncoming(ctx context.Context, enterpriseID, user string, o
 	return s.Get(ctx, enterpriseID, id)
 }
 
-const columns = `id::text, enterprise_id, family, business_type, head, lines, coalesce(source_document_id, ''),
+const columns = `id::text, display_no, enterprise_id, family, business_type, head, lines, coalesce(source_document_id, ''),
 	created_at, created_by, updated_at, updated_by, coalesce(declared_document_id, ''), declared_at`
 
 func (s *Store) scan(r pgx.Row) (Draft, error) {
 	var d Draft
 	var head, lines []byte
-	if err := r.Scan(&d.ID, &d.EnterpriseID, &d.Family, &d.BusinessType, &head, &lines, &d.SourceDocumentID,
+	if err := r.Scan(&d.ID, &d.DisplayNo, &d.EnterpriseID, &d.Family, &d.BusinessType, &head, &lines, &d.SourceDocumentID,
 		&d.CreatedAt, &d.CreatedBy, &d.UpdatedAt, &d.UpdatedBy, &d.DocumentID, &d.DeclaredAt); err != nil {
 		return Draft{}, err
 	}
@@ -290,7 +294,7 @@ func (s *Store) List(ctx context.Context, enterpriseID string, f Filter) (Page, 
 		AND ($2 = '' OR family = $2) AND ($3 = '' OR business_type = $3)
 		AND ($4 = '' OR (declared_at IS NOT NULL) = ($4 = 'true'))
 		AND (NOT $5 OR missing_trace_codes > 0)
-		AND ($6 = '' OR id::text LIKE $8 OR declared_document_id LIKE $8 OR EXISTS (
+		AND ($6 = '' OR id::text LIKE $8 OR declared_document_id LIKE $8 OR display_no LIKE $7 OR EXISTS (
 			SELECT 1 FROM jsonb_array_elements(lines) l
 			WHERE l->>'productName' ILIKE $7 OR l->>'traceCode' ILIKE $7 OR l->>'materialNo' ILIKE $7))`
 	args := []any{enterpriseID, string(f.Family), string(f.BusinessType), declared, f.MissingTraceCode, f.Q, pattern, prefix}

@@ -116,6 +116,9 @@ var actions = map[string]Action{
 		ObjectType: ObjectTraceCode, ObjectParam: "code"},
 	"GET /api/v1/traces":       {Command: "trace.search", NameZh: "溯源查询", ObjectType: ObjectTraceCode},
 	"POST /api/v1/attachments": {Command: "attachment.upload", NameZh: "上传附件", ObjectType: ObjectAttachment},
+	"GET /api/v1/trace-codes/:code/line-defaults": {Command: "trace_code.line_defaults", NameZh: "按溯源码带出表体",
+		ObjectType: ObjectTraceCode, ObjectParam: "code"},
+	"GET /api/v1/counterparties": {Command: "counterparty.search", NameZh: "查找对方企业", ObjectType: ObjectEnterprise},
 	"GET /api/v1/attachments/:sha256": {Command: "attachment.download", NameZh: "下载附件", ObjectType: ObjectAttachment,
 		ObjectParam: "sha256"},
 

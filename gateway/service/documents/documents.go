@@ -31,6 +31,7 @@ type Reads interface {
 	DocumentMovements(ctx context.Context, documentID string) ([]model.Movement, error)
 	Balances(ctx context.Context, f query.BalanceFilter) ([]query.BalanceView, error)
 	IncomingTransfers(ctx context.Context, enterpriseID string) ([]model.Document, error)
+	PickableBatches(ctx context.Context, f query.PickFilter) ([]query.PickableBatch, error)
 }
 
 // Service runs the document operations.

@@ -182,3 +182,6 @@ func (s stored) Balances(context.Context, query.BalanceFilter) ([]query.BalanceV
 	return nil, nil
 }
 func (s stored) IncomingTransfers(context.Context, string) ([]model.Document, error) { return nil, nil }
+func (s stored) PickableBatches(context.Context, query.PickFilter) ([]query.PickableBatch, error) {
+	return nil, nil
+}

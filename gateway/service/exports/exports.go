@@ -17,6 +17,7 @@ import (
 	"zonetrace/chaincode/model/zh"
 	"zonetrace/gateway/apierror"
 	"zonetrace/gateway/docdrafts"
+	"zonetrace/gateway/excelunits"
 	"zonetrace/indexer/query"
 )
 
@@ -81,7 +82,7 @@ func Documents(ctx context.Context, w io.Writer, search DocumentSearch, f query.
 		return 0, err
 	}
 	head := []any{"单据编号", "单据名称", "单据类型", "业务类型", "申报企业", "对方企业", "状态", "异常", "标签", "删改",
-		"海关编号", "表体行数", "总重量(克)", "申报时间", "更新时间"}
+		"海关编号", "表体行数", "总重量(千克)", "申报时间", "更新时间"}
 	rows := make([][]any, len(docs))
 	var lines [][]any
 	for i, d := range docs {
@@ -97,13 +98,13 @@ func Documents(ctx context.Context, w io.Writer, search DocumentSearch, f query.
 		for _, l := range d.Lines {
 			grams += l.WeightGrams
 			lines = append(lines, []any{d.ID, l.Seq, l.TraceCode, l.MaterialNo, l.ProductName, l.HSCode, l.Origin,
-				l.WeightGrams, l.UnitPriceFen, l.ValueFen, l.Currency})
+				excelunits.Kg(l.WeightGrams), excelunits.Yuan(l.UnitPriceFen), excelunits.Yuan(l.ValueFen), l.Currency})
 		}
 		rows[i] = []any{d.ID, name, zh.Value("family", d.Family), zh.Value("businessType", d.BusinessType),
 			d.EnterpriseName, d.CounterpartyName, zh.Value("status", d.Status), yes(d.Abnormal), strings.Join(tags, "、"),
-			yes(d.DeletedOrModified), d.CustomsNo, len(d.Lines), grams, shown(d.DeclaredAt), shown(d.UpdatedAt)}
+			yes(d.DeletedOrModified), d.CustomsNo, len(d.Lines), excelunits.Kg(grams), shown(d.DeclaredAt), shown(d.UpdatedAt)}
 	}
-	lineHead := []any{"单据编号", "序号", "溯源码", "料号", "品名", "HS编码", "原产地", "重量(克)", "单价(分/千克)", "货值(分)", "币制"}
+	lineHead := []any{"单据编号", "序号", "溯源码", "料号", "品名", "HS编码", "原产地", "重量(千克)", "单价(元/千克)", "货值(元)", "币制"}
 	err = write(w, []sheet{{DocumentsSheet, head, rows}, {LinesSheet, lineHead, lines}})
 	return len(docs), err
 }
@@ -120,7 +121,7 @@ func Prefilings(ctx context.Context, w io.Writer, search PrefilingSearch, f quer
 		return 0, err
 	}
 	head := []any{"预核申报编号", "企业", "企业编号", "状态", "补录入状态", "溯源码", "品名", "HS编码", "原产地", "出口商",
-		"批次号", "料号", "检疫批次号", "检疫结果", "重量(克)", "均价(分/千克)", "币制", "申报时间", "更新时间"}
+		"批次号", "料号", "检疫批次号", "检疫结果", "重量(千克)", "均价(元/千克)", "币制", "申报时间", "更新时间"}
 	rows := make([][]any, len(list))
 	for i, p := range list {
 		supplement := ""
@@ -129,7 +130,7 @@ func Prefilings(ctx context.Context, w io.Writer, search PrefilingSearch, f quer
 		}
 		rows[i] = []any{p.ID, p.EnterpriseName, p.EnterpriseID, zh.Value("status", p.Status), supplement, p.TraceCode,
 			p.Data.ProductName, p.Data.HSCode, p.Data.Origin, p.Data.ExporterName, p.Data.BatchNo, p.Data.MaterialNo,
-			p.Data.QuarantineBatchNo, quarantine[p.Data.QuarantineResult], p.Data.WeightGrams, p.Data.AvgPriceFen,
+			p.Data.QuarantineBatchNo, quarantine[p.Data.QuarantineResult], excelunits.Kg(p.Data.WeightGrams), excelunits.Yuan(p.Data.AvgPriceFen),
 			p.Data.Currency, shown(p.DeclaredAt), shown(p.UpdatedAt)}
 	}
 	err = write(w, []sheet{{PrefilingsSheet, head, rows}})

@@ -15,6 +15,8 @@ export const deleteDocDraft = (draftId) => del(`/document-drafts/${id(draftId)}`
 export const copyDocDraft = (draftId) => post(`/document-drafts/${id(draftId)}/copy`)
 export const declareDocDraft = (draftId) => post(`/document-drafts/${id(draftId)}/declare`)
 export const pickableLines = (query) => get('/document-drafts/pickable-lines', query)
+export const traceLineDefaults = (code) => get(`/trace-codes/${id(code)}/line-defaults`)
+export const searchCounterparties = (q) => get('/counterparties', { q })
 export const draftTemplateXlsx = (family, businessType) =>
   request('GET', '/document-drafts/template.xlsx', { query: { family, businessType }, blob: true })
 export const exportDocDraftsXlsx = (query) =>

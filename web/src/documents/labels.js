@@ -63,7 +63,7 @@ const MOVEMENTS = {
 
 // Head fields of model.DocumentHead with their Chinese names, in form order.
 export const HEAD_FIELDS = [
-  { key: 'counterpartyId', label: '对方企业代码', placeholder: '对方企业 18 位统一社会信用代码' },
+  { key: 'counterpartyId', label: '对方企业', placeholder: '输入企业名称或信用代码查找' },
   { key: 'linkedDocumentId', label: '关联转出单号' },
   { key: 'accountBookNo', label: '账册号', placeholder: '如：T2323W000001' },
   { key: 'supervisionMode', label: '监管方式', placeholder: '如：1200 保税间货物' },
