@@ -129,6 +129,7 @@ type fakeReads struct {
 	balances    []query.BalanceView
 	receipts    []query.PositionedReceipt // in ledger order; see route_receipts_test.go
 	parked      *indexer.Alarm
+	accounting  fakeAccounting // route_accounting_test.go
 }
 
 func newFakeReads() *fakeReads {
