@@ -279,5 +279,3 @@ func (s *Service) now() time.Time {
 	}
 	return time.Now()
 }
-
-
