@@ -179,7 +179,7 @@ func (r *Reader) AccountMovements(ctx context.Context, f AccountMovementFilter) 
 			coalesce(d.doc -> 'head' ->> 'owner', ''), coalesce(d.doc -> 'head' ->> 'carrier', ''),
 			coalesce(d.doc -> 'head' ->> 'vehiclePlate', ''), coalesce(d.doc -> 'head' ->> 'portCode', ''),
 			coalesce(d.doc ->> 'gatePassed', ''), coalesce(dl.product_name, ''), coalesce(t.commodity, ''),
-			coalesce(dl.material_no, ''), coalesce(p.batch_no, ''), coalesce(dl.hs_code, ''), coalesce(dl.origin, ''),
+			coalesce(nullif(dl.material_no, ''), p.material_no, ''), coalesce(p.batch_no, ''), coalesce(dl.hs_code, ''), coalesce(dl.origin, ''),
 			coalesce(dl.unit_price_fen, ''), coalesce(dl.currency, '')
 		FROM account_legs l
 		JOIN movements m ON (m.block_number, m.tx_index, m.event_index) = (l.block_number, l.tx_index, l.event_index)
