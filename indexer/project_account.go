@@ -124,12 +124,6 @@ func incomingOriginal(m *model.Movement) Flow {
 // stockFlows are the flows in the order of account_stock's columns.
 var stockFlows = []Flow{FlowEntry, FlowExit, FlowTransferIn, FlowTransferOut, FlowConversionIn, FlowConversionOut}
 
-// flowColumn is the account_stock column summing a flow.
-var flowColumn = map[Flow]string{
-	FlowEntry: "entry_grams", FlowExit: "exit_grams", FlowTransferIn: "transfer_in_grams",
-	FlowTransferOut: "transfer_out_grams", FlowConversionIn: "conversion_in_grams", FlowConversionOut: "conversion_out_grams",
-}
-
 // queueAccountLegs records m's legs and adds them to the running stock of
 // their holdings. Each movement is inserted once (its position is its
 // key), so the sums count it once.
@@ -144,22 +138,26 @@ func queueAccountLegs(batch *pgx.Batch, pos position, m *model.Movement) error {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 			pos.block, l.Grams, at, pos.txIndex, pos.event, l.Incoming, l.Holding.Bonded, string(l.Flow),
 			l.Holding.EnterpriseID, m.TraceCode, m.DocumentID)
-		col := flowColumn[l.Flow]
 		var firstIn any
 		if l.Incoming && l.Grams > 0 {
 			firstIn = at
 		}
 		flows := make([]int64, len(stockFlows))
 		flows[slices.Index(stockFlows, l.Flow)] = l.Grams
-		batch.Queue(fmt.Sprintf(`INSERT INTO account_stock
+		batch.Queue(`INSERT INTO account_stock
 			(trace_code, enterprise_id, bonded, entry_grams, exit_grams, transfer_in_grams, transfer_out_grams,
 			 conversion_in_grams, conversion_out_grams, stock_grams, first_in_at, last_at, block_number)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12, $13)
 			ON CONFLICT (trace_code, enterprise_id, bonded) DO UPDATE SET
-				%[1]s = account_stock.%[1]s + EXCLUDED.%[1]s,
+				entry_grams = account_stock.entry_grams + EXCLUDED.entry_grams,
+				exit_grams = account_stock.exit_grams + EXCLUDED.exit_grams,
+				transfer_in_grams = account_stock.transfer_in_grams + EXCLUDED.transfer_in_grams,
+				transfer_out_grams = account_stock.transfer_out_grams + EXCLUDED.transfer_out_grams,
+				conversion_in_grams = account_stock.conversion_in_grams + EXCLUDED.conversion_in_grams,
+				conversion_out_grams = account_stock.conversion_out_grams + EXCLUDED.conversion_out_grams,
 				stock_grams = account_stock.stock_grams + EXCLUDED.stock_grams,
 				first_in_at = coalesce(account_stock.first_in_at, EXCLUDED.first_in_at),
-				last_at = EXCLUDED.last_at, block_number = EXCLUDED.block_number`, col),
+				last_at = EXCLUDED.last_at, block_number = EXCLUDED.block_number`,
 			m.TraceCode, l.Holding.EnterpriseID, l.Holding.Bonded, flows[0], flows[1], flows[2], flows[3], flows[4], flows[5],
 			l.StockDelta(), firstIn, at, pos.block)
 	}
