@@ -178,15 +178,14 @@ func (r *Reader) AccountMovements(ctx context.Context, f AccountMovementFilter) 
 			coalesce(d.family, ''), coalesce(d.business_type, ''), coalesce(d.customs_no, ''), coalesce(d.counterparty_id, ''),
 			coalesce(d.doc -> 'head' ->> 'owner', ''), coalesce(d.doc -> 'head' ->> 'carrier', ''),
 			coalesce(d.doc -> 'head' ->> 'vehiclePlate', ''), coalesce(d.doc -> 'head' ->> 'portCode', ''),
-			coalesce(d.doc ->> 'gatePassed', ''), coalesce(dl.product_name, ''), coalesce(t.commodity, ''),
+			coalesce(d.doc ->> 'gatePassed', ''), coalesce(dl.product_name, ''), coalesce(p.commodity, ''),
 			coalesce(nullif(dl.material_no, ''), p.material_no, ''), coalesce(p.batch_no, ''), coalesce(dl.hs_code, ''), coalesce(dl.origin, ''),
 			coalesce(dl.unit_price_fen, ''), coalesce(dl.currency, '')
 		FROM account_legs l
 		JOIN movements m ON (m.block_number, m.tx_index, m.event_index) = (l.block_number, l.tx_index, l.event_index)
 		LEFT JOIN documents d ON d.id = l.document_id
 		LEFT JOIN document_lines dl ON dl.document_id = l.document_id AND dl.seq = m.line_seq
-		LEFT JOIN trace_codes t ON t.code = l.trace_code
-		LEFT JOIN prefilings p ON p.id = t.prefiling_id
+		LEFT JOIN prefilings p ON p.trace_code = l.trace_code AND p.trace_code <> ''
 		LEFT JOIN enterprises e ON e.id = l.enterprise_id
 		WHERE `+c.where()+`
 		ORDER BY l.block_number DESC, l.tx_index DESC, l.event_index DESC, l.incoming DESC

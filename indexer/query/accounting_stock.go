@@ -122,19 +122,24 @@ func (r *Reader) Stock(ctx context.Context, f StockFilter) (StockPage, error) {
 		c.add(keyExpr+` COLLATE "C" > ?`, after)
 	}
 	where := c.where()
+	// A trace code is issued to one prefiling, which carries the batch's
+	// attributes: one lookup per holding.
 	from := `FROM account_stock s
-		LEFT JOIN trace_codes t ON t.code = s.trace_code
-		LEFT JOIN prefilings p ON p.id = t.prefiling_id`
+		LEFT JOIN prefilings p ON p.trace_code = s.trace_code AND p.trace_code <> ''`
 	// The page's keys first, then every holding under them: values are
 	// sealed per batch, so groups are summed here rather than in SQL.
 	distinct := "DISTINCT "
 	if f.GroupBy == GroupHolding {
 		distinct = "" // one holding per key
 	}
-	keysSQL := `SELECT ` + distinct + keyExpr + ` COLLATE "C" AS k ` + from + ` WHERE ` + where + ` ORDER BY 1 LIMIT ` + c.arg(limit+1)
+	keysFrom := `FROM account_stock s`
+	if f.GroupBy == GroupMaterial {
+		keysFrom = from // the key is the prefiling's
+	}
+	keysSQL := `SELECT ` + distinct + keyExpr + ` COLLATE "C" AS k ` + keysFrom + ` WHERE ` + where + ` ORDER BY 1 LIMIT ` + c.arg(limit+1)
 	rows, err := r.pool.Query(ctx, `WITH keys AS MATERIALIZED (`+keysSQL+`)
 		SELECT k.k, s.trace_code, s.enterprise_id, coalesce(e.name, ''), s.bonded, coalesce(p.material_no, ''),
-			coalesce(p.batch_no, ''), coalesce(t.product_name, ''), coalesce(t.commodity, ''), coalesce(t.origin, ''),
+			coalesce(p.batch_no, ''), coalesce(p.product_name, ''), coalesce(p.commodity, ''), coalesce(p.origin, ''),
 			s.entry_grams, s.exit_grams, s.transfer_in_grams, s.transfer_out_grams, s.conversion_in_grams,
 			s.conversion_out_grams, s.stock_grams, s.first_in_at, coalesce(p.avg_price_fen, '')
 		`+from+`
