@@ -306,6 +306,28 @@ func allStock(t *testing.T, r *query.Reader, f query.StockFilter) []query.StockR
 	}
 }
 
+// drillDown sums what the movements behind keys did to the stock, page by
+// page.
+func drillDown(t *testing.T, r *query.Reader, keys query.AccountKeys) int64 {
+	t.Helper()
+	var stock int64
+	after := ""
+	for {
+		page, err := r.AccountMovements(t.Context(), query.AccountMovementFilter{AccountKeys: keys, After: after, Limit: 5})
+		require.NoError(t, err)
+		for _, m := range page.Items {
+			if m.Flow.Adds() {
+				stock += m.WeightGrams
+			} else {
+				stock -= m.WeightGrams
+			}
+		}
+		if after = page.Next; after == "" {
+			return stock
+		}
+	}
+}
+
 // TestAccountsOverAYearOfTrade generates a year of trade on the chain,
 // indexes it and holds every account figure to the generator's own books.
 func TestAccountsOverAYearOfTrade(t *testing.T) {
@@ -350,23 +372,7 @@ func TestAccountsOverAYearOfTrade(t *testing.T) {
 
 			// The figure drills down to its movements.
 			b := h.bonded
-			var drilled int64
-			after := ""
-			for {
-				page, err := r.AccountMovements(t.Context(), query.AccountMovementFilter{AccountKeys: query.AccountKeys{
-					TraceCode: h.trace, EnterpriseID: h.enterprise, Bonded: &b}, After: after, Limit: 5})
-				require.NoError(t, err)
-				for _, m := range page.Items {
-					if m.Flow.Adds() {
-						drilled += m.WeightGrams
-					} else {
-						drilled -= m.WeightGrams
-					}
-				}
-				if after = page.Next; after == "" {
-					break
-				}
-			}
+			drilled := drillDown(t, r, query.AccountKeys{TraceCode: h.trace, EnterpriseID: h.enterprise, Bonded: &b})
 			require.Equal(t, row.StockGrams, drilled, "drill-down of %v", h)
 		}
 	})
@@ -392,6 +398,8 @@ func TestAccountsOverAYearOfTrade(t *testing.T) {
 		}
 		for _, row := range allStock(t, r, query.StockFilter{GroupBy: query.GroupMaterial, Limit: 2}) {
 			require.Equal(t, byMaterial[row.MaterialNo], row.StockGrams, row.MaterialNo)
+			// The material number's figure drills down to its movements.
+			require.Equal(t, row.StockGrams, drillDown(t, r, query.AccountKeys{MaterialNo: row.MaterialNo}), row.MaterialNo)
 		}
 		for _, row := range allStock(t, r, query.StockFilter{GroupBy: query.GroupEnterprise}) {
 			require.Equal(t, byEnterprise[row.EnterpriseID], row.StockGrams, row.EnterpriseID)
@@ -408,9 +416,12 @@ func TestAccountsOverAYearOfTrade(t *testing.T) {
 		}
 		checked := allStock(t, r, query.StockFilter{GroupBy: query.GroupTrace, AccountKeys: query.AccountKeys{ChecklistNo: tr.checkDoc}})
 		require.Len(t, checked, len(tr.checked))
+		var checkedStock int64
 		for _, row := range checked {
 			require.True(t, tr.checked[row.TraceCode])
+			checkedStock += row.StockGrams
 		}
+		require.Equal(t, checkedStock, drillDown(t, r, query.AccountKeys{ChecklistNo: tr.checkDoc}))
 	})
 
 	t.Run("period figures, close and verify", func(t *testing.T) {
