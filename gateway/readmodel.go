@@ -57,6 +57,15 @@ type ReadModel interface {
 	SearchTraces(ctx context.Context, f query.TraceFilter) (query.TracePage, error)
 	// WaitForBlock returns once the indexer has mirrored block.
 	WaitForBlock(ctx context.Context, block uint64) error
+	// BalancesPage is Balances keyset paged.
+	BalancesPage(ctx context.Context, f query.BalanceFilter, after string, limit int) (query.BalancePage, error)
+	// The accounts (gateway/service/accounting).
+	AccountMovements(ctx context.Context, f query.AccountMovementFilter) (query.AccountMovementPage, error)
+	Stock(ctx context.Context, f query.StockFilter) (query.StockPage, error)
+	AccountPeriods(ctx context.Context, enterpriseID string) ([]model.AccountPeriod, error)
+	AccountPeriod(ctx context.Context, enterpriseID, periodID string) (model.AccountPeriod, error)
+	PeriodFigures(ctx context.Context, p model.AccountPeriod) ([]model.PeriodFigure, error)
+	VerifyPeriod(ctx context.Context, p model.AccountPeriod) (query.PeriodCheck, error)
 }
 
 var _ ReadModel = (*query.Reader)(nil)

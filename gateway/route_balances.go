@@ -5,15 +5,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zonetrace/gateway/service/documents"
+	"zonetrace/gateway/service/accounting"
 	"zonetrace/indexer/query"
 )
 
-type balanceList struct {
-	Items []query.BalanceView `json:"items"`
-}
-
-func (g *Gateway) routeBalances(api *gin.RouterGroup, svc *documents.Service) {
+func (g *Gateway) routeBalances(api *gin.RouterGroup, svc *accounting.Service) {
 	api.GET("/balances", func(c *gin.Context) {
 		f := query.BalanceFilter{TraceCode: c.Query("traceCode"), EnterpriseID: c.Query("enterpriseId")}
 		switch c.Query("bonded") {
@@ -25,11 +21,16 @@ func (g *Gateway) routeBalances(api *gin.RouterGroup, svc *documents.Service) {
 			g.fail(c, badRequest("bonded", "must be true or false", "须为true或false"))
 			return
 		}
-		items, err := svc.Balances(c.Request.Context(), mustUser(c), f)
+		limit, err := limitParam(c)
 		if err != nil {
 			g.fail(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, balanceList{Items: items})
+		page, err := svc.Balances(c.Request.Context(), mustUser(c), f, c.Query("after"), limit)
+		if err != nil {
+			g.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, page)
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/openapi"
 	"zonetrace/gateway/receipts"
+	"zonetrace/gateway/service/accounting"
 	"zonetrace/gateway/service/documents"
 	"zonetrace/gateway/service/enterprises"
 	"zonetrace/gateway/service/externalreceipts"
@@ -149,9 +150,26 @@ func apiOperations() []openapi.Operation {
 		{Method: "GET", Path: v1 + "/work-queue/counts", Tag: "work queue", Summary: "Number of waiting items per kind and in all (customs)", Status: 200, Response: workqueue.Counts{}},
 		{Method: "GET", Path: v1 + "/badges", Tag: "work queue", Summary: "The menu's counts for the current user: customs' queue counts, an enterprise's unread receipts and incoming transfers", Status: 200, Response: workqueue.Badges{WorkQueue: &workqueue.Counts{}}},
 		{Method: "GET", Path: v1 + "/transfers/incoming", Tag: "documents", Summary: "Approved out legs naming the enterprise as transferee, each with its in-draft (made on first listing)", Status: 200, Response: incomingList{}},
-		{Method: "GET", Path: v1 + "/balances", Tag: "documents", Summary: "Stock per trace code, enterprise and customs status (enterprises: their own)", Query: []openapi.Param{
+		{Method: "GET", Path: v1 + "/balances", Tag: "documents", Summary: "Stock per trace code, enterprise and customs status (enterprises: their own), keyset paged by trace code, enterprise, bonded first", Query: []openapi.Param{
 			{Name: "traceCode", Type: "string"}, {Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}, {Name: "bonded", Type: "boolean"},
-		}, Status: 200, Response: balanceList{}},
+			{Name: "after", Type: "string", Description: "the next of the previous page"}, {Name: "limit", Type: "integer", Description: "1-1000, default 200"},
+		}, Status: 200, Response: query.BalancePage{Items: []query.BalanceView{{}}}},
+		{Method: "GET", Path: v1 + "/accounts/movements", Tag: "accounts", Summary: "The movement legs behind an account figure, newest first: entry and exit records, transfers in and out, conversions (enterprises: their own)", Query: append(accountQuery(),
+			openapi.Param{Name: "flow", Type: "string", Description: "comma-separated flows: " + strings.Join(flowNames(), ", ")},
+			openapi.Param{Name: "from", Type: "string", Description: "first day (YYYY-MM-DD, China Standard Time)"},
+			openapi.Param{Name: "to", Type: "string", Description: "last day, included"}), Status: 200, Response: query.AccountMovementPage{Items: []query.AccountMovement{{}}}},
+		{Method: "GET", Path: v1 + "/accounts/stock", Tag: "accounts", Summary: "Stock report grouped by holding (trace × enterprise × status), trace code, material number or enterprise: flows, stock, value, storage age (enterprises: their own)", Query: append(accountQuery(),
+			openapi.Param{Name: "groupBy", Type: "string", Enum: []string{"holding", "trace", "material", "enterprise"}},
+			openapi.Param{Name: "inStock", Type: "boolean", Description: "only holdings with stock"},
+			openapi.Param{Name: "asOf", Type: "string", Description: "day storage age is counted to (default now)"}), Status: 200, Response: query.StockPage{Items: []query.StockRow{{}}}},
+		{Method: "GET", Path: v1 + "/accounts/pass-through", Tag: "accounts", Summary: "Pass-through accounting per batch: entries with a gate-in − exits with a gate-out, with its transfers and conversions (enterprises: their own)", Query: append(accountQuery(),
+			openapi.Param{Name: "inStock", Type: "boolean"}, openapi.Param{Name: "asOf", Type: "string"}), Status: 200, Response: query.StockPage{Items: []query.StockRow{{}}}},
+		{Method: "GET", Path: v1 + "/accounts/periods", Tag: "accounts", Summary: "Accounting periods (enterprises: their own)", Query: []openapi.Param{
+			{Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}}, Status: 200, Response: periodList{Items: []model.AccountPeriod{{}}}},
+		{Method: "POST", Path: v1 + "/accounts/periods", Tag: "accounts", Summary: "Define an accounting period of one's enterprise on the ledger (enterprise)", Idempotent: true, Request: accounting.PeriodDefinition{}, Status: 201, Response: model.AccountPeriod{}},
+		{Method: "GET", Path: v1 + "/accounts/periods/{enterpriseId}/{periodId}/figures", Tag: "accounts", Summary: "A period's figures computed now: per batch and status, opening + in − out = closing, and their hash", Status: 200, Response: accounting.PeriodFigures{Figures: []model.PeriodFigure{{}}}},
+		{Method: "GET", Path: v1 + "/accounts/periods/{enterpriseId}/{periodId}/verification", Tag: "accounts", Summary: "Recompute a closed period and compare with the hash recorded on the ledger and the figures kept at closing", Status: 200, Response: query.PeriodCheck{Changes: []query.FigureChange{{}}}},
+		{Method: "POST", Path: v1 + "/accounts/periods/{enterpriseId}/{periodId}/close", Tag: "accounts", Summary: "Close an ended period of one's enterprise: compute its figures and record their hash on the ledger (enterprise)", Idempotent: true, Status: 200, Response: accounting.Closing{Figures: []model.PeriodFigure{{}}}},
 
 		{Method: "GET", Path: v1 + "/rules/config", Tag: "rules", Summary: "Customs' rule configuration read from the ledger: tag catalogue, model parameters, tag bindings, review rules (customs, zone_admin)", Query: []openapi.Param{
 			{Name: "version", Type: "integer", Description: "a stored version; absent: the current one; 0: the built-in defaults"}}, Status: 200, Response: model.RuleConfig{}},
@@ -162,6 +180,18 @@ func apiOperations() []openapi.Operation {
 		{Method: "GET", Path: v1 + "/rules/models", Tag: "rules", Summary: "Every validation model the chaincode computes: default tag, parameters with min/max/default, by code (customs, zone_admin)", Status: 200, Response: modelSpecList{}},
 		{Method: "GET", Path: v1 + "/tags", Tag: "rules", Summary: "The tag catalogue in force (code, Chinese name, category, colour, description) and its version, from the read model (every role)", Status: 200, Response: rules.TagCatalogue{}},
 	}, slices.Concat(auditOperations(), operationLogOperations())...)
+}
+
+// accountQuery is the keys every account is queried by, and its paging.
+func accountQuery() []openapi.Param {
+	return []openapi.Param{
+		{Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}, {Name: "traceCode", Type: "string"},
+		{Name: "materialNo", Type: "string", Description: "batches of prefilings with this material number"},
+		{Name: "checklistNo", Type: "string", Description: "batches on the document with this number or customs number"},
+		{Name: "vehiclePlate", Type: "string", Description: "batches on documents carried by this vehicle"},
+		{Name: "bonded", Type: "boolean"},
+		{Name: "after", Type: "string", Description: "the next of the previous page"}, {Name: "limit", Type: "integer", Description: "1-5000, default 100"},
+	}
 }
 
 var templateQuery = []openapi.Param{

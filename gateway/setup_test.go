@@ -131,7 +131,8 @@ type fakeReads struct {
 	balances    []query.BalanceView
 	receipts    []query.PositionedReceipt // in ledger order; see route_receipts_test.go
 	parked      *indexer.Alarm
-	trace       traceFixture // route_public_test.go
+	trace       traceFixture   // route_public_test.go
+	accounting  fakeAccounting // route_accounting_test.go
 }
 
 func newFakeReads() *fakeReads {

@@ -48,7 +48,10 @@ func queueEvent(batch *pgx.Batch, pos position, ev model.DomainEvent, s *sealing
 		if ev.Movement == nil {
 			return errMissingRecord
 		}
-		return queueMovement(batch, pos, ev.Movement)
+		if err := queueMovement(batch, pos, ev.Movement); err != nil {
+			return err
+		}
+		return queueAccountLegs(batch, pos, ev.Movement)
 	case model.EventBalanceChanged:
 		if ev.Balance == nil {
 			return errMissingRecord
@@ -64,6 +67,11 @@ func queueEvent(batch *pgx.Batch, pos position, ev model.DomainEvent, s *sealing
 			return errMissingRecord
 		}
 		return queueRuleConfig(batch, block, ev.RuleConfig)
+	case model.EventAccountPeriodChanged:
+		if ev.AccountPeriod == nil {
+			return errMissingRecord
+		}
+		return queueAccountPeriod(batch, block, ev.AccountPeriod)
 	default:
 		return fmt.Errorf("unknown domain event type %q", ev.Type)
 	}

@@ -25,4 +25,8 @@ var projectionTables = []projectionTable{
 	{"balances", `trace_code COLLATE "C", enterprise_id COLLATE "C", bonded`},
 	{"receipts", `id COLLATE "C"`},
 	{"rule_configs", `version`},
+	{"account_legs", `block_number, tx_index, event_index, incoming`},
+	{"account_stock", `trace_code COLLATE "C", enterprise_id COLLATE "C", bonded`},
+	{"account_periods", `enterprise_id COLLATE "C", period_id COLLATE "C"`},
+	{"account_period_figures", `enterprise_id COLLATE "C", period_id COLLATE "C", trace_code COLLATE "C", bonded`},
 }

@@ -31,6 +31,9 @@ const (
 	EventReceiptIssued      EventType = "ReceiptIssued"
 	// EventRuleConfigChanged carries a new version of customs' rule configuration.
 	EventRuleConfigChanged EventType = "RuleConfigChanged"
+	// EventAccountPeriodChanged carries an accounting period, defined or
+	// closed.
+	EventAccountPeriodChanged EventType = "AccountPeriodChanged"
 )
 
 // EventEnvelope is the payload of the chaincode event of one transaction. It
@@ -59,4 +62,6 @@ type DomainEvent struct {
 	Balance    *Balance         `json:"balance,omitempty" metadata:",optional"`
 	Receipt    *Receipt         `json:"receipt,omitempty" metadata:",optional"`
 	RuleConfig *RuleConfig      `json:"ruleConfig,omitempty" metadata:",optional"`
+	// AccountPeriod is set for EventAccountPeriodChanged.
+	AccountPeriod *AccountPeriod `json:"accountPeriod,omitempty" metadata:",optional"`
 }

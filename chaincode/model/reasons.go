@@ -119,6 +119,13 @@ const (
 	// ReasonUserRoleNotAllowed: the organisation may act but the person's
 	// role within it may not {action, userRole}.
 	ReasonUserRoleNotAllowed Reason = "USER_ROLE_NOT_ALLOWED"
+
+	// Accounting periods (周期核算).
+	ReasonPeriodExists    Reason = "PERIOD_EXISTS"    // {enterpriseId, periodId}
+	ReasonPeriodNotFound  Reason = "PERIOD_NOT_FOUND" // {enterpriseId, periodId}
+	ReasonPeriodClosed    Reason = "PERIOD_CLOSED"    // {periodId, at}
+	ReasonPeriodNotEnded  Reason = "PERIOD_NOT_ENDED" // {periodId, to}
+	ReasonPeriodBackwards Reason = "PERIOD_BACKWARDS" // {from, to}: the last day is before the first
 )
 
 var reasonCodes = map[Reason]Code{
@@ -149,6 +156,8 @@ var reasonCodes = map[Reason]Code{
 	ReasonReceiptNotApplicable: CodeConflict, ReasonTransferConsolidated: CodeConflict,
 	ReasonNotConsolidating: CodeConflict, ReasonNotBondedTransfer: CodeConflict, ReasonConsolidateOther: CodeForbidden,
 	ReasonTransferNotSettled: CodeConflict,
+	ReasonPeriodExists:       CodeConflict, ReasonPeriodNotFound: CodeNotFound, ReasonPeriodClosed: CodeConflict,
+	ReasonPeriodNotEnded: CodeConflict, ReasonPeriodBackwards: CodeInvalid,
 }
 
 // Code is the error class of a reason.

@@ -39,6 +39,8 @@ const (
 	ObjectOperationLog  = "operation_log"
 	ObjectNotification  = "notification"
 	ObjectBalance       = "balance"
+	ObjectAccount       = "account"
+	ObjectAccountPeriod = "account_period"
 	ObjectBlock         = "block"
 	ObjectTransaction   = "transaction"
 	ObjectVerifyRun     = "verify_run"
@@ -173,7 +175,19 @@ var actions = map[string]Action{
 	"GET /api/v1/badges":             {Command: "badges.read", NameZh: "查看菜单提醒数", ObjectType: ObjectWorkQueue, Quiet: true},
 	"GET /api/v1/transfers/incoming": {Command: "transfer.incoming", NameZh: "查询待转入单据", ObjectType: ObjectDocument},
 	"GET /api/v1/balances":           {Command: "balance.list", NameZh: "查询库存", ObjectType: ObjectBalance},
-	"GET /api/v1/receipts":           {Command: "receipt.list", NameZh: "查询回执", ObjectType: ObjectReceipt},
+	"GET /api/v1/accounts/movements": {Command: "account.movements", NameZh: "查询核算明细", ObjectType: ObjectAccount},
+	"GET /api/v1/accounts/stock":     {Command: "account.stock", NameZh: "查询核算库存", ObjectType: ObjectAccount},
+	"GET /api/v1/accounts/pass-through": {Command: "account.pass_through", NameZh: "查询穿行核算",
+		ObjectType: ObjectAccount},
+	"GET /api/v1/accounts/periods":  {Command: "account.period.list", NameZh: "查询核算周期", ObjectType: ObjectAccountPeriod},
+	"POST /api/v1/accounts/periods": {Command: "account.period.define", NameZh: "定义核算周期", ObjectType: ObjectAccountPeriod},
+	"GET /api/v1/accounts/periods/:enterpriseId/:periodId/figures": {Command: "account.period.figures",
+		NameZh: "查看周期核算结果", ObjectType: ObjectAccountPeriod, ObjectParam: "periodId"},
+	"GET /api/v1/accounts/periods/:enterpriseId/:periodId/verification": {Command: "account.period.verify",
+		NameZh: "校验周期核算结果", ObjectType: ObjectAccountPeriod, ObjectParam: "periodId"},
+	"POST /api/v1/accounts/periods/:enterpriseId/:periodId/close": {Command: "account.period.close",
+		NameZh: "结算核算周期", ObjectType: ObjectAccountPeriod, ObjectParam: "periodId"},
+	"GET /api/v1/receipts": {Command: "receipt.list", NameZh: "查询回执", ObjectType: ObjectReceipt},
 	"POST /api/v1/receipts/:id/read": {Command: "receipt.read", NameZh: "标记回执已读", ObjectType: ObjectReceipt,
 		ObjectParam: "id"},
 	"POST /api/v1/external-receipts": {Command: "receipt.external", NameZh: "接收海关回执", ObjectType: ObjectReceipt},

@@ -43,6 +43,23 @@ func TestBalances(t *testing.T) {
 		})
 	}
 
+	t.Run("pages of one walk every balance once, in order", func(t *testing.T) {
+		t.Parallel()
+		var got []query.BalanceView
+		after := ""
+		for range 10 {
+			page, err := w.reader.BalancesPage(t.Context(), query.BalanceFilter{}, after, 1)
+			require.NoError(t, err)
+			got = append(got, page.Items...)
+			if after = page.Next; after == "" {
+				break
+			}
+		}
+		require.Equal(t, []query.BalanceView{alphaTC1, betaTC2, betaTC2Free}, got)
+		_, err := w.reader.BalancesPage(t.Context(), query.BalanceFilter{}, "not-a-cursor", 1)
+		require.ErrorIs(t, err, query.ErrInvalidFilter)
+	})
+
 	t.Run("balances hold the chain's weights", func(t *testing.T) {
 		t.Parallel()
 		require.Equal(t, int64(10_000_000), alphaTC1.WeightGrams)

@@ -37,6 +37,8 @@ var labels = map[string]string{
 	"seq": "序号", "at": "时间", "command": "操作", "commandName": "操作名称", "objectType": "对象类型",
 	"objectId": "对象编号", "ip": "IP地址", "userAgent": "客户端", "rows": "数据行数", "bytes": "数据字节数",
 	"httpStatus": "结果状态码", "errorCode": "错误码", "hash": "哈希值", "headHash": "日志头哈希",
+	// Accounting periods (chaincode/model/accounting.go).
+	"periodId": "核算周期编号", "from": "开始日期", "to": "结束日期", "totalsHash": "核算结果哈希",
 }
 
 // attachmentLabels name the fields of one attachment.

@@ -63,6 +63,11 @@ var reasons = map[model.Reason]string{
 	model.ReasonDeletionElsewhere:        "{family}由海关业务系统审核，请在海关系统中申报删单",
 	model.ReasonDeleteThroughOutLeg:      "区内流转须通过转出单 {documentId} 删单",
 	model.ReasonDocumentNotDeletable:     "单据 {documentId} 当前状态为“{status}”，不能删单",
+	model.ReasonPeriodExists:             "核算周期 {periodId} 已存在",
+	model.ReasonPeriodNotFound:           "企业 {enterpriseId} 没有核算周期 {periodId}",
+	model.ReasonPeriodClosed:             "核算周期 {periodId} 已于 {at} 结算，不能再次结算",
+	model.ReasonPeriodNotEnded:           "核算周期 {periodId} 至 {to} 结束，结束后才能结算",
+	model.ReasonPeriodBackwards:          "核算周期的结束日期 {to} 早于开始日期 {from}",
 	model.ReasonDeletionAcrossYear:       "非保税区内流转单 {documentId} 于 {year} 年申报，不能跨年删单",
 	model.ReasonNoDeletionTransferee:     "单据 {documentId} 没有等待转入企业确认的删单申请",
 	model.ReasonNoDeletionCustoms:        "单据 {documentId} 没有等待海关审核的删单申请",
@@ -127,6 +132,7 @@ var formats = map[string]string{
 	model.FormatRuleID:      "1至40位字母、数字、“_”或“-”",
 	model.FormatTagCode:     "以大写字母开头的2至40位大写字母、数字或“_”",
 	model.FormatColour:      "井号加六位十六进制数的颜色（如 #D4380D）",
+	model.FormatPeriodID:    "1至32位字母、数字、“_”或“-”",
 	model.FormatTime:        "带时区的时间（如 2026-12-01T00:00:00+08:00）",
 }
 
@@ -301,12 +307,14 @@ var actionNames = map[string]string{
 	"PutRuleConfig": "修改规则配置", "GetRuleConfig": "查询规则配置", "ListRuleVersions": "查询规则配置版本",
 	"DryRunRule": "规则试运行", "TagDocument": "手工打标", "UntagDocument": "移除标签",
 	"ReleaseReservation": "释放库存占用", "ConsolidateTransfers": "集报流转单",
+	"DefinePeriod": "定义核算周期", "ClosePeriod": "结算核算周期",
 }
 
 var objectTypeNames = map[string]string{
 	model.KeyEnterprise: "企业", model.KeyIdentity: "身份", model.KeyPrefiling: "预核申报", model.KeyTraceCode: "溯源码",
 	model.KeyTraceCodeSeq: "溯源码序号", model.KeyDocument: "单据", model.KeyBalance: "库存", model.KeyMovement: "货物移动",
 	model.KeyRequest: "请求", model.KeyRuleConfig: "规则配置", model.KeyRuleConfigHead: "规则配置",
+	model.KeyAccountPeriod: "核算周期",
 }
 
 // Catalogue is the whole catalogue as data, for a client (the web UI) that

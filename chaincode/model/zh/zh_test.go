@@ -62,6 +62,7 @@ var samples = model.Params{
 	"version":               3, "baseVersion": 2, "value": "WEIGHT_ANOMALY", "start": "2026-12-01T00:00:00+08:00",
 	"line": 1, "column": 7, "detail": "unknown name weight", "cost": 250000,
 	"code": "RISK_WATCH", "checklistId": "HZ20261126CCCCCCCC", "shortfallGrams": 1000,
+	"periodId": "2026H1", "from": "2026-01-01", "to": "2026-06-30",
 }
 
 var placeholderPattern = regexp.MustCompile(`\{([A-Za-z]+)\}`)

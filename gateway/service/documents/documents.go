@@ -280,16 +280,3 @@ func (s *Service) now() time.Time {
 	}
 	return time.Now()
 }
-
-// Balances lists stock per trace code, enterprise and customs status; an
-// enterprise sees only its own, whatever it asks for.
-func (s *Service) Balances(ctx context.Context, u accounts.User, f query.BalanceFilter) ([]query.BalanceView, error) {
-	if !service.SeesAll(u) {
-		f.EnterpriseID = u.EnterpriseID
-	}
-	items, err := s.Reads.Balances(ctx, f)
-	if items == nil {
-		items = []query.BalanceView{}
-	}
-	return items, err
-}

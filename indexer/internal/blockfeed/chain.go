@@ -25,6 +25,7 @@ type Chain struct {
 	moved      map[string][]model.Movement
 	issued     []model.Receipt
 	rules      int
+	periods    map[string]*model.AccountPeriod
 }
 
 // Identities of the zone's authorities, as the chaincode records actors.
@@ -39,7 +40,8 @@ var (
 // every transaction is one minute and a few nanoseconds after the previous.
 func NewChain(feed *Feed, start time.Time) *Chain {
 	return &Chain{Feed: feed, clock: start, zone: time.FixedZone("CST", 8*3600), prefilings: map[string]*model.Prefiling{},
-		documents: map[string]*model.Document{}, balances: map[balanceKey]*model.Balance{}, moved: map[string][]model.Movement{}}
+		documents: map[string]*model.Document{}, balances: map[balanceKey]*model.Balance{}, moved: map[string][]model.Movement{},
+		periods: map[string]*model.AccountPeriod{}}
 }
 
 // Declarant is the actor an enterprise's bound client identity becomes.
