@@ -90,10 +90,9 @@ CREATE TABLE account_period_figures (
 CREATE INDEX documents_vehicle_plate ON documents ((doc -> 'head' ->> 'vehiclePlate'))
     WHERE doc -> 'head' ->> 'vehiclePlate' <> '';
 CREATE INDEX documents_customs_no ON documents (customs_no) WHERE customs_no <> '';
-CREATE INDEX prefilings_material_no ON prefilings (material_no) WHERE material_no <> '';
+-- Material numbers are indexed by 00013 (material_no, enterprise_id).
 
 -- +goose Down
-DROP INDEX prefilings_material_no;
 DROP INDEX documents_customs_no;
 DROP INDEX documents_vehicle_plate;
 DROP TABLE account_period_figures;

@@ -205,8 +205,8 @@ func TestExportsOnTheRealChain(t *testing.T) {
 		}
 		lines := sheet(t, buf.Bytes(), exports.LinesSheet)
 		require.Len(t, lines, 4)
-		require.Equal(t, "10000", lines[1][7], "grams")
-		require.Equal(t, "7200", lines[1][8], "unit price, opened from the mirror")
+		require.Equal(t, "10", lines[1][7], "kilograms (10,000 g)")
+		require.Equal(t, "72", lines[1][8], "unit price in 元 (7,200 fen), opened from the mirror")
 	})
 	t.Run("the filters apply to the export", func(t *testing.T) {
 		var buf bytes.Buffer
