@@ -11,9 +11,14 @@ mode=${1:-run}
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# The PDF reports embed a CJK TrueType font (go-pdf/fpdf reads no OpenType
+# collections, which is what fonts-noto-cjk ships).
+[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || missing+=(fonts-droid-fallback)
 if [ "$mode" = test ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+  # The browser tests render exported PDFs to PNG.
+  command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
