@@ -117,7 +117,10 @@ type Closing struct {
 // mirror, once the mirror has caught up with the ledger, and records
 // their hash on the ledger. The ledger refuses a period not yet ended or
 // already closed.
-func (s *Service) ClosePeriod(ctx context.Context, w service.Write, periodID string) (Closing, *ledgertx.Tx, error) {
+func (s *Service) ClosePeriod(ctx context.Context, w service.Write, enterpriseID, periodID string) (Closing, *ledgertx.Tx, error) {
+	if enterpriseID != w.Caller.EnterpriseID {
+		return Closing{}, nil, apierror.Newf(apierror.Forbidden, "an enterprise closes its own periods only", "企业只能结算本企业的核算周期")
+	}
 	p, err := s.Reads.AccountPeriod(ctx, w.Caller.EnterpriseID, periodID)
 	if err != nil {
 		return Closing{}, nil, err
