@@ -14,6 +14,7 @@ import (
 
 	"zonetrace/chaincode/model"
 	"zonetrace/chaincode/tracecode"
+	"zonetrace/gateway/service/publictrace"
 	"zonetrace/indexer/query"
 	"zonetrace/internal/apiclient"
 )
@@ -124,14 +125,15 @@ func TestPrefilingToTraceCode(t *testing.T) {
 	code := seenByA.TraceCode
 	require.True(t, tracecode.Valid(code), code)
 
-	// The trace code's QR decodes to its trace URI.
+	// The trace code's QR decodes to its trace URI: the GS1 Digital Link of
+	// the public trace page.
 	var traced struct {
 		TraceCode model.TraceCode `json:"traceCode"`
 		URI       string          `json:"uri"`
 	}
 	require.NoError(t, a.Get(ctx, "/api/v1/trace-codes/"+code, &traced))
 	require.Equal(t, approvedPF.ID, traced.TraceCode.PrefilingID)
-	require.Equal(t, n.URL+"/t/"+code, traced.URI)
+	require.Equal(t, publictrace.URI(n.URL, code), traced.URI)
 	qr, err := a.Do(ctx, apiclient.Request{Method: http.MethodGet, Path: "/api/v1/trace-codes/" + code + "/qr.png"}, nil)
 	require.NoError(t, err)
 	require.Equal(t, traced.URI, decodeQR(t, qr.Body))
