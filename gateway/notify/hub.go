@@ -30,13 +30,16 @@ type Hub struct {
 	closed bool
 }
 
+// readyWait bounds how long Subscribe waits for the listener.
+const readyWait = 5 * time.Second
+
 // NewHub returns a Hub listening through pool.
 func NewHub(pool *pgxpool.Pool) *Hub {
 	return &Hub{pool: pool, subs: map[string]map[chan Event]struct{}{}}
 }
 
 // Subscribe opens a stream of username's events; it returns once the
-// listener is ready (or ctx ends), so a notification stored after it
+// listener is ready (or ctx ends, or readyWait passed), so a notification stored after it
 // returns is seen. Call the returned function to close the stream; the
 // channel is closed then, or when the hub closes.
 func (h *Hub) Subscribe(ctx context.Context, username string) (<-chan Event, func()) {
@@ -58,9 +61,14 @@ func (h *Hub) Subscribe(ctx context.Context, username string) (<-chan Event, fun
 	}
 	ready := h.ready
 	h.mu.Unlock()
+	// A database that does not answer does not hold the stream up: the
+	// listener keeps trying, and the client polls meanwhile.
+	wait := time.NewTimer(readyWait)
+	defer wait.Stop()
 	select {
 	case <-ready:
 	case <-ctx.Done():
+	case <-wait.C:
 	}
 	var once sync.Once
 	return ch, func() { once.Do(func() { h.unsubscribe(username, ch) }) }
@@ -134,7 +142,6 @@ func (h *Hub) listenOnce(ctx context.Context, markReady func()) {
 		if err != nil {
 			return
 		}
-		var e Event
 		var raw struct {
 			Username string `json:"username"`
 			ID       int64  `json:"id"`
@@ -142,8 +149,7 @@ func (h *Hub) listenOnce(ctx context.Context, markReady func()) {
 		if json.Unmarshal([]byte(n.Payload), &raw) != nil {
 			continue
 		}
-		e.Username, e.ID = raw.Username, raw.ID
-		h.dispatch(e)
+		h.dispatch(Event{Username: raw.Username, ID: raw.ID})
 	}
 }
 

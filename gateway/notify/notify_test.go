@@ -291,3 +291,27 @@ func TestHubStreamsANewInboxRow(t *testing.T) {
 	_, open := <-events
 	require.False(t, open, "closing the stream closes its channel")
 }
+
+func TestSettingsRefuseSubscriptionsWithoutAnAddress(t *testing.T) {
+	e := newEnv(t)
+	for want, in := range map[string]notify.SettingsInput{
+		"email":            {Subscriptions: []notify.Subscription{{Kind: notify.KindHighRisk, Channel: notify.ChannelEmail, Enabled: true}}},
+		"webhookUrl":       {Subscriptions: []notify.Subscription{{Kind: notify.KindHighRisk, Channel: notify.ChannelWebhook, Enabled: true}}},
+		"subscriptions[0]": {Subscriptions: []notify.Subscription{{Kind: "weather", Channel: notify.ChannelInApp, Enabled: true}}},
+		"webhookSecret":    {WebhookURL: "https://203.0.113.9/hook", WebhookSecret: "short"},
+	} {
+		_, err := e.svc.SaveSettings(context.Background(), "officer", "customs_officer", in)
+		var p validation.Problems
+		require.ErrorAs(t, err, &p, want)
+		require.Len(t, p, 1, want)
+		require.Equal(t, want, p[0].Field)
+	}
+	// A webhook URL without any secret yet is refused too.
+	_, err := e.svc.SaveSettings(context.Background(), "officer", "customs_officer", notify.SettingsInput{WebhookURL: "https://203.0.113.9/hook"})
+	var p validation.Problems
+	require.ErrorAs(t, err, &p)
+	require.Equal(t, "webhookSecret", p[0].Field)
+	var n int
+	require.NoError(t, e.pool.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM notification_contacts) + (SELECT count(*) FROM notification_subscriptions)`).Scan(&n))
+	require.Zero(t, n)
+}

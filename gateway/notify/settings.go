@@ -160,16 +160,19 @@ func (s *Service) SaveSettings(ctx context.Context, username, role string, in Se
 	if n := utf8.RuneCountInString(in.WebhookSecret); in.WebhookSecret != "" && (n < 16 || n > 256) {
 		p.Add("webhookSecret", "must be 16-256 characters", "密钥须为16-256个字符")
 	}
+	var byEmail, byWebhook bool
 	for i, sub := range in.Subscriptions {
-		field := fmt.Sprintf("subscriptions[%d]", i)
-		switch {
-		case !slices.Contains(Kinds, sub.Kind) || !slices.Contains(Channels, sub.Channel):
-			p.Add(field, "unknown kind or channel", "未知的通知类型或渠道")
-		case sub.Enabled && sub.Channel == ChannelEmail && in.Email == "":
-			p.Add("email", "is required to subscribe by e-mail", "订阅邮件通知须填写电子邮箱")
-		case sub.Enabled && sub.Channel == ChannelWebhook && in.WebhookURL == "":
-			p.Add("webhookUrl", "is required to subscribe by webhook", "订阅回调通知须填写回调地址")
+		if !slices.Contains(Kinds, sub.Kind) || !slices.Contains(Channels, sub.Channel) {
+			p.Add(fmt.Sprintf("subscriptions[%d]", i), "unknown kind or channel", "未知的通知类型或渠道")
 		}
+		byEmail = byEmail || sub.Enabled && sub.Channel == ChannelEmail
+		byWebhook = byWebhook || sub.Enabled && sub.Channel == ChannelWebhook
+	}
+	if byEmail && in.Email == "" {
+		p.Add("email", "is required to subscribe by e-mail", "订阅邮件通知须填写电子邮箱")
+	}
+	if byWebhook && in.WebhookURL == "" {
+		p.Add("webhookUrl", "is required to subscribe by webhook", "订阅回调通知须填写回调地址")
 	}
 	if err := p.Err(); err != nil {
 		return Settings{}, err
