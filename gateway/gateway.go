@@ -21,6 +21,7 @@ import (
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/loginguard"
+	"zonetrace/gateway/notify"
 	"zonetrace/gateway/oplog"
 	"zonetrace/gateway/ratelimit"
 	"zonetrace/gateway/service/audit"
@@ -74,6 +75,9 @@ type Config struct {
 	// LedgerKind is "embedded" (default) or "fabric": how evidence bundles
 	// are hashed and signed.
 	LedgerKind string
+	// SMTP is the mail server of e-mail notifications; nil leaves the
+	// e-mail channel out (its deliveries are recorded not_configured).
+	SMTP *notify.SMTPConfig
 }
 
 // Gateway serves the HTTP API.
@@ -93,6 +97,7 @@ type Gateway struct {
 	inFlight    inFlight
 	audit       *audit.Service
 	oplog       *oplog.Log
+	notify      *notify.Service
 	// oplogFailures counts actions the operation log could not record.
 	oplogFailures prometheus.Counter
 }
@@ -156,6 +161,9 @@ func New(cfg Config) (*Gateway, error) {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
 	g.oplog = oplog.New(cfg.Pool, ledgerAnchors{g})
+	if g.notify, err = g.newNotifications(); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
 	g.oplogFailures = prometheus.NewCounter(prometheus.CounterOpts{Name: "zonetrace_oplog_append_failures_total",
 		Help: "Actions the operation log could not record (each written to the process log instead)."})
 	g.metrics.registry.MustRegister(g.oplogFailures)

@@ -55,6 +55,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeExternalReceipts(authed, rs.inbox)
 	g.routeAudit(authed, g.audit)
 	g.routeOperationLog(authed)
+	g.routeNotifications(authed)
 	g.routeRules(authed)
 	r.NoRoute(g.serveWeb)
 	return r

@@ -24,6 +24,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	flags := flag.NewFlagSet("run", flag.ExitOnError)
 	node := nodeFlags(flags, os.Getenv)
 	serverTLS := tlsFlags(flags, os.Getenv)
+	mailServer := newSMTPFlags(flags, os.Getenv)
 	listen := flags.String("listen", "127.0.0.1:8080", "HTTPS listen address (plain HTTP is not served)")
 	publicURL := flags.String("public-url", "", "base URL printed in trace QR codes (default: the listen URL)")
 	demo := flags.Bool("demo", false, "seed demo enterprises, users and prefilings into an empty ledger")
@@ -67,6 +68,10 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	if err != nil {
 		return err
 	}
+	smtpConfig, err := mailServer.config()
+	if err != nil {
+		return err
+	}
 	served, err := serverTLS.serverTLS(node.DataDir, *listen)
 	if err != nil {
 		return err
@@ -89,6 +94,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		TrustedProxies:   splitList(*trustedProxies),
 		ShutdownTimeout:  shutdownTimeout,
 		Retention:        &keep,
+		SMTP:             smtpConfig,
 	})
 	if err != nil {
 		return err

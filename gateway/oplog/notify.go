@@ -20,13 +20,28 @@ type Alert struct {
 	At             time.Time      `json:"at"`
 }
 
-// Notification tells one user of an alert; the UI words it in Chinese
-// from Alert.Rule and Alert.Params.
+// Message is a notification from another source (gateway/notify: the
+// risk alert engine, …); the UI words it in Chinese from Kind, Subject and
+// Params.
+type Message struct {
+	ID       int64          `json:"id"`
+	Source   string         `json:"source"`
+	Kind     string         `json:"kind"`
+	Subject  string         `json:"subject"`
+	Params   map[string]any `json:"params"`
+	Severity string         `json:"severity"`
+	Link     string         `json:"link"`
+}
+
+// Notification tells one user of an alert of the operation log (Alert) or
+// of a message (Message); the UI words it in Chinese from Alert.Rule and
+// Alert.Params, or from the message.
 type Notification struct {
 	ID        int64      `json:"id"`
 	CreatedAt time.Time  `json:"createdAt"`
 	ReadAt    *time.Time `json:"readAt,omitempty"`
-	Alert     Alert      `json:"alert"`
+	Alert     *Alert     `json:"alert,omitempty"`
+	Message   *Message   `json:"message,omitempty"`
 }
 
 // Inbox is a user's newest notifications and how many are unread.
@@ -47,22 +62,34 @@ func (l *Log) Notifications(ctx context.Context, username string, unreadOnly boo
 		return Inbox{}, fmt.Errorf("count notifications: %w", err)
 	}
 	rows, err := l.pool.Query(ctx, `SELECT n.id, n.created_at, n.read_at, a.id, a.seq, a.rule, a.rule_set_version, a.subject,
-		a.params, a.at FROM notifications n JOIN operation_log_alerts a ON a.id = n.alert_id
+		a.params, a.at, m.id, m.source, m.kind, m.subject, m.params, m.severity, m.link
+		FROM notifications n LEFT JOIN operation_log_alerts a ON a.id = n.alert_id LEFT JOIN notify_messages m ON m.id = n.message_id
 		WHERE n.username = $1 AND ($2 = false OR n.read_at IS NULL) ORDER BY n.id DESC LIMIT $3`, username, unreadOnly, maxInbox)
 	if err != nil {
 		return Inbox{}, fmt.Errorf("list notifications: %w", err)
 	}
 	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Notification, error) {
 		var (
-			n      Notification
-			params []byte
+			n                 Notification
+			alertID, seq, mID *int64
+			rule, aSubject    *string
+			version           *int
+			alertAt           *time.Time
+			aParams, mParams  []byte
+			source, kind      *string
+			mSubject, sev, ln *string
 		)
-		err := row.Scan(&n.ID, &n.CreatedAt, &n.ReadAt, &n.Alert.ID, &n.Alert.Seq, &n.Alert.Rule, &n.Alert.RuleSetVersion,
-			&n.Alert.Subject, &params, &n.Alert.At)
+		err := row.Scan(&n.ID, &n.CreatedAt, &n.ReadAt, &alertID, &seq, &rule, &version, &aSubject, &aParams, &alertAt,
+			&mID, &source, &kind, &mSubject, &mParams, &sev, &ln)
 		if err != nil {
 			return n, err
 		}
-		return n, json.Unmarshal(params, &n.Alert.Params)
+		if alertID != nil {
+			n.Alert = &Alert{ID: *alertID, Seq: *seq, Rule: *rule, RuleSetVersion: *version, Subject: *aSubject, At: *alertAt}
+			return n, json.Unmarshal(aParams, &n.Alert.Params)
+		}
+		n.Message = &Message{ID: *mID, Source: *source, Kind: *kind, Subject: *mSubject, Severity: *sev, Link: *ln}
+		return n, json.Unmarshal(mParams, &n.Message.Params)
 	})
 	if err != nil {
 		return Inbox{}, fmt.Errorf("read notifications: %w", err)

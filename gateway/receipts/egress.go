@@ -209,3 +209,11 @@ func failureClass(status int, err error) string {
 	}
 	return FailOther
 }
+
+// Client is an HTTP client that dials only addresses the policy allows,
+// follows no redirects (a redirect could lead anywhere) and gives up after
+// timeout; other webhooks of the node (gateway/notify) send with it.
+func (p AddressPolicy) Client(timeout time.Duration) *http.Client {
+	return &http.Client{Transport: p.transport(), Timeout: timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}

@@ -2,7 +2,8 @@
 // queue kept in the node's PostgreSQL database: the outbox recovery that
 // re-drives pending submissions, the retention purge, the anchoring
 // of the operation log's head on the ledger, and the fill of entry drafts
-// with the trace codes of approved prefilings. Keeping the
+// with the trace codes of approved prefilings, and the deliveries of
+// notifications (gateway/notify). Keeping the
 // schedule in PostgreSQL means a job survives restarts and runs once per
 // node, and it shares the database's availability with the work it does.
 package jobs
@@ -21,6 +22,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
+	"zonetrace/gateway/notify"
 	"zonetrace/gateway/oplog"
 	"zonetrace/gateway/retention"
 	"zonetrace/gateway/verifyruns"
@@ -67,6 +69,12 @@ type EntryDrafts interface {
 	FillDue(ctx context.Context) (int, error)
 }
 
+// Notifications works the deliveries of gateway/notify on the queue
+// notify.Queue.
+type Notifications interface {
+	AddWorkers(w *river.Workers)
+}
+
 // Config says what the queue runs and how often.
 type Config struct {
 	Pool   *pgxpool.Pool
@@ -92,6 +100,8 @@ type Config struct {
 	// DefaultEntryDraftsEvery).
 	EntryDrafts      EntryDrafts
 	EntryDraftsEvery time.Duration
+	// Notifications, when set, sends notifications (queue notify.Queue).
+	Notifications Notifications
 }
 
 // Migrate brings River's tables (river_job, river_leader, …) up to date.
@@ -281,6 +291,10 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 		config.PeriodicJobs = append(config.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(every),
 			func() (river.JobArgs, *river.InsertOpts) { return EntryDraftsArgs{}, once },
 			&river.PeriodicJobOpts{ID: EntryDraftsArgs{}.Kind(), RunOnStart: true}))
+	}
+	if cfg.Notifications != nil {
+		cfg.Notifications.AddWorkers(workers)
+		config.Queues[notify.Queue] = river.QueueConfig{MaxWorkers: 4}
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), config)
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/entryfill"
+	"zonetrace/gateway/notify"
 	"zonetrace/gateway/retention"
 	"zonetrace/gateway/verifyruns"
 	"zonetrace/indexer"
@@ -80,6 +81,8 @@ type Config struct {
 	// AnchorEvery sets how often the operation log's head is anchored on
 	// the ledger (default jobs.DefaultAnchorEvery).
 	AnchorEvery time.Duration
+	// SMTP is the mail server of e-mail notifications; nil sends none.
+	SMTP *notify.SMTPConfig
 }
 
 // DefaultShutdownTimeout is Config.ShutdownTimeout's default.
@@ -211,6 +214,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Logger:         log.With("component", "gateway"),
 		TrustedProxies: cfg.TrustedProxies,
 		LedgerKind:     ledgerKind(cfg.Ledger),
+		SMTP:           cfg.SMTP,
 		Readiness: []gateway.ReadinessCheck{{Name: "outbox", Check: func(ctx context.Context) gateway.CheckResult {
 			return p.Gateway.OutboxCheck(ctx)
 		}}},
@@ -249,6 +253,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	}()
 
 	p.server = &http.Server{Handler: p.Gateway.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// Notification streams never end on their own.
+	p.server.RegisterOnShutdown(p.Gateway.CloseStreams)
 	serve := p.server.Serve
 	if cfg.TLS != nil {
 		p.server.Handler = strictTransport(p.server.Handler)
@@ -285,6 +291,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Verifier:       verifier,
 		Anchorer:       p.Gateway,
 		AnchorEvery:    cfg.AnchorEvery,
+		Notifications:  p.Gateway.Notifications(),
 		EntryDrafts: entryfill.New(p.Pool, p.Reads, docdrafts.New(p.Pool, docdrafts.WithSealer(p.Sealer)),
 			log.With("component", "entry-drafts")),
 	}); err != nil {

@@ -33,6 +33,7 @@ const routes = [
       { path: 'documents/:id', name: 'document', component: () => import('./views/DocumentDetailView.vue'), meta: { roles: ['enterprise', ...READERS], title: '单证详情' } },
       { path: 'receipts', name: 'receipts', component: () => import('./views/ReceiptsView.vue'), meta: { roles: ['enterprise'], title: '回执' } },
       { path: 'webhook', name: 'webhook', component: () => import('./views/WebhookView.vue'), meta: { roles: ['enterprise'], title: '推送设置' } },
+      { path: 'notification-settings', name: 'notification-settings', component: () => import('./views/NotificationSettingsView.vue'), meta: { roles: ['enterprise', ...READERS], title: '通知设置' } },
       { path: 'operation-log', name: 'operation-log', component: () => import('./views/OperationLogView.vue'), meta: { roles: ['zone_admin', 'auditor'], title: '操作日志' } },
       { path: 'balances', name: 'balances', component: () => import('./views/BalancesView.vue'), meta: { roles: ['enterprise', ...READERS], title: '库存' } },
       { path: 'audit/verify', name: 'audit-verify', component: () => import('./views/audit/VerifyView.vue'), meta: { roles: AUDITORS, title: '账本校验' } },
