@@ -10,6 +10,7 @@ import (
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/apierror"
+	"zonetrace/gateway/reports"
 	"zonetrace/gateway/service/accounting"
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
@@ -23,6 +24,8 @@ type periodList struct {
 type accountRoutes struct {
 	g   *Gateway
 	svc *accounting.Service
+	// font writes the PDF reports.
+	font *reports.Font
 }
 
 // accountingService is the accounts on the gateway's read model and ledger.
@@ -31,14 +34,18 @@ func (g *Gateway) accountingService() *accounting.Service {
 }
 
 func (g *Gateway) routeAccounting(api *gin.RouterGroup, svc *accounting.Service) {
-	r := accountRoutes{g: g, svc: svc}
+	r := accountRoutes{g: g, svc: svc, font: &reports.Font{Path: g.cfg.ReportFont}}
 	a := api.Group("/accounts")
 	a.GET("/movements", r.movements)
 	a.GET("/stock", r.stock(""))
+	a.GET("/stock/export.xlsx", r.exportStock(excelReport))
+	a.GET("/stock/export.pdf", r.exportStock(r.pdfReport))
 	a.GET("/pass-through", r.stock(query.GroupTrace))
 	a.GET("/periods", r.periods)
 	a.POST("/periods", allow(enterpriseOnly...), g.idempotent(true), r.define)
 	a.GET("/periods/:enterpriseId/:periodId/figures", r.figures)
+	a.GET("/periods/:enterpriseId/:periodId/figures.xlsx", r.exportFigures(excelReport))
+	a.GET("/periods/:enterpriseId/:periodId/figures.pdf", r.exportFigures(r.pdfReport))
 	a.GET("/periods/:enterpriseId/:periodId/verification", r.verify)
 	a.POST("/periods/:enterpriseId/:periodId/close", allow(enterpriseOnly...), g.idempotent(true), r.close)
 }
@@ -123,16 +130,7 @@ func (r accountRoutes) movements(c *gin.Context) {
 // stock serves a stock report; group, when set, fixes the grouping.
 func (r accountRoutes) stock(group query.StockGroup) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		f := query.StockFilter{GroupBy: group, After: c.Query("after"), InStock: c.Query("inStock") == "true"}
-		if group == "" {
-			f.GroupBy = query.StockGroup(c.Query("groupBy"))
-		}
-		var err error
-		if f.AccountKeys, err = accountKeys(c); err == nil {
-			if f.Limit, err = limitParam(c); err == nil {
-				f.AsOf, err = dayParam(c, "asOf", true)
-			}
-		}
+		f, err := stockFilter(c, group)
 		if err != nil {
 			r.g.fail(c, err)
 			return
@@ -144,6 +142,22 @@ func (r accountRoutes) stock(group query.StockGroup) gin.HandlerFunc {
 		}
 		c.JSON(http.StatusOK, page)
 	}
+}
+
+// stockFilter reads a stock report's filters; group, when set, fixes the
+// grouping.
+func stockFilter(c *gin.Context, group query.StockGroup) (query.StockFilter, error) {
+	f := query.StockFilter{GroupBy: group, After: c.Query("after"), InStock: c.Query("inStock") == "true"}
+	if group == "" {
+		f.GroupBy = query.StockGroup(c.Query("groupBy"))
+	}
+	var err error
+	if f.AccountKeys, err = accountKeys(c); err == nil {
+		if f.Limit, err = limitParam(c); err == nil {
+			f.AsOf, err = dayParam(c, "asOf", true)
+		}
+	}
+	return f, err
 }
 
 func (r accountRoutes) periods(c *gin.Context) {

@@ -22,6 +22,8 @@ import (
 type fakeAccounting struct {
 	movements []query.AccountMovementFilter
 	stock     []query.StockFilter
+	// stockRows are the stock report's rows, paged by f.Limit.
+	stockRows []query.StockRow
 	periods   []model.AccountPeriod
 	figures   []model.PeriodFigure
 }
@@ -37,7 +39,17 @@ func (r *fakeReads) Stock(_ context.Context, f query.StockFilter) (query.StockPa
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.accounting.stock = append(r.accounting.stock, f)
-	return query.StockPage{Items: []query.StockRow{}}, nil
+	start, _ := strconv.Atoi(f.After)
+	limit := f.Limit
+	if limit == 0 {
+		limit = query.DefaultAccountPage
+	}
+	rows := r.accounting.stockRows
+	page := query.StockPage{Items: append([]query.StockRow{}, rows[min(start, len(rows)):min(start+limit, len(rows))]...)}
+	if start+limit < len(rows) {
+		page.Next = strconv.Itoa(start + limit)
+	}
+	return page, nil
 }
 
 func (r *fakeReads) AccountPeriods(_ context.Context, enterpriseID string) ([]model.AccountPeriod, error) {

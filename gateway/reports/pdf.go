@@ -7,13 +7,17 @@ import (
 	"github.com/go-pdf/fpdf"
 )
 
-// Layout of the PDF: A4 landscape, millimetres.
+// Layout of the PDF: A4 landscape, millimetres and points.
 const (
-	margin     = 10.0
-	rowHeight  = 6.0
-	fontSize   = 8.0
-	titleSize  = 14.0
-	fontFamily = "cjk"
+	margin    = 10.0
+	rowHeight = 6.0
+	fontSize  = 7.5
+	titleSize = 14.0
+	infoSize  = 8.5
+	// cjkFamily is the configured CJK font; latinFamily, a core PDF font,
+	// writes ASCII, which Droid Sans Fallback has no glyphs for.
+	cjkFamily   = "cjk"
+	latinFamily = "Helvetica"
 )
 
 // PDF writes r as an A4 landscape PDF in font: title, filters and
@@ -24,44 +28,13 @@ func PDF(w io.Writer, r Report, font *Font) error {
 	if err != nil {
 		return err
 	}
-	pdf := fpdf.New("L", "mm", "A4", "")
-	pdf.SetTitle(r.Title, true)
-	pdf.SetCreator("ZoneTrace", true)
-	pdf.AddUTF8FontFromBytes(fontFamily, "", data)
-	pdf.SetMargins(margin, margin, margin)
-	pdf.SetAutoPageBreak(true, margin+6)
-	pdf.AliasNbPages("{nb}")
-
-	pageWidth, _ := pdf.GetPageSize()
-	widths := columnWidths(r.Columns, pageWidth-2*margin)
-	pdf.SetHeaderFuncMode(func() {
-		if pdf.PageNo() == 1 {
-			pdf.SetFont(fontFamily, "", titleSize)
-			pdf.CellFormat(0, 9, r.Title, "", 1, "C", false, 0, "")
-			pdf.SetFont(fontFamily, "", fontSize+1)
-			pdf.MultiCell(0, 5, "查询条件："+filtersText(r.Filters), "", "L", false)
-			pdf.CellFormat(0, 5, "生成时间："+r.generated(), "", 1, "L", false, 0, "")
-			pdf.Ln(2)
-		}
-		pdf.SetFont(fontFamily, "", fontSize)
-		pdf.SetFillColor(230, 236, 245)
-		for i, c := range r.Columns {
-			pdf.CellFormat(widths[i], rowHeight, fit(pdf, c.heading(), widths[i]), "1", 0, "C", true, 0, "")
-		}
-		pdf.Ln(-1)
-	}, true)
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-margin - 2)
-		pdf.SetFont(fontFamily, "", fontSize)
-		pdf.CellFormat(0, 5, fmt.Sprintf("第%d页/共{nb}页", pdf.PageNo()), "", 0, "C", false, 0, "")
-	})
-
-	pdf.AddPage()
-	pdf.SetFont(fontFamily, "", fontSize)
-	for _, row := range r.Rows {
-		writeRow(pdf, r.Columns, widths, row, false)
+	// The first pass counts the pages for "第n页/共m页": fpdf's page-count
+	// alias would leave the width of its placeholder in the footer.
+	pages, err := layout(r, data, 0).pages()
+	if err != nil {
+		return err
 	}
-	writeRow(pdf, r.Columns, widths, r.Totals(), true)
+	pdf := layout(r, data, pages)
 	if err := pdf.Error(); err != nil {
 		return fmt.Errorf("write PDF report: %w", err)
 	}
@@ -71,18 +44,66 @@ func PDF(w io.Writer, r Report, font *Font) error {
 	return nil
 }
 
-func writeRow(pdf *fpdf.Fpdf, cols []Column, widths []float64, row []any, total bool) {
-	if total {
-		pdf.SetFillColor(245, 245, 245)
+type document struct{ *fpdf.Fpdf }
+
+func (d document) pages() (int, error) {
+	if err := d.Error(); err != nil {
+		return 0, fmt.Errorf("write PDF report: %w", err)
 	}
+	return d.PageCount(), nil
+}
+
+// layout draws r; pages is the total the footers show.
+func layout(r Report, font []byte, pages int) document {
+	pdf := fpdf.New("L", "mm", "A4", "")
+	pdf.SetTitle(r.Title, true)
+	pdf.SetCreator("ZoneTrace", true)
+	pdf.AddUTF8FontFromBytes(cjkFamily, "", font)
+	pdf.SetMargins(margin, margin, margin)
+	pdf.SetAutoPageBreak(false, margin)
+	t := &texter{pdf: pdf}
+
+	pageWidth, _ := pdf.GetPageSize()
+	widths := columnWidths(r.Columns, pageWidth-2*margin)
+	pdf.SetHeaderFuncMode(func() {
+		if pdf.PageNo() == 1 {
+			t.line(titleSize, 10, r.Title, "C")
+			t.line(infoSize, 5, "查询条件："+filtersText(r.Filters), "L")
+			t.line(infoSize, 5, "生成时间："+r.generated()+"；重量单位：千克，金额单位：元", "L")
+			pdf.SetY(pdf.GetY() + 2)
+		}
+		pdf.SetFillColor(230, 236, 245)
+		for i, c := range r.Columns {
+			t.cell(widths[i], c.Title, "C", true)
+		}
+		t.nextRow()
+	}, false)
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-margin - 4)
+		t.line(fontSize, 5, fmt.Sprintf("第%d页/共%d页", pdf.PageNo(), pages), "C")
+	})
+
+	pdf.AddPage()
+	for _, row := range r.Rows {
+		writeRow(t, r.Columns, widths, row, false)
+	}
+	writeRow(t, r.Columns, widths, r.Totals(), true)
+	return document{pdf}
+}
+
+func writeRow(t *texter, cols []Column, widths []float64, row []any, total bool) {
+	if t.pdf.GetY()+rowHeight > t.pageBottom() {
+		t.pdf.AddPage()
+	}
+	t.pdf.SetFillColor(245, 245, 245)
 	for i, c := range cols {
 		align := "L"
 		if c.Kind != Text {
 			align = "R"
 		}
-		pdf.CellFormat(widths[i], rowHeight, fit(pdf, c.text(row[i]), widths[i]), "1", 0, align, total, 0, "")
+		t.cell(widths[i], c.text(row[i]), align, total)
 	}
-	pdf.Ln(-1)
+	t.nextRow()
 }
 
 // columnWidths shares the page's width by the columns' relative widths.
@@ -105,16 +126,109 @@ func weight(c Column) float64 {
 	return 1
 }
 
-// fit shortens s with an ellipsis until it fits width (less the cell's
-// padding), so a long product name does not run into the next column.
-func fit(pdf *fpdf.Fpdf, s string, width float64) string {
-	room := width - 2*pdf.GetCellMargin()
-	if pdf.GetStringWidth(s) <= room {
+// texter writes text mixing the CJK font (everything but ASCII) and a
+// core Latin font (ASCII: digits, codes), each run in its own font.
+type texter struct {
+	pdf  *fpdf.Fpdf
+	size float64
+}
+
+type run struct {
+	text  string
+	latin bool
+}
+
+func runs(s string) []run {
+	var out []run
+	for _, r := range s {
+		latin := r < 0x7f
+		if n := len(out); n > 0 && out[n-1].latin == latin {
+			out[n-1].text += string(r)
+		} else {
+			out = append(out, run{string(r), latin})
+		}
+	}
+	return out
+}
+
+func (t *texter) font(latin bool) {
+	if latin {
+		t.pdf.SetFont(latinFamily, "", t.size)
+	} else {
+		t.pdf.SetFont(cjkFamily, "", t.size)
+	}
+}
+
+func (t *texter) width(s string) float64 {
+	var w float64
+	for _, r := range runs(s) {
+		t.font(r.latin)
+		w += t.pdf.GetStringWidth(r.text)
+	}
+	return w
+}
+
+// fit shortens s with "..." until it fits room, so a long product name
+// does not run into the next column.
+func (t *texter) fit(s string, room float64) string {
+	if t.width(s) <= room {
 		return s
 	}
-	runes := []rune(s)
-	for len(runes) > 0 && pdf.GetStringWidth(string(runes)+"…") > room {
-		runes = runes[:len(runes)-1]
+	rs := []rune(s)
+	for len(rs) > 0 && t.width(string(rs)+"...") > room {
+		rs = rs[:len(rs)-1]
 	}
-	return string(runes) + "…"
+	return string(rs) + "..."
+}
+
+// draw writes s in the box at x, y of width w and height h.
+func (t *texter) draw(x, y, w, h float64, s, align string) {
+	pad := t.pdf.GetCellMargin()
+	s = t.fit(s, w-2*pad)
+	cx := x + pad
+	switch align {
+	case "R":
+		cx = x + w - pad - t.width(s)
+	case "C":
+		cx = x + (w-t.width(s))/2
+	}
+	baseline := y + h/2 + t.size*0.3528/2*0.7
+	for _, r := range runs(s) {
+		t.font(r.latin)
+		t.pdf.Text(cx, baseline, r.text)
+		cx += t.pdf.GetStringWidth(r.text)
+	}
+}
+
+// cell writes one bordered table cell at the current position and moves
+// right.
+func (t *texter) cell(w float64, s, align string, fill bool) {
+	t.size = fontSize
+	x, y := t.pdf.GetXY()
+	style := "D"
+	if fill {
+		style = "FD"
+	}
+	t.pdf.Rect(x, y, w, rowHeight, style)
+	t.draw(x, y, w, rowHeight, s, align)
+	t.pdf.SetXY(x+w, y)
+}
+
+// line writes a line of text across the page and moves to the next line.
+func (t *texter) line(size, h float64, s, align string) {
+	t.size = size
+	x, y := t.pdf.GetXY()
+	pageWidth, _ := t.pdf.GetPageSize()
+	t.draw(x, y, pageWidth-2*margin, h, s, align)
+	t.pdf.SetXY(margin, y+h)
+}
+
+// nextRow moves to the start of the next table row.
+func (t *texter) nextRow() {
+	t.pdf.SetXY(margin, t.pdf.GetY()+rowHeight)
+}
+
+func (t *texter) pageBottom() float64 {
+	_, h := t.pdf.GetPageSize()
+	return h - margin - 6
 }

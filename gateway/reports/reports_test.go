@@ -70,13 +70,13 @@ func TestPDFHasPagesTitleAndFigures(t *testing.T) {
 	if text == "" {
 		return
 	}
-	for _, want := range []string{"区内库存报表", "查询条件：企业：测试企业", "库存(千克)", "1.5", "合计", "第1页/共3页", "第3页/共3页"} {
+	for _, want := range []string{"区内库存报表", "查询条件：企业：测试企业", "重量单位：千克，金额单位：元", "1.5", "合计", "第1页/共3页", "第3页/共3页"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF text lacks %q:\n%s", want, text)
 		}
 	}
 	// The header is repeated on every page.
-	if n := strings.Count(text, "库存(千克)"); n != 3 {
+	if n := strings.Count(text, "库龄(天)"); n != 3 {
 		t.Errorf("header on %d pages, want 3", n)
 	}
 }
