@@ -133,7 +133,7 @@ func stockReport(f query.StockFilter, rows []query.StockRow, now time.Time) repo
 		{Title: "入区", Kind: reports.Kg}, {Title: "出区", Kind: reports.Kg}, {Title: "流转入", Kind: reports.Kg},
 		{Title: "流转出", Kind: reports.Kg}, {Title: "转入", Kind: reports.Kg}, {Title: "转出", Kind: reports.Kg},
 		{Title: "库存", Kind: reports.Kg, Width: 1.2}, {Title: "货值", Kind: reports.Yuan, Width: 1.3},
-		{Title: "库龄(天)", Kind: reports.Int, Width: 0.8, NoTotal: true}}}
+		{Title: "库龄(天)", Kind: reports.Int, Width: 1.1, NoTotal: true}}}
 	for _, s := range rows {
 		status := ""
 		if s.Bonded != nil {
