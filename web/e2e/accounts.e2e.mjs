@@ -122,11 +122,44 @@ test('the stock report downloads as PDF, rendered to PNG', async () => {
   }
 })
 
-test('周期核算 and the entries and exits open', async () => {
+/** post writes through the API with the page's session, as the app does. */
+function post(path, body) {
+  return page.evaluate(async ([p, b]) => {
+    const { token } = JSON.parse(sessionStorage.getItem('zonetrace.session'))
+    const r = await fetch('/api/v1' + p + '?wait=indexed', {
+      method: 'POST', body: JSON.stringify(b),
+      headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+    })
+    if (!r.ok) throw new Error(`${p}: ${r.status} ${await r.text()}`)
+    return r.json()
+  }, [path, body])
+}
+
+test('周期核算: the figures of a period balance, drill down and export', async () => {
+  const periodId = 'E2E' + Date.now().toString(36)
+  await post('/accounts/periods', { periodId, from: '2020-01-01', to: '2099-12-31' })
   await page.locator('[data-test=nav-accounts-periods]').click()
   await page.waitForURL(/\/accounts\/periods/)
-  await page.locator('[data-test=period-table]').waitFor()
+  await page.locator('[data-test=period-table] .el-table__body tr', { hasText: periodId }).click()
+  const closing = page.locator('[data-test=figures-table] [data-test=figure-closing]').first()
+  await closing.waitFor()
+  assert.ok(Number(await closing.textContent()) > 0, 'the demo batch closes the period in stock')
   await screenshot(page, 'periods')
+
+  const pdf = await download('figures-export-pdf', 'accounts-figures.pdf')
+  assert.equal(pdf.body.subarray(0, 4).toString('latin1'), '%PDF')
+  execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdf.path, join(SHOTS, 'accounts-figures-pdf-page')])
+  const xlsx = await download('figures-export-xlsx', 'accounts-figures.xlsx')
+  assert.ok(zipEntry(xlsx.body, 'xl/worksheets/sheet1.xml').length > 0)
+
+  await page.locator('[data-test=figures-table] .el-table__body tr').first().click()
+  await page.waitForURL(/\/accounts\/movements/)
+  const url = new URL(page.url())
+  assert.equal(url.searchParams.get('from'), '2020-01-01', 'a figure drills down within its period')
+  await page.locator('[data-test=mv-flow-tag]').first().waitFor()
+})
+
+test('进出区记录 lists the entries', async () => {
   await page.locator('[data-test=nav-accounts-entries]').click()
   await page.waitForURL(/\/accounts\/entries/)
   await page.locator('[data-test=mv-flow-tag]').first().waitFor()
