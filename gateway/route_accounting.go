@@ -37,6 +37,8 @@ func (g *Gateway) routeAccounting(api *gin.RouterGroup, svc *accounting.Service)
 	r := accountRoutes{g: g, svc: svc, font: &reports.Font{Path: g.cfg.ReportFont}}
 	a := api.Group("/accounts")
 	a.GET("/movements", r.movements)
+	a.GET("/movements/export.xlsx", r.exportMovements(excelReport))
+	a.GET("/movements/export.pdf", r.exportMovements(r.pdfReport))
 	a.GET("/stock", r.stock(""))
 	a.GET("/stock/export.xlsx", r.exportStock(excelReport))
 	a.GET("/stock/export.pdf", r.exportStock(r.pdfReport))
@@ -95,7 +97,8 @@ func dayParam(c *gin.Context, name string, next bool) (time.Time, error) {
 	return start, nil
 }
 
-func (r accountRoutes) movements(c *gin.Context) {
+// movementFilter reads the drill-down's filters.
+func movementFilter(c *gin.Context) (query.AccountMovementFilter, error) {
 	f := query.AccountMovementFilter{After: c.Query("after")}
 	var err error
 	if f.AccountKeys, err = accountKeys(c); err == nil {
@@ -106,18 +109,25 @@ func (r accountRoutes) movements(c *gin.Context) {
 		}
 	}
 	if err != nil {
-		r.g.fail(c, err)
-		return
+		return f, err
 	}
 	if v := c.Query("flow"); v != "" {
 		for _, name := range strings.Split(v, ",") {
 			flow, err := query.ParseFlow(name)
 			if err != nil {
-				r.g.fail(c, badRequest("flow", "unknown flow "+name, "未知的核算类别 "+name))
-				return
+				return f, badRequest("flow", "unknown flow "+name, "未知的核算类别 "+name)
 			}
 			f.Flows = append(f.Flows, flow)
 		}
+	}
+	return f, nil
+}
+
+func (r accountRoutes) movements(c *gin.Context) {
+	f, err := movementFilter(c)
+	if err != nil {
+		r.g.fail(c, err)
+		return
 	}
 	page, err := r.svc.Movements(c.Request.Context(), mustUser(c), f)
 	if err != nil {

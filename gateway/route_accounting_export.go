@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -13,6 +14,7 @@ import (
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/reports"
 	"zonetrace/gateway/service"
+	"zonetrace/indexer"
 	"zonetrace/indexer/query"
 )
 
@@ -194,6 +196,89 @@ func figuresReport(p model.AccountPeriod, figures []model.PeriodFigure, hash str
 		}
 		rep.Rows = append(rep.Rows, []any{f.TraceCode, bondedName(f.Bonded), f.OpeningGrams, f.EntryGrams, f.TransferInGrams,
 			f.ConversionInGrams, f.ExitGrams, f.TransferOutGrams, f.ConversionOutGrams, f.ClosingGrams, balanced})
+	}
+	return rep
+}
+
+// exportMovements answers the movements behind a figure (核算明细) the
+// JSON route's filters select, newest first.
+func (r accountRoutes) exportMovements(format reportFormat) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		f, err := movementFilter(c)
+		if err != nil {
+			r.g.fail(c, err)
+			return
+		}
+		u := mustUser(c)
+		f.After, f.Limit = "", query.MaxAccountPage
+		var legs []query.AccountMovement
+		for {
+			p, err := r.svc.Movements(c.Request.Context(), u, f)
+			if err != nil {
+				r.g.fail(c, err)
+				return
+			}
+			legs = append(legs, p.Items...)
+			if len(legs) > reports.MaxRows {
+				r.g.fail(c, reports.TooMany("movements"))
+				return
+			}
+			if p.Next == "" {
+				break
+			}
+			f.After = p.Next
+		}
+		if !service.SeesAll(u) {
+			f.EnterpriseID = u.EnterpriseID
+		}
+		var buf bytes.Buffer
+		contentType, ext, err := format(&buf, movementsReport(f, legs, time.Now()), "核算明细")
+		if err != nil {
+			r.g.fail(c, err)
+			return
+		}
+		noteRows(c, len(legs))
+		sendReport(c, "核算明细"+ext, contentType, buf.Bytes())
+	}
+}
+
+// flowNamesZh name the flows as the screens do.
+var flowNamesZh = map[indexer.Flow]string{indexer.FlowEntry: "入区", indexer.FlowExit: "出区",
+	indexer.FlowTransferIn: "流转入", indexer.FlowTransferOut: "流转出",
+	indexer.FlowConversionIn: "转入非保", indexer.FlowConversionOut: "保税转出"}
+
+// movementsReport is the report of the movements behind a figure.
+func movementsReport(f query.AccountMovementFilter, legs []query.AccountMovement, now time.Time) reports.Report {
+	filters := accountFilters(f.AccountKeys)
+	if len(f.Flows) > 0 {
+		names := make([]string, len(f.Flows))
+		for i, flow := range f.Flows {
+			names[i] = flowNamesZh[flow]
+		}
+		filters = append(filters, reports.Filter{Name: "类别", Value: strings.Join(names, "、")})
+	}
+	if !f.Since.IsZero() {
+		filters = append(filters, reports.Filter{Name: "起始日期", Value: f.Since.In(chinaTime).Format(time.DateOnly)})
+	}
+	if !f.Until.IsZero() {
+		filters = append(filters, reports.Filter{Name: "截止日期", Value: f.Until.Add(-time.Nanosecond).In(chinaTime).Format(time.DateOnly)})
+	}
+	rep := reports.Report{Title: "核算明细", Filters: filters, GeneratedAt: now, Columns: []reports.Column{
+		{Title: "时间", Width: 1.6}, {Title: "类别", Width: 0.8}, {Title: "溯源码", Width: 1.8}, {Title: "企业", Width: 2},
+		{Title: "状态", Width: 0.7}, {Title: "单证", Width: 2}, {Title: "海关编号", Width: 1.8},
+		{Title: "重量", Kind: reports.Kg}, {Title: "货值", Kind: reports.Yuan, Width: 1.2},
+		{Title: "品名", Width: 1.6}, {Title: "料号", Width: 1.1}, {Title: "车牌号", Width: 1}}}
+	for _, m := range legs {
+		at := m.At
+		if t, err := time.Parse(time.RFC3339Nano, m.At); err == nil {
+			at = t.In(chinaTime).Format(time.DateTime)
+		}
+		enterprise := m.EnterpriseName
+		if enterprise == "" {
+			enterprise = m.EnterpriseID
+		}
+		rep.Rows = append(rep.Rows, []any{at, flowNamesZh[m.Flow], m.TraceCode, enterprise, bondedName(m.Bonded), m.DocumentID,
+			m.CustomsNo, m.WeightGrams, m.ValueFen, m.ProductName, m.MaterialNo, m.VehiclePlate})
 	}
 	return rep
 }

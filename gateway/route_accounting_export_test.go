@@ -13,7 +13,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/gateway/excelunits"
 	"zonetrace/gateway/reports"
+	"zonetrace/indexer"
 	"zonetrace/indexer/query"
 )
 
@@ -104,6 +106,44 @@ func TestAccountExports(t *testing.T) {
 	t.Run("bad filters are 400 as on the JSON route", func(t *testing.T) {
 		require.Equal(t, 400, e.do(officer, "GET", "/api/v1/accounts/stock/export.xlsx?bonded=maybe", nil, nil).Code)
 		require.Equal(t, 400, e.do(officer, "GET", "/api/v1/accounts/stock/export.pdf?asOf=tomorrow", nil, nil).Code)
+	})
+
+	t.Run("movements: the drill-down's filters and scope, China time, totals", func(t *testing.T) {
+		const legs = 3
+		e.reads.mu.Lock()
+		for i := range legs {
+			e.reads.accounting.movementRows = append(e.reads.accounting.movementRows, query.AccountMovement{Flow: indexer.FlowEntry,
+				TraceCode: "TC1", EnterpriseID: entA, Bonded: true, WeightGrams: int64(i + 1), ValueFen: 1, At: "2026-03-01T16:30:00Z", DocumentID: "D1"})
+		}
+		e.reads.mu.Unlock()
+		r := e.do(entUser, "GET", "/api/v1/accounts/movements/export.xlsx?enterpriseId="+entB+"&traceCode=TC1&flow=entry,exit&from=2026-03-01&to=2026-03-31", nil, nil)
+		require.Equal(t, 200, r.Code, r.Body.String())
+		e.reads.mu.Lock()
+		asked := e.reads.accounting.movements
+		e.reads.mu.Unlock()
+		require.Equal(t, entA, asked[0].EnterpriseID)
+		require.Equal(t, query.MaxAccountPage, asked[0].Limit)
+		require.Equal(t, []indexer.Flow{indexer.FlowEntry, indexer.FlowExit}, asked[0].Flows)
+		f, err := excelize.OpenReader(bytes.NewReader(r.Body.Bytes()))
+		require.NoError(t, err)
+		rows, err := f.GetRows("核算明细")
+		require.NoError(t, err)
+		require.Contains(t, rows[1][1], "类别：入区、出区")
+		require.Contains(t, rows[1][1], "起始日期：2026-03-01；截止日期：2026-03-31")
+		require.Len(t, rows, reports.HeaderRow+legs+1)
+		first := rows[reports.HeaderRow]
+		require.Equal(t, []string{"2026-03-02 00:30:00", "入区", "TC1"}, first[:3], "China time")
+		require.Equal(t, excelunits.Format(1+2+3, excelunits.KgDecimals), rows[len(rows)-1][7])
+
+		r = e.do(officer, "GET", "/api/v1/accounts/movements/export.pdf?traceCode=TC1", nil, nil)
+		require.Equal(t, 200, r.Code, r.Body.String())
+		require.True(t, bytes.HasPrefix(r.Body.Bytes(), []byte("%PDF")))
+		require.Equal(t, 400, e.do(officer, "GET", "/api/v1/accounts/movements/export.pdf?flow=sideways", nil, nil).Code)
+
+		e.reads.mu.Lock()
+		e.reads.accounting.movementRows = make([]query.AccountMovement, reports.MaxRows+1)
+		e.reads.mu.Unlock()
+		require.Equal(t, 422, e.do(officer, "GET", "/api/v1/accounts/movements/export.xlsx", nil, nil).Code)
 	})
 
 	t.Run("period figures: Excel and PDF, an enterprise its own only", func(t *testing.T) {

@@ -24,15 +24,27 @@ type fakeAccounting struct {
 	stock     []query.StockFilter
 	// stockRows are the stock report's rows, paged by f.Limit.
 	stockRows []query.StockRow
-	periods   []model.AccountPeriod
-	figures   []model.PeriodFigure
+	// movementRows, when set, are the movements, paged by f.Limit;
+	// otherwise every page is empty and names a next one.
+	movementRows []query.AccountMovement
+	periods      []model.AccountPeriod
+	figures      []model.PeriodFigure
 }
 
 func (r *fakeReads) AccountMovements(_ context.Context, f query.AccountMovementFilter) (query.AccountMovementPage, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.accounting.movements = append(r.accounting.movements, f)
-	return query.AccountMovementPage{Items: []query.AccountMovement{}, Next: "next-of-" + f.After}, nil
+	rows := r.accounting.movementRows
+	if rows == nil {
+		return query.AccountMovementPage{Items: []query.AccountMovement{}, Next: "next-of-" + f.After}, nil
+	}
+	start, _ := strconv.Atoi(f.After)
+	page := query.AccountMovementPage{Items: append([]query.AccountMovement{}, rows[min(start, len(rows)):min(start+f.Limit, len(rows))]...)}
+	if start+f.Limit < len(rows) {
+		page.Next = strconv.Itoa(start + f.Limit)
+	}
+	return page, nil
 }
 
 func (r *fakeReads) Stock(_ context.Context, f query.StockFilter) (query.StockPage, error) {

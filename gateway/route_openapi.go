@@ -162,6 +162,8 @@ func apiOperations() []openapi.Operation {
 			openapi.Param{Name: "groupBy", Type: "string", Enum: []string{"holding", "trace", "material", "enterprise"}},
 			openapi.Param{Name: "inStock", Type: "boolean", Description: "only holdings with stock"},
 			openapi.Param{Name: "asOf", Type: "string", Description: "day storage age is counted to (default now)"}), Status: 200, Response: query.StockPage{Items: []query.StockRow{{}}}},
+		{Method: "GET", Path: v1 + "/accounts/movements/export.xlsx", Tag: "accounts", Summary: "Excel of the movements the movements route's filters select, newest first (at most 5000; kg, 元), with title, filters, generated-at and totals", Query: movementExportQuery(), Status: 200, Content: xlsxType},
+		{Method: "GET", Path: v1 + "/accounts/movements/export.pdf", Tag: "accounts", Summary: "PDF of the same movements (A4 landscape, CJK font, header on every page, page numbers, totals)", Query: movementExportQuery(), Status: 200, Content: "application/pdf"},
 		{Method: "GET", Path: v1 + "/accounts/stock/export.xlsx", Tag: "accounts", Summary: "Excel of the stock report the stock route's filters select (at most 5000 rows; weights in kg, values in 元), with title, filters, generated-at and totals", Query: stockExportQuery(), Status: 200, Content: xlsxType},
 		{Method: "GET", Path: v1 + "/accounts/stock/export.pdf", Tag: "accounts", Summary: "PDF of the same stock report (A4 landscape, CJK font, header on every page, page numbers, totals)", Query: stockExportQuery(), Status: 200, Content: "application/pdf"},
 		{Method: "GET", Path: v1 + "/accounts/pass-through", Tag: "accounts", Summary: "Pass-through accounting per batch: entries with a gate-in − exits with a gate-out, with its transfers and conversions (enterprises: their own)", Query: append(accountQuery(),
@@ -198,16 +200,28 @@ func accountQuery() []openapi.Param {
 	}
 }
 
-// stockExportQuery are the stock report's filters, without paging: an
-// export holds every row.
-func stockExportQuery() []openapi.Param {
+// movementExportQuery are the drill-down's filters, without paging.
+func movementExportQuery() []openapi.Param {
+	return append(unpaged(accountQuery()),
+		openapi.Param{Name: "flow", Type: "string", Description: "comma-separated flows: " + strings.Join(flowNames(), ", ")},
+		openapi.Param{Name: "from", Type: "string", Description: "first day (YYYY-MM-DD, China Standard Time)"},
+		openapi.Param{Name: "to", Type: "string", Description: "last day, included"})
+}
+
+// unpaged drops the paging parameters: an export holds every row.
+func unpaged(params []openapi.Param) []openapi.Param {
 	var ps []openapi.Param
-	for _, p := range accountQuery() {
+	for _, p := range params {
 		if p.Name != "after" && p.Name != "limit" {
 			ps = append(ps, p)
 		}
 	}
-	return append(ps, openapi.Param{Name: "groupBy", Type: "string", Enum: []string{"holding", "trace", "material", "enterprise"}},
+	return ps
+}
+
+// stockExportQuery are the stock report's filters, without paging.
+func stockExportQuery() []openapi.Param {
+	return append(unpaged(accountQuery()), openapi.Param{Name: "groupBy", Type: "string", Enum: []string{"holding", "trace", "material", "enterprise"}},
 		openapi.Param{Name: "inStock", Type: "boolean"}, openapi.Param{Name: "asOf", Type: "string"})
 }
 

@@ -19,3 +19,4 @@ export const closePeriod = (enterpriseId, periodId) => post(periodPath(enterpris
 export const exportStock = (format, query) => request('GET', `/accounts/stock/export.${format}`, { query, blob: true })
 export const exportPeriodFigures = (format, enterpriseId, periodId) =>
   request('GET', `${periodPath(enterpriseId, periodId)}/figures.${format}`, { blob: true })
+export const exportMovements = (format, query) => request('GET', `/accounts/movements/export.${format}`, { query, blob: true })
