@@ -2,7 +2,8 @@
 // drills a figure down to its movements (核算明细, the same keys), downloads
 // the stock report as Excel (opened: a zip holding the sheet with the title
 // and the row's figure in kg) and as PDF (its first page rendered to PNG by
-// pdftoppm, kept with the screenshots), opens 周期核算, and the stock page
+// pdftoppm, kept with the screenshots), exports the drill-down, opens 周期核算
+// (a period's figures, their drill-down and exports), and the stock page
 // fits a 390 px phone with its table scrolling inside the card.
 //
 // Needs demo data in which ent-a holds a bonded batch (the --demo seed).
@@ -91,6 +92,8 @@ test('a stock figure drills down to its movements with the same keys', async () 
   const flows = await page.locator('[data-test=mv-flow-tag]').allTextContents()
   assert.ok(flows.some((f) => f.includes('入区')), `the batch's entry is among its movements: ${flows}`)
   await screenshot(page, 'movements')
+  const xlsx = await download('movements-export-xlsx', 'accounts-movements.xlsx')
+  assert.ok(zipEntry(xlsx.body, 'xl/worksheets/sheet1.xml').includes(firstRow.code), 'the drill-down exports its rows')
 })
 
 test('the stock report downloads as Excel and opens', async () => {
