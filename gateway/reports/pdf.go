@@ -68,7 +68,9 @@ func layout(r Report, font []byte, pages int) document {
 	pdf.SetHeaderFuncMode(func() {
 		if pdf.PageNo() == 1 {
 			t.line(titleSize, 10, r.Title, "C")
-			t.line(infoSize, 5, "查询条件："+filtersText(r.Filters), "L")
+			for _, l := range t.wrap(infoSize, "查询条件：", filterParts(r.Filters)) {
+				t.line(infoSize, 5, l, "L")
+			}
 			t.line(infoSize, 5, "生成时间："+r.generated()+"；重量单位：千克，金额单位：元", "L")
 			pdf.SetY(pdf.GetY() + 2)
 		}
@@ -221,6 +223,27 @@ func (t *texter) line(size, h float64, s, align string) {
 	pageWidth, _ := t.pdf.GetPageSize()
 	t.draw(x, y, pageWidth-2*margin, h, s, align)
 	t.pdf.SetXY(margin, y+h)
+}
+
+// wrap lays parts out after lead on as few lines as fit the page,
+// breaking between parts (a filter is never cut).
+func (t *texter) wrap(size float64, lead string, parts []string) []string {
+	t.size = size
+	pageWidth, _ := t.pdf.GetPageSize()
+	room := pageWidth - 2*margin - 2*t.pdf.GetCellMargin()
+	lines := []string{lead}
+	for i, p := range parts {
+		last := &lines[len(lines)-1]
+		switch {
+		case i == 0:
+			*last += p
+		case t.width(*last+"；"+p) <= room:
+			*last += "；" + p
+		default:
+			lines = append(lines, "　　　　　"+p)
+		}
+	}
+	return lines
 }
 
 // nextRow moves to the start of the next table row.

@@ -81,6 +81,23 @@ func TestPDFHasPagesTitleAndFigures(t *testing.T) {
 	}
 }
 
+func TestPDFWrapsLongFilters(t *testing.T) {
+	r := sample(1)
+	for _, name := range []string{"合计哈希", "溯源码", "料号", "核注清单号", "车牌号"} {
+		r.Filters = append(r.Filters, reports.Filter{Name: name, Value: strings.Repeat("0123456789abcdef", 3) + "END" + name})
+	}
+	var buf bytes.Buffer
+	if err := reports.PDF(&buf, r, &reports.Font{}); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, buf.Bytes())
+	for _, f := range r.Filters {
+		if text != "" && !strings.Contains(text, f.Name+"："+f.Value) {
+			t.Errorf("filter %s：%s is cut:\n%s", f.Name, f.Value, text)
+		}
+	}
+}
+
 func TestPDFWithoutFontIsAClearError(t *testing.T) {
 	err := reports.PDF(&bytes.Buffer{}, sample(1), &reports.Font{Path: filepath.Join(t.TempDir(), "none.ttf")})
 	var e *apierror.Error

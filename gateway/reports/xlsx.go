@@ -52,12 +52,17 @@ func Excel(w io.Writer, r Report, sheet string) error {
 
 // filtersText is the filters on one line; 全部 when there are none.
 func filtersText(fs []Filter) string {
+	return strings.Join(filterParts(fs), "；")
+}
+
+// filterParts are the filters as "name：value"; 全部 when there are none.
+func filterParts(fs []Filter) []string {
 	if len(fs) == 0 {
-		return "全部"
+		return []string{"全部"}
 	}
 	parts := make([]string, len(fs))
 	for i, f := range fs {
 		parts[i] = f.Name + "：" + f.Value
 	}
-	return strings.Join(parts, "；")
+	return parts
 }
