@@ -72,6 +72,9 @@ type Config struct {
 	// Readiness adds checks to /readyz after the built-in database, ledger
 	// and indexer checks (see ReadinessCheck).
 	Readiness []ReadinessCheck
+	// ReportFont is the CJK TrueType font of the PDF reports; empty means
+	// reports.DefaultFont (Debian's fonts-droid-fallback).
+	ReportFont string
 	// LedgerKind is "embedded" (default) or "fabric": how evidence bundles
 	// are hashed and signed.
 	LedgerKind string

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/gateway/reports"
 	"zonetrace/gateway/service/accounting"
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
@@ -22,6 +23,8 @@ type periodList struct {
 type accountRoutes struct {
 	g   *Gateway
 	svc *accounting.Service
+	// font writes the PDF reports.
+	font *reports.Font
 }
 
 // accountingService is the accounts on the gateway's read model and ledger.
@@ -30,14 +33,20 @@ func (g *Gateway) accountingService() *accounting.Service {
 }
 
 func (g *Gateway) routeAccounting(api *gin.RouterGroup, svc *accounting.Service) {
-	r := accountRoutes{g: g, svc: svc}
+	r := accountRoutes{g: g, svc: svc, font: &reports.Font{Path: g.cfg.ReportFont}}
 	a := api.Group("/accounts")
 	a.GET("/movements", r.movements)
+	a.GET("/movements/export.xlsx", r.exportMovements(excelReport))
+	a.GET("/movements/export.pdf", r.exportMovements(r.pdfReport))
 	a.GET("/stock", r.stock(""))
+	a.GET("/stock/export.xlsx", r.exportStock(excelReport))
+	a.GET("/stock/export.pdf", r.exportStock(r.pdfReport))
 	a.GET("/pass-through", r.stock(query.GroupTrace))
 	a.GET("/periods", r.periods)
 	a.POST("/periods", allow(enterpriseOnly...), g.idempotent(true), r.define)
 	a.GET("/periods/:enterpriseId/:periodId/figures", r.figures)
+	a.GET("/periods/:enterpriseId/:periodId/figures.xlsx", r.exportFigures(excelReport))
+	a.GET("/periods/:enterpriseId/:periodId/figures.pdf", r.exportFigures(r.pdfReport))
 	a.GET("/periods/:enterpriseId/:periodId/verification", r.verify)
 	a.POST("/periods/:enterpriseId/:periodId/close", allow(enterpriseOnly...), g.idempotent(true), r.close)
 }
@@ -87,7 +96,8 @@ func dayParam(c *gin.Context, name string, next bool) (time.Time, error) {
 	return start, nil
 }
 
-func (r accountRoutes) movements(c *gin.Context) {
+// movementFilter reads the drill-down's filters.
+func movementFilter(c *gin.Context) (query.AccountMovementFilter, error) {
 	f := query.AccountMovementFilter{After: c.Query("after")}
 	var err error
 	if f.AccountKeys, err = accountKeys(c); err == nil {
@@ -98,18 +108,25 @@ func (r accountRoutes) movements(c *gin.Context) {
 		}
 	}
 	if err != nil {
-		r.g.fail(c, err)
-		return
+		return f, err
 	}
 	if v := c.Query("flow"); v != "" {
 		for _, name := range strings.Split(v, ",") {
 			flow, err := query.ParseFlow(name)
 			if err != nil {
-				r.g.fail(c, badRequest("flow", "unknown flow "+name, "未知的核算类别 "+name))
-				return
+				return f, badRequest("flow", "unknown flow "+name, "未知的核算类别 "+name)
 			}
 			f.Flows = append(f.Flows, flow)
 		}
+	}
+	return f, nil
+}
+
+func (r accountRoutes) movements(c *gin.Context) {
+	f, err := movementFilter(c)
+	if err != nil {
+		r.g.fail(c, err)
+		return
 	}
 	page, err := r.svc.Movements(c.Request.Context(), mustUser(c), f)
 	if err != nil {
@@ -122,16 +139,7 @@ func (r accountRoutes) movements(c *gin.Context) {
 // stock serves a stock report; group, when set, fixes the grouping.
 func (r accountRoutes) stock(group query.StockGroup) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		f := query.StockFilter{GroupBy: group, After: c.Query("after"), InStock: c.Query("inStock") == "true"}
-		if group == "" {
-			f.GroupBy = query.StockGroup(c.Query("groupBy"))
-		}
-		var err error
-		if f.AccountKeys, err = accountKeys(c); err == nil {
-			if f.Limit, err = limitParam(c); err == nil {
-				f.AsOf, err = dayParam(c, "asOf", true)
-			}
-		}
+		f, err := stockFilter(c, group)
 		if err != nil {
 			r.g.fail(c, err)
 			return
@@ -143,6 +151,22 @@ func (r accountRoutes) stock(group query.StockGroup) gin.HandlerFunc {
 		}
 		c.JSON(http.StatusOK, page)
 	}
+}
+
+// stockFilter reads a stock report's filters; group, when set, fixes the
+// grouping.
+func stockFilter(c *gin.Context, group query.StockGroup) (query.StockFilter, error) {
+	f := query.StockFilter{GroupBy: group, After: c.Query("after"), InStock: c.Query("inStock") == "true"}
+	if group == "" {
+		f.GroupBy = query.StockGroup(c.Query("groupBy"))
+	}
+	var err error
+	if f.AccountKeys, err = accountKeys(c); err == nil {
+		if f.Limit, err = limitParam(c); err == nil {
+			f.AsOf, err = dayParam(c, "asOf", true)
+		}
+	}
+	return f, err
 }
 
 func (r accountRoutes) periods(c *gin.Context) {

@@ -22,22 +22,46 @@ import (
 type fakeAccounting struct {
 	movements []query.AccountMovementFilter
 	stock     []query.StockFilter
-	periods   []model.AccountPeriod
-	figures   []model.PeriodFigure
+	// stockRows are the stock report's rows, paged by f.Limit.
+	stockRows []query.StockRow
+	// movementRows, when set, are the movements, paged by f.Limit;
+	// otherwise every page is empty and names a next one.
+	movementRows []query.AccountMovement
+	periods      []model.AccountPeriod
+	figures      []model.PeriodFigure
 }
 
 func (r *fakeReads) AccountMovements(_ context.Context, f query.AccountMovementFilter) (query.AccountMovementPage, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.accounting.movements = append(r.accounting.movements, f)
-	return query.AccountMovementPage{Items: []query.AccountMovement{}, Next: "next-of-" + f.After}, nil
+	rows := r.accounting.movementRows
+	if rows == nil {
+		return query.AccountMovementPage{Items: []query.AccountMovement{}, Next: "next-of-" + f.After}, nil
+	}
+	start, _ := strconv.Atoi(f.After)
+	page := query.AccountMovementPage{Items: append([]query.AccountMovement{}, rows[min(start, len(rows)):min(start+f.Limit, len(rows))]...)}
+	if start+f.Limit < len(rows) {
+		page.Next = strconv.Itoa(start + f.Limit)
+	}
+	return page, nil
 }
 
 func (r *fakeReads) Stock(_ context.Context, f query.StockFilter) (query.StockPage, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.accounting.stock = append(r.accounting.stock, f)
-	return query.StockPage{Items: []query.StockRow{}}, nil
+	start, _ := strconv.Atoi(f.After)
+	limit := f.Limit
+	if limit == 0 {
+		limit = query.DefaultAccountPage
+	}
+	rows := r.accounting.stockRows
+	page := query.StockPage{Items: append([]query.StockRow{}, rows[min(start, len(rows)):min(start+limit, len(rows))]...)}
+	if start+limit < len(rows) {
+		page.Next = strconv.Itoa(start + limit)
+	}
+	return page, nil
 }
 
 func (r *fakeReads) AccountPeriods(_ context.Context, enterpriseID string) ([]model.AccountPeriod, error) {

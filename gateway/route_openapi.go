@@ -162,12 +162,18 @@ func apiOperations() []openapi.Operation {
 			openapi.Param{Name: "groupBy", Type: "string", Enum: []string{"holding", "trace", "material", "enterprise"}},
 			openapi.Param{Name: "inStock", Type: "boolean", Description: "only holdings with stock"},
 			openapi.Param{Name: "asOf", Type: "string", Description: "day storage age is counted to (default now)"}), Status: 200, Response: query.StockPage{Items: []query.StockRow{{}}}},
+		{Method: "GET", Path: v1 + "/accounts/movements/export.xlsx", Tag: "accounts", Summary: "Excel of the movements the movements route's filters select, newest first (at most 5000; kg, 元), with title, filters, generated-at and totals", Query: movementExportQuery(), Status: 200, Content: xlsxType},
+		{Method: "GET", Path: v1 + "/accounts/movements/export.pdf", Tag: "accounts", Summary: "PDF of the same movements (A4 landscape, CJK font, header on every page, page numbers, totals)", Query: movementExportQuery(), Status: 200, Content: "application/pdf"},
+		{Method: "GET", Path: v1 + "/accounts/stock/export.xlsx", Tag: "accounts", Summary: "Excel of the stock report the stock route's filters select (at most 5000 rows; weights in kg, values in 元), with title, filters, generated-at and totals", Query: stockExportQuery(), Status: 200, Content: xlsxType},
+		{Method: "GET", Path: v1 + "/accounts/stock/export.pdf", Tag: "accounts", Summary: "PDF of the same stock report (A4 landscape, CJK font, header on every page, page numbers, totals)", Query: stockExportQuery(), Status: 200, Content: "application/pdf"},
 		{Method: "GET", Path: v1 + "/accounts/pass-through", Tag: "accounts", Summary: "Pass-through accounting per batch: entries with a gate-in − exits with a gate-out, with its transfers and conversions (enterprises: their own)", Query: append(accountQuery(),
 			openapi.Param{Name: "inStock", Type: "boolean"}, openapi.Param{Name: "asOf", Type: "string"}), Status: 200, Response: query.StockPage{Items: []query.StockRow{{}}}},
 		{Method: "GET", Path: v1 + "/accounts/periods", Tag: "accounts", Summary: "Accounting periods (enterprises: their own)", Query: []openapi.Param{
 			{Name: "enterpriseId", Type: "string", Description: "ignored for enterprises"}}, Status: 200, Response: periodList{Items: []model.AccountPeriod{{}}}},
 		{Method: "POST", Path: v1 + "/accounts/periods", Tag: "accounts", Summary: "Define an accounting period of one's enterprise on the ledger (enterprise)", Idempotent: true, Request: accounting.PeriodDefinition{}, Status: 201, Response: model.AccountPeriod{}},
 		{Method: "GET", Path: v1 + "/accounts/periods/{enterpriseId}/{periodId}/figures", Tag: "accounts", Summary: "A period's figures computed now: per batch and status, opening + in − out = closing, and their hash", Status: 200, Response: accounting.PeriodFigures{Figures: []model.PeriodFigure{{}}}},
+		{Method: "GET", Path: v1 + "/accounts/periods/{enterpriseId}/{periodId}/figures.xlsx", Tag: "accounts", Summary: "Excel of a period's figures computed now (kg), with the period, its status, the totals hash and totals (at most 5000 rows)", Status: 200, Content: xlsxType},
+		{Method: "GET", Path: v1 + "/accounts/periods/{enterpriseId}/{periodId}/figures.pdf", Tag: "accounts", Summary: "PDF of a period's figures (A4 landscape, CJK font, header on every page, page numbers, totals)", Status: 200, Content: "application/pdf"},
 		{Method: "GET", Path: v1 + "/accounts/periods/{enterpriseId}/{periodId}/verification", Tag: "accounts", Summary: "Recompute a closed period and compare with the hash recorded on the ledger and the figures kept at closing", Status: 200, Response: query.PeriodCheck{Changes: []query.FigureChange{{}}}},
 		{Method: "POST", Path: v1 + "/accounts/periods/{enterpriseId}/{periodId}/close", Tag: "accounts", Summary: "Close an ended period of one's enterprise: compute its figures and record their hash on the ledger (enterprise)", Idempotent: true, Status: 200, Response: accounting.Closing{Figures: []model.PeriodFigure{{}}}},
 
@@ -192,6 +198,31 @@ func accountQuery() []openapi.Param {
 		{Name: "bonded", Type: "boolean"},
 		{Name: "after", Type: "string", Description: "the next of the previous page"}, {Name: "limit", Type: "integer", Description: "1-5000, default 100"},
 	}
+}
+
+// movementExportQuery are the drill-down's filters, without paging.
+func movementExportQuery() []openapi.Param {
+	return append(unpaged(accountQuery()),
+		openapi.Param{Name: "flow", Type: "string", Description: "comma-separated flows: " + strings.Join(flowNames(), ", ")},
+		openapi.Param{Name: "from", Type: "string", Description: "first day (YYYY-MM-DD, China Standard Time)"},
+		openapi.Param{Name: "to", Type: "string", Description: "last day, included"})
+}
+
+// unpaged drops the paging parameters: an export holds every row.
+func unpaged(params []openapi.Param) []openapi.Param {
+	var ps []openapi.Param
+	for _, p := range params {
+		if p.Name != "after" && p.Name != "limit" {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// stockExportQuery are the stock report's filters, without paging.
+func stockExportQuery() []openapi.Param {
+	return append(unpaged(accountQuery()), openapi.Param{Name: "groupBy", Type: "string", Enum: []string{"holding", "trace", "material", "enterprise"}},
+		openapi.Param{Name: "inStock", Type: "boolean"}, openapi.Param{Name: "asOf", Type: "string"})
 }
 
 var templateQuery = []openapi.Param{

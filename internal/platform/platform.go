@@ -52,6 +52,8 @@ type Config struct {
 	// PublicURL is the base URL printed in trace QR codes; defaults to the
 	// listen address.
 	PublicURL string
+	// ReportFont is the CJK TrueType font of the PDF reports (gateway.Config).
+	ReportFont string
 	// WebFS is the built web app (nil serves the API only).
 	WebFS  fs.FS
 	Logger *slog.Logger
@@ -210,6 +212,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Sealer:         p.Sealer,
 		DataDir:        cfg.DataDir,
 		PublicURL:      publicURL,
+		ReportFont:     cfg.ReportFont,
 		WebFS:          cfg.WebFS,
 		Logger:         log.With("component", "gateway"),
 		TrustedProxies: cfg.TrustedProxies,
