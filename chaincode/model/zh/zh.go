@@ -134,6 +134,7 @@ var formats = map[string]string{
 	model.FormatColour:      "井号加六位十六进制数的颜色（如 #D4380D）",
 	model.FormatPeriodID:    "1至32位字母、数字、“_”或“-”",
 	model.FormatTime:        "带时区的时间（如 2026-12-01T00:00:00+08:00）",
+	model.FormatHSPrefix:    "2至10位数字的商品编码或其前缀",
 }
 
 // Reason renders the Chinese sentence of a refusal reason from its params;
