@@ -1,0 +1,122 @@
+package alerts
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"zonetrace/chaincode/model"
+)
+
+// ErrNotFound is returned for an alert id that does not exist.
+var ErrNotFound = errors.New("risk alert not found")
+
+// Filter selects alerts; zero fields select everything.
+type Filter struct {
+	Kind         model.AlertKind
+	Status       string
+	EnterpriseID string
+	Subject      string
+	From, To     time.Time // fired_at in [From, To)
+	// Page starts at 1; Size is at most MaxPageSize.
+	Page, Size int
+}
+
+// Page sizes.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 200
+)
+
+// Page is one page of alerts, newest first.
+type Page struct {
+	Items []Alert `json:"items"`
+	Total int     `json:"total"`
+}
+
+const columns = `id, kind, subject_type, subject, period, enterprise_id, config_version, facts, block_number, fired_at, status`
+
+// List returns a page of the alerts f selects.
+func (e *Engine) List(ctx context.Context, f Filter) (Page, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if f.Kind != "" {
+		add("kind = ?", string(f.Kind))
+	}
+	if f.Status != "" {
+		add("status = ?", f.Status)
+	}
+	if f.EnterpriseID != "" {
+		add("enterprise_id = ?", f.EnterpriseID)
+	}
+	if f.Subject != "" {
+		add("subject = ?", f.Subject)
+	}
+	if !f.From.IsZero() {
+		add("fired_at >= ?", f.From)
+	}
+	if !f.To.IsZero() {
+		add("fired_at < ?", f.To)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	size := f.Size
+	if size <= 0 {
+		size = DefaultPageSize
+	}
+	size = min(size, MaxPageSize)
+	page := max(f.Page, 1)
+	out := Page{Items: []Alert{}}
+	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM risk_alerts`+cond, args...).Scan(&out.Total); err != nil {
+		return out, fmt.Errorf("risk alerts: count: %w", err)
+	}
+	rows, err := e.pool.Query(ctx, `SELECT `+columns+` FROM risk_alerts`+cond+
+		fmt.Sprintf(` ORDER BY fired_at DESC, id DESC LIMIT %d OFFSET %d`, size, (page-1)*size), args...)
+	if err != nil {
+		return out, fmt.Errorf("risk alerts: list: %w", err)
+	}
+	items, err := pgx.CollectRows(rows, scanAlert)
+	if err != nil {
+		return out, fmt.Errorf("risk alerts: list: %w", err)
+	}
+	out.Items = append(out.Items, items...)
+	return out, nil
+}
+
+// Get returns one alert.
+func (e *Engine) Get(ctx context.Context, id int64) (Alert, error) {
+	rows, err := e.pool.Query(ctx, `SELECT `+columns+` FROM risk_alerts WHERE id = $1`, id)
+	if err != nil {
+		return Alert{}, fmt.Errorf("risk alerts: get: %w", err)
+	}
+	a, err := pgx.CollectExactlyOneRow(rows, scanAlert)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Alert{}, ErrNotFound
+	}
+	return a, err
+}
+
+func scanAlert(row pgx.CollectableRow) (Alert, error) {
+	var a Alert
+	var kind string
+	var block int64
+	var facts []byte
+	err := row.Scan(&a.ID, &kind, &a.SubjectType, &a.Subject, &a.Period, &a.EnterpriseID, &a.ConfigVersion, &facts, &block, &a.FiredAt, &a.Status)
+	if err != nil {
+		return a, err
+	}
+	a.Kind, a.Block, a.FiredAt = model.AlertKind(kind), uint64(block), a.FiredAt.UTC()
+	return a, json.Unmarshal(facts, &a.Facts)
+}
