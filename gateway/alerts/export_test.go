@@ -4,7 +4,7 @@ package alerts
 
 var (
 	NewTestPool = newPool
-	Stored   = stored
+	Stored      = stored
 )
 
 // TestBlock is one block of the scenario.
@@ -30,4 +30,3 @@ func SinkKeys(c *countingSink) []string {
 	defer c.mu.Unlock()
 	return sinkKeys(c)
 }
-

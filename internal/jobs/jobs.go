@@ -212,7 +212,9 @@ type storageCheckWorker struct {
 	alerts Alerts
 }
 
-func (w *storageCheckWorker) Timeout(*river.Job[StorageCheckArgs]) time.Duration { return 5 * time.Minute }
+func (w *storageCheckWorker) Timeout(*river.Job[StorageCheckArgs]) time.Duration {
+	return 5 * time.Minute
+}
 
 func (w *storageCheckWorker) Work(ctx context.Context, _ *river.Job[StorageCheckArgs]) error {
 	_, err := w.alerts.CheckStorage(ctx)
