@@ -56,6 +56,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeAudit(authed, g.audit)
 	g.routeOperationLog(authed)
 	g.routeRules(authed)
+	g.routeAlerts(authed)
 	r.NoRoute(g.serveWeb)
 	return r
 }

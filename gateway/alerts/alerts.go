@@ -36,8 +36,8 @@ const (
 	SubjectEnterprise = "enterprise"
 )
 
-// Alert is one raised alert.
-type Alert struct {
+// RiskAlert is one raised alert.
+type RiskAlert struct {
 	ID            int64           `json:"id"`
 	Kind          model.AlertKind `json:"kind"`
 	SubjectType   string          `json:"subjectType"`
@@ -56,7 +56,7 @@ type Alert struct {
 // Sink is told of each new alert in the transaction that inserts it, so
 // what it records (a notification) commits with the alert or not at all.
 type Sink interface {
-	Alerted(ctx context.Context, tx pgx.Tx, a Alert) error
+	Alerted(ctx context.Context, tx pgx.Tx, a RiskAlert) error
 }
 
 // Batch is an approved prefiling's batch as the engine evaluates it.
@@ -205,14 +205,14 @@ func (e *Engine) CheckStorage(ctx context.Context) (int, error) {
 		}
 		now := e.now()
 		risk := cfg.RiskParams()
-		var alerts []Alert
+		var alerts []RiskAlert
 		for _, h := range holdings {
 			days := int(now.Sub(h.Since) / (24 * time.Hour))
 			limit, fired := risk.StorageExceeded(h.Commodity, days)
 			if !fired {
 				continue
 			}
-			alerts = append(alerts, Alert{Kind: model.AlertLongStorage, SubjectType: SubjectTraceCode, Subject: h.TraceCode,
+			alerts = append(alerts, RiskAlert{Kind: model.AlertLongStorage, SubjectType: SubjectTraceCode, Subject: h.TraceCode,
 				Period: h.Since.UTC().Format(time.RFC3339), EnterpriseID: h.EnterpriseID, ConfigVersion: cfg.Version, Block: height,
 				Facts: map[string]any{"commodity": h.Commodity, "since": h.Since.UTC().Format(time.RFC3339), "days": days, "maxDays": limit}})
 		}
@@ -223,7 +223,7 @@ func (e *Engine) CheckStorage(ctx context.Context) (int, error) {
 }
 
 // evaluate raises the alerts of blocks (after, upto].
-func (e *Engine) evaluate(ctx context.Context, after, upto uint64) ([]Alert, error) {
+func (e *Engine) evaluate(ctx context.Context, after, upto uint64) ([]RiskAlert, error) {
 	cfg, err := e.src.Config(ctx, upto)
 	if err != nil {
 		return nil, err
@@ -233,9 +233,9 @@ func (e *Engine) evaluate(ctx context.Context, after, upto uint64) ([]Alert, err
 	if err != nil {
 		return nil, err
 	}
-	var out []Alert
+	var out []RiskAlert
 	batchAlert := func(kind model.AlertKind, b Batch, facts map[string]any) {
-		out = append(out, Alert{Kind: kind, SubjectType: SubjectTraceCode, Subject: b.TraceCode, Period: b.PrefilingID,
+		out = append(out, RiskAlert{Kind: kind, SubjectType: SubjectTraceCode, Subject: b.TraceCode, Period: b.PrefilingID,
 			EnterpriseID: b.EnterpriseID, ConfigVersion: cfg.Version, Block: upto, Facts: facts})
 	}
 	for _, b := range batches {
@@ -265,7 +265,7 @@ func (e *Engine) evaluate(ctx context.Context, after, upto uint64) ([]Alert, err
 		}
 		for _, l := range lines {
 			if side, fired := risk.PriceDifferenceFired(l.UnitPriceFen, l.EntryPriceFen); fired {
-				out = append(out, Alert{Kind: model.AlertPriceDifference, SubjectType: SubjectDocument, Subject: l.DocumentID,
+				out = append(out, RiskAlert{Kind: model.AlertPriceDifference, SubjectType: SubjectDocument, Subject: l.DocumentID,
 					Period: fmt.Sprintf("line %d", l.Seq), EnterpriseID: l.EnterpriseID, ConfigVersion: cfg.Version, Block: upto,
 					Facts: map[string]any{"side": side, "traceCode": l.TraceCode, "lineSeq": l.Seq, "unitPriceFen": l.UnitPriceFen,
 						"entryPriceFen": l.EntryPriceFen, "highPermille": risk.PriceDifference.HighPermille,
@@ -299,7 +299,7 @@ func (e *Engine) locked(ctx context.Context, name string, fn func(tx pgx.Tx, at 
 }
 
 // insert stores the alerts that are new and tells the sink of each.
-func (e *Engine) insert(ctx context.Context, tx pgx.Tx, alerts []Alert) (int, error) {
+func (e *Engine) insert(ctx context.Context, tx pgx.Tx, alerts []RiskAlert) (int, error) {
 	raised := 0
 	for _, a := range alerts {
 		a.FiredAt = e.now().UTC()

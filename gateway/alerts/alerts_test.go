@@ -87,7 +87,7 @@ type countingSink struct {
 	failOn string
 }
 
-func (c *countingSink) Alerted(_ context.Context, _ pgx.Tx, a Alert) error {
+func (c *countingSink) Alerted(_ context.Context, _ pgx.Tx, a RiskAlert) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if a.Subject == c.failOn {
@@ -228,7 +228,7 @@ func TestBoundariesAcrossRestarts(t *testing.T) {
 	require.Equal(t, want, stored(t, pool), "each kind fires just over its bound and nowhere else")
 	require.Equal(t, want, sinkKeys(sink), "the sink heard of each alert exactly once")
 
-	a, err := New(pool, src).List(ctx, Filter{Kind: model.AlertHighValue})
+	a, err := NewStore(pool).List(ctx, Filter{Kind: model.AlertHighValue})
 	require.NoError(t, err)
 	require.Equal(t, 1, a.Total)
 	hv := a.Items[0]
@@ -237,10 +237,10 @@ func TestBoundariesAcrossRestarts(t *testing.T) {
 	require.Equal(t, SubjectTraceCode, hv.SubjectType)
 	require.EqualValues(t, 12_001, hv.Facts["avgPriceFen"])
 	require.EqualValues(t, 10_000, hv.Facts["referencePriceFen"])
-	got, err := New(pool, src).Get(ctx, hv.ID)
+	got, err := NewStore(pool).Get(ctx, hv.ID)
 	require.NoError(t, err)
 	require.Equal(t, hv, got)
-	_, err = New(pool, src).Get(ctx, hv.ID+1000)
+	_, err = NewStore(pool).Get(ctx, hv.ID+1000)
 	require.ErrorIs(t, err, ErrNotFound)
 }
 
@@ -308,7 +308,7 @@ func TestStorageAge(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 	require.Equal(t, []string{"long_storage ls-at", "long_storage ls-over"}, stored(t, pool))
-	page, err := New(pool, src).List(ctx, Filter{Subject: "ls-at"})
+	page, err := NewStore(pool).List(ctx, Filter{Subject: "ls-at"})
 	require.NoError(t, err)
 	require.EqualValues(t, 91, page.Items[0].Facts["days"])
 	require.EqualValues(t, 90, page.Items[0].Facts["maxDays"])

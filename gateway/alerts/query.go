@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zonetrace/chaincode/model"
 )
@@ -34,16 +35,22 @@ const (
 	MaxPageSize     = 200
 )
 
-// Page is one page of alerts, newest first.
-type Page struct {
-	Items []Alert `json:"items"`
+// AlertPage is one page of alerts, newest first.
+type AlertPage struct {
+	Items []RiskAlert `json:"items"`
 	Total int     `json:"total"`
 }
 
 const columns = `id, kind, subject_type, subject, period, enterprise_id, config_version, facts, block_number, fired_at, status`
 
+// Store reads the alerts raised.
+type Store struct{ pool *pgxpool.Pool }
+
+// NewStore reads the alerts kept in pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
 // List returns a page of the alerts f selects.
-func (e *Engine) List(ctx context.Context, f Filter) (Page, error) {
+func (e *Store) List(ctx context.Context, f Filter) (AlertPage, error) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
@@ -78,7 +85,7 @@ func (e *Engine) List(ctx context.Context, f Filter) (Page, error) {
 	}
 	size = min(size, MaxPageSize)
 	page := max(f.Page, 1)
-	out := Page{Items: []Alert{}}
+	out := AlertPage{Items: []RiskAlert{}}
 	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM risk_alerts`+cond, args...).Scan(&out.Total); err != nil {
 		return out, fmt.Errorf("risk alerts: count: %w", err)
 	}
@@ -96,20 +103,20 @@ func (e *Engine) List(ctx context.Context, f Filter) (Page, error) {
 }
 
 // Get returns one alert.
-func (e *Engine) Get(ctx context.Context, id int64) (Alert, error) {
+func (e *Store) Get(ctx context.Context, id int64) (RiskAlert, error) {
 	rows, err := e.pool.Query(ctx, `SELECT `+columns+` FROM risk_alerts WHERE id = $1`, id)
 	if err != nil {
-		return Alert{}, fmt.Errorf("risk alerts: get: %w", err)
+		return RiskAlert{}, fmt.Errorf("risk alerts: get: %w", err)
 	}
 	a, err := pgx.CollectExactlyOneRow(rows, scanAlert)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Alert{}, ErrNotFound
+		return RiskAlert{}, ErrNotFound
 	}
 	return a, err
 }
 
-func scanAlert(row pgx.CollectableRow) (Alert, error) {
-	var a Alert
+func scanAlert(row pgx.CollectableRow) (RiskAlert, error) {
+	var a RiskAlert
 	var kind string
 	var block int64
 	var facts []byte

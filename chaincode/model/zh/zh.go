@@ -306,7 +306,7 @@ var actionNames = map[string]string{
 	"RequestDeletion": "申请删单", "ReviewDeletion": "审核删单", "ReviewDocument": "审核单据",
 	"ReviewPrefiling": "审核预核申报", "ReviewSupplement": "审核补录入", "WhoAmI": "查询本人身份",
 	"PutRuleConfig": "修改规则配置", "GetRuleConfig": "查询规则配置", "ListRuleVersions": "查询规则配置版本",
-	"DryRunRule": "规则试运行", "TagDocument": "手工打标", "UntagDocument": "移除标签",
+	"DryRunRule": "规则试运行", "MarkHighRisk": "标记高风险货物", "TagDocument": "手工打标", "UntagDocument": "移除标签",
 	"ReleaseReservation": "释放库存占用", "ConsolidateTransfers": "集报流转单",
 	"DefinePeriod": "定义核算周期", "ClosePeriod": "结算核算周期",
 }
