@@ -38,7 +38,7 @@ const (
 // AlertPage is one page of alerts, newest first.
 type AlertPage struct {
 	Items []RiskAlert `json:"items"`
-	Total int     `json:"total"`
+	Total int         `json:"total"`
 }
 
 const columns = `id, kind, subject_type, subject, period, enterprise_id, config_version, facts, block_number, fired_at, status`
