@@ -21,6 +21,7 @@ import (
 
 	"zonetrace/chaincode/contract"
 	"zonetrace/gateway"
+	"zonetrace/gateway/alerts"
 	"zonetrace/gateway/attachments"
 	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/drafts"
@@ -287,6 +288,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		AnchorEvery:    cfg.AnchorEvery,
 		EntryDrafts: entryfill.New(p.Pool, p.Reads, docdrafts.New(p.Pool, docdrafts.WithSealer(p.Sealer)),
 			log.With("component", "entry-drafts")),
+		// The lead wires alerts.WithSink to the notifications at merge.
+		Alerts: alerts.New(p.Pool, alerts.NewPGSource(p.Pool, p.Reads), alerts.WithLogger(log.With("component", "risk-alerts"))),
 	}); err != nil {
 		return nil, err
 	}
