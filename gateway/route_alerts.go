@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"zonetrace/gateway/alerts"
 	"zonetrace/gateway/apierror"
 	"zonetrace/gateway/openapi"
+	"zonetrace/gateway/service"
 )
 
 // alertReaders read the risk alerts: customs.
@@ -28,6 +30,37 @@ func (g *Gateway) routeAlerts(api *gin.RouterGroup) {
 	a := api.Group("/alerts", allow(alertReaders...))
 	a.GET("", r.list)
 	a.GET("/:id", r.get)
+	api.POST("/trace-codes/:code/high-risk", allow(alertReaders...), g.idempotent(true), r.mark)
+}
+
+// MarkRequest marks a batch high risk on the ledger.
+type MarkRequest struct {
+	Reason string `json:"reason"`
+	// ConfigVersion is the rule configuration version the decision rests
+	// on (an alert's configVersion).
+	ConfigVersion int `json:"configVersion"`
+}
+
+// mark writes customs' high-risk mark on the trace code (MarkHighRisk); the
+// chaincode checks the reason and the version.
+func (r alertRoutes) mark(c *gin.Context) {
+	var req MarkRequest
+	if err := decodeJSON(c, &req); err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	written, err := service.ChangeRecord(c.Request.Context(), r.g.identities, r.g.ledgerTx(), writeOf(c), "GetTraceCode",
+		c.Param("code"), "MarkHighRisk", req.Reason, strconv.Itoa(req.ConfigVersion))
+	if err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	var tc model.TraceCode
+	if err := json.Unmarshal(written.Payload, &tc); err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, tc)
 }
 
 func alertOperations() []openapi.Operation {
@@ -42,6 +75,7 @@ func alertOperations() []openapi.Operation {
 			{Name: "to", Type: "string", Description: "last day raised (YYYY-MM-DD, China Standard Time)"},
 		}, pageQuery...), Status: 200, Response: alerts.AlertPage{}},
 		{Method: "GET", Path: v1 + "/alerts/{id}", Tag: "alerts", Summary: "One risk alert (customs)", Status: 200, Response: alerts.RiskAlert{}},
+		{Method: "POST", Path: v1 + "/trace-codes/{code}/high-risk", Tag: "alerts", Summary: "Mark a batch high risk on the ledger (MarkHighRisk; customs): the mark stays on the trace code through every transfer and clears when the batch's last holding leaves the zone", Idempotent: true, Request: MarkRequest{}, Status: 200, Response: model.TraceCode{}},
 	}
 }
 

@@ -82,4 +82,21 @@ func TestRiskAlertsThroughTheGateway(t *testing.T) {
 	require.NoError(t, officer.Get(ctx, "/api/v1/alerts", &all))
 	require.Equal(t, 3, all.Total)
 	n.refused(http.StatusForbidden, a, apiclient.Request{Method: http.MethodGet, Path: "/api/v1/alerts"})
+
+	// Customs acts on the alert: the mark is written on the ledger with the
+	// alert's configuration version and shows on the batch.
+	mark := apiclient.Request{Method: http.MethodPost, Path: "/api/v1/trace-codes/" + br.TraceCode + "/high-risk",
+		Body: map[string]any{"reason": "原产地为疫区", "configVersion": kinds[model.AlertHighRisk].ConfigVersion}}
+	n.refused(http.StatusForbidden, a, mark)
+	var marked model.TraceCode
+	_, err = officer.Do(ctx, mark, &marked)
+	require.NoError(t, err)
+	require.Equal(t, "原产地为疫区", marked.HighRisk.Reason)
+	require.Equal(t, v1.Version, marked.HighRisk.ConfigVersion)
+	require.Eventually(t, func() bool {
+		var view struct {
+			TraceCode model.TraceCode `json:"traceCode"`
+		}
+		return a.Get(ctx, "/api/v1/trace-codes/"+br.TraceCode, &view) == nil && view.TraceCode.HighRisk != nil
+	}, 10*time.Second, 50*time.Millisecond, "the holder sees the mark")
 }
