@@ -100,3 +100,48 @@ func TestRiskAlertsThroughTheGateway(t *testing.T) {
 		return a.Get(ctx, "/api/v1/trace-codes/"+br.TraceCode, &view) == nil && view.TraceCode.HighRisk != nil
 	}, 10*time.Second, 50*time.Millisecond, "the holder sees the mark")
 }
+
+// BenchmarkRiskAlertLatency measures, for approvals of high-risk batches
+// one after another, the time from the approval's answer (its block
+// committed) to the alert readable through GET /api/v1/alerts: the job
+// queue's period (jobs.DefaultAlertsEvery) plus one engine step.
+func BenchmarkRiskAlertLatency(b *testing.B) {
+	ctx := context.Background()
+	n := startNode(b)
+	n.staffEnterpriseA([]map[string]string{
+		{"username": "risk-admin", "displayName": "Chief Wang", "role": "customs_admin"},
+		{"username": "officer", "displayName": "Officer Li", "role": "customs_officer"},
+	})
+	a, chief, officer := n.client("ent-a"), n.client("risk-admin"), n.client("officer")
+	var current model.RuleConfig
+	require.NoError(b, chief.Get(ctx, "/api/v1/rules/config", &current))
+	draft := current.RuleConfigDraft
+	draft.Risk = &model.RiskParams{HighRisk: model.HighRiskParams{Origins: []string{"BR"}}}
+	_, err := chief.Do(ctx, apiclient.Request{Method: http.MethodPut, Path: "/api/v1/rules/config",
+		Body: map[string]any{"baseVersion": current.Version, "config": draft}}, nil)
+	require.NoError(b, err)
+	brazil := coffee("Santos NY2")
+	brazil.Origin, brazil.ExporterName = "BR", "Santos Export SA"
+	const batches = 20
+	var lat []time.Duration
+	for range batches {
+		var d draftJSON
+		require.NoError(b, a.Post(ctx, "/api/v1/prefiling-drafts", map[string]any{"data": brazil}, &d))
+		var p model.Prefiling
+		require.NoError(b, a.Post(ctx, "/api/v1/prefiling-drafts/"+d.ID+"/declare", nil, &p))
+		require.NoError(b, officer.Post(ctx, "/api/v1/prefilings/"+p.ID+"/review", map[string]string{"decision": "approve"}, &p))
+		t0 := time.Now()
+		for {
+			var page alerts.AlertPage
+			require.NoError(b, officer.Get(ctx, "/api/v1/alerts?subject="+p.TraceCode, &page))
+			if page.Total == 1 {
+				break
+			}
+			require.Less(b, time.Since(t0), time.Minute)
+			time.Sleep(10 * time.Millisecond)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.ReportMetric(percentile(lat, 0.50), "p50-ms")
+	b.ReportMetric(percentile(lat, 0.99), "p99-ms")
+}
