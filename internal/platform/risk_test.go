@@ -145,3 +145,60 @@ func BenchmarkRiskAlertLatency(b *testing.B) {
 	b.ReportMetric(percentile(lat, 0.50), "p50-ms")
 	b.ReportMetric(percentile(lat, 0.99), "p99-ms")
 }
+
+// TestPriceAlertsThroughTheGateway: the engine reads sealed prices from the
+// mirror. A batch priced just over 120 % of the earlier batch of the same
+// origin and HS code is high value; entry lines priced just over +10 % of
+// the batch's entry price differ, at +10 % they do not.
+func TestPriceAlertsThroughTheGateway(t *testing.T) {
+	ctx := context.Background()
+	m := newMarket(t) // one approved batch at 7200 fen/kg, before any risk parameter
+	require.NoError(t, m.admin.Post(ctx, "/api/v1/users", map[string]string{"username": "risk-admin", "role": "customs_admin",
+		"password": testPassword, "displayName": "Chief Wang"}, nil))
+	chief := m.client("risk-admin")
+	var current model.RuleConfig
+	require.NoError(t, chief.Get(ctx, "/api/v1/rules/config", &current))
+	draft := current.RuleConfigDraft
+	draft.Risk = &model.RiskParams{HighValue: model.HighValueParams{PeriodDays: 30, ThresholdPermille: 200},
+		PriceDifference: model.PriceDifferenceParams{HighPermille: 100, LowPermille: 50}}
+	_, err := chief.Do(ctx, apiclient.Request{Method: http.MethodPut, Path: "/api/v1/rules/config",
+		Body: map[string]any{"baseVersion": current.Version, "config": draft}}, nil)
+	require.NoError(t, err)
+
+	dear := coffee("耶加雪菲 G1 精选")
+	dear.AvgPriceFen = 8_641
+	var d draftJSON
+	require.NoError(t, m.a.Post(ctx, "/api/v1/prefiling-drafts", map[string]any{"data": dear}, &d))
+	var pf model.Prefiling
+	require.NoError(t, m.a.Post(ctx, "/api/v1/prefiling-drafts/"+d.ID+"/declare", nil, &pf))
+	require.NoError(t, m.customs.Post(ctx, "/api/v1/prefilings/"+pf.ID+"/review", map[string]string{"decision": "approve"}, &pf))
+
+	priced := func(fen int64) model.DocumentLine {
+		l := m.line(1_000_000)
+		l.UnitPriceFen, l.ValueFen = fen, 1_000*fen
+		return l
+	}
+	over := m.declare(m.a, model.FamilyChecklist, model.BusinessEntry, model.DocumentHead{}, priced(7_921))
+	at := m.declare(m.a, model.FamilyChecklist, model.BusinessEntry, model.DocumentHead{}, priced(7_920))
+
+	wait := func(query string, n int) alerts.AlertPage {
+		t.Helper()
+		var page alerts.AlertPage
+		require.Eventually(t, func() bool {
+			page = alerts.AlertPage{}
+			return m.customs.Get(ctx, "/api/v1/alerts"+query, &page) == nil && page.Total == n
+		}, 30*time.Second, 100*time.Millisecond, query)
+		return page
+	}
+	hv := wait("?kind=high_value", 1).Items[0]
+	require.Equal(t, pf.TraceCode, hv.Subject)
+	require.EqualValues(t, 7_200, hv.Facts["referencePriceFen"])
+	require.EqualValues(t, 8_641, hv.Facts["avgPriceFen"])
+	pd := wait("?kind=price_difference", 1).Items[0]
+	require.Equal(t, over.ID, pd.Subject)
+	require.Equal(t, "high", pd.Facts["side"])
+	require.EqualValues(t, 7_200, pd.Facts["entryPriceFen"])
+	time.Sleep(2 * time.Second)
+	require.Zero(t, wait("?subject="+at.ID, 0).Total, "at the bound nothing fires")
+	require.Equal(t, 2, wait("", 2).Total, "nothing else fired")
+}
