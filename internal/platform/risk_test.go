@@ -160,7 +160,8 @@ func TestPriceAlertsThroughTheGateway(t *testing.T) {
 	require.NoError(t, chief.Get(ctx, "/api/v1/rules/config", &current))
 	draft := current.RuleConfigDraft
 	draft.Risk = &model.RiskParams{HighValue: model.HighValueParams{PeriodDays: 30, ThresholdPermille: 200},
-		PriceDifference: model.PriceDifferenceParams{HighPermille: 100, LowPermille: 50}}
+		PriceDifference: model.PriceDifferenceParams{HighPermille: 100, LowPermille: 50},
+		LongStorage:     model.LongStorageParams{Limits: []model.StorageLimit{{Commodity: "coffee", MaxDays: 90}}}}
 	_, err := chief.Do(ctx, apiclient.Request{Method: http.MethodPut, Path: "/api/v1/rules/config",
 		Body: map[string]any{"baseVersion": current.Version, "config": draft}}, nil)
 	require.NoError(t, err)
@@ -201,4 +202,30 @@ func TestPriceAlertsThroughTheGateway(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	require.Zero(t, wait("?subject="+at.ID, 0).Total, "at the bound nothing fires")
 	require.Equal(t, 2, wait("", 2).Total, "nothing else fired")
+
+	// Storage age: the entry takes effect at the gate; on the 90th day the
+	// batch is within its limit, on the 91st it is over — checked here by
+	// an engine on the node's database with a clock moved forward.
+	m.customsReceipt(over.ID, "1")
+	require.NoError(t, m.gatePass(over.ID))
+	require.Eventually(t, func() bool { return len(m.stock()) > 0 }, 10*time.Second, 50*time.Millisecond, "the goods are held")
+	var tc struct {
+		TraceCode model.TraceCode `json:"traceCode"`
+	}
+	require.NoError(t, m.customs.Get(ctx, "/api/v1/trace-codes/"+m.code, &tc))
+	issued, err := time.Parse(time.RFC3339Nano, tc.TraceCode.IssuedAt)
+	require.NoError(t, err)
+	check := func(days int) int {
+		e := alerts.New(m.Pool, alerts.NewPGSource(m.Pool, m.Reads),
+			alerts.WithClock(func() time.Time { return issued.AddDate(0, 0, days).Add(time.Hour) }))
+		n, err := e.CheckStorage(ctx)
+		require.NoError(t, err)
+		return n
+	}
+	require.Zero(t, check(90))
+	require.Equal(t, 1, check(91))
+	require.Zero(t, check(92), "one alert per stay")
+	ls := wait("?kind=long_storage", 1).Items[0]
+	require.Equal(t, m.code, ls.Subject)
+	require.EqualValues(t, 91, ls.Facts["days"])
 }
