@@ -146,10 +146,11 @@ func BenchmarkRiskAlertLatency(b *testing.B) {
 	b.ReportMetric(percentile(lat, 0.99), "p99-ms")
 }
 
-// TestPriceAlertsThroughTheGateway: the engine reads sealed prices from the
-// mirror. A batch priced just over 120 % of the earlier batch of the same
-// origin and HS code is high value; entry lines priced just over +10 % of
-// the batch's entry price differ, at +10 % they do not.
+// TestPriceAlertsThroughTheGateway: the engine reads sealed prices and the
+// holdings from the mirror. A batch priced just over 120 % of the earlier
+// batch of the same origin and HS code is high value; entry lines priced
+// just over +10 % of the batch's entry price differ, at +10 % they do not;
+// held goods are over their storage limit from day 91.
 func TestPriceAlertsThroughTheGateway(t *testing.T) {
 	ctx := context.Background()
 	m := newMarket(t) // one approved batch at 7200 fen/kg, before any risk parameter
