@@ -100,6 +100,9 @@ type Source interface {
 	IndexedHeight(ctx context.Context) (uint64, error)
 	// Config is the rule configuration in force at block upto.
 	Config(ctx context.Context, upto uint64) (model.RuleConfig, error)
+	// ConfigChange is the first block in (after, upto] that wrote a new
+	// rule configuration, 0 when none did.
+	ConfigChange(ctx context.Context, after, upto uint64) (uint64, error)
 	// Batches are the approved batches last written in blocks (after, upto].
 	Batches(ctx context.Context, after, upto uint64) ([]Batch, error)
 	// Lines are the lines of the documents last written in (after, upto].
@@ -176,6 +179,15 @@ func (e *Engine) stepOnce(ctx context.Context) (raised int, more bool, err error
 			return after, err
 		}
 		upto := min(height, after+maxBlocks)
+		// A round ends before a block that changed the configuration, so
+		// every block is evaluated under the version in force at it.
+		change, err := e.src.ConfigChange(ctx, after+1, upto)
+		if err != nil {
+			return after, err
+		}
+		if change > 0 {
+			upto = change - 1
+		}
 		more = upto < height
 		alerts, err := e.evaluate(ctx, after, upto)
 		if err != nil {

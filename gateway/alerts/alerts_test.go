@@ -21,8 +21,10 @@ import (
 // fakeSource is a ledger whose blocks the test appends: each block holds
 // batches and document lines, as the indexer would have mirrored them.
 type fakeSource struct {
-	mu       sync.Mutex
-	cfg      model.RuleConfig
+	mu  sync.Mutex
+	cfg model.RuleConfig
+	// changes are later configurations by the block that wrote them.
+	changes  map[uint64]model.RuleConfig
 	batches  map[uint64][]Batch
 	lines    map[uint64][]Line
 	height   uint64
@@ -32,7 +34,7 @@ type fakeSource struct {
 func newFakeSource(risk model.RiskParams) *fakeSource {
 	cfg := model.DefaultRuleConfig()
 	cfg.Version, cfg.Risk = 3, &risk
-	return &fakeSource{cfg: cfg, batches: map[uint64][]Batch{}, lines: map[uint64][]Line{}}
+	return &fakeSource{cfg: cfg, changes: map[uint64]model.RuleConfig{}, batches: map[uint64][]Batch{}, lines: map[uint64][]Line{}}
 }
 
 func (s *fakeSource) addBlock(bs []Batch, ls []Line) {
@@ -48,7 +50,28 @@ func (s *fakeSource) IndexedHeight(context.Context) (uint64, error) {
 	return s.height, nil
 }
 
-func (s *fakeSource) Config(context.Context, uint64) (model.RuleConfig, error) { return s.cfg, nil }
+func (s *fakeSource) Config(_ context.Context, upto uint64) (model.RuleConfig, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cfg := s.cfg
+	for b := uint64(1); b <= upto; b++ {
+		if c, ok := s.changes[b]; ok {
+			cfg = c
+		}
+	}
+	return cfg, nil
+}
+
+func (s *fakeSource) ConfigChange(_ context.Context, after, upto uint64) (uint64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for b := after + 1; b <= upto; b++ {
+		if _, ok := s.changes[b]; ok {
+			return b, nil
+		}
+	}
+	return 0, nil
+}
 
 func (s *fakeSource) Batches(_ context.Context, after, upto uint64) ([]Batch, error) {
 	s.mu.Lock()
@@ -313,4 +336,30 @@ func TestStorageAge(t *testing.T) {
 	require.EqualValues(t, 91, page.Items[0].Facts["days"])
 	require.EqualValues(t, 90, page.Items[0].Facts["maxDays"])
 	require.Equal(t, fmt.Sprint(clock), fmt.Sprint(page.Items[0].FiredAt))
+}
+
+// A round never spans a configuration change: the batch approved before
+// the change is evaluated under the old version, the one after under the
+// new, even when one step covers both.
+func TestEachBlockUnderItsVersion(t *testing.T) {
+	ctx := context.Background()
+	pool := newPool(t)
+	src := newFakeSource(model.DefaultRiskParams())
+	batch := func(code string) Batch {
+		return Batch{PrefilingID: "PF-" + code, TraceCode: code, EnterpriseID: "E1", Origin: "BR", HSCode: "0901110000",
+			QuarantineResult: model.QuarantinePending}
+	}
+	src.addBlock([]Batch{batch("before")}, nil)
+	src.addBlock(nil, nil)
+	listed := model.DefaultRuleConfig()
+	listed.Version, listed.Risk = 4, &model.RiskParams{HighRisk: model.HighRiskParams{Origins: []string{"BR"}}}
+	src.changes[src.height+1] = listed
+	src.addBlock([]Batch{batch("after")}, nil)
+	src.addBlock([]Batch{batch("later")}, nil)
+	_, err := New(pool, src).Step(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []string{"high_risk after", "high_risk later"}, stored(t, pool))
+	page, err := NewStore(pool).List(ctx, Filter{Subject: "after"})
+	require.NoError(t, err)
+	require.Equal(t, 4, page.Items[0].ConfigVersion)
 }

@@ -54,6 +54,20 @@ func (s *PGSource) Config(ctx context.Context, upto uint64) (model.RuleConfig, e
 	return cfg, nil
 }
 
+// ConfigChange is the first block in (after, upto] that mirrored a new
+// rule configuration version.
+func (s *PGSource) ConfigChange(ctx context.Context, after, upto uint64) (uint64, error) {
+	var block *int64
+	if err := s.pool.QueryRow(ctx, `SELECT min(block_number) FROM rule_configs WHERE block_number > $1 AND block_number <= $2`,
+		int64(after), int64(upto)).Scan(&block); err != nil {
+		return 0, fmt.Errorf("risk alerts: read rule configuration changes: %w", err)
+	}
+	if block == nil {
+		return 0, nil
+	}
+	return uint64(*block), nil
+}
+
 func (s *PGSource) ids(ctx context.Context, sql string, args ...any) ([]string, error) {
 	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
