@@ -24,19 +24,19 @@ const (
 	EventSupplementApproved EventType = "SupplementApproved"
 	EventSupplementReturned EventType = "SupplementReturned"
 	EventTraceCodeIssued    EventType = "TraceCodeIssued"
-	// EventTraceCodeChanged carries a trace code whose high-risk mark was
-	// set or cleared.
-	EventTraceCodeChanged EventType = "TraceCodeChanged"
-	EventDocumentDeclared EventType = "DocumentDeclared"
-	EventDocumentChanged  EventType = "DocumentChanged"
-	EventMovementRecorded EventType = "MovementRecorded"
-	EventBalanceChanged   EventType = "BalanceChanged"
-	EventReceiptIssued    EventType = "ReceiptIssued"
+	EventDocumentDeclared   EventType = "DocumentDeclared"
+	EventDocumentChanged    EventType = "DocumentChanged"
+	EventMovementRecorded   EventType = "MovementRecorded"
+	EventBalanceChanged     EventType = "BalanceChanged"
+	EventReceiptIssued      EventType = "ReceiptIssued"
 	// EventRuleConfigChanged carries a new version of customs' rule configuration.
 	EventRuleConfigChanged EventType = "RuleConfigChanged"
 	// EventAccountPeriodChanged carries an accounting period, defined or
 	// closed.
 	EventAccountPeriodChanged EventType = "AccountPeriodChanged"
+	// EventTraceCodeChanged carries a trace code whose high-risk mark was
+	// set or cleared.
+	EventTraceCodeChanged EventType = "TraceCodeChanged"
 )
 
 // EventEnvelope is the payload of the chaincode event of one transaction. It
