@@ -57,6 +57,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeOperationLog(authed)
 	g.routeNotifications(authed)
 	g.routeRules(authed)
+	g.routeAlerts(authed)
 	r.NoRoute(g.serveWeb)
 	return r
 }

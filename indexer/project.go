@@ -34,7 +34,7 @@ func queueEvent(batch *pgx.Batch, pos position, ev model.DomainEvent, s *sealing
 			return errMissingRecord
 		}
 		return queuePrefiling(batch, block, ev.Prefiling, s)
-	case model.EventTraceCodeIssued:
+	case model.EventTraceCodeIssued, model.EventTraceCodeChanged:
 		if ev.TraceCode == nil {
 			return errMissingRecord
 		}

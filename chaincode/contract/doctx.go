@@ -195,6 +195,11 @@ func (t *docTx) commit() error {
 		events = append(events, model.DomainEvent{Type: typ, Document: d})
 	}
 	events = append(events, t.extra...)
+	cleared, err := t.clearExitedMarks()
+	if err != nil {
+		return err
+	}
+	events = append(events, cleared...)
 	for _, b := range t.balances {
 		if err := putRecord(t.ctx, model.KeyBalance, balanceAttrs(b.TraceCode, b.EnterpriseID, b.Bonded), b); err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/attrmgr"
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/queryresult"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/proto"
@@ -206,4 +208,32 @@ func (s *memStub) CreateCompositeKey(objectType string, attributes []string) (st
 		}
 	}
 	return "\x00" + objectType + "\x00" + strings.Join(attributes, "\x00") + "\x00", nil
+}
+
+// GetStateByPartialCompositeKey iterates the committed keys under the
+// partial key in key order, as Fabric does: a transaction's own writes
+// are not seen.
+func (s *memStub) GetStateByPartialCompositeKey(objectType string, attributes []string) (shim.StateQueryIteratorInterface, error) {
+	prefix, err := s.CreateCompositeKey(objectType, attributes)
+	if err != nil {
+		return nil, err
+	}
+	var kvs []*queryresult.KV
+	for k, v := range s.world.state {
+		if strings.HasPrefix(k, prefix) {
+			kvs = append(kvs, &queryresult.KV{Key: k, Value: v})
+		}
+	}
+	slices.SortFunc(kvs, func(a, b *queryresult.KV) int { return strings.Compare(a.Key, b.Key) })
+	return &memIterator{kvs: kvs}, nil
+}
+
+type memIterator struct{ kvs []*queryresult.KV }
+
+func (it *memIterator) HasNext() bool { return len(it.kvs) > 0 }
+func (it *memIterator) Close() error  { return nil }
+func (it *memIterator) Next() (*queryresult.KV, error) {
+	kv := it.kvs[0]
+	it.kvs = it.kvs[1:]
+	return kv, nil
 }

@@ -92,6 +92,20 @@ func normalise(d *model.RuleConfigDraft) {
 	if d.Rules == nil {
 		d.Rules = []model.ReviewRule{}
 	}
+	if r := d.Risk; r != nil {
+		if r.LongStorage.Limits == nil {
+			r.LongStorage.Limits = []model.StorageLimit{}
+		}
+		if r.HighRisk.Origins == nil {
+			r.HighRisk.Origins = []string{}
+		}
+		if r.HighRisk.HSCodes == nil {
+			r.HighRisk.HSCodes = []model.CodeRange{}
+		}
+		if r.HighRisk.ProductNames == nil {
+			r.HighRisk.ProductNames = []string{}
+		}
+	}
 }
 
 // GetRuleConfig returns a version of the rule configuration to customs or

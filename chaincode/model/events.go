@@ -34,6 +34,9 @@ const (
 	// EventAccountPeriodChanged carries an accounting period, defined or
 	// closed.
 	EventAccountPeriodChanged EventType = "AccountPeriodChanged"
+	// EventTraceCodeChanged carries a trace code whose high-risk mark was
+	// set or cleared.
+	EventTraceCodeChanged EventType = "TraceCodeChanged"
 )
 
 // EventEnvelope is the payload of the chaincode event of one transaction. It

@@ -56,7 +56,7 @@ const (
 // Formats lists every named format, for catalogues.
 var Formats = []string{FormatHSCode, FormatCountry, FormatCurrency, FormatSHA256, FormatDate, FormatPrefilingID,
 	FormatDocumentID, FormatTraceCode, FormatUSCC, FormatRequestID, FormatCertificate, FormatBoolean, FormatCustomsCode,
-	FormatRuleID, FormatTagCode, FormatColour, FormatTime, FormatPeriodID}
+	FormatRuleID, FormatTagCode, FormatColour, FormatTime, FormatPeriodID, FormatHSPrefix}
 
 var (
 	// HSCodePattern is a customs commodity code: 8 or 10 digits.

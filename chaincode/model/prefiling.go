@@ -152,6 +152,20 @@ type TraceCode struct {
 	Status       string `json:"status"`
 	IssuedAt     string `json:"issuedAt"`
 	IssuedTx     string `json:"issuedTx"`
+	// HighRisk is customs' high-risk mark (高风险货物): set by MarkHighRisk,
+	// it stays on the code — so every holder after a transfer sees it —
+	// until no holding of the batch is left in the zone.
+	HighRisk *HighRiskMark `json:"highRisk,omitempty" metadata:",optional"`
+}
+
+// HighRiskMark says why and under which rule configuration version
+// customs marked a batch high risk.
+type HighRiskMark struct {
+	Reason        string `json:"reason"`
+	ConfigVersion int    `json:"configVersion"`
+	MarkedAt      string `json:"markedAt"`
+	MarkedTx      string `json:"markedTx"`
+	MarkedBy      Actor  `json:"markedBy"`
 }
 
 // TraceCodeActive is the status of an issued trace code.

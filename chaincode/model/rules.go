@@ -127,7 +127,10 @@ type RuleConfigDraft struct {
 	Models   []ValidationModel `json:"models"`
 	Bindings []TagBinding      `json:"bindings"`
 	Rules    []ReviewRule      `json:"rules"`
-	Note     string            `json:"note,omitempty" metadata:",optional"`
+	// Risk holds the thresholds of the risk alerts (risk.go); nil in a
+	// version written before they existed, meaning DefaultRiskParams.
+	Risk *RiskParams `json:"risk,omitempty" metadata:",optional"`
+	Note string      `json:"note,omitempty" metadata:",optional"`
 }
 
 // RuleConfig is one stored version of the configuration.
@@ -526,6 +529,9 @@ func CheckRuleConfig(d RuleConfigDraft) Problems {
 		}
 		ids[r.ID] = true
 		ps = append(ps, CheckReviewRule(f, r)...)
+	}
+	if d.Risk != nil {
+		ps = append(ps, CheckRiskParams(*d.Risk)...)
 	}
 	return ps
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"text/template"
 	"time"
+	"zonetrace/chaincode/model"
 )
 
 // SMTP TLS modes.
@@ -188,14 +189,13 @@ func (e *Email) send(ctx context.Context, to string, msg []byte) error {
 	return c.Quit()
 }
 
-// KindLabels are the Chinese names of the kinds (the web app has the same
+// kindLabel is the Chinese name of a kind (the web app has the same
 // table in web/src/api/notifications.js).
-var KindLabels = map[string]string{
-	KindLongStorage:     "超期存储",
-	KindHighRisk:        "高风险货物",
-	KindHighValue:       "高价值货物",
-	KindPriceDifference: "价格差异",
-	KindQuarantine:      "检疫不合格",
+func kindLabel(kind string) string {
+	if zh, ok := model.AlertKindZh[model.AlertKind(kind)]; ok {
+		return zh
+	}
+	return kind
 }
 
 var severityLabels = map[string]string{SeverityInfo: "提示", SeverityWarning: "警告", SeverityCritical: "严重"}
@@ -248,7 +248,7 @@ func Render(m Message, publicURL string) (subject, body string, err error) {
 	data := struct {
 		Kind, Severity, Subject, Link string
 		Facts                         []fact
-	}{KindLabels[m.Kind], severityLabels[m.Severity], m.Subject, link, facts}
+	}{kindLabel(m.Kind), severityLabels[m.Severity], m.Subject, link, facts}
 	var s, b strings.Builder
 	if err := subjectTemplate.Execute(&s, data); err != nil {
 		return "", "", fmt.Errorf("render subject: %w", err)

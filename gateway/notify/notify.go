@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"slices"
 	"time"
+	"zonetrace/chaincode/model"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -23,19 +24,25 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 )
 
-// Kinds of the risk alert engine (issue 11); the UI and the e-mail
-// templates word each in Chinese.
+// Kinds of the risk alert engine (issue 11), as chaincode/model names
+// them; the UI and the e-mail templates word each in Chinese.
 const (
-	KindLongStorage     = "long_storage"
-	KindHighRisk        = "high_risk"
-	KindHighValue       = "high_value"
-	KindPriceDifference = "price_difference"
-	KindQuarantine      = "quarantine"
+	KindLongStorage     = string(model.AlertLongStorage)
+	KindHighRisk        = string(model.AlertHighRisk)
+	KindHighValue       = string(model.AlertHighValue)
+	KindPriceDifference = string(model.AlertPriceDifference)
+	KindQuarantine      = string(model.AlertQuarantine)
 )
 
 // Kinds lists every kind a message may have, in the order the settings
 // page shows them.
-var Kinds = []string{KindLongStorage, KindHighRisk, KindHighValue, KindPriceDifference, KindQuarantine}
+var Kinds = func() []string {
+	out := make([]string, len(model.AlertKinds))
+	for i, k := range model.AlertKinds {
+		out[i] = string(k)
+	}
+	return out
+}()
 
 // Severities of a message.
 const (

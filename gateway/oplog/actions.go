@@ -46,6 +46,7 @@ const (
 	ObjectVerifyRun     = "verify_run"
 	ObjectRuleConfig    = "rule_config"
 	ObjectWorkQueue     = "work_queue"
+	ObjectRiskAlert     = "risk_alert"
 )
 
 // actions names every route of the API: "METHOD /api/v1/path" as gin's
@@ -244,6 +245,10 @@ var actions = map[string]Action{
 	"GET /api/v1/verify-runs":     {Command: "audit.verify.list", NameZh: "查看校验记录", ObjectType: ObjectVerifyRun},
 	"GET /api/v1/verify-runs/:id": {Command: "audit.verify.read", NameZh: "查看校验结果", ObjectType: ObjectVerifyRun,
 		ObjectParam: "id"},
+	"GET /api/v1/alerts": {Command: "alerts.list", NameZh: "查询风险预警", ObjectType: ObjectRiskAlert},
+	"POST /api/v1/trace-codes/:code/high-risk": {Command: "trace_code.mark_high_risk", NameZh: "标记高风险货物",
+		ObjectType: ObjectTraceCode, ObjectParam: "code"},
+	"GET /api/v1/alerts/:id": {Command: "alerts.read", NameZh: "查看风险预警", ObjectType: ObjectRiskAlert, ObjectParam: "id"},
 	"GET /api/v1/evidence-bundles/:code": {Command: "audit.bundle.download", NameZh: "下载证据包",
 		ObjectType: ObjectTraceCode, ObjectParam: "code"},
 }

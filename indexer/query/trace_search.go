@@ -42,8 +42,9 @@ type TraceFilter struct {
 	VehiclePlate string
 	MovementKind model.MovementKind
 	HighValue    bool
-	// HighRisk selects batches with a model.RiskTags tag on a document or
-	// an unqualified quarantine result.
+	// HighRisk selects batches customs marked high risk on the ledger
+	// (MarkHighRisk), with a model.RiskTags tag on a document or with an
+	// unqualified quarantine result.
 	HighRisk bool
 	// NearExpiryDays > 0 selects batches whose production date plus shelf
 	// life falls before Today plus that many days (already expired ones
@@ -156,7 +157,7 @@ func (f TraceFilter) conditions() *conditions {
 	}
 	if f.HighRisk {
 		scope := f.partyScope(c)
-		c.add(`(p.quarantine_result = '`+string(model.QuarantineUnqualified)+`' OR `+lineOfBatch+scope+
+		c.add(`(t.doc->'highRisk' IS NOT NULL OR p.quarantine_result = '`+string(model.QuarantineUnqualified)+`' OR `+lineOfBatch+scope+
 			` AND EXISTS (SELECT 1 FROM document_tags g WHERE g.document_id = d.id AND g.code = ANY(?))))`, model.RiskTags)
 	}
 	if f.DocumentID != "" {

@@ -37,6 +37,11 @@ const (
 	// approvals are filled into their entry drafts: soon after the
 	// approval, as the enterprise may be editing the draft.
 	DefaultEntryDraftsEvery = 2 * time.Second
+	// DefaultAlertsEvery is how often the risk alert engine looks for newly
+	// indexed blocks; DefaultStorageCheckEvery how often it checks the age
+	// of the goods held (a stay's length counts in whole days).
+	DefaultAlertsEvery       = time.Second
+	DefaultStorageCheckEvery = 10 * time.Minute
 )
 
 // Outbox is the part of the gateway recovery drives.
@@ -75,6 +80,13 @@ type Notifications interface {
 	AddWorkers(w *river.Workers)
 }
 
+// Alerts raises the risk alerts (gateway/alerts): Step on the blocks
+// indexed since its cursor, CheckStorage on the age of the goods held.
+type Alerts interface {
+	Step(ctx context.Context) (int, error)
+	CheckStorage(ctx context.Context) (int, error)
+}
+
 // Config says what the queue runs and how often.
 type Config struct {
 	Pool   *pgxpool.Pool
@@ -102,6 +114,12 @@ type Config struct {
 	EntryDraftsEvery time.Duration
 	// Notifications, when set, sends notifications (queue notify.Queue).
 	Notifications Notifications
+	// Alerts, when set, steps every AlertsEvery (default
+	// DefaultAlertsEvery) and checks storage age every StorageCheckEvery
+	// (default DefaultStorageCheckEvery).
+	Alerts            Alerts
+	AlertsEvery       time.Duration
+	StorageCheckEvery time.Duration
 }
 
 // Migrate brings River's tables (river_job, river_leader, …) up to date.
@@ -172,6 +190,44 @@ func (w *entryDraftsWorker) Work(ctx context.Context, _ *river.Job[EntryDraftsAr
 	if n > 0 {
 		w.log.Info("entry drafts filled", "approvals", n)
 	}
+	return err
+}
+
+// AlertsArgs is the periodic step of the risk alert engine.
+type AlertsArgs struct{}
+
+// Kind names the job in river_job.
+func (AlertsArgs) Kind() string { return "risk_alerts" }
+
+// StorageCheckArgs is the periodic storage-age check.
+type StorageCheckArgs struct{}
+
+// Kind names the job in river_job.
+func (StorageCheckArgs) Kind() string { return "risk_storage_check" }
+
+type alertsWorker struct {
+	river.WorkerDefaults[AlertsArgs]
+	alerts Alerts
+}
+
+func (w *alertsWorker) Timeout(*river.Job[AlertsArgs]) time.Duration { return 5 * time.Minute }
+
+func (w *alertsWorker) Work(ctx context.Context, _ *river.Job[AlertsArgs]) error {
+	_, err := w.alerts.Step(ctx)
+	return err
+}
+
+type storageCheckWorker struct {
+	river.WorkerDefaults[StorageCheckArgs]
+	alerts Alerts
+}
+
+func (w *storageCheckWorker) Timeout(*river.Job[StorageCheckArgs]) time.Duration {
+	return 5 * time.Minute
+}
+
+func (w *storageCheckWorker) Work(ctx context.Context, _ *river.Job[StorageCheckArgs]) error {
+	_, err := w.alerts.CheckStorage(ctx)
 	return err
 }
 
@@ -295,6 +351,24 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	if cfg.Notifications != nil {
 		cfg.Notifications.AddWorkers(workers)
 		config.Queues[notify.Queue] = river.QueueConfig{MaxWorkers: 4}
+	}
+	if cfg.Alerts != nil {
+		every, storageEvery := cfg.AlertsEvery, cfg.StorageCheckEvery
+		if every <= 0 {
+			every = DefaultAlertsEvery
+		}
+		if storageEvery <= 0 {
+			storageEvery = DefaultStorageCheckEvery
+		}
+		river.AddWorker(workers, &alertsWorker{alerts: cfg.Alerts})
+		river.AddWorker(workers, &storageCheckWorker{alerts: cfg.Alerts})
+		config.PeriodicJobs = append(config.PeriodicJobs,
+			river.NewPeriodicJob(river.PeriodicInterval(every),
+				func() (river.JobArgs, *river.InsertOpts) { return AlertsArgs{}, once },
+				&river.PeriodicJobOpts{ID: AlertsArgs{}.Kind(), RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(storageEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return StorageCheckArgs{}, once },
+				&river.PeriodicJobOpts{ID: StorageCheckArgs{}.Kind(), RunOnStart: true}))
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), config)
 	if err != nil {

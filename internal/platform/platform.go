@@ -21,6 +21,7 @@ import (
 
 	"zonetrace/chaincode/contract"
 	"zonetrace/gateway"
+	"zonetrace/gateway/alerts"
 	"zonetrace/gateway/attachments"
 	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/drafts"
@@ -297,6 +298,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Notifications:  p.Gateway.Notifications(),
 		EntryDrafts: entryfill.New(p.Pool, p.Reads, docdrafts.New(p.Pool, docdrafts.WithSealer(p.Sealer)),
 			log.With("component", "entry-drafts")),
+		Alerts: alerts.New(p.Pool, alerts.NewPGSource(p.Pool, p.Reads), alerts.WithLogger(log.With("component", "risk-alerts")),
+			alerts.WithSink(alerts.Notifier{Notifications: p.Gateway.Notifications()})),
 	}); err != nil {
 		return nil, err
 	}

@@ -39,6 +39,11 @@ var labels = map[string]string{
 	"httpStatus": "结果状态码", "errorCode": "错误码", "hash": "哈希值", "headHash": "日志头哈希",
 	// Accounting periods (chaincode/model/accounting.go).
 	"periodId": "核算周期编号", "from": "开始日期", "to": "结束日期", "totalsHash": "核算结果哈希",
+	// Risk parameters (chaincode/model/risk.go).
+	"risk": "风险预警参数：", "longStorage": "超期存储", "highRisk": "高风险货物", "highValue": "高价值货物",
+	"priceDifference": "价格差异", "quarantine": "检疫", "defaultMaxDays": "默认最长存储天数",
+	"periodDays": "参考均价统计天数", "thresholdPermille": "高于参考均价阈值（‰）",
+	"highPermille": "高于原入区均价阈值（‰）", "lowPermille": "低于原入区均价阈值（‰）",
 }
 
 // attachmentLabels name the fields of one attachment.
@@ -47,13 +52,16 @@ var attachmentLabels = map[string]string{"kind": "类型", "name": "文件名", 
 // listLabels name the items of the lists of customs' rule configuration
 // (第2条审核规则) and itemLabels the fields of their items.
 var listLabels = map[string]string{"tags": "个标签", "models": "个校验模型", "params": "个参数",
-	"bindings": "条标签适用设置", "rules": "条审核规则", "transferIds": "份集报的流转单"}
+	"bindings": "条标签适用设置", "rules": "条审核规则", "transferIds": "份集报的流转单",
+	"limits": "条存储期限", "origins": "个高风险原产地", "hsCodes": "个商品编码范围", "productNames": "个高风险商品名称"}
 
 var itemLabels = map[string]map[string]string{
 	"tags":     {"code": "代码", "nameZh": "中文名称", "category": "类别", "colour": "颜色", "description": "说明"},
 	"models":   {"code": "模型代码", "tag": "标签"},
 	"params":   {"name": "参数名", "value": "参数值"},
 	"bindings": {"tag": "标签", "target": "适用单据"},
+	"limits":   {"commodity": "商品类别", "maxDays": "最长存储天数"},
+	"hsCodes":  {"from": "起始编码", "to": "终止编码"},
 	"rules": {"id": "规则编号", "kind": "申报类型", "name": "规则名称", "priority": "优先级", "condition": "条件",
 		"outcome": "审核结果", "opinion": "审核意见", "start": "生效时间", "stop": "失效时间"},
 }

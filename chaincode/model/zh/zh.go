@@ -134,6 +134,7 @@ var formats = map[string]string{
 	model.FormatColour:      "井号加六位十六进制数的颜色（如 #D4380D）",
 	model.FormatPeriodID:    "1至32位字母、数字、“_”或“-”",
 	model.FormatTime:        "带时区的时间（如 2026-12-01T00:00:00+08:00）",
+	model.FormatHSPrefix:    "2至10位数字的商品编码或其前缀",
 }
 
 // Reason renders the Chinese sentence of a refusal reason from its params;
@@ -305,7 +306,7 @@ var actionNames = map[string]string{
 	"RequestDeletion": "申请删单", "ReviewDeletion": "审核删单", "ReviewDocument": "审核单据",
 	"ReviewPrefiling": "审核预核申报", "ReviewSupplement": "审核补录入", "WhoAmI": "查询本人身份",
 	"PutRuleConfig": "修改规则配置", "GetRuleConfig": "查询规则配置", "ListRuleVersions": "查询规则配置版本",
-	"DryRunRule": "规则试运行", "TagDocument": "手工打标", "UntagDocument": "移除标签",
+	"DryRunRule": "规则试运行", "MarkHighRisk": "标记高风险货物", "TagDocument": "手工打标", "UntagDocument": "移除标签",
 	"ReleaseReservation": "释放库存占用", "ConsolidateTransfers": "集报流转单",
 	"DefinePeriod": "定义核算周期", "ClosePeriod": "结算核算周期",
 }

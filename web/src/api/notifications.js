@@ -7,13 +7,13 @@ export const getNotificationSettings = () => get('/notification-subscriptions')
 export const saveNotificationSettings = (settings) => put('/notification-subscriptions', settings)
 
 // Kinds of the risk alert engine, in the settings page's order (the same
-// table as gateway/notify.KindLabels for e-mails).
+// table as chaincode/model.AlertKindZh for e-mails).
 export const KIND_LABELS = {
   long_storage: '超期存储',
   high_risk: '高风险货物',
   high_value: '高价值货物',
   price_difference: '价格差异',
-  quarantine: '检疫不合格',
+  quarantine: '检疫异常',
 }
 
 export const CHANNEL_LABELS = {
