@@ -78,7 +78,7 @@ func traceFilter(c *gin.Context) (query.TraceFilter, error) {
 		if t, err := time.Parse(time.RFC3339, v); err == nil {
 			return t
 		}
-		t, err := time.ParseInLocation(time.DateOnly, v, chinaTime)
+		t, err := time.ParseInLocation(time.DateOnly, v, model.ZoneTime)
 		if err != nil {
 			p.Add(name, "must be a date (YYYY-MM-DD) or an RFC 3339 time", "须为日期（YYYY-MM-DD）或RFC 3339时间")
 		}
@@ -92,10 +92,6 @@ func traceFilter(c *gin.Context) (query.TraceFilter, error) {
 	f.Page, f.PageSize, err = pageParams(c)
 	return f, err
 }
-
-// chinaTime reads bare dates of the trace search as days in the zone's
-// time (UTC+8).
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // traceQuery are the trace views' filters.
 func traceQuery() []openapi.Param {

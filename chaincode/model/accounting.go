@@ -48,9 +48,10 @@ type AccountPeriod struct {
 	ClosedBy     *Actor       `json:"closedBy,omitempty" metadata:",optional"`
 }
 
-// chinaStandardTime is the zone's civil time: period days start at its
-// midnight.
-var chinaStandardTime = time.FixedZone("CST", 8*3600)
+// ZoneTime is the zone's civil time (China Standard Time, no daylight
+// saving): period days start at its midnight, and every date the product
+// prints or reads as a day is a day of it.
+var ZoneTime = time.FixedZone("CST", 8*3600)
 
 // CheckPeriod checks the id and days of a period to define.
 func CheckPeriod(periodID, from, to string) Problems {
@@ -64,11 +65,11 @@ func CheckPeriod(periodID, from, to string) Problems {
 // PeriodBounds is the time range [start, end) of the days from..to: from's
 // midnight to the midnight after to, China Standard Time.
 func PeriodBounds(from, to string) (start, end time.Time, err error) {
-	start, err = time.ParseInLocation(time.DateOnly, from, chinaStandardTime)
+	start, err = time.ParseInLocation(time.DateOnly, from, ZoneTime)
 	if err != nil {
 		return start, end, fmt.Errorf("period start %q: %w", from, err)
 	}
-	last, err := time.ParseInLocation(time.DateOnly, to, chinaStandardTime)
+	last, err := time.ParseInLocation(time.DateOnly, to, ZoneTime)
 	if err != nil {
 		return start, end, fmt.Errorf("period end %q: %w", to, err)
 	}

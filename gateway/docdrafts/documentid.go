@@ -9,16 +9,6 @@ import (
 	"zonetrace/chaincode/model"
 )
 
-// shanghai is the zone's time zone; document numbers carry the local date.
-var shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		// Without tzdata the offset is still fixed (China has no DST).
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}()
-
 const idAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 // NewDocumentID returns a document number of family (model.DocumentIDPattern): its two-letter prefix,
@@ -39,5 +29,5 @@ func NewDocumentID(family model.Family, now time.Time) (string, error) {
 		}
 		b[i] = idAlphabet[n.Int64()]
 	}
-	return info.Prefix + now.In(shanghai).Format("20060102") + string(b), nil
+	return info.Prefix + now.In(model.ZoneTime).Format("20060102") + string(b), nil
 }

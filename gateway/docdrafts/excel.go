@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"zonetrace/chaincode/model"
 	"zonetrace/gateway/excelunits"
 )
 
@@ -129,7 +130,7 @@ func writeDraftRows(f *excelize.File, drafts []Draft) error {
 		for _, hf := range headFields {
 			row = append(row, *hf.ref(&d.Head))
 		}
-		row = append(row, d.UpdatedAt.In(shanghai).Format(time.DateTime), d.UpdatedBy)
+		row = append(row, d.UpdatedAt.In(model.ZoneTime).Format(time.DateTime), d.UpdatedBy)
 		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), row); err != nil {
 			return fmt.Errorf("write export drafts: %w", err)
 		}

@@ -5,17 +5,8 @@ import (
 	"fmt"
 	"math/big"
 	"time"
+	"zonetrace/chaincode/model"
 )
-
-// shanghai is the zone's time zone; prefiling ids carry the local date.
-var shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		// Without tzdata the offset is still fixed (China has no DST).
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}()
 
 const idAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -32,5 +23,5 @@ func NewPrefilingID(now time.Time) (string, error) {
 		}
 		b[i] = idAlphabet[n.Int64()]
 	}
-	return "PF" + now.In(shanghai).Format("20060102") + string(b), nil
+	return "PF" + now.In(model.ZoneTime).Format("20060102") + string(b), nil
 }

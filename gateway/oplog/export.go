@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"zonetrace/chaincode/model"
 	"zonetrace/chaincode/model/zh"
 )
 
@@ -30,7 +31,7 @@ func exportHeader() []string {
 }
 
 func exportRow(r Record, names map[string]string) []string {
-	return []string{strconv.FormatInt(r.Seq, 10), r.At.In(chinaTime).Format("2006-01-02 15:04:05"), r.Username, r.Role,
+	return []string{strconv.FormatInt(r.Seq, 10), r.At.In(model.ZoneTime).Format("2006-01-02 15:04:05"), r.Username, r.Role,
 		r.EnterpriseID, r.Command, names[r.Command], r.ObjectType, r.ObjectID, r.IP, r.UserAgent,
 		strconv.FormatInt(r.Rows, 10), strconv.FormatInt(r.Bytes, 10), strconv.Itoa(r.Status), r.ErrorCode, r.RequestID,
 		hex.EncodeToString(r.Hash)}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"zonetrace/chaincode/model"
 	"zonetrace/gateway/validation"
 )
 
@@ -77,10 +78,6 @@ const (
 	RuleRefusals   = "refusals"
 	RuleNewAddress = "newAddress"
 )
-
-// chinaTime is China Standard Time (Asia/Shanghai has had no daylight
-// saving since 1991), fixed so no time zone database is needed.
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // Check reports rules that cannot work.
 func (r Rules) Check() error {
@@ -177,7 +174,7 @@ func evaluate(ctx context.Context, tx pgx.Tx, rs RuleSet, r Record) ([]alert, er
 			params: map[string]any{"username": r.Username, "command": r.Command, "rows": r.Rows, "maxRows": rules.BulkExport.MaxRows}})
 	}
 	if rules.OffHours.Enabled && r.Username != "" && r.Status < 400 {
-		local := r.At.In(chinaTime)
+		local := r.At.In(model.ZoneTime)
 		if h := local.Hour(); h < rules.OffHours.StartHour || h >= rules.OffHours.EndHour {
 			out = append(out, alert{rule: RuleOffHours, subject: r.Username, dedupeKey: r.Username + "|" + local.Format("2006-01-02"),
 				params: map[string]any{"username": r.Username, "command": r.Command, "localTime": local.Format("2006-01-02 15:04"),

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"zonetrace/chaincode/model"
 	"zonetrace/gateway/apierror"
 	"zonetrace/gateway/excelunits"
 )
@@ -69,12 +70,8 @@ func TooMany(what string) error {
 		fmt.Sprintf("符合条件的记录超过%d条，请缩小查询范围后再导出", MaxRows))
 }
 
-// china is the zone's civil time, in which reports show when they were
-// generated.
-var china = time.FixedZone("CST", 8*3600)
-
 func (r Report) generated() string {
-	return r.GeneratedAt.In(china).Format("2006-01-02 15:04:05") + "（北京时间）"
+	return r.GeneratedAt.In(model.ZoneTime).Format("2006-01-02 15:04:05") + "（北京时间）"
 }
 
 // Totals sums the numeric columns; Text columns and NoTotal ones are nil

@@ -13,9 +13,6 @@ import (
 	"zonetrace/indexer/query"
 )
 
-// chinaTime is the zone's clock, in which reports name dates.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // StockReport is the stock report (区内库存) the filters select, as u may
 // see it, walked to its end; more than reports.MaxRows rows is refused.
 func (s *Service) StockReport(ctx context.Context, u accounts.User, f query.StockFilter, now time.Time) (reports.Report, int, error) {
@@ -118,7 +115,7 @@ func stockReport(f query.StockFilter, rows []query.StockRow, now time.Time) repo
 		filters = append(filters, reports.Filter{Name: "仅有库存", Value: "是"})
 	}
 	if !f.AsOf.IsZero() {
-		filters = append(filters, reports.Filter{Name: "库龄截至", Value: f.AsOf.Add(-time.Nanosecond).In(chinaTime).Format(time.DateOnly)})
+		filters = append(filters, reports.Filter{Name: "库龄截至", Value: f.AsOf.Add(-time.Nanosecond).In(model.ZoneTime).Format(time.DateOnly)})
 	}
 	rep := reports.Report{Title: "区内库存报表", Filters: filters, GeneratedAt: now, Columns: []reports.Column{
 		{Title: "溯源码", Width: 2.2}, {Title: "企业", Width: 2.2}, {Title: "状态", Width: 0.9}, {Title: "料号", Width: 1.4},
@@ -183,10 +180,10 @@ func movementsReport(f query.AccountMovementFilter, legs []query.AccountMovement
 		filters = append(filters, reports.Filter{Name: "类别", Value: strings.Join(names, "、")})
 	}
 	if !f.Since.IsZero() {
-		filters = append(filters, reports.Filter{Name: "起始日期", Value: f.Since.In(chinaTime).Format(time.DateOnly)})
+		filters = append(filters, reports.Filter{Name: "起始日期", Value: f.Since.In(model.ZoneTime).Format(time.DateOnly)})
 	}
 	if !f.Until.IsZero() {
-		filters = append(filters, reports.Filter{Name: "截止日期", Value: f.Until.Add(-time.Nanosecond).In(chinaTime).Format(time.DateOnly)})
+		filters = append(filters, reports.Filter{Name: "截止日期", Value: f.Until.Add(-time.Nanosecond).In(model.ZoneTime).Format(time.DateOnly)})
 	}
 	rep := reports.Report{Title: "核算明细", Filters: filters, GeneratedAt: now, Columns: []reports.Column{
 		{Title: "时间", Width: 1.6}, {Title: "类别", Width: 0.8}, {Title: "溯源码", Width: 1.8}, {Title: "企业", Width: 2},
@@ -196,7 +193,7 @@ func movementsReport(f query.AccountMovementFilter, legs []query.AccountMovement
 	for _, m := range legs {
 		at := m.At
 		if t, err := time.Parse(time.RFC3339Nano, m.At); err == nil {
-			at = t.In(chinaTime).Format(time.DateTime)
+			at = t.In(model.ZoneTime).Format(time.DateTime)
 		}
 		enterprise := m.EnterpriseName
 		if enterprise == "" {

@@ -32,9 +32,6 @@ const (
 	PrefilingsSheet = "预核申报"
 )
 
-// shanghai is the zone's time zone, in which the workbook shows times.
-var shanghai = time.FixedZone("CST", 8*3600)
-
 // DocumentSearch is one page of a document search as the user may see it.
 type DocumentSearch func(ctx context.Context, f query.DocumentFilter) (query.DocumentPage, error)
 
@@ -156,7 +153,7 @@ func shown(at string) string {
 	if err != nil {
 		return at
 	}
-	return t.In(shanghai).Format(time.DateTime)
+	return t.In(model.ZoneTime).Format(time.DateTime)
 }
 
 type sheet struct {

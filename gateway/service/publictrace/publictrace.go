@@ -66,8 +66,6 @@ type Service struct {
 	BaseURL string
 }
 
-var chinaStandardTime = time.FixedZone("CST", 8*60*60)
-
 // Trace returns the public view of trace code code. A malformed or unknown
 // code is NOT_FOUND, the same answer for both so the endpoint tells a
 // prober nothing.
@@ -130,7 +128,7 @@ func day(at string) string {
 	if err != nil {
 		return at
 	}
-	return t.In(chinaStandardTime).Format(time.DateOnly)
+	return t.In(model.ZoneTime).Format(time.DateOnly)
 }
 
 // ETag is a strong validator of an answer's bytes.
