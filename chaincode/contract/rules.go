@@ -105,6 +105,16 @@ func normalise(d *model.RuleConfigDraft) {
 		if r.HighRisk.ProductNames == nil {
 			r.HighRisk.ProductNames = []string{}
 		}
+		if p := r.Disposal; p != nil {
+			if p.Templates == nil {
+				p.Templates = []model.OpinionTemplate{}
+			}
+			for i := range p.Templates {
+				if p.Templates[i].Kinds == nil {
+					p.Templates[i].Kinds = []model.AlertKind{}
+				}
+			}
+		}
 	}
 }
 

@@ -37,6 +37,9 @@ const (
 	// EventTraceCodeChanged carries a trace code whose high-risk mark was
 	// set or cleared.
 	EventTraceCodeChanged EventType = "TraceCodeChanged"
+	// EventRiskDisposalChanged carries a risk alert's disposal record,
+	// assessed, disposed, closed or revoked.
+	EventRiskDisposalChanged EventType = "RiskDisposalChanged"
 )
 
 // EventEnvelope is the payload of the chaincode event of one transaction. It
@@ -67,4 +70,6 @@ type DomainEvent struct {
 	RuleConfig *RuleConfig      `json:"ruleConfig,omitempty" metadata:",optional"`
 	// AccountPeriod is set for EventAccountPeriodChanged.
 	AccountPeriod *AccountPeriod `json:"accountPeriod,omitempty" metadata:",optional"`
+	// RiskDisposal is set for EventRiskDisposalChanged.
+	RiskDisposal *RiskDisposal `json:"riskDisposal,omitempty" metadata:",optional"`
 }

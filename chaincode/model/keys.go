@@ -29,6 +29,9 @@ const (
 	// version: [].
 	KeyRuleConfig     = "ruleconfig"
 	KeyRuleConfigHead = "ruleconfig-head"
+	// KeyRiskDisposal holds customs' handling of a risk alert:
+	// [alertKind, subject, period] (DisposalKey).
+	KeyRiskDisposal = "riskdisposal"
 )
 
 // RequestRecord is stored under KeyRequest.

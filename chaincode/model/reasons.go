@@ -126,6 +126,12 @@ const (
 	ReasonPeriodClosed    Reason = "PERIOD_CLOSED"    // {periodId, at}
 	ReasonPeriodNotEnded  Reason = "PERIOD_NOT_ENDED" // {periodId, to}
 	ReasonPeriodBackwards Reason = "PERIOD_BACKWARDS" // {from, to}: the last day is before the first
+
+	// Risk disposal (风险预警处置, disposal.go).
+	ReasonDisposalNotFound Reason = "DISPOSAL_NOT_FOUND" // {alertKind, subject, period}
+	// ReasonDisposalState: the alert's disposal is in a state the step
+	// cannot start from {disposalState, step}.
+	ReasonDisposalState Reason = "DISPOSAL_STATE"
 )
 
 var reasonCodes = map[Reason]Code{
@@ -158,6 +164,7 @@ var reasonCodes = map[Reason]Code{
 	ReasonTransferNotSettled: CodeConflict,
 	ReasonPeriodExists:       CodeConflict, ReasonPeriodNotFound: CodeNotFound, ReasonPeriodClosed: CodeConflict,
 	ReasonPeriodNotEnded: CodeConflict, ReasonPeriodBackwards: CodeInvalid,
+	ReasonDisposalNotFound: CodeNotFound, ReasonDisposalState: CodeConflict,
 }
 
 // Code is the error class of a reason.

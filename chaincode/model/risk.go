@@ -105,6 +105,9 @@ type RiskParams struct {
 	HighValue       HighValueParams       `json:"highValue"`
 	PriceDifference PriceDifferenceParams `json:"priceDifference"`
 	Quarantine      QuarantineParams      `json:"quarantine"`
+	// Disposal is the level matrix and the opinion templates of disposal
+	// (disposal.go); nil means DefaultDisposalParams.
+	Disposal *DisposalParams `json:"disposal,omitempty" metadata:",optional"`
 }
 
 // Limits of the risk parameters.
@@ -187,6 +190,9 @@ func CheckRiskParams(r RiskParams) Problems {
 	inRange("risk.highValue.thresholdPermille", r.HighValue.ThresholdPermille, 0, MaxRiskPermille)
 	inRange("risk.priceDifference.highPermille", r.PriceDifference.HighPermille, 0, MaxRiskPermille)
 	inRange("risk.priceDifference.lowPermille", r.PriceDifference.LowPermille, 0, 1000)
+	if r.Disposal != nil {
+		ps = append(ps, CheckDisposalParams("risk.disposal", *r.Disposal)...)
+	}
 	return ps
 }
 

@@ -134,7 +134,8 @@ func TestNoEnglishInMessageZh(t *testing.T) {
 		"at": "2026-11-26T01:00:00Z", "year": "2025", "lineSeq": 3, "heldGrams": 1000, "askedGrams": 2000, "status": "manual_review",
 		"family": "checklist", "businessType": "conversion", "role": "zone_admin", "action": "ReviewDocument", "objectType": "balance",
 		"bonded": true, "version": 3, "baseVersion": 2, "code": "RISK_WATCH", "checklistId": "HZ20261126CCCCCCCC", "shortfallGrams": 1000,
-		"attribute": model.AttrEnterpriseID, "userRole": "customs_officer", "periodId": "2026H1", "from": "2026-01-01", "to": "2026-06-30", model.ParamProblemCount: 1}
+		"attribute": model.AttrEnterpriseID, "userRole": "customs_officer", "periodId": "2026H1", "from": "2026-01-01", "to": "2026-06-30", model.ParamProblemCount: 1,
+		"alertKind": "high_risk", "subject": "KSCF261126000421", "period": "PF20261126AAAAAAAA", "disposalState": "closed", "step": "dispose"}
 	for _, r := range model.Reasons() {
 		refusal := model.Refuse(r, samples, "an English message that must not be shown")
 		if r == model.ReasonFieldInvalid {

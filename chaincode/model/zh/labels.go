@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"zonetrace/chaincode/model"
 )
 
 // labels are the Chinese names of the fields the checks of chaincode/model
@@ -37,6 +39,11 @@ var labels = map[string]string{
 	"seq": "序号", "at": "时间", "command": "操作", "commandName": "操作名称", "objectType": "对象类型",
 	"objectId": "对象编号", "ip": "IP地址", "userAgent": "客户端", "rows": "数据行数", "bytes": "数据字节数",
 	"httpStatus": "结果状态码", "errorCode": "错误码", "hash": "哈希值", "headHash": "日志头哈希",
+	// Risk disposal (chaincode/model/disposal.go).
+	"probability": "发生概率", "impact": "影响程度", "urgency": "紧急程度", "type": "处置类型", "handler": "处置人",
+	"opinion": "处置意见", "templateId": "意见模板", "alert": "预警", "subjectType": "对象类型", "subject": "预警对象",
+	"period": "预警期次", "configVersion": "规则配置版本", "alertId": "预警编号", "matrix": "定级矩阵",
+	"title": "标题", "text": "内容", "disposal": "处置设置",
 	// Accounting periods (chaincode/model/accounting.go).
 	"periodId": "核算周期编号", "from": "开始日期", "to": "结束日期", "totalsHash": "核算结果哈希",
 	// Risk parameters (chaincode/model/risk.go).
@@ -53,15 +60,17 @@ var attachmentLabels = map[string]string{"kind": "类型", "name": "文件名", 
 // (第2条审核规则) and itemLabels the fields of their items.
 var listLabels = map[string]string{"tags": "个标签", "models": "个校验模型", "params": "个参数",
 	"bindings": "条标签适用设置", "rules": "条审核规则", "transferIds": "份集报的流转单",
-	"limits": "条存储期限", "origins": "个高风险原产地", "hsCodes": "个商品编码范围", "productNames": "个高风险商品名称"}
+	"limits": "条存储期限", "origins": "个高风险原产地", "hsCodes": "个商品编码范围", "productNames": "个高风险商品名称",
+	"templates": "个处置意见模板", "kinds": "个预警类型"}
 
 var itemLabels = map[string]map[string]string{
-	"tags":     {"code": "代码", "nameZh": "中文名称", "category": "类别", "colour": "颜色", "description": "说明"},
-	"models":   {"code": "模型代码", "tag": "标签"},
-	"params":   {"name": "参数名", "value": "参数值"},
-	"bindings": {"tag": "标签", "target": "适用单据"},
-	"limits":   {"commodity": "商品类别", "maxDays": "最长存储天数"},
-	"hsCodes":  {"from": "起始编码", "to": "终止编码"},
+	"tags":      {"code": "代码", "nameZh": "中文名称", "category": "类别", "colour": "颜色", "description": "说明"},
+	"models":    {"code": "模型代码", "tag": "标签"},
+	"params":    {"name": "参数名", "value": "参数值"},
+	"bindings":  {"tag": "标签", "target": "适用单据"},
+	"limits":    {"commodity": "商品类别", "maxDays": "最长存储天数"},
+	"hsCodes":   {"from": "起始编码", "to": "终止编码"},
+	"templates": {"id": "模板编号", "title": "标题", "text": "意见内容", "kinds": "适用预警类型", "type": "处置类型"},
 	"rules": {"id": "规则编号", "kind": "申报类型", "name": "规则名称", "priority": "优先级", "condition": "条件",
 		"outcome": "审核结果", "opinion": "审核意见", "start": "生效时间", "stop": "失效时间"},
 }
@@ -69,6 +78,10 @@ var itemLabels = map[string]map[string]string{
 func init() { itemLabels["rule"] = itemLabels["rules"] }
 
 var indexed = regexp.MustCompile(`^([A-Za-z]+)\[(\d+)\]$`)
+
+// matrixCell is a cell of the risk level matrix, [urgency][probability][impact]
+// counted from 0 (chaincode/model/disposal.go).
+var matrixCell = regexp.MustCompile(`^matrix\[(\d)\]\[(\d)\]\[(\d)\]$`)
 
 // Label is the Chinese name of a field path of the checks: "lines[3].traceCode"
 // is 第4行溯源码, "attachments[0].sha256" 第1个附件的摘要, and the gateway's
@@ -79,6 +92,18 @@ func Label(field string) (string, bool) {
 	var b strings.Builder
 	ok, parent := true, ""
 	for i, part := range parts {
+		if m := matrixCell.FindStringSubmatch(part); m != nil {
+			grade := func(s string) string {
+				n, _ := strconv.Atoi(s)
+				if n < 0 || n >= len(model.GradeZh) {
+					return "?"
+				}
+				return model.GradeZh[n]
+			}
+			b.WriteString("定级矩阵（紧急程度" + grade(m[1]) + "、发生概率" + grade(m[2]) + "、影响程度" + grade(m[3]) + "）")
+			parent = "matrix"
+			continue
+		}
 		if m := indexed.FindStringSubmatch(part); m != nil {
 			n, _ := strconv.Atoi(m[2])
 			switch m[1] {

@@ -68,6 +68,8 @@ var reasons = map[model.Reason]string{
 	model.ReasonPeriodClosed:             "核算周期 {periodId} 已于 {at} 结算，不能再次结算",
 	model.ReasonPeriodNotEnded:           "核算周期 {periodId} 至 {to} 结束，结束后才能结算",
 	model.ReasonPeriodBackwards:          "核算周期的结束日期 {to} 早于开始日期 {from}",
+	model.ReasonDisposalNotFound:         "{alertKind}预警（{subject}）尚无处置记录",
+	model.ReasonDisposalState:            "预警处置状态为“{disposalState}”，不能{step}",
 	model.ReasonDeletionAcrossYear:       "非保税区内流转单 {documentId} 于 {year} 年申报，不能跨年删单",
 	model.ReasonNoDeletionTransferee:     "单据 {documentId} 没有等待转入企业确认的删单申请",
 	model.ReasonNoDeletionCustoms:        "单据 {documentId} 没有等待海关审核的删单申请",
@@ -232,6 +234,21 @@ func Value(key string, v any) string {
 		names = objectTypeNames
 	case "format":
 		names = formats
+	case "alertKind":
+		if zh, ok := model.AlertKindZh[model.AlertKind(s)]; ok {
+			return zh
+		}
+		return "未知"
+	case "disposalState":
+		if zh, ok := model.DisposalStateZh[model.DisposalState(s)]; ok {
+			return zh
+		}
+		return "未知"
+	case "step":
+		if zh, ok := model.DisposalActionZh[model.DisposalAction(s)]; ok {
+			return zh
+		}
+		return "未知"
 	case "bonded":
 		if s == "true" {
 			return "保税"
@@ -249,7 +266,7 @@ func Value(key string, v any) string {
 
 // enumerated are the param keys whose values Value translates.
 var enumerated = map[string]bool{"status": true, "family": true, "businessType": true, "role": true,
-	"action": true, "objectType": true, "format": true, "bonded": true}
+	"action": true, "objectType": true, "format": true, "bonded": true, "alertKind": true, "disposalState": true, "step": true}
 
 var latinWord = regexp.MustCompile(`[A-Za-z]{3,}`)
 
@@ -306,7 +323,8 @@ var actionNames = map[string]string{
 	"RequestDeletion": "申请删单", "ReviewDeletion": "审核删单", "ReviewDocument": "审核单据",
 	"ReviewPrefiling": "审核预核申报", "ReviewSupplement": "审核补录入", "WhoAmI": "查询本人身份",
 	"PutRuleConfig": "修改规则配置", "GetRuleConfig": "查询规则配置", "ListRuleVersions": "查询规则配置版本",
-	"DryRunRule": "规则试运行", "MarkHighRisk": "标记高风险货物", "TagDocument": "手工打标", "UntagDocument": "移除标签",
+	"DryRunRule": "规则试运行", "MarkHighRisk": "标记高风险货物", "AssessRiskAlert": "预警评估定级", "DisposeRiskAlert": "预警处置",
+	"CloseRiskAlert": "预警处置办结", "RevokeRiskDisposal": "撤销预警处置", "GetRiskDisposal": "查询预警处置记录", "TagDocument": "手工打标", "UntagDocument": "移除标签",
 	"ReleaseReservation": "释放库存占用", "ConsolidateTransfers": "集报流转单",
 	"DefinePeriod": "定义核算周期", "ClosePeriod": "结算核算周期",
 }
@@ -315,7 +333,7 @@ var objectTypeNames = map[string]string{
 	model.KeyEnterprise: "企业", model.KeyIdentity: "身份", model.KeyPrefiling: "预核申报", model.KeyTraceCode: "溯源码",
 	model.KeyTraceCodeSeq: "溯源码序号", model.KeyDocument: "单据", model.KeyBalance: "库存", model.KeyMovement: "货物移动",
 	model.KeyRequest: "请求", model.KeyRuleConfig: "规则配置", model.KeyRuleConfigHead: "规则配置",
-	model.KeyAccountPeriod: "核算周期",
+	model.KeyAccountPeriod: "核算周期", model.KeyRiskDisposal: "风险处置记录",
 }
 
 // Catalogue is the whole catalogue as data, for a client (the web UI) that

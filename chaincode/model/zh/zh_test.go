@@ -34,10 +34,13 @@ var enumerations = map[string][]any{
 		model.DocDeletionAsked, model.DocVoided, model.PrefilingDeclared, model.PrefilingApproved, model.PrefilingReturned},
 	"businessType": {model.BusinessIn, model.BusinessOut, model.BusinessEntry, model.BusinessExit,
 		model.BusinessConsolidated, model.BusinessTransfer, model.BusinessConversion},
-	"role":       {model.RoleCustoms, model.RoleZoneAdmin, model.RoleEnterprise, model.RoleAuditor, ""},
-	"userRole":   {model.UserEnterprise, model.UserCustomsOfficer, model.UserCustomsAdmin, model.UserZoneAdmin, model.UserAuditor},
-	"objectType": {model.KeyEnterprise, model.KeyIdentity, model.KeyPrefiling, model.KeyTraceCode, model.KeyTraceCodeSeq, model.KeyDocument, model.KeyBalance, model.KeyMovement, model.KeyRequest},
-	"bonded":     {true, false},
+	"role":          {model.RoleCustoms, model.RoleZoneAdmin, model.RoleEnterprise, model.RoleAuditor, ""},
+	"userRole":      {model.UserEnterprise, model.UserCustomsOfficer, model.UserCustomsAdmin, model.UserZoneAdmin, model.UserAuditor},
+	"objectType":    {model.KeyEnterprise, model.KeyIdentity, model.KeyPrefiling, model.KeyTraceCode, model.KeyTraceCodeSeq, model.KeyDocument, model.KeyBalance, model.KeyMovement, model.KeyRequest},
+	"bonded":        {true, false},
+	"alertKind":     {model.AlertLongStorage, model.AlertHighRisk, model.AlertHighValue, model.AlertPriceDifference, model.AlertQuarantine},
+	"disposalState": {model.DisposalOpen, model.DisposalAssessed, model.DisposalDisposed, model.DisposalClosed},
+	"step":          {model.ActionAssess, model.ActionDispose, model.ActionClose, model.ActionRevoke},
 }
 
 func init() {
@@ -63,6 +66,7 @@ var samples = model.Params{
 	"line": 1, "column": 7, "detail": "unknown name weight", "cost": 250000,
 	"code": "RISK_WATCH", "checklistId": "HZ20261126CCCCCCCC", "shortfallGrams": 1000,
 	"periodId": "2026H1", "from": "2026-01-01", "to": "2026-06-30",
+	"subject": "KSCF261126000017", "period": "PF20261126AAAAAAAA",
 }
 
 var placeholderPattern = regexp.MustCompile(`\{([A-Za-z]+)\}`)
