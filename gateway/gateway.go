@@ -24,6 +24,7 @@ import (
 	"zonetrace/gateway/notify"
 	"zonetrace/gateway/oplog"
 	"zonetrace/gateway/ratelimit"
+	"zonetrace/gateway/reports"
 	"zonetrace/gateway/service/audit"
 	"zonetrace/gateway/submissions"
 	"zonetrace/internal/sealing"
@@ -101,6 +102,8 @@ type Gateway struct {
 	audit       *audit.Service
 	oplog       *oplog.Log
 	notify      *notify.Service
+	// reportFont writes the PDF reports.
+	reportFont *reports.Font
 	// oplogFailures counts actions the operation log could not record.
 	oplogFailures prometheus.Counter
 }
@@ -159,6 +162,7 @@ func New(cfg Config) (*Gateway, error) {
 		identities:  identities.New(identities.PKI(cfg.PKI)),
 		metrics:     newMetrics(),
 		web:         web,
+		reportFont:  &reports.Font{Path: cfg.ReportFont},
 	}
 	if g.audit, err = g.auditService(); err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)

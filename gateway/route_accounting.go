@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zonetrace/chaincode/model"
-	"zonetrace/gateway/reports"
 	"zonetrace/gateway/service/accounting"
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
@@ -23,8 +22,6 @@ type periodList struct {
 type accountRoutes struct {
 	g   *Gateway
 	svc *accounting.Service
-	// font writes the PDF reports.
-	font *reports.Font
 }
 
 // accountingService is the accounts on the gateway's read model and ledger.
@@ -33,20 +30,20 @@ func (g *Gateway) accountingService() *accounting.Service {
 }
 
 func (g *Gateway) routeAccounting(api *gin.RouterGroup, svc *accounting.Service) {
-	r := accountRoutes{g: g, svc: svc, font: &reports.Font{Path: g.cfg.ReportFont}}
+	r := accountRoutes{g: g, svc: svc}
 	a := api.Group("/accounts")
 	a.GET("/movements", r.movements)
 	a.GET("/movements/export.xlsx", r.exportMovements(excelReport))
-	a.GET("/movements/export.pdf", r.exportMovements(r.pdfReport))
+	a.GET("/movements/export.pdf", r.exportMovements(g.pdfReport))
 	a.GET("/stock", r.stock(""))
 	a.GET("/stock/export.xlsx", r.exportStock(excelReport))
-	a.GET("/stock/export.pdf", r.exportStock(r.pdfReport))
+	a.GET("/stock/export.pdf", r.exportStock(g.pdfReport))
 	a.GET("/pass-through", r.stock(query.GroupTrace))
 	a.GET("/periods", r.periods)
 	a.POST("/periods", allow(enterpriseOnly...), g.idempotent(true), r.define)
 	a.GET("/periods/:enterpriseId/:periodId/figures", r.figures)
 	a.GET("/periods/:enterpriseId/:periodId/figures.xlsx", r.exportFigures(excelReport))
-	a.GET("/periods/:enterpriseId/:periodId/figures.pdf", r.exportFigures(r.pdfReport))
+	a.GET("/periods/:enterpriseId/:periodId/figures.pdf", r.exportFigures(g.pdfReport))
 	a.GET("/periods/:enterpriseId/:periodId/verification", r.verify)
 	a.POST("/periods/:enterpriseId/:periodId/close", allow(enterpriseOnly...), g.idempotent(true), r.close)
 }

@@ -19,17 +19,17 @@ func excelReport(w io.Writer, r reports.Report, sheet string) (string, string, e
 	return xlsxType, ".xlsx", reports.Excel(w, r, sheet)
 }
 
-func (r accountRoutes) pdfReport(w io.Writer, rep reports.Report, _ string) (string, string, error) {
-	return "application/pdf", ".pdf", reports.PDF(w, rep, r.font)
+func (g *Gateway) pdfReport(w io.Writer, rep reports.Report, _ string) (string, string, error) {
+	return "application/pdf", ".pdf", reports.PDF(w, rep, g.reportFont)
 }
 
 // sendReport renders a report the service built, on a sheet named sheet,
 // and answers it as a download named file.
-func (r accountRoutes) sendReport(c *gin.Context, format reportFormat, rep reports.Report, rows int, sheet, file string) {
+func (g *Gateway) sendReport(c *gin.Context, format reportFormat, rep reports.Report, rows int, sheet, file string) {
 	var buf bytes.Buffer
 	contentType, ext, err := format(&buf, rep, sheet)
 	if err != nil {
-		r.g.fail(c, err)
+		g.fail(c, err)
 		return
 	}
 	noteRows(c, rows)
@@ -50,7 +50,7 @@ func (r accountRoutes) exportStock(format reportFormat) gin.HandlerFunc {
 			r.g.fail(c, err)
 			return
 		}
-		r.sendReport(c, format, rep, rows, "区内库存", "区内库存")
+		r.g.sendReport(c, format, rep, rows, "区内库存", "区内库存")
 	}
 }
 
@@ -62,7 +62,7 @@ func (r accountRoutes) exportFigures(format reportFormat) gin.HandlerFunc {
 			r.g.fail(c, err)
 			return
 		}
-		r.sendReport(c, format, rep, rows, "周期核算", "周期核算-"+c.Param("periodId"))
+		r.g.sendReport(c, format, rep, rows, "周期核算", "周期核算-"+c.Param("periodId"))
 	}
 }
 
@@ -79,6 +79,6 @@ func (r accountRoutes) exportMovements(format reportFormat) gin.HandlerFunc {
 			r.g.fail(c, err)
 			return
 		}
-		r.sendReport(c, format, rep, rows, "核算明细", "核算明细")
+		r.g.sendReport(c, format, rep, rows, "核算明细", "核算明细")
 	}
 }

@@ -330,7 +330,21 @@ func apiEnums() openapi.Enums {
 		reflect.TypeOf(docdrafts.Stock("")):        strs("in", "out", "none"),
 		reflect.TypeOf(model.DeclarationKind("")):  declarationKinds(),
 		reflect.TypeOf(model.RuleOutcome("")):      strs("pass", "return", "manual", "none"),
+		reflect.TypeOf(model.AlertKind("")):        stringsOf(model.AlertKinds),
+		reflect.TypeOf(model.DisposalState("")):    stringsOf(model.DisposalStates),
+		// Level and type are "" before an assessment and a disposal.
+		reflect.TypeOf(model.RiskLevel("")):    append(strs(""), stringsOf(model.RiskLevels)...),
+		reflect.TypeOf(model.DisposalType("")): append(strs(""), stringsOf(model.DisposalTypes)...),
 	}
+}
+
+// stringsOf lists an enumeration's values.
+func stringsOf[T ~string](vals []T) []string {
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		out[i] = string(v)
+	}
+	return out
 }
 
 var openAPIDocument = sync.OnceValues(func() ([]byte, error) {

@@ -63,6 +63,9 @@ func (r ruleRoutes) put(c *gin.Context) {
 	}
 	cfg, tx, err := r.svc.Put(c.Request.Context(), writeOf(c), req)
 	recordTx(c, tx)
+	if err == nil {
+		_, err = r.g.awaitIndexed(c)
+	}
 	if err != nil {
 		r.g.fail(c, err)
 		return

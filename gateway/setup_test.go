@@ -323,6 +323,9 @@ func setup(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
 	pool := pgtest.NewPool(t)
+	// The indexer's tables share the database, as in production: the alert
+	// listing joins its mirror of the ledger's disposals.
+	require.NoError(t, indexer.Migrate(ctx, pool))
 	require.NoError(t, Migrate(ctx, pool))
 	p, err := pki.Open(t.TempDir())
 	require.NoError(t, err)

@@ -167,5 +167,11 @@ func queueSubjects(batch *pgx.Batch, block int64, txIndex int, events []model.Do
 		if r := ev.Receipt; r != nil {
 			add(SubjectDocument, r.DocumentID)
 		}
+		if d := ev.RiskDisposal; d != nil {
+			switch d.Alert.SubjectType {
+			case SubjectTraceCode, SubjectDocument:
+				add(d.Alert.SubjectType, d.Alert.Subject)
+			}
+		}
 	}
 }

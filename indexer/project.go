@@ -72,6 +72,11 @@ func queueEvent(batch *pgx.Batch, pos position, ev model.DomainEvent, s *sealing
 			return errMissingRecord
 		}
 		return queueAccountPeriod(batch, block, ev.AccountPeriod)
+	case model.EventRiskDisposalChanged:
+		if ev.RiskDisposal == nil {
+			return errMissingRecord
+		}
+		return queueRiskDisposal(batch, block, ev.RiskDisposal)
 	default:
 		return fmt.Errorf("unknown domain event type %q", ev.Type)
 	}
@@ -211,6 +216,34 @@ func queueRuleConfig(batch *pgx.Batch, block int64, c *model.RuleConfig) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (version) DO NOTHING`,
 		c.Version, at, c.ChangedTx, c.ChangedBy.Name, c.Note, len(c.Rules), block, doc)
+	return nil
+}
+
+func queueRiskDisposal(batch *pgx.Batch, block int64, d *model.RiskDisposal) error {
+	at, err := parseTime("updatedAt", d.UpdatedAt)
+	if err != nil {
+		return err
+	}
+	doc, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("encode risk disposal: %w", err)
+	}
+	level, disposalType := "", ""
+	if d.Assessment != nil {
+		level = string(d.Assessment.Level)
+	}
+	if d.Disposition != nil {
+		disposalType = string(d.Disposition.Type)
+	}
+	a := d.Alert
+	batch.Queue(`INSERT INTO risk_disposals
+		(alert_kind, subject, period, alert_id, enterprise_id, state, level, disposal_type, updated_at, block_number, doc)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (alert_kind, subject, period) DO UPDATE SET alert_id = EXCLUDED.alert_id,
+			enterprise_id = EXCLUDED.enterprise_id, state = EXCLUDED.state, level = EXCLUDED.level,
+			disposal_type = EXCLUDED.disposal_type, updated_at = EXCLUDED.updated_at,
+			block_number = EXCLUDED.block_number, doc = EXCLUDED.doc`,
+		string(a.Kind), a.Subject, a.Period, a.AlertID, a.EnterpriseID, string(d.State), level, disposalType, at, block, doc)
 	return nil
 }
 

@@ -50,7 +50,14 @@ type RiskAlert struct {
 	Facts   map[string]any `json:"facts"`
 	Block   uint64         `json:"blockNumber"`
 	FiredAt time.Time      `json:"firedAt"`
-	Status  string         `json:"status"`
+	// EnterpriseName is the enterprise's registered name, when known.
+	EnterpriseName string `json:"enterpriseName"`
+	// Status, Level and DisposalType are customs' handling as the ledger
+	// records it (model.RiskDisposal), mirrored by the indexer: open until
+	// the first assessment.
+	Status       model.DisposalState `json:"status"`
+	Level        model.RiskLevel     `json:"level"`
+	DisposalType model.DisposalType  `json:"disposalType"`
 }
 
 // Sink is told of each new alert in the transaction that inserts it, so
@@ -315,7 +322,7 @@ func (e *Engine) insert(ctx context.Context, tx pgx.Tx, alerts []RiskAlert) (int
 	raised := 0
 	for _, a := range alerts {
 		a.FiredAt = e.now().UTC()
-		a.Status = "open"
+		a.Status = model.DisposalOpen
 		facts, err := json.Marshal(a.Facts)
 		if err != nil {
 			return raised, err

@@ -2,7 +2,7 @@ package alerts
 
 import (
 	"context"
-	"net/url"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -24,19 +24,8 @@ func (n Notifier) Alerted(ctx context.Context, tx pgx.Tx, a RiskAlert) error {
 	params["configVersion"] = a.ConfigVersion
 	_, err := n.Notifications.Publish(ctx, tx, notify.Message{
 		Source: "risk", Kind: string(a.Kind), Subject: a.Subject, Params: params,
-		Severity: notify.SeverityWarning, Link: subjectLink(a),
+		Severity: notify.SeverityWarning, Link: "/alerts/" + strconv.FormatInt(a.ID, 10),
 		Audience: notify.Audience{Roles: []string{string(accounts.RoleCustomsOfficer), string(accounts.RoleCustomsAdmin)}},
 	})
 	return err
-}
-
-// subjectLink is the web page that shows an alert's subject.
-func subjectLink(a RiskAlert) string {
-	switch a.SubjectType {
-	case SubjectDocument:
-		return "/documents/" + url.PathEscape(a.Subject)
-	case SubjectEnterprise:
-		return "/enterprises"
-	}
-	return "/trace/" + url.PathEscape(a.Subject) + "/history"
 }

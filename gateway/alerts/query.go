@@ -21,7 +21,8 @@ var ErrNotFound = errors.New("risk alert not found")
 // Filter selects alerts; zero fields select everything.
 type Filter struct {
 	Kind         model.AlertKind
-	Status       string
+	Status       model.DisposalState
+	Level        model.RiskLevel
 	EnterpriseID string
 	Subject      string
 	From, To     time.Time // fired_at in [From, To)
@@ -41,7 +42,22 @@ type AlertPage struct {
 	Total int         `json:"total"`
 }
 
-const columns = `id, kind, subject_type, subject, period, enterprise_id, config_version, facts, block_number, fired_at, status`
+// AlertDetail is an alert with the ledger's record of its handling.
+type AlertDetail struct {
+	RiskAlert
+	// Disposal is nil until customs first assesses the alert.
+	Disposal *model.RiskDisposal `json:"disposal"`
+}
+
+// from joins an alert with its disposal (risk_disposals, mirrored by the
+// indexer from the ledger) and its enterprise's name.
+const from = ` FROM risk_alerts a
+	LEFT JOIN risk_disposals d ON d.alert_kind = a.kind AND d.subject = a.subject AND d.period = a.period
+	LEFT JOIN enterprises e ON e.id = a.enterprise_id`
+
+const columns = `a.id, a.kind, a.subject_type, a.subject, a.period, a.enterprise_id, a.config_version, a.facts,
+	a.block_number, a.fired_at, coalesce(e.name, ''), coalesce(d.state, 'open'), coalesce(d.level, ''),
+	coalesce(d.disposal_type, '')`
 
 // Store reads the alerts raised.
 type Store struct{ pool *pgxpool.Pool }
@@ -49,36 +65,44 @@ type Store struct{ pool *pgxpool.Pool }
 // NewStore reads the alerts kept in pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
-// List returns a page of the alerts f selects.
-func (e *Store) List(ctx context.Context, f Filter) (AlertPage, error) {
-	var where []string
+// where builds the condition of f over the from clause.
+func (f Filter) where() (string, []any) {
+	var conds []string
 	var args []any
 	add := func(cond string, v any) {
 		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
 	}
 	if f.Kind != "" {
-		add("kind = ?", string(f.Kind))
+		add("a.kind = ?", string(f.Kind))
 	}
 	if f.Status != "" {
-		add("status = ?", f.Status)
+		add("coalesce(d.state, 'open') = ?", string(f.Status))
+	}
+	if f.Level != "" {
+		add("d.level = ?", string(f.Level))
 	}
 	if f.EnterpriseID != "" {
-		add("enterprise_id = ?", f.EnterpriseID)
+		add("a.enterprise_id = ?", f.EnterpriseID)
 	}
 	if f.Subject != "" {
-		add("subject = ?", f.Subject)
+		add("a.subject = ?", f.Subject)
 	}
 	if !f.From.IsZero() {
-		add("fired_at >= ?", f.From)
+		add("a.fired_at >= ?", f.From)
 	}
 	if !f.To.IsZero() {
-		add("fired_at < ?", f.To)
+		add("a.fired_at < ?", f.To)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+	if len(conds) == 0 {
+		return "", nil
 	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// List returns a page of the alerts f selects.
+func (e *Store) List(ctx context.Context, f Filter) (AlertPage, error) {
+	cond, args := f.where()
 	size := f.Size
 	if size <= 0 {
 		size = DefaultPageSize
@@ -86,11 +110,11 @@ func (e *Store) List(ctx context.Context, f Filter) (AlertPage, error) {
 	size = min(size, MaxPageSize)
 	page := max(f.Page, 1)
 	out := AlertPage{Items: []RiskAlert{}}
-	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM risk_alerts`+cond, args...).Scan(&out.Total); err != nil {
+	if err := e.pool.QueryRow(ctx, `SELECT count(*)`+from+cond, args...).Scan(&out.Total); err != nil {
 		return out, fmt.Errorf("risk alerts: count: %w", err)
 	}
-	rows, err := e.pool.Query(ctx, `SELECT `+columns+` FROM risk_alerts`+cond+
-		fmt.Sprintf(` ORDER BY fired_at DESC, id DESC LIMIT %d OFFSET %d`, size, (page-1)*size), args...)
+	rows, err := e.pool.Query(ctx, `SELECT `+columns+from+cond+
+		fmt.Sprintf(` ORDER BY a.fired_at DESC, a.id DESC LIMIT %d OFFSET %d`, size, (page-1)*size), args...)
 	if err != nil {
 		return out, fmt.Errorf("risk alerts: list: %w", err)
 	}
@@ -102,28 +126,139 @@ func (e *Store) List(ctx context.Context, f Filter) (AlertPage, error) {
 	return out, nil
 }
 
-// Get returns one alert.
-func (e *Store) Get(ctx context.Context, id int64) (RiskAlert, error) {
-	rows, err := e.pool.Query(ctx, `SELECT `+columns+` FROM risk_alerts WHERE id = $1`, id)
-	if err != nil {
-		return RiskAlert{}, fmt.Errorf("risk alerts: get: %w", err)
+// Each calls fn with every alert f selects, newest first, with its
+// disposal, reading in pages so an export holds one page at a time.
+func (e *Store) Each(ctx context.Context, f Filter, fn func(AlertDetail) error) error {
+	cond, args := f.where()
+	const page = 500
+	for offset := 0; ; offset += page {
+		rows, err := e.pool.Query(ctx, `SELECT `+columns+`, d.doc`+from+cond+
+			fmt.Sprintf(` ORDER BY a.fired_at DESC, a.id DESC LIMIT %d OFFSET %d`, page, offset), args...)
+		if err != nil {
+			return fmt.Errorf("risk alerts: export: %w", err)
+		}
+		items, err := pgx.CollectRows(rows, scanDetail)
+		if err != nil {
+			return fmt.Errorf("risk alerts: export: %w", err)
+		}
+		for _, d := range items {
+			if err := fn(d); err != nil {
+				return err
+			}
+		}
+		if len(items) < page {
+			return nil
+		}
 	}
-	a, err := pgx.CollectExactlyOneRow(rows, scanAlert)
+}
+
+// Get returns one alert with its disposal.
+func (e *Store) Get(ctx context.Context, id int64) (AlertDetail, error) {
+	rows, err := e.pool.Query(ctx, `SELECT `+columns+`, d.doc`+from+` WHERE a.id = $1`, id)
+	if err != nil {
+		return AlertDetail{}, fmt.Errorf("risk alerts: get: %w", err)
+	}
+	a, err := pgx.CollectExactlyOneRow(rows, scanDetail)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return RiskAlert{}, ErrNotFound
+		return AlertDetail{}, ErrNotFound
 	}
 	return a, err
 }
 
 func scanAlert(row pgx.CollectableRow) (RiskAlert, error) {
 	var a RiskAlert
-	var kind string
-	var block int64
 	var facts []byte
-	err := row.Scan(&a.ID, &kind, &a.SubjectType, &a.Subject, &a.Period, &a.EnterpriseID, &a.ConfigVersion, &facts, &block, &a.FiredAt, &a.Status)
+	err := row.Scan(alertFields(&a, &facts)...)
 	if err != nil {
 		return a, err
 	}
-	a.Kind, a.Block, a.FiredAt = model.AlertKind(kind), uint64(block), a.FiredAt.UTC()
-	return a, json.Unmarshal(facts, &a.Facts)
+	return a, finishAlert(&a, facts)
+}
+
+func scanDetail(row pgx.CollectableRow) (AlertDetail, error) {
+	var d AlertDetail
+	var facts, doc []byte
+	if err := row.Scan(append(alertFields(&d.RiskAlert, &facts), &doc)...); err != nil {
+		return d, err
+	}
+	if err := finishAlert(&d.RiskAlert, facts); err != nil {
+		return d, err
+	}
+	if doc != nil {
+		d.Disposal = new(model.RiskDisposal)
+		if err := json.Unmarshal(doc, d.Disposal); err != nil {
+			return d, fmt.Errorf("risk alerts: decode disposal: %w", err)
+		}
+	}
+	return d, nil
+}
+
+func alertFields(a *RiskAlert, facts *[]byte) []any {
+	return []any{&a.ID, &a.Kind, &a.SubjectType, &a.Subject, &a.Period, &a.EnterpriseID, &a.ConfigVersion, facts,
+		&a.Block, &a.FiredAt, &a.EnterpriseName, &a.Status, &a.Level, &a.DisposalType}
+}
+
+func finishAlert(a *RiskAlert, facts []byte) error {
+	a.FiredAt = a.FiredAt.UTC()
+	return json.Unmarshal(facts, &a.Facts)
+}
+
+// DisposalOptions are what the disposal forms offer: the configuration in
+// force (its matrix and templates) and the enumerations with their Chinese
+// names, so the web restates none of them.
+type DisposalOptions struct {
+	ConfigVersion int                     `json:"configVersion"`
+	Matrix        model.RiskMatrix        `json:"matrix"`
+	Templates     []model.OpinionTemplate `json:"templates"`
+	Kinds         []Named                 `json:"kinds"`
+	States        []Named                 `json:"states"`
+	Levels        []Named                 `json:"levels"`
+	Types         []Named                 `json:"types"`
+	Grades        []Grade                 `json:"grades"`
+}
+
+// Named is an enumerated value with its Chinese name.
+type Named struct {
+	Code   string `json:"code"`
+	NameZh string `json:"nameZh"`
+}
+
+// Grade is a grade of an assessment factor.
+type Grade struct {
+	Value  int    `json:"value"`
+	NameZh string `json:"nameZh"`
+}
+
+// Options reads the newest configuration mirrored.
+func (e *Store) Options(ctx context.Context) (DisposalOptions, error) {
+	cfg := model.DefaultRuleConfig()
+	var raw []byte
+	err := e.pool.QueryRow(ctx, `SELECT doc FROM rule_configs ORDER BY version DESC LIMIT 1`).Scan(&raw)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+	case err != nil:
+		return DisposalOptions{}, fmt.Errorf("risk alerts: read rule configuration: %w", err)
+	default:
+		if err := json.Unmarshal(raw, &cfg); err != nil {
+			return DisposalOptions{}, fmt.Errorf("risk alerts: decode rule configuration: %w", err)
+		}
+	}
+	p := cfg.RiskParams().DisposalParams()
+	out := DisposalOptions{ConfigVersion: cfg.Version, Matrix: p.Matrix, Templates: p.Templates}
+	for _, k := range model.AlertKinds {
+		out.Kinds = append(out.Kinds, Named{string(k), model.AlertKindZh[k]})
+	}
+	for _, s := range model.DisposalStates {
+		out.States = append(out.States, Named{string(s), model.DisposalStateZh[s]})
+	}
+	for _, l := range model.RiskLevels {
+		out.Levels = append(out.Levels, Named{string(l), model.RiskLevelZh[l]})
+	}
+	for _, t := range model.DisposalTypes {
+		out.Types = append(out.Types, Named{string(t), model.DisposalTypeZh[t]})
+	}
+	for i, zh := range model.GradeZh {
+		out.Grades = append(out.Grades, Grade{i + 1, zh})
+	}
+	return out, nil
 }

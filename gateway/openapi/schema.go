@@ -63,6 +63,12 @@ func (s *schemas) typ(t reflect.Type) (map[string]any, error) {
 			return nil, err
 		}
 		return map[string]any{"type": "array", "items": items}, nil
+	case reflect.Array:
+		items, err := s.typ(t.Elem())
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"type": "array", "items": items, "minItems": t.Len(), "maxItems": t.Len()}, nil
 	case reflect.Map:
 		values, err := s.typ(t.Elem())
 		if err != nil {

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -85,7 +86,7 @@ func TestRiskAlertsThroughTheGateway(t *testing.T) {
 	n.refused(http.StatusForbidden, a, apiclient.Request{Method: http.MethodGet, Path: "/api/v1/alerts"})
 
 	// Each alert reached the officer's bell once, as a risk message linking
-	// to the batch's trace; the enterprise was told nothing.
+	// to the alert's page; the enterprise was told nothing.
 	var inbox oplog.Inbox
 	require.Eventually(t, func() bool {
 		inbox = oplog.Inbox{}
@@ -98,8 +99,8 @@ func TestRiskAlertsThroughTheGateway(t *testing.T) {
 		}
 	}
 	require.Equal(t, map[string]string{
-		string(model.AlertHighRisk):   "/trace/" + br.TraceCode + "/history",
-		string(model.AlertQuarantine): "/trace/" + br.TraceCode + "/history",
+		string(model.AlertHighRisk):   fmt.Sprintf("/alerts/%d", kinds[model.AlertHighRisk].ID),
+		string(model.AlertQuarantine): fmt.Sprintf("/alerts/%d", kinds[model.AlertQuarantine].ID),
 	}, told)
 	var clerkInbox oplog.Inbox
 	require.NoError(t, a.Get(ctx, "/api/v1/notifications", &clerkInbox))
