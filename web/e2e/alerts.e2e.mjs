@@ -280,9 +280,9 @@ test('customs assesses, disposes of, closes and revokes a risk alert in the brow
   await step('the analysis page charts the alerts', async () => {
     await officer.locator('[data-test=nav-alert-analysis]').click()
     await officer.waitForURL((url) => url.pathname === '/alert-analysis')
-    await officer.locator('[data-test=chart-kind] canvas').waitFor()
-    await officer.locator('[data-test=chart-month] canvas').waitFor()
-    await officer.locator('[data-test=chart-enterprise] canvas').waitFor()
+    await officer.locator('[data-test=chart-kind] svg').waitFor()
+    await officer.locator('[data-test=chart-month] svg').waitFor()
+    await officer.locator('[data-test=chart-enterprise] svg').waitFor()
     assert.ok(Number(await officer.locator('[data-test=stats-total]').textContent()) >= 1)
     await screenshot(officer, 'analysis')
   })
