@@ -24,5 +24,6 @@ export const exportAlertsXlsx = (query) => request('GET', '/alerts/export.xlsx',
 
 /** getAlertStats: counts by kind, level, state, enterprise (top 20) and month; from, to, kind, enterpriseId. */
 export const getAlertStats = (query) => get('/alerts/stats', query)
+// The statistics as a report: by=month|enterprise besides the filters.
 export const alertStatsXlsx = (query) => request('GET', '/alerts/stats.xlsx', { query, blob: true })
 export const alertStatsPdf = (query) => request('GET', '/alerts/stats.pdf', { query, blob: true })
