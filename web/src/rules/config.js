@@ -16,12 +16,18 @@ export const canEditRules = computed(() => session.user?.role === 'customs_admin
 /** draftOf is a deep copy of a stored version's editable part. */
 export function draftOf(cfg) {
   const c = JSON.parse(JSON.stringify(cfg || {}))
-  return { tags: c.tags || [], models: c.models || [], bindings: c.bindings || [], rules: c.rules || [], note: '' }
+  const d = { tags: c.tags || [], models: c.models || [], bindings: c.bindings || [], rules: c.rules || [], note: '' }
+  // The risk section rides along unchanged (absent: the defaults), so a
+  // page editing another part never drops it.
+  if (c.risk) d.risk = c.risk
+  return d
 }
 
 /** useRuleConfig loads the current configuration and saves edits of it. */
 export function useRuleConfig() {
-  const state = reactive({ config: null, loading: false, error: '' })
+  // problems are the 422 details of the last refused save, for pages that
+  // show them at their fields.
+  const state = reactive({ config: null, loading: false, error: '', problems: [] })
 
   async function load() {
     state.loading = true
@@ -40,11 +46,13 @@ export function useRuleConfig() {
    * save applies edit to a copy of the loaded configuration and writes it as
    * a new version with note. Resolves true when stored; on a stale base it
    * offers to reload (the edit is then dropped: it was made on old data).
+   * labelOf(path, draft) names the fields of a refusal (ruleFieldLabel by default).
    */
-  async function save(edit, note) {
+  async function save(edit, note, labelOf = ruleFieldLabel) {
     const draft = draftOf(state.config)
     edit(draft)
     draft.note = (note || '').trim()
+    state.problems = []
     try {
       state.config = await putRuleConfig(state.config.version, draft)
       loadTags(true)
@@ -62,7 +70,8 @@ export function useRuleConfig() {
         if (reload) await load()
         return false
       }
-      showError(e, (path) => ruleFieldLabel(path, draft))
+      state.problems = e.details || []
+      showError(e, (path) => labelOf(path, draft))
       return false
     }
   }
