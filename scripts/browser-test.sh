@@ -36,4 +36,10 @@ for _ in $(seq 1 120); do
 done
 
 cd web
-ZT_URL="https://127.0.0.1:$port" npm run --silent test:e2e
+# ZT_E2E picks test files (relative to web/), e.g. ZT_E2E=e2e/alerts.e2e.mjs.
+if [ -n "${ZT_E2E:-}" ]; then
+  # shellcheck disable=SC2086 # a list of files
+  ZT_URL="https://127.0.0.1:$port" node --test $ZT_E2E
+else
+  ZT_URL="https://127.0.0.1:$port" npm run --silent test:e2e
+fi
