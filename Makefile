@@ -67,7 +67,7 @@ lint:
 
 ## bench: throughput, latency and query benchmarks; figures go to docs/benchmarks.md
 bench: pg
-	$(GO) test -run '^$$' -bench 'BenchmarkEmbeddedSubmit|BenchmarkDeclarationEndToEnd' -benchtime 1x -timeout 30m ./internal/platform/
+	$(GO) test -run '^$$' -bench 'BenchmarkEmbeddedSubmit|BenchmarkDeclarationEndToEnd|BenchmarkRiskAlertLatency' -benchtime 1x -timeout 30m ./internal/platform/
 	$(GO) test -run '^$$' -bench 'BenchmarkDeclareWithRules' -benchtime 1x -count 3 -timeout 30m ./internal/platform/
 	$(GO) test -run '^$$' -bench 'BenchmarkSearchPrefilings|BenchmarkStockQueries|BenchmarkAccounts' -benchtime 20x -timeout 60m ./indexer/query/
 	$(GO) test -run '^$$' -bench 'BenchmarkTraceHistory' -benchtime 200x -timeout 60m ./indexer/query/

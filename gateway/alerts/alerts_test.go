@@ -15,6 +15,7 @@ import (
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/schema"
+	"zonetrace/indexer"
 	"zonetrace/internal/pgtest"
 )
 
@@ -198,8 +199,11 @@ func cmpString(a, b string) int {
 	return 0
 }
 
+// newPool is a database with the gateway's tables and, as in production,
+// the indexer's, which the listing joins.
 func newPool(t *testing.T) *pgxpool.Pool {
 	pool := pgtest.NewPool(t)
+	require.NoError(t, indexer.Migrate(context.Background(), pool))
 	require.NoError(t, schema.Migrate(context.Background(), pool))
 	return pool
 }
@@ -262,7 +266,8 @@ func TestBoundariesAcrossRestarts(t *testing.T) {
 	require.EqualValues(t, 10_000, hv.Facts["referencePriceFen"])
 	got, err := NewStore(pool).Get(ctx, hv.ID)
 	require.NoError(t, err)
-	require.Equal(t, hv, got)
+	require.Equal(t, hv, got.RiskAlert)
+	require.Nil(t, got.Disposal, "not assessed yet")
 	_, err = NewStore(pool).Get(ctx, hv.ID+1000)
 	require.ErrorIs(t, err, ErrNotFound)
 }
@@ -362,4 +367,43 @@ func TestEachBlockUnderItsVersion(t *testing.T) {
 	page, err := NewStore(pool).List(ctx, Filter{Subject: "after"})
 	require.NoError(t, err)
 	require.Equal(t, 4, page.Items[0].ConfigVersion)
+}
+
+// polledHeights waits for the fake source's blocks.
+type polledHeights struct{ src *fakeSource }
+
+func (h polledHeights) WaitForBlock(ctx context.Context, block uint64) error {
+	for {
+		if height, _ := h.src.IndexedHeight(ctx); height >= block {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}
+
+// TestFollowersRaiseEachAlertOnce: two followers — two gateway processes —
+// step on every block without the job queue; each alert is raised once.
+func TestFollowersRaiseEachAlertOnce(t *testing.T) {
+	pool := newPool(t)
+	src := newFakeSource(scenarioRisk)
+	blocks, want := scenario()
+	sink := &countingSink{seen: map[string]int{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for range 2 {
+		e := New(pool, src, WithSink(sink))
+		wg.Go(func() { e.Follow(ctx, polledHeights{src}) })
+	}
+	for _, blk := range blocks {
+		src.addBlock(blk[0].([]Batch), blk[1].([]Line))
+	}
+	require.Eventually(t, func() bool { return len(stored(t, pool)) == len(want) }, 10*time.Second, 5*time.Millisecond)
+	cancel()
+	wg.Wait()
+	require.Equal(t, want, stored(t, pool))
+	require.Equal(t, want, sinkKeys(sink))
 }

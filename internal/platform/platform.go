@@ -285,6 +285,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Ledger: cfg.Ledger, FabricConnection: cfg.FabricConnection, DataDir: cfg.DataDir,
 		DatabaseURL: cfg.DatabaseURL, Logger: log.With("component", "verify"),
 	}}
+	riskAlerts := alerts.New(p.Pool, alerts.NewPGSource(p.Pool, p.Reads), alerts.WithLogger(log.With("component", "risk-alerts")),
+		alerts.WithSink(alerts.Notifier{Notifications: p.Gateway.Notifications()}))
 	if p.jobs, err = jobs.Start(runCtx, jobs.Config{
 		Pool:           p.Pool,
 		Logger:         log.With("component", "jobs"),
@@ -298,11 +300,15 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Notifications:  p.Gateway.Notifications(),
 		EntryDrafts: entryfill.New(p.Pool, p.Reads, docdrafts.New(p.Pool, docdrafts.WithSealer(p.Sealer)),
 			log.With("component", "entry-drafts")),
-		Alerts: alerts.New(p.Pool, alerts.NewPGSource(p.Pool, p.Reads), alerts.WithLogger(log.With("component", "risk-alerts")),
-			alerts.WithSink(alerts.Notifier{Notifications: p.Gateway.Notifications()})),
+		Alerts: riskAlerts,
 	}); err != nil {
 		return nil, err
 	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		riskAlerts.Follow(runCtx, p.Reads)
+	}()
 	ok = true
 	return p, nil
 }
