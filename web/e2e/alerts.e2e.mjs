@@ -16,8 +16,7 @@
 // test-artifacts/screenshots/ (prefix alerts-).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
-import { BASE, credentials, launch, login, screenshots } from './session.mjs'
+import { BASE, apiClient, credentials, launch, login, screenshots } from './session.mjs'
 
 const ADMIN = credentials('CUSTOMS_ADMIN', 'customs-admin')
 const OFFICER = credentials('CUSTOMS', 'customs')
@@ -38,38 +37,20 @@ const CLOSE_NOTE = `查验无异常，办结（E2E ${RUN}）`
 const REVOKE_REASON = `查验记录录入有误，撤销重办（E2E ${RUN}）`
 
 let browser
-let api // a Playwright request context: the node's dev TLS CA is unknown here
+let call, ok // the API outside the page (apiClient)
 const screenshot = screenshots('alerts-')
 
 before(async () => {
   browser = await launch()
-  api = (await browser.newContext({ ignoreHTTPSErrors: true })).request
+  const client = await apiClient(browser)
+  call = client.call
+  ok = client.ok
 })
 
 after(async () => {
   await browser?.close()
 })
 
-/** call is one API call as token; writes carry an Idempotency-Key and wait for the indexer. */
-async function call(token, method, path, body) {
-  const write = method !== 'GET'
-  const res = await api.fetch(`${BASE}/api/v1${path}${write ? (path.includes('?') ? '&' : '?') + 'wait=indexed' : ''}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(write ? { 'Idempotency-Key': randomUUID(), 'Content-Type': 'application/json' } : {}),
-    },
-    data: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await res.text()
-  return { status: res.status(), json: text ? JSON.parse(text) : null }
-}
-
-async function ok(token, method, path, body) {
-  const r = await call(token, method, path, body)
-  assert.ok(r.status >= 200 && r.status < 300, `${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.json)}`)
-  return r.json
-}
 
 async function signIn({ user, pass }) {
   const r = await ok(null, 'POST', '/auth/login', { username: user, password: pass })

@@ -1,6 +1,7 @@
 // Shared plumbing of the browser tests: one headless Debian Chromium per test
 // file, a logged-in browser context per user, numbered screenshots.
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -63,4 +64,33 @@ export function screenshots(prefix) {
 /** confirmBox accepts an Element Plus confirmation box. */
 export async function confirmBox(page) {
   await page.locator('.el-message-box__btns .el-button--primary').click()
+}
+
+/**
+ * apiClient calls the gateway outside the page through a Playwright request
+ * context (the node's dev TLS CA is unknown here). call answers
+ * {status, json}; ok asserts a 2xx and answers the JSON. Writes carry an
+ * Idempotency-Key and wait for the indexer.
+ */
+export async function apiClient(browser) {
+  const api = (await browser.newContext({ ignoreHTTPSErrors: true })).request
+  async function call(token, method, path, body) {
+    const write = method !== 'GET'
+    const res = await api.fetch(`${BASE}/api/v1${path}${write ? (path.includes('?') ? '&' : '?') + 'wait=indexed' : ''}`, {
+      method,
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(write ? { 'Idempotency-Key': randomUUID(), 'Content-Type': 'application/json' } : {}),
+      },
+      data: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await res.text()
+    return { status: res.status(), json: text ? JSON.parse(text) : null }
+  }
+  async function ok(token, method, path, body) {
+    const r = await call(token, method, path, body)
+    assert.ok(r.status >= 200 && r.status < 300, `${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.json)}`)
+    return r.json
+  }
+  return { call, ok }
 }

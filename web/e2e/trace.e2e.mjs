@@ -12,8 +12,7 @@
 // Screenshots: test-artifacts/screenshots/trace-*.png.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
-import { BASE, credentials, launch, login, screenshots } from './session.mjs'
+import { BASE, apiClient, credentials, launch, login, screenshots } from './session.mjs'
 
 const ENT_A = credentials('ENTERPRISE', 'ent-a')
 const ENT_B = credentials('TRANSFEREE', 'ent-b')
@@ -23,39 +22,20 @@ const STEP_GRAMS = 1000 // each holder passes 1 kg on
 const HOLDERS = 6
 
 let browser
-let api // a Playwright request context: the node's dev TLS CA is unknown here
+let call, ok // the API outside the page (apiClient)
 const screenshot = screenshots('trace-')
 
 before(async () => {
   browser = await launch()
-  api = (await browser.newContext({ ignoreHTTPSErrors: true })).request
+  const client = await apiClient(browser)
+  call = client.call
+  ok = client.ok
 })
 
 after(async () => {
   await browser?.close()
 })
 
-/** call is one API call as token; writes carry an Idempotency-Key and wait for the indexer. */
-async function call(token, method, path, body) {
-  const write = method !== 'GET'
-  const res = await api.fetch(`${BASE}/api/v1${path}${write ? (path.includes('?') ? '&' : '?') + 'wait=indexed' : ''}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(write ? { 'Idempotency-Key': randomUUID(), 'Content-Type': 'application/json' } : {}),
-    },
-    data: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await res.text()
-  const json = text ? JSON.parse(text) : null
-  return { status: res.status(), json }
-}
-
-async function ok(token, method, path, body) {
-  const r = await call(token, method, path, body)
-  assert.ok(r.status >= 200 && r.status < 300, `${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.json)}`)
-  return r.json
-}
 
 /** signIn logs in through the API, changing an administrator-set password first. */
 async function signIn({ user, pass }) {
