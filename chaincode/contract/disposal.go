@@ -97,14 +97,7 @@ func (c *Contract) DisposeRiskAlert(ctx contractapi.TransactionContextInterface,
 
 // CloseRiskAlert closes a disposed alert (办结) with an optional note.
 func (c *Contract) CloseRiskAlert(ctx contractapi.TransactionContextInterface, requestID, kind, subject, period, note string) (*model.RiskDisposal, error) {
-	w, err := beginWrite(ctx, "CloseRiskAlert", requestID, model.RoleCustoms)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkText("note", note, model.Note); err != nil {
-		return nil, err
-	}
-	d, err := loadDisposal(ctx, kind, subject, period, model.ActionClose)
+	w, d, err := beginTextStep(ctx, "CloseRiskAlert", requestID, kind, subject, period, model.ActionClose, "note", note, model.Note)
 	if err != nil {
 		return nil, err
 	}
@@ -117,14 +110,7 @@ func (c *Contract) CloseRiskAlert(ctx contractapi.TransactionContextInterface, r
 // (撤销) with a reason: the disposal moves to the revoked list and the
 // alert is assessed again, to be disposed anew.
 func (c *Contract) RevokeRiskDisposal(ctx contractapi.TransactionContextInterface, requestID, kind, subject, period, reason string) (*model.RiskDisposal, error) {
-	w, err := beginWrite(ctx, "RevokeRiskDisposal", requestID, model.RoleCustoms)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkText("reason", reason, model.RequiredNote); err != nil {
-		return nil, err
-	}
-	d, err := loadDisposal(ctx, kind, subject, period, model.ActionRevoke)
+	w, d, err := beginTextStep(ctx, "RevokeRiskDisposal", requestID, kind, subject, period, model.ActionRevoke, "reason", reason, model.RequiredNote)
 	if err != nil {
 		return nil, err
 	}
@@ -151,6 +137,21 @@ func (c *Contract) GetRiskDisposal(ctx contractapi.TransactionContextInterface, 
 		return nil, disposalNotFound(kind, subject, period)
 	}
 	return &d, nil
+}
+
+// beginTextStep begins a step that carries one text (a note, a reason) on
+// an alert's record: customs only, the text checked, the state allowing it.
+func beginTextStep(ctx contractapi.TransactionContextInterface, function, requestID, kind, subject, period string,
+	step model.DisposalAction, field, text string, rule model.TextRule) (*write, *model.RiskDisposal, error) {
+	w, err := beginWrite(ctx, function, requestID, model.RoleCustoms)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkText(field, text, rule); err != nil {
+		return nil, nil, err
+	}
+	d, err := loadDisposal(ctx, kind, subject, period, step)
+	return w, d, err
 }
 
 // loadDisposal reads the record a step is taken on and checks the step may
