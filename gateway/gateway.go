@@ -19,6 +19,7 @@ import (
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/attachments"
 	"zonetrace/gateway/drafts"
+	"zonetrace/gateway/gates"
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/loginguard"
 	"zonetrace/gateway/notify"
@@ -81,6 +82,9 @@ type Config struct {
 	// SMTP is the mail server of e-mail notifications; nil leaves the
 	// e-mail channel out (its deliveries are recorded not_configured).
 	SMTP *notify.SMTPConfig
+	// Gates tunes the gate intake: the signatures' time window and the
+	// camera playback links.
+	Gates gates.Config
 }
 
 // Gateway serves the HTTP API.
@@ -101,6 +105,7 @@ type Gateway struct {
 	audit       *audit.Service
 	oplog       *oplog.Log
 	notify      *notify.Service
+	gates       *gates.Service
 	// oplogFailures counts actions the operation log could not record.
 	oplogFailures prometheus.Counter
 }
@@ -165,6 +170,9 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	g.oplog = oplog.New(cfg.Pool, ledgerAnchors{g})
 	if g.notify, err = g.newNotifications(); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	if g.gates, err = g.newGates(); err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
 	g.oplogFailures = prometheus.NewCounter(prometheus.CounterOpts{Name: "zonetrace_oplog_append_failures_total",
