@@ -23,7 +23,8 @@ type EventPage struct {
 	PageSize int     `json:"pageSize"`
 }
 
-// Events lists events by state and plate, newest first.
+// Events lists events by state and plate (read or attributed), newest
+// first.
 func (s *Service) Events(ctx context.Context, f EventFilter) (EventPage, error) {
 	switch f.State {
 	case "", StateMatched, StateUnmatched, StateResolved, StateIgnored:
@@ -38,7 +39,7 @@ func (s *Service) Events(ctx context.Context, f EventFilter) (EventPage, error) 
 	if f.Size < 1 {
 		f.Size = 20
 	}
-	where := `WHERE ($1 = '' OR e.state = $1) AND ($2 = '' OR e.plate = $2)`
+	where := `WHERE ($1 = '' OR e.state = $1) AND ($2 = '' OR e.plate = $2 OR e.vehicle = $2)`
 	plate := NormalisePlate(f.Plate)
 	var total int
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM gate_events e `+where, f.State, plate).Scan(&total); err != nil {
@@ -62,14 +63,14 @@ type Vehicle struct {
 // Inside lists the vehicles whose last crossing (events set aside
 // excluded) was into the zone, longest inside first.
 func (s *Service) Inside(ctx context.Context) ([]Vehicle, error) {
-	last, err := queryEvents(ctx, s.pool, `WHERE e.id IN (SELECT DISTINCT ON (plate) id FROM gate_events WHERE state <> 'ignored'
-		ORDER BY plate, at DESC, id DESC) AND e.direction = 'in' ORDER BY e.at, e.id`)
+	last, err := queryEvents(ctx, s.pool, `WHERE e.id IN (SELECT DISTINCT ON (vehicle) id FROM gate_events WHERE state <> 'ignored'
+		ORDER BY vehicle, at DESC, id DESC) AND e.direction = 'in' ORDER BY e.at, e.id`)
 	if err != nil {
 		return nil, wrap("vehicles inside", err)
 	}
 	out := make([]Vehicle, len(last))
 	for i, e := range last {
-		out[i] = Vehicle{Plate: e.Plate, Since: e.At, GateID: e.GateID, GateName: e.GateName, EventID: e.ID, DocumentID: e.DocumentID}
+		out[i] = Vehicle{Plate: e.Vehicle, Since: e.At, GateID: e.GateID, GateName: e.GateName, EventID: e.ID, DocumentID: e.DocumentID}
 	}
 	return out, nil
 }
@@ -82,7 +83,7 @@ type Route struct {
 	Events []Event `json:"events"`
 }
 
-// RouteOf is plate's route.
+// RouteOf is the route of the vehicle of plate.
 func (s *Service) RouteOf(ctx context.Context, plate string) (Route, error) {
 	plate = NormalisePlate(plate)
 	if plate == "" {
@@ -90,7 +91,7 @@ func (s *Service) RouteOf(ctx context.Context, plate string) (Route, error) {
 		p.Add("plate", "plate is required", "车牌号必填")
 		return Route{}, p
 	}
-	events, err := queryEvents(ctx, s.pool, `WHERE e.plate = $1 ORDER BY e.at, e.id`, plate)
+	events, err := queryEvents(ctx, s.pool, `WHERE e.vehicle = $1 ORDER BY e.at, e.id`, plate)
 	if err != nil {
 		return Route{}, wrap("route", err)
 	}

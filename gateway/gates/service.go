@@ -181,7 +181,7 @@ func (s *Service) checkEvent(gate Gate, body []byte, now time.Time) (Event, erro
 	if err := p.Err(); err != nil {
 		return Event{}, err
 	}
-	return Event{GateID: gate.ID, GateName: gate.Name, GateX: gate.X, GateY: gate.Y, Plate: plate, Direction: req.Direction,
+	return Event{GateID: gate.ID, GateName: gate.Name, GateX: gate.X, GateY: gate.Y, Plate: plate, Vehicle: plate, Direction: req.Direction,
 		At: at.UTC(), ImageRef: req.ImageRef, DocumentNo: docNo}, nil
 }
 
@@ -211,9 +211,9 @@ func (s *Service) store(ctx context.Context, sig signed, ev Event, now time.Time
 		ev.State = StateUnmatched
 	}
 	ev.ReceivedAt = now.UTC()
-	if err := tx.QueryRow(ctx, `INSERT INTO gate_events (gate_id, plate, direction, at, image_ref, document_no, state, document_id,
-		unmatched_why, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-		ev.GateID, ev.Plate, ev.Direction, ev.At, ev.ImageRef, ev.DocumentNo, ev.State, ev.DocumentID, ev.UnmatchedWhy,
+	if err := tx.QueryRow(ctx, `INSERT INTO gate_events (gate_id, plate, vehicle, direction, at, image_ref, document_no, state, document_id,
+		unmatched_why, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		ev.GateID, ev.Plate, ev.Vehicle, ev.Direction, ev.At, ev.ImageRef, ev.DocumentNo, ev.State, ev.DocumentID, ev.UnmatchedWhy,
 		ev.ReceivedAt).Scan(&ev.ID); err != nil {
 		return Event{}, fmt.Errorf("gates: store event: %w", err)
 	}
@@ -345,8 +345,9 @@ var whyZh = map[string]string{
 }
 
 // Match is the zone admin matching an unmatched event to a document by
-// hand; the gate pass is then recorded like a matched crossing's. The
-// vehicle is the admin's judgement; the direction, approval and a crossing
+// hand; the gate pass is then recorded like a matched crossing's, and the
+// crossing counts for the vehicle the document names (a misread plate).
+// The vehicle is the admin's judgement; the direction, approval and a crossing
 // already recorded still refuse it.
 func (s *Service) Match(ctx context.Context, u accounts.User, eventID int64, documentID string) (Event, error) {
 	if strings.TrimSpace(documentID) == "" {
@@ -371,8 +372,11 @@ func (s *Service) Match(ctx context.Context, u accounts.User, eventID int64, doc
 				model.Params{"documentId": d.ID, "why": why})
 		}
 		ev.State, ev.DocumentID = StateResolved, d.ID
-		if _, err := tx.Exec(ctx, `UPDATE gate_events SET state = $2, document_id = $3, resolved_by = $4, resolved_at = $5 WHERE id = $1`,
-			ev.ID, ev.State, ev.DocumentID, u.Username, s.cfg.Now().UTC()); err != nil {
+		if d.Head.VehiclePlate != "" {
+			ev.Vehicle = NormalisePlate(d.Head.VehiclePlate)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE gate_events SET state = $2, document_id = $3, vehicle = $4, resolved_by = $5, resolved_at = $6
+			WHERE id = $1`, ev.ID, ev.State, ev.DocumentID, ev.Vehicle, u.Username, s.cfg.Now().UTC()); err != nil {
 			if uniqueViolation(err) {
 				return conflict(ReasonDocumentUnfit, "another crossing records this document's gate pass", "该单证不能匹配此过卡记录："+whyZh[WhyCrossed],
 					model.Params{"documentId": d.ID, "why": WhyCrossed})

@@ -53,12 +53,16 @@ type Gate struct {
 
 // Event is a vehicle crossing a gate reported.
 type Event struct {
-	ID           int64      `json:"id"`
-	GateID       string     `json:"gateId"`
-	GateName     string     `json:"gateName"`
-	GateX        int        `json:"gateX"`
-	GateY        int        `json:"gateY"`
+	ID       int64  `json:"id"`
+	GateID   string `json:"gateId"`
+	GateName string `json:"gateName"`
+	GateX    int    `json:"gateX"`
+	GateY    int    `json:"gateY"`
+	// Plate is what the camera read; Vehicle the plate the crossing
+	// counts for (the document's, when the zone admin matched a misread
+	// plate).
 	Plate        string     `json:"plate"`
+	Vehicle      string     `json:"vehicle"`
 	Direction    string     `json:"direction"`
 	At           time.Time  `json:"at"`
 	ImageRef     string     `json:"imageRef"`
@@ -76,12 +80,12 @@ type Event struct {
 	ReceivedAt  time.Time `json:"receivedAt"`
 }
 
-const eventColumns = `e.id, e.gate_id, g.name, g.x, g.y, e.plate, e.direction, e.at, e.image_ref, e.document_no, e.state,
+const eventColumns = `e.id, e.gate_id, g.name, g.x, g.y, e.plate, e.vehicle, e.direction, e.at, e.image_ref, e.document_no, e.state,
 	e.document_id, e.unmatched_why, e.ignore_reason, e.resolved_by, e.resolved_at, e.pass_tx, e.pass_refused, e.received_at`
 
 func scanEvent(row pgx.Row) (Event, error) {
 	var e Event
-	err := row.Scan(&e.ID, &e.GateID, &e.GateName, &e.GateX, &e.GateY, &e.Plate, &e.Direction, &e.At, &e.ImageRef, &e.DocumentNo,
+	err := row.Scan(&e.ID, &e.GateID, &e.GateName, &e.GateX, &e.GateY, &e.Plate, &e.Vehicle, &e.Direction, &e.At, &e.ImageRef, &e.DocumentNo,
 		&e.State, &e.DocumentID, &e.UnmatchedWhy, &e.IgnoreReason, &e.ResolvedBy, &e.ResolvedAt, &e.PassTx, &e.PassRefused, &e.ReceivedAt)
 	return e, err
 }

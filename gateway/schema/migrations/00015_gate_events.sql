@@ -31,7 +31,11 @@ CREATE INDEX gate_nonces_seen ON gate_nonces (seen_at);
 CREATE TABLE gate_events (
     id            bigserial PRIMARY KEY,
     gate_id       text NOT NULL REFERENCES gates (id),
+    -- The plate as the camera read it, and the vehicle the crossing is
+    -- counted for: the same, unless the zone admin matched a misread plate
+    -- to a document naming the vehicle.
     plate         text NOT NULL,
+    vehicle       text NOT NULL,
     direction     text NOT NULL CHECK (direction IN ('in', 'out')),
     at            timestamptz NOT NULL,
     image_ref     text NOT NULL,
@@ -53,7 +57,7 @@ CREATE TABLE gate_events (
     pass_refused  text NOT NULL DEFAULT '',
     received_at   timestamptz NOT NULL
 );
-CREATE INDEX gate_events_plate ON gate_events (plate, at, id);
+CREATE INDEX gate_events_vehicle ON gate_events (vehicle, at, id);
 CREATE INDEX gate_events_state ON gate_events (state, at);
 -- A document crosses the gate once: one event records its gate pass.
 CREATE UNIQUE INDEX gate_events_document ON gate_events (document_id)
