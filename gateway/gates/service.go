@@ -134,7 +134,7 @@ func (s *Service) Intake(ctx context.Context, header func(string) string, body [
 		return Event{}, err
 	}
 	stored, err := s.store(ctx, sig, ev, now)
-	if err != nil && uniqueViolation(err) && strings.Contains(err.Error(), "gate_events_document") {
+	if documentClaimed(err) {
 		// Another crossing claimed the document in between.
 		ev.DocumentID, ev.UnmatchedWhy = "", WhyCrossed
 		stored, err = s.store(ctx, sig, ev, now)

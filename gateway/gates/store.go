@@ -150,6 +150,13 @@ func uniqueViolation(err error) bool {
 	return errors.As(err, &pg) && pg.Code == "23505"
 }
 
+// documentClaimed reports a violation of gate_events_document: another
+// event records the document's gate pass.
+func documentClaimed(err error) bool {
+	var pg *pgconn.PgError
+	return uniqueViolation(err) && errors.As(err, &pg) && pg.ConstraintName == "gate_events_document"
+}
+
 func notFound(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
 
 func wrap(what string, err error) error {
