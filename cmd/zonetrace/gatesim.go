@@ -45,6 +45,9 @@ func gateSimCommand(ctx context.Context, args []string, out io.Writer) error {
 	documentNo := flags.String("document", "", "one event: the document number the driver gave")
 	interval := flags.Duration("interval", 0, "pause between events")
 	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return err
 	}
 	key, created, err := loadOrCreateGateKey(*keyFile)
