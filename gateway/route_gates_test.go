@@ -18,6 +18,7 @@ import (
 	"zonetrace/gateway/gates"
 	"zonetrace/indexer/query"
 	"zonetrace/internal/jobs"
+	"zonetrace/network/ledger"
 )
 
 const (
@@ -349,4 +350,58 @@ func TestGatePassRetriesThroughAnOutage(t *testing.T) {
 func jsonNumber(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+func TestGateRaceAndRefusal(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := setup(t)
+	require.NoError(t, jobs.Migrate(ctx, e.cfg.Pool))
+	admin := e.login("admin")
+	k1 := e.registerGate(t, admin, "G1", gates.DirectionIn, 100, 100)
+	k2 := e.registerGate(t, admin, "G2", gates.DirectionIn, 100, 900)
+
+	t.Run("two gates racing for one document: one crossing takes it", func(t *testing.T) {
+		e.gateDoc("FB20261128RACE0001", model.BusinessEntry, "浙B77777")
+		results := make(chan map[string]any, 2)
+		for _, g := range []struct {
+			id  string
+			key ed25519.PrivateKey
+		}{{"G1", k1}, {"G2", k2}} {
+			go func() {
+				r := sendSigned(t, e.g, g.id, g.key, gateEvent("浙B77777", "in", "FB20261128RACE0001"), nil)
+				var ev map[string]any
+				_ = json.Unmarshal(r.Body.Bytes(), &ev)
+				results <- ev
+			}()
+		}
+		states := map[any]int{}
+		for range 2 {
+			ev := <-results
+			states[ev["state"]]++
+			if ev["state"] == gates.StateUnmatched {
+				require.Equal(t, gates.WhyCrossed, ev["unmatchedWhy"])
+			}
+		}
+		require.Equal(t, map[any]int{gates.StateMatched: 1, gates.StateUnmatched: 1}, states)
+	})
+
+	t.Run("a refusal of the chaincode is final and kept on the event", func(t *testing.T) {
+		e.gateDoc("FB20261128VOID0001", model.BusinessEntry, "浙B88888")
+		e.ledger.mu.Lock()
+		e.ledger.on["RecordGatePass"] = func([]string) ([]byte, error) {
+			return nil, &ledger.ChaincodeError{Message: `CONFLICT: document voided |zt-details| {"reason":"DOCUMENT_NOT_APPROVED","params":{"documentId":"FB20261128VOID0001","status":"voided"}}`}
+		}
+		e.ledger.mu.Unlock()
+		r := sendSigned(t, e.g, "G1", k1, gateEvent("浙B88888", "in", ""), nil)
+		require.Equal(t, 201, r.Code, r.Body.String())
+		id := r.json(t)["id"].(float64)
+		e.startGateWorker(t, e.g)
+		require.Eventually(t, func() bool { return e.event(t, admin, id)["passRefused"] != nil }, 20*time.Second, 50*time.Millisecond)
+		require.Equal(t, "DOCUMENT_NOT_APPROVED", e.event(t, admin, id)["passRefused"])
+		var state string
+		require.NoError(t, e.cfg.Pool.QueryRow(ctx, `SELECT state FROM river_job WHERE kind = 'gate_pass' AND args->>'eventId' = $1`,
+			jsonNumber(id)).Scan(&state))
+		require.Equal(t, "completed", state, "a refusal is not retried")
+	})
 }
