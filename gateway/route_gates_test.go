@@ -399,9 +399,14 @@ func TestGateRaceAndRefusal(t *testing.T) {
 		e.startGateWorker(t, e.g)
 		require.Eventually(t, func() bool { return e.event(t, admin, id)["passRefused"] != nil }, 20*time.Second, 50*time.Millisecond)
 		require.Equal(t, "DOCUMENT_NOT_APPROVED", e.event(t, admin, id)["passRefused"])
-		var state string
-		require.NoError(t, e.cfg.Pool.QueryRow(ctx, `SELECT state FROM river_job WHERE kind = 'gate_pass' AND args->>'eventId' = $1`,
-			jsonNumber(id)).Scan(&state))
-		require.Equal(t, "completed", state, "a refusal is not retried")
+		// River records the job's outcome a moment after the work.
+		require.Eventually(t, func() bool {
+			var state string
+			var attempt int
+			require.NoError(t, e.cfg.Pool.QueryRow(ctx, `SELECT state, attempt FROM river_job WHERE kind = 'gate_pass' AND args->>'eventId' = $1`,
+				jsonNumber(id)).Scan(&state, &attempt))
+			require.Equal(t, 1, attempt, "a refusal is not retried")
+			return state == "completed"
+		}, 20*time.Second, 50*time.Millisecond)
 	})
 }
