@@ -90,6 +90,7 @@ func (g *Gateway) routeGates(api, authed *gin.RouterGroup) {
 	authed.POST("/gate-events/:id/match", allow(zoneAdminOnly...), g.idempotent(true), r.match)
 	authed.POST("/gate-events/:id/ignore", allow(zoneAdminOnly...), g.idempotent(true), r.ignore)
 	authed.GET("/gate-events/:id/playback", allow(gateReaders...), r.playback)
+	authed.GET("/gate-events/:id/candidates", allow(zoneAdminOnly...), r.candidates)
 	authed.GET("/vehicles/inside", allow(gateReaders...), r.inside)
 	authed.GET("/vehicles/route", allow(gateReaders...), r.route)
 }
@@ -193,6 +194,16 @@ func (r gateRoutes) playback(c *gin.Context) {
 	r.answer(c, http.StatusOK, out, err)
 }
 
+func (r gateRoutes) candidates(c *gin.Context) {
+	id, err := eventID(c)
+	if err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	out, err := r.svc.Candidates(c.Request.Context(), id)
+	r.answer(c, http.StatusOK, out, err)
+}
+
 func (r gateRoutes) inside(c *gin.Context) {
 	out, err := r.svc.Inside(c.Request.Context())
 	r.answer(c, http.StatusOK, out, err)
@@ -207,6 +218,8 @@ type gateList []gates.Gate
 
 type vehicleList []gates.Vehicle
 
+type candidateList []gates.Candidate
+
 func gateOperations() []openapi.Operation {
 	const v1 = APIPrefix
 	return []openapi.Operation{
@@ -220,6 +233,7 @@ func gateOperations() []openapi.Operation {
 		{Method: "POST", Path: v1 + "/gate-events/{id}/match", Tag: "gates", Summary: "Match an unmatched event to a document by hand; its gate pass is then recorded (zone_admin); 409 GATE_DOCUMENT_UNFIT with params.why", Idempotent: true, Request: MatchRequest{}, Status: 200, Response: gates.Event{}},
 		{Method: "POST", Path: v1 + "/gate-events/{id}/ignore", Tag: "gates", Summary: "Set an unmatched event aside with a reason (zone_admin)", Idempotent: true, Request: gates.IgnoreRequest{}, Status: 200, Response: gates.Event{}},
 		{Method: "GET", Path: v1 + "/gate-events/{id}/playback", Tag: "gates", Summary: "The camera playback link of a crossing's time window (zone_admin, customs); 404 when no camera system is configured", Status: 200, Response: gates.Playback{}},
+		{Method: "GET", Path: v1 + "/gate-events/{id}/candidates", Tag: "gates", Summary: "The documents an unmatched event could be matched to: approved, not crossed, of its direction; those naming its plate first, at most 100 (zone_admin)", Status: 200, Response: candidateList{}},
 		{Method: "GET", Path: v1 + "/vehicles/inside", Tag: "gates", Summary: "Vehicles whose last crossing was into the zone (zone_admin, customs)", Status: 200, Response: vehicleList{}},
 		{Method: "GET", Path: v1 + "/vehicles/route", Tag: "gates", Summary: "A vehicle's crossings in order with the gates' schematic positions (zone_admin, customs)", Query: []openapi.Param{
 			{Name: "plate", Type: "string", Description: "the vehicle plate"}}, Status: 200, Response: gates.Route{}},

@@ -235,6 +235,19 @@ func TestGateMatchingRecordsTheGatePass(t *testing.T) {
 	require.Equal(t, [][]string{{gates.RequestID(int64(in["id"].(float64))), "FB20261128ENTRY001"}}, passes)
 
 	t.Run("an exit without an approved exit document waits for the zone admin", func(t *testing.T) {
+		// The plate of the first exit document, as the camera reads it,
+		// takes it first among the candidates.
+		sameVehicle := eventOf(sendSigned(t, g, "G2", k2, gateEvent(plateB, "out", "FB20261128ENTRY001"), nil))
+		cands := e.do(admin, "GET", "/api/v1/gate-events/"+jsonNumber(sameVehicle["id"])+"/candidates", nil, nil)
+		require.Equal(t, 200, cands.Code, cands.Body.String())
+		var offered []gates.Candidate
+		require.NoError(t, json.Unmarshal(cands.Body.Bytes(), &offered))
+		require.Len(t, offered, 2)
+		require.Equal(t, gates.Candidate{DocumentID: "FB20261128EXIT0001", Family: model.FamilyNonBondedApplication,
+			BusinessType: model.BusinessExit, EnterpriseID: entA, VehiclePlate: "苏EB5678", SamePlate: true}, offered[0])
+		require.Equal(t, 200, e.do(admin, "POST", "/api/v1/gate-events/"+jsonNumber(sameVehicle["id"])+"/ignore",
+			map[string]string{"reason": "测试"}, nil).Code)
+
 		out := eventOf(sendSigned(t, g, "G2", k2, gateEvent(plateA, "out", ""), nil))
 		require.Equal(t, gates.StateUnmatched, out["state"])
 		require.Equal(t, gates.WhyNoDocument, out["unmatchedWhy"])
@@ -258,6 +271,15 @@ func TestGateMatchingRecordsTheGatePass(t *testing.T) {
 		require.Equal(t, gates.ReasonDocumentUnfit, errorReason(t, wrong))
 		require.Equal(t, 404, e.do(admin, "POST", "/api/v1/gate-events/"+id(out)+"/match",
 			map[string]string{"documentId": "FB20261128NOSUCH01"}, nil).Code)
+
+		// The admin is offered the approved exits not yet crossed.
+		pick := e.do(admin, "GET", "/api/v1/gate-events/"+id(out)+"/candidates", nil, nil)
+		require.Equal(t, 200, pick.Code, pick.Body.String())
+		var choices []gates.Candidate
+		require.NoError(t, json.Unmarshal(pick.Body.Bytes(), &choices))
+		require.Len(t, choices, 2)
+		require.Equal(t, []string{"FB20261128EXIT0001", "FB20261128EXIT0002"}, []string{choices[0].DocumentID, choices[1].DocumentID})
+		require.Equal(t, 403, e.do(officer, "GET", "/api/v1/gate-events/"+id(out)+"/candidates", nil, nil).Code)
 
 		// The zone admin's judgement covers a document without a plate.
 		m := e.do(admin, "POST", "/api/v1/gate-events/"+id(out)+"/match", map[string]string{"documentId": "FB20261128EXIT0002"}, nil)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -285,31 +286,18 @@ func (s *Service) match(ctx context.Context, plate, direction, documentNo string
 		return d.ID, "", nil
 	}
 	var found []string
-	for _, f := range model.Families {
-		for _, bt := range gateBusinessTypes(f, kindOf(direction)) {
-			for page := 1; ; page++ {
-				res, err := s.docs.SearchDocuments(ctx, query.DocumentFilter{Family: f, BusinessType: bt, Status: model.DocApproved,
-					Page: page, PageSize: query.MaxPageSize})
-				if err != nil {
-					return "", "", err
-				}
-				for _, d := range res.Items {
-					if d.Head.VehiclePlate == "" || NormalisePlate(d.Head.VehiclePlate) != plate {
-						continue
-					}
-					why, err := s.unfit(ctx, d, plate, direction, true)
-					if err != nil {
-						return "", "", err
-					}
-					if why == "" {
-						found = append(found, d.ID)
-					}
-				}
-				if len(res.Items) == 0 || page*query.MaxPageSize >= res.Total {
-					break
-				}
-			}
+	err := s.eachApproved(ctx, direction, func(d query.DocumentView) error {
+		if d.Head.VehiclePlate == "" || NormalisePlate(d.Head.VehiclePlate) != plate {
+			return nil
 		}
+		why, err := s.unfit(ctx, d, plate, direction, true)
+		if why == "" && err == nil {
+			found = append(found, d.ID)
+		}
+		return err
+	})
+	if err != nil {
+		return "", "", err
 	}
 	switch len(found) {
 	case 0:
@@ -318,6 +306,81 @@ func (s *Service) match(ctx context.Context, plate, direction, documentNo string
 		return found[0], "", nil
 	}
 	return "", WhyAmbiguous, nil
+}
+
+// eachApproved calls fn with every approved document whose goods cross
+// the gate in direction, as the read model has them.
+func (s *Service) eachApproved(ctx context.Context, direction string, fn func(query.DocumentView) error) error {
+	for _, f := range model.Families {
+		for _, bt := range gateBusinessTypes(f, kindOf(direction)) {
+			for page := 1; ; page++ {
+				res, err := s.docs.SearchDocuments(ctx, query.DocumentFilter{Family: f, BusinessType: bt, Status: model.DocApproved,
+					Page: page, PageSize: query.MaxPageSize})
+				if err != nil {
+					return err
+				}
+				for _, d := range res.Items {
+					if err := fn(d); err != nil {
+						return err
+					}
+				}
+				if len(res.Items) == 0 || page*query.MaxPageSize >= res.Total {
+					break
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Candidate is a document an unmatched event could be matched to.
+type Candidate struct {
+	DocumentID     string             `json:"documentId"`
+	Family         model.Family       `json:"family"`
+	BusinessType   model.BusinessType `json:"businessType"`
+	EnterpriseID   string             `json:"enterpriseId"`
+	EnterpriseName string             `json:"enterpriseName"`
+	VehiclePlate   string             `json:"vehiclePlate"`
+	// SamePlate: the document names the vehicle the camera read.
+	SamePlate bool `json:"samePlate"`
+}
+
+// maxCandidates bounds the candidates offered for one event.
+const maxCandidates = 100
+
+// Candidates lists the documents event id could be matched to by hand:
+// approved, not crossed, of its direction; those naming its plate first.
+func (s *Service) Candidates(ctx context.Context, id int64) ([]Candidate, error) {
+	ev, err := loadEvent(ctx, s.pool, id, false)
+	if notFound(err) {
+		return nil, apierror.Newf(apierror.NotFound, "no such gate event", "过卡记录不存在")
+	}
+	if err != nil {
+		return nil, wrap("load event", err)
+	}
+	out := []Candidate{}
+	err = s.eachApproved(ctx, ev.Direction, func(d query.DocumentView) error {
+		why, err := s.unfit(ctx, d, ev.Plate, ev.Direction, false)
+		if why == "" && err == nil {
+			out = append(out, Candidate{DocumentID: d.ID, Family: d.Family, BusinessType: d.BusinessType, EnterpriseID: d.EnterpriseID,
+				EnterpriseName: d.EnterpriseName, VehiclePlate: d.Head.VehiclePlate,
+				SamePlate: d.Head.VehiclePlate != "" && NormalisePlate(d.Head.VehiclePlate) == ev.Plate})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b Candidate) int {
+		switch {
+		case a.SamePlate == b.SamePlate:
+			return strings.Compare(a.DocumentID, b.DocumentID)
+		case a.SamePlate:
+			return -1
+		}
+		return 1
+	})
+	return out[:min(len(out), maxCandidates)], nil
 }
 
 // gateBusinessTypes lists the business types of family f that cross the

@@ -264,6 +264,8 @@ var actions = map[string]Action{
 		ObjectType: ObjectGateEvent, ObjectParam: "id"},
 	"POST /api/v1/gate-events/:id/ignore": {Command: "gate.event.ignore", NameZh: "忽略过卡记录",
 		ObjectType: ObjectGateEvent, ObjectParam: "id"},
+	"GET /api/v1/gate-events/:id/candidates": {Command: "gate.event.candidates", NameZh: "查看可匹配单证",
+		ObjectType: ObjectGateEvent, ObjectParam: "id"},
 	"GET /api/v1/gate-events/:id/playback": {Command: "gate.event.playback", NameZh: "查看过卡视频回放",
 		ObjectType: ObjectGateEvent, ObjectParam: "id"},
 	"GET /api/v1/vehicles/inside": {Command: "vehicle.inside", NameZh: "查询区内车辆", ObjectType: ObjectVehicle},
