@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -59,7 +60,7 @@ func (p gatePasser) GatePass(ctx context.Context, requestID, documentID string) 
 			return s.TxID, nil
 		}
 	}
-	return "", nil
+	return "", fmt.Errorf("gate pass of %s: the request committed earlier, yet the document has no gate pass step", documentID)
 }
 
 // newGates builds the gate intake on the gateway's stores.

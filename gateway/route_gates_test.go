@@ -432,3 +432,35 @@ func TestGateRaceAndRefusal(t *testing.T) {
 		}, 20*time.Second, 50*time.Millisecond)
 	})
 }
+
+// A gate pass whose first attempt committed without the answer reaching
+// the node is the same chaincode request the next time: the ledger answers
+// DUPLICATE_REQUEST and the event takes the first transaction from the
+// document's gate pass step.
+func TestGatePassCommittedEarlier(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := setup(t)
+	require.NoError(t, jobs.Migrate(ctx, e.cfg.Pool))
+	admin := e.login("admin")
+	k := e.registerGate(t, admin, "G1", gates.DirectionIn, 10, 10)
+	e.gateDoc("FB20261128ONCE0001", model.BusinessEntry, "皖C12345")
+	r := sendSigned(t, e.g, "G1", k, gateEvent("皖C12345", "in", ""), nil)
+	require.Equal(t, 201, r.Code, r.Body.String())
+	id := r.json(t)["id"].(float64)
+
+	crossed := model.Document{ID: "FB20261128ONCE0001", Family: model.FamilyNonBondedApplication, BusinessType: model.BusinessEntry,
+		Status: model.DocEffective, Steps: []model.DocumentStep{{Seq: 1, Action: model.DocActionApprove, TxID: "tx-approve"},
+			{Seq: 2, Action: model.DocActionGatePass, TxID: "tx-first"}}}
+	raw, err := json.Marshal(crossed)
+	require.NoError(t, err)
+	e.ledger.mu.Lock()
+	e.ledger.requests[gates.RequestID(int64(id))] = "tx-first"
+	e.ledger.eval["GetDocument"] = func([]string) ([]byte, error) { return raw, nil }
+	e.ledger.mu.Unlock()
+
+	e.startGateWorker(t, e.g)
+	require.Eventually(t, func() bool { return e.event(t, admin, id)["passTx"] != nil }, 20*time.Second, 50*time.Millisecond)
+	require.Equal(t, "tx-first", e.event(t, admin, id)["passTx"])
+	require.Empty(t, e.ledger.submitted(), "nothing was written twice")
+}

@@ -76,9 +76,6 @@ func (s *Service) pass(ctx context.Context, id int64) error {
 		_, err := s.pool.Exec(ctx, `UPDATE gate_events SET pass_refused = $2 WHERE id = $1`, id, why)
 		return wrap("record refusal", err)
 	}
-	if txID == "" {
-		txID = "earlier" // an earlier attempt committed it
-	}
 	_, err = s.pool.Exec(ctx, `UPDATE gate_events SET pass_tx = $2 WHERE id = $1`, id, txID)
 	return wrap("record gate pass", err)
 }
