@@ -19,6 +19,7 @@ import (
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/attachments"
 	"zonetrace/gateway/drafts"
+	"zonetrace/gateway/gates"
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/loginguard"
 	"zonetrace/gateway/notify"
@@ -82,6 +83,9 @@ type Config struct {
 	// SMTP is the mail server of e-mail notifications; nil leaves the
 	// e-mail channel out (its deliveries are recorded not_configured).
 	SMTP *notify.SMTPConfig
+	// Gates tunes the gate intake: the signatures' time window and the
+	// camera playback links.
+	Gates gates.Config
 }
 
 // Gateway serves the HTTP API.
@@ -104,6 +108,7 @@ type Gateway struct {
 	notify      *notify.Service
 	// reportFont writes the PDF reports.
 	reportFont *reports.Font
+	gates       *gates.Service
 	// oplogFailures counts actions the operation log could not record.
 	oplogFailures prometheus.Counter
 }
@@ -169,6 +174,9 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	g.oplog = oplog.New(cfg.Pool, ledgerAnchors{g})
 	if g.notify, err = g.newNotifications(); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	if g.gates, err = g.newGates(); err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
 	g.oplogFailures = prometheus.NewCounter(prometheus.CounterOpts{Name: "zonetrace_oplog_append_failures_total",

@@ -8,6 +8,7 @@
 //	zonetrace chaincode-ready  wait until every organisation's peer commits a submission
 //	zonetrace rotate-keys      re-wrap the data keys under a new key-encryption key
 //	zonetrace dev-tls-server   issue a server key pair from a dev TLS CA folder
+//	zonetrace gate-sim         play a barrier gate: signed vehicle events to a running gateway
 //
 // Run `zonetrace <command> -h` for the flags of each. run, rebuild and verify
 // read the same flags and ZT_* environment variables (config.go); rebuild and
@@ -50,6 +51,8 @@ func main() {
 		err = rotateKeysCommand(ctx, os.Args[2:])
 	case "dev-tls-server":
 		err = devTLSServerCommand(os.Args[2:])
+	case "gate-sim":
+		err = gateSimCommand(ctx, os.Args[2:], os.Stdout)
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -83,5 +86,8 @@ commands:
   chaincode        serve the chaincode to Fabric peers over TLS (--address, --id, --tls-cert, --tls-key)
   chaincode-ready  wait until a submission through every organisation's peer commits
   dev-tls-server   issue a server key pair from a dev TLS CA folder (--dir, --name, --hosts)
+  gate-sim         play a barrier gate: sign vehicle events with the gate's Ed25519 key (--key, generated
+                   when missing) and post them (--url, --gate, --plate/--direction/--document or --events);
+                   --register registers the gate as the zone admin first
 `)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"zonetrace/gateway/accounts"
+	"zonetrace/gateway/gates"
 	"zonetrace/gateway/retention"
 	"zonetrace/internal/apiclient"
 	"zonetrace/internal/platform"
@@ -54,6 +55,13 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		"how long raw customs messages and incomplete split receipts are kept (0: for ever)")
 	duration(&keep.Deliveries, "retain-deliveries", "ZT_RETAIN_DELIVERIES", keep.Deliveries,
 		"how long webhook deliveries are kept after delivery, or undelivered after creation (0: for ever)")
+	cameraURL := flags.String("camera-url-template", os.Getenv("ZT_CAMERA_URL_TEMPLATE"),
+		"camera playback link of a gate crossing, {gate} {plate} {from} {to} replaced, e.g. 'https://cam/{gate}?from={from}&to={to}' (default none; env ZT_CAMERA_URL_TEMPLATE)")
+	var gateCfg gates.Config
+	duration(&gateCfg.CameraWindow, "camera-window", "ZT_CAMERA_WINDOW", gates.DefaultCameraWindow,
+		"how much before and after a gate crossing its camera playback covers")
+	duration(&gateCfg.Window, "gate-signature-window", "ZT_GATE_SIGNATURE_WINDOW", gates.DefaultWindow,
+		"how far a gate request's signed timestamp may be from the node's clock")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -97,6 +105,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		ShutdownTimeout:  shutdownTimeout,
 		Retention:        &keep,
 		SMTP:             smtpConfig,
+		Gates:            gates.Config{Window: gateCfg.Window, CameraURLTemplate: *cameraURL, CameraWindow: gateCfg.CameraWindow},
 	})
 	if err != nil {
 		return err

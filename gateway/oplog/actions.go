@@ -47,6 +47,9 @@ const (
 	ObjectRuleConfig    = "rule_config"
 	ObjectWorkQueue     = "work_queue"
 	ObjectRiskAlert     = "risk_alert"
+	ObjectGate          = "gate"
+	ObjectGateEvent     = "gate_event"
+	ObjectVehicle       = "vehicle"
 )
 
 // actions names every route of the API: "METHOD /api/v1/path" as gin's
@@ -265,6 +268,22 @@ var actions = map[string]Action{
 		ObjectParam: "id"},
 	"GET /api/v1/evidence-bundles/:code": {Command: "audit.bundle.download", NameZh: "下载证据包",
 		ObjectType: ObjectTraceCode, ObjectParam: "code"},
+	"POST /api/v1/gate-events": {Command: "gate.event.intake", NameZh: "卡口上报过车记录", ObjectType: ObjectGateEvent},
+	"GET /api/v1/gates":        {Command: "gate.list", NameZh: "查询卡口", ObjectType: ObjectGate},
+	"POST /api/v1/gates":       {Command: "gate.register", NameZh: "登记卡口", ObjectType: ObjectGate},
+	"POST /api/v1/gates/:id/disable": {Command: "gate.disable", NameZh: "停用卡口", ObjectType: ObjectGate,
+		ObjectParam: "id"},
+	"GET /api/v1/gate-events": {Command: "gate.event.list", NameZh: "查询过卡记录", ObjectType: ObjectGateEvent},
+	"POST /api/v1/gate-events/:id/match": {Command: "gate.event.match", NameZh: "人工匹配过卡记录",
+		ObjectType: ObjectGateEvent, ObjectParam: "id"},
+	"POST /api/v1/gate-events/:id/ignore": {Command: "gate.event.ignore", NameZh: "忽略过卡记录",
+		ObjectType: ObjectGateEvent, ObjectParam: "id"},
+	"GET /api/v1/gate-events/:id/candidates": {Command: "gate.event.candidates", NameZh: "查看可匹配单证",
+		ObjectType: ObjectGateEvent, ObjectParam: "id"},
+	"GET /api/v1/gate-events/:id/playback": {Command: "gate.event.playback", NameZh: "查看过卡视频回放",
+		ObjectType: ObjectGateEvent, ObjectParam: "id"},
+	"GET /api/v1/vehicles/inside": {Command: "vehicle.inside", NameZh: "查询区内车辆", ObjectType: ObjectVehicle},
+	"GET /api/v1/vehicles/route":  {Command: "vehicle.route", NameZh: "查看车辆轨迹", ObjectType: ObjectVehicle},
 }
 
 // ActionOf names the route method+fullPath; ok is false for a route the

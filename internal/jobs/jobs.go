@@ -22,6 +22,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
+	"zonetrace/gateway/gates"
 	"zonetrace/gateway/notify"
 	"zonetrace/gateway/oplog"
 	"zonetrace/gateway/retention"
@@ -80,6 +81,12 @@ type Notifications interface {
 	AddWorkers(w *river.Workers)
 }
 
+// GatePasses works the gate pass jobs of gateway/gates on the queue
+// gates.Queue.
+type GatePasses interface {
+	AddWorkers(w *river.Workers)
+}
+
 // Alerts raises the risk alerts (gateway/alerts): Step on the blocks
 // indexed since its cursor, CheckStorage on the age of the goods held.
 type Alerts interface {
@@ -114,6 +121,9 @@ type Config struct {
 	EntryDraftsEvery time.Duration
 	// Notifications, when set, sends notifications (queue notify.Queue).
 	Notifications Notifications
+	// GatePasses, when set, records the gate passes of matched gate
+	// crossings (queue gates.Queue).
+	GatePasses GatePasses
 	// Alerts, when set, steps every AlertsEvery (default
 	// DefaultAlertsEvery) and checks storage age every StorageCheckEvery
 	// (default DefaultStorageCheckEvery).
@@ -351,6 +361,10 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	if cfg.Notifications != nil {
 		cfg.Notifications.AddWorkers(workers)
 		config.Queues[notify.Queue] = river.QueueConfig{MaxWorkers: 4}
+	}
+	if cfg.GatePasses != nil {
+		cfg.GatePasses.AddWorkers(workers)
+		config.Queues[gates.Queue] = river.QueueConfig{MaxWorkers: 2}
 	}
 	if cfg.Alerts != nil {
 		every, storageEvery := cfg.AlertsEvery, cfg.StorageCheckEvery

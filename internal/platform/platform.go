@@ -26,6 +26,7 @@ import (
 	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/entryfill"
+	"zonetrace/gateway/gates"
 	"zonetrace/gateway/notify"
 	"zonetrace/gateway/retention"
 	"zonetrace/gateway/verifyruns"
@@ -86,6 +87,9 @@ type Config struct {
 	AnchorEvery time.Duration
 	// SMTP is the mail server of e-mail notifications; nil sends none.
 	SMTP *notify.SMTPConfig
+	// Gates tunes the gate intake: signature window, camera playback
+	// links (gateway.Config.Gates).
+	Gates gates.Config
 }
 
 // DefaultShutdownTimeout is Config.ShutdownTimeout's default.
@@ -219,6 +223,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		TrustedProxies: cfg.TrustedProxies,
 		LedgerKind:     ledgerKind(cfg.Ledger),
 		SMTP:           cfg.SMTP,
+		Gates:          cfg.Gates,
 		Readiness: []gateway.ReadinessCheck{{Name: "outbox", Check: func(ctx context.Context) gateway.CheckResult {
 			return p.Gateway.OutboxCheck(ctx)
 		}}},
@@ -298,6 +303,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Anchorer:       p.Gateway,
 		AnchorEvery:    cfg.AnchorEvery,
 		Notifications:  p.Gateway.Notifications(),
+		GatePasses:     p.Gateway.Gates(),
 		EntryDrafts: entryfill.New(p.Pool, p.Reads, docdrafts.New(p.Pool, docdrafts.WithSealer(p.Sealer)),
 			log.With("component", "entry-drafts")),
 		Alerts: riskAlerts,

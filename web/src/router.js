@@ -34,6 +34,7 @@ const routes = [
       { path: 'receipts', name: 'receipts', component: () => import('./views/ReceiptsView.vue'), meta: { roles: ['enterprise'], title: '回执' } },
       { path: 'webhook', name: 'webhook', component: () => import('./views/WebhookView.vue'), meta: { roles: ['enterprise'], title: '推送设置' } },
       { path: 'notification-settings', name: 'notification-settings', component: () => import('./views/NotificationSettingsView.vue'), meta: { roles: ['enterprise', ...READERS], title: '通知设置' } },
+      { path: 'gates', name: 'gates', component: () => import('./views/gates/GatesView.vue'), meta: { roles: ['zone_admin', ...CUSTOMS], title: '卡口车辆' } },
       { path: 'operation-log', name: 'operation-log', component: () => import('./views/OperationLogView.vue'), meta: { roles: ['zone_admin', 'auditor'], title: '操作日志' } },
       { path: 'accounts/entries', name: 'account-entries', component: () => import('./views/accounts/MovementsView.vue'), props: { title: '进出区记录', flows: ['entry', 'exit'] }, meta: { roles: ['enterprise', ...READERS], title: '进出区记录' } },
       { path: 'accounts/stock', name: 'account-stock', component: () => import('./views/accounts/StockView.vue'), meta: { roles: ['enterprise', ...READERS], title: '区内库存' } },

@@ -1,0 +1,106 @@
+package gates
+
+import (
+	"context"
+	"time"
+
+	"zonetrace/gateway/validation"
+)
+
+// EventFilter selects events, newest first.
+type EventFilter struct {
+	State string
+	Plate string
+	Page  int
+	Size  int
+}
+
+// EventPage is a page of events.
+type EventPage struct {
+	Items    []Event `json:"items"`
+	Total    int     `json:"total"`
+	Page     int     `json:"page"`
+	PageSize int     `json:"pageSize"`
+}
+
+// Events lists events by state and plate (read or attributed), newest
+// first.
+func (s *Service) Events(ctx context.Context, f EventFilter) (EventPage, error) {
+	switch f.State {
+	case "", StateMatched, StateUnmatched, StateResolved, StateIgnored:
+	default:
+		var p validation.Problems
+		p.Add("state", "unknown state", "过卡记录状态无效")
+		return EventPage{}, p
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.Size < 1 {
+		f.Size = 20
+	}
+	where := `WHERE ($1 = '' OR e.state = $1) AND ($2 = '' OR e.plate = $2 OR e.vehicle = $2)`
+	plate := NormalisePlate(f.Plate)
+	var total int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM gate_events e `+where, f.State, plate).Scan(&total); err != nil {
+		return EventPage{}, wrap("count events", err)
+	}
+	items, err := queryEvents(ctx, s.pool, where+` ORDER BY e.at DESC, e.id DESC LIMIT $3 OFFSET $4`,
+		f.State, plate, f.Size, (f.Page-1)*f.Size)
+	return EventPage{Items: items, Total: total, Page: f.Page, PageSize: f.Size}, wrap("list events", err)
+}
+
+// Vehicle is a vehicle inside the zone: its last crossing was in.
+type Vehicle struct {
+	Plate      string    `json:"plate"`
+	Since      time.Time `json:"since"`
+	GateID     string    `json:"gateId"`
+	GateName   string    `json:"gateName"`
+	EventID    int64     `json:"eventId"`
+	DocumentID string    `json:"documentId"`
+}
+
+// Inside lists the vehicles whose last crossing (events set aside
+// excluded) was into the zone, longest inside first.
+func (s *Service) Inside(ctx context.Context) ([]Vehicle, error) {
+	last, err := queryEvents(ctx, s.pool, `WHERE e.id IN (SELECT DISTINCT ON (vehicle) id FROM gate_events WHERE state <> 'ignored'
+		ORDER BY vehicle, at DESC, id DESC) AND e.direction = 'in' ORDER BY e.at, e.id`)
+	if err != nil {
+		return nil, wrap("vehicles inside", err)
+	}
+	out := make([]Vehicle, len(last))
+	for i, e := range last {
+		out[i] = Vehicle{Plate: e.Vehicle, Since: e.At, GateID: e.GateID, GateName: e.GateName, EventID: e.ID, DocumentID: e.DocumentID}
+	}
+	return out, nil
+}
+
+// Route is a vehicle's crossings in order, each with its gate's position
+// on the zone schematic.
+type Route struct {
+	Plate  string  `json:"plate"`
+	Inside bool    `json:"inside"`
+	Events []Event `json:"events"`
+}
+
+// RouteOf is the route of the vehicle of plate.
+func (s *Service) RouteOf(ctx context.Context, plate string) (Route, error) {
+	plate = NormalisePlate(plate)
+	if plate == "" {
+		var p validation.Problems
+		p.Add("plate", "plate is required", "车牌号必填")
+		return Route{}, p
+	}
+	events, err := queryEvents(ctx, s.pool, `WHERE e.vehicle = $1 ORDER BY e.at, e.id`, plate)
+	if err != nil {
+		return Route{}, wrap("route", err)
+	}
+	r := Route{Plate: plate, Events: events}
+	for i := len(events) - 1; i >= 0; i-- {
+		if events[i].State != StateIgnored {
+			r.Inside = events[i].Direction == DirectionIn
+			break
+		}
+	}
+	return r, nil
+}
