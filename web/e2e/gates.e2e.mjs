@@ -108,8 +108,8 @@ test('a vehicle that came in is inside, with its route on the schematic', async 
   await row.getByText(PLATE_IN).click()
   await officer.locator(`[data-test=gate-${GATE}]`).waitFor()
   await officer.getByText('在区内，共 1 次过卡').waitFor()
+  await screenshot(officer, 'route')
   // Customs reads; matching and ignoring are the zone admin's.
   await officer.locator('.el-tabs__item', { hasText: '待处理过车' }).click()
   assert.equal(await officer.locator('[data-test=match]').count(), 0)
-  await screenshot(officer, 'route')
 })
