@@ -20,7 +20,7 @@ import (
 	"zonetrace/gateway/accounts"
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
-	"zonetrace/internal/pgtest"
+	"zonetrace/internal/testdb"
 	"zonetrace/internal/sealing/sealingtest"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
@@ -322,11 +322,10 @@ type env struct {
 func setup(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
-	pool := pgtest.NewPool(t)
 	// The indexer's tables share the database, as in production: the alert
 	// listing joins its mirror of the ledger's disposals.
-	require.NoError(t, indexer.Migrate(ctx, pool))
-	require.NoError(t, Migrate(ctx, pool))
+	pool := testdb.Pool(t)
+	require.NoError(t, Migrate(ctx, pool), "the template is up to date")
 	p, err := pki.Open(t.TempDir())
 	require.NoError(t, err)
 	e := &env{t: t, ledger: newFakeLedger(), reads: newFakeReads(), pki: p}

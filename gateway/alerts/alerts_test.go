@@ -14,9 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"zonetrace/chaincode/model"
-	"zonetrace/gateway/schema"
-	"zonetrace/indexer"
-	"zonetrace/internal/pgtest"
+	"zonetrace/internal/testdb"
 )
 
 // fakeSource is a ledger whose blocks the test appends: each block holds
@@ -201,12 +199,7 @@ func cmpString(a, b string) int {
 
 // newPool is a database with the gateway's tables and, as in production,
 // the indexer's, which the listing joins.
-func newPool(t *testing.T) *pgxpool.Pool {
-	pool := pgtest.NewPool(t)
-	require.NoError(t, indexer.Migrate(context.Background(), pool))
-	require.NoError(t, schema.Migrate(context.Background(), pool))
-	return pool
-}
+func newPool(t *testing.T) *pgxpool.Pool { return testdb.Pool(t) }
 
 func stored(t *testing.T, pool *pgxpool.Pool) []string {
 	rows, err := pool.Query(context.Background(), `SELECT kind || ' ' || subject FROM risk_alerts ORDER BY 1`)

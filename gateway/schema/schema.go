@@ -12,8 +12,10 @@ import (
 	"github.com/pressly/goose/v3"
 )
 
+// Migrations are the migration files, under migrations/.
+//
 //go:embed migrations/*.sql
-var migrations embed.FS
+var Migrations embed.FS
 
 // VersionTable is the goose version table of the gateway; the indexer
 // keeps its own in the same database, so each component migrates alone.
@@ -21,7 +23,7 @@ const VersionTable = "gateway_schema_version"
 
 // Migrate brings the gateway's tables up to date.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	sub, err := fs.Sub(migrations, "migrations")
+	sub, err := fs.Sub(Migrations, "migrations")
 	if err != nil {
 		return fmt.Errorf("open gateway migrations: %w", err)
 	}

@@ -132,6 +132,16 @@ type Config struct {
 	StorageCheckEvery time.Duration
 }
 
+// SchemaVersion names the job queue's schema: River's newest migration.
+func SchemaVersion() string {
+	m, err := rivermigrate.New(riverpgxv5.New(nil), nil)
+	if err != nil {
+		return "river: " + err.Error()
+	}
+	all := m.AllVersions()
+	return fmt.Sprintf("river %d", all[len(all)-1].Version)
+}
+
 // Migrate brings River's tables (river_job, river_leader, …) up to date.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	m, err := rivermigrate.New(riverpgxv5.New(pool), nil)

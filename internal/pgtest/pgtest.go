@@ -31,6 +31,13 @@ func ServerURL() string {
 // real PostgreSQL, which `make test` starts.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
+	return newDatabase(t, "")
+}
+
+// newDatabase creates a database with the CREATE DATABASE clause given
+// (a template) and drops it when the test ends.
+func newDatabase(t testing.TB, clause string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	admin, err := pgx.Connect(ctx, ServerURL())
@@ -44,7 +51,7 @@ func NewDatabase(t testing.TB) string {
 		t.Fatalf("pgtest: random name: %v", err)
 	}
 	name := "zt_test_" + hex.EncodeToString(suffix)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" "+clause); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	t.Cleanup(func() {
@@ -66,7 +73,12 @@ func NewDatabase(t testing.TB) string {
 // NewPool is NewDatabase plus a pool closed when the test ends.
 func NewPool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	pool, err := pgxpool.New(context.Background(), NewDatabase(t))
+	return openPool(t, NewDatabase(t))
+}
+
+func openPool(t testing.TB, url string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), url)
 	if err != nil {
 		t.Fatalf("pgtest: connect: %v", err)
 	}

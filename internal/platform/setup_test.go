@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -11,11 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"zonetrace/gateway/accounts"
+	"zonetrace/gateway/schema"
 	"zonetrace/indexer"
+	"zonetrace/indexer/migrations"
 	"zonetrace/internal/apiclient"
+	"zonetrace/internal/jobs"
 	"zonetrace/internal/pgtest"
 )
 
@@ -32,9 +37,31 @@ type node struct {
 	fabricConnection string
 }
 
+// nodeTables is the template of a node's database: the indexer's, the
+// gateway's and the job queue's tables, migrated once for every node the
+// tests start (the node's own migration then finds nothing to do).
+var nodeTables = pgtest.Template{
+	Name:    "node",
+	Sources: []fs.FS{migrations.FS, schema.Migrations},
+	Version: jobs.SchemaVersion(),
+	Prepare: func(ctx context.Context, url string) error {
+		pool, err := pgxpool.New(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		for _, migrate := range []func(context.Context, *pgxpool.Pool) error{indexer.Migrate, schema.Migrate, jobs.Migrate} {
+			if err := migrate(ctx, pool); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
 func startNode(t testing.TB) *node {
 	t.Helper()
-	n := &node{t: t, dbURL: pgtest.NewDatabase(t), dir: t.TempDir()}
+	n := &node{t: t, dbURL: nodeTables.Database(t), dir: t.TempDir()}
 	if os.Getenv("ZT_LEDGER") == LedgerFabric {
 		n.fabricConnection = newFabricChannel(t)
 	}
