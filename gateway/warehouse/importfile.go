@@ -1,0 +1,219 @@
+package warehouse
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"zonetrace/chaincode/model"
+	"zonetrace/gateway/accounts"
+)
+
+// Columns of an imported file, by the record field they fill. A header cell
+// may be the Chinese title or the field name itself.
+var columnTitles = map[string]string{
+	"记录编号": "recordId", "类型": "kind", "溯源码": "traceCode", "商品货号": "sku", "库位": "location",
+	"件数": "packages", "重量（克）": "weightGrams", "重量(克)": "weightGrams", "时间": "at",
+}
+
+// ColumnOrder is the columns of the template, in order, with their titles.
+var ColumnOrder = []struct{ Field, Title string }{
+	{"recordId", "记录编号"}, {"kind", "类型"}, {"traceCode", "溯源码"}, {"sku", "商品货号"}, {"location", "库位"},
+	{"packages", "件数"}, {"weightGrams", "重量（克）"}, {"at", "时间"},
+}
+
+// kindTitles are the Chinese names of the record kinds a file may use.
+var kindTitles = map[string]model.WarehouseRecordKind{"入库": model.WarehouseIn, "出库": model.WarehouseOut, "盘点": model.WarehouseStocktake}
+
+// Import keeps the records of an uploaded file (.xlsx: the first sheet;
+// .csv: UTF-8 or GBK), all or nothing like Feed: problems name the rows as
+// "rows[n]" with n the row's number in the file less one, so 第n+1行 is
+// the row the user sees. Blank rows are skipped.
+func (s *Service) Import(ctx context.Context, u accounts.User, name string, r io.Reader) (FeedResult, error) {
+	if _, err := s.operator(ctx, u); err != nil {
+		return FeedResult{}, err
+	}
+	var (
+		rows   [][]string
+		source Source
+		err    error
+	)
+	switch ext := strings.ToLower(name[strings.LastIndexByte(name, '.')+1:]); ext {
+	case "xlsx":
+		source = SourceXLSX
+		rows, err = readXLSX(r)
+	case "csv":
+		source = SourceCSV
+		rows, err = readCSV(r)
+	default:
+		return FeedResult{}, invalid(model.Problem{Field: "file", Rule: model.RuleUnknownValue})
+	}
+	if err != nil {
+		return FeedResult{}, invalid(model.Problem{Field: "file", Rule: model.RuleInvalid})
+	}
+	items, problems := parseRows(rows, s.now())
+	if len(problems) > 0 {
+		return FeedResult{}, invalid(problems...)
+	}
+	if len(items) > model.MaxWarehouseRecords {
+		return FeedResult{}, invalid(model.Problem{Field: "file", Rule: model.RuleTooMany, Params: model.Params{"max": model.MaxWarehouseRecords}})
+	}
+	return s.feed(ctx, u, "file", items, source)
+}
+
+func readXLSX(r io.Reader) ([][]string, error) {
+	f, err := excelize.OpenReader(r)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, fmt.Errorf("no sheet")
+	}
+	return f.GetRows(sheets[0])
+}
+
+func readCSV(r io.Reader) ([][]string, error) {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(raw) {
+		// Excel in China saves CSV in GBK.
+		if raw, err = simplifiedchinese.GB18030.NewDecoder().Bytes(raw); err != nil {
+			return nil, err
+		}
+	}
+	c := csv.NewReader(bytes.NewReader(raw))
+	c.FieldsPerRecord = -1
+	return c.ReadAll()
+}
+
+// parseRows reads the header and the rows. Problems found here are the
+// header's and the numbers' and times' that do not parse; the model's
+// checks find the rest in feed.
+func parseRows(rows [][]string, now time.Time) ([]item, []model.Problem) {
+	if len(rows) == 0 {
+		return nil, []model.Problem{{Field: "file", Rule: model.RuleRequired}}
+	}
+	columns := map[string]int{}
+	for i, cell := range rows[0] {
+		title := strings.TrimSpace(cell)
+		if field, ok := columnTitles[title]; ok {
+			columns[field] = i
+		} else if _, ok := fieldTitle(title); ok {
+			columns[title] = i
+		}
+	}
+	var problems []model.Problem
+	for _, f := range []string{"recordId", "kind", "location", "weightGrams", "at"} {
+		if _, ok := columns[f]; !ok {
+			problems = append(problems, model.Problem{Field: "header." + f, Rule: model.RuleRequired})
+		}
+	}
+	_, code := columns["traceCode"]
+	_, sku := columns["sku"]
+	if !code && !sku {
+		problems = append(problems, model.Problem{Field: "header.traceCode", Rule: model.RuleRequired})
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	var items []item
+	for n, row := range rows[1:] {
+		cell := func(f string) string {
+			i, ok := columns[f]
+			if !ok || i >= len(row) {
+				return ""
+			}
+			return strings.TrimSpace(row[i])
+		}
+		if blank(row) {
+			continue
+		}
+		field := fmt.Sprintf("rows[%d]", n+1) // the file's row n+2, shown as 第n+2行
+		r := model.WarehouseRecord{RecordID: cell("recordId"), TraceCode: cell("traceCode"), SKU: cell("sku"),
+			Location: cell("location"), Kind: model.WarehouseRecordKind(cell("kind"))}
+		if k, ok := kindTitles[string(r.Kind)]; ok {
+			r.Kind = k
+		}
+		var bad bool
+		for _, num := range []struct {
+			name string
+			dst  *int64
+		}{{"packages", &r.Packages}, {"weightGrams", &r.WeightGrams}} {
+			v := cell(num.name)
+			if v == "" {
+				continue
+			}
+			x, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				problems = append(problems, model.Problem{Field: field + "." + num.name, Rule: model.RuleInvalid})
+				bad = true
+				continue
+			}
+			*num.dst = x
+		}
+		r.At = fileTime(cell("at"))
+		if !bad {
+			items = append(items, item{field: field, record: r})
+		}
+	}
+	if len(items) == 0 && len(problems) == 0 {
+		return nil, []model.Problem{{Field: "file", Rule: model.RuleRequired}}
+	}
+	// Rows whose numbers did not parse are left out of items; the other
+	// rows' problems join theirs when any is refused.
+	if len(problems) > 0 {
+		checked, _ := checkItems(items, now)
+		return nil, append(problems, checked...)
+	}
+	return items, nil
+}
+
+func fieldTitle(name string) (string, bool) {
+	for _, c := range ColumnOrder {
+		if c.Field == name {
+			return c.Title, true
+		}
+	}
+	return "", false
+}
+
+func blank(row []string) bool {
+	for _, c := range row {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// fileTimeLayouts are the times a file may hold besides RFC 3339: the zone's
+// civil time as spreadsheets show it.
+var fileTimeLayouts = []string{time.DateTime, "2006-01-02 15:04", "2006/01/02 15:04:05", "2006/01/02 15:04"}
+
+// fileTime is a file's time cell as RFC 3339, or as written when it is no
+// time (the model's check then names it).
+func fileTime(v string) string {
+	if _, err := time.Parse(time.RFC3339, v); err == nil {
+		return v
+	}
+	for _, layout := range fileTimeLayouts {
+		if t, err := time.ParseInLocation(layout, v, model.ZoneTime); err == nil {
+			return t.Format(time.RFC3339)
+		}
+	}
+	return v
+}
