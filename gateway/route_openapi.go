@@ -317,19 +317,22 @@ func apiEnums() openapi.Enums {
 		kinds[i] = string(k)
 	}
 	return openapi.Enums{
-		reflect.TypeOf(accounts.Role("")):          roles,
-		reflect.TypeOf(model.EnterpriseKind("")):   kinds,
-		reflect.TypeOf(model.PrefilingStatus("")):  strs("declared", "approved", "returned"),
-		reflect.TypeOf(model.SupplementStatus("")): strs("", "declared", "approved", "returned"),
-		reflect.TypeOf(model.QuarantineResult("")): strs("pending", "qualified", "unqualified"),
-		reflect.TypeOf(model.Role("")):             strs(string(model.RoleCustoms), string(model.RoleZoneAdmin), string(model.RoleEnterprise)),
-		reflect.TypeOf(model.Family("")):           families(),
-		reflect.TypeOf(model.BusinessType("")):     strs("in", "out", "entry", "exit", "consolidated", "transfer", "conversion"),
-		reflect.TypeOf(model.DocumentStatus("")):   statuses(),
-		reflect.TypeOf(model.MovementKind("")):     strs("zone_entry", "zone_exit", "transfer", "conversion", "reversal"),
-		reflect.TypeOf(docdrafts.Stock("")):        strs("in", "out", "none"),
-		reflect.TypeOf(model.DeclarationKind("")):  declarationKinds(),
-		reflect.TypeOf(model.RuleOutcome("")):      strs("pass", "return", "manual", "none"),
+		reflect.TypeOf(accounts.Role("")):             roles,
+		reflect.TypeOf(model.EnterpriseKind("")):      kinds,
+		reflect.TypeOf(model.PrefilingStatus("")):     strs("declared", "approved", "returned"),
+		reflect.TypeOf(model.SupplementStatus("")):    strs("", "declared", "approved", "returned"),
+		reflect.TypeOf(model.QuarantineResult("")):    strs("pending", "qualified", "unqualified"),
+		reflect.TypeOf(model.Role("")):                strs(string(model.RoleCustoms), string(model.RoleZoneAdmin), string(model.RoleEnterprise)),
+		reflect.TypeOf(model.Family("")):              families(),
+		reflect.TypeOf(model.BusinessType("")):        strs("in", "out", "entry", "exit", "consolidated", "transfer", "conversion"),
+		reflect.TypeOf(model.DocumentStatus("")):      statuses(),
+		reflect.TypeOf(model.MovementKind("")):        strs("zone_entry", "zone_exit", "transfer", "conversion", "reversal"),
+		reflect.TypeOf(docdrafts.Stock("")):           strs("in", "out", "none"),
+		reflect.TypeOf(model.DeclarationKind("")):     declarationKinds(),
+		reflect.TypeOf(model.RuleOutcome("")):         strs("pass", "return", "manual", "none"),
+		reflect.TypeOf(model.WarehouseRecordKind("")): stringsOf(model.WarehouseRecordKinds),
+		reflect.TypeOf(model.LocationLevel("")):       stringsOf(model.LocationLevels),
+		reflect.TypeOf(model.LocationAction("")):      stringsOf(append([]model.LocationAction{model.LocationCreate}, model.LocationChangeActions...)),
 	}
 }
 

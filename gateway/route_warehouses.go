@@ -257,6 +257,15 @@ func (r warehouseRoutes) export(c *gin.Context) {
 	accountRoutes{g: r.g}.sendReport(c, excelReport, rep, rows, "仓储对账", "仓储对账-"+c.Param("id"))
 }
 
+// stringsOf lists the values of an enumeration of the model.
+func stringsOf[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
+}
+
 func warehouseOperations() []openapi.Operation {
 	const v1 = APIPrefix + "/warehouse"
 	ent := []openapi.Param{{Name: "enterpriseId", Type: "string", Description: "the warehouse operator (customs, zone_admin; ignored for enterprises)"}}
@@ -269,9 +278,9 @@ func warehouseOperations() []openapi.Operation {
 		{Method: "POST", Path: v1 + "/locations", Tag: "warehouse", Summary: "Create a storage location of one's warehouse operator (version 1)", Request: model.NewLocation{}, Status: 201, Response: warehouse.Location{}},
 		{Method: "POST", Path: v1 + "/locations/{code}/changes", Tag: "warehouse", Summary: "Rename, move, disable, enable or change the attributes of a location, kept as a new version", Request: model.LocationChange{}, Status: 200, Response: warehouse.Location{}},
 		{Method: "GET", Path: v1 + "/locations/{code}/history", Tag: "warehouse", Summary: "Every version of a location, newest first, with who and when", Query: ent, Status: 200, Response: locationVersionList{Items: []warehouse.LocationVersion{{}}}},
-		{Method: "POST", Path: v1 + "/reconciliations", Tag: "warehouse", Summary: "Reconcile an operator's WMS stock (latest stocktake plus in/out since, per trace code) with the ledger's balances, and keep the run with its differences", Request: ReconcileRequest{}, Status: 201, Response: warehouse.Run{}},
-		{Method: "GET", Path: v1 + "/reconciliations", Tag: "warehouse", Summary: "Reconciliation runs, newest first (enterprises: their own)", Query: append(ent, pageQuery...), Status: 200, Response: warehouse.RunPage{Items: []warehouse.Run{{}}}},
-		{Method: "GET", Path: v1 + "/reconciliations/{id}", Tag: "warehouse", Summary: "A run with a page of its differences (missing_in_wms, missing_on_ledger, weight_differs)", Query: append([]openapi.Param{{Name: "kind", Type: "string", Enum: model.ReconDiffKinds}}, pageQuery...), Status: 200, Response: warehouse.RunDetail{Differences: []warehouse.Difference{{}}}},
+		{Method: "POST", Path: v1 + "/reconciliations", Tag: "warehouse", Summary: "Reconcile an operator's WMS stock (latest stocktake plus in/out since, per trace code) with the ledger's balances, and keep the run with its differences", Request: ReconcileRequest{}, Status: 201, Response: warehouse.ReconRun{}},
+		{Method: "GET", Path: v1 + "/reconciliations", Tag: "warehouse", Summary: "Reconciliation runs, newest first (enterprises: their own)", Query: append(ent, pageQuery...), Status: 200, Response: warehouse.ReconRunPage{Items: []warehouse.ReconRun{{}}}},
+		{Method: "GET", Path: v1 + "/reconciliations/{id}", Tag: "warehouse", Summary: "A run with a page of its differences (missing_in_wms, missing_on_ledger, weight_differs)", Query: append([]openapi.Param{{Name: "kind", Type: "string", Enum: model.ReconDiffKinds}}, pageQuery...), Status: 200, Response: warehouse.ReconRunDetail{Differences: []warehouse.Difference{{}}}},
 		{Method: "GET", Path: v1 + "/reconciliations/{id}/export.xlsx", Tag: "warehouse", Summary: "Excel of a run's differences (kg; at most 5000)", Status: 200, Content: xlsxType},
 	}
 }

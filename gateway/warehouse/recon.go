@@ -13,8 +13,8 @@ import (
 	"zonetrace/gateway/reports"
 )
 
-// Run is a reconciliation of an operator's WMS stock with the ledger.
-type Run struct {
+// ReconRun is a reconciliation of an operator's WMS stock with the ledger.
+type ReconRun struct {
 	ID           int64     `json:"id"`
 	EnterpriseID string    `json:"enterpriseId"`
 	StartedBy    string    `json:"startedBy"`
@@ -67,15 +67,15 @@ const stockSQL = `
 // and keeps the run with every difference. Enterprises reconcile their
 // own; customs and the zone administration name a warehouse operator.
 // height is the indexer's height, kept with the run.
-func (s *Service) Reconcile(ctx context.Context, u accounts.User, enterpriseID string, height uint64) (Run, error) {
+func (s *Service) Reconcile(ctx context.Context, u accounts.User, enterpriseID string, height uint64) (ReconRun, error) {
 	enterprise, err := scope(u, enterpriseID, true)
 	if err != nil {
-		return Run{}, err
+		return ReconRun{}, err
 	}
 	if err := s.mustBeOperator(ctx, enterprise); err != nil {
-		return Run{}, err
+		return ReconRun{}, err
 	}
-	run := Run{EnterpriseID: enterprise, StartedBy: u.Username, StartedAt: s.now(), LedgerHeight: height}
+	run := ReconRun{EnterpriseID: enterprise, StartedBy: u.Username, StartedAt: s.now(), LedgerHeight: height}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO warehouse_recon_runs (enterprise_id, started_by, started_at, ledger_height,
 				matched, missing_in_wms, missing_on_ledger, weight_differs)
@@ -110,16 +110,16 @@ func (s *Service) Reconcile(ctx context.Context, u accounts.User, enterpriseID s
 	return run, err
 }
 
-// RunPage is a page of runs, newest first.
-type RunPage struct {
-	Items []Run `json:"items"`
-	Total int   `json:"total"`
+// ReconRunPage is a page of runs, newest first.
+type ReconRunPage struct {
+	Items []ReconRun `json:"items"`
+	Total int        `json:"total"`
 }
 
 const runColumns = `id, enterprise_id, started_by, started_at, ledger_height, matched, missing_in_wms, missing_on_ledger, weight_differs`
 
-func scanRun(r pgx.CollectableRow) (Run, error) {
-	var x Run
+func scanRun(r pgx.CollectableRow) (ReconRun, error) {
+	var x ReconRun
 	var height int64
 	err := r.Scan(&x.ID, &x.EnterpriseID, &x.StartedBy, &x.StartedAt, &height, &x.Matched, &x.MissingInWMS, &x.MissingOnLedger, &x.WeightDiffers)
 	x.LedgerHeight = uint64(height)
@@ -128,61 +128,61 @@ func scanRun(r pgx.CollectableRow) (Run, error) {
 
 // Runs lists the runs u may see (enterprises: their own; customs and the
 // zone administration: every enterprise's, or one's), newest first.
-func (s *Service) Runs(ctx context.Context, u accounts.User, enterpriseID string, page, size int) (RunPage, error) {
+func (s *Service) Runs(ctx context.Context, u accounts.User, enterpriseID string, page, size int) (ReconRunPage, error) {
 	enterprise, err := scope(u, enterpriseID, false)
 	if err != nil {
-		return RunPage{}, err
+		return ReconRunPage{}, err
 	}
-	out := RunPage{Items: []Run{}}
+	out := ReconRunPage{Items: []ReconRun{}}
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM warehouse_recon_runs WHERE $1 = '' OR enterprise_id = $1`, enterprise).Scan(&out.Total); err != nil {
-		return RunPage{}, fmt.Errorf("warehouse: runs: %w", err)
+		return ReconRunPage{}, fmt.Errorf("warehouse: runs: %w", err)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+runColumns+` FROM warehouse_recon_runs WHERE $1 = '' OR enterprise_id = $1
 		ORDER BY id DESC LIMIT $2 OFFSET $3`, enterprise, size, (page-1)*size)
 	if err != nil {
-		return RunPage{}, fmt.Errorf("warehouse: runs: %w", err)
+		return ReconRunPage{}, fmt.Errorf("warehouse: runs: %w", err)
 	}
 	if out.Items, err = pgx.CollectRows(rows, scanRun); err != nil {
-		return RunPage{}, fmt.Errorf("warehouse: runs: %w", err)
+		return ReconRunPage{}, fmt.Errorf("warehouse: runs: %w", err)
 	}
 	return out, nil
 }
 
-// RunDetail is a run with a page of its differences.
-type RunDetail struct {
-	Run
+// ReconRunDetail is a run with a page of its differences.
+type ReconRunDetail struct {
+	ReconRun
 	Differences []Difference `json:"differences"`
 	// Total counts the differences of the kind asked for (all without one).
 	Total int `json:"total"`
 }
 
 // run is the run id as u may see it: another enterprise's is not found.
-func (s *Service) run(ctx context.Context, u accounts.User, id int64) (Run, error) {
+func (s *Service) run(ctx context.Context, u accounts.User, id int64) (ReconRun, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+runColumns+` FROM warehouse_recon_runs WHERE id = $1`, id)
 	if err != nil {
-		return Run{}, fmt.Errorf("warehouse: run: %w", err)
+		return ReconRun{}, fmt.Errorf("warehouse: run: %w", err)
 	}
 	r, err := pgx.CollectExactlyOneRow(rows, scanRun)
 	if errors.Is(err, pgx.ErrNoRows) || err == nil && u.Role == accounts.RoleEnterprise && r.EnterpriseID != u.EnterpriseID {
-		return Run{}, model.Refuse(model.ReasonReconRunNotFound, model.Params{"runId": id}, "reconciliation run %d does not exist", id)
+		return ReconRun{}, model.Refuse(model.ReasonReconRunNotFound, model.Params{"runId": id}, "reconciliation run %d does not exist", id)
 	}
 	if err != nil {
-		return Run{}, fmt.Errorf("warehouse: run: %w", err)
+		return ReconRun{}, fmt.Errorf("warehouse: run: %w", err)
 	}
 	return r, nil
 }
 
 // RunDifferences is a run and a page of its differences (of kind, or all),
 // by kind then trace code.
-func (s *Service) RunDifferences(ctx context.Context, u accounts.User, id int64, kind string, page, size int) (RunDetail, error) {
+func (s *Service) RunDifferences(ctx context.Context, u accounts.User, id int64, kind string, page, size int) (ReconRunDetail, error) {
 	r, err := s.run(ctx, u, id)
 	if err != nil {
-		return RunDetail{}, err
+		return ReconRunDetail{}, err
 	}
-	out := RunDetail{Run: r}
+	out := ReconRunDetail{ReconRun: r}
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM warehouse_recon_rows WHERE run_id = $1 AND ($2 = '' OR kind = $2)`,
 		id, kind).Scan(&out.Total); err != nil {
-		return RunDetail{}, fmt.Errorf("warehouse: differences: %w", err)
+		return ReconRunDetail{}, fmt.Errorf("warehouse: differences: %w", err)
 	}
 	out.Differences, err = s.differences(ctx, id, kind, size, (page-1)*size)
 	return out, err

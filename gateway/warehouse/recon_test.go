@@ -125,7 +125,7 @@ func TestReconciliationFlagsExactlyTheDifferences(t *testing.T) {
 
 	run, err := svc.Reconcile(ctx, userA, "", 42)
 	require.NoError(t, err)
-	require.Equal(t, warehouse.Run{ID: run.ID, EnterpriseID: opA, StartedBy: "op-a", StartedAt: clock, LedgerHeight: 42,
+	require.Equal(t, warehouse.ReconRun{ID: run.ID, EnterpriseID: opA, StartedBy: "op-a", StartedAt: clock, LedgerHeight: 42,
 		Matched: 3, MissingInWMS: 2, MissingOnLedger: 1, WeightDiffers: 1}, run)
 
 	detail, err := svc.RunDifferences(ctx, officer, run.ID, "", 1, 20)

@@ -283,12 +283,18 @@ func TestLocationsKeepEveryVersion(t *testing.T) {
 			err    error
 			reason model.Reason
 		}{
-			"a shelf with an enabled bin":      {change(userA, "S2", model.LocationChange{Action: model.LocationDisable}), model.ReasonLocationHasChildren},
-			"a bin moved into a warehouse":     {change(userA, "B2", model.LocationChange{Action: model.LocationMove, ParentCode: "W"}), model.ReasonLocationParentLevel},
-			"an unknown location":              {change(userA, "B9", model.LocationChange{Action: model.LocationEnable}), model.ReasonLocationNotFound},
-			"another operator's location":      {change(userB, "B2", model.LocationChange{Action: model.LocationEnable}), model.ReasonLocationNotFound},
-			"a code taken":                     {func() error { _, err := svc.CreateLocation(ctx, userA, model.NewLocation{Code: "B2", Name: "x", Level: model.LevelBin, ParentCode: "S1"}); return err }(), model.ReasonLocationExists},
-			"a bin under a shelf not existing": {func() error { _, err := svc.CreateLocation(ctx, userA, model.NewLocation{Code: "B3", Name: "x", Level: model.LevelBin, ParentCode: "S9"}); return err }(), model.ReasonLocationNotFound},
+			"a shelf with an enabled bin":  {change(userA, "S2", model.LocationChange{Action: model.LocationDisable}), model.ReasonLocationHasChildren},
+			"a bin moved into a warehouse": {change(userA, "B2", model.LocationChange{Action: model.LocationMove, ParentCode: "W"}), model.ReasonLocationParentLevel},
+			"an unknown location":          {change(userA, "B9", model.LocationChange{Action: model.LocationEnable}), model.ReasonLocationNotFound},
+			"another operator's location":  {change(userB, "B2", model.LocationChange{Action: model.LocationEnable}), model.ReasonLocationNotFound},
+			"a code taken": {func() error {
+				_, err := svc.CreateLocation(ctx, userA, model.NewLocation{Code: "B2", Name: "x", Level: model.LevelBin, ParentCode: "S1"})
+				return err
+			}(), model.ReasonLocationExists},
+			"a bin under a shelf not existing": {func() error {
+				_, err := svc.CreateLocation(ctx, userA, model.NewLocation{Code: "B3", Name: "x", Level: model.LevelBin, ParentCode: "S9"})
+				return err
+			}(), model.ReasonLocationNotFound},
 		} {
 			e := apiErr(t, tc.err)
 			require.Equal(t, string(tc.reason), e.Reason, name)
