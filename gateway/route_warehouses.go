@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"net/http"
 	"slices"
 	"strconv"
@@ -30,6 +31,7 @@ func (g *Gateway) routeWarehouses(api *gin.RouterGroup) {
 	operators := allow(enterpriseOnly...)
 	w.POST("/records", operators, r.feed)
 	w.POST("/records/import", operators, r.importFile)
+	w.GET("/records/template.xlsx", r.template)
 	w.GET("/skus", r.skus)
 	w.PUT("/skus", operators, r.setSKUs)
 	w.GET("/locations", r.locations)
@@ -85,6 +87,15 @@ func (r warehouseRoutes) importFile(c *gin.Context) {
 	}
 	noteRows(c, out.Kept)
 	c.JSON(http.StatusOK, out)
+}
+
+func (r warehouseRoutes) template(c *gin.Context) {
+	var buf bytes.Buffer
+	if err := warehouse.WriteTemplate(&buf); err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	sendWorkbook(c, "仓储记录导入模板.xlsx", buf.Bytes())
 }
 
 // SKURequest maps SKUs to trace codes.
@@ -272,6 +283,7 @@ func warehouseOperations() []openapi.Operation {
 	return []openapi.Operation{
 		{Method: "POST", Path: v1 + "/records", Tag: "warehouse", Summary: "Feed WMS/ERP records of one's warehouse operator (in, out, stocktake; at most 5000), all or nothing; idempotent by recordId, a changed resend is refused 409 WAREHOUSE_RECORD_CHANGED", Request: FeedRequest{Records: []model.WarehouseRecord{{}}}, Status: 200, Response: warehouse.FeedResult{}},
 		{Method: "POST", Path: v1 + "/records/import", Tag: "warehouse", Summary: "Import WMS/ERP records from an .xlsx (first sheet) or .csv file (UTF-8 or GBK) with the columns 记录编号 类型 溯源码 商品货号 库位 件数 重量（克） 时间; a bad row refuses the whole file (422, problems per row as rows[n], n = the row number less one)", Multipart: true, Status: 200, Response: warehouse.FeedResult{}},
+		{Method: "GET", Path: v1 + "/records/template.xlsx", Tag: "warehouse", Summary: "The import template: the columns in order and a sample row of each kind", Status: 200, Content: xlsxType},
 		{Method: "GET", Path: v1 + "/skus", Tag: "warehouse", Summary: "An operator's SKU → trace code mappings", Query: ent, Status: 200, Response: skuList{Items: []warehouse.SKU{{}}}},
 		{Method: "PUT", Path: v1 + "/skus", Tag: "warehouse", Summary: "Map SKUs of one's warehouse operator to trace codes (replaces earlier mappings of the same SKUs)", Request: SKURequest{Items: []model.SKUMapping{{}}}, Status: 200, Response: map[string]int{"saved": 0}},
 		{Method: "GET", Path: v1 + "/locations", Tag: "warehouse", Summary: "An operator's storage locations (area → warehouse → shelf → bin), each after its parent", Query: ent, Status: 200, Response: locationList{Items: []warehouse.Location{{}}}},

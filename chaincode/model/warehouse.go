@@ -112,6 +112,17 @@ func isWarehouseRecordKind(k WarehouseRecordKind) bool {
 	return false
 }
 
+// WarehouseColumns are the columns of an imported file (Excel or CSV), in
+// the template's order: the record field each fills and its Chinese title.
+// A header cell may hold either.
+var WarehouseColumns = []struct{ Field, Title string }{
+	{"recordId", "记录编号"}, {"kind", "类型"}, {"traceCode", "溯源码"}, {"sku", "商品货号"}, {"location", "库位"},
+	{"packages", "件数"}, {"weightGrams", "重量（克）"}, {"at", "时间"},
+}
+
+// WarehouseKindTitles are the Chinese names a file may give the kinds.
+var WarehouseKindTitles = map[string]WarehouseRecordKind{"入库": WarehouseIn, "出库": WarehouseOut, "盘点": WarehouseStocktake}
+
 // SKUMapping maps an operator's SKU to the trace code of the batch.
 type SKUMapping struct {
 	SKU       string `json:"sku"`

@@ -18,21 +18,17 @@ import (
 	"zonetrace/gateway/accounts"
 )
 
-// Columns of an imported file, by the record field they fill. A header cell
-// may be the Chinese title or the field name itself.
-var columnTitles = map[string]string{
-	"记录编号": "recordId", "类型": "kind", "溯源码": "traceCode", "商品货号": "sku", "库位": "location",
-	"件数": "packages", "重量（克）": "weightGrams", "重量(克)": "weightGrams", "时间": "at",
+// columnField is the record field of a header cell: a column's Chinese
+// title or the field name itself ("重量(克)" with ASCII brackets too).
+func columnField(cell string) (string, bool) {
+	cell = strings.NewReplacer("(", "（", ")", "）").Replace(strings.TrimSpace(cell))
+	for _, c := range model.WarehouseColumns {
+		if cell == c.Title || cell == c.Field {
+			return c.Field, true
+		}
+	}
+	return "", false
 }
-
-// ColumnOrder is the columns of the template, in order, with their titles.
-var ColumnOrder = []struct{ Field, Title string }{
-	{"recordId", "记录编号"}, {"kind", "类型"}, {"traceCode", "溯源码"}, {"sku", "商品货号"}, {"location", "库位"},
-	{"packages", "件数"}, {"weightGrams", "重量（克）"}, {"at", "时间"},
-}
-
-// kindTitles are the Chinese names of the record kinds a file may use.
-var kindTitles = map[string]model.WarehouseRecordKind{"入库": model.WarehouseIn, "出库": model.WarehouseOut, "盘点": model.WarehouseStocktake}
 
 // Import keeps the records of an uploaded file (.xlsx: the first sheet;
 // .csv: UTF-8 or GBK), all or nothing like Feed: problems name the rows as
@@ -109,11 +105,8 @@ func parseRows(rows [][]string, now time.Time) ([]item, []model.Problem) {
 	}
 	columns := map[string]int{}
 	for i, cell := range rows[0] {
-		title := strings.TrimSpace(cell)
-		if field, ok := columnTitles[title]; ok {
+		if field, ok := columnField(cell); ok {
 			columns[field] = i
-		} else if _, ok := fieldTitle(title); ok {
-			columns[title] = i
 		}
 	}
 	var problems []model.Problem
@@ -145,7 +138,7 @@ func parseRows(rows [][]string, now time.Time) ([]item, []model.Problem) {
 		field := fmt.Sprintf("rows[%d]", n+1) // the file's row n+2, shown as 第n+2行
 		r := model.WarehouseRecord{RecordID: cell("recordId"), TraceCode: cell("traceCode"), SKU: cell("sku"),
 			Location: cell("location"), Kind: model.WarehouseRecordKind(cell("kind"))}
-		if k, ok := kindTitles[string(r.Kind)]; ok {
+		if k, ok := model.WarehouseKindTitles[string(r.Kind)]; ok {
 			r.Kind = k
 		}
 		var bad bool
@@ -182,15 +175,6 @@ func parseRows(rows [][]string, now time.Time) ([]item, []model.Problem) {
 	return items, nil
 }
 
-func fieldTitle(name string) (string, bool) {
-	for _, c := range ColumnOrder {
-		if c.Field == name {
-			return c.Title, true
-		}
-	}
-	return "", false
-}
-
 func blank(row []string) bool {
 	for _, c := range row {
 		if strings.TrimSpace(c) != "" {
@@ -216,4 +200,43 @@ func fileTime(v string) string {
 		}
 	}
 	return v
+}
+
+// WriteTemplate writes the import template: the header row and one sample
+// row of each kind, every cell text so spreadsheets keep codes and times as
+// typed.
+func WriteTemplate(w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "仓储记录"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return fmt.Errorf("warehouse template: %w", err)
+	}
+	text, err := f.NewStyle(&excelize.Style{NumFmt: 49})
+	if err != nil {
+		return fmt.Errorf("warehouse template: %w", err)
+	}
+	head := make([]any, len(model.WarehouseColumns))
+	for i, c := range model.WarehouseColumns {
+		head[i] = c.Title
+	}
+	rows := [][]any{head,
+		{"IN-0001", "入库", "KSCF261126000421", "", "B-01-01", "10", "1200000", "2026-11-26 09:30:00"},
+		{"OUT-0001", "出库", "", "SKU-1001", "B-01-01", "2", "240000", "2026-11-27 14:00:00"},
+		{"ST-0001", "盘点", "KSCF261126000421", "", "B-01-01", "8", "960000", "2026-11-28 18:00:00"},
+	}
+	last, _ := excelize.CoordinatesToCellName(len(head), 1000)
+	if err := f.SetCellStyle(sheet, "A1", last, text); err != nil {
+		return fmt.Errorf("warehouse template: %w", err)
+	}
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
+			return fmt.Errorf("warehouse template: %w", err)
+		}
+	}
+	if err := f.SetColWidth(sheet, "A", "H", 20); err != nil {
+		return fmt.Errorf("warehouse template: %w", err)
+	}
+	return f.Write(w)
 }

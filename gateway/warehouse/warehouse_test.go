@@ -324,3 +324,23 @@ func TestLocationsKeepEveryVersion(t *testing.T) {
 		require.Equal(t, apierror.ValidationFailed, apiErr(t, err).Code)
 	})
 }
+
+func TestTemplateImportsAsItIs(t *testing.T) {
+	t.Parallel()
+	svc, _ := newService(t)
+	ctx := t.Context()
+	for _, l := range []model.NewLocation{{Code: "A", Name: "库区", Level: model.LevelArea},
+		{Code: "W", Name: "仓库", Level: model.LevelWarehouse, ParentCode: "A"},
+		{Code: "S", Name: "货架", Level: model.LevelShelf, ParentCode: "W"},
+		{Code: "B-01-01", Name: "库位", Level: model.LevelBin, ParentCode: "S"}} {
+		_, err := svc.CreateLocation(ctx, userA, l)
+		require.NoError(t, err)
+	}
+	_, err := svc.SetSKUs(ctx, userA, []model.SKUMapping{{SKU: "SKU-1001", TraceCode: "KSCF261126000421"}})
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, warehouse.WriteTemplate(&buf))
+	got, err := svc.Import(ctx, userA, "仓储记录导入模板.xlsx", &buf)
+	require.NoError(t, err)
+	require.Equal(t, warehouse.FeedResult{Received: 3, Kept: 3}, got)
+}

@@ -28,8 +28,8 @@ func init() {
 	itemLabels["records"] = record
 	itemLabels["rows"] = record
 	header := map[string]string{}
-	for k, v := range record {
-		header[k] = "“" + v + "”列"
+	for _, c := range model.WarehouseColumns {
+		header[c.Field] = "“" + c.Title + "”列"
 	}
 	itemLabels["header"] = header
 	itemLabels["items"] = map[string]string{"sku": "商品货号", "traceCode": "溯源码"}
