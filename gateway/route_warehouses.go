@@ -32,6 +32,8 @@ func (g *Gateway) routeWarehouses(api *gin.RouterGroup) {
 	w.POST("/records", operators, r.feed)
 	w.POST("/records/import", operators, r.importFile)
 	w.GET("/records/template.xlsx", r.template)
+	w.GET("/records", r.records)
+	w.GET("/stock", r.stock)
 	w.GET("/skus", r.skus)
 	w.PUT("/skus", operators, r.setSKUs)
 	w.GET("/locations", r.locations)
@@ -96,6 +98,33 @@ func (r warehouseRoutes) template(c *gin.Context) {
 		return
 	}
 	sendWorkbook(c, "仓储记录导入模板.xlsx", buf.Bytes())
+}
+
+func warehouseFilter(c *gin.Context) warehouse.StockFilter {
+	return warehouse.StockFilter{EnterpriseID: c.Query("enterpriseId"), Location: c.Query("location"), TraceCode: c.Query("traceCode")}
+}
+
+func (r warehouseRoutes) stock(c *gin.Context) {
+	out, err := r.svc.Stock(c.Request.Context(), mustUser(c), warehouseFilter(c))
+	if err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (r warehouseRoutes) records(c *gin.Context) {
+	page, size, err := pageParams(c)
+	if err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	out, err := r.svc.Records(c.Request.Context(), mustUser(c), warehouseFilter(c), page, size)
+	if err != nil {
+		r.g.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // SKURequest maps SKUs to trace codes.
@@ -280,10 +309,14 @@ func stringsOf[T ~string](values []T) []string {
 func warehouseOperations() []openapi.Operation {
 	const v1 = APIPrefix + "/warehouse"
 	ent := []openapi.Param{{Name: "enterpriseId", Type: "string", Description: "the warehouse operator (customs, zone_admin; ignored for enterprises)"}}
+	stockQuery := append(slices.Clone(ent), openapi.Param{Name: "location", Type: "string", Description: "a location code: it and every location within it"},
+		openapi.Param{Name: "traceCode", Type: "string"})
 	return []openapi.Operation{
 		{Method: "POST", Path: v1 + "/records", Tag: "warehouse", Summary: "Feed WMS/ERP records of one's warehouse operator (in, out, stocktake; at most 5000), all or nothing; idempotent by recordId, a changed resend is refused 409 WAREHOUSE_RECORD_CHANGED", Request: FeedRequest{Records: []model.WarehouseRecord{{}}}, Status: 200, Response: warehouse.FeedResult{}},
 		{Method: "POST", Path: v1 + "/records/import", Tag: "warehouse", Summary: "Import WMS/ERP records from an .xlsx (first sheet) or .csv file (UTF-8 or GBK) with the columns 记录编号 类型 溯源码 商品货号 库位 件数 重量（克） 时间; a bad row refuses the whole file (422, problems per row as rows[n], n = the row number less one)", Multipart: true, Status: 200, Response: warehouse.FeedResult{}},
 		{Method: "GET", Path: v1 + "/records/template.xlsx", Tag: "warehouse", Summary: "The import template: the columns in order and a sample row of each kind", Status: 200, Content: xlsxType},
+		{Method: "GET", Path: v1 + "/records", Tag: "warehouse", Summary: "An operator's kept records, newest first, at a location (and the locations within it) or of a trace code", Query: append(slices.Clone(stockQuery), pageQuery...), Status: 200, Response: warehouse.RecordPage{Items: []warehouse.Record{{}}}},
+		{Method: "GET", Path: v1 + "/stock", Tag: "warehouse", Summary: "The WMS stock by trace code and location (latest stocktake plus in/out since), non-zero only, at most 2000 rows (truncated says more matched)", Query: stockQuery, Status: 200, Response: warehouse.StockAnswer{Items: []warehouse.StockRow{{}}}},
 		{Method: "GET", Path: v1 + "/skus", Tag: "warehouse", Summary: "An operator's SKU → trace code mappings", Query: ent, Status: 200, Response: skuList{Items: []warehouse.SKU{{}}}},
 		{Method: "PUT", Path: v1 + "/skus", Tag: "warehouse", Summary: "Map SKUs of one's warehouse operator to trace codes (replaces earlier mappings of the same SKUs)", Request: SKURequest{Items: []model.SKUMapping{{}}}, Status: 200, Response: map[string]int{"saved": 0}},
 		{Method: "GET", Path: v1 + "/locations", Tag: "warehouse", Summary: "An operator's storage locations (area → warehouse → shelf → bin), each after its parent", Query: ent, Status: 200, Response: locationList{Items: []warehouse.Location{{}}}},

@@ -257,6 +257,8 @@ var actions = map[string]Action{
 	"POST /api/v1/warehouse/records/import": {Command: "warehouse.records.import", NameZh: "导入仓储记录", ObjectType: ObjectWMSRecord},
 	"GET /api/v1/warehouse/records/template.xlsx": {Command: "warehouse.records.template", NameZh: "下载仓储记录导入模板",
 		ObjectType: ObjectWMSRecord, Quiet: true},
+	"GET /api/v1/warehouse/records":    {Command: "warehouse.records.list", NameZh: "查看仓储记录", ObjectType: ObjectWMSRecord},
+	"GET /api/v1/warehouse/stock":      {Command: "warehouse.stock", NameZh: "查看库位库存", ObjectType: ObjectWMSRecord},
 	"GET /api/v1/warehouse/skus":       {Command: "warehouse.skus.read", NameZh: "查看商品货号对照", ObjectType: ObjectWMSRecord},
 	"PUT /api/v1/warehouse/skus":       {Command: "warehouse.skus.update", NameZh: "维护商品货号对照", ObjectType: ObjectWMSRecord},
 	"GET /api/v1/warehouse/locations":  {Command: "warehouse.locations.list", NameZh: "查看库位", ObjectType: ObjectLocation},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -67,6 +68,12 @@ func independentDifferences(t *testing.T, pool *pgxpool.Pool, enterprise string)
 		}
 	}
 	require.NoError(t, rows.Err())
+	return out
+}
+
+func sortedCopy(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
 	return out
 }
 
@@ -144,6 +151,41 @@ func TestReconciliationFlagsExactlyTheDifferences(t *testing.T) {
 		code(t, 4): model.DiffMissingOnLedger, code(t, 7): model.DiffMissingInWMS}, kinds)
 	require.Equal(t, 4, detail.Total)
 
+	t.Run("the stock by location adds up to the reconciled figures", func(t *testing.T) {
+		stock, err := svc.Stock(ctx, userA, warehouse.StockFilter{})
+		require.NoError(t, err)
+		byCode := map[string]int64{}
+		var rows []string
+		for _, r := range stock.Items {
+			byCode[r.TraceCode] += r.WeightGrams
+			rows = append(rows, fmt.Sprintf("%s %s %d", r.Location, r.TraceCode, r.WeightGrams))
+		}
+		require.Equal(t, map[string]int64{code(t, 1): 1150, code(t, 2): 500, code(t, 4): 700, code(t, 5): 125, code(t, 8): 250}, byCode,
+			"codes 6 and 7 hold nothing and are left out")
+		require.Contains(t, rows, "B1 "+code(t, 5)+" 85")
+		require.Contains(t, rows, "B2 "+code(t, 5)+" 40")
+
+		shelf, err := svc.Stock(ctx, userA, warehouse.StockFilter{Location: "S2"})
+		require.NoError(t, err)
+		rows = nil
+		for _, r := range shelf.Items {
+			rows = append(rows, fmt.Sprintf("%s %s %d", r.Location, r.TraceCode, r.WeightGrams))
+		}
+		require.Equal(t, []string{"B2 " + code(t, 4) + " 700", "B2 " + code(t, 5) + " 40", "B2 " + code(t, 8) + " 250"}, sortedCopy(rows),
+			"a shelf holds what its bins hold")
+		where, err := svc.Stock(ctx, officer, warehouse.StockFilter{EnterpriseID: opA, TraceCode: code(t, 5)})
+		require.NoError(t, err)
+		require.Len(t, where.Items, 2, "a batch is found at both its locations")
+		require.NotNil(t, where.Items[0].CountedAt)
+
+		history, err := svc.Records(ctx, userA, warehouse.StockFilter{Location: "B1", TraceCode: code(t, 5)}, 1, 2)
+		require.NoError(t, err)
+		require.Equal(t, 4, history.Total)
+		require.Equal(t, []string{"5d", "5c"}, []string{history.Items[0].RecordID, history.Items[1].RecordID}, "newest first")
+		other, err := svc.Records(ctx, userB, warehouse.StockFilter{EnterpriseID: opA, TraceCode: code(t, 5)}, 1, 20)
+		require.NoError(t, err)
+		require.Zero(t, other.Total, "op-b reads its own records only")
+	})
 	t.Run("a kind and a page", func(t *testing.T) {
 		d, err := svc.RunDifferences(ctx, userA, run.ID, model.DiffMissingInWMS, 2, 1)
 		require.NoError(t, err)
