@@ -11,6 +11,13 @@ export const createLocation = (location) => post('/warehouse/locations', locatio
 export const changeLocation = (code, change) => post(`/warehouse/locations/${id(code)}/changes`, change)
 export const locationHistory = (code, enterpriseId) => get(`/warehouse/locations/${id(code)}/history`, scope(enterpriseId))
 
+// filter: { enterpriseId, location, traceCode } (a location includes the locations within it).
+const clean = (f) => Object.fromEntries(Object.entries(f || {}).filter(([, v]) => v))
+export const locationStock = (filter) => get('/warehouse/stock', clean(filter))
+export const listRecords = (filter, page, pageSize) => get('/warehouse/records', { ...clean(filter), page, pageSize })
+
+export const RECORD_KINDS = { in: '入库', out: '出库', stocktake: '盘点' }
+
 export const feedRecords = (records) => post('/warehouse/records', { records })
 export function importRecords(file) {
   const form = new FormData()
