@@ -106,6 +106,18 @@ test('a file with a bad row is refused whole, the row named in Chinese', async (
   assert.match(await result.textContent(), /新增 1 条/)
 })
 
+test('the bin shows what the records say it holds, and a batch is found by its code', async () => {
+  await page.locator('.el-tabs__item', { hasText: '库位' }).click()
+  await page.locator(`[data-test=wh-node-${BIN}]`).click()
+  const row = page.locator('[data-test=wh-location-stock] .el-table__body tr', { hasText: CODE })
+  await row.waitFor()
+  assert.match(await row.textContent(), /1500/)
+  await page.locator('[data-test=wh-locate-input] input').fill(CODE)
+  await page.locator('[data-test=wh-locate]').click()
+  assert.match(await page.locator('[data-test=wh-locate-result]').textContent(), /测试冷藏库位 1500 千克/)
+  await screenshot(page, 'location-stock')
+})
+
 test('a reconciliation flags the fed batch the ledger does not hold, and exports', async () => {
   await page.locator('.el-tabs__item', { hasText: '对账' }).first().click()
   await page.locator('[data-test=wh-reconcile]').click()
