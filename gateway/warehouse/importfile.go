@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -53,10 +54,13 @@ func (s *Service) Import(ctx context.Context, u accounts.User, name string, r io
 	default:
 		return FeedResult{}, invalid(model.Problem{Field: "file", Rule: model.RuleUnknownValue})
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, errTooManyRows):
+		return FeedResult{}, invalid(model.Problem{Field: "file", Rule: model.RuleTooMany, Params: model.Params{"max": model.MaxWarehouseRecords}})
+	case err != nil:
 		return FeedResult{}, invalid(model.Problem{Field: "file", Rule: model.RuleInvalid})
 	}
-	items, problems := parseRows(rows, s.now())
+	items, problems := parseRows(rows, s.now(), source == SourceXLSX)
 	if len(problems) > 0 {
 		return FeedResult{}, invalid(problems...)
 	}
@@ -66,17 +70,49 @@ func (s *Service) Import(ctx context.Context, u accounts.User, name string, r io
 	return s.feed(ctx, u, "file", items, source)
 }
 
+// Bounds of an uploaded workbook: the upload limit caps the zip, these cap
+// what it unpacks to (a zip bomb is refused before it is inflated) and the
+// rows read. A full file of model.MaxWarehouseRecords rows is about 1 MB
+// unpacked.
+const (
+	maxUnzipped     = 48 << 20
+	maxPartUnzipped = 24 << 20
+	// maxFileRows leaves room for blank rows between the records.
+	maxFileRows = 2 * model.MaxWarehouseRecords
+)
+
+// errTooManyRows refuses a file of more than maxFileRows rows.
+var errTooManyRows = errors.New("too many rows")
+
+// readXLSX reads the first sheet's cells as stored (numbers unformatted,
+// dates as serial numbers, which fileTime converts).
 func readXLSX(r io.Reader) ([][]string, error) {
-	f, err := excelize.OpenReader(r)
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxPartUnzipped})
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, fmt.Errorf("no sheet")
+		return nil, errors.New("no sheet")
 	}
-	return f.GetRows(sheets[0])
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]string
+	for rows.Next() {
+		if len(out) >= maxFileRows {
+			return nil, errTooManyRows
+		}
+		row, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, rows.Error()
 }
 
 func readCSV(r io.Reader) ([][]string, error) {
@@ -93,13 +129,17 @@ func readCSV(r io.Reader) ([][]string, error) {
 	}
 	c := csv.NewReader(bytes.NewReader(raw))
 	c.FieldsPerRecord = -1
-	return c.ReadAll()
+	rows, err := c.ReadAll()
+	if err == nil && len(rows) > maxFileRows {
+		return nil, errTooManyRows
+	}
+	return rows, err
 }
 
 // parseRows reads the header and the rows. Problems found here are the
 // header's and the numbers' and times' that do not parse; the model's
 // checks find the rest in feed.
-func parseRows(rows [][]string, now time.Time) ([]item, []model.Problem) {
+func parseRows(rows [][]string, now time.Time, serialDates bool) ([]item, []model.Problem) {
 	if len(rows) == 0 {
 		return nil, []model.Problem{{Field: "file", Rule: model.RuleRequired}}
 	}
@@ -158,7 +198,7 @@ func parseRows(rows [][]string, now time.Time) ([]item, []model.Problem) {
 			}
 			*num.dst = x
 		}
-		r.At = fileTime(cell("at"))
+		r.At = fileTime(cell("at"), serialDates)
 		if !bad {
 			items = append(items, item{field: field, record: r})
 		}
@@ -186,13 +226,21 @@ func blank(row []string) bool {
 
 // fileTimeLayouts are the times a file may hold besides RFC 3339: the zone's
 // civil time as spreadsheets show it.
-var fileTimeLayouts = []string{time.DateTime, "2006-01-02 15:04", "2006/01/02 15:04:05", "2006/01/02 15:04"}
+var fileTimeLayouts = []string{time.DateTime, "2006-01-02 15:04", "2006/1/2 15:04:05", "2006/1/2 15:04", "2006-1-2 15:04:05", "2006-1-2 15:04"}
 
 // fileTime is a file's time cell as RFC 3339, or as written when it is no
-// time (the model's check then names it).
-func fileTime(v string) string {
+// time (the model's check then names it). A workbook's date cell is a
+// serial number of days, in the zone's civil time.
+func fileTime(v string, serialDates bool) string {
 	if _, err := time.Parse(time.RFC3339, v); err == nil {
 		return v
+	}
+	if serial, err := strconv.ParseFloat(v, 64); err == nil && serialDates && serial > 0 {
+		if t, err := excelize.ExcelDateToTime(serial, false); err == nil {
+			// ExcelDateToTime reads the civil time as UTC; it is the zone's.
+			civil := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, model.ZoneTime)
+			return civil.Format(time.RFC3339)
+		}
 	}
 	for _, layout := range fileTimeLayouts {
 		if t, err := time.ParseInLocation(layout, v, model.ZoneTime); err == nil {

@@ -228,6 +228,26 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		}
 		require.Equal(t, []string{"表头“重量（克）”列不能为空", "表头“溯源码”列不能为空"}, got)
 	})
+	t.Run("a file of too many rows is refused before its rows are checked", func(t *testing.T) {
+		csv := "记录编号,类型,溯源码,库位,重量（克）,时间\n" + strings.Repeat("C1,入库,x,B1,1,x\n", 2*model.MaxWarehouseRecords)
+		e := apiErr(t, func() error { _, err := svc.Import(ctx, userA, "feed.csv", strings.NewReader(csv)); return err }())
+		require.Len(t, e.Details, 1)
+		require.Equal(t, "导入文件不得超过5000项", e.Details[0].MessageZh)
+	})
+	t.Run("a workbook's date cells are the zone's civil time", func(t *testing.T) {
+		f := excelize.NewFile()
+		require.NoError(t, f.SetSheetRow("Sheet1", "A1", &header))
+		row := []any{"D1", "入库", code(t, 9), "", "B1", 1, 1500, time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)}
+		require.NoError(t, f.SetSheetRow("Sheet1", "A2", &row))
+		var buf bytes.Buffer
+		require.NoError(t, f.Write(&buf))
+		got, err := svc.Import(ctx, userA, "dates.xlsx", &buf)
+		require.NoError(t, err)
+		require.Equal(t, 1, got.Kept)
+		var at time.Time
+		require.NoError(t, pool.QueryRow(ctx, `SELECT at FROM warehouse_records WHERE record_id = 'D1'`).Scan(&at))
+		require.True(t, at.Equal(time.Date(2026, 11, 2, 9, 30, 0, 0, model.ZoneTime)), "got %s", at)
+	})
 	t.Run("good files are kept, GBK CSV included", func(t *testing.T) {
 		raw := workbook(t, [][]any{header,
 			{"F1", "入库", code(t, 1), "", "B1", 3, 1000, "2026-11-02 09:00:00"},
