@@ -108,7 +108,7 @@ type Gateway struct {
 	notify      *notify.Service
 	// reportFont writes the PDF reports.
 	reportFont *reports.Font
-	gates       *gates.Service
+	gates      *gates.Service
 	// oplogFailures counts actions the operation log could not record.
 	oplogFailures prometheus.Counter
 }

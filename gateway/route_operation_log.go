@@ -101,6 +101,7 @@ var objectInAnswer = map[string]string{
 	"POST " + APIPrefix + "/document-drafts/import": "id",
 	"POST " + APIPrefix + "/attachments":            "sha256",
 	"POST " + APIPrefix + "/external-receipts":      "documentId",
+	"POST " + APIPrefix + "/warehouse/locations":    "code",
 }
 
 // recordOperation appends every /api/v1 request to the operation log once

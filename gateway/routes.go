@@ -59,6 +59,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeRules(authed)
 	g.routeAlerts(authed)
 	g.routeGates(api, authed)
+	g.routeWarehouses(authed)
 	r.NoRoute(g.serveWeb)
 	return r
 }

@@ -20,8 +20,8 @@ import (
 	"zonetrace/gateway/accounts"
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
-	"zonetrace/internal/testdb"
 	"zonetrace/internal/sealing/sealingtest"
+	"zonetrace/internal/testdb"
 	"zonetrace/network/ledger"
 	"zonetrace/network/pki"
 )

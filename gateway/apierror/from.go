@@ -44,6 +44,12 @@ func From(err error) *Error {
 	if errors.As(err, &cc) {
 		return fromChaincode(cc)
 	}
+	// A refusal of the domain the gateway decided itself (off-chain
+	// records such as gateway/warehouse), in the chaincode's own terms.
+	var refusal *model.Error
+	if errors.As(err, &refusal) {
+		return fromModel(refusal).WithCause(err)
+	}
 	if databaseUnavailable(err) {
 		return New(DatabaseUnavailable).WithCause(err)
 	}
@@ -112,6 +118,12 @@ func fromChaincode(cc *ledger.ChaincodeError) *Error {
 	if !ok {
 		return New(Internal).WithCause(cc)
 	}
+	return fromModel(parsed).WithCause(cc)
+}
+
+// fromModel maps a refusal by its class; the Chinese is built from its
+// reason and details, never from its English.
+func fromModel(parsed *model.Error) *Error {
 	var e *Error
 	switch parsed.Code {
 	case model.CodeInvalid:
@@ -123,8 +135,6 @@ func fromChaincode(cc *ledger.ChaincodeError) *Error {
 	default: // CONFLICT, and a DUPLICATE_REQUEST the caller did not resolve
 		e = New(Conflict)
 	}
-	// The chaincode's English is for logs and English clients; the Chinese
-	// is built from its reason and details, never from its English.
 	e.Message = parsed.Message
 	e.MessageZh = zh.Error(parsed)
 	e.Reason = string(parsed.Reason)
@@ -132,5 +142,5 @@ func fromChaincode(cc *ledger.ChaincodeError) *Error {
 	for _, p := range parsed.Problems {
 		e.Details = append(e.Details, validation.From(p))
 	}
-	return e.WithCause(cc)
+	return e
 }

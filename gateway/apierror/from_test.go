@@ -135,7 +135,8 @@ func TestNoEnglishInMessageZh(t *testing.T) {
 		"family": "checklist", "businessType": "conversion", "role": "zone_admin", "action": "ReviewDocument", "objectType": "balance",
 		"bonded": true, "version": 3, "baseVersion": 2, "code": "RISK_WATCH", "checklistId": "HZ20261126CCCCCCCC", "shortfallGrams": 1000,
 		"attribute": model.AttrEnterpriseID, "userRole": "customs_officer", "periodId": "2026H1", "from": "2026-01-01", "to": "2026-06-30", model.ParamProblemCount: 1,
-		"alertKind": "high_risk", "subject": "KSCF261126000421", "period": "PF20261126AAAAAAAA", "disposalState": "closed", "step": "dispose"}
+		"alertKind": "high_risk", "subject": "KSCF261126000421", "period": "PF20261126AAAAAAAA", "disposalState": "closed", "step": "dispose",
+		"children": 2, "count": 2, "recordIds": "WMS-001, WMS-002", "runId": 7, "level": "bin", "parentLevel": "shelf"}
 	for _, r := range model.Reasons() {
 		refusal := model.Refuse(r, samples, "an English message that must not be shown")
 		if r == model.ReasonFieldInvalid {
@@ -148,4 +149,18 @@ func TestNoEnglishInMessageZh(t *testing.T) {
 			require.Empty(t, zh.EnglishWords(d.MessageZh, d.Params), "%s: %s", r, d.MessageZh)
 		}
 	}
+}
+
+// A refusal the gateway decides itself in the model's terms (off-chain
+// records: gateway/warehouse) maps like the chaincode's.
+func TestModelRefusalMapsByItsReason(t *testing.T) {
+	t.Parallel()
+	refusal := model.Refuse(model.ReasonLocationParentLevel, model.Params{"code": "B1", "level": "bin", "parentLevel": "shelf"}, "wrong parent")
+	e := apierror.From(fmt.Errorf("create location: %w", refusal))
+	require.Equal(t, apierror.ValidationFailed, e.Code)
+	require.Equal(t, string(model.ReasonLocationParentLevel), e.Reason)
+	require.Equal(t, "B1是库位，其上级须为货架", e.MessageZh)
+	e = apierror.From(model.Refuse(model.ReasonRecordChanged, model.Params{"recordIds": "R2", "count": 1}, "changed"))
+	require.Equal(t, apierror.Conflict, e.Code)
+	require.Equal(t, 409, e.Status)
 }

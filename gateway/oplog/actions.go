@@ -50,6 +50,9 @@ const (
 	ObjectGate          = "gate"
 	ObjectGateEvent     = "gate_event"
 	ObjectVehicle       = "vehicle"
+	ObjectWMSRecord     = "warehouse_record"
+	ObjectLocation      = "warehouse_location"
+	ObjectReconRun      = "warehouse_reconciliation"
 )
 
 // actions names every route of the API: "METHOD /api/v1/path" as gin's
@@ -266,6 +269,27 @@ var actions = map[string]Action{
 		ObjectParam: "id"},
 	"POST /api/v1/alerts/:id/revocation": {Command: "alerts.revoke", NameZh: "撤销预警处置", ObjectType: ObjectRiskAlert,
 		ObjectParam: "id"},
+	// Warehouse operators' WMS/ERP feeds, locations and reconciliations.
+	"POST /api/v1/warehouse/records":        {Command: "warehouse.records.feed", NameZh: "报送仓储记录", ObjectType: ObjectWMSRecord},
+	"POST /api/v1/warehouse/records/import": {Command: "warehouse.records.import", NameZh: "导入仓储记录", ObjectType: ObjectWMSRecord},
+	"GET /api/v1/warehouse/records/template.xlsx": {Command: "warehouse.records.template", NameZh: "下载仓储记录导入模板",
+		ObjectType: ObjectWMSRecord, Quiet: true},
+	"GET /api/v1/warehouse/records":    {Command: "warehouse.records.list", NameZh: "查看仓储记录", ObjectType: ObjectWMSRecord},
+	"GET /api/v1/warehouse/stock":      {Command: "warehouse.stock", NameZh: "查看库位库存", ObjectType: ObjectWMSRecord},
+	"GET /api/v1/warehouse/skus":       {Command: "warehouse.skus.read", NameZh: "查看商品货号对照", ObjectType: ObjectWMSRecord},
+	"PUT /api/v1/warehouse/skus":       {Command: "warehouse.skus.update", NameZh: "维护商品货号对照", ObjectType: ObjectWMSRecord},
+	"GET /api/v1/warehouse/locations":  {Command: "warehouse.locations.list", NameZh: "查看库位", ObjectType: ObjectLocation},
+	"POST /api/v1/warehouse/locations": {Command: "warehouse.locations.create", NameZh: "新建库位", ObjectType: ObjectLocation},
+	"POST /api/v1/warehouse/locations/:code/changes": {Command: "warehouse.locations.change", NameZh: "变更库位",
+		ObjectType: ObjectLocation, ObjectParam: "code"},
+	"GET /api/v1/warehouse/locations/:code/history": {Command: "warehouse.locations.history", NameZh: "查看库位变更记录",
+		ObjectType: ObjectLocation, ObjectParam: "code"},
+	"POST /api/v1/warehouse/reconciliations": {Command: "warehouse.reconcile", NameZh: "仓储对账", ObjectType: ObjectReconRun},
+	"GET /api/v1/warehouse/reconciliations":  {Command: "warehouse.reconciliations.list", NameZh: "查看仓储对账记录", ObjectType: ObjectReconRun},
+	"GET /api/v1/warehouse/reconciliations/:id": {Command: "warehouse.reconciliations.read", NameZh: "查看仓储对账差异",
+		ObjectType: ObjectReconRun, ObjectParam: "id"},
+	"GET /api/v1/warehouse/reconciliations/:id/export.xlsx": {Command: "warehouse.reconciliations.export", NameZh: "导出仓储对账差异",
+		ObjectType: ObjectReconRun, ObjectParam: "id"},
 	"GET /api/v1/evidence-bundles/:code": {Command: "audit.bundle.download", NameZh: "下载证据包",
 		ObjectType: ObjectTraceCode, ObjectParam: "code"},
 	"POST /api/v1/gate-events": {Command: "gate.event.intake", NameZh: "卡口上报过车记录", ObjectType: ObjectGateEvent},

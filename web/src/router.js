@@ -43,6 +43,7 @@ const routes = [
       { path: 'accounts/pass-through', name: 'account-pass-through', component: () => import('./views/accounts/PassThroughView.vue'), meta: { roles: ['enterprise', ...READERS], title: '穿行货物' } },
       { path: 'accounts/periods', name: 'account-periods', component: () => import('./views/accounts/PeriodsView.vue'), meta: { roles: ['enterprise', ...READERS], title: '周期核算' } },
       { path: 'accounts/movements', name: 'account-movements', component: () => import('./views/accounts/MovementsView.vue'), props: { title: '核算明细' }, meta: { roles: ['enterprise', ...READERS], title: '核算明细' } },
+      { path: 'warehouses', name: 'warehouses', component: () => import('./views/warehouses/WarehousesView.vue'), meta: { roles: ['enterprise', ...RULE_READERS], title: '仓储对账' } },
       { path: 'balances', name: 'balances', component: () => import('./views/BalancesView.vue'), meta: { roles: ['enterprise', ...READERS], title: '库存' } },
       { path: 'audit/verify', name: 'audit-verify', component: () => import('./views/audit/VerifyView.vue'), meta: { roles: AUDITORS, title: '账本校验' } },
       { path: 'audit/explorer', name: 'audit-explorer', component: () => import('./views/audit/ExplorerView.vue'), meta: { roles: AUDITORS, title: '区块浏览器' } },

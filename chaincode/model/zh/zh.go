@@ -249,6 +249,8 @@ func Value(key string, v any) string {
 			return zh
 		}
 		return "未知"
+	case "level", "parentLevel":
+		names = levelNames
 	case "bonded":
 		if s == "true" {
 			return "保税"
@@ -266,7 +268,8 @@ func Value(key string, v any) string {
 
 // enumerated are the param keys whose values Value translates.
 var enumerated = map[string]bool{"status": true, "family": true, "businessType": true, "role": true,
-	"action": true, "objectType": true, "format": true, "bonded": true, "alertKind": true, "disposalState": true, "step": true}
+	"action": true, "objectType": true, "format": true, "bonded": true, "alertKind": true, "disposalState": true, "step": true,
+	"level": true, "parentLevel": true}
 
 var latinWord = regexp.MustCompile(`[A-Za-z]{3,}`)
 
@@ -360,7 +363,7 @@ func Export() Catalogue {
 		Values: map[string]map[string]string{
 			"status": maps.Clone(statusNames), "businessType": maps.Clone(businessTypeNames), "role": maps.Clone(roleNames), "userRole": maps.Clone(userRoleNames),
 			"action": maps.Clone(actionNames), "objectType": maps.Clone(objectTypeNames), "family": families,
-			"bonded": {"true": "保税", "false": "非保税"},
+			"bonded": {"true": "保税", "false": "非保税"}, "level": maps.Clone(levelNames), "parentLevel": maps.Clone(levelNames),
 		},
 	}
 }

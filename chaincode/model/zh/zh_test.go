@@ -50,6 +50,10 @@ func init() {
 	for _, f := range model.Formats {
 		enumerations["format"] = append(enumerations["format"], f)
 	}
+	for _, l := range model.LocationLevels {
+		enumerations["level"] = append(enumerations["level"], l)
+		enumerations["parentLevel"] = append(enumerations["parentLevel"], l)
+	}
 }
 
 // samples are values of the params shown as they are: ids, codes,
@@ -67,6 +71,7 @@ var samples = model.Params{
 	"code": "RISK_WATCH", "checklistId": "HZ20261126CCCCCCCC", "shortfallGrams": 1000,
 	"periodId": "2026H1", "from": "2026-01-01", "to": "2026-06-30",
 	"subject": "KSCF261126000017", "period": "PF20261126AAAAAAAA",
+	"children": 2, "count": 2, "recordIds": "WMS-001, WMS-002", "runId": 7,
 }
 
 var placeholderPattern = regexp.MustCompile(`\{([A-Za-z]+)\}`)
