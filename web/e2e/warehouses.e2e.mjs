@@ -112,7 +112,7 @@ test('the bin shows what the records say it holds, and a batch is found by its c
   const row = page.locator('[data-test=wh-location-stock] .el-table__body tr', { hasText: CODE })
   await row.waitFor()
   assert.match(await row.textContent(), /1500/)
-  await page.locator('[data-test=wh-locate-input] input').fill(CODE)
+  await page.locator('[data-test=wh-locate-input]').fill(CODE)
   await page.locator('[data-test=wh-locate]').click()
   assert.match(await page.locator('[data-test=wh-locate-result]').textContent(), /测试冷藏库位 1500 千克/)
   await screenshot(page, 'location-stock')
