@@ -29,4 +29,5 @@ var projectionTables = []projectionTable{
 	{"account_stock", `trace_code COLLATE "C", enterprise_id COLLATE "C", bonded`},
 	{"account_periods", `enterprise_id COLLATE "C", period_id COLLATE "C"`},
 	{"account_period_figures", `enterprise_id COLLATE "C", period_id COLLATE "C", trace_code COLLATE "C", bonded`},
+	{"cockpit_sums", `figure COLLATE "C", period COLLATE "C", k1 COLLATE "C", k2 COLLATE "C", k3 COLLATE "C"`},
 }
