@@ -65,7 +65,10 @@ type cockpitMove struct {
 	leg  Leg
 	at   time.Time
 	code string
+	doc  string
 	line model.DocumentLine
+	// known says line came with the movement.
+	known bool
 }
 
 // batchFacts are what the cockpit needs of a batch beyond the line: its
@@ -99,6 +102,9 @@ func applyCockpit(ctx context.Context, tx pgx.Tx, s *sealing.Sealer, b ledger.Bl
 		moves = append(moves, found...)
 	}
 	if len(moves) > 0 {
+		if err := loadMissingLines(ctx, tx, s, moves); err != nil {
+			return err
+		}
 		facts, err := loadBatchFacts(ctx, tx, s, moves)
 		if err != nil {
 			return err
@@ -137,18 +143,18 @@ func envelopeMoves(env model.EventEnvelope, deltas map[CockpitKey]*CockpitSum) (
 		if ev.Type != model.EventMovementRecorded || m == nil {
 			continue
 		}
+		// The contract writes the moved document in the movement's
+		// transaction; a line not there is read from the mirror later.
 		line, ok := lines[lineRow(m.DocumentID, m.LineSeq)]
 		if !ok {
-			// The contract writes the moved document in the movement's
-			// transaction; without it the value is unknown.
-			return nil, fmt.Errorf("%w: movement %s: document %s line %d not in its transaction", errCockpitData, m.ID, m.DocumentID, m.LineSeq)
+			line = model.DocumentLine{Seq: m.LineSeq}
 		}
 		at, err := parseTime("at", m.At)
 		if err != nil {
 			return nil, err
 		}
 		for _, l := range Legs(m) {
-			moves = append(moves, cockpitMove{leg: l, at: at, code: m.TraceCode, line: line})
+			moves = append(moves, cockpitMove{leg: l, at: at, code: m.TraceCode, doc: m.DocumentID, line: line, known: ok})
 		}
 	}
 	return moves, nil
@@ -224,12 +230,34 @@ func loadBatchFacts(ctx context.Context, tx pgx.Tx, s *sealing.Sealer, moves []c
 	if err != nil {
 		return nil, fmt.Errorf("cockpit: read batches: %w", err)
 	}
-	for _, c := range codes {
-		if _, ok := facts[c]; !ok {
-			return nil, fmt.Errorf("%w: batch %s moved but not mirrored", errCockpitData, c)
+	// A batch not mirrored (which the contract never moves) counts its
+	// weight under no product, exporter or price.
+	return facts, nil
+}
+
+// loadMissingLines fills in the lines of the moves whose transaction did
+// not carry their document, from the mirror; a line the mirror lacks too
+// counts its weight with no value, origin or HS code.
+func loadMissingLines(ctx context.Context, tx pgx.Tx, s *sealing.Sealer, moves []cockpitMove) error {
+	for i := range moves {
+		m := &moves[i]
+		if m.known {
+			continue
+		}
+		var value string
+		err := tx.QueryRow(ctx, `SELECT origin, hs_code, value_fen FROM document_lines WHERE document_id = $1 AND seq = $2`,
+			m.doc, m.line.Seq).Scan(&m.line.Origin, &m.line.HSCode, &value)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("cockpit: read line %s: %w", lineRow(m.doc, m.line.Seq), err)
+		}
+		if m.line.ValueFen, err = openAmount(s, placeLineValue, value); err != nil {
+			return fmt.Errorf("%w: line %s: %w", errCockpitData, lineRow(m.doc, m.line.Seq), err)
 		}
 	}
-	return facts, nil
+	return nil
 }
 
 // openAmount reads a stored amount, sealed or (without a sealer) in clear.
