@@ -58,6 +58,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeNotifications(authed)
 	g.routeRules(authed)
 	g.routeAlerts(authed)
+	g.routeCockpit(authed)
 	r.NoRoute(g.serveWeb)
 	return r
 }

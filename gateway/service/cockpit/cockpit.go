@@ -44,36 +44,36 @@ const (
 	MaxPriceDays     = 366
 )
 
-// Ranked is a ranking entry with the enterprise's name when the key is an
+// RankEntry is a ranking entry with the enterprise's name when the key is an
 // enterprise id.
-type Ranked struct {
+type RankEntry struct {
 	query.Ranked
 	Name string `json:"name,omitempty"`
 }
 
-// Ranking is the first entries of a ranking and the total of all entries.
-type Ranking struct {
-	Top     []Ranked          `json:"top"`
+// RankList is the first entries of a ranking and the total of all entries.
+type RankList struct {
+	Top     []RankEntry       `json:"top"`
 	Total   query.TradeFigure `json:"total"`
 	Entries int               `json:"entries"`
 }
 
-// TicketShare is an enterprise's inbound and outbound documents.
-type TicketShare struct {
+// EnterpriseTickets is an enterprise's inbound and outbound documents.
+type EnterpriseTickets struct {
 	query.TicketShare
 	Name string `json:"name"`
 }
 
 // Tickets are the year's documents per enterprise.
 type Tickets struct {
-	Enterprises []TicketShare `json:"enterprises"`
-	Inbound     int64         `json:"inbound"`
-	Outbound    int64         `json:"outbound"`
+	Enterprises []EnterpriseTickets `json:"enterprises"`
+	Inbound     int64               `json:"inbound"`
+	Outbound    int64               `json:"outbound"`
 }
 
-// StockFigure is a stock figure with the enterprise's name when the key is
+// EnterpriseStock is a stock figure with the enterprise's name when the key is
 // an enterprise id.
-type StockFigure struct {
+type EnterpriseStock struct {
 	query.StockFigure
 	Name string `json:"name,omitempty"`
 }
@@ -83,7 +83,7 @@ type Stock struct {
 	Total           query.StockFigure   `json:"total"`
 	Bonded          query.StockFigure   `json:"bonded"`
 	NonBonded       query.StockFigure   `json:"nonBonded"`
-	Enterprises     []StockFigure       `json:"enterprises"`
+	Enterprises     []EnterpriseStock   `json:"enterprises"`
 	Products        []query.StockFigure `json:"products"`
 	EnterpriseCount int                 `json:"enterpriseCount"`
 	ProductCount    int                 `json:"productCount"`
@@ -95,9 +95,9 @@ type Stock struct {
 type Overview struct {
 	Year      int                `json:"year"`
 	Trade     query.CockpitTrade `json:"trade"`
-	Countries Ranking            `json:"countries"`
-	Importers Ranking            `json:"importers"`
-	Exporters Ranking            `json:"exporters"`
+	Countries RankList           `json:"countries"`
+	Importers RankList           `json:"importers"`
+	Exporters RankList           `json:"exporters"`
 	Tickets   Tickets            `json:"tickets"`
 	Stock     Stock              `json:"stock"`
 }
@@ -138,7 +138,7 @@ func (s *Service) Overview(ctx context.Context, year, limit int) (Overview, erro
 	}
 	for _, r := range []struct {
 		figure string
-		into   *Ranking
+		into   *RankList
 		named  bool
 	}{
 		{indexer.CockpitCountry, &out.Countries, false},
@@ -149,9 +149,9 @@ func (s *Service) Overview(ctx context.Context, year, limit int) (Overview, erro
 		if err != nil {
 			return Overview{}, err
 		}
-		*r.into = Ranking{Top: make([]Ranked, len(got.Top)), Total: got.Total, Entries: got.Entries}
+		*r.into = RankList{Top: make([]RankEntry, len(got.Top)), Total: got.Total, Entries: got.Entries}
 		for i, e := range got.Top {
-			r.into.Top[i] = Ranked{Ranked: e}
+			r.into.Top[i] = RankEntry{Ranked: e}
 			if r.named {
 				r.into.Top[i].Name = names[e.Key]
 			}
@@ -161,19 +161,19 @@ func (s *Service) Overview(ctx context.Context, year, limit int) (Overview, erro
 	if err != nil {
 		return Overview{}, err
 	}
-	out.Tickets = Tickets{Enterprises: make([]TicketShare, len(tickets.Enterprises)), Inbound: tickets.Inbound, Outbound: tickets.Outbound}
+	out.Tickets = Tickets{Enterprises: make([]EnterpriseTickets, len(tickets.Enterprises)), Inbound: tickets.Inbound, Outbound: tickets.Outbound}
 	for i, e := range tickets.Enterprises {
-		out.Tickets.Enterprises[i] = TicketShare{TicketShare: e, Name: names[e.EnterpriseID]}
+		out.Tickets.Enterprises[i] = EnterpriseTickets{TicketShare: e, Name: names[e.EnterpriseID]}
 	}
 	stock, err := s.Reads.CockpitStock(ctx, limit)
 	if err != nil {
 		return Overview{}, err
 	}
 	out.Stock = Stock{Total: stock.Total, Bonded: stock.Bonded, NonBonded: stock.NonBonded,
-		Enterprises: make([]StockFigure, len(stock.Enterprises)), Products: stock.Products,
+		Enterprises: make([]EnterpriseStock, len(stock.Enterprises)), Products: stock.Products,
 		EnterpriseCount: stock.EnterpriseCount, ProductCount: stock.ProductCount}
 	for i, e := range stock.Enterprises {
-		out.Stock.Enterprises[i] = StockFigure{StockFigure: e, Name: names[e.Key]}
+		out.Stock.Enterprises[i] = EnterpriseStock{StockFigure: e, Name: names[e.Key]}
 	}
 	return out, nil
 }
