@@ -31,7 +31,7 @@ func (r *fakeReads) CockpitTickets(context.Context, int) (query.CockpitTickets, 
 }
 
 func (r *fakeReads) CockpitStock(_ context.Context, limit int) (query.CockpitStock, error) {
-	return query.CockpitStock{Enterprises: []query.StockFigure{{Key: entA, Grams: int64(limit)}}, Products: []query.StockFigure{}}, nil
+	return query.CockpitStock{Enterprises: []query.StockFigure{{Key: entA, Grams: int64(limit)}}, HSCodes: []query.StockFigure{}}, nil
 }
 
 func (r *fakeReads) CockpitPrices(_ context.Context, from, to string) ([]query.PricePoint, error) {

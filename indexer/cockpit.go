@@ -24,7 +24,7 @@ const (
 	CockpitExporter = "exporter" // period YYYY, k1 foreign exporter's name
 	CockpitPrice    = "price"    // period YYYY-MM-DD, k1 origin, k2 HS code
 	CockpitTicket   = "ticket"   // period YYYY, k1 enterprise id, k2 family, k3 business type
-	CockpitStock    = "stock"    // no period, k1 enterprise id, k2 product name, k3 bonded|nonbonded
+	CockpitStock    = "stock"    // no period, k1 enterprise id, k2 HS code, k3 bonded|nonbonded
 )
 
 // Directions of the month figure and statuses of the stock figure.
@@ -72,10 +72,12 @@ type cockpitMove struct {
 }
 
 // batchFacts are what the cockpit needs of a batch beyond the line: its
-// product, foreign exporter and average price (fen/kg).
+// HS code, foreign exporter and average price (fen/kg). Stock is grouped by
+// HS code (商品编码), not by product name: names are free text, one per
+// batch, and would make the stock figure as large as the balances.
 type batchFacts struct {
-	product, exporter string
-	priceFen          int64
+	hsCode, exporter string
+	priceFen         int64
 }
 
 // applyCockpit adds what block b changes to the cockpit's sums. It runs in
@@ -186,7 +188,7 @@ func addMove(deltas map[CockpitKey]*CockpitSum, m cockpitMove, f batchFacts) {
 		status = CockpitBonded
 	}
 	grams := m.leg.StockDelta()
-	add(deltas, CockpitKey{Figure: CockpitStock, K1: m.leg.Holding.EnterpriseID, K2: f.product, K3: status},
+	add(deltas, CockpitKey{Figure: CockpitStock, K1: m.leg.Holding.EnterpriseID, K2: f.hsCode, K3: status},
 		CockpitSum{Grams: grams, Value: grams * f.priceFen})
 }
 
@@ -203,7 +205,7 @@ func add(deltas map[CockpitKey]*CockpitSum, k CockpitKey, d CockpitSum) {
 
 func zoneYear(t time.Time) string { return t.In(model.ZoneTime).Format("2006") }
 
-// loadBatchFacts reads the product, exporter and opened average price of
+// loadBatchFacts reads the HS code, exporter and opened average price of
 // the batches moves touch.
 func loadBatchFacts(ctx context.Context, tx pgx.Tx, s *sealing.Sealer, moves []cockpitMove) (map[string]batchFacts, error) {
 	var codes []string
@@ -212,26 +214,26 @@ func loadBatchFacts(ctx context.Context, tx pgx.Tx, s *sealing.Sealer, moves []c
 			codes = append(codes, m.code)
 		}
 	}
-	rows, err := tx.Query(ctx, `SELECT t.code, t.product_name, p.exporter_name, p.avg_price_fen
+	rows, err := tx.Query(ctx, `SELECT t.code, p.hs_code, p.exporter_name, p.avg_price_fen
 		FROM trace_codes t JOIN prefilings p ON p.id = t.prefiling_id WHERE t.code = ANY($1)`, codes)
 	if err != nil {
 		return nil, fmt.Errorf("cockpit: read batches: %w", err)
 	}
 	facts := map[string]batchFacts{}
-	var code, product, exporter, price string
-	_, err = pgx.ForEachRow(rows, []any{&code, &product, &exporter, &price}, func() error {
+	var code, hsCode, exporter, price string
+	_, err = pgx.ForEachRow(rows, []any{&code, &hsCode, &exporter, &price}, func() error {
 		fen, err := openAmount(s, placeAvgPrice, price)
 		if err != nil {
 			return fmt.Errorf("%w: batch %s: %w", errCockpitData, code, err)
 		}
-		facts[code] = batchFacts{product: product, exporter: exporter, priceFen: fen}
+		facts[code] = batchFacts{hsCode: hsCode, exporter: exporter, priceFen: fen}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cockpit: read batches: %w", err)
 	}
 	// A batch not mirrored (which the contract never moves) counts its
-	// weight under no product, exporter or price.
+	// weight under no HS code, exporter or price.
 	return facts, nil
 }
 

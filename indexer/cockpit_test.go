@@ -276,7 +276,7 @@ func (f fixture) checkCockpit(t *testing.T, r *query.Reader, years []int) {
 	require.Equal(t, bonded.Grams, stock.Bonded.Grams)
 	require.Equal(t, bonded.ValueFen, stock.Bonded.ValueFen)
 	require.Equal(t, total.Grams-bonded.Grams, stock.NonBonded.Grams)
-	for by, column := range map[string]string{"enterprise": "b.enterprise_id", "product": "t.product_name"} {
+	for by, column := range map[string]string{"enterprise": "b.enterprise_id", "HS code": "p.hs_code"} {
 		rows, err := f.pool.Query(ctx, `SELECT `+column+`, sum(b.weight_grams)::bigint,
 				round(sum(b.weight_grams * p.avg_price_fen::bigint) / 1000.0)::bigint `+held+`
 			GROUP BY 1 HAVING sum(b.weight_grams) <> 0 ORDER BY 3 DESC, 2 DESC, `+column+` COLLATE "C"`)
@@ -287,8 +287,8 @@ func (f fixture) checkCockpit(t *testing.T, r *query.Reader, years []int) {
 		})
 		require.NoError(t, err)
 		got := stock.Enterprises
-		if by == "product" {
-			got = stock.Products
+		if by == "HS code" {
+			got = stock.HSCodes
 		}
 		require.Equal(t, want, got, "stock by %s", by)
 	}

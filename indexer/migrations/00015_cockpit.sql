@@ -10,7 +10,7 @@
 --   exporter  YYYY        exporter name                       imports: g, fen, lines
 --   price     YYYY-MM-DD  origin         HS code             imports: g, fen, lines
 --   ticket    YYYY        enterprise id  family      business documents declared (count)
---   stock     ''          enterprise id  product     bonded|nonbonded  g, g×fen/kg
+--   stock     ''          enterprise id  HS code     bonded|nonbonded  g, g×fen/kg
 --
 -- value is a commercial sum and sealed like the prices it adds up
 -- (place cockpit_sums.value); weights and counts are in clear as elsewhere.

@@ -230,16 +230,16 @@ type StockFigure struct {
 }
 
 // CockpitStock is the zone's stock now: in total, bonded and non-bonded,
-// per warehouse enterprise and per product, largest value first (limit
-// entries each; the totals cover all).
+// per warehouse enterprise and per HS code of the batches' prefilings,
+// largest value first (limit entries each; the totals cover all).
 type CockpitStock struct {
 	Total           StockFigure   `json:"total"`
 	Bonded          StockFigure   `json:"bonded"`
 	NonBonded       StockFigure   `json:"nonBonded"`
 	Enterprises     []StockFigure `json:"enterprises"`
-	Products        []StockFigure `json:"products"`
+	HSCodes         []StockFigure `json:"hsCodes"`
 	EnterpriseCount int           `json:"enterpriseCount"`
-	ProductCount    int           `json:"productCount"`
+	HSCodeCount     int           `json:"hsCodeCount"`
 }
 
 // CockpitStock answers the stock now.
@@ -251,7 +251,7 @@ func (r *Reader) CockpitStock(ctx context.Context, limit int) (CockpitStock, err
 	// Values are grams × fen/kg: summed exactly, divided once.
 	type acc struct{ grams, milli int64 }
 	var total, bonded, nonBonded acc
-	byEnterprise, byProduct := map[string]*acc{}, map[string]*acc{}
+	byEnterprise, byHSCode := map[string]*acc{}, map[string]*acc{}
 	into := func(m map[string]*acc, k string, s CockpitSum) {
 		a := m[k]
 		if a == nil {
@@ -275,7 +275,7 @@ func (r *Reader) CockpitStock(ctx context.Context, limit int) (CockpitStock, err
 			nonBonded.milli += s.Value
 		}
 		into(byEnterprise, s.K1, s)
-		into(byProduct, s.K2, s)
+		into(byHSCode, s.K2, s)
 	}
 	fig := func(k string, a acc) StockFigure {
 		return StockFigure{Key: k, Grams: a.grams, ValueFen: FenOfMilli(a.milli)}
@@ -291,8 +291,8 @@ func (r *Reader) CockpitStock(ctx context.Context, limit int) (CockpitStock, err
 		return out[:min(limit, len(out))]
 	}
 	return CockpitStock{Total: fig("", total), Bonded: fig("bonded", bonded), NonBonded: fig("nonbonded", nonBonded),
-		Enterprises: list(byEnterprise), Products: list(byProduct),
-		EnterpriseCount: len(byEnterprise), ProductCount: len(byProduct)}, nil
+		Enterprises: list(byEnterprise), HSCodes: list(byHSCode),
+		EnterpriseCount: len(byEnterprise), HSCodeCount: len(byHSCode)}, nil
 }
 
 // FenOfMilli rounds grams × fen/kg to fen, half away from zero.

@@ -84,9 +84,9 @@ type Stock struct {
 	Bonded          query.StockFigure   `json:"bonded"`
 	NonBonded       query.StockFigure   `json:"nonBonded"`
 	Enterprises     []EnterpriseStock   `json:"enterprises"`
-	Products        []query.StockFigure `json:"products"`
+	HSCodes         []query.StockFigure `json:"hsCodes"`
 	EnterpriseCount int                 `json:"enterpriseCount"`
-	ProductCount    int                 `json:"productCount"`
+	HSCodeCount     int                 `json:"hsCodeCount"`
 }
 
 // Overview is every figure of the cockpit for a year but the price
@@ -170,8 +170,8 @@ func (s *Service) Overview(ctx context.Context, year, limit int) (Overview, erro
 		return Overview{}, err
 	}
 	out.Stock = Stock{Total: stock.Total, Bonded: stock.Bonded, NonBonded: stock.NonBonded,
-		Enterprises: make([]EnterpriseStock, len(stock.Enterprises)), Products: stock.Products,
-		EnterpriseCount: stock.EnterpriseCount, ProductCount: stock.ProductCount}
+		Enterprises: make([]EnterpriseStock, len(stock.Enterprises)), HSCodes: stock.HSCodes,
+		EnterpriseCount: stock.EnterpriseCount, HSCodeCount: stock.HSCodeCount}
 	for i, e := range stock.Enterprises {
 		out.Stock.Enterprises[i] = EnterpriseStock{StockFigure: e, Name: names[e.Key]}
 	}

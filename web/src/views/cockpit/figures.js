@@ -58,7 +58,8 @@ export const links = {
   tickets: (enterpriseId) => ({ name: 'documents', query: { enterpriseId } }),
   stock: () => ({ name: 'account-stock', query: { groupBy: 'enterprise', inStock: 'true' } }),
   stockOf: (enterpriseId) => ({ name: 'account-stock', query: { enterpriseId, inStock: 'true' } }),
-  product: (productName) => ({ name: 'prefilings', query: { productName } }),
+  // The stock report lists the batches in stock with their HS codes.
+  stockByBatch: () => ({ name: 'account-stock', query: { groupBy: 'batch', inStock: 'true' } }),
   balances: () => ({ name: 'balances' }),
   price: (origin) => ({ name: 'prefilings', query: { origin } }),
 }
