@@ -6,7 +6,7 @@ import { fenToYuan, gramsToKg } from '../../units.js'
 import { countryName } from '../../labels.js'
 
 /** group inserts thousands separators into a decimal text. */
-export function group(text) {
+function group(text) {
   const [whole, frac] = String(text).split('.')
   const g = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
   return frac === undefined ? g : `${g}.${frac}`
@@ -40,7 +40,7 @@ export const share = (a, b) => (b ? `${((Number(a) * 100) / Number(b)).toFixed(1
 export const yearRange = (year) => ({ from: `${year}-01-01`, to: `${year}-12-31` })
 
 /** monthRange is the first and last day of a month "YYYY-MM". */
-export function monthRange(month) {
+function monthRange(month) {
   const [y, m] = month.split('-').map(Number)
   const last = new Date(Date.UTC(y, m, 0)).getUTCDate()
   return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` }
@@ -69,7 +69,6 @@ export function rankRows(ranking, labelOf, linkOf) {
   return (ranking?.top || []).map((e) => ({ label: labelOf(e), valueFen: e.valueFen, grams: e.grams, link: linkOf(e) }))
 }
 
-export const originLabel = (e) => countryName(e.key)
 
 const AXIS = (dark) => ({
   axisLine: { lineStyle: { color: dark ? '#4a6a8a' : '#c0c4cc' } },
