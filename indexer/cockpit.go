@@ -220,16 +220,7 @@ func loadBatchFacts(ctx context.Context, tx pgx.Tx, s *sealing.Sealer, moves []c
 		return nil, fmt.Errorf("cockpit: read batches: %w", err)
 	}
 	facts := map[string]batchFacts{}
-	var code, hsCode, exporter, price string
-	_, err = pgx.ForEachRow(rows, []any{&code, &hsCode, &exporter, &price}, func() error {
-		fen, err := openAmount(s, placeAvgPrice, price)
-		if err != nil {
-			return fmt.Errorf("%w: batch %s: %w", errCockpitData, code, err)
-		}
-		facts[code] = batchFacts{hsCode: hsCode, exporter: exporter, priceFen: fen}
-		return nil
-	})
-	if err != nil {
+	if err := scanFacts(rows, s, facts); err != nil {
 		return nil, fmt.Errorf("cockpit: read batches: %w", err)
 	}
 	// A batch not mirrored (which the contract never moves) counts its
@@ -260,6 +251,21 @@ func loadMissingLines(ctx context.Context, tx pgx.Tx, s *sealing.Sealer, moves [
 		}
 	}
 	return nil
+}
+
+// scanFacts reads rows of code, HS code, exporter and sealed average price
+// into facts.
+func scanFacts(rows pgx.Rows, s *sealing.Sealer, facts map[string]batchFacts) error {
+	var code, hsCode, exporter, price string
+	_, err := pgx.ForEachRow(rows, []any{&code, &hsCode, &exporter, &price}, func() error {
+		fen, err := openAmount(s, placeAvgPrice, price)
+		if err != nil {
+			return fmt.Errorf("%w: batch %s: %w", errCockpitData, code, err)
+		}
+		facts[code] = batchFacts{hsCode: hsCode, exporter: exporter, priceFen: fen}
+		return nil
+	})
+	return err
 }
 
 // openAmount reads a stored amount, sealed or (without a sealer) in clear.
