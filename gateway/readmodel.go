@@ -66,6 +66,12 @@ type ReadModel interface {
 	AccountPeriod(ctx context.Context, enterpriseID, periodID string) (model.AccountPeriod, error)
 	PeriodFigures(ctx context.Context, p model.AccountPeriod) ([]model.PeriodFigure, error)
 	VerifyPeriod(ctx context.Context, p model.AccountPeriod) (query.PeriodCheck, error)
+	// The supervision cockpit's sums (gateway/service/cockpit).
+	CockpitTrade(ctx context.Context, year int) (query.CockpitTrade, error)
+	CockpitRanking(ctx context.Context, figure string, year, limit int) (query.Ranking, error)
+	CockpitTickets(ctx context.Context, year int) (query.CockpitTickets, error)
+	CockpitStock(ctx context.Context, limit int) (query.CockpitStock, error)
+	CockpitPrices(ctx context.Context, from, to string) ([]query.PricePoint, error)
 }
 
 var _ ReadModel = (*query.Reader)(nil)

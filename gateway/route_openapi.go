@@ -15,6 +15,7 @@ import (
 	"zonetrace/gateway/openapi"
 	"zonetrace/gateway/receipts"
 	"zonetrace/gateway/service/accounting"
+	"zonetrace/gateway/service/cockpit"
 	"zonetrace/gateway/service/documents"
 	"zonetrace/gateway/service/enterprises"
 	"zonetrace/gateway/service/externalreceipts"
@@ -147,6 +148,14 @@ func apiOperations() []openapi.Operation {
 		{Method: "GET", Path: v1 + "/work-queue", Tag: "work queue", Summary: "What waits for customs, oldest first: declared prefilings and supplements, declared platform-reviewed documents, manual reviews (with the rule that sent them), deletion requests (customs)", Query: append([]openapi.Param{
 			{Name: "kind", Type: "string", Description: "comma-separated kinds: " + queueKindNames()},
 		}, pageQuery...), Status: 200, Response: query.QueuePage{Items: []query.QueueItem{{Rule: &model.RuleRef{}}}}},
+		{Method: "GET", Path: v1 + "/cockpit/overview", Tag: "cockpit", Summary: "The supervision cockpit for a year: imports and exports per month, main origins, importer and foreign exporter rankings, enterprises' inbound/outbound tickets, stock now (customs, zone admin)", Query: []openapi.Param{
+			{Name: "year", Type: "integer", Description: "calendar year, zone time (default: this year)"},
+			{Name: "limit", Type: "integer", Description: "entries per ranking and stock list, 1–50 (default 10)"},
+		}, Status: 200, Response: cockpit.Overview{}},
+		{Method: "GET", Path: v1 + "/cockpit/prices", Tag: "cockpit", Summary: "Import price scatter: per day, origin and HS code the imported weight, value and average unit price (fen/kg) (customs, zone admin)", Query: []openapi.Param{
+			{Name: "from", Type: "string", Description: "first day YYYY-MM-DD (default: 90 days up to to)"},
+			{Name: "to", Type: "string", Description: "last day YYYY-MM-DD (default: today); at most 366 days"},
+		}, Status: 200, Response: cockpit.Prices{}},
 		{Method: "GET", Path: v1 + "/work-queue/counts", Tag: "work queue", Summary: "Number of waiting items per kind and in all (customs)", Status: 200, Response: workqueue.Counts{}},
 		{Method: "GET", Path: v1 + "/badges", Tag: "work queue", Summary: "The menu's counts for the current user: customs' queue counts, an enterprise's unread receipts and incoming transfers", Status: 200, Response: workqueue.Badges{WorkQueue: &workqueue.Counts{}}},
 		{Method: "GET", Path: v1 + "/transfers/incoming", Tag: "documents", Summary: "Approved out legs naming the enterprise as transferee, each with its in-draft (made on first listing)", Status: 200, Response: incomingList{}},

@@ -60,6 +60,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeAlerts(authed)
 	g.routeGates(api, authed)
 	g.routeWarehouses(authed)
+	g.routeCockpit(authed)
 	r.NoRoute(g.serveWeb)
 	return r
 }

@@ -78,7 +78,9 @@ func (ix *Indexer) applyBlock(ctx context.Context, b ledger.Block) (uint64, erro
 		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 			return fmt.Errorf("write rows: %w", err)
 		}
-		return nil
+		err := applyCockpit(ctx, tx, ix.sealer, b)
+		poison = errors.Is(err, errCockpitData)
+		return err
 	})
 	var gap *GapError
 	switch {

@@ -92,7 +92,7 @@ func TestRebuild(t *testing.T) {
 		f.catchUp(t)
 		before, err := indexer.TableDigest(t.Context(), f.pool)
 		require.NoError(t, err)
-		require.Len(t, before, 21)
+		require.Len(t, before, 23)
 
 		require.NoError(t, indexer.Rebuild(t.Context(), f.pool, f.feed))
 		after, err := indexer.TableDigest(t.Context(), f.pool)

@@ -69,7 +69,7 @@ func SealExisting(ctx context.Context, pool *pgxpool.Pool, s *sealing.Sealer) (i
 		return 0, nil
 	}
 	total := 0
-	for _, step := range []func(context.Context, pgx.Tx, *sealing.Sealer) (int, error){sealPrefilings, sealDocuments, sealLines} {
+	for _, step := range []func(context.Context, pgx.Tx, *sealing.Sealer) (int, error){sealPrefilings, sealDocuments, sealLines, sealCockpit} {
 		for {
 			var n int
 			err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {

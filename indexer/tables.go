@@ -30,4 +30,5 @@ var projectionTables = []projectionTable{
 	{"account_periods", `enterprise_id COLLATE "C", period_id COLLATE "C"`},
 	{"account_period_figures", `enterprise_id COLLATE "C", period_id COLLATE "C", trace_code COLLATE "C", bonded`},
 	{"risk_disposals", `alert_kind COLLATE "C", subject COLLATE "C", period COLLATE "C"`},
+	{"cockpit_sums", `figure COLLATE "C", period COLLATE "C", k1 COLLATE "C", k2 COLLATE "C", k3 COLLATE "C"`},
 }

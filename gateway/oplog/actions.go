@@ -53,6 +53,7 @@ const (
 	ObjectWMSRecord     = "warehouse_record"
 	ObjectLocation      = "warehouse_location"
 	ObjectReconRun      = "warehouse_reconciliation"
+	ObjectCockpit       = "cockpit"
 )
 
 // actions names every route of the API: "METHOD /api/v1/path" as gin's
@@ -179,6 +180,9 @@ var actions = map[string]Action{
 	"GET /api/v1/work-queue":             {Command: "work_queue.list", NameZh: "查看海关待办", ObjectType: ObjectWorkQueue},
 	"GET /api/v1/work-queue/counts": {Command: "work_queue.counts", NameZh: "查看待办数量", ObjectType: ObjectWorkQueue,
 		Quiet: true},
+	// The wall screen polls the cockpit: logged only when refused.
+	"GET /api/v1/cockpit/overview":   {Command: "cockpit.overview", NameZh: "查看监管驾驶舱", ObjectType: ObjectCockpit, Quiet: true},
+	"GET /api/v1/cockpit/prices":     {Command: "cockpit.prices", NameZh: "查看进口商品价格散点", ObjectType: ObjectCockpit, Quiet: true},
 	"GET /api/v1/badges":             {Command: "badges.read", NameZh: "查看菜单提醒数", ObjectType: ObjectWorkQueue, Quiet: true},
 	"GET /api/v1/transfers/incoming": {Command: "transfer.incoming", NameZh: "查询待转入单据", ObjectType: ObjectDocument},
 	"GET /api/v1/balances":           {Command: "balance.list", NameZh: "查询库存", ObjectType: ObjectBalance},

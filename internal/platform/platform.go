@@ -192,6 +192,12 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	} else if n > 0 {
 		log.Info("sealed commercial values stored in clear", "rows", n)
 	}
+	// A mirror indexed before the cockpit's sums existed gets them once.
+	if filled, err := indexer.FillCockpit(ctx, p.Pool, p.Sealer); err != nil {
+		return nil, err
+	} else if filled {
+		log.Info("filled the cockpit's sums from the mirror")
+	}
 	if err := sealGatewayData(ctx, p.Pool, cfg.DataDir, p.Sealer, log); err != nil {
 		return nil, err
 	}

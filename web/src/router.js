@@ -8,9 +8,13 @@ const CUSTOMS = ['customs_officer', 'customs_admin']
 const READERS = [...CUSTOMS, 'zone_admin', 'auditor']
 const AUDITORS = READERS
 const RULE_READERS = [...CUSTOMS, 'zone_admin']
+// The supervision cockpit: the whole zone's figures, so not for enterprises.
+const COCKPIT = [...CUSTOMS, 'zone_admin']
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  // The wall screen: full window, no menu (its own watermark).
+  { path: '/cockpit/screen', name: 'cockpit-screen', component: () => import('./views/cockpit/CockpitView.vue'), props: { screen: true }, meta: { roles: COCKPIT, title: '监管驾驶舱大屏' } },
   {
     path: '/',
     component: () => import('./components/AppLayout.vue'),
@@ -20,6 +24,7 @@ const routes = [
       { path: 'drafts/new', name: 'draft-new', component: () => import('./views/DraftFormView.vue'), meta: { roles: ['enterprise'], title: '新增预核草稿' } },
       { path: 'drafts/:id/edit', name: 'draft-edit', component: () => import('./views/DraftFormView.vue'), meta: { roles: ['enterprise'], title: '编辑预核草稿' } },
       { path: 'prefilings', name: 'prefilings', component: () => import('./views/PrefilingListView.vue'), meta: { roles: ['enterprise', ...READERS], title: '预核申报' } },
+      { path: 'cockpit', name: 'cockpit', component: () => import('./views/cockpit/CockpitView.vue'), meta: { roles: COCKPIT, title: '监管驾驶舱' } },
       { path: 'work-queue', name: 'work-queue', component: () => import('./views/WorkQueueView.vue'), meta: { roles: CUSTOMS, title: '工作台' } },
       { path: 'review-queue', name: 'review-queue', component: () => import('./views/PrefilingListView.vue'), props: { queue: true }, meta: { roles: CUSTOMS, title: '审核队列' } },
       { path: 'prefilings/:id', name: 'prefiling', component: () => import('./views/PrefilingDetailView.vue'), meta: { roles: ['enterprise', ...READERS], title: '预核详情' } },
