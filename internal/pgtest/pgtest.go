@@ -18,10 +18,14 @@ import (
 // DefaultURL is where scripts/pg.sh puts the server.
 const DefaultURL = "postgres://postgres@127.0.0.1:54329/postgres?sslmode=disable"
 
-// ServerURL is the admin connection string: ZT_TEST_DATABASE_URL or DefaultURL.
+// ServerURL is the admin connection string: ZT_TEST_DATABASE_URL, or
+// DefaultURL on the port ZT_PG_PORT names (scripts/pg.sh's own setting).
 func ServerURL() string {
 	if u := os.Getenv("ZT_TEST_DATABASE_URL"); u != "" {
 		return u
+	}
+	if port := os.Getenv("ZT_PG_PORT"); port != "" {
+		return strings.Replace(DefaultURL, ":54329/", ":"+port+"/", 1)
 	}
 	return DefaultURL
 }
