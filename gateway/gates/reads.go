@@ -61,10 +61,10 @@ type Vehicle struct {
 }
 
 // Inside lists the vehicles whose last crossing (events set aside
-// excluded) was into the zone, longest inside first.
+// excluded) was into the zone, longest inside first. It reads the state
+// migration 00019's triggers keep per vehicle, not every event.
 func (s *Service) Inside(ctx context.Context) ([]Vehicle, error) {
-	last, err := queryEvents(ctx, s.pool, `WHERE e.id IN (SELECT DISTINCT ON (vehicle) id FROM gate_events WHERE state <> 'ignored'
-		ORDER BY vehicle, at DESC, id DESC) AND e.direction = 'in' ORDER BY e.at, e.id`)
+	last, err := queryEvents(ctx, s.pool, `JOIN gate_vehicle_states v ON v.event_id = e.id WHERE v.inside ORDER BY v.since, v.event_id`)
 	if err != nil {
 		return nil, wrap("vehicles inside", err)
 	}

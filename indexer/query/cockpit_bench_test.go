@@ -27,7 +27,7 @@ func BenchmarkCockpit(b *testing.B) {
 	ctx := context.Background()
 	pool := openCockpitDatabase(b, ctx)
 	r := query.New(pool)
-	svc := &cockpit.Service{Reads: r}
+	svc := &cockpit.Service{Reads: r, Vehicles: openGateEvents(b, ctx, pool)}
 	year := func(i int) int { return stockEpoch.Year() + i%4 }
 
 	run := func(name string, call func(i int) error) {
