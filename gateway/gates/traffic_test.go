@@ -176,7 +176,9 @@ func TestTrafficFollowsEvents(t *testing.T) {
 	plates := []string{"苏E10001", "苏E10002", "苏E10003", "苏E10004", "苏E10005", "苏E10006", "沪A20007", "浙B30008"}
 	directions := []string{gates.DirectionIn, gates.DirectionOut}
 	from := time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC)
-	randomAt := func() time.Time { return from.Add(time.Duration(rnd.Int64N(int64(testNow.Sub(from))))).Truncate(time.Second) }
+	randomAt := func() time.Time {
+		return from.Add(time.Duration(rnd.Int64N(int64(testNow.Sub(from))))).Truncate(time.Second)
+	}
 	// Either side of midnight, 2026-01-01 in the zone: 2025-12-31 16:00 UTC.
 	boundary := time.Date(2025, 12, 31, 16, 0, 0, 0, time.UTC)
 
@@ -275,7 +277,7 @@ func TestTrafficZoneMonths(t *testing.T) {
 	require.NoError(t, err)
 	y2026, err := f.svc.Traffic(t.Context(), 2026)
 	require.NoError(t, err)
-	require.Equal(t, [2]int64{1, 0}, [2]int64{y2025.ByMonth[11].Entries, y2025.Entries+y2025.Exits-1})
+	require.Equal(t, [2]int64{1, 0}, [2]int64{y2025.ByMonth[11].Entries, y2025.Entries + y2025.Exits - 1})
 	require.Equal(t, gates.MonthTraffic{Month: "2026-01", Entries: 1, Exits: 1}, y2026.ByMonth[0])
 	require.Equal(t, int64(1), y2026.Inside, "苏E00001 is inside, 苏E00002 left, 苏E00003's entry is set aside")
 }
