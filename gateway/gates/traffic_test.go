@@ -330,7 +330,7 @@ func TestTrafficConcurrentEvents(t *testing.T) {
 }
 
 // TestTrafficBackfill: migration 00019 computes the sums of the events
-// stored before it, and keeps them from then on.
+// stored before it, and keeps them from then on; it goes down and up again.
 func TestTrafficBackfill(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -359,5 +359,14 @@ func TestTrafficBackfill(t *testing.T) {
 	requireFigures(t, pool, svc, 2025, 2026)
 	insert(t, pool, "苏E00001", "in", from.AddDate(0, 5, 0), "matched")
 	insert(t, pool, "苏E00002", "out", from.AddDate(0, 5, 0), "matched")
+	requireFigures(t, pool, svc, 2025, 2026)
+
+	_, err = p.DownTo(ctx, 18)
+	require.NoError(t, err)
+	var left bool
+	require.NoError(t, pool.QueryRow(ctx, `SELECT to_regclass('gate_month_sums') IS NOT NULL OR to_regclass('gate_vehicle_states') IS NOT NULL`).Scan(&left))
+	require.False(t, left)
+	insert(t, pool, "苏E00003", "in", from, "matched")
+	require.NoError(t, schema.Migrate(ctx, pool))
 	requireFigures(t, pool, svc, 2025, 2026)
 }

@@ -20,9 +20,10 @@ const cockpitDatabase = "zt_bench_cockpit"
 // movements (the stock benchmark's shape: 200 enterprises, 200,000 trace
 // codes, four years, 600,000 balances), reporting p50 and p99: the overview
 // of a year as the gateway answers it (trade per month, three rankings,
-// ticket shares, stock now, enterprise names) and each of its reads, and
-// the price scatter of 90 days and of a whole year. Each iteration asks
-// about another year.
+// ticket shares, stock now, enterprise names, and the vehicle figures of
+// a million gate events: openGateEvents) and each of its reads, and the
+// price scatter of 90 days and of a whole year. Each iteration asks about
+// another year.
 func BenchmarkCockpit(b *testing.B) {
 	ctx := context.Background()
 	pool := openCockpitDatabase(b, ctx)
