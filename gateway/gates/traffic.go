@@ -3,7 +3,6 @@ package gates
 import (
 	"context"
 	"fmt"
-	"time"
 )
 
 // MonthTraffic is a zone-time month's crossings.
@@ -30,9 +29,8 @@ func (s *Service) Traffic(ctx context.Context, year int) (Traffic, error) {
 	for i := range out.ByMonth {
 		out.ByMonth[i].Month = fmt.Sprintf("%04d-%02d", year, i+1)
 	}
-	first := time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC)
 	rows, err := s.pool.Query(ctx, `SELECT extract(month FROM month)::int, direction, events FROM gate_month_sums
-		WHERE month >= $1 AND month < $2`, first, first.AddDate(1, 0, 0))
+		WHERE month >= make_date($1, 1, 1) AND month < make_date($1 + 1, 1, 1)`, year)
 	if err != nil {
 		return Traffic{}, wrap("month sums", err)
 	}

@@ -263,23 +263,38 @@ func TestTrafficFollowsEvents(t *testing.T) {
 	require.Positive(t, inside)
 }
 
-// TestTrafficZoneMonths: a month is China Standard Time's.
+// TestTrafficZoneMonths: a month is China Standard Time's, whatever the
+// time zone of the database sessions writing and reading the events.
 func TestTrafficZoneMonths(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	midnight := time.Date(2025, 12, 31, 16, 0, 0, 0, time.UTC) // 2026-01-01 00:00 in the zone
-	insert(t, f.pool, "苏E00001", gates.DirectionIn, midnight.Add(-time.Second), gates.StateMatched)
-	insert(t, f.pool, "苏E00002", gates.DirectionIn, midnight, gates.StateMatched)
-	insert(t, f.pool, "苏E00002", gates.DirectionOut, midnight.Add(time.Minute), gates.StateUnmatched)
-	insert(t, f.pool, "苏E00003", gates.DirectionIn, midnight.Add(time.Hour), gates.StateIgnored)
+	for _, zone := range []string{"UTC", "Asia/Shanghai", "America/New_York"} {
+		cfg := f.pool.Config().Copy()
+		cfg.ConnConfig.RuntimeParams["timezone"] = zone
+		pool, err := pgxpool.NewWithConfig(t.Context(), cfg)
+		require.NoError(t, err)
+		defer pool.Close()
+		svc, err := gates.New(pool, f.docs, nil, gates.Config{})
+		require.NoError(t, err)
+		_, err = pool.Exec(t.Context(), `DELETE FROM gate_events`)
+		require.NoError(t, err)
 
-	y2025, err := f.svc.Traffic(t.Context(), 2025)
-	require.NoError(t, err)
-	y2026, err := f.svc.Traffic(t.Context(), 2026)
-	require.NoError(t, err)
-	require.Equal(t, [2]int64{1, 0}, [2]int64{y2025.ByMonth[11].Entries, y2025.Entries + y2025.Exits - 1})
-	require.Equal(t, gates.MonthTraffic{Month: "2026-01", Entries: 1, Exits: 1}, y2026.ByMonth[0])
-	require.Equal(t, int64(1), y2026.Inside, "苏E00001 is inside, 苏E00002 left, 苏E00003's entry is set aside")
+		midnight := time.Date(2025, 12, 31, 16, 0, 0, 0, time.UTC) // 2026-01-01 00:00 in the zone
+		insert(t, pool, "苏E00001", gates.DirectionIn, midnight.Add(-time.Second), gates.StateMatched)
+		insert(t, pool, "苏E00002", gates.DirectionIn, midnight, gates.StateMatched)
+		insert(t, pool, "苏E00002", gates.DirectionOut, midnight.Add(time.Minute), gates.StateUnmatched)
+		insert(t, pool, "苏E00003", gates.DirectionIn, midnight.Add(time.Hour), gates.StateIgnored)
+
+		y2025, err := svc.Traffic(t.Context(), 2025)
+		require.NoError(t, err)
+		y2026, err := svc.Traffic(t.Context(), 2026)
+		require.NoError(t, err)
+		require.Equal(t, gates.MonthTraffic{Month: "2025-12", Entries: 1}, y2025.ByMonth[11], zone)
+		require.Equal(t, [2]int64{1, 0}, [2]int64{y2025.Entries, y2025.Exits}, zone)
+		require.Equal(t, gates.MonthTraffic{Month: "2026-01", Entries: 1, Exits: 1}, y2026.ByMonth[0], zone)
+		require.Equal(t, [2]int64{1, 1}, [2]int64{y2026.Entries, y2026.Exits}, zone)
+		require.Equal(t, int64(1), y2026.Inside, "苏E00001 is inside, 苏E00002 left, 苏E00003's entry is set aside")
+	}
 }
 
 // TestTrafficConcurrentEvents: two transactions storing events of one
