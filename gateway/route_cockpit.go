@@ -16,7 +16,7 @@ var cockpitViewers = []accounts.Role{accounts.RoleCustomsOfficer, accounts.RoleC
 
 // routeCockpit serves the supervision cockpit (docs/api.md "Cockpit").
 func (g *Gateway) routeCockpit(api *gin.RouterGroup) {
-	svc := &cockpit.Service{Reads: g.cfg.Reads}
+	svc := &cockpit.Service{Reads: g.cfg.Reads, Vehicles: g.gates}
 	c := api.Group("/cockpit", allow(cockpitViewers...))
 	c.GET("/overview", g.cockpitOverview(svc))
 	c.GET("/prices", g.cockpitPrices(svc))

@@ -60,6 +60,30 @@ func TestCockpitRoutes(t *testing.T) {
 			require.EqualValues(t, 3, m["stock"].(map[string]any)["enterprises"].([]any)[0].(map[string]any)["grams"])
 		}
 	})
+	t.Run("the vehicle figures come from the gate intake", func(t *testing.T) {
+		e.registerGate(t, admin, "G1", "both", 10, 10)
+		// 2024-12-31 16:30 UTC is January 2025 in the zone.
+		for _, ev := range []struct{ plate, direction, at, state string }{
+			{"苏E00001", "in", "2024-12-31T16:30:00Z", "matched"},
+			{"苏E00001", "out", "2025-03-02T08:00:00Z", "unmatched"},
+			{"苏E00002", "in", "2025-03-03T08:00:00Z", "matched"},
+			{"苏E00003", "in", "2025-03-04T08:00:00Z", "ignored"},
+		} {
+			_, err := e.cfg.Pool.Exec(t.Context(), `INSERT INTO gate_events (gate_id, plate, vehicle, direction, at, image_ref, document_no,
+				state, received_at) VALUES ('G1', $1, $1, $2, $3, '', '', $4, $3)`, ev.plate, ev.direction, ev.at, ev.state)
+			require.NoError(t, err)
+		}
+		r := e.do(officer, "GET", "/api/v1/cockpit/overview?year=2025", nil, nil)
+		require.Equal(t, 200, r.Code, r.Body.String())
+		v := r.json(t)["vehicles"].(map[string]any)
+		require.EqualValues(t, 2, v["entries"])
+		require.EqualValues(t, 1, v["exits"])
+		require.EqualValues(t, 1, v["inside"])
+		months := v["byMonth"].([]any)
+		require.Len(t, months, 12)
+		require.Equal(t, map[string]any{"month": "2025-01", "entries": 1.0, "exits": 0.0}, months[0])
+		require.Equal(t, map[string]any{"month": "2025-03", "entries": 1.0, "exits": 1.0}, months[2])
+	})
 	t.Run("defaults: this year and ten entries", func(t *testing.T) {
 		r := e.do(officer, "GET", "/api/v1/cockpit/overview", nil, nil)
 		require.Equal(t, 200, r.Code, r.Body.String())

@@ -20,14 +20,15 @@ const cockpitDatabase = "zt_bench_cockpit"
 // movements (the stock benchmark's shape: 200 enterprises, 200,000 trace
 // codes, four years, 600,000 balances), reporting p50 and p99: the overview
 // of a year as the gateway answers it (trade per month, three rankings,
-// ticket shares, stock now, enterprise names) and each of its reads, and
-// the price scatter of 90 days and of a whole year. Each iteration asks
-// about another year.
+// ticket shares, stock now, enterprise names, and the vehicle figures of
+// a million gate events: openGateEvents) and each of its reads, and the
+// price scatter of 90 days and of a whole year. Each iteration asks about
+// another year.
 func BenchmarkCockpit(b *testing.B) {
 	ctx := context.Background()
 	pool := openCockpitDatabase(b, ctx)
 	r := query.New(pool)
-	svc := &cockpit.Service{Reads: r}
+	svc := &cockpit.Service{Reads: r, Vehicles: openGateEvents(b, ctx, pool)}
 	year := func(i int) int { return stockEpoch.Year() + i%4 }
 
 	run := func(name string, call func(i int) error) {

@@ -1,8 +1,9 @@
 // End-to-end test of the supervision cockpit (监管驾驶舱): customs opens it
 // from the menu, the figures show what GET /cockpit/overview answered (in 万元
-// and 吨 from fen and grams), a figure opens the list behind it (年度进口额 →
-// 核算明细 filtered to entries of the year), the wall screen fills 1920×1080
-// with no menu, and an enterprise is turned away. Screenshots of the console
+// and 吨 from fen and grams; vehicle crossings and vehicles in the zone as
+// counted), a figure opens the list behind it (年度进口额 → 核算明细 filtered
+// to entries of the year; 区内车辆 → the 卡口车辆 page's vehicles inside), the
+// wall screen fills 1920×1080 with no menu, and an enterprise is turned away. Screenshots of the console
 // at 1440×900 and of the wall screen at 1920×1080.
 //
 // Needs the --demo seed (customs user "customs", enterprise "ent-a").
@@ -12,7 +13,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { BASE, credentials, launch, login, screenshots } from './session.mjs'
-import { tonnes, wanYuan } from '../src/views/cockpit/figures.js'
+import { count, tonnes, wanYuan } from '../src/views/cockpit/figures.js'
 
 const CUSTOMS = credentials('CUSTOMS', 'customs')
 const ENT_A = credentials('ENTERPRISE', 'ent-a')
@@ -52,6 +53,12 @@ test('the console shows the overview the API answered, and a figure opens its li
   assert.equal(await text('outbound'), `${o.tickets.outbound}票`)
   await page.locator('[data-test=chart-months] canvas').first().waitFor()
   assert.equal(await page.locator('[data-test=stock-hs-codes] tbody tr').count(), o.stock.hsCodes.length)
+  const vehicle = async (id) => (await page.locator(`[data-test=vehicle-${id}] .value`).innerText()).replace(/\s+/g, '')
+  assert.equal(o.vehicles.byMonth.length, 12)
+  assert.equal(await vehicle('entries'), `${count(o.vehicles.entries)}辆次`)
+  assert.equal(await vehicle('exits'), `${count(o.vehicles.exits)}辆次`)
+  assert.equal(await vehicle('inside'), `${count(o.vehicles.inside)}辆`)
+  await page.locator('[data-test=chart-vehicles] canvas').first().waitFor()
   await page.setViewportSize({ width: 1440, height: 900 })
   await screenshot(page, 'console-1440x900')
 
@@ -61,6 +68,15 @@ test('the console shows the overview the API answered, and a figure opens its li
   assert.equal(q.get('flow'), 'entry')
   assert.equal(q.get('from'), `${o.year}-01-01`)
   assert.equal(q.get('to'), `${o.year}-12-31`)
+})
+
+test('vehicles in the zone open the gate page on its vehicles inside', async () => {
+  const o = await openCockpit('/cockpit')
+  await page.locator('[data-test=vehicle-inside]').click()
+  await page.waitForURL((url) => url.pathname === '/gates' && url.searchParams.get('tab') === 'inside')
+  await page.locator('[data-test=vehicles-inside]').waitFor()
+  if (o.vehicles.inside > 0) await page.locator('[data-test=vehicles-inside] .el-table__body tr.el-table__row').first().waitFor()
+  assert.equal(await page.locator('[data-test=vehicles-inside] .el-table__body tr.el-table__row').count(), o.vehicles.inside)
 })
 
 test('the wall screen fills 1920×1080 without the menu', async () => {
@@ -75,6 +91,7 @@ test('the wall screen fills 1920×1080 without the menu', async () => {
   })
   assert.ok(overflow <= 0, `the figures fit the screen (${overflow}px over)`)
   assert.equal((await page.locator('[data-test=kpi-import] .value').innerText()).replace(/\s+/g, ''), `${wanYuan(o.trade.import.valueFen)}万元`)
+  assert.equal((await page.locator('[data-test=vehicle-inside] .value').innerText()).replace(/\s+/g, ''), `${count(o.vehicles.inside)}辆`)
   await screenshot(page, 'screen-1920x1080')
   await page.locator('[data-test=cockpit-console]').click()
   await page.waitForURL((url) => url.pathname === '/cockpit')

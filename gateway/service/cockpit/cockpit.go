@@ -1,7 +1,8 @@
 // Package cockpit is the supervision cockpit (监管驾驶舱): the zone's trade,
-// rankings, ticket shares, stock and import prices for customs and the zone
-// administration, read from the sums the indexer keeps (migration 00015),
-// so no figure scans the mirror on a page load. Enterprises do not see it:
+// rankings, ticket shares, stock, import prices and vehicles for customs and
+// the zone administration, read from the sums the indexer keeps (migration
+// 00015) and those the gate intake keeps (gateway migration 00019), so no
+// figure scans the mirror or the gate events on a page load. Enterprises do not see it:
 // every figure is the whole zone's.
 package cockpit
 
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/gateway/gates"
 	"zonetrace/gateway/validation"
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
@@ -25,9 +27,15 @@ type Reads interface {
 	Enterprises(ctx context.Context) ([]model.Enterprise, error)
 }
 
+// Vehicles is what the cockpit reads from the gate intake (gates.Service).
+type Vehicles interface {
+	Traffic(ctx context.Context, year int) (gates.Traffic, error)
+}
+
 // Service answers the cockpit.
 type Service struct {
-	Reads Reads
+	Reads    Reads
+	Vehicles Vehicles
 	// Now is the clock the default year and days are taken from.
 	Now func() time.Time
 }
@@ -90,8 +98,7 @@ type Stock struct {
 }
 
 // Overview is every figure of the cockpit for a year but the price
-// scatter. Members are added, never changed: the gate figures (vehicle
-// entries and exits, vehicles in the zone) join as a member "vehicles".
+// scatter. Members are added, never changed.
 type Overview struct {
 	Year      int                `json:"year"`
 	Trade     query.CockpitTrade `json:"trade"`
@@ -100,6 +107,8 @@ type Overview struct {
 	Exporters RankList           `json:"exporters"`
 	Tickets   Tickets            `json:"tickets"`
 	Stock     Stock              `json:"stock"`
+	// Vehicles are the year's gate crossings and the vehicles inside now.
+	Vehicles gates.Traffic `json:"vehicles"`
 }
 
 // Prices are the import price points of the days From..To.
@@ -174,6 +183,9 @@ func (s *Service) Overview(ctx context.Context, year, limit int) (Overview, erro
 		EnterpriseCount: stock.EnterpriseCount, HSCodeCount: stock.HSCodeCount}
 	for i, e := range stock.Enterprises {
 		out.Stock.Enterprises[i] = EnterpriseStock{StockFigure: e, Name: names[e.Key]}
+	}
+	if out.Vehicles, err = s.Vehicles.Traffic(ctx, year); err != nil {
+		return Overview{}, err
 	}
 	return out, nil
 }

@@ -33,6 +33,8 @@ export const kg = (grams) => group(gramsToKg(grams ?? 0) || '0')
 export const tonnes = (grams) => scaled(grams, 6, 2)
 /** perKg is a price in fen per kg as 元/kg. */
 export const perKg = (fen) => `${yuan(fen)} 元/kg`
+/** count is an integer count with separators. */
+export const count = (n) => group(String(n ?? 0))
 /** share is a/b as a percentage with one decimal. */
 export const share = (a, b) => (b ? `${((Number(a) * 100) / Number(b)).toFixed(1)}%` : '0.0%')
 
@@ -62,6 +64,9 @@ export const links = {
   stockByBatch: () => ({ name: 'account-stock', query: { groupBy: 'batch', inStock: 'true' } }),
   balances: () => ({ name: 'balances' }),
   price: (origin) => ({ name: 'prefilings', query: { origin } }),
+  // 卡口车辆: every crossing, and the vehicles now inside.
+  gateEvents: () => ({ name: 'gates', query: { tab: 'events' } }),
+  vehiclesInside: () => ({ name: 'gates', query: { tab: 'inside' } }),
 }
 
 /** rankRows names a ranking's entries for a chart: label, value, link. */
@@ -94,6 +99,23 @@ export function monthsOption(trade, dark) {
       { name: '出口额', type: 'bar', data: months.map((m) => ({ value: Number(m.export.valueFen) / 1e6, fen: m.export.valueFen })) },
       { name: '进口重量', type: 'line', yAxisIndex: 1, data: months.map((m) => ({ value: Number(m.import.grams) / 1e6, grams: m.import.grams })) },
       { name: '出口重量', type: 'line', yAxisIndex: 1, data: months.map((m) => ({ value: Number(m.export.grams) / 1e6, grams: m.export.grams })) },
+    ],
+  }
+}
+
+/** vehiclesOption: vehicle entries and exits per month (crossings, events set aside excluded). */
+export function vehiclesOption(vehicles, dark) {
+  const months = vehicles?.byMonth || []
+  return {
+    color: ['#5fd39b', '#e06c75'],
+    tooltip: { trigger: 'axis', formatter: (ps) => [ps[0]?.axisValue, ...ps.map((p) => `${p.marker}${p.seriesName}：${count(p.value)} 辆次`)].join('<br>') },
+    legend: { textStyle: { color: dark ? '#cfe3f7' : '#303133' } },
+    grid: { left: 48, right: 16, top: 32, bottom: 24 },
+    xAxis: { type: 'category', data: months.map((m) => Number(m.month.slice(5)) + '月'), ...AXIS(dark) },
+    yAxis: { type: 'value', name: '辆次', minInterval: 1, ...AXIS(dark) },
+    series: [
+      { name: '入区', type: 'bar', data: months.map((m) => m.entries) },
+      { name: '出区', type: 'bar', data: months.map((m) => m.exits) },
     ],
   }
 }
