@@ -120,7 +120,9 @@ func newEnv(t *testing.T, transport send.Transport) *env {
 
 type fastRetry struct{}
 
-func (fastRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now().Add(100 * time.Millisecond) }
+func (fastRetry) NextRetry(*rivertype.JobRow) time.Time {
+	return time.Now().Add(100 * time.Millisecond)
+}
 
 var (
 	officer = accounts.User{Username: "officer", Role: accounts.RoleCustomsOfficer}
