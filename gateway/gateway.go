@@ -18,6 +18,7 @@ import (
 
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/attachments"
+	"zonetrace/gateway/customsmsg/send"
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/loginguard"
@@ -82,6 +83,9 @@ type Config struct {
 	// SMTP is the mail server of e-mail notifications; nil leaves the
 	// e-mail channel out (its deliveries are recorded not_configured).
 	SMTP *notify.SMTPConfig
+	// CustomsMessages says how national messages reach customs' own
+	// systems; without a transport nothing is sent.
+	CustomsMessages send.Config
 }
 
 // Gateway serves the HTTP API.
@@ -102,6 +106,8 @@ type Gateway struct {
 	audit       *audit.Service
 	oplog       *oplog.Log
 	notify      *notify.Service
+	// customsMessages sends national messages (gateway/customsmsg/send).
+	customsMessages *send.Service
 	// reportFont writes the PDF reports.
 	reportFont *reports.Font
 	// oplogFailures counts actions the operation log could not record.
@@ -169,6 +175,9 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	g.oplog = oplog.New(cfg.Pool, ledgerAnchors{g})
 	if g.notify, err = g.newNotifications(); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	if g.customsMessages, err = send.New(cfg.Pool, cfg.Reads, cfg.CustomsMessages, cfg.Logger); err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
 	g.oplogFailures = prometheus.NewCounter(prometheus.CounterOpts{Name: "zonetrace_oplog_append_failures_total",

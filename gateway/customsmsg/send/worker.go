@@ -121,3 +121,6 @@ func (s *Service) deliver(ctx context.Context, id int64, last bool) error {
 	}
 	return sendErr
 }
+
+// Queue names the River queue of the sends (internal/jobs runs it).
+func (s *Service) Queue() string { return Queue }
