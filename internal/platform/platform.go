@@ -23,6 +23,7 @@ import (
 	"zonetrace/gateway"
 	"zonetrace/gateway/alerts"
 	"zonetrace/gateway/attachments"
+	"zonetrace/gateway/customsmsg/send"
 	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/entryfill"
@@ -86,6 +87,12 @@ type Config struct {
 	AnchorEvery time.Duration
 	// SMTP is the mail server of e-mail notifications; nil sends none.
 	SMTP *notify.SMTPConfig
+	// CustomsMessages says how national messages reach customs' own
+	// systems (gateway/customsmsg/send); no transport sends none.
+	// CustomsMessagesEvery sets how often declared documents are looked
+	// for (default jobs.DefaultCustomsMessagesEvery).
+	CustomsMessages      send.Config
+	CustomsMessagesEvery time.Duration
 }
 
 // DefaultShutdownTimeout is Config.ShutdownTimeout's default.
@@ -222,6 +229,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Readiness: []gateway.ReadinessCheck{{Name: "outbox", Check: func(ctx context.Context) gateway.CheckResult {
 			return p.Gateway.OutboxCheck(ctx)
 		}}},
+		CustomsMessages: cfg.CustomsMessages,
 	}); err != nil {
 		_ = listener.Close()
 		return nil, fmt.Errorf("create gateway: %w", err)
@@ -301,6 +309,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		EntryDrafts: entryfill.New(p.Pool, p.Reads, docdrafts.New(p.Pool, docdrafts.WithSealer(p.Sealer)),
 			log.With("component", "entry-drafts")),
 		Alerts: riskAlerts,
+		// National messages to customs (gateway/customsmsg/send).
+		CustomsMessages: p.Gateway.CustomsMessages(), CustomsMessagesEvery: cfg.CustomsMessagesEvery,
 	}); err != nil {
 		return nil, err
 	}
