@@ -419,10 +419,15 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 			every = DefaultCustomsMessagesEvery
 		}
 		cfg.CustomsMessages.AddWorkers(workers)
-		config.Queues[cfg.CustomsMessages.Queue()] = river.QueueConfig{MaxWorkers: 2}
+		queue := cfg.CustomsMessages.Queue()
+		config.Queues[queue] = river.QueueConfig{MaxWorkers: 2}
 		river.AddWorker(workers, &customsMessagesWorker{messages: cfg.CustomsMessages, log: log})
+		// On the sends' own queue: a declaration reaches customs however
+		// busy the default queue is.
+		onQueue := *once
+		onQueue.Queue = queue
 		config.PeriodicJobs = append(config.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(every),
-			func() (river.JobArgs, *river.InsertOpts) { return CustomsMessagesArgs{}, once },
+			func() (river.JobArgs, *river.InsertOpts) { return CustomsMessagesArgs{}, &onQueue },
 			&river.PeriodicJobOpts{ID: CustomsMessagesArgs{}.Kind(), RunOnStart: true}))
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), config)

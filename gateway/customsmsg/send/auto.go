@@ -26,7 +26,7 @@ func (s *Service) SendDeclared(ctx context.Context) (int, error) {
 	if !s.AutoSend() {
 		return 0, nil
 	}
-	if _, err := s.pool.Exec(ctx, `INSERT INTO customs_outbox_auto (since) VALUES ($1) ON CONFLICT DO NOTHING`, s.now().UTC()); err != nil {
+	if _, err := s.pool.Exec(ctx, `INSERT INTO customs_outbox_auto (since) VALUES ($1) ON CONFLICT DO NOTHING`, s.started.UTC()); err != nil {
 		return 0, fmt.Errorf("start automatic sending: %w", err)
 	}
 	var since time.Time

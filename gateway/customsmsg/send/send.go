@@ -60,6 +60,10 @@ type Service struct {
 	cfg      Config
 	log      *slog.Logger
 	now      func() time.Time
+	// started is when this service was made: automatic sending begins
+	// then on a node's first start, not when the job queue first gets
+	// round to it.
+	started time.Time
 }
 
 // New returns a Service.
@@ -77,7 +81,7 @@ func New(pool *pgxpool.Pool, docs Documents, cfg Config, log *slog.Logger) (*Ser
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{pool: pool, inserter: inserter, docs: docs, cfg: cfg, log: log, now: time.Now}, nil
+	return &Service{pool: pool, inserter: inserter, docs: docs, cfg: cfg, log: log, now: time.Now, started: time.Now()}, nil
 }
 
 // Enabled reports whether this node sends messages.
