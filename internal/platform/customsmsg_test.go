@@ -28,7 +28,7 @@ func newCustomsMarket(t *testing.T, outbox string) *market {
 	ctx := context.Background()
 	n := &node{t: t, dbURL: pgtest.NewDatabase(t), dir: t.TempDir()}
 	p, err := Start(ctx, Config{DataDir: n.dir, DatabaseURL: n.dbURL, Listen: "127.0.0.1:0", Logger: testLogger(),
-		CustomsMessages: send.Config{Transport: send.Directory{Dir: outbox}, CustomsArea: "2305", SysID: "Z8", Auto: true},
+		CustomsMessages:      send.Config{Transport: send.Directory{Dir: outbox}, CustomsArea: "2305", SysID: "Z8", Auto: true},
 		CustomsMessagesEvery: 100 * time.Millisecond})
 	require.NoError(t, err)
 	n.Platform = p
