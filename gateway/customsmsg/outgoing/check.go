@@ -17,7 +17,9 @@ type Problem struct {
 	// Field is the national element, with its block and line:
 	// "InvtListType[2].Gdecd".
 	Field string
-	Why   string
+	// Rule is the kind of breach, as the API reports field problems.
+	Rule model.Rule
+	Why  string
 }
 
 func (p Problem) String() string { return p.Field + ": " + p.Why }
@@ -145,21 +147,21 @@ func Check(m Message) []Problem {
 		ps = append(ps, checkBlock("InvtMessage", -1, b, envelopeRules, "Head", "Lines")...)
 		ps = append(ps, checkBlock("InvtHeadType", -1, b.Head, invtHeadRules)...)
 		if b.Head.DclcusFlag == "1" && b.Head.DclcusTypecd == "" {
-			ps = append(ps, Problem{"InvtHeadType.DclcusTypecd", "is required when DclcusFlag is 1 (报关)"})
+			ps = append(ps, Problem{"InvtHeadType.DclcusTypecd", model.RuleRequired, "is required when DclcusFlag is 1 (报关)"})
 		}
 		if b.Head.DclcusFlag == "2" && (b.Head.DclcusTypecd != "" || b.Head.GenDecFlag != "2") {
-			ps = append(ps, Problem{"InvtHeadType.DclcusTypecd", "must be empty, and GenDecFlag 2, when DclcusFlag is 2 (非报关)"})
+			ps = append(ps, Problem{"InvtHeadType.DclcusTypecd", model.RuleValueMismatch, "must be empty, and GenDecFlag 2, when DclcusFlag is 2 (非报关)"})
 		}
 		if b.Head.GenDecFlag == "1" && b.Head.DecType == "" {
-			ps = append(ps, Problem{"InvtHeadType.DecType", "is required when GenDecFlag is 1 (生成报关单)"})
+			ps = append(ps, Problem{"InvtHeadType.DecType", model.RuleRequired, "is required when GenDecFlag is 1 (生成报关单)"})
 		}
 		ps = append(ps, checkLines("InvtListType", len(b.Lines), func(i int) any { return b.Lines[i] }, invtLineRules)...)
 		for i, l := range b.Lines {
 			if l.GdsSeqno != i+1 {
-				ps = append(ps, Problem{fmt.Sprintf("InvtListType[%d].GdsSeqno", i), "must number the lines 1..n"})
+				ps = append(ps, Problem{fmt.Sprintf("InvtListType[%d].GdsSeqno", i), model.RuleValueMismatch, "must number the lines 1..n"})
 			}
 			if l.SeqNo != b.Head.SeqNo {
-				ps = append(ps, Problem{fmt.Sprintf("InvtListType[%d].SeqNo", i), "must equal the head's SeqNo"})
+				ps = append(ps, Problem{fmt.Sprintf("InvtListType[%d].SeqNo", i), model.RuleValueMismatch, "must equal the head's SeqNo"})
 			}
 		}
 	case *stockMessage:
@@ -169,17 +171,17 @@ func Check(m Message) []Problem {
 		ps = append(ps, checkBlock("PassportHead", -1, b.Head, passportHeadRules)...)
 		ps = append(ps, checkLines("PassportList", len(b.Lines), func(i int) any { return b.Lines[i] }, passportLineRules)...)
 		if b.Head.PassportTypecd != "6" && len(b.Lines) == 0 {
-			ps = append(ps, Problem{"PassportList", "only an empty vehicle (type 6) has no lines"})
+			ps = append(ps, Problem{"PassportList", model.RuleTooFew, "only an empty vehicle (type 6) has no lines"})
 		}
 	default:
-		ps = append(ps, Problem{"", "not a built message"})
+		ps = append(ps, Problem{"", model.RuleUnknownValue, "not a built message"})
 	}
 	return ps
 }
 
 func checkLines(block string, n int, line func(int) any, rules map[string]rule) []Problem {
 	if n == 0 {
-		return []Problem{{block, "at least one line is required"}}
+		return []Problem{{block, model.RuleTooFew, "at least one line is required"}}
 	}
 	var ps []Problem
 	for i := range n {
@@ -215,28 +217,28 @@ func checkBlock(block string, index int, v any, rules map[string]rule, skip ...s
 		}
 		r, ok := rules[name]
 		if !ok {
-			ps = append(ps, Problem{where, "has no row in the field tables"})
+			ps = append(ps, Problem{where, model.RuleUnknownValue, "has no row in the field tables"})
 			continue
 		}
-		if why := r.check(val); why != "" {
-			ps = append(ps, Problem{where, why})
+		if kind, why := r.check(val); why != "" {
+			ps = append(ps, Problem{where, kind, why})
 		}
 	}
 	return ps
 }
 
-func (r rule) check(v string) string {
+func (r rule) check(v string) (model.Rule, string) {
 	switch {
 	case v == "" && r.required:
-		return "is required"
+		return model.RuleRequired, "is required"
 	case v == "":
-		return ""
+		return "", ""
 	case r.max > 0 && utf8.RuneCountInString(v) > r.max:
-		return fmt.Sprintf("is longer than %d characters", r.max)
+		return model.RuleTooLong, fmt.Sprintf("is longer than %d characters", r.max)
 	case r.pattern != nil && !r.pattern.MatchString(v):
-		return fmt.Sprintf("%q does not match %s", v, r.pattern)
+		return model.RulePattern, fmt.Sprintf("%q does not match %s", v, r.pattern)
 	case len(r.codes) > 0 && !slices.Contains(r.codes, v):
-		return fmt.Sprintf("%q is not one of the codes %s", v, strings.Join(r.codes, ","))
+		return model.RuleUnknownValue, fmt.Sprintf("%q is not one of the codes %s", v, strings.Join(r.codes, ","))
 	}
-	return ""
+	return "", ""
 }

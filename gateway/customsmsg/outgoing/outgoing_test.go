@@ -132,7 +132,7 @@ func TestSAS111AndSAS121(t *testing.T) {
 		c.SasDclNo = ""
 		m, err := Build(d, c)
 		require.NoError(t, err)
-		require.Equal(t, []Problem{{"SasStockBsc.SasDclNo", "is required"}}, Check(m))
+		require.Equal(t, []Problem{{"SasStockBsc.SasDclNo", model.RuleRequired, "is required"}}, Check(m))
 	})
 	t.Run("a gate registration is an SAS121 of type 5 without related documents", func(t *testing.T) {
 		d := document(model.FamilyGateRegistration, model.BusinessExit, model.DocumentHead{VehiclePlate: "苏E12345", Carrier: "顺达物流"}, coffee(1, 600_000))
@@ -212,7 +212,7 @@ func TestCheckCatchesBreaches(t *testing.T) {
 		}
 		m, err := Build(d, context())
 		require.NoError(t, err)
-		require.Equal(t, []Problem{{"InvtListType[0].ModfMarkcd", "has no row in the field tables"}},
+		require.Equal(t, []Problem{{"InvtListType[0].ModfMarkcd", model.RuleUnknownValue, "has no row in the field tables"}},
 			checkBlock("InvtListType", 0, m.body.(*invtMessage).Lines[0], rules))
 	})
 }

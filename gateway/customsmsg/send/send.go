@@ -176,7 +176,7 @@ func (s *Service) build(ctx context.Context, d model.Document, sasDclNo string) 
 func invalidMessage(typ string, ps []outgoing.Problem) error {
 	var details []validation.Problem
 	for _, p := range ps {
-		details = append(details, validation.Problem{Field: p.Field, Rule: model.RulePattern,
+		details = append(details, validation.Problem{Field: p.Field, Rule: p.Rule,
 			Message: p.Why, MessageZh: "报文字段" + p.Field + "不符合" + typ + "字段要求"})
 	}
 	e := apierror.Invalid(details...)
