@@ -145,6 +145,7 @@ func TestNationalMessagesRoundTrip(t *testing.T) {
 		var log sendLog
 		require.NoError(t, m.a.Get(ctx, "/api/v1/national-messages?documentId="+doc.ID, &log))
 		require.Equal(t, seqNo, log.Items[0].SeqNo)
+		require.Equal(t, "imported", log.Items[0].ImportResult)
 		var types []string
 		for _, r := range log.Items[0].Receipts {
 			types = append(types, r.MessageType)

@@ -9,6 +9,7 @@ import (
 
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/apierror"
+	"zonetrace/gateway/customsmsg"
 	"zonetrace/indexer/query"
 )
 
@@ -28,6 +29,11 @@ type Entry struct {
 	Reference    string     `json:"reference,omitempty"`
 	CreatedAt    time.Time  `json:"createdAt"`
 	SentAt       *time.Time `json:"sentAt,omitempty"`
+	// ImportResult is the Single Window client's answer to the file:
+	// imported or refused (empty until it comes back), ImportNote its
+	// CheckInfo.
+	ImportResult string `json:"importResult,omitempty"`
+	ImportNote   string `json:"importNote,omitempty"`
 	// SeqNo is the pre-entry number customs' import result gave the
 	// document, once it came back.
 	SeqNo string `json:"seqNo,omitempty"`
@@ -121,9 +127,9 @@ func (s *Service) Body(ctx context.Context, u accounts.User, id int64) (Entry, [
 func (s *Service) entry(ctx context.Context, id int64) (Entry, error) {
 	var e Entry
 	err := s.pool.QueryRow(ctx, `SELECT id, document_id, enterprise_id, message_type, file_name, requested_by, sas_dcl_no, status,
-		last_error, transport, reference, created_at, sent_at FROM customs_outbox WHERE id = $1`, id).Scan(
+		last_error, transport, reference, created_at, sent_at, import_result, import_note FROM customs_outbox WHERE id = $1`, id).Scan(
 		&e.ID, &e.DocumentID, &e.EnterpriseID, &e.MessageType, &e.FileName, &e.RequestedBy, &e.SasDclNo, &e.Status,
-		&e.LastError, &e.Transport, &e.Reference, &e.CreatedAt, &e.SentAt)
+		&e.LastError, &e.Transport, &e.Reference, &e.CreatedAt, &e.SentAt, &e.ImportResult, &e.ImportNote)
 	if err == pgx.ErrNoRows {
 		return Entry{}, apierror.From(query.ErrNotFound)
 	}
@@ -158,4 +164,20 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// RecordImportResult notes the Single Window client's import result on the
+// last message sent of its document (EtpsPreentNo is our document id). A
+// result for a document this node sent nothing for changes nothing.
+func (s *Service) RecordImportResult(ctx context.Context, r customsmsg.ImportResult) error {
+	result := "refused"
+	if r.OK() {
+		result = "imported"
+	}
+	if _, err := s.pool.Exec(ctx, `UPDATE customs_outbox SET import_result = $2, import_note = $3
+		WHERE id = (SELECT max(id) FROM customs_outbox WHERE document_id = $1 AND status = 'sent')`,
+		r.EtpsPreentNo, result, r.CheckInfo); err != nil {
+		return fmt.Errorf("record import result of %s: %w", r.EtpsPreentNo, err)
+	}
+	return nil
 }

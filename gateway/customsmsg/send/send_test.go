@@ -20,6 +20,7 @@ import (
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/apierror"
+	"zonetrace/gateway/customsmsg"
 	"zonetrace/gateway/customsmsg/send"
 	"zonetrace/gateway/schema"
 	"zonetrace/indexer/query"
@@ -188,6 +189,21 @@ func TestDirectoryDrop(t *testing.T) {
 		_, body, err := e.svc.Body(ctx, officer, again.ID)
 		require.NoError(t, err)
 		require.Contains(t, string(body), "<SeqNo>202600000122717119</SeqNo>", "a resend carries the pre-entry number")
+		require.Equal(t, "sent", e.settled(t, officer, again.ID).Status)
+	})
+	t.Run("the import result is noted on the last message sent", func(t *testing.T) {
+		ctx := context.Background()
+		require.NoError(t, e.svc.RecordImportResult(ctx, customsmsg.ImportResult{EtpsPreentNo: d.ID, DealFlag: "-1",
+			CheckInfo: "企业内部编号+区内企业编码已存在"}))
+		require.NoError(t, e.svc.RecordImportResult(ctx, customsmsg.ImportResult{EtpsPreentNo: "HZ20261126QQ12CD34", DealFlag: "0", SeqNo: "202600000122717110"}),
+			"a document this node sent nothing for")
+		list, err := e.svc.List(ctx, officer, send.Filter{DocumentID: d.ID, Status: "sent"})
+		require.NoError(t, err)
+		require.Equal(t, "refused", list[0].ImportResult)
+		require.Equal(t, "企业内部编号+区内企业编码已存在", list[0].ImportNote)
+		for _, x := range list[1:] {
+			require.Empty(t, x.ImportResult, "only the last message sent")
+		}
 	})
 	t.Run("another enterprise neither sees nor sends it", func(t *testing.T) {
 		list, err := e.svc.List(context.Background(), clerkB, send.Filter{})

@@ -22,7 +22,12 @@ CREATE TABLE customs_outbox (
     transport     text NOT NULL DEFAULT '',
     reference     text NOT NULL DEFAULT '',
     created_at    timestamptz NOT NULL DEFAULT now(),
-    sent_at       timestamptz
+    sent_at       timestamptz,
+    -- The Single Window client's import result (Successed_/Failed_) of the
+    -- message: imported (with the pre-entry number) or refused, and its
+    -- CheckInfo.
+    import_result text NOT NULL DEFAULT '' CHECK (import_result IN ('', 'imported', 'refused')),
+    import_note   text NOT NULL DEFAULT ''
 );
 CREATE INDEX customs_outbox_document ON customs_outbox (document_id, id DESC);
 CREATE INDEX customs_outbox_enterprise ON customs_outbox (enterprise_id, id DESC);
