@@ -152,7 +152,7 @@ func TestNationalMessagesRoundTrip(t *testing.T) {
 		}
 		require.Equal(t, []string{"INV201", "INV202", "INV211"}, types)
 	})
-	t.Run("warehouse receipt: SAS111 waits for its business application, then SAS211 approves it", func(t *testing.T) {
+	t.Run("warehouse receipt: SAS111 waits for its business application, then SAS211 approves and changes it", func(t *testing.T) {
 		doc := m.declare(m.a, model.FamilyWarehouseReceipt, model.BusinessIn, heads[model.FamilyWarehouseReceipt], m.line(1_000))
 		require.Eventually(t, func() bool {
 			var log sendLog
@@ -168,9 +168,20 @@ func TestNationalMessagesRoundTrip(t *testing.T) {
 		require.Contains(t, string(raw), "<SasDclNo>SW2305260000001</SasDclNo>")
 
 		const seqNo = "202600000133300001"
+		numbers := []string{"202400000133300001", seqNo, "JB20240802QW12ER34", doc.ID}
 		m.postReceipt(importResult(seqNo, doc.ID))
-		m.postReceipt(fixture(t, "SAS211_gbk.xml", "202400000133300001", seqNo, "JB20240802QW12ER34", doc.ID))
-		require.Equal(t, model.DocReturned, m.document(m.a, doc.ID).Status, "the GBK sample is a return (退单)")
+		// The approval of the declaration itself, in the shape of the
+		// change receipt (declaration type 1), then customs' change.
+		approval := strings.NewReplacer("<dclTypecd>2</dclTypecd>", "<dclTypecd>1</dclTypecd>", "变更审核通过", "审核通过",
+			"2024-08-06 16:02:00", "2024-08-06 10:00:00").Replace(string(fixture(t, "SAS211_change.xml", numbers...)))
+		m.postReceipt([]byte(approval))
+		got := m.document(m.a, doc.ID)
+		require.Equal(t, model.DocApproved, got.Status)
+		require.Equal(t, "CK311124I000000123", got.CustomsNo)
+		m.postReceipt(fixture(t, "SAS211_change.xml", numbers...))
+		got = m.document(m.a, doc.ID)
+		require.Equal(t, model.DocApproved, got.Status)
+		require.Equal(t, int64(19_000_000), got.Lines[0].WeightGrams, "SAS211 变更 sets the weight it carries")
 	})
 	t.Run("gate registration: SAS121 out, SAS221 approves it with the pass number, SAS224 releases it at the gate", func(t *testing.T) {
 		doc := m.declare(m.a, model.FamilyGateRegistration, model.BusinessEntry,
