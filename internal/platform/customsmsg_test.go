@@ -203,7 +203,12 @@ func TestNationalMessagesRoundTrip(t *testing.T) {
 		require.Equal(t, model.DocEffective, got.Status, "卡口放行 after inspection moves the goods")
 		require.NotEmpty(t, got.GatePassed)
 	})
-	t.Run("an enterprise cannot send a document family customs reviews here", func(t *testing.T) {
+	t.Run("a family customs reviews on this platform has no national message; an unknown document none either", func(t *testing.T) {
+		doc := m.declare(m.a, model.FamilyNonBondedApplication, model.BusinessEntry, heads[model.FamilyNonBondedApplication], m.line(1_000))
+		m.refused(http.StatusUnprocessableEntity, m.a, post("/api/v1/documents/"+doc.ID+"/national-message", nil))
 		m.refused(http.StatusNotFound, m.a, post("/api/v1/documents/HZ20261126ZZZZZZZZ/national-message", nil))
+		var log sendLog
+		require.NoError(t, m.customs.Get(ctx, "/api/v1/national-messages?documentId="+doc.ID, &log))
+		require.Empty(t, log.Items)
 	})
 }
