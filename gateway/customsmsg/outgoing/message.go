@@ -87,7 +87,8 @@ type Message struct {
 	Type     string
 	FileName string
 	XML      []byte
-	// Head and Lines are the built blocks, for Check.
+	// body is the built message block (*invtMessage, *stockMessage or
+	// *passPortMessage), for Check.
 	body any
 }
 
