@@ -18,6 +18,7 @@ import (
 
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/attachments"
+	"zonetrace/gateway/customsmsg/send"
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/gates"
 	"zonetrace/gateway/identities"
@@ -86,6 +87,9 @@ type Config struct {
 	// Gates tunes the gate intake: the signatures' time window and the
 	// camera playback links.
 	Gates gates.Config
+	// CustomsMessages says how national messages reach customs' own
+	// systems; without a transport nothing is sent.
+	CustomsMessages send.Config
 }
 
 // Gateway serves the HTTP API.
@@ -106,6 +110,8 @@ type Gateway struct {
 	audit       *audit.Service
 	oplog       *oplog.Log
 	notify      *notify.Service
+	// customsMessages sends national messages (gateway/customsmsg/send).
+	customsMessages *send.Service
 	// reportFont writes the PDF reports.
 	reportFont *reports.Font
 	gates      *gates.Service
@@ -177,6 +183,9 @@ func New(cfg Config) (*Gateway, error) {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
 	if g.gates, err = g.newGates(); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	if g.customsMessages, err = send.New(cfg.Pool, cfg.Reads, cfg.CustomsMessages, cfg.Logger); err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
 	g.oplogFailures = prometheus.NewCounter(prometheus.CounterOpts{Name: "zonetrace_oplog_append_failures_total",

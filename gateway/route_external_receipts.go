@@ -1,10 +1,13 @@
 package gateway
 
 import (
+	"bytes"
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"zonetrace/gateway/customsmsg"
 	"zonetrace/gateway/customsmsg/inbox"
 	"zonetrace/gateway/service/externalreceipts"
 )
@@ -29,10 +32,27 @@ func (g *Gateway) postExternalReceipt(svc *externalreceipts.Service) gin.Handler
 			g.fail(c, err)
 			return
 		}
+		if err := g.noteImportResult(c.Request.Context(), body); err != nil {
+			g.fail(c, err)
+			return
+		}
 		if _, err := g.awaitIndexed(c); err != nil {
 			g.fail(c, err)
 			return
 		}
 		c.JSON(http.StatusAccepted, res)
 	}
+}
+
+// noteImportResult records an import result (Successed_/Failed_) in the
+// send log of national messages (gateway/customsmsg/send).
+func (g *Gateway) noteImportResult(ctx context.Context, body []byte) error {
+	if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || trimmed[0] != '<' {
+		return nil
+	}
+	m, err := customsmsg.Parse(body)
+	if err != nil || m.Kind != customsmsg.KindImportResult {
+		return nil // Receive has answered for the message itself
+	}
+	return g.customsMessages.RecordImportResult(ctx, m.ImportResult)
 }

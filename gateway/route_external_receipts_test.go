@@ -127,7 +127,7 @@ func TestExternalReceipts(t *testing.T) {
 		{"a truncated XML file", "<Package><EnvelopInfo>", 400},
 		{"a JSON receipt of an unknown type", map[string]string{"documentId": "HZ20240730AB12CD34", "messageType": "INV999", "manageResult": "1", "manageDate": "x"}, 422},
 		{"a JSON receipt without document", map[string]string{"messageType": "INV201", "manageResult": "1", "manageDate": "x"}, 422},
-		{"a receipt type the ledger does not apply", `<Package><EnvelopInfo><message_type>SAS224</message_type></EnvelopInfo><DataInfo><BussinessData><SAS224><HdeApprResult><businessId>Z1</businessId><manageResult>1</manageResult><manageDate>2024-08-05 10:00:00</manageDate></HdeApprResult></SAS224></BussinessData></DataInfo></Package>`, 422},
+		{"a receipt type the ledger does not apply", `<Package><EnvelopInfo><message_type>SAS231</message_type></EnvelopInfo><DataInfo><BussinessData><SAS231><HdeApprResult><businessId>Z1</businessId><manageResult>1</manageResult><manageDate>2024-08-05 10:00:00</manageDate></HdeApprResult></SAS231></BussinessData></DataInfo></Package>`, 422},
 	}
 	for _, tc := range bad {
 		t.Run("it refuses "+tc.name+" and applies nothing", func(t *testing.T) {

@@ -113,7 +113,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "GET", Path: v1 + "/webhook", Tag: "receipts", Summary: "The own enterprise's webhook (the secret is never shown)", Status: 200, Response: receipts.Webhook{}},
 		{Method: "PUT", Path: v1 + "/webhook", Tag: "receipts", Summary: "Configure the webhook receipts are POSTed to, signed with X-ZoneTrace-Signature: sha256=<hex HMAC-SHA256(secret, body)>; a secret is required the first time", Idempotent: true, Request: webhookRequest{}, Status: 200, Response: receipts.Webhook{}},
 		{Method: "GET", Path: v1 + "/webhook/deliveries", Tag: "receipts", Summary: "Delivery log of the webhook, newest first", Query: pageQuery, Status: 200, Response: deliveryPage{}},
-		{Method: "POST", Path: v1 + "/external-receipts", Tag: "receipts", Summary: "A customs receipt (national XML INV201/SAS211/SAS221/SAS223 or CommonResponeMessage, UTF-8 or GBK; or JSON ExternalReceipt + documentId), applied to its document (customs; 404 when no document is known yet, the receipt is kept)", Idempotent: true, Request: externalreceipts.JSONReceipt{}, Status: 202, Response: externalreceipts.Outcome{}},
+		{Method: "POST", Path: v1 + "/external-receipts", Tag: "receipts", Summary: "A customs receipt (national XML INV201/INV202/INV211, SAS211–213, SAS221–224 or CommonResponeMessage, UTF-8 or GBK; or JSON ExternalReceipt + documentId), applied to its document (customs; 404 when no document is known yet, the receipt is kept)", Idempotent: true, Request: externalreceipts.JSONReceipt{}, Status: 202, Response: externalreceipts.Outcome{}},
 
 		{Method: "POST", Path: v1 + "/attachments", Tag: "attachments", Summary: "Upload a PDF, PNG or JPEG (≤ 10 MiB), content-addressed", Multipart: true, Status: 201, Response: uploadedAttachment{}},
 		{Method: "GET", Path: v1 + "/attachments/{sha256}", Tag: "attachments", Summary: "Download an attachment", Status: 200, Content: "application/octet-stream"},
@@ -194,7 +194,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "POST", Path: v1 + "/rules/dry-run", Tag: "rules", Summary: "What a draft review rule would decide about the newest declarations of its kind, against what was recorded (customs; writes nothing)", Request: rules.DryRun{}, Status: 200, Response: model.DryRunResult{}},
 		{Method: "GET", Path: v1 + "/rules/models", Tag: "rules", Summary: "Every validation model the chaincode computes: default tag, parameters with min/max/default, by code (customs, zone_admin)", Status: 200, Response: modelSpecList{}},
 		{Method: "GET", Path: v1 + "/tags", Tag: "rules", Summary: "The tag catalogue in force (code, Chinese name, category, colour, description) and its version, from the read model (every role)", Status: 200, Response: rules.TagCatalogue{}},
-	}, slices.Concat(auditOperations(), operationLogOperations(), notificationOperations(), alertOperations(), gateOperations(), warehouseOperations())...)
+	}, slices.Concat(auditOperations(), operationLogOperations(), notificationOperations(), alertOperations(), gateOperations(), warehouseOperations(), customsMessageOperations())...)
 }
 
 // accountQuery is the keys every account is queried by, and its paging.

@@ -53,6 +53,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeExports(authed, documents)
 	g.routeWebhook(authed, rs.receipts)
 	g.routeExternalReceipts(authed, rs.inbox)
+	g.routeCustomsMessages(authed)
 	g.routeAudit(authed, g.audit)
 	g.routeOperationLog(authed)
 	g.routeNotifications(authed)

@@ -391,9 +391,15 @@ var approvalReceiptFamily = map[string]model.Family{
 // ApplyExternalReceipt applies a receipt of customs' own systems to a
 // document: INV201 for checklists, SAS211 for warehouse receipts and SAS221
 // for gate registrations carry the approval; SAS223 reports the gate
-// crossing of any zone entry or exit. An INV201 answering a change or
+// crossing of any zone entry or exit, and SAS224 its release (3 卡口放行)
+// or refusal after inspection. An approval receipt answering a change or
 // deletion declaration (declarationType 2 or 3) amends or voids the
-// checklist instead (corrections.go).
+// document instead (corrections.go). The other receipts only enter the
+// history: INV202 (the customs declaration generated from a checklist),
+// INV211 (the checklist posted to the account book), SAS212/SAS213 (a
+// warehouse receipt's change and data sync), SAS222 (a gate pass's change),
+// and SAS221 on a document a gate pass names (its own approval is the gate
+// registration's).
 func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterface, requestID, documentID, receiptJSON string) (*model.Document, error) {
 	t, err := beginDocTx(ctx, "ApplyExternalReceipt", requestID, model.RoleCustoms)
 	if err != nil {
@@ -417,11 +423,37 @@ func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterf
 	d.Receipts = append(d.Receipts, r.ID)
 	t.touch(d)
 
+	if r.MessageType == "SAS221" && d.Family != model.FamilyGateRegistration {
+		// A gate pass naming this checklist or warehouse receipt: its
+		// approval is the pass's, not the document's.
+		t.step(d, model.DocActionReceipt, withNote("核放单"+r.CustomsNo+"审核结果 "+r.ManageResult, r.Note), r.MessageType)
+		return d, t.commit()
+	}
+	if err := t.applyExternalReceipt(d, r); err != nil {
+		return nil, err
+	}
+	return d, t.commit()
+}
+
+// historyReceipts are the receipts that only enter a document's history:
+// the family they are about (empty: any family) and their Chinese name.
+var historyReceipts = map[string]struct {
+	family model.Family
+	name   string
+}{
+	"INV202": {model.FamilyChecklist, "核注清单生成报关单回执"},
+	"INV211": {model.FamilyChecklist, "清单记账回执"},
+	"SAS212": {model.FamilyWarehouseReceipt, "出入库单修改回执"},
+	"SAS213": {model.FamilyWarehouseReceipt, "出入库单数据同步回执"},
+	"SAS222": {"", "核放单修改回执"},
+}
+
+func (t *docTx) applyExternalReceipt(d *model.Document, r model.ExternalReceipt) error {
 	switch r.MessageType {
 	case "INV201", "SAS211", "SAS221":
 		want := approvalReceiptFamily[r.MessageType]
 		if d.Family != want {
-			return nil, model.Refuse(model.ReasonReceiptWrongFamily, model.Params{"messageType": r.MessageType, "family": string(d.Family), "documentId": d.ID},
+			return model.Refuse(model.ReasonReceiptWrongFamily, model.Params{"messageType": r.MessageType, "family": string(d.Family), "documentId": d.ID},
 				"%s receipts are for %s documents, %s is a %s", r.MessageType, want, d.ID, d.Family)
 		}
 		// Only the approval receipts carry the document's own customs number;
@@ -432,37 +464,52 @@ func (c *Contract) ApplyExternalReceipt(ctx contractapi.TransactionContextInterf
 		decision, known := externalResults[r.ManageResult]
 		switch {
 		case known && (r.DeclarationType == model.DeclarationChange || r.DeclarationType == model.DeclarationDeletion):
-			if err := t.applyCustomsCorrection(d, r, decision); err != nil {
-				return nil, err
-			}
+			return t.applyCustomsCorrection(d, r, decision)
 		case !known:
-			return nil, unknownValue("manageResult")
+			return unknownValue("manageResult")
 		case decision == "":
 			t.step(d, model.DocActionReceipt, r.Note, r.MessageType)
+			return nil
 		default:
 			reason := r.Note
 			if decision == "return" && reason == "" {
 				reason = "海关退单（" + r.MessageType + " 处理结果 " + r.ManageResult + "）"
 			}
-			if err := t.decide(d, decision, reason, r.MessageType); err != nil {
-				return nil, err
-			}
+			return t.decide(d, decision, reason, r.MessageType)
 		}
-	case "SAS223":
+	case "SAS223", "SAS224":
+		// SAS223: 1 已过卡, 2 未过卡; SAS224: 3 卡口放行, 2 拒绝过卡.
+		passed, refused := "1", "2"
+		if r.MessageType == "SAS224" {
+			passed = "3"
+		}
 		switch r.ManageResult {
-		case "1":
-			if err := t.gatePass(d, r.MessageType); err != nil {
-				return nil, err
+		case passed:
+			return t.gatePass(d, r.MessageType)
+		case refused:
+			what := "未过卡"
+			if r.MessageType == "SAS224" {
+				what = "查验后拒绝过卡"
 			}
-		case "2":
-			t.step(d, model.DocActionReceipt, "未过卡 "+r.Note, r.MessageType)
+			t.step(d, model.DocActionReceipt, withNote(what, r.Note), r.MessageType)
+			return nil
 		default:
-			return nil, unknownValue("manageResult")
+			return unknownValue("manageResult")
 		}
-	default:
-		return nil, unknownValue("messageType") // INV201, SAS211, SAS221 and SAS223 are handled
 	}
-	return d, t.commit()
+	h, ok := historyReceipts[r.MessageType]
+	if !ok {
+		return unknownValue("messageType")
+	}
+	if h.family != "" && d.Family != h.family {
+		return model.Refuse(model.ReasonReceiptWrongFamily, model.Params{"messageType": r.MessageType, "family": string(d.Family), "documentId": d.ID},
+			"%s receipts are for %s documents, %s is a %s", r.MessageType, h.family, d.ID, d.Family)
+	}
+	if r.CustomsNo != "" && d.CustomsNo == "" && h.family == d.Family {
+		d.CustomsNo = r.CustomsNo
+	}
+	t.step(d, model.DocActionReceipt, withNote(h.name+" 处理结果 "+r.ManageResult, r.Note), r.MessageType)
+	return nil
 }
 
 // GetDocument returns a document to customs, the zone admin, its declarant

@@ -17,7 +17,7 @@ func TestGateRegistrationApprovedByReceipt(t *testing.T) {
 	tr := newTrade(t)
 	tr.enter(5_000)
 	conv := tr.declareDoc(tr.entA, model.FamilyChecklist, model.BusinessConversion, model.DocumentHead{}, tr.line(3_000))
-	tr.receipt(conv.ID, "INV201", "1")
+	conv = tr.receipt(conv.ID, "INV201", "1")
 	require.Equal(t, int64(3_000), tr.stock(tr.entA, enterpriseA, false).WeightGrams, "non-bonded stock to take out")
 
 	d := tr.declareDoc(tr.entA, model.FamilyGateRegistration, model.BusinessExit,
@@ -28,9 +28,11 @@ func TestGateRegistrationApprovedByReceipt(t *testing.T) {
 	require.Equal(t, model.ReasonReviewedElsewhere, e.Reason)
 	tr.refused(model.CodeConflict, tr.entA, "RequestDeletion", tr.req(), d.ID, "不出区了")
 
-	e = tr.refusal(model.CodeInvalid, tr.customs, "ApplyExternalReceipt", tr.req(), conv.ID,
-		`{"id":"SAS221:x","messageType":"SAS221","manageResult":"1","manageDate":"2026-11-26 10:00:00"}`)
-	require.Equal(t, model.ReasonReceiptWrongFamily, e.Reason, "SAS221 approves gate registrations only")
+	named := decodeDoc(t, tr.mustInvoke(tr.customs, "ApplyExternalReceipt", tr.req(), conv.ID,
+		`{"id":"SAS221:x","messageType":"SAS221","customsNo":"Z3223E261126000000000001","manageResult":"1","manageDate":"2026-11-26 10:00:00"}`))
+	require.Equal(t, conv.Status, named.Status, "SAS221 approves gate registrations only; a document the pass names only records it")
+	require.Equal(t, "QD3223260I000000001", named.CustomsNo)
+	require.Equal(t, "核放单Z3223E261126000000000001审核结果 1", named.Steps[len(named.Steps)-1].Reason)
 
 	d = tr.receipt(d.ID, "SAS221", "1")
 	require.Equal(t, model.DocApproved, d.Status)

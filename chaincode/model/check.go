@@ -334,8 +334,8 @@ func CheckExternalReceipt(r ExternalReceipt) Problems {
 	switch r.DeclarationType {
 	case "", DeclarationFiling:
 	case DeclarationChange, DeclarationDeletion:
-		// Only checklists are changed and deleted by customs' receipts.
-		if r.MessageType != "INV201" {
+		// Only the approval receipts answer changes and deletions.
+		if !slices.Contains(CorrectionMessageTypes, r.MessageType) {
 			ps.Add("declarationType", RuleUnknownValue, nil)
 		}
 	default:

@@ -269,8 +269,9 @@ type Movement struct {
 }
 
 // ExternalReceipt is a status message of customs' own systems about a
-// document (INV201 for checklists, SAS211 for warehouse receipts, SAS223 for
-// gate crossings), already mapped from the national XML by the gateway.
+// document (ReceiptMessageTypes: INV201 for checklists, SAS211 for warehouse
+// receipts, SAS223 for gate crossings …), already mapped from the national
+// XML by the gateway.
 type ExternalReceipt struct {
 	// ID identifies the receipt for idempotency: message type, customs
 	// number, result and date (repeats are resent receipts).
@@ -280,10 +281,10 @@ type ExternalReceipt struct {
 	ManageResult string `json:"manageResult"`
 	ManageDate   string `json:"manageDate"`
 	Note         string `json:"note,omitempty" metadata:",optional"`
-	// DeclarationType is the declaration the receipt answers (INV201
-	// HdeApprResult.typecd / BondInvtBsc.dclTypecd): empty or "1" for the
-	// declaration itself, "2" for customs' change (变更), "3" for its
-	// deletion (删除).
+	// DeclarationType is the declaration an approval receipt answers
+	// (HdeApprResult.typecd, or the dclTypecd of its head block; INV201,
+	// SAS211 and SAS221 only): empty or "1" for the declaration itself, "2"
+	// for customs' change (变更), "3" for its deletion (删除/作废).
 	DeclarationType string `json:"declarationType,omitempty" metadata:",optional"`
 	// Lines are the line weights a change receipt carries (BondInvtDt
 	// gdsSeqno and netWt), by the document's line numbers.

@@ -116,6 +116,14 @@ func IsCurrency(code string) bool { return slices.Contains(Currencies, code) }
 
 // ReceiptMessageTypes are the national receipts the ledger applies
 // (CUSTOMS_MESSAGES.md): checklist, warehouse receipt and gate registration
-// (a gate pass of type 5, 卡口登记货物: SAS221) approvals, and the gate
-// crossing.
-var ReceiptMessageTypes = []string{"INV201", "SAS211", "SAS221", "SAS223"}
+// (a gate pass of type 5, 卡口登记货物: SAS221) approvals, the checklist's
+// entry generation (INV202) and ledger posting (INV211), the warehouse
+// receipt's and gate pass's change and data-sync receipts (SAS212, SAS213,
+// SAS222), the gate crossing (SAS223) and the inspection disposal at the
+// gate (SAS224).
+var ReceiptMessageTypes = []string{"INV201", "INV202", "INV211", "SAS211", "SAS212", "SAS213",
+	"SAS221", "SAS222", "SAS223", "SAS224"}
+
+// CorrectionMessageTypes are the approval receipts that also answer a change
+// (变更) or deletion (删除/作废) declaration made in customs' own system.
+var CorrectionMessageTypes = []string{"INV201", "SAS211", "SAS221"}

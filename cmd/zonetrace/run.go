@@ -26,6 +26,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	node := nodeFlags(flags, os.Getenv)
 	serverTLS := tlsFlags(flags, os.Getenv)
 	mailServer := newSMTPFlags(flags, os.Getenv)
+	customsMessages := newCustomsMessageFlags(flags, os.Getenv)
 	listen := flags.String("listen", "127.0.0.1:8080", "HTTPS listen address (plain HTTP is not served)")
 	reportFont := flags.String("report-font", os.Getenv("ZT_REPORT_FONT"), "CJK TrueType font of the PDF reports (default /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf, Debian fonts-droid-fallback)")
 	publicURL := flags.String("public-url", "", "base URL printed in trace QR codes (default: the listen URL)")
@@ -81,6 +82,10 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	if err != nil {
 		return err
 	}
+	customsConfig, err := customsMessages.config()
+	if err != nil {
+		return err
+	}
 	served, err := serverTLS.serverTLS(node.DataDir, *listen)
 	if err != nil {
 		return err
@@ -106,6 +111,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		Retention:        &keep,
 		SMTP:             smtpConfig,
 		Gates:            gates.Config{Window: gateCfg.Window, CameraURLTemplate: *cameraURL, CameraWindow: gateCfg.CameraWindow},
+		CustomsMessages:  customsConfig,
 	})
 	if err != nil {
 		return err

@@ -58,20 +58,23 @@ func (r Receipt) Key() string {
 	return key
 }
 
-// correction reports a checklist receipt answering customs' change or
-// deletion declaration rather than the declaration itself.
+// correction reports an approval receipt (INV201, SAS211, SAS221) answering
+// a change or deletion declaration rather than the declaration itself.
 func (r Receipt) correction() bool {
-	return r.MessageType == "INV201" && (r.TypeCode == model.DeclarationChange || r.TypeCode == model.DeclarationDeletion)
+	return slices.Contains(model.CorrectionMessageTypes, r.MessageType) &&
+		(r.TypeCode == model.DeclarationChange || r.TypeCode == model.DeclarationDeletion)
 }
 
 // External maps the receipt to what the ledger applies. The result code is
-// passed on as customs sent it; the chaincode interprets it. Only approval
-// receipts carry the document's own customs number; a gate receipt's
-// businessId is the gate pass (核放单) number, named in the note instead.
+// passed on as customs sent it; the chaincode interprets it. A gate
+// crossing's or release's businessId is the gate pass (核放单) number, not
+// the number of the documents it names: it goes into the note instead. An
+// SAS221/SAS222 carries the pass's number, which the chaincode keeps only on
+// the gate registration the pass is.
 func (r Receipt) External() model.ExternalReceipt {
 	notes := r.Notes
 	customsNo := r.BusinessID
-	if strings.HasPrefix(r.MessageType, "SAS22") {
+	if r.MessageType == "SAS223" || r.MessageType == "SAS224" {
 		customsNo = ""
 		if r.BusinessID != "" {
 			notes = append(slices.Clone(notes), "核放单 "+r.BusinessID)
@@ -147,27 +150,19 @@ func Assemble(pockets []Pocket) (Receipt, error) {
 }
 
 func receipt(messageType string, pkg, body *node) (Receipt, error) {
-	hde := body.child("HdeApprResult")
-	if hde == nil {
-		return Receipt{}, fmt.Errorf("%w: %s/HdeApprResult is missing", ErrMalformed, messageType)
+	r, err := result(messageType, pkg, body)
+	if err != nil {
+		return Receipt{}, err
 	}
-	r := Receipt{
-		MessageType:  messageType,
-		MessageID:    pkg.value("EnvelopInfo", "message_id"),
-		SeqNo:        hde.value("etpsPreentNo"),
-		BusinessID:   hde.value("businessId"),
-		ManageResult: hde.value("manageResult"),
-		ManageDate:   hde.value("manageDate"),
-		TypeCode:     hde.value("typecd"),
-		Remark:       hde.value("rmk"),
-	}
+	r.MessageType = messageType
+	r.MessageID = pkg.value("EnvelopInfo", "message_id")
 	switch {
 	case r.ManageResult == "" || len(r.ManageResult) > 4:
-		return Receipt{}, fmt.Errorf("%w: HdeApprResult/manageResult must be 1-4 characters", ErrMalformed)
+		return Receipt{}, fmt.Errorf("%w: %s/manageResult must be 1-4 characters", ErrMalformed, messageType)
 	case r.ManageDate == "":
-		return Receipt{}, fmt.Errorf("%w: HdeApprResult/manageDate is missing", ErrMalformed)
+		return Receipt{}, fmt.Errorf("%w: %s/manageDate is missing", ErrMalformed, messageType)
 	case r.BusinessID == "" && r.SeqNo == "":
-		return Receipt{}, fmt.Errorf("%w: HdeApprResult carries neither businessId nor etpsPreentNo", ErrMalformed)
+		return Receipt{}, fmt.Errorf("%w: %s carries neither a customs number nor a pre-entry number", ErrMalformed, messageType)
 	}
 	for _, ci := range body.all("CheckInfo") {
 		notes := ci.all("note")
@@ -181,13 +176,26 @@ func receipt(messageType string, pkg, body *node) (Receipt, error) {
 		}
 	}
 	bond, stock := body.all("BondInvtBsc"), body.all("SasStockBsc")
-	if r.TypeCode == "" && len(bond) > 0 {
-		r.TypeCode = bond[0].value("dclTypecd")
-	}
-	if r.MessageType == "INV201" && r.TypeCode == model.DeclarationChange {
-		r.ChangedLines = changedLines(body.all("BondInvtDt"))
-	}
 	passes := append(body.all("SasPassportBsc"), body.all("SasPassportRlt")...)
+	if r.TypeCode == "" {
+		// The head block's declaration type, when the result block leaves
+		// it empty.
+		for _, heads := range [][]*node{bond, stock, body.all("SasPassportBsc")} {
+			if len(heads) > 0 && r.TypeCode == "" {
+				r.TypeCode = heads[0].value("dclTypecd")
+			}
+		}
+	}
+	if r.TypeCode == model.DeclarationChange {
+		switch r.MessageType {
+		case "INV201":
+			r.ChangedLines = changedLines(body.all("BondInvtDt"), "gdsSeqno")
+		case "SAS211":
+			r.ChangedLines = changedLines(body.all("SasStockDt"), "sasStockSeqno")
+		case "SAS221":
+			r.ChangedLines = changedLines(body.all("SasPassportDt"), "passportSeqno")
+		}
+	}
 	blocks := 1 + len(bond) + len(stock) + len(passes)
 	// seen keeps the numbers already listed, so that a receipt with
 	// thousands of related documents is read in linear time.
@@ -237,13 +245,13 @@ func receipt(messageType string, pkg, body *node) (Receipt, error) {
 	return r, nil
 }
 
-// changedLines reads the net weight of each checklist line of a change
-// receipt, in grams rounded half up. A line without a readable positive
+// changedLines reads the net weight of each line of a change receipt (the
+// line number in seqField), in grams rounded half up. A line without a readable positive
 // weight is left out: the change then keeps that line's weight.
-func changedLines(lines []*node) []model.ReceiptLine {
+func changedLines(lines []*node, seqField string) []model.ReceiptLine {
 	var out []model.ReceiptLine
 	for _, l := range lines {
-		seq, err := strconv.Atoi(l.value("gdsSeqno"))
+		seq, err := strconv.Atoi(l.value(seqField))
 		if err != nil || seq < 1 {
 			continue
 		}
@@ -269,4 +277,58 @@ func kilogramsToGrams(kg string) (int64, bool) {
 	hundredths, _ := strconv.ParseInt(frac, 10, 64)
 	grams := whole*1000 + (hundredths+50)/100
 	return grams, grams > 0
+}
+
+// result reads a receipt's result: HdeApprResult for most receipts,
+// InvApprResult for INV202 (报关单 generated from a checklist), and for
+// INV211 (清单记账回执), which has no result block, the checklist head as
+// posted: its 核扣标记 is the result, its formal posting time the date.
+func result(messageType string, pkg, body *node) (Receipt, error) {
+	if hde := body.child("HdeApprResult"); hde != nil {
+		return Receipt{
+			SeqNo: hde.value("etpsPreentNo"), BusinessID: hde.value("businessId"),
+			ManageResult: hde.value("manageResult"), ManageDate: hde.value("manageDate"),
+			TypeCode: hde.value("typecd"), Remark: hde.value("rmk"),
+		}, nil
+	}
+	switch messageType {
+	case "INV202":
+		inv := body.child("InvApprResult")
+		if inv == nil {
+			return Receipt{}, fmt.Errorf("%w: INV202/InvApprResult is missing", ErrMalformed)
+		}
+		r := Receipt{SeqNo: inv.value("invPreentNo"), BusinessID: inv.value("businessId"),
+			ManageResult: inv.value("manageResult"), ManageDate: inv.value("createDate")}
+		if r.ManageDate == "" {
+			r.ManageDate = envelopeTime(pkg)
+		}
+		if no := inv.value("entrySeqNo"); no != "" {
+			r.Notes = append(r.Notes, "报关单统一编号 "+no)
+		}
+		if reason := strings.TrimSpace(inv.value("reason")); reason != "" {
+			r.Notes = append(r.Notes, reason)
+		}
+		return r, nil
+	case "INV211":
+		head := body.child("BondInvtBsc")
+		if head == nil {
+			return Receipt{}, fmt.Errorf("%w: INV211/BondInvtBsc is missing", ErrMalformed)
+		}
+		r := Receipt{SeqNo: head.value("invtPreentNo"), BusinessID: head.value("bondInvtNo"),
+			ManageResult: head.value("vrfdedMarkcd"), ManageDate: head.value("formalVrfdedTime")}
+		if r.ManageDate == "" {
+			r.ManageDate = envelopeTime(pkg)
+		}
+		if n := len(body.all("BwsDt")); n > 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf("账册记账 %d 项", n))
+		}
+		return r, nil
+	}
+	return Receipt{}, fmt.Errorf("%w: %s/HdeApprResult is missing", ErrMalformed, messageType)
+}
+
+// envelopeTime is the envelope's send time (xs:dateTime) in the receipts'
+// own format, yyyy-MM-dd HH:mm:ss.
+func envelopeTime(pkg *node) string {
+	return strings.Replace(pkg.value("EnvelopInfo", "send_time"), "T", " ", 1)
 }

@@ -54,6 +54,8 @@ const (
 	ObjectLocation      = "warehouse_location"
 	ObjectReconRun      = "warehouse_reconciliation"
 	ObjectCockpit       = "cockpit"
+	// ObjectNationalMessage is a message of the send log to customs.
+	ObjectNationalMessage = "national_message"
 )
 
 // actions names every route of the API: "METHOD /api/v1/path" as gin's
@@ -214,6 +216,14 @@ var actions = map[string]Action{
 	"POST /api/v1/receipts/:id/read": {Command: "receipt.read", NameZh: "标记回执已读", ObjectType: ObjectReceipt,
 		ObjectParam: "id"},
 	"POST /api/v1/external-receipts": {Command: "receipt.external", NameZh: "接收海关回执", ObjectType: ObjectReceipt},
+
+	"POST /api/v1/documents/:id/national-message": {Command: "document.national_message.send", NameZh: "发送海关报文",
+		ObjectType: ObjectDocument, ObjectParam: "id"},
+	"GET /api/v1/national-messages": {Command: "national_message.list", NameZh: "查看海关报文发送记录",
+		ObjectType: ObjectNationalMessage},
+	"GET /api/v1/national-messages/:id/xml": {Command: "national_message.xml", NameZh: "下载海关报文",
+		ObjectType: ObjectNationalMessage, ObjectParam: "id"},
+
 	"GET /api/v1/webhook":            {Command: "webhook.read", NameZh: "查看回调设置", ObjectType: ObjectWebhook},
 	"PUT /api/v1/webhook":            {Command: "webhook.update", NameZh: "修改回调设置", ObjectType: ObjectWebhook},
 	"GET /api/v1/webhook/deliveries": {Command: "webhook.deliveries", NameZh: "查看回调投递记录", ObjectType: ObjectWebhook},

@@ -3,7 +3,8 @@
 // re-drives pending submissions, the retention purge, the anchoring
 // of the operation log's head on the ledger, and the fill of entry drafts
 // with the trace codes of approved prefilings, and the deliveries of
-// notifications (gateway/notify). Keeping the
+// notifications (gateway/notify), and the sends of national messages to
+// customs (gateway/customsmsg/send). Keeping the
 // schedule in PostgreSQL means a job survives restarts and runs once per
 // node, and it shares the database's availability with the work it does.
 package jobs
@@ -87,6 +88,43 @@ type GatePasses interface {
 	AddWorkers(w *river.Workers)
 }
 
+// CustomsMessages sends national messages to customs' own systems
+// (gateway/customsmsg/send): its workers work the sends on their own queue,
+// and SendDeclared sends the documents declared since the last round.
+type CustomsMessages interface {
+	AddWorkers(w *river.Workers)
+	Queue() string
+	SendDeclared(ctx context.Context) (int, error)
+}
+
+// DefaultCustomsMessagesEvery is how often newly declared documents are
+// sent to customs.
+const DefaultCustomsMessagesEvery = 5 * time.Second
+
+// CustomsMessagesArgs is the periodic send of declared documents.
+type CustomsMessagesArgs struct{}
+
+// Kind names the job in river_job.
+func (CustomsMessagesArgs) Kind() string { return "customs_messages_declared" }
+
+type customsMessagesWorker struct {
+	river.WorkerDefaults[CustomsMessagesArgs]
+	messages CustomsMessages
+	log      *slog.Logger
+}
+
+func (w *customsMessagesWorker) Timeout(*river.Job[CustomsMessagesArgs]) time.Duration {
+	return 5 * time.Minute
+}
+
+func (w *customsMessagesWorker) Work(ctx context.Context, _ *river.Job[CustomsMessagesArgs]) error {
+	n, err := w.messages.SendDeclared(ctx)
+	if n > 0 {
+		w.log.Info("declared documents sent to customs", "messages", n)
+	}
+	return err
+}
+
 // Alerts raises the risk alerts (gateway/alerts): Step on the blocks
 // indexed since its cursor, CheckStorage on the age of the goods held.
 type Alerts interface {
@@ -130,6 +168,11 @@ type Config struct {
 	Alerts            Alerts
 	AlertsEvery       time.Duration
 	StorageCheckEvery time.Duration
+	// CustomsMessages, when set, sends national messages; declared
+	// documents are looked for every CustomsMessagesEvery (default
+	// DefaultCustomsMessagesEvery).
+	CustomsMessages      CustomsMessages
+	CustomsMessagesEvery time.Duration
 }
 
 // SchemaVersion names the job queue's schema: River's newest migration.
@@ -393,6 +436,23 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(storageEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return StorageCheckArgs{}, once },
 				&river.PeriodicJobOpts{ID: StorageCheckArgs{}.Kind(), RunOnStart: true}))
+	}
+	if cfg.CustomsMessages != nil {
+		every := cfg.CustomsMessagesEvery
+		if every <= 0 {
+			every = DefaultCustomsMessagesEvery
+		}
+		cfg.CustomsMessages.AddWorkers(workers)
+		queue := cfg.CustomsMessages.Queue()
+		config.Queues[queue] = river.QueueConfig{MaxWorkers: 2}
+		river.AddWorker(workers, &customsMessagesWorker{messages: cfg.CustomsMessages, log: log})
+		// On the sends' own queue: a declaration reaches customs however
+		// busy the default queue is.
+		onQueue := *once
+		onQueue.Queue = queue
+		config.PeriodicJobs = append(config.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(every),
+			func() (river.JobArgs, *river.InsertOpts) { return CustomsMessagesArgs{}, &onQueue },
+			&river.PeriodicJobOpts{ID: CustomsMessagesArgs{}.Kind(), RunOnStart: true}))
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), config)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"zonetrace/gateway"
 	"zonetrace/gateway/alerts"
 	"zonetrace/gateway/attachments"
+	"zonetrace/gateway/customsmsg/send"
 	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/entryfill"
@@ -90,6 +91,12 @@ type Config struct {
 	// Gates tunes the gate intake: signature window, camera playback
 	// links (gateway.Config.Gates).
 	Gates gates.Config
+	// CustomsMessages says how national messages reach customs' own
+	// systems (gateway/customsmsg/send); no transport sends none.
+	// CustomsMessagesEvery sets how often declared documents are looked
+	// for (default jobs.DefaultCustomsMessagesEvery).
+	CustomsMessages      send.Config
+	CustomsMessagesEvery time.Duration
 }
 
 // DefaultShutdownTimeout is Config.ShutdownTimeout's default.
@@ -233,6 +240,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Readiness: []gateway.ReadinessCheck{{Name: "outbox", Check: func(ctx context.Context) gateway.CheckResult {
 			return p.Gateway.OutboxCheck(ctx)
 		}}},
+		CustomsMessages: cfg.CustomsMessages,
 	}); err != nil {
 		_ = listener.Close()
 		return nil, fmt.Errorf("create gateway: %w", err)
@@ -313,6 +321,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		EntryDrafts: entryfill.New(p.Pool, p.Reads, docdrafts.New(p.Pool, docdrafts.WithSealer(p.Sealer)),
 			log.With("component", "entry-drafts")),
 		Alerts: riskAlerts,
+		// National messages to customs (gateway/customsmsg/send).
+		CustomsMessages: p.Gateway.CustomsMessages(), CustomsMessagesEvery: cfg.CustomsMessagesEvery,
 	}); err != nil {
 		return nil, err
 	}
