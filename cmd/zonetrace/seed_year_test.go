@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"zonetrace/chaincode/model"
+	"zonetrace/chaincode/ruleengine"
+	"zonetrace/gateway/gates"
+	"zonetrace/gateway/service/cockpit"
+	"zonetrace/internal/apiclient"
+	"zonetrace/internal/pgtest"
+	"zonetrace/internal/platform"
+	"zonetrace/network/ledger"
+)
+
+// The year's configuration is one the chaincode accepts.
+func TestDemoYearRuleConfigIsValid(t *testing.T) {
+	d := demoYearRuleConfig()
+	require.Empty(t, ruleengine.CheckConfig(d))
+	require.Empty(t, model.CheckRiskParams(*d.Risk))
+}
+
+// --demo --demo-year replays a year on the ledger's clock through the
+// public API and the signed gate intake: the cockpit shows trade in the
+// year's months, vehicles crossed at the gates, the risk engine raised
+// alerts, and the node is back on the real clock afterwards.
+func TestDemoYearFillsTheCockpit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("replays a year of trade (about a minute)")
+	}
+	ctx := t.Context()
+	// The year is fixed so that its months are known: December 2025 to
+	// November 2026.
+	end := time.Date(2026, time.December, 15, 12, 0, 0, 0, model.ZoneTime)
+	year := &demoYear{Clock: &demoClock{}, End: end}
+	p, err := platform.Start(ctx, platform.Config{DataDir: t.TempDir(), DatabaseURL: pgtest.NewDatabase(t), Listen: "127.0.0.1:0",
+		Logger: slog.New(slog.DiscardHandler), LedgerClock: year.Clock.Now, Gates: gates.Config{Now: year.Clock.Now}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = p.Close() })
+	started := time.Now()
+	require.NoError(t, seedDemo(ctx, p, func() *apiclient.Client { return apiclient.New(p.URL) }, year))
+	t.Logf("seeded the demo year in %s", time.Since(started).Round(time.Millisecond))
+	require.WithinDuration(t, time.Now(), year.Clock.Now(), time.Second, "the node serves on the real clock")
+
+	customs := apiclient.New(p.URL)
+	require.NoError(t, customs.Login(ctx, "customs", demoPassword))
+	var o cockpit.Overview
+	require.NoError(t, customs.Get(ctx, "/api/v1/cockpit/overview?year=2026", &o))
+	months := 0
+	for _, m := range o.Trade.Months {
+		if m.Import.Grams > 0 {
+			months++
+		}
+	}
+	require.GreaterOrEqual(t, months, 10, "imports in most months of 2026: %+v", o.Trade.Months)
+	require.Positive(t, o.Trade.Export.Grams)
+	require.GreaterOrEqual(t, len(o.Countries.Top), 5, "coffee of several origins")
+	require.GreaterOrEqual(t, len(o.Importers.Top), 3)
+	require.Positive(t, o.Stock.Total.Grams)
+
+	// The chaincode stamped the year's transactions with the demo clock:
+	// the first block after genesis is in the year's first month.
+	var first time.Time
+	lctx, cancel := context.WithCancel(ctx)
+	_ = p.Ledger.Listen(lctx, 1, func(b ledger.Block) error {
+		first = b.Transactions[0].Timestamp
+		cancel()
+		return context.Canceled
+	})
+	require.Equal(t, "2025-12", first.In(model.ZoneTime).Format("2006-01"))
+
+	admin := apiclient.New(p.URL)
+	require.NoError(t, admin.Login(ctx, "admin", demoPassword))
+	var in, out gates.EventPage
+	require.NoError(t, admin.Get(ctx, "/api/v1/gate-events?state=matched&pageSize=100", &in))
+	require.NoError(t, admin.Get(ctx, "/api/v1/gate-events?state=unmatched", &out))
+	require.Zero(t, out.Total, "every crossing matched its document")
+	directions := map[string]int{}
+	for _, ev := range in.Items {
+		directions[ev.Direction]++
+		require.True(t, !ev.At.Before(year.first()) && ev.At.Before(end), "crossed within the year: %s", ev.At)
+	}
+	require.GreaterOrEqual(t, directions[gates.DirectionIn], 24, "two entries a month")
+	require.GreaterOrEqual(t, directions[gates.DirectionOut], 10)
+
+	// The risk engine follows the blocks in the background.
+	kinds := map[model.AlertKind]bool{}
+	require.Eventually(t, func() bool {
+		var page struct {
+			Items []struct {
+				Kind model.AlertKind `json:"kind"`
+			} `json:"items"`
+		}
+		if err := customs.Get(ctx, "/api/v1/alerts?pageSize=100", &page); err != nil {
+			return false
+		}
+		for _, a := range page.Items {
+			kinds[a.Kind] = true
+		}
+		return kinds[model.AlertHighRisk] && kinds[model.AlertHighValue] && kinds[model.AlertPriceDifference]
+	}, 30*time.Second, 200*time.Millisecond, "alerts raised: %v", kinds)
+}
