@@ -104,6 +104,8 @@ type yearSeeder struct {
 	a, b, c, d, e, f *demoTrader
 	// stock holds the year's imported batches in order, two a month.
 	stock []*demoBatch
+	// traderLot is what the trader bought in bond.
+	traderLot *demoBatch
 }
 
 // demoRiskParams make some of the year's batches raise alerts: Indonesian
@@ -196,11 +198,19 @@ func (s *yearSeeder) month(m int, month time.Time) error {
 			// A premium lot far above the recent reference: high value.
 			price = price * 3 / 2
 		}
-		batch, err := s.importBatch(month, day, owner, origin, price)
+		// One batch is entered with its quarantine pending; the inspection
+		// in the zone finds it unqualified.
+		pending := m == 8 && i == 1
+		batch, err := s.importBatch(month, day, owner, origin, price, pending)
 		if err != nil {
 			return err
 		}
 		s.stock = append(s.stock, batch)
+		if pending {
+			if err := s.failedInspection(month, day+5, batch); err != nil {
+				return err
+			}
+		}
 	}
 	switch m {
 	case 3, 6, 9:
@@ -209,11 +219,33 @@ func (s *yearSeeder) month(m int, month time.Time) error {
 		if m == 6 {
 			warehouse = s.f
 		}
-		if err := s.bondedTransfer(month, 20, s.stock[m*2-5], warehouse, 3); err != nil {
+		if _, err := s.bondedTransfer(month, 20, s.stock[m*2-5], warehouse, 3); err != nil {
 			return err
 		}
 	case 7:
-		if err := s.bondedTransfer(month, 20, s.stock[8], s.e, 2); err != nil {
+		// The trader buys half a batch in bond ...
+		lot, err := s.bondedTransfer(month, 20, s.stock[8], s.e, 2)
+		if err != nil {
+			return err
+		}
+		s.traderLot = lot
+	case 10:
+		// ... and re-exports it three months later.
+		if err := s.bondedExit(month, 18, s.traderLot, 1, false); err != nil {
+			return err
+		}
+	}
+	if m == 6 {
+		// A batch declared with an unqualified quarantine result: the
+		// review rule queues it for customs, who return it.
+		if err := s.unqualifiedBatch(month, 9, s.c); err != nil {
+			return err
+		}
+	}
+	if m%4 == 1 {
+		// An empty lorry comes to load; the zone admin sets its event
+		// aside, except the last one, left for the newcomer to resolve.
+		if err := s.emptyLorry(month, 10, m < 9); err != nil {
 			return err
 		}
 	}
@@ -227,8 +259,13 @@ func (s *yearSeeder) month(m int, month time.Time) error {
 	}
 	if m == 4 || m == 8 || m == 11 {
 		// Goods leave bond for the domestic market: a conversion, then the
-		// non-bonded exit at the gate.
-		if err := s.convertAndLeave(month, 27, s.stock[(m-4)*2]); err != nil {
+		// non-bonded exit at the gate; in the last month sold to the trader
+		// inside the zone first.
+		var buyer *demoTrader
+		if m == 11 {
+			buyer = s.e
+		}
+		if err := s.convertAndLeave(month, 25, s.stock[(m-4)*2], buyer); err != nil {
 			return err
 		}
 	}
@@ -239,7 +276,7 @@ func (s *yearSeeder) next() int { s.seq++; return s.seq }
 
 // importBatch prefiles a batch of owner, has customs approve it, and brings
 // it into the zone by entry checklist and gate crossing.
-func (s *yearSeeder) importBatch(month time.Time, day int, owner *demoTrader, o demoOrigin, priceFen int64) (*demoBatch, error) {
+func (s *yearSeeder) importBatch(month time.Time, day int, owner *demoTrader, o demoOrigin, priceFen int64, quarantinePending bool) (*demoBatch, error) {
 	n := s.next()
 	t := s.at(month, day, 9)
 	grams := (o.tonnes*1000 + int64(n%7)*120) * 1000
@@ -248,6 +285,9 @@ func (s *yearSeeder) importBatch(month time.Time, day int, owner *demoTrader, o 
 		QuarantineResult: model.QuarantineQualified, QuarantineBatchNo: fmt.Sprintf("3204%s%05d", t.Format("060102"), n),
 		AvgPriceFen: priceFen, Currency: "CNY", WeightGrams: grams, Grade: o.grade, PlantingRegion: o.region,
 		ProductionDate: t.AddDate(0, -2, 0).Format(time.DateOnly), ShelfLifeDays: 720, Attachments: []model.Attachment{},
+	}
+	if quarantinePending {
+		data.QuarantineResult, data.QuarantineBatchNo = model.QuarantinePending, ""
 	}
 	var draft struct {
 		ID string `json:"id"`
@@ -315,37 +355,23 @@ func (s *yearSeeder) gateMove(month time.Time, day int, owner *demoTrader, bt mo
 }
 
 // bondedTransfer moves 1/part of batch from its owner to to, in bond, with
-// the transferee's handshake.
-func (s *yearSeeder) bondedTransfer(month time.Time, day int, batch *demoBatch, to *demoTrader, part int64) error {
+// the transferee's handshake, and returns the transferee's lot.
+func (s *yearSeeder) bondedTransfer(month time.Time, day int, batch *demoBatch, to *demoTrader, part int64) (*demoBatch, error) {
 	grams := batch.left / part / 1000 * 1000
 	from := batch.owner
 	s.at(month, day, 10)
 	out, err := s.declare(from, model.FamilyBondedTransfer, model.BusinessOut, model.DocumentHead{AccountBookNo: from.book, CounterpartyID: to.id},
 		s.line(batch.pf, grams, batch.pf.Data.AvgPriceFen))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.at(month, day, 14)
 	if err := s.customs.Post(s.ctx, "/api/v1/documents/"+out.ID+"/review", map[string]string{"decision": "approve", "reason": "同意流转"}, nil); err != nil {
-		return err
+		return nil, err
 	}
-	var incoming struct {
-		Items []struct {
-			OutDocument model.Document `json:"outDocument"`
-			InDraftID   string         `json:"inDraftId"`
-		} `json:"items"`
-	}
-	if err := to.c.Get(s.ctx, "/api/v1/transfers/incoming", &incoming); err != nil {
-		return err
-	}
-	inDraft := ""
-	for _, it := range incoming.Items {
-		if it.OutDocument.ID == out.ID {
-			inDraft = it.InDraftID
-		}
-	}
-	if inDraft == "" {
-		return fmt.Errorf("transfer %s: the transferee has no in-draft", out.ID)
+	inDraft, err := s.inDraft(to, out.ID)
+	if err != nil {
+		return nil, err
 	}
 	var d struct {
 		Family       model.Family         `json:"family"`
@@ -354,24 +380,43 @@ func (s *yearSeeder) bondedTransfer(month time.Time, day int, batch *demoBatch, 
 		Lines        []model.DocumentLine `json:"lines"`
 	}
 	if err := to.c.Get(s.ctx, "/api/v1/document-drafts/"+inDraft, &d); err != nil {
-		return err
+		return nil, err
 	}
 	d.Head.AccountBookNo = to.book
 	if _, err := to.c.Do(s.ctx, apiclient.Request{Method: http.MethodPut, Path: "/api/v1/document-drafts/" + inDraft,
 		Body: map[string]any{"family": d.Family, "businessType": d.BusinessType, "head": d.Head, "lines": d.Lines}}, nil); err != nil {
-		return err
+		return nil, err
 	}
 	s.at(month, day+1, 9)
 	var in model.Document
 	if err := to.c.Post(s.ctx, "/api/v1/document-drafts/"+inDraft+"/declare", nil, &in); err != nil {
-		return err
+		return nil, err
 	}
 	s.at(month, day+1, 11)
 	if err := s.customs.Post(s.ctx, "/api/v1/documents/"+in.ID+"/review", map[string]string{"decision": "approve", "reason": "同意入库"}, nil); err != nil {
-		return err
+		return nil, err
 	}
 	batch.left -= grams
-	return nil
+	return &demoBatch{owner: to, pf: batch.pf, left: grams}, nil
+}
+
+// inDraft is the in-draft the platform prepared for to of transfer out.
+func (s *yearSeeder) inDraft(to *demoTrader, out string) (string, error) {
+	var incoming struct {
+		Items []struct {
+			OutDocument model.Document `json:"outDocument"`
+			InDraftID   string         `json:"inDraftId"`
+		} `json:"items"`
+	}
+	if err := to.c.Get(s.ctx, "/api/v1/transfers/incoming", &incoming); err != nil {
+		return "", err
+	}
+	for _, it := range incoming.Items {
+		if it.OutDocument.ID == out {
+			return it.InDraftID, nil
+		}
+	}
+	return "", fmt.Errorf("transfer %s: the transferee has no in-draft", out)
 }
 
 // bondedExit re-exports 1/part of batch on an exit checklist, priced 40 %
@@ -390,8 +435,10 @@ func (s *yearSeeder) bondedExit(month time.Time, day int, batch *demoBatch, part
 }
 
 // convertAndLeave converts half of what batch's owner holds to
-// non-bonded (tax paid) and drives it out on a non-bonded application.
-func (s *yearSeeder) convertAndLeave(month time.Time, day int, batch *demoBatch) error {
+// non-bonded (tax paid) and drives it out on a non-bonded application;
+// with a buyer, the owner first sells it to buyer inside the zone by a
+// non-bonded transfer, and the buyer drives it out.
+func (s *yearSeeder) convertAndLeave(month time.Time, day int, batch *demoBatch, buyer *demoTrader) error {
 	owner := batch.owner
 	grams := batch.left / 2 / 1000 * 1000
 	line := s.line(batch.pf, grams, batch.pf.Data.AvgPriceFen)
@@ -404,17 +451,104 @@ func (s *yearSeeder) convertAndLeave(month time.Time, day int, batch *demoBatch)
 		return err
 	}
 	batch.left -= grams
+	if buyer != nil {
+		s.at(month, day+1, 9)
+		out, err := s.declare(owner, model.FamilyNonBondedTransfer, model.BusinessOut, model.DocumentHead{CounterpartyID: buyer.id}, line)
+		if err != nil {
+			return err
+		}
+		if err := s.approve(out.ID, month, day+1, 11, "同意流转"); err != nil {
+			return err
+		}
+		inDraft, err := s.inDraft(buyer, out.ID)
+		if err != nil {
+			return err
+		}
+		s.at(month, day+1, 14)
+		var release model.Document
+		if err := buyer.c.Post(s.ctx, "/api/v1/document-drafts/"+inDraft+"/declare", nil, &release); err != nil {
+			return err
+		}
+		if err := s.approve(release.ID, month, day+1, 16, "同意放行"); err != nil {
+			return err
+		}
+		owner, day = buyer, day+1
+	}
 	s.at(month, day, 15)
 	exit, err := s.declare(owner, model.FamilyNonBondedApplication, model.BusinessExit,
 		model.DocumentHead{VehiclePlate: owner.plate, PlannedDate: month.AddDate(0, 0, day).Format(time.DateOnly), Carrier: owner.carrier}, line)
 	if err != nil {
 		return err
 	}
-	s.at(month, day, 16)
-	if err := s.customs.Post(s.ctx, "/api/v1/documents/"+exit.ID+"/review", map[string]string{"decision": "approve", "reason": "同意出区"}, nil); err != nil {
+	if err := s.approve(exit.ID, month, day, 16, "同意出区"); err != nil {
 		return err
 	}
 	return s.cross(month, day+1, owner.plate, gates.DirectionOut, exit.ID)
+}
+
+// approve is customs approving document id on day at hour.
+func (s *yearSeeder) approve(id string, month time.Time, day, hour int, reason string) error {
+	s.at(month, day, hour)
+	return s.customs.Post(s.ctx, "/api/v1/documents/"+id+"/review", map[string]string{"decision": "approve", "reason": reason}, nil)
+}
+
+// failedInspection is the quarantine inspection of batch in the zone
+// finding it unqualified: the owner supplements the result and customs
+// approves the supplement.
+func (s *yearSeeder) failedInspection(month time.Time, day int, batch *demoBatch) error {
+	t := s.at(month, day, 10)
+	if err := batch.owner.c.Post(s.ctx, "/api/v1/prefilings/"+batch.pf.ID+"/supplement", map[string]any{
+		"quarantineBatchNo": fmt.Sprintf("3204%s%05d", t.Format("060102"), s.next()), "quarantineResult": model.QuarantineUnqualified,
+		"quarantineDate": t.Format(time.DateOnly), "note": "入区检疫检出活体害虫，判定不合格，待检疫处理", "attachments": []any{},
+	}, nil); err != nil {
+		return err
+	}
+	s.at(month, day, 15)
+	return s.customs.Post(s.ctx, "/api/v1/prefilings/"+batch.pf.ID+"/supplement/review", map[string]string{"decision": "approve", "reason": ""}, nil)
+}
+
+// unqualifiedBatch declares a batch of owner whose quarantine failed;
+// customs returns it.
+func (s *yearSeeder) unqualifiedBatch(month time.Time, day int, owner *demoTrader) error {
+	o := demoOrigins[1]
+	t := s.at(month, day, 9)
+	data := model.PrefilingData{
+		Commodity: "coffee", ProductName: o.product, HSCode: "0901110000", Origin: o.code, ExporterName: o.exporter,
+		QuarantineResult: model.QuarantineUnqualified, QuarantineBatchNo: fmt.Sprintf("3204%s%05d", t.Format("060102"), s.next()),
+		AvgPriceFen: o.yuanPerKg * 100, Currency: "CNY", WeightGrams: 12_000_000, Grade: o.grade, PlantingRegion: o.region,
+		ProductionDate: t.AddDate(0, -3, 0).Format(time.DateOnly), ShelfLifeDays: 720, Attachments: []model.Attachment{},
+	}
+	var draft struct {
+		ID string `json:"id"`
+	}
+	if err := owner.c.Post(s.ctx, "/api/v1/prefiling-drafts", map[string]any{"data": data}, &draft); err != nil {
+		return err
+	}
+	var pf model.Prefiling
+	if err := owner.c.Post(s.ctx, "/api/v1/prefiling-drafts/"+draft.ID+"/declare", nil, &pf); err != nil {
+		return err
+	}
+	s.at(month, day+1, 10)
+	return s.customs.Post(s.ctx, "/api/v1/prefilings/"+pf.ID+"/review", map[string]string{"decision": "return",
+		"reason": "入境检疫不合格（检出咖啡果小蠹），不予受理，请办理退运或销毁"}, nil)
+}
+
+// emptyLorry plays an empty lorry entering to load: its event matches no
+// document; when setAside, the zone admin ignores it with a reason.
+func (s *yearSeeder) emptyLorry(month time.Time, day int, setAside bool) error {
+	plate := fmt.Sprintf("苏E·%dF%03d", 1+s.seq%9, 100+s.seq*7%900)
+	ev, err := s.gateEvent(month, day, "G1", gates.EventRequest{Plate: plate, Direction: gates.DirectionIn})
+	if err != nil {
+		return err
+	}
+	if ev.State != gates.StateUnmatched {
+		return fmt.Errorf("the empty lorry %s matched document %s", plate, ev.DocumentID)
+	}
+	if !setAside {
+		return nil
+	}
+	s.at(month, day, 10)
+	return s.admin.Post(s.ctx, fmt.Sprintf("/api/v1/gate-events/%d/ignore", ev.ID), gates.IgnoreRequest{Reason: "空车进区装货，无随附单证"}, nil)
 }
 
 // Demo gates: the main gate takes both directions, the east gate only
@@ -442,27 +576,41 @@ func (s *yearSeeder) registerGates() error {
 	return nil
 }
 
-// cross plays the vehicle plate crossing a gate on day at 08:xx with the
-// document documentNo, signed at that time, and waits until the crossing
-// recorded the document's gate pass on the ledger (still on that day).
+// cross plays the vehicle plate crossing a gate on day with the document
+// documentNo, and waits until the crossing recorded the document's gate
+// pass on the ledger (still on that day).
 func (s *yearSeeder) cross(month time.Time, day int, plate, direction, documentNo string) error {
 	gate := "G1"
 	if direction == gates.DirectionOut && s.seq%2 == 0 {
 		gate = "G2"
 	}
-	at := s.at(month, day, 8)
-	body, err := json.Marshal(gates.EventRequest{Plate: plate, Direction: direction, At: at.Format(time.RFC3339),
-		ImageRef: fmt.Sprintf("demo://%s/%s.jpg", gate, at.UTC().Format("20060102T150405")), DocumentNo: documentNo})
+	ev, err := s.gateEvent(month, day, gate, gates.EventRequest{Plate: plate, Direction: direction, DocumentNo: documentNo})
 	if err != nil {
 		return err
+	}
+	if ev.State != gates.StateMatched {
+		return fmt.Errorf("gate event of %s did not match document %s: %s", plate, documentNo, ev.UnmatchedWhy)
+	}
+	return s.awaitGatePass(documentNo)
+}
+
+// gateEvent posts ev as gate at 08:xx on day, signed with the demo gate key
+// at that time, as the gate's system would.
+func (s *yearSeeder) gateEvent(month time.Time, day int, gate string, ev gates.EventRequest) (gates.Event, error) {
+	at := s.at(month, day, 8)
+	ev.At = at.Format(time.RFC3339)
+	ev.ImageRef = fmt.Sprintf("demo://%s/%s.jpg", gate, at.UTC().Format("20060102T150405"))
+	body, err := json.Marshal(ev)
+	if err != nil {
+		return gates.Event{}, err
 	}
 	nonce := make([]byte, 16)
 	if _, err := rand.Read(nonce); err != nil {
-		return err
+		return gates.Event{}, err
 	}
 	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, s.admin.BaseURL+"/api/v1/gate-events", bytes.NewReader(body))
 	if err != nil {
-		return err
+		return gates.Event{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range gates.Sign(s.gateKey, gate, s.year.Clock.Now(), hex.EncodeToString(nonce), body) {
@@ -470,24 +618,18 @@ func (s *yearSeeder) cross(month time.Time, day int, plate, direction, documentN
 	}
 	resp, err := s.admin.HTTP.Do(req)
 	if err != nil {
-		return err
+		return gates.Event{}, err
 	}
 	raw, err := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
 	if err != nil {
-		return err
+		return gates.Event{}, err
 	}
 	if resp.StatusCode != http.StatusCreated {
-		return fmt.Errorf("gate event: HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(raw)))
+		return gates.Event{}, fmt.Errorf("gate event: HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(raw)))
 	}
-	var ev gates.Event
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		return err
-	}
-	if ev.State != gates.StateMatched {
-		return fmt.Errorf("gate event of %s did not match document %s: %s", plate, documentNo, ev.UnmatchedWhy)
-	}
-	return s.awaitGatePass(documentNo)
+	var got gates.Event
+	return got, json.Unmarshal(raw, &got)
 }
 
 // awaitGatePass waits until the gate intake's job recorded id's gate pass.
