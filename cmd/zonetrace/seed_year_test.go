@@ -107,3 +107,23 @@ func TestDemoYearFillsTheCockpit(t *testing.T) {
 		return kinds[model.AlertHighRisk] && kinds[model.AlertHighValue] && kinds[model.AlertPriceDifference] && kinds[model.AlertQuarantine]
 	}, 30*time.Second, 200*time.Millisecond, "alerts raised: %v", kinds)
 }
+
+// The demo clock is the embedded ledger's only: on Fabric the client
+// stamps its own proposals, so the node refuses to start with one.
+func TestLedgerClockRefusedOnFabric(t *testing.T) {
+	clock := &demoClock{}
+	_, err := platform.Start(t.Context(), platform.Config{DataDir: t.TempDir(), Ledger: platform.LedgerFabric, LedgerClock: clock.Now,
+		Logger: slog.New(slog.DiscardHandler)})
+	require.ErrorContains(t, err, "embedded ledger only")
+}
+
+// The demo clock runs from where it was set, and Real puts it back.
+func TestDemoClock(t *testing.T) {
+	var c demoClock
+	past := time.Date(2025, time.December, 1, 8, 0, 0, 0, model.ZoneTime)
+	c.Set(past)
+	require.WithinDuration(t, past, c.Now(), time.Second)
+	require.False(t, c.Now().Before(past), "it runs forward from the set time")
+	c.Real()
+	require.WithinDuration(t, time.Now(), c.Now(), time.Second)
+}
