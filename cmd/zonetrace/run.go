@@ -10,9 +10,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/gates"
 	"zonetrace/gateway/retention"
@@ -30,7 +32,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	reportFont := flags.String("report-font", os.Getenv("ZT_REPORT_FONT"), "CJK TrueType font of the PDF reports (default /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf, Debian fonts-droid-fallback)")
 	publicURL := flags.String("public-url", "", "base URL printed in trace QR codes (default: the listen URL)")
 	demo := flags.Bool("demo", false, "seed demo enterprises, users and prefilings into an empty ledger")
-	demoYearFlag := flags.Bool("demo-year", false, "with --demo on an empty embedded ledger, first replay a simulated year of trade and gate traffic on a demo clock (about a minute)")
+	demoYearFlag := flags.Bool("demo-year", false, "with --demo on an empty embedded ledger, first replay a simulated year of trade and gate traffic on a demo clock (about 20 s)")
 	trustedProxies := flags.String("trusted-proxies", os.Getenv("ZT_TRUSTED_PROXIES"),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (default none; env ZT_TRUSTED_PROXIES)")
 	var envErrs []error
@@ -130,7 +132,14 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 		if year != nil {
-			logins += "\n" + demoYearLogins
+			es, err := p.Reads.Enterprises(ctx)
+			if err != nil {
+				return err
+			}
+			// A data folder seeded before without the year has no ent-c.
+			if slices.ContainsFunc(es, func(e model.Enterprise) bool { return e.ID == demoEnterpriseC }) {
+				logins += "\n" + demoYearLogins
+			}
 		}
 	} else if logins, err = ensureFirstAdmin(ctx, p); err != nil {
 		return err
