@@ -185,7 +185,8 @@ func (s *yearSeeder) at(month time.Time, day, hour int) time.Time {
 	return t
 }
 
-// month replays the m-th month (0-based), starting at month.
+// month replays the m-th month (0-based), starting at month. Its steps
+// go in the order of their days, so the clock only moves forward.
 func (s *yearSeeder) month(m int, month time.Time) error {
 	importers := []*demoTrader{s.a, s.c, s.d}
 	// Two batches a month from two importers, origins in turn; prices
@@ -212,6 +213,20 @@ func (s *yearSeeder) month(m int, month time.Time) error {
 			}
 		}
 	}
+	if m == 6 {
+		// A batch declared with an unqualified quarantine result: the
+		// review rule queues it for customs, who return it.
+		if err := s.unqualifiedBatch(month, 17, s.c); err != nil {
+			return err
+		}
+	}
+	if m%4 == 1 {
+		// An empty lorry comes to load; the zone admin sets its event
+		// aside, except the last one, left for the newcomer to resolve.
+		if err := s.emptyLorry(month, 17, m < 9); err != nil {
+			return err
+		}
+	}
 	switch m {
 	case 3, 6, 9:
 		// An importer stores part of an older batch at the warehouse.
@@ -232,20 +247,6 @@ func (s *yearSeeder) month(m int, month time.Time) error {
 	case 10:
 		// ... and re-exports it three months later.
 		if err := s.bondedExit(month, 18, s.traderLot, 1, false); err != nil {
-			return err
-		}
-	}
-	if m == 6 {
-		// A batch declared with an unqualified quarantine result: the
-		// review rule queues it for customs, who return it.
-		if err := s.unqualifiedBatch(month, 9, s.c); err != nil {
-			return err
-		}
-	}
-	if m%4 == 1 {
-		// An empty lorry comes to load; the zone admin sets its event
-		// aside, except the last one, left for the newcomer to resolve.
-		if err := s.emptyLorry(month, 10, m < 9); err != nil {
 			return err
 		}
 	}
@@ -457,19 +458,19 @@ func (s *yearSeeder) convertAndLeave(month time.Time, day int, batch *demoBatch,
 		if err != nil {
 			return err
 		}
-		if err := s.approve(out.ID, month, day+1, 11, "同意流转"); err != nil {
+		if err := s.approve(out.ID, month, day+1, 10, "同意流转"); err != nil {
 			return err
 		}
 		inDraft, err := s.inDraft(buyer, out.ID)
 		if err != nil {
 			return err
 		}
-		s.at(month, day+1, 14)
+		s.at(month, day+1, 11)
 		var release model.Document
 		if err := buyer.c.Post(s.ctx, "/api/v1/document-drafts/"+inDraft+"/declare", nil, &release); err != nil {
 			return err
 		}
-		if err := s.approve(release.ID, month, day+1, 16, "同意放行"); err != nil {
+		if err := s.approve(release.ID, month, day+1, 12, "同意放行"); err != nil {
 			return err
 		}
 		owner, day = buyer, day+1

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
@@ -63,16 +65,26 @@ func TestDemoYearFillsTheCockpit(t *testing.T) {
 	require.GreaterOrEqual(t, len(o.Importers.Top), 3)
 	require.Positive(t, o.Stock.Total.Grams)
 
-	// The chaincode stamped the year's transactions with the demo clock:
-	// the first block after genesis is in the year's first month.
-	var first time.Time
+	// The chaincode stamped the year's transactions with the demo clock,
+	// in order: the first block after genesis is in the year's first
+	// month, and no transaction is older than the one before it.
+	height, err := p.Ledger.Height(ctx)
+	require.NoError(t, err)
+	var stamps []time.Time
 	lctx, cancel := context.WithCancel(ctx)
 	_ = p.Ledger.Listen(lctx, 1, func(b ledger.Block) error {
-		first = b.Transactions[0].Timestamp
-		cancel()
-		return context.Canceled
+		for _, tx := range b.Transactions {
+			stamps = append(stamps, tx.Timestamp)
+		}
+		if b.Number == height-1 {
+			cancel()
+		}
+		return nil
 	})
-	require.Equal(t, "2025-12", first.In(model.ZoneTime).Format("2006-01"))
+	require.Equal(t, "2025-12", stamps[0].In(model.ZoneTime).Format("2006-01"))
+	for i := 1; i < len(stamps); i++ {
+		require.False(t, stamps[i].Before(stamps[i-1]), "transaction %d at %s is older than the one before (%s)", i, stamps[i], stamps[i-1])
+	}
 
 	admin := apiclient.New(p.URL)
 	require.NoError(t, admin.Login(ctx, "admin", demoPassword))
@@ -82,6 +94,11 @@ func TestDemoYearFillsTheCockpit(t *testing.T) {
 	require.NoError(t, admin.Get(ctx, "/api/v1/gate-events?state=ignored", &ignored))
 	require.Equal(t, 1, unmatched.Total, "the last empty lorry waits for the zone admin")
 	require.Equal(t, 2, ignored.Total, "the other empty lorries were set aside")
+	events := slices.Concat(matched.Items, unmatched.Items, ignored.Items)
+	slices.SortFunc(events, func(a, b gates.Event) int { return cmp.Compare(a.ID, b.ID) })
+	for i := 1; i < len(events); i++ {
+		require.False(t, events[i].At.Before(events[i-1].At), "gate event %d crossed before the one sent before it", events[i].ID)
+	}
 	directions := map[string]int{}
 	for _, ev := range matched.Items {
 		directions[ev.Direction]++
