@@ -8,10 +8,10 @@ DB_URL = $(shell scripts/pg.sh url | sed 's#/postgres?#/zonetrace?#')
 
 .PHONY: run run-fabric verify rebuild build web pg test test-go test-fuzz test-browser bench bench-fabric lint vet test-fabric clean
 
-## run: install what is missing, build, start the whole product on the embedded ledger at https://$(LISTEN)
+## run: install what is missing, build, start the whole product on the embedded ledger at https://$(LISTEN), with a simulated year of demo data on a fresh DATA
 run: build pg
 	@scripts/pg.sh createdb zonetrace
-	$(BIN) run --data $(DATA) --db '$(DB_URL)' --listen $(LISTEN) --demo
+	$(BIN) run --data $(DATA) --db '$(DB_URL)' --listen $(LISTEN) --demo --demo-year
 
 ## run-fabric: the same product on a real Fabric network (network/fabric/up.sh; needs Fabric binaries on PATH or in FABRIC_BIN)
 FABRIC_DATA_NODE ?= .data/node-fabric

@@ -10,9 +10,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/gates"
 	"zonetrace/gateway/retention"
@@ -31,6 +33,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	reportFont := flags.String("report-font", os.Getenv("ZT_REPORT_FONT"), "CJK TrueType font of the PDF reports (default /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf, Debian fonts-droid-fallback)")
 	publicURL := flags.String("public-url", "", "base URL printed in trace QR codes (default: the listen URL)")
 	demo := flags.Bool("demo", false, "seed demo enterprises, users and prefilings into an empty ledger")
+	demoYearFlag := flags.Bool("demo-year", false, "with --demo on an empty embedded ledger, first replay a simulated year of trade and gate traffic on a demo clock (about 20 s)")
 	trustedProxies := flags.String("trusted-proxies", os.Getenv("ZT_TRUSTED_PROXIES"),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (default none; env ZT_TRUSTED_PROXIES)")
 	var envErrs []error
@@ -94,6 +97,16 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	if err != nil {
 		return fmt.Errorf("open embedded web app: %w", err)
 	}
+	var year *demoYear
+	cfgGates := gates.Config{Window: gateCfg.Window, CameraURLTemplate: *cameraURL, CameraWindow: gateCfg.CameraWindow}
+	var ledgerClock func() time.Time
+	if *demoYearFlag {
+		if !*demo {
+			return errors.New("--demo-year needs --demo")
+		}
+		year = &demoYear{Clock: &demoClock{}, End: time.Now()}
+		ledgerClock, cfgGates.Now = year.Clock.Now, year.Clock.Now
+	}
 	p, err := platform.Start(ctx, platform.Config{
 		DataDir:          node.DataDir,
 		DatabaseURL:      dbURL,
@@ -110,8 +123,9 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		ShutdownTimeout:  shutdownTimeout,
 		Retention:        &keep,
 		SMTP:             smtpConfig,
-		Gates:            gates.Config{Window: gateCfg.Window, CameraURLTemplate: *cameraURL, CameraWindow: gateCfg.CameraWindow},
+		Gates:            cfgGates,
 		CustomsMessages:  customsConfig,
+		LedgerClock:      ledgerClock,
 	})
 	if err != nil {
 		return err
@@ -120,8 +134,18 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 
 	logins := demoLogins
 	if *demo {
-		if err := seedDemo(ctx, p, func() *apiclient.Client { return selfClient(p.URL, served) }); err != nil {
+		if err := seedDemo(ctx, p, func() *apiclient.Client { return selfClient(p.URL, served) }, year); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
+		}
+		if year != nil {
+			es, err := p.Reads.Enterprises(ctx)
+			if err != nil {
+				return err
+			}
+			// A data folder seeded before without the year has no ent-c.
+			if slices.ContainsFunc(es, func(e model.Enterprise) bool { return e.ID == demoEnterpriseC }) {
+				logins += "\n" + demoYearLogins
+			}
 		}
 	} else if logins, err = ensureFirstAdmin(ctx, p); err != nil {
 		return err

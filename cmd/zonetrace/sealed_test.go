@@ -48,7 +48,7 @@ func TestSensitiveFieldsSealedAtRest(t *testing.T) {
 		return p
 	}
 	p := start()
-	require.NoError(t, seedDemo(ctx, p, func() *apiclient.Client { return apiclient.New(p.URL) }))
+	require.NoError(t, seedDemo(ctx, p, func() *apiclient.Client { return apiclient.New(p.URL) }, nil))
 
 	type amounts struct {
 		prefilings map[string]int64

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
@@ -32,13 +33,21 @@ const (
 // prefilings in each state, all through the public API so that the demo data
 // went down the same path as real declarations. It does nothing when
 // enterprises already exist. newClient returns a client of the node's API.
-func seedDemo(ctx context.Context, p *platform.Platform, newClient func() *apiclient.Client) error {
+// With year, the ledger's clock is first set back to the year's start and
+// the year of trade is replayed (seedYear) before the clock is put back
+// and the prefilings above are declared today.
+func seedDemo(ctx context.Context, p *platform.Platform, newClient func() *apiclient.Client, year *demoYear) error {
 	existing, err := p.Reads.Enterprises(ctx)
 	if err != nil {
 		return err
 	}
 	if len(existing) > 0 {
 		return nil
+	}
+	if year != nil {
+		year.Clock.Set(year.first().Add(8 * time.Hour))
+		// Whatever happens, the node serves on the real clock.
+		defer year.Clock.Real()
 	}
 	users := accounts.New(p.Pool)
 	if _, err := users.CreateUser(ctx, accounts.NewUser{Username: "admin", Password: demoPassword, DisplayName: "综保区管理员", Role: accounts.RoleZoneAdmin}); err != nil && !errors.Is(err, accounts.ErrUsernameTaken) {
@@ -94,6 +103,13 @@ func seedDemo(ctx context.Context, p *platform.Platform, newClient func() *apicl
 		return customs.Post(ctx, "/api/v1/prefilings/"+id+"/review", map[string]string{"decision": decision, "reason": reason}, nil)
 	}
 
+	if year != nil {
+		if err := seedYear(ctx, *year, newClient, admin, customs, entA, entB); err != nil {
+			return fmt.Errorf("replay the demo year: %w", err)
+		}
+		year.Clock.Real()
+	}
+
 	batches := demoBatches()
 	// A draft left undeclared, for the enterprise to finish.
 	if err := entA.Post(ctx, "/api/v1/prefiling-drafts", map[string]any{"data": batches[0]}, nil); err != nil {
@@ -140,7 +156,11 @@ func seedDemo(ctx context.Context, p *platform.Platform, newClient func() *apicl
 	if err := review(ofB, "approve", ""); err != nil {
 		return fmt.Errorf("approve demo prefiling of enterprise B: %w", err)
 	}
-	if err := seedRules(ctx, newClient()); err != nil {
+	if year != nil {
+		// The year wrote the configuration, risk parameters included.
+		return nil
+	}
+	if err := seedRuleConfig(ctx, newClient(), demoRuleConfig()); err != nil {
 		return fmt.Errorf("write the demo rule configuration: %w", err)
 	}
 	return nil

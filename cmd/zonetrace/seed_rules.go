@@ -81,12 +81,13 @@ func demoRuleConfig() model.RuleConfigDraft {
 	return d
 }
 
-// seedRules writes the demo configuration as customs' administrator.
-func seedRules(ctx context.Context, c *apiclient.Client) error {
+// seedRuleConfig writes the first rule configuration as customs'
+// administrator.
+func seedRuleConfig(ctx context.Context, c *apiclient.Client, cfg model.RuleConfigDraft) error {
 	if err := c.Login(ctx, "customs-admin", demoPassword); err != nil {
 		return err
 	}
 	_, err := c.Do(ctx, apiclient.Request{Method: http.MethodPut, Path: "/api/v1/rules/config",
-		Body: map[string]any{"baseVersion": 0, "config": demoRuleConfig()}}, nil)
+		Body: map[string]any{"baseVersion": 0, "config": cfg}}, nil)
 	return err
 }

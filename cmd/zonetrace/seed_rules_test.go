@@ -44,7 +44,7 @@ func TestDemoSeedWritesTheRuleConfiguration(t *testing.T) {
 		Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = p.Close() })
-	require.NoError(t, seedDemo(ctx, p, func() *apiclient.Client { return apiclient.New(p.URL) }))
+	require.NoError(t, seedDemo(ctx, p, func() *apiclient.Client { return apiclient.New(p.URL) }, nil))
 
 	c := apiclient.New(p.URL)
 	require.NoError(t, c.Login(ctx, "customs", demoPassword))

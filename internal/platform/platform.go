@@ -97,6 +97,11 @@ type Config struct {
 	// for (default jobs.DefaultCustomsMessagesEvery).
 	CustomsMessages      send.Config
 	CustomsMessagesEvery time.Duration
+	// LedgerClock, when set, stamps the transactions the node proposes on
+	// the embedded ledger instead of time.Now: `run --demo-year` replays a
+	// simulated year through it before serving (docs/operations.md "Demo
+	// data"). The Fabric ledger refuses it; its client sets the time.
+	LedgerClock func() time.Time
 }
 
 // DefaultShutdownTimeout is Config.ShutdownTimeout's default.
@@ -156,8 +161,11 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	var err error
 	switch cfg.Ledger {
 	case "", LedgerEmbedded:
-		p.Ledger, p.PKI, err = OpenLedger(ctx, cfg.DataDir, log)
+		p.Ledger, p.PKI, err = openLedger(ctx, cfg.DataDir, cfg.LedgerClock, log)
 	case LedgerFabric:
+		if cfg.LedgerClock != nil {
+			return nil, errors.New("a ledger clock works on the embedded ledger only: a Fabric client stamps its own proposals")
+		}
 		p.Ledger, p.PKI, err = OpenFabricLedger(ctx, cfg.FabricConnection, cfg.DataDir, log)
 	default:
 		err = fmt.Errorf("unknown ledger %q (want %q or %q)", cfg.Ledger, LedgerEmbedded, LedgerFabric)
@@ -396,11 +404,17 @@ func strictTransport(next http.Handler) http.Handler {
 // OpenLedger opens the embedded ledger of a data folder and the dev PKI that
 // vouches for its identities.
 func OpenLedger(ctx context.Context, dataDir string, log *slog.Logger) (ledger.Ledger, *pki.PKI, error) {
+	return openLedger(ctx, dataDir, nil, log)
+}
+
+// openLedger is OpenLedger with the client clock of Config.LedgerClock
+// (nil: time.Now).
+func openLedger(ctx context.Context, dataDir string, clock func() time.Time, log *slog.Logger) (ledger.Ledger, *pki.PKI, error) {
 	ca, err := pki.Open(filepath.Join(dataDir, "pki"))
 	if err != nil {
 		return nil, nil, fmt.Errorf("open dev PKI: %w", err)
 	}
-	l, err := openEmbedded(ctx, filepath.Join(dataDir, "ledger"), ca, log)
+	l, err := openEmbedded(ctx, filepath.Join(dataDir, "ledger"), ca, clock, log)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -409,7 +423,7 @@ func OpenLedger(ctx context.Context, dataDir string, log *slog.Logger) (ledger.L
 
 // openEmbedded opens the embedded ledger stored in dir (a node's, or the
 // auditor's snapshot of it) with the dev PKI ca vouching for identities.
-func openEmbedded(ctx context.Context, dir string, ca *pki.PKI, log *slog.Logger) (*embedded.Ledger, error) {
+func openEmbedded(ctx context.Context, dir string, ca *pki.PKI, clock func() time.Time, log *slog.Logger) (*embedded.Ledger, error) {
 	cc, err := contract.NewChaincode()
 	if err != nil {
 		return nil, err
@@ -419,6 +433,7 @@ func openEmbedded(ctx context.Context, dir string, ca *pki.PKI, log *slog.Logger
 		ChannelID: "zonetrace",
 		Chaincode: cc,
 		Verifier:  ca,
+		Clock:     clock,
 		Logger:    log.With("component", "ledger"),
 	})
 	if err != nil {

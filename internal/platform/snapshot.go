@@ -248,7 +248,7 @@ func openEmbeddedSnapshot(ctx context.Context, dataDir string, log *slog.Logger,
 	if err != nil {
 		return nil, fmt.Errorf("open dev PKI: %w", err)
 	}
-	l, err := openEmbedded(ctx, dir, ca, log)
+	l, err := openEmbedded(ctx, dir, ca, nil, log)
 	if err != nil {
 		return nil, err
 	}

@@ -21,8 +21,9 @@ import (
 
 const nonceSize = 24
 
-// newSignedProposal builds and signs a proposal for function(args...).
-func newSignedProposal(channelID string, signer ledger.Signer, function string, args []string) (*signedProposal, error) {
+// newSignedProposal builds and signs a proposal for function(args...),
+// stamped with the client's time now.
+func newSignedProposal(channelID string, signer ledger.Signer, now time.Time, function string, args []string) (*signedProposal, error) {
 	if function == "" {
 		return nil, errors.New("build proposal: empty function name")
 	}
@@ -43,7 +44,7 @@ func newSignedProposal(channelID string, signer ledger.Signer, function string, 
 	prop := proposal{
 		ChannelID: channelID,
 		TxID:      computeTxID(nonce, creator),
-		Timestamp: time.Now().UTC().Truncate(time.Microsecond),
+		Timestamp: now.UTC().Truncate(time.Microsecond),
 		Creator:   creator,
 		Nonce:     nonce,
 		Args:      all,

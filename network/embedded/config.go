@@ -35,6 +35,12 @@ type Config struct {
 	// MaxConflictRetries is how often Submit proposes a transaction again
 	// after an MVCC or phantom read conflict (default 10; negative: never).
 	MaxConflictRetries int
+	// Clock is the client's clock: the timestamp of the proposals this
+	// ledger builds, which chaincode reads as the transaction's time
+	// (default time.Now). Like a Fabric client, it is trusted as given;
+	// only the demo's seeding of a past year sets it (docs/operations.md
+	// "Demo data").
+	Clock func() time.Time
 	// Logger receives block commits at debug level and failures at error
 	// level (default: discard).
 	Logger *slog.Logger
@@ -73,6 +79,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Clock == nil {
+		c.Clock = time.Now
 	}
 	return c, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 )
@@ -187,4 +188,13 @@ func (c *testContract) WhoAmI(ctx contractapi.TransactionContextInterface) (stri
 	}
 	id, err := ctx.GetClientIdentity().GetID()
 	return msp + " " + id, err
+}
+
+// TxTime returns the transaction timestamp the chaincode sees (RFC 3339).
+func (c *testContract) TxTime(ctx contractapi.TransactionContextInterface) (string, error) {
+	ts, err := ctx.GetStub().GetTxTimestamp()
+	if err != nil {
+		return "", err
+	}
+	return ts.AsTime().UTC().Format(time.RFC3339Nano), nil
 }

@@ -357,3 +357,19 @@ func TestCloseStopsTheLedger(t *testing.T) {
 	require.ErrorIs(t, err, ErrClosed)
 	f.reopen(t)
 }
+
+// A configured client clock stamps the proposals: the chaincode and the
+// block's listeners see its time, not the wall clock's.
+func TestClockStampsProposals(t *testing.T) {
+	at := time.Date(2025, time.December, 3, 9, 30, 0, 0, time.UTC)
+	f := setup(t, func(c *Config) { c.Clock = func() time.Time { return at } })
+	ctx := context.Background()
+	got, err := f.ledger.Evaluate(ctx, f.customs, "TxTime")
+	require.NoError(t, err)
+	require.Equal(t, at.Format(time.RFC3339Nano), string(got))
+	res, err := f.ledger.Submit(ctx, f.customs, "Put", "k", "v")
+	require.NoError(t, err)
+	tx, ok := txByID(f.blocks(t), res.TxID)
+	require.True(t, ok)
+	require.True(t, at.Equal(tx.Timestamp), "block timestamp %s", tx.Timestamp)
+}

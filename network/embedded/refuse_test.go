@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"testing"
+	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"github.com/stretchr/testify/require"
@@ -95,7 +96,7 @@ func TestBadTransactionsAreRefusedBeforeExecution(t *testing.T) {
 	}
 
 	t.Run("a replayed proposal is refused", func(t *testing.T) {
-		sp, err := newSignedProposal(testChannel, f.customs, "Put", []string{"k", "v"})
+		sp, err := newSignedProposal(testChannel, f.customs, time.Now(), "Put", []string{"k", "v"})
 		require.NoError(t, err)
 		p, err := f.ledger.endorseAndOrder(ctx, f.customs, sp)
 		require.NoError(t, err)
@@ -109,7 +110,7 @@ func TestBadTransactionsAreRefusedBeforeExecution(t *testing.T) {
 	})
 
 	t.Run("a proposal for another channel is refused", func(t *testing.T) {
-		sp, err := newSignedProposal("other", f.customs, "Put", []string{"k", "v"})
+		sp, err := newSignedProposal("other", f.customs, time.Now(), "Put", []string{"k", "v"})
 		require.NoError(t, err)
 		_, err = f.ledger.endorseAndOrder(ctx, f.customs, sp)
 		var refused *RefusedError

@@ -51,7 +51,7 @@ func (l *Ledger) submitAttempt(ctx context.Context, signer ledger.Signer, functi
 			return nil, ctx.Err()
 		}
 	}
-	sp, err := newSignedProposal(l.cfg.ChannelID, signer, function, args)
+	sp, err := newSignedProposal(l.cfg.ChannelID, signer, l.cfg.Clock(), function, args)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (l *Ledger) Evaluate(ctx context.Context, signer ledger.Signer, function st
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	sp, err := newSignedProposal(l.cfg.ChannelID, signer, function, args)
+	sp, err := newSignedProposal(l.cfg.ChannelID, signer, l.cfg.Clock(), function, args)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate %s: %w", function, err)
 	}
