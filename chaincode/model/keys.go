@@ -6,11 +6,12 @@ const (
 	KeyEnterprise = "enterprise" // [enterpriseID]
 	KeyIdentity   = "identity"   // [mspID, clientID]
 	KeyPrefiling  = "prefiling"  // [prefilingID]
-	KeyTraceCode  = "tracecode"  // [code]
-	// KeyTraceCodeSeq holds the last sequence number issued for a commodity
-	// on a day: [commodityCode, yyMMdd].
-	KeyTraceCodeSeq = "tracecode-seq"
-	KeyDocument     = "document" // [documentID]
+	// KeyTraceCode is an issued trace code: [code]. Its sequence part is
+	// derived from the prefiling id (tracecode.Sequence), so issuance shares
+	// no counter key between prefilings; ledgers from before that still hold
+	// "tracecode-seq" [commodityCode, yyMMdd] counters, read by nothing.
+	KeyTraceCode = "tracecode"
+	KeyDocument  = "document" // [documentID]
 	// KeyBalance is the stock of a trace code at a holder:
 	// [traceCode, enterpriseID, "bonded" | "nonbonded"]. One key per batch and
 	// holder, so movements of different batches never conflict.
