@@ -152,3 +152,48 @@ func TestApprovalsWithOneCandidateConflictOnlyOnTheCode(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, want, pb.TraceCode)
 }
+
+func TestEntriesOfOneBatchIntoOneHoldingShareNoKey(t *testing.T) {
+	tr := newTrade(t)
+	tr.putRules(only(model.ModelWeight)) // declared basis: exits read the inbound range
+	tr.enter(10_000)
+	var entryIDs []string
+	entry := func() []string {
+		id := tr.docID(model.FamilyChecklist)
+		entryIDs = append(entryIDs, id)
+		return []string{"DeclareDocument", tr.req(), tr.docJSON(id, model.FamilyChecklist, model.BusinessEntry, model.DocumentHead{}, tr.exact(1_000))}
+	}
+	exit := []string{"DeclareDocument", tr.req(), tr.docJSON(tr.docID(model.FamilyChecklist), model.FamilyChecklist, model.BusinessExit, model.DocumentHead{}, tr.exact(12_000))}
+	stubs := tr.endorseAll(tr.entA, [][]string{entry(), entry(), entry(), exit})
+
+	t.Run("in-declarations into one holding conflict with none of each other", func(t *testing.T) {
+		requireNoConflicts(t, stubs[:3])
+	})
+
+	t.Run("an exit computing the declared basis sees them as phantom reads", func(t *testing.T) {
+		// Committing an entry first changes the exit's basis, so Fabric
+		// must invalidate the exit: it iterated the holding's inbound range.
+		require.NotEmpty(t, conflicts(stubs[0], stubs[3]))
+	})
+
+	t.Run("the exit counts committed entries, also those listed the old way", func(t *testing.T) {
+		for _, s := range stubs[:2] {
+			tr.commit(s)
+		}
+		// Rewrite the second entry's key as a ledger from before per-document
+		// keys held it: in a list under the holding's own key.
+		holding := []string{tr.code, enterpriseA, "bonded"}
+		perDoc, err := (&memStub{}).CreateCompositeKey(model.KeyInbound, append(slices.Clone(holding), entryIDs[1]))
+		require.NoError(t, err)
+		require.Contains(t, tr.state, perDoc)
+		delete(tr.state, perDoc)
+		list, err := (&memStub{}).CreateCompositeKey(model.KeyInbound, holding)
+		require.NoError(t, err)
+		tr.state[list] = []byte(`{"documentIds":["` + entryIDs[1] + `"]}`)
+
+		// 10 kg effective + the two pending entries of 1 kg.
+		d := tr.declareDoc(tr.entA, model.FamilyChecklist, model.BusinessExit, model.DocumentHead{}, tr.exact(12_001))
+		require.Equal(t, []string{model.TagWeightAnomaly}, tagCodes(d))
+		require.Contains(t, d.Tags[0].Reason, "可用 12000 克")
+	})
+}

@@ -16,9 +16,11 @@ const (
 	// [traceCode, enterpriseID, "bonded" | "nonbonded"]. One key per batch and
 	// holder, so movements of different batches never conflict.
 	KeyBalance = "balance"
-	// KeyInbound lists the documents declared to bring a batch into a
+	// KeyInbound records a document declared to bring a batch into a
 	// holding, for the weight model's declared basis:
-	// [traceCode, enterpriseID, "bonded" | "nonbonded"].
+	// [traceCode, enterpriseID, "bonded" | "nonbonded", documentID], one key
+	// per document so in-declarations into one holding never conflict.
+	// Ledgers from before hold a list under the first three attributes.
 	KeyInbound = "inbound"
 	// KeyMovement records a movement: [documentID, lineSeq, txID].
 	KeyMovement = "movement"
