@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -318,17 +319,58 @@ func TestReviewPrefiling(t *testing.T) {
 		require.Equal(t, p.ID, tc.PrefilingID)
 	})
 
-	t.Run("trace codes of one day are sequential and never reused", func(t *testing.T) {
+	t.Run("trace codes of one day are unique, well-formed and the prefiling's own", func(t *testing.T) {
 		z := newZone(t)
 		seen := map[string]bool{}
 		for i := range 5 {
 			id := fmt.Sprintf("PF20261126AAAAAAA%d", i)
 			z.declare(z.entA, id)
 			p := decodePrefiling(t, z.mustInvoke(z.customs, "ReviewPrefiling", z.req(), id, "approve", ""))
-			require.Equal(t, fmt.Sprintf("%05d", i+1), p.TraceCode[10:15])
+			require.True(t, tracecode.Valid(p.TraceCode), p.TraceCode)
+			require.Equal(t, "KSCF261126", p.TraceCode[:10], "zone, commodity and approval day")
+			want, err := tracecode.Compose("CF", z.clock, tracecode.Sequence(id, 0))
+			require.NoError(t, err)
+			require.Equal(t, want, p.TraceCode, "a free first candidate is the code, on every endorser")
 			require.False(t, seen[p.TraceCode])
 			seen[p.TraceCode] = true
 		}
+	})
+
+	t.Run("a candidate code already issued is probed past, deterministically", func(t *testing.T) {
+		z := newZone(t)
+		const id = "PF20261126AAAAAAAB"
+		z.declare(z.entA, id)
+		// Occupy the prefiling's first two candidates, as codes issued
+		// earlier (by the old counter or another prefiling) would.
+		for probe := range 2 {
+			code, err := tracecode.Compose("CF", z.clock.Add(time.Second), tracecode.Sequence(id, probe))
+			require.NoError(t, err)
+			k, err := (&memStub{}).CreateCompositeKey(model.KeyTraceCode, []string{code})
+			require.NoError(t, err)
+			z.state[k] = []byte(`{"code":"` + code + `"}`)
+		}
+		p := decodePrefiling(t, z.mustInvoke(z.customs, "ReviewPrefiling", z.req(), id, "approve", ""))
+		want, err := tracecode.Compose("CF", z.clock, tracecode.Sequence(id, 2))
+		require.NoError(t, err)
+		require.Equal(t, want, p.TraceCode)
+		var tc model.TraceCode
+		require.NoError(t, json.Unmarshal(z.mustInvoke(z.customs, "GetTraceCode", p.TraceCode), &tc))
+		require.Equal(t, id, tc.PrefilingID)
+	})
+
+	t.Run("when every probe is taken the approval is refused and changes nothing", func(t *testing.T) {
+		z := newZone(t)
+		const id = "PF20261126AAAAAAAC"
+		z.declare(z.entA, id)
+		for probe := range tracecode.MaxProbes {
+			code, err := tracecode.Compose("CF", z.clock.Add(time.Second), tracecode.Sequence(id, probe))
+			require.NoError(t, err)
+			k, err := (&memStub{}).CreateCompositeKey(model.KeyTraceCode, []string{code})
+			require.NoError(t, err)
+			z.state[k] = []byte(`{"code":"` + code + `"}`)
+		}
+		e := z.refusal(model.CodeConflict, z.customs, "ReviewPrefiling", z.req(), id, "approve", "")
+		require.Equal(t, model.ReasonTraceCodeUnavailable, e.Reason)
 	})
 
 	t.Run("only customs reviews, only declared prefilings, with a valid decision", func(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/queryresult"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -115,6 +116,18 @@ func newPersonalIdentity(t *testing.T, mspID, cn, ou string, attrs map[string]st
 // invoke runs one transaction and returns its payload or the chaincode's
 // error message.
 func (w *world) invoke(id testIdentity, function string, args ...string) ([]byte, error) {
+	stub, resp := w.endorse(id, function, args...)
+	if resp.Status >= shim.ERRORTHRESHOLD {
+		return nil, fmt.Errorf("%s", resp.Message)
+	}
+	w.commit(stub)
+	return resp.Payload, nil
+}
+
+// endorse runs one transaction against the committed state without
+// committing it, as a peer simulates a proposal; the stub keeps what it
+// read and wrote.
+func (w *world) endorse(id testIdentity, function string, args ...string) (*memStub, *peer.Response) {
 	w.txSeq++
 	w.clock = w.clock.Add(time.Second)
 	creator, err := proto.Marshal(&msp.SerializedIdentity{Mspid: id.mspID, IdBytes: []byte(id.certPEM)})
@@ -122,15 +135,17 @@ func (w *world) invoke(id testIdentity, function string, args ...string) ([]byte
 	stub := &memStub{
 		world:   w,
 		writes:  map[string][]byte{},
+		reads:   map[string]bool{},
 		txID:    fmt.Sprintf("tx%04d", w.txSeq),
 		creator: creator,
 		args:    append([]string{function}, args...),
 		ts:      timestamppb.New(w.clock),
 	}
-	resp := w.cc.Invoke(stub)
-	if resp.Status >= shim.ERRORTHRESHOLD {
-		return nil, fmt.Errorf("%s", resp.Message)
-	}
+	return stub, w.cc.Invoke(stub)
+}
+
+// commit applies an endorsed transaction's writes and keeps its event.
+func (w *world) commit(stub *memStub) {
 	for k, v := range stub.writes {
 		if v == nil {
 			delete(w.state, k)
@@ -143,7 +158,6 @@ func (w *world) invoke(id testIdentity, function string, args ...string) ([]byte
 		require.NoError(w.t, json.Unmarshal(stub.event, &env))
 		w.lastEvent = &env
 	}
-	return resp.Payload, nil
 }
 
 // snapshot copies the state, to prove that a refused transaction changed nothing.
@@ -159,11 +173,16 @@ type memStub struct {
 	shim.ChaincodeStubInterface // methods the contract never calls panic
 	world                       *world
 	writes                      map[string][]byte
-	txID                        string
-	creator                     []byte
-	args                        []string
-	ts                          *timestamppb.Timestamp
-	event                       []byte
+	// reads are the committed keys the transaction read, and ranges the
+	// composite-key prefixes it iterated: its read set, which Fabric
+	// validates against what committed meanwhile.
+	reads   map[string]bool
+	ranges  []string
+	txID    string
+	creator []byte
+	args    []string
+	ts      *timestamppb.Timestamp
+	event   []byte
 }
 
 func (s *memStub) GetTxID() string                                 { return s.txID }
@@ -185,6 +204,7 @@ func (s *memStub) GetState(key string) ([]byte, error) {
 	if v, ok := s.writes[key]; ok {
 		return v, nil
 	}
+	s.reads[key] = true
 	return s.world.state[key], nil
 }
 func (s *memStub) PutState(key string, value []byte) error {
@@ -218,6 +238,7 @@ func (s *memStub) GetStateByPartialCompositeKey(objectType string, attributes []
 	if err != nil {
 		return nil, err
 	}
+	s.ranges = append(s.ranges, prefix)
 	var kvs []*queryresult.KV
 	for k, v := range s.world.state {
 		if strings.HasPrefix(k, prefix) {

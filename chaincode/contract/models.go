@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"slices"
@@ -436,8 +437,9 @@ func taxModel(r *modelRun, _ model.ValidationModel) ([]finding, error) {
 	return []finding{{fields: lineFields(idx, "weightGrams"), reason: strings.Join(detail, "；")}}, nil
 }
 
-// inboundIndex is stored under model.KeyInbound: the documents declared to
-// bring a batch into a holding, in the order declared.
+// inboundIndex is stored under model.KeyInbound: one document declared to
+// bring a batch into a holding, or, on ledgers from before per-document
+// keys, the list of them under the holding's own key.
 type inboundIndex struct {
 	DocumentIDs []string `json:"documentIds"`
 }
@@ -457,14 +459,11 @@ func (t *docTx) indexInbound(d *model.Document, rule model.DocumentRule) error {
 	if to == nil {
 		return nil
 	}
+	// One key per document, not one list per holding: in-declarations of a
+	// batch into one holding then share no key (docs/architecture.md).
 	for _, g := range groupLines(d.Lines) {
-		attrs := balanceAttrs(g.code, d.EnterpriseID, *to)
-		var idx inboundIndex
-		if _, err := getRecord(t.ctx, model.KeyInbound, attrs, &idx); err != nil {
-			return err
-		}
-		idx.DocumentIDs = append(idx.DocumentIDs, d.ID)
-		if err := putRecord(t.ctx, model.KeyInbound, attrs, idx); err != nil {
+		attrs := append(balanceAttrs(g.code, d.EnterpriseID, *to), d.ID)
+		if err := putRecord(t.ctx, model.KeyInbound, attrs, inboundIndex{DocumentIDs: []string{d.ID}}); err != nil {
 			return err
 		}
 	}
@@ -475,12 +474,12 @@ func (t *docTx) indexInbound(d *model.Document, rule model.DocumentRule) error {
 // of a batch: those not yet effective, returned or voided (a deletion asked
 // for counts by the status it was asked in).
 func (t *docTx) pendingInbound(code string, h model.Holding) (int64, error) {
-	var idx inboundIndex
-	if _, err := getRecord(t.ctx, model.KeyInbound, balanceAttrs(code, h.EnterpriseID, h.Bonded), &idx); err != nil {
+	ids, err := t.inboundDocuments(code, h)
+	if err != nil {
 		return 0, err
 	}
 	var grams int64
-	for _, id := range idx.DocumentIDs {
+	for _, id := range ids {
 		d, err := loadDocument(t.ctx, id)
 		if err != nil {
 			return 0, err
@@ -499,4 +498,30 @@ func (t *docTx) pendingInbound(code string, h model.Holding) (int64, error) {
 		}
 	}
 	return grams, nil
+}
+
+// inboundDocuments lists the documents declared into a holding of a batch:
+// the per-document keys under it and, on ledgers from before them, the list
+// the holding's own key kept (which the range also returns). The range read
+// makes a concurrent in-declaration into the holding invalidate this
+// transaction (a phantom read), as the basis it computed changed.
+func (t *docTx) inboundDocuments(code string, h model.Holding) ([]string, error) {
+	it, err := t.ctx.GetStub().GetStateByPartialCompositeKey(model.KeyInbound, balanceAttrs(code, h.EnterpriseID, h.Bonded))
+	if err != nil {
+		return nil, fmt.Errorf("read %s of %s: %w", model.KeyInbound, code, err)
+	}
+	defer it.Close()
+	var ids []string
+	for it.HasNext() {
+		kv, err := it.Next()
+		if err != nil {
+			return nil, fmt.Errorf("read %s of %s: %w", model.KeyInbound, code, err)
+		}
+		var idx inboundIndex
+		if err := json.Unmarshal(kv.Value, &idx); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", model.KeyInbound, err)
+		}
+		ids = append(ids, idx.DocumentIDs...)
+	}
+	return ids, nil
 }

@@ -1,7 +1,7 @@
 package contract
 
 import (
-	"strconv"
+	"fmt"
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -310,42 +310,22 @@ func (w *write) savePrefiling(p *model.Prefiling, t model.EventType, more ...mod
 	return w.finish(events...)
 }
 
-// issueTraceCode takes the next sequence number of the prefiling's commodity
-// on the approval day and records the new trace code. The per-day counter
-// serialises approvals of one commodity, which are human decisions and far
-// below the rate at which that would matter.
+// issueTraceCode records the prefiling's trace code: the first code of its
+// commodity and approval day, in the prefiling's probe order
+// (tracecode.Sequence), not yet issued. It reads and writes no key shared
+// by approvals of other prefilings, only the candidate codes' own keys, so
+// concurrent approvals conflict under Fabric's MVCC only when two of them
+// pick the same code, and then the one committed second is invalidated and
+// resubmitted, seeing the first's code and probing past it
+// (docs/architecture.md "Trace codes").
 func (w *write) issueTraceCode(p *model.Prefiling) (*model.TraceCode, error) {
 	approvedAt, err := time.Parse(time.RFC3339Nano, w.at)
 	if err != nil {
 		return nil, err
 	}
 	commodity := tracecode.CommodityCode(p.Data.Commodity)
-	counterAttrs := []string{commodity, tracecode.DayKey(approvedAt)}
-	var last string
-	if _, err := getRecord(w.ctx, model.KeyTraceCodeSeq, counterAttrs, &last); err != nil {
-		return nil, err
-	}
-	seq := 1
-	if last != "" {
-		n, err := strconv.Atoi(last)
-		if err != nil {
-			return nil, model.Refuse(model.ReasonTraceCodeUnavailable, model.Params{"commodity": commodity}, "corrupt trace code counter %q", last)
-		}
-		seq = n + 1
-	}
-	codeText, err := tracecode.Compose(commodity, approvedAt, seq)
+	codeText, err := w.freeTraceCode(p.ID, commodity, approvedAt)
 	if err != nil {
-		return nil, model.Refuse(model.ReasonTraceCodeUnavailable, model.Params{"commodity": commodity}, "%v", err)
-	}
-	var clash model.TraceCode
-	found, err := getRecord(w.ctx, model.KeyTraceCode, []string{codeText}, &clash)
-	if err != nil {
-		return nil, err
-	}
-	if found {
-		return nil, model.Refuse(model.ReasonTraceCodeUnavailable, model.Params{"commodity": commodity}, "trace code %s was already issued", codeText)
-	}
-	if err := putRecord(w.ctx, model.KeyTraceCodeSeq, counterAttrs, strconv.Itoa(seq)); err != nil {
 		return nil, err
 	}
 	code := &model.TraceCode{
@@ -364,4 +344,29 @@ func (w *write) issueTraceCode(p *model.Prefiling) (*model.TraceCode, error) {
 		return nil, err
 	}
 	return code, nil
+}
+
+// freeTraceCode returns the first of the prefiling's candidate codes that
+// is not on the ledger. Codes are never deleted, so one found free here was
+// never issued.
+func (w *write) freeTraceCode(prefilingID, commodity string, approvedAt time.Time) (string, error) {
+	for probe := range tracecode.MaxProbes {
+		code, err := tracecode.Compose(commodity, approvedAt, tracecode.Sequence(prefilingID, probe))
+		if err != nil {
+			return "", model.Refuse(model.ReasonTraceCodeUnavailable, model.Params{"commodity": commodity}, "%v", err)
+		}
+		k, err := key(w.ctx, model.KeyTraceCode, []string{code})
+		if err != nil {
+			return "", err
+		}
+		taken, err := w.ctx.GetStub().GetState(k)
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", model.KeyTraceCode, err)
+		}
+		if taken == nil {
+			return code, nil
+		}
+	}
+	return "", model.Refuse(model.ReasonTraceCodeUnavailable, model.Params{"commodity": commodity},
+		"no free trace code for %s on %s within %d probes", commodity, tracecode.DayKey(approvedAt), tracecode.MaxProbes)
 }

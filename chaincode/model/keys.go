@@ -6,18 +6,21 @@ const (
 	KeyEnterprise = "enterprise" // [enterpriseID]
 	KeyIdentity   = "identity"   // [mspID, clientID]
 	KeyPrefiling  = "prefiling"  // [prefilingID]
-	KeyTraceCode  = "tracecode"  // [code]
-	// KeyTraceCodeSeq holds the last sequence number issued for a commodity
-	// on a day: [commodityCode, yyMMdd].
-	KeyTraceCodeSeq = "tracecode-seq"
-	KeyDocument     = "document" // [documentID]
+	// KeyTraceCode is an issued trace code: [code]. Its sequence part is
+	// derived from the prefiling id (tracecode.Sequence), so issuance shares
+	// no counter key between prefilings; ledgers from before that still hold
+	// "tracecode-seq" [commodityCode, yyMMdd] counters, read by nothing.
+	KeyTraceCode = "tracecode"
+	KeyDocument  = "document" // [documentID]
 	// KeyBalance is the stock of a trace code at a holder:
 	// [traceCode, enterpriseID, "bonded" | "nonbonded"]. One key per batch and
 	// holder, so movements of different batches never conflict.
 	KeyBalance = "balance"
-	// KeyInbound lists the documents declared to bring a batch into a
+	// KeyInbound records a document declared to bring a batch into a
 	// holding, for the weight model's declared basis:
-	// [traceCode, enterpriseID, "bonded" | "nonbonded"].
+	// [traceCode, enterpriseID, "bonded" | "nonbonded", documentID], one key
+	// per document so in-declarations into one holding never conflict.
+	// Ledgers from before hold a list under the first three attributes.
 	KeyInbound = "inbound"
 	// KeyMovement records a movement: [documentID, lineSeq, txID].
 	KeyMovement = "movement"

@@ -5,9 +5,10 @@ import (
 	"time"
 )
 
-// FuzzTraceCode feeds arbitrary text to Valid, and arbitrary days and
-// sequences to Compose: nothing panics, everything Compose builds is valid,
-// and changing any one character of a valid code makes it invalid.
+// FuzzTraceCode feeds arbitrary text to Valid and Sequence, and arbitrary
+// days and sequences to Compose: nothing panics, Sequence stays in range,
+// everything Compose builds is valid, and changing any one character of a
+// valid code makes it invalid.
 func FuzzTraceCode(f *testing.F) {
 	f.Add("KSCF261126000421", "CF", int64(1764115200), 42)
 	f.Add("", "GD", int64(0), 1)
@@ -16,6 +17,9 @@ func FuzzTraceCode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text, commodity string, unix int64, seq int) {
 		if Valid(text) && len(text) != Length {
 			t.Fatalf("Valid(%q) with length %d", text, len(text))
+		}
+		if s := Sequence(text, seq); s < 1 || s > MaxSequence {
+			t.Fatalf("Sequence(%q, %d) = %d", text, seq, s)
 		}
 		code, err := Compose(commodity, time.Unix(unix, 0), seq)
 		if err != nil {

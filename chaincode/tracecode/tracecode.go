@@ -5,18 +5,24 @@
 //
 //	KS CF 261126 00042 1
 //	│  │  │      │     └ check character, ISO/IEC 7064 MOD 37,36 over the first 15
-//	│  │  │      └ sequence of the commodity on that day, 00001–99999
+//	│  │  │      └ sequence within commodity and day, 00001–99999
 //	│  │  └ approval date yyMMdd in China Standard Time (UTC+8, no DST)
 //	│  └ commodity code (CF coffee, GD general goods; see Commodities)
 //	└ zone: Kunshan Comprehensive Bonded Zone
 //
-// The sequence comes from a per-commodity, per-day counter on the ledger, so a
-// code is never issued twice and never reused; the check character catches
-// every single-character substitution and every adjacent transposition when a
-// code is typed by hand.
+// The sequence is not a counter: Sequence derives it from the batch's own
+// unique key (the prefiling id), probing onward from there, so issuing a code
+// touches no key shared with the approval of another batch. The issuer
+// guards uniqueness on the code's own ledger key (chaincode/contract,
+// issueTraceCode); docs/architecture.md "Trace codes" explains why that is
+// safe under Fabric's MVCC. The check character catches every
+// single-character substitution and every adjacent transposition when a code
+// is typed by hand.
 package tracecode
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"time"
@@ -30,6 +36,12 @@ const Length = 16
 
 // MaxSequence is the highest daily sequence number per commodity.
 const MaxSequence = 99999
+
+// MaxProbes bounds the sequences tried for one batch. Probing is linear, so
+// with a fraction f of a commodity's day already issued an issuance reads
+// about (1+1/(1-f)²)/2 code keys: ~1 at realistic volumes, 50 at f = 0.9;
+// past that the issuer refuses rather than grow a transaction's read set.
+const MaxProbes = 1000
 
 const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -60,6 +72,21 @@ func CommodityCode(commodity string) string {
 // DayKey is the yyMMdd of t in China Standard Time, the counter's day.
 func DayKey(t time.Time) string {
 	return t.In(chinaStandardTime).Format("060102")
+}
+
+// Sequence is the probe-th (from 0) sequence number to try for the batch
+// whose unique ledger key is batchKey: a start derived from SHA-256 of the
+// key, then the following numbers, wrapping after MaxSequence. It depends on
+// its arguments only, so every endorser computes the same; successive probes
+// of one batch are distinct for MaxSequence probes.
+func Sequence(batchKey string, probe int) int {
+	sum := sha256.Sum256([]byte(batchKey))
+	start := int(binary.BigEndian.Uint64(sum[:8]) % MaxSequence)
+	step := probe % MaxSequence
+	if step < 0 {
+		step += MaxSequence
+	}
+	return (start+step)%MaxSequence + 1
 }
 
 // Compose builds the trace code for the seq-th batch of a commodity code on

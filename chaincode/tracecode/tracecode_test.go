@@ -1,6 +1,7 @@
 package tracecode
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -73,4 +74,44 @@ func TestValidCatchesTypingErrors(t *testing.T) {
 func TestCommodityCode(t *testing.T) {
 	require.Equal(t, "CF", CommodityCode(" Coffee "))
 	require.Equal(t, GeneralGoods, CommodityCode("durian"))
+}
+
+func TestSequence(t *testing.T) {
+	t.Run("the same batch gets the same sequence on every call", func(t *testing.T) {
+		require.Equal(t, Sequence("PF20261126AAAAAAAA", 0), Sequence("PF20261126AAAAAAAA", 0))
+		require.Equal(t, Sequence("PF20261126AAAAAAAA", 7), Sequence("PF20261126AAAAAAAA", 7))
+	})
+
+	t.Run("sequences stay in range and compose valid codes", func(t *testing.T) {
+		for i := range 2000 {
+			seq := Sequence(fmt.Sprintf("PF20261126%08d", i), i%3)
+			require.GreaterOrEqual(t, seq, 1)
+			require.LessOrEqual(t, seq, MaxSequence)
+			code, err := Compose("CF", time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC), seq)
+			require.NoError(t, err)
+			require.True(t, Valid(code), code)
+		}
+	})
+
+	t.Run("the probes of one batch visit every sequence once before repeating", func(t *testing.T) {
+		seen := make(map[int]bool, MaxSequence)
+		for probe := range MaxSequence {
+			seq := Sequence("PF20261126AAAAAAAA", probe)
+			require.False(t, seen[seq], "probe %d repeats sequence %d", probe, seq)
+			seen[seq] = true
+		}
+		require.Equal(t, Sequence("PF20261126AAAAAAAA", 0), Sequence("PF20261126AAAAAAAA", MaxSequence))
+		require.Equal(t, Sequence("PF20261126AAAAAAAA", MaxSequence-1), Sequence("PF20261126AAAAAAAA", -1))
+	})
+
+	t.Run("different batches start at spread-out sequences", func(t *testing.T) {
+		// 1000 batches over 99999 numbers: a uniform start gives about five
+		// shared starts (n²/2m); a start from a weak or constant hash would
+		// share far more.
+		starts := map[int]int{}
+		for i := range 1000 {
+			starts[Sequence(fmt.Sprintf("PF20261126%08d", i), 0)]++
+		}
+		require.Greater(t, len(starts), 980)
+	})
 }

@@ -334,7 +334,7 @@ var actionNames = map[string]string{
 
 var objectTypeNames = map[string]string{
 	model.KeyEnterprise: "企业", model.KeyIdentity: "身份", model.KeyPrefiling: "预核申报", model.KeyTraceCode: "溯源码",
-	model.KeyTraceCodeSeq: "溯源码序号", model.KeyDocument: "单据", model.KeyBalance: "库存", model.KeyMovement: "货物移动",
+	model.KeyDocument: "单据", model.KeyBalance: "库存", model.KeyMovement: "货物移动",
 	model.KeyRequest: "请求", model.KeyRuleConfig: "规则配置", model.KeyRuleConfigHead: "规则配置",
 	model.KeyAccountPeriod: "核算周期", model.KeyRiskDisposal: "风险处置记录",
 }

@@ -36,7 +36,7 @@ var enumerations = map[string][]any{
 		model.BusinessConsolidated, model.BusinessTransfer, model.BusinessConversion},
 	"role":          {model.RoleCustoms, model.RoleZoneAdmin, model.RoleEnterprise, model.RoleAuditor, ""},
 	"userRole":      {model.UserEnterprise, model.UserCustomsOfficer, model.UserCustomsAdmin, model.UserZoneAdmin, model.UserAuditor},
-	"objectType":    {model.KeyEnterprise, model.KeyIdentity, model.KeyPrefiling, model.KeyTraceCode, model.KeyTraceCodeSeq, model.KeyDocument, model.KeyBalance, model.KeyMovement, model.KeyRequest},
+	"objectType":    {model.KeyEnterprise, model.KeyIdentity, model.KeyPrefiling, model.KeyTraceCode, model.KeyDocument, model.KeyBalance, model.KeyMovement, model.KeyRequest},
 	"bonded":        {true, false},
 	"alertKind":     {model.AlertLongStorage, model.AlertHighRisk, model.AlertHighValue, model.AlertPriceDifference, model.AlertQuarantine},
 	"disposalState": {model.DisposalOpen, model.DisposalAssessed, model.DisposalDisposed, model.DisposalClosed},

@@ -51,7 +51,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("a chaincode refusal carries the model's code and commits nothing", z.testRefusals)
 	t.Run("the chaincode sees the submitting identity", z.testCreator)
 	t.Run("a delivered block carries what an explorer shows", z.testExplorerFields)
-	t.Run("concurrent submits on one key lose nothing and double nothing", z.testHotKey)
+	t.Run("concurrent submits on one key commit once, on alike keys all commit", z.testHotKey)
 	t.Run("restart keeps the height and listen resumes from the checkpoint", z.testRestart)
 	t.Run("a transaction ordered but invalidated is a typed error", func(t *testing.T) {
 		newZone(t, open(t, Options{NoConflictRetries: true})).testInvalidated(t)
