@@ -90,10 +90,29 @@ type Config struct {
 	// Gates tunes the gate intake: signature window, camera playback
 	// links (gateway.Config.Gates).
 	Gates gates.Config
+	// SharedLedger, when set, is a ledger already open that this node
+	// uses instead of opening one (Ledger is then ignored) and does not
+	// close, with SharedPKI vouching for its identities: several nodes in
+	// one process over one database, as the scale-out tests run them in
+	// place of one Fabric channel.
+	SharedLedger ledger.Ledger
+	SharedPKI    *pki.PKI
+	// LeaderCheck is how often the indexer's leader checks its lock
+	// connection (default indexer.DefaultLeaderCheck).
+	LeaderCheck time.Duration
 }
 
 // DefaultShutdownTimeout is Config.ShutdownTimeout's default.
 const DefaultShutdownTimeout = 10 * time.Second
+
+// Pool sizes. pgx sizes pools by CPU count (4 here); the gateway serves
+// hundreds of users. The indexer has a pool of its own so that no burst of
+// reads can take the connection it needs to apply the next block: it runs
+// one block transaction at a time, plus an alarm write when parked.
+const (
+	apiPoolSize     = 32
+	indexerPoolSize = 3
+)
 
 // Ledger choices of Config.Ledger.
 const (
@@ -103,15 +122,21 @@ const (
 
 // Platform is a running node.
 type Platform struct {
-	URL     string
-	PKI     *pki.PKI
-	Ledger  ledger.Ledger
-	Pool    *pgxpool.Pool
-	Reads   *query.Reader
+	URL    string
+	PKI    *pki.PKI
+	Ledger ledger.Ledger
+	Pool   *pgxpool.Pool
+	Reads  *query.Reader
+	// IndexerPool is the indexer's own pool (indexerPoolSize connections).
+	IndexerPool *pgxpool.Pool
+	// Leader runs the indexer while this node holds the writer lock; of
+	// the nodes sharing a database exactly one indexes.
+	Leader  *indexer.Leader
 	Gateway *gateway.Gateway
 	// Sealer seals sensitive fields at rest with the node's data keys.
 	Sealer *sealing.Sealer
 
+	ownsLedger      bool
 	server          *http.Server
 	jobs            *jobs.Queue
 	cancel          context.CancelFunc
@@ -147,10 +172,12 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	}()
 
 	var err error
-	switch cfg.Ledger {
-	case "", LedgerEmbedded:
+	switch {
+	case cfg.SharedLedger != nil:
+		p.Ledger, p.PKI = cfg.SharedLedger, cfg.SharedPKI
+	case cfg.Ledger == "" || cfg.Ledger == LedgerEmbedded:
 		p.Ledger, p.PKI, err = OpenLedger(ctx, cfg.DataDir, log)
-	case LedgerFabric:
+	case cfg.Ledger == LedgerFabric:
 		p.Ledger, p.PKI, err = OpenFabricLedger(ctx, cfg.FabricConnection, cfg.DataDir, log)
 	default:
 		err = fmt.Errorf("unknown ledger %q (want %q or %q)", cfg.Ledger, LedgerEmbedded, LedgerFabric)
@@ -158,20 +185,24 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.ownsLedger = cfg.SharedLedger == nil
 
 	poolConfig, err := pgxpool.ParseConfig(cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("parse database URL: %w", err)
 	}
-	// pgx sizes pools by CPU count (4 here); the gateway serves hundreds of
-	// users and the indexer must always find a connection.
-	poolConfig.MaxConns = 32
 	// A server that is away must fail a request fast (503), not hang it.
 	if poolConfig.ConnConfig.ConnectTimeout == 0 {
 		poolConfig.ConnConfig.ConnectTimeout = 5 * time.Second
 	}
+	indexerPoolConfig := poolConfig.Copy()
+	poolConfig.MaxConns = apiPoolSize
+	indexerPoolConfig.MaxConns = indexerPoolSize
 	if p.Pool, err = pgxpool.NewWithConfig(ctx, poolConfig); err != nil {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	if p.IndexerPool, err = pgxpool.NewWithConfig(ctx, indexerPoolConfig); err != nil {
+		return nil, fmt.Errorf("connect to PostgreSQL for the indexer: %w", err)
 	}
 	if err := indexer.Migrate(ctx, p.Pool); err != nil {
 		return nil, err
@@ -250,12 +281,13 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	ix := indexer.New(p.Pool, p.Ledger, indexer.WithLogger(log.With("component", "indexer")), indexer.WithSealer(p.Sealer),
+	ix := indexer.New(p.IndexerPool, p.Ledger, indexer.WithLogger(log.With("component", "indexer")), indexer.WithSealer(p.Sealer),
 		indexer.WithRegisterer(p.Gateway.MetricsRegisterer()))
+	p.Leader = indexer.NewLeader(indexerPoolConfig.ConnConfig, ix).WithTimings(cfg.LeaderCheck, 0)
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		if err := ix.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+		if err := p.Leader.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
 			log.Error("indexer stopped", "err", err)
 		}
 	}()
@@ -456,11 +488,14 @@ func (p *Platform) Close() error {
 			p.closeErr = errors.Join(append(errs, errors.New("the indexer or webhook deliverer did not stop within the shutdown timeout"))...)
 			return
 		}
-		if p.Ledger != nil {
+		if p.Ledger != nil && p.ownsLedger {
 			errs = append(errs, p.Ledger.Close())
 		}
 		if p.Pool != nil {
 			p.Pool.Close()
+		}
+		if p.IndexerPool != nil {
+			p.IndexerPool.Close()
 		}
 		p.closeErr = errors.Join(errs...)
 	})
