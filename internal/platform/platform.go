@@ -45,6 +45,10 @@ type Config struct {
 	DataDir string
 	// DatabaseURL is the PostgreSQL database of the indexer and gateway.
 	DatabaseURL string
+	// ReadDatabaseURL, when set, is a streaming replica of DatabaseURL
+	// that answers the read model's queries (query.WithReadReplica);
+	// writes, the indexer, sessions and the outbox stay on DatabaseURL.
+	ReadDatabaseURL string
 	// Listen is the listen address, e.g. "127.0.0.1:8080" (":0" picks a port).
 	Listen string
 	// TLS, when set, makes the node serve HTTPS only on Listen (its
@@ -129,6 +133,8 @@ type Platform struct {
 	Reads  *query.Reader
 	// IndexerPool is the indexer's own pool (indexerPoolSize connections).
 	IndexerPool *pgxpool.Pool
+	// ReadPool is the read replica's pool (Config.ReadDatabaseURL), or nil.
+	ReadPool *pgxpool.Pool
 	// Leader runs the indexer while this node holds the writer lock; of
 	// the nodes sharing a database exactly one indexes.
 	Leader  *indexer.Leader
@@ -232,7 +238,20 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	if err := sealGatewayData(ctx, p.Pool, cfg.DataDir, p.Sealer, log); err != nil {
 		return nil, err
 	}
-	p.Reads = query.New(p.Pool, query.WithSealer(p.Sealer))
+	if cfg.ReadDatabaseURL != "" {
+		readConfig, err := pgxpool.ParseConfig(cfg.ReadDatabaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("parse read replica URL: %w", err)
+		}
+		if readConfig.ConnConfig.ConnectTimeout == 0 {
+			readConfig.ConnConfig.ConnectTimeout = 5 * time.Second
+		}
+		readConfig.MaxConns = apiPoolSize
+		if p.ReadPool, err = pgxpool.NewWithConfig(ctx, readConfig); err != nil {
+			return nil, fmt.Errorf("connect to the read replica: %w", err)
+		}
+	}
+	p.Reads = query.New(p.Pool, query.WithSealer(p.Sealer), query.WithReadReplica(p.ReadPool))
 
 	listener, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -496,6 +515,9 @@ func (p *Platform) Close() error {
 		}
 		if p.IndexerPool != nil {
 			p.IndexerPool.Close()
+		}
+		if p.ReadPool != nil {
+			p.ReadPool.Close()
 		}
 		p.closeErr = errors.Join(errs...)
 	})

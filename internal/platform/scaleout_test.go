@@ -12,6 +12,7 @@ import (
 
 	"zonetrace/gateway/accounts"
 	"zonetrace/indexer"
+	"zonetrace/indexer/query"
 	"zonetrace/internal/apiclient"
 )
 
@@ -147,4 +148,44 @@ func TestThreeNodesLeaderKilledUnderLoad(t *testing.T) {
 	report, err := Audit(ctx, AuditConfig{DataDir: dir, DatabaseURL: dbURL, Logger: testLogger()})
 	require.NoError(t, err)
 	require.Equal(t, report.Blocks, report.IndexedHeight, "the mirror is complete")
+}
+
+// TestReadReplicaAnswersReads: with ReadDatabaseURL the read model answers
+// from the replica (here a second database whose replay the test plays by
+// hand), while the indexer writes the primary.
+func TestReadReplicaAnswersReads(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	primaryURL, replicaURL := nodeTables.Database(t), nodeTables.Database(t)
+	p, err := Start(ctx, Config{DataDir: t.TempDir(), DatabaseURL: primaryURL, ReadDatabaseURL: replicaURL,
+		Listen: "127.0.0.1:0", Logger: testLogger()})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = p.Close() })
+	_, err = accounts.New(p.Pool).CreateUser(ctx, accounts.NewUser{Username: "admin", Password: testPassword, DisplayName: "Zone Admin", Role: accounts.RoleZoneAdmin})
+	require.NoError(t, err)
+	admin := apiclient.New(p.URL)
+	require.NoError(t, admin.Login(ctx, "admin", testPassword))
+	// No read-your-writes wait: the replica replays nothing until told.
+	_, err = admin.Do(ctx, apiclient.Request{Method: "POST", Path: "/api/v1/enterprises", NoWait: true,
+		Body: map[string]string{"id": enterpriseA, "name": "A", "kind": "importer"}}, nil)
+	require.NoError(t, err)
+	height, err := p.Ledger.Height(ctx)
+	require.NoError(t, err)
+	require.Positive(t, height)
+	require.Eventually(t, func() bool {
+		var next uint64
+		require.NoError(t, p.Pool.QueryRow(ctx, `SELECT next_block FROM indexer_checkpoint`).Scan(&next))
+		return next == height
+	}, 30*time.Second, 10*time.Millisecond, "the indexer writes the primary")
+
+	indexed, err := p.Reads.IndexedHeight(ctx)
+	require.NoError(t, err)
+	require.Zero(t, indexed, "reads come from the replica, which has replayed nothing")
+	_, err = p.Reads.Enterprise(ctx, enterpriseA)
+	require.ErrorIs(t, err, query.ErrNotFound)
+	_, err = p.ReadPool.Exec(ctx, `UPDATE indexer_checkpoint SET next_block = $1`, int64(height))
+	require.NoError(t, err)
+	waiting, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	require.NoError(t, p.Reads.WaitForBlock(waiting, height-1), "the replica has it now")
 }
