@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -173,4 +174,18 @@ func (l *Leader) setLeading(on bool) {
 	} else {
 		l.gauge.Set(0)
 	}
+}
+
+// LockHeld reports whether some session holds the writer lock: before its
+// own Leader starts, a node learns from it that another node is running on
+// the database.
+func LockHeld(ctx context.Context, pool *pgxpool.Pool) (bool, error) {
+	var held bool
+	err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+		AND classid::bigint = $1::bigint >> 32 AND objid::bigint = $1::bigint & 4294967295 AND objsubid = 1
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))`, LeaderLockKey).Scan(&held)
+	if err != nil {
+		return false, fmt.Errorf("look for the indexer's writer lock: %w", err)
+	}
+	return held, nil
 }

@@ -20,6 +20,9 @@ func TestLeaderElection(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	blocks := f.lifecycle()
+	held, err := indexer.LockHeld(t.Context(), f.pool)
+	require.NoError(t, err)
+	require.False(t, held, "no node runs yet")
 	newLeader := func() (*indexer.Leader, context.CancelFunc, chan error) {
 		l := indexer.NewLeader(f.pool.Config().ConnConfig, f.indexer()).WithTimings(50*time.Millisecond, 50*time.Millisecond)
 		ctx, cancel := context.WithCancel(t.Context())
@@ -42,6 +45,9 @@ func TestLeaderElection(t *testing.T) {
 
 	a, stopA, doneA := newLeader()
 	require.Eventually(t, a.Leading, 10*time.Second, 10*time.Millisecond)
+	held, err = indexer.LockHeld(t.Context(), f.pool)
+	require.NoError(t, err)
+	require.True(t, held, "a node runs")
 	b, stopB, doneB := newLeader()
 	waitIndexed(blocks)
 	listens := f.feed.Listens()

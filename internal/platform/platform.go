@@ -287,11 +287,21 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		_ = listener.Close()
 		return nil, fmt.Errorf("create gateway: %w", err)
 	}
-	// Nothing is served yet: the leases still running were taken by the
-	// previous run of this node.
-	if err := p.Gateway.ReleaseLeases(ctx); err != nil {
+	// Nothing is served yet: alone on the database, the leases still
+	// running were taken by the previous run of this node. With another
+	// node running (it holds the indexer's writer lock; this node does not
+	// compete yet) they may be that node's writes in flight: they are left
+	// to run out, after which recovery takes them up all the same.
+	othersRunning, err := indexer.LockHeld(ctx, p.Pool)
+	if err != nil {
 		_ = listener.Close()
 		return nil, err
+	}
+	if !othersRunning {
+		if err := p.Gateway.ReleaseLeases(ctx); err != nil {
+			_ = listener.Close()
+			return nil, err
+		}
 	}
 	if err := p.Gateway.IssueIdentities(ctx); err != nil {
 		_ = listener.Close()

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"zonetrace/gateway/accounts"
+	"zonetrace/gateway/submissions"
 	"zonetrace/indexer"
 	"zonetrace/indexer/query"
 	"zonetrace/internal/apiclient"
@@ -47,7 +48,16 @@ func TestThreeNodesLeaderKilledUnderLoad(t *testing.T) {
 	}
 	first := start()
 	require.Eventually(t, first.Leader.Leading, 10*time.Second, 10*time.Millisecond)
+	// A write in flight on the first node: the others' start leaves its
+	// lease alone (a node alone releases the leases of its previous run).
+	outbox := submissions.New(first.Pool)
+	_, _, err = outbox.Claim(ctx, submissions.Request{Username: "admin", Key: "in-flight", Method: "POST", Path: "/api/v1/enterprises",
+		Body: []byte(`{}`)}, 2*time.Minute, nil)
+	require.NoError(t, err)
 	nodes := []*Platform{first, start(), start()}
+	due, err := outbox.Due(ctx, 10)
+	require.NoError(t, err)
+	require.Empty(t, due, "the first node's lease still runs")
 	leaders := func() (leading []int) {
 		for i, n := range nodes {
 			if n != nil && n.Leader.Leading() {
