@@ -165,7 +165,7 @@ func New(cfg Config) (*Gateway, error) {
 		cfg:         cfg,
 		log:         cfg.Logger,
 		accounts:    accounts.New(cfg.Pool),
-		logins:      loginguard.New(),
+		logins:      loginguard.New(cfg.Pool),
 		publicLimit: ratelimit.New(cfg.PublicTraceLimit),
 		drafts:      drafts.New(cfg.Pool, drafts.WithSealer(cfg.Sealer)),
 		attachments: attachments.New(cfg.Pool, cfg.DataDir, cfg.Sealer),

@@ -63,6 +63,25 @@ func (g *Gateway) tooManyAttempts(c *gin.Context, wait time.Duration) {
 	g.fail(c, e)
 }
 
+// refuseAttempt answers a login the guard holds back: 429 while locked, or
+// the failure to read the guard (a guard that cannot be read lets no
+// guess through).
+func (g *Gateway) refuseAttempt(c *gin.Context, wait time.Duration, err error) {
+	if err != nil {
+		g.fail(c, err)
+		return
+	}
+	g.tooManyAttempts(c, wait)
+}
+
+// countFailure records a failed login of username from the client. A count
+// that cannot be stored is logged; the request fails anyway.
+func (g *Gateway) countFailure(c *gin.Context, username string) {
+	if err := g.logins.Failed(c.Request.Context(), username, c.ClientIP()); err != nil {
+		g.log.ErrorContext(c.Request.Context(), "login guard: could not count a failed login", "err", err)
+	}
+}
+
 func (g *Gateway) routeAuth(api *gin.RouterGroup) {
 	api.POST("/auth/login", g.login)
 	api.POST("/auth/logout", g.authenticate, g.logout)
@@ -86,14 +105,14 @@ func (g *Gateway) changePassword(c *gin.Context) {
 		return
 	}
 	u := mustUser(c)
-	if wait, ok := g.logins.Allow(u.Username, c.ClientIP()); !ok {
-		g.tooManyAttempts(c, wait)
+	if wait, err := g.logins.Allow(c.Request.Context(), u.Username, c.ClientIP()); err != nil || wait > 0 {
+		g.refuseAttempt(c, wait, err)
 		return
 	}
 	token, _ := bearerToken(c) // authenticate checked it
 	err := g.accounts.ChangePassword(c.Request.Context(), u.Username, req.CurrentPassword, req.NewPassword, token)
 	if errors.Is(err, accounts.ErrWrongPassword) {
-		g.logins.Failed(u.Username, c.ClientIP())
+		g.countFailure(c, u.Username)
 		err = validation.Problems{{Field: "currentPassword", Message: "is wrong", MessageZh: "当前密码不正确"}}
 	}
 	if err != nil {
@@ -110,8 +129,8 @@ func (g *Gateway) login(c *gin.Context) {
 		return
 	}
 	noteObject(c, req.Username)
-	if wait, ok := g.logins.Allow(req.Username, c.ClientIP()); !ok {
-		g.tooManyAttempts(c, wait)
+	if wait, err := g.logins.Allow(c.Request.Context(), req.Username, c.ClientIP()); err != nil || wait > 0 {
+		g.refuseAttempt(c, wait, err)
 		return
 	}
 	s, err := g.accounts.Login(c.Request.Context(), req.Username, req.Password)
@@ -119,13 +138,16 @@ func (g *Gateway) login(c *gin.Context) {
 		noteOperator(c, s.User)
 	}
 	if errors.Is(err, accounts.ErrBadCredentials) {
-		g.logins.Failed(req.Username, c.ClientIP())
+		g.countFailure(c, req.Username)
 	}
 	if err != nil {
 		g.fail(c, err)
 		return
 	}
-	g.logins.Succeeded(req.Username, c.ClientIP())
+	if err := g.logins.Succeeded(c.Request.Context(), req.Username, c.ClientIP()); err != nil {
+		// The login stands; the pair's old failures merely keep counting.
+		g.log.WarnContext(c.Request.Context(), "login guard: could not forget failures", "err", err)
+	}
 	if err := g.refuseDisabledEnterprise(c.Request.Context(), s.User); err != nil {
 		if logoutErr := g.accounts.Logout(c.Request.Context(), s.Token); logoutErr != nil {
 			err = logoutErr

@@ -190,12 +190,14 @@ func (g *Gateway) resetPassword(c *gin.Context) {
 	}
 	// The user logs in next with the new password; failures counted
 	// against the old one must not keep it locked out.
-	g.logins.Unlock(u.Username)
+	if err := g.logins.Unlock(c.Request.Context(), u.Username); err != nil {
+		g.fail(c, err)
+		return
+	}
 	g.answerUser(c, http.StatusOK, u)
 }
 
-// unlockUser clears the login guard's locks of a user (in this gateway
-// process; each process keeps its own).
+// unlockUser clears the login guard's locks of a user, on every gateway.
 func (g *Gateway) unlockUser(c *gin.Context) {
 	if err := decodeOptional(c, &noBody{}); err != nil {
 		g.fail(c, err)
@@ -206,7 +208,10 @@ func (g *Gateway) unlockUser(c *gin.Context) {
 		g.fail(c, err)
 		return
 	}
-	g.logins.Unlock(u.Username)
+	if err := g.logins.Unlock(c.Request.Context(), u.Username); err != nil {
+		g.fail(c, err)
+		return
+	}
 	c.Status(http.StatusNoContent)
 }
 

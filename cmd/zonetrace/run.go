@@ -34,6 +34,8 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	publicURL := flags.String("public-url", "", "base URL printed in trace QR codes (default: the listen URL)")
 	demo := flags.Bool("demo", false, "seed demo enterprises, users and prefilings into an empty ledger")
 	demoYearFlag := flags.Bool("demo-year", false, "with --demo on an empty embedded ledger, first replay a simulated year of trade and gate traffic on a demo clock (about 20 s)")
+	readURL := flags.String("db-read-url", os.Getenv("ZT_DB_READ_URL"),
+		"PostgreSQL streaming replica of --db that answers read queries; --db-sslmode and --db-sslrootcert apply to it too (default none: reads go to --db; env ZT_DB_READ_URL)")
 	trustedProxies := flags.String("trusted-proxies", os.Getenv("ZT_TRUSTED_PROXIES"),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (default none; env ZT_TRUSTED_PROXIES)")
 	var envErrs []error
@@ -77,6 +79,14 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	if err != nil {
 		return err
 	}
+	readDB := ""
+	if *readURL != "" {
+		replica := *node
+		replica.DatabaseURL = *readURL
+		if readDB, err = replica.Database(); err != nil {
+			return err
+		}
+	}
 	keys, err := node.keyRing()
 	if err != nil {
 		return err
@@ -110,6 +120,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	p, err := platform.Start(ctx, platform.Config{
 		DataDir:          node.DataDir,
 		DatabaseURL:      dbURL,
+		ReadDatabaseURL:  readDB,
 		Listen:           *listen,
 		TLS:              served,
 		Keys:             keys,

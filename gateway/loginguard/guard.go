@@ -16,13 +16,21 @@
 // while distributed guessing is held to about 50 tries an hour per account
 // — hopeless against the password policy. The address must be the real
 // peer: the gateway trusts X-Forwarded-For only from configured proxies.
-// State is per gateway process; several gateways each apply the limits.
+//
+// The counts live in PostgreSQL (table login_failures), so every gateway
+// over one database applies the same limits: guesses spread over several
+// gateways meet one count, and an unlock frees the user on all of them.
+// Each failure is one atomic upsert, so concurrent failures on several
+// gateways are all counted.
 package loginguard
 
 import (
-	"strings"
+	"context"
+	"fmt"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Limit is one throttling rule: MaxFailures within Window lock for Lockout.
@@ -37,118 +45,135 @@ var (
 	DefaultPerUser    = Limit{MaxFailures: 50, Window: time.Hour, Lockout: 15 * time.Minute}
 )
 
-// sweepAbove is the number of tracked keys past which expired ones are
-// dropped, bounding memory under a spray of usernames or addresses.
-const sweepAbove = 10_000
+// sweepEvery is how often a guard drops the records that neither count nor
+// lock anything any more, bounding the table under a spray of usernames or
+// addresses. Each gateway sweeps; the deletes are idempotent.
+const sweepEvery = time.Minute
 
-type record struct {
-	failures    int
-	first       time.Time
-	lockedUntil time.Time
-}
+// userAddress is the address column of the per-username record.
+const userAddress = ""
 
-// counter applies one Limit to failures grouped by a key.
-type counter struct {
-	limit     Limit
-	records   map[string]*record
+// unknownAddress stands for a peer whose address could not be read, so that
+// its pair record never takes the per-username record's place.
+const unknownAddress = "-"
+
+// Guard tracks failed logins in PostgreSQL.
+type Guard struct {
+	pool             *pgxpool.Pool
+	now              func() time.Time
+	perAddress, user Limit
+
+	mu        sync.Mutex
 	lastSweep time.Time
 }
 
-func (c *counter) wait(k string, now time.Time) time.Duration {
-	if r, ok := c.records[k]; ok {
-		return max(r.lockedUntil.Sub(now), 0)
-	}
-	return 0
+// New returns a Guard over pool (migrated with the gateway's schema) with the
+// default limits.
+func New(pool *pgxpool.Pool) *Guard { return NewWithLimits(pool, DefaultPerAddress, DefaultPerUser) }
+
+// NewWithLimits returns a Guard over pool with the given limits.
+func NewWithLimits(pool *pgxpool.Pool, perAddress, perUser Limit) *Guard {
+	return &Guard{pool: pool, now: time.Now, perAddress: perAddress, user: perUser}
 }
 
-func (c *counter) failed(k string, now time.Time) {
-	// At most one sweep a minute: under a spray of usernames a sweep per
-	// failure would cost more than the failures.
-	if len(c.records) > sweepAbove && now.Sub(c.lastSweep) > time.Minute {
-		c.lastSweep = now
-		for k, r := range c.records {
-			if now.Sub(r.first) > c.limit.Window && now.After(r.lockedUntil) {
-				delete(c.records, k)
-			}
-		}
+func pairAddress(address string) string {
+	if address == "" {
+		return unknownAddress
 	}
-	r, ok := c.records[k]
-	if !ok || now.Sub(r.first) > c.limit.Window {
-		r = &record{first: now, lockedUntil: r.lockedUntilOrZero()}
-		c.records[k] = r
-	}
-	r.failures++
-	if r.failures >= c.limit.MaxFailures {
-		r.lockedUntil = now.Add(c.limit.Lockout)
-		r.failures, r.first = 0, now
-	}
+	return address
 }
 
-func (r *record) lockedUntilOrZero() time.Time {
-	if r == nil {
-		return time.Time{}
-	}
-	return r.lockedUntil
-}
-
-// Guard tracks failed logins.
-type Guard struct {
-	now func() time.Time
-
-	mu    sync.Mutex
-	pairs counter // key: address + "\x00" + username
-	users counter // key: username
-}
-
-// New returns a Guard with the default limits.
-func New() *Guard { return NewWithLimits(DefaultPerAddress, DefaultPerUser) }
-
-// NewWithLimits returns a Guard with the given limits.
-func NewWithLimits(perAddress, perUser Limit) *Guard {
-	return &Guard{now: time.Now,
-		pairs: counter{limit: perAddress, records: map[string]*record{}},
-		users: counter{limit: perUser, records: map[string]*record{}}}
-}
-
-func pairKey(username, address string) string { return address + "\x00" + username }
-
-// Allow reports whether a login of username from address may be tried now
-// and, if not, how long until it may.
-func (g *Guard) Allow(username, address string) (time.Duration, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
+// Allow reports how long until a login of username from address may be
+// tried: zero means now.
+func (g *Guard) Allow(ctx context.Context, username, address string) (time.Duration, error) {
 	now := g.now()
-	wait := max(g.pairs.wait(pairKey(username, address), now), g.users.wait(username, now))
-	return wait, wait == 0
+	var until *time.Time
+	err := g.pool.QueryRow(ctx, `SELECT max(locked_until) FROM login_failures
+		WHERE username = $1 AND address IN ($2, $3) AND locked_until > $4`,
+		username, userAddress, pairAddress(address), now).Scan(&until)
+	if err != nil {
+		return 0, fmt.Errorf("read login failures: %w", err)
+	}
+	if until == nil {
+		return 0, nil
+	}
+	return max(until.Sub(now), 0), nil
 }
 
 // Failed records a failed login against both limits.
-func (g *Guard) Failed(username, address string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
+func (g *Guard) Failed(ctx context.Context, username, address string) error {
 	now := g.now()
-	g.pairs.failed(pairKey(username, address), now)
-	g.users.failed(username, now)
+	if err := g.sweep(ctx, now); err != nil {
+		return err
+	}
+	for _, r := range []struct {
+		address string
+		limit   Limit
+	}{{pairAddress(address), g.perAddress}, {userAddress, g.user}} {
+		if err := g.count(ctx, username, r.address, r.limit, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// count adds one failure to a record: a record whose window has passed
+// starts again at one; reaching MaxFailures locks for Lockout and starts
+// a fresh count. A lock in force is kept until it ends.
+func (g *Guard) count(ctx context.Context, username, address string, limit Limit, now time.Time) error {
+	_, err := g.pool.Exec(ctx, `INSERT INTO login_failures AS f (username, address, failures, first_at, locked_until)
+		VALUES ($1, $2, CASE WHEN $4::integer <= 1 THEN 0 ELSE 1 END, $3::timestamptz,
+			CASE WHEN $4 <= 1 THEN $6::timestamptz ELSE '-infinity'::timestamptz END)
+		ON CONFLICT (username, address) DO UPDATE SET
+			failures = CASE WHEN (CASE WHEN f.first_at < $5::timestamptz THEN 1 ELSE f.failures + 1 END) >= $4 THEN 0
+				ELSE (CASE WHEN f.first_at < $5 THEN 1 ELSE f.failures + 1 END) END,
+			first_at = CASE WHEN f.first_at < $5 OR f.failures + 1 >= $4 THEN $3 ELSE f.first_at END,
+			locked_until = CASE WHEN (CASE WHEN f.first_at < $5 THEN 1 ELSE f.failures + 1 END) >= $4 THEN $6
+				ELSE f.locked_until END`,
+		username, address, now, limit.MaxFailures, now.Add(-limit.Window), now.Add(limit.Lockout))
+	if err != nil {
+		return fmt.Errorf("count a failed login: %w", err)
+	}
+	return nil
+}
+
+// sweep drops, at most once per sweepEvery, the records whose window has
+// passed and whose lock has ended.
+func (g *Guard) sweep(ctx context.Context, now time.Time) error {
+	g.mu.Lock()
+	due := now.Sub(g.lastSweep) >= sweepEvery
+	if due {
+		g.lastSweep = now
+	}
+	g.mu.Unlock()
+	if !due {
+		return nil
+	}
+	_, err := g.pool.Exec(ctx, `DELETE FROM login_failures WHERE locked_until <= $1
+		AND first_at < CASE WHEN address = $2 THEN $3::timestamptz ELSE $4::timestamptz END`,
+		now, userAddress, now.Add(-g.user.Window), now.Add(-g.perAddress.Window))
+	if err != nil {
+		return fmt.Errorf("sweep login failures: %w", err)
+	}
+	return nil
 }
 
 // Succeeded forgets the pair's failures. The username's count stays: a
 // success from one address says nothing about guesses from the others.
-func (g *Guard) Succeeded(username, address string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	delete(g.pairs.records, pairKey(username, address))
+func (g *Guard) Succeeded(ctx context.Context, username, address string) error {
+	if _, err := g.pool.Exec(ctx, `DELETE FROM login_failures WHERE username = $1 AND address = $2`,
+		username, pairAddress(address)); err != nil {
+		return fmt.Errorf("forget login failures: %w", err)
+	}
+	return nil
 }
 
-// Unlock forgets every failure and lock of username, from all addresses:
-// the zone admin's answer to a user locked out by someone else's guesses.
-func (g *Guard) Unlock(username string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	delete(g.users.records, username)
-	suffix := "\x00" + username
-	for k := range g.pairs.records {
-		if strings.HasSuffix(k, suffix) {
-			delete(g.pairs.records, k)
-		}
+// Unlock forgets every failure and lock of username, from all addresses and
+// on every gateway: the zone admin's answer to a user locked out by someone
+// else's guesses.
+func (g *Guard) Unlock(ctx context.Context, username string) error {
+	if _, err := g.pool.Exec(ctx, `DELETE FROM login_failures WHERE username = $1`, username); err != nil {
+		return fmt.Errorf("unlock logins: %w", err)
 	}
+	return nil
 }

@@ -22,9 +22,13 @@ var ErrNotFound = errors.New("query: not found")
 
 // Reader answers queries from the indexer's tables.
 type Reader struct {
-	pool   *pgxpool.Pool
-	sealer *sealing.Sealer
-	watch  heightWatch
+	// pool answers the queries: the primary, or a read replica.
+	pool *pgxpool.Pool
+	// primary carries the wait's LISTEN (a standby cannot LISTEN); it is
+	// pool unless WithReadReplica.
+	primary *pgxpool.Pool
+	sealer  *sealing.Sealer
+	watch   heightWatch
 }
 
 // Option configures a Reader.
@@ -34,9 +38,21 @@ type Option func(*Reader)
 // (indexer.WithSealer) with s, so that readers see them unchanged.
 func WithSealer(s *sealing.Sealer) Option { return func(r *Reader) { r.sealer = s } }
 
-// New returns a Reader on pool, which the caller keeps owning.
+// WithReadReplica sends the queries to replica, a streaming replica of the
+// primary pool New was given. WaitForBlock still learns of commits from the
+// primary, then waits until the replica has replayed the block too, so
+// read-your-writes holds on the replica. The caller keeps owning replica.
+func WithReadReplica(replica *pgxpool.Pool) Option {
+	return func(r *Reader) {
+		if replica != nil {
+			r.pool = replica
+		}
+	}
+}
+
+// New returns a Reader on pool (the primary), which the caller keeps owning.
 func New(pool *pgxpool.Pool, opts ...Option) *Reader {
-	r := &Reader{pool: pool}
+	r := &Reader{pool: pool, primary: pool}
 	for _, opt := range opts {
 		opt(r)
 	}

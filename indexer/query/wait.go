@@ -32,18 +32,22 @@ type heightWatch struct {
 	done    chan struct{}
 }
 
-// WaitForBlock returns once block is indexed (IndexedHeight > block), or
-// ctx.Err() when ctx ends first.
+// replicaPoll is how often a wait rereads a replica's height once the
+// primary has the block: replay usually follows within milliseconds.
+const replicaPoll = 10 * time.Millisecond
+
+// WaitForBlock returns once block is indexed (IndexedHeight > block) where
+// the Reader's queries go, or ctx.Err() when ctx ends first.
 func (r *Reader) WaitForBlock(ctx context.Context, block uint64) error {
 	w := &r.watch
-	w.join(r.pool)
+	w.join(r.primary)
 	defer w.leave()
 	for {
 		w.mu.Lock()
 		height, changed := w.height, w.changed
 		w.mu.Unlock()
 		if height > block {
-			return nil
+			return r.waitReplayed(ctx, block)
 		}
 		select {
 		case <-ctx.Done():
@@ -55,6 +59,27 @@ func (r *Reader) WaitForBlock(ctx context.Context, block uint64) error {
 				return fmt.Errorf("wait for block %d: %w", block, err)
 			}
 			w.publish(h)
+		}
+	}
+}
+
+// waitReplayed waits until the replica, if any, has replayed block.
+func (r *Reader) waitReplayed(ctx context.Context, block uint64) error {
+	if r.pool == r.primary {
+		return nil
+	}
+	for {
+		h, err := r.IndexedHeight(ctx)
+		if err != nil {
+			return fmt.Errorf("wait for block %d on the read replica: %w", block, err)
+		}
+		if h > block {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for block %d on the read replica: %w", block, ctx.Err())
+		case <-time.After(replicaPoll):
 		}
 	}
 }

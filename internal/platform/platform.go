@@ -46,6 +46,10 @@ type Config struct {
 	DataDir string
 	// DatabaseURL is the PostgreSQL database of the indexer and gateway.
 	DatabaseURL string
+	// ReadDatabaseURL, when set, is a streaming replica of DatabaseURL
+	// that answers the read model's queries (query.WithReadReplica);
+	// writes, the indexer, sessions and the outbox stay on DatabaseURL.
+	ReadDatabaseURL string
 	// Listen is the listen address, e.g. "127.0.0.1:8080" (":0" picks a port).
 	Listen string
 	// TLS, when set, makes the node serve HTTPS only on Listen (its
@@ -102,10 +106,29 @@ type Config struct {
 	// simulated year through it before serving (docs/operations.md "Demo
 	// data"). The Fabric ledger refuses it; its client sets the time.
 	LedgerClock func() time.Time
+	// SharedLedger, when set, is a ledger already open that this node
+	// uses instead of opening one (Ledger is then ignored) and does not
+	// close, with SharedPKI vouching for its identities: several nodes in
+	// one process over one database, as the scale-out tests run them in
+	// place of one Fabric channel.
+	SharedLedger ledger.Ledger
+	SharedPKI    *pki.PKI
+	// LeaderCheck is how often the indexer's leader checks its lock
+	// connection (default indexer.DefaultLeaderCheck).
+	LeaderCheck time.Duration
 }
 
 // DefaultShutdownTimeout is Config.ShutdownTimeout's default.
 const DefaultShutdownTimeout = 10 * time.Second
+
+// Pool sizes. pgx sizes pools by CPU count (4 here); the gateway serves
+// hundreds of users. The indexer has a pool of its own so that no burst of
+// reads can take the connection it needs to apply the next block: it runs
+// one block transaction at a time, plus an alarm write when parked.
+const (
+	apiPoolSize     = 32
+	indexerPoolSize = 3
+)
 
 // Ledger choices of Config.Ledger.
 const (
@@ -115,15 +138,23 @@ const (
 
 // Platform is a running node.
 type Platform struct {
-	URL     string
-	PKI     *pki.PKI
-	Ledger  ledger.Ledger
-	Pool    *pgxpool.Pool
-	Reads   *query.Reader
+	URL    string
+	PKI    *pki.PKI
+	Ledger ledger.Ledger
+	Pool   *pgxpool.Pool
+	Reads  *query.Reader
+	// IndexerPool is the indexer's own pool (indexerPoolSize connections).
+	IndexerPool *pgxpool.Pool
+	// ReadPool is the read replica's pool (Config.ReadDatabaseURL), or nil.
+	ReadPool *pgxpool.Pool
+	// Leader runs the indexer while this node holds the writer lock; of
+	// the nodes sharing a database exactly one indexes.
+	Leader  *indexer.Leader
 	Gateway *gateway.Gateway
 	// Sealer seals sensitive fields at rest with the node's data keys.
 	Sealer *sealing.Sealer
 
+	ownsLedger      bool
 	server          *http.Server
 	jobs            *jobs.Queue
 	cancel          context.CancelFunc
@@ -159,10 +190,12 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	}()
 
 	var err error
-	switch cfg.Ledger {
-	case "", LedgerEmbedded:
+	switch {
+	case cfg.SharedLedger != nil:
+		p.Ledger, p.PKI = cfg.SharedLedger, cfg.SharedPKI
+	case cfg.Ledger == "" || cfg.Ledger == LedgerEmbedded:
 		p.Ledger, p.PKI, err = openLedger(ctx, cfg.DataDir, cfg.LedgerClock, log)
-	case LedgerFabric:
+	case cfg.Ledger == LedgerFabric:
 		if cfg.LedgerClock != nil {
 			return nil, errors.New("a ledger clock works on the embedded ledger only: a Fabric client stamps its own proposals")
 		}
@@ -173,20 +206,24 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.ownsLedger = cfg.SharedLedger == nil
 
 	poolConfig, err := pgxpool.ParseConfig(cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("parse database URL: %w", err)
 	}
-	// pgx sizes pools by CPU count (4 here); the gateway serves hundreds of
-	// users and the indexer must always find a connection.
-	poolConfig.MaxConns = 32
 	// A server that is away must fail a request fast (503), not hang it.
 	if poolConfig.ConnConfig.ConnectTimeout == 0 {
 		poolConfig.ConnConfig.ConnectTimeout = 5 * time.Second
 	}
+	indexerPoolConfig := poolConfig.Copy()
+	poolConfig.MaxConns = apiPoolSize
+	indexerPoolConfig.MaxConns = indexerPoolSize
 	if p.Pool, err = pgxpool.NewWithConfig(ctx, poolConfig); err != nil {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	if p.IndexerPool, err = pgxpool.NewWithConfig(ctx, indexerPoolConfig); err != nil {
+		return nil, fmt.Errorf("connect to PostgreSQL for the indexer: %w", err)
 	}
 	if err := indexer.Migrate(ctx, p.Pool); err != nil {
 		return nil, err
@@ -216,7 +253,20 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	if err := sealGatewayData(ctx, p.Pool, cfg.DataDir, p.Sealer, log); err != nil {
 		return nil, err
 	}
-	p.Reads = query.New(p.Pool, query.WithSealer(p.Sealer))
+	if cfg.ReadDatabaseURL != "" {
+		readConfig, err := pgxpool.ParseConfig(cfg.ReadDatabaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("parse read replica URL: %w", err)
+		}
+		if readConfig.ConnConfig.ConnectTimeout == 0 {
+			readConfig.ConnConfig.ConnectTimeout = 5 * time.Second
+		}
+		readConfig.MaxConns = apiPoolSize
+		if p.ReadPool, err = pgxpool.NewWithConfig(ctx, readConfig); err != nil {
+			return nil, fmt.Errorf("connect to the read replica: %w", err)
+		}
+	}
+	p.Reads = query.New(p.Pool, query.WithSealer(p.Sealer), query.WithReadReplica(p.ReadPool))
 
 	listener, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -253,11 +303,21 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		_ = listener.Close()
 		return nil, fmt.Errorf("create gateway: %w", err)
 	}
-	// Nothing is served yet: the leases still running were taken by the
-	// previous run of this node.
-	if err := p.Gateway.ReleaseLeases(ctx); err != nil {
+	// Nothing is served yet: alone on the database, the leases still
+	// running were taken by the previous run of this node. With another
+	// node running (it holds the indexer's writer lock; this node does not
+	// compete yet) they may be that node's writes in flight: they are left
+	// to run out, after which recovery takes them up all the same.
+	othersRunning, err := indexer.LockHeld(ctx, p.Pool)
+	if err != nil {
 		_ = listener.Close()
 		return nil, err
+	}
+	if !othersRunning {
+		if err := p.Gateway.ReleaseLeases(ctx); err != nil {
+			_ = listener.Close()
+			return nil, err
+		}
 	}
 	if err := p.Gateway.IssueIdentities(ctx); err != nil {
 		_ = listener.Close()
@@ -266,12 +326,13 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	ix := indexer.New(p.Pool, p.Ledger, indexer.WithLogger(log.With("component", "indexer")), indexer.WithSealer(p.Sealer),
+	ix := indexer.New(p.IndexerPool, p.Ledger, indexer.WithLogger(log.With("component", "indexer")), indexer.WithSealer(p.Sealer),
 		indexer.WithRegisterer(p.Gateway.MetricsRegisterer()))
+	p.Leader = indexer.NewLeader(indexerPoolConfig.ConnConfig, ix).WithTimings(cfg.LeaderCheck, 0)
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		if err := ix.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+		if err := p.Leader.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
 			log.Error("indexer stopped", "err", err)
 		}
 	}()
@@ -481,11 +542,17 @@ func (p *Platform) Close() error {
 			p.closeErr = errors.Join(append(errs, errors.New("the indexer or webhook deliverer did not stop within the shutdown timeout"))...)
 			return
 		}
-		if p.Ledger != nil {
+		if p.Ledger != nil && p.ownsLedger {
 			errs = append(errs, p.Ledger.Close())
 		}
 		if p.Pool != nil {
 			p.Pool.Close()
+		}
+		if p.IndexerPool != nil {
+			p.IndexerPool.Close()
+		}
+		if p.ReadPool != nil {
+			p.ReadPool.Close()
 		}
 		p.closeErr = errors.Join(errs...)
 	})
