@@ -90,7 +90,7 @@ export function monthsOption(trade, dark) {
       trigger: 'axis',
       formatter: (ps) => [ps[0]?.axisValue, ...ps.map((p) => `${p.marker}${p.seriesName}：${p.seriesIndex < 2 ? yuan(p.data.fen) + ' 元' : kg(p.data.grams) + ' kg'}`)].join('<br>'),
     },
-    legend: { textStyle: { color: dark ? '#cfe3f7' : '#303133' } },
+    legend: { top: 0, textStyle: { color: dark ? '#cfe3f7' : '#303133' } },
     grid: { left: 56, right: 48, top: 36, bottom: 28 },
     xAxis: { type: 'category', data: months.map((m) => Number(m.month.slice(5)) + '月'), ...AXIS(dark) },
     yAxis: [{ type: 'value', name: '万元', ...AXIS(dark) }, { type: 'value', name: '吨', ...AXIS(dark), splitLine: { show: false } }],
@@ -109,7 +109,7 @@ export function vehiclesOption(vehicles, dark) {
   return {
     color: ['#5fd39b', '#e06c75'],
     tooltip: { trigger: 'axis', formatter: (ps) => [ps[0]?.axisValue, ...ps.map((p) => `${p.marker}${p.seriesName}：${count(p.value)} 辆次`)].join('<br>') },
-    legend: { textStyle: { color: dark ? '#cfe3f7' : '#303133' } },
+    legend: { top: 0, textStyle: { color: dark ? '#cfe3f7' : '#303133' } },
     grid: { left: 48, right: 16, top: 32, bottom: 24 },
     xAxis: { type: 'category', data: months.map((m) => Number(m.month.slice(5)) + '月'), ...AXIS(dark) },
     yAxis: { type: 'value', name: '辆次', minInterval: 1, ...AXIS(dark) },
