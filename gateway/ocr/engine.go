@@ -29,6 +29,9 @@ const (
 type Result struct {
 	Fields []Field `json:"fields"`
 	Source string  `json:"source"`
+	// Lines are the text read, for diagnosis; never stored, as the
+	// certificate itself is sealed at rest.
+	Lines []Line `json:"-"`
 }
 
 // Engine recognises certificates.
@@ -69,17 +72,8 @@ func (e *Engine) Recognize(ctx context.Context, kind, contentType string, conten
 				return Result{Fields: fields, Source: SourceTextLayer}, nil
 			}
 		}
-		// A scan: the first page as an image, at the resolution the page
-		// is worked at.
-		if _, err := e.Runner.run(ctx, nil, "pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-png", "-singlefile", pdf, filepath.Join(dir, "page")); err != nil {
-			return Result{}, fmt.Errorf("ocr: render PDF: %w", err)
-		}
-		raw, err := os.ReadFile(filepath.Join(dir, "page.png"))
-		if err != nil {
-			return Result{}, fmt.Errorf("ocr: render PDF: %w", err)
-		}
-		if page, _, err = image.Decode(bytes.NewReader(raw)); err != nil {
-			return Result{}, fmt.Errorf("ocr: render PDF: %w", err)
+		if page, err = e.scannedPage(ctx, dir, pdf); err != nil {
+			return Result{}, err
 		}
 	case "image/png", "image/jpeg":
 		var err error
@@ -97,7 +91,43 @@ func (e *Engine) Recognize(ctx context.Context, kind, contentType string, conten
 		return Result{}, fmt.Errorf("ocr: %w", err)
 	}
 	progress(100)
-	return Result{Fields: Extract(kind, lines), Source: SourceOCR}, nil
+	return Result{Fields: Extract(kind, lines), Source: SourceOCR, Lines: lines}, nil
+}
+
+// minScanWidth is the least width of an image taken as the scan of a
+// whole page rather than a logo on it.
+const minScanWidth = 1000
+
+// scannedPage returns the first page of a scanned PDF as an image: the
+// scan itself when the page is one image (pdfimages copies it out as it
+// was scanned), else the page rendered (pdftoppm, as JPEG: compressing a
+// noisy scan as PNG costs seconds).
+func (e *Engine) scannedPage(ctx context.Context, dir, pdf string) (image.Image, error) {
+	if _, err := e.Runner.run(ctx, nil, "pdfimages", "-f", "1", "-l", "1", "-j", "-png", pdf, filepath.Join(dir, "img")); err == nil {
+		if files, _ := filepath.Glob(filepath.Join(dir, "img-*")); len(files) == 1 {
+			if img, err := decodeFile(files[0]); err == nil && img.Bounds().Dx() >= minScanWidth {
+				return img, nil
+			}
+		}
+	}
+	if _, err := e.Runner.run(ctx, nil, "pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-jpeg", "-jpegopt", "quality=95",
+		"-singlefile", pdf, filepath.Join(dir, "page")); err != nil {
+		return nil, fmt.Errorf("ocr: render PDF: %w", err)
+	}
+	img, err := decodeFile(filepath.Join(dir, "page.jpg"))
+	if err != nil {
+		return nil, fmt.Errorf("ocr: render PDF: %w", err)
+	}
+	return img, nil
+}
+
+func decodeFile(path string) (image.Image, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	img, _, err := image.Decode(bytes.NewReader(raw))
+	return img, err
 }
 
 func countLetters(s string) int {

@@ -117,17 +117,23 @@ func (s span) label(labels []string) (int, bool) {
 		}
 	}
 	text := string(squashed)
+	// The value follows the last label: bilingual forms print the label
+	// in both languages ("原产国 Country of origin:").
+	end := -1
 	for _, l := range labels {
 		l = strings.ToLower(strings.ReplaceAll(l, " ", ""))
-		if i := strings.Index(text, l); i >= 0 {
-			end := len([]rune(text[:i])) + len([]rune(l))
-			if end >= len(at) {
-				return len(s.text), true
-			}
-			return at[end], true
+		if i := strings.LastIndex(text, l); i >= 0 {
+			end = max(end, len([]rune(text[:i]))+len([]rune(l)))
 		}
 	}
-	return 0, false
+	switch {
+	case end < 0:
+		return 0, false
+	case end >= len(at):
+		return len(s.text), true
+	default:
+		return at[end], true
+	}
 }
 
 // valueAfter is the text after a label: on the same line after a colon or
@@ -149,9 +155,12 @@ func valueAfter(lines []span, i, at int) (span, int, int) {
 
 var (
 	originLabels = []string{"原产国(地区)", "原产国", "原产地", "country of origin", "countryoforigin", "origin country"}
-	batchLabels  = []string{"检疫批次号", "批次号", "batch no", "batch number"}
-	resultLabels = []string{"检疫结果", "评定结果", "result"}
-	dateLabels   = []string{"签发日期", "签证日期", "检疫日期", "date of issue", "date"}
+	batchLabels = []string{"检疫批次号", "批次号", "批次", "batch no", "batch number"}
+	// The result is stated twice on a quarantine certificate: in its row
+	// and in the inspection body's opinion ("上述货物经检验检疫，合格。"),
+	// which is read when the row's label was not.
+	resultLabels = []string{"检疫结果", "评定结果", "结果", "result", "评定意见", "经检验检疫"}
+	dateLabels   = []string{"签发日期", "签证日期", "检疫日期", "签发", "日期", "date of issue", "date"}
 )
 
 // Extract reads the fields of a certificate of kind (model.Attachment*
@@ -186,20 +195,55 @@ func extractOrigin(lines []span) (Field, bool) {
 			continue
 		}
 		v, from, to := valueAfter(lines, i, at)
-		text := strings.TrimSpace(string(v.text[from:to]))
-		c, edits, ok := matchCountry(text)
-		if !ok {
-			continue
+		// Any window of a few words may be the name: bilingual forms print
+		// it twice ("巴西 BRAZIL"), and either may be misread or carry
+		// noise. The least corrected, longest, surest reading wins.
+		var best Field
+		bestEdits, found := 0, false
+		tokens := tokenise(v.text, from, to)
+		for n := 1; n <= 4; n++ {
+			for k := 0; k+n <= len(tokens); k++ {
+				a, b := tokens[k][0], tokens[k+n-1][1]
+				text := string(v.text[a:b])
+				c, edits, ok := matchCountry(text)
+				if !ok {
+					continue
+				}
+				conf := v.confOf(a, b)
+				if edits > 0 {
+					// A corrected name is likely right but is for a
+					// person to confirm.
+					conf = min(conf, 0.6)
+				}
+				f := Field{Name: FieldOrigin, Value: c.Code, ValueZh: c.Zh, Text: text, Confidence: conf}
+				if !found || edits < bestEdits || edits == bestEdits && conf > best.Confidence {
+					best, bestEdits, found = f, edits, true
+				}
+			}
 		}
-		conf := v.confOf(from, to)
-		if edits > 0 {
-			// A corrected name is likely right but is for a person to
-			// confirm.
-			conf = min(conf, 0.6)
+		if found {
+			return best, true
 		}
-		return Field{Name: FieldOrigin, Value: c.Code, ValueZh: c.Zh, Text: text, Confidence: conf}, true
 	}
 	return Field{}, false
+}
+
+// tokenise splits text[from:to] into words: at spaces and punctuation, and
+// where Han characters meet other letters.
+func tokenise(text []rune, from, to int) [][2]int {
+	var out [][2]int
+	start := -1
+	for i := from; i <= to; i++ {
+		letter := i < to && (unicode.IsLetter(text[i]) || text[i] == '\'')
+		if start >= 0 && (!letter || isCJK(text[i]) != isCJK(text[start])) {
+			out = append(out, [2]int{start, i})
+			start = -1
+		}
+		if letter && start < 0 {
+			start = i
+		}
+	}
+	return out
 }
 
 var batchPattern = regexp.MustCompile(`[0-9A-Z][0-9A-Z-]{7,24}`)
@@ -260,19 +304,26 @@ func extractResult(lines []span) (Field, bool) {
 		v, from, to := valueAfter(lines, i, at)
 		text := strings.TrimSpace(string(v.text[from:to]))
 		lower := strings.ToLower(strings.ReplaceAll(text, " ", ""))
+		conf := v.confOf(from, to)
 		var value model.QuarantineResult
 		switch {
-		case strings.Contains(text, "不合格") || strings.Contains(lower, "unqualified") || strings.Contains(lower, "notqualified"):
+		case strings.Contains(lower, "不合格") || strings.Contains(lower, "unqualified") || strings.Contains(lower, "notqualified"):
 			value = model.QuarantineUnqualified
-		case strings.Contains(text, "合格") || strings.Contains(lower, "qualified"):
+		case notQualified.MatchString(lower):
+			// 不 and 格 with the middle character misread: the negation
+			// is what matters, and it was read; a person confirms.
+			value, conf = model.QuarantineUnqualified, min(conf, 0.6)
+		case strings.Contains(lower, "合格") || strings.Contains(lower, "qualified"):
 			value = model.QuarantineQualified
 		default:
 			continue
 		}
-		return Field{Name: FieldQuarantineResult, Value: string(value), Text: text, Confidence: v.confOf(from, to)}, true
+		return Field{Name: FieldQuarantineResult, Value: string(value), Text: text, Confidence: conf}, true
 	}
 	return Field{}, false
 }
+
+var notQualified = regexp.MustCompile(`不.格`)
 
 var datePattern = regexp.MustCompile(`(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})`)
 

@@ -33,9 +33,21 @@ func Preprocess(src image.Image) *image.Gray {
 	if angle := skewAngle(g); math.Abs(angle) >= 0.1 {
 		g = rotate(g, -angle)
 	}
-	t := otsu(g)
-	binarise(g, t)
-	removeRuledLines(g)
+	// Lines and specks are found on a binary copy and whitened in the
+	// grey page, which keeps the strokes' grey edges: tesseract's
+	// recogniser reads them, and a blurred character binarised globally
+	// clots into a blot.
+	b := image.NewGray(g.Bounds())
+	copy(b.Pix, g.Pix)
+	binarise(b, otsu(b))
+	clean := image.NewGray(b.Bounds())
+	copy(clean.Pix, b.Pix)
+	removeRuledLines(clean)
+	for i, v := range clean.Pix {
+		if v != b.Pix[i] || v == 255 && g.Pix[i] > 160 {
+			g.Pix[i] = 255
+		}
+	}
 	return g
 }
 

@@ -22,7 +22,6 @@ import (
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/draw"
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/f64"
 	"golang.org/x/image/math/fixed"
@@ -33,6 +32,11 @@ import (
 // DefaultFont is the CJK font pages are drawn with (Debian's
 // fonts-droid-fallback).
 const DefaultFont = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
+
+// LatinFonts are the fonts of Latin text (Debian's fonts-dejavu-core), a
+// sans and a serif face as certificates are typeset in either; the CJK
+// font has no Latin glyphs.
+var LatinFonts = []string{"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"}
 
 // Set selects the value pools and layout jitter.
 type Set int
@@ -76,7 +80,7 @@ type Generator struct {
 	FontPath string
 	once     sync.Once
 	font     *opentype.Font
-	latin    *opentype.Font
+	latin    []*opentype.Font
 	fontRaw  []byte
 	err      error
 	mu       sync.Mutex
@@ -97,7 +101,19 @@ func (g *Generator) load() error {
 			g.err = fmt.Errorf("corpus: font %s: %w", path, g.err)
 			return
 		}
-		g.latin, g.err = opentype.Parse(goregular.TTF)
+		for _, path := range LatinFonts {
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				g.err = fmt.Errorf("corpus: font: %w", err)
+				return
+			}
+			f, err := opentype.Parse(raw)
+			if err != nil {
+				g.err = fmt.Errorf("corpus: font %s: %w", path, err)
+				return
+			}
+			g.latin = append(g.latin, f)
+		}
 	})
 	return g.err
 }
@@ -147,7 +163,7 @@ func (g *Generator) One(set Set, seed uint64, i int) (Sample, error) {
 		s.ContentType = "application/pdf"
 		s.Content, err = g.textPDF(pg)
 	default:
-		img := scan(r, g.raster(pg))
+		img := scan(r, g.raster(pg, 1+r.IntN(len(g.latin))))
 		switch format {
 		case FormatPNG:
 			s.ContentType = "image/png"
@@ -174,25 +190,25 @@ func (g *Generator) One(set Set, seed uint64, i int) (Sample, error) {
 var ink = color.RGBA{25, 25, 30, 255}
 
 // raster draws a page as a clean image.
-func (g *Generator) raster(pg page) *image.RGBA {
+func (g *Generator) raster(pg page, latin int) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, PageWidth, PageHeight))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 	for _, t := range pg.Texts {
-		g.draw(img, t, ink)
+		g.draw(img, t, ink, latin)
 	}
 	for _, l := range pg.Rules {
 		// Rules are across or down the page, two pixels wide.
 		draw.Draw(img, image.Rect(int(l.X0), int(l.Y0), int(l.X1)+2, int(l.Y1)+2), image.NewUniform(ink), image.Point{}, draw.Src)
 	}
 	if pg.Seal != nil {
-		g.stamp(img, *pg.Seal)
+		g.stamp(img, *pg.Seal, latin)
 	}
 	return img
 }
 
-// face is the face of a run at size pixels: Go Regular for Latin text
-// (the CJK font has no Latin glyphs), the CJK font for the rest.
-func (g *Generator) face(latin bool, size float64) font.Face {
+// face is the face of a run at size pixels: Latin font number latin
+// (from 1) for Latin text, the CJK font (latin 0) for the rest.
+func (g *Generator) face(latin int, size float64) font.Face {
 	key := faceKey{latin, math.Round(size)}
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -203,8 +219,8 @@ func (g *Generator) face(latin bool, size float64) font.Face {
 		g.faces = map[faceKey]font.Face{}
 	}
 	f := g.font
-	if latin {
-		f = g.latin
+	if latin > 0 {
+		f = g.latin[latin-1]
 	}
 	face, _ := opentype.NewFace(f, &opentype.FaceOptions{Size: key.size, DPI: 72, Hinting: font.HintingFull})
 	g.faces[key] = face
@@ -212,29 +228,36 @@ func (g *Generator) face(latin bool, size float64) font.Face {
 }
 
 type faceKey struct {
-	latin bool
+	latin int
 	size  float64
 }
 
-func (g *Generator) draw(dst draw.Image, t text, c color.Color) {
+func (g *Generator) draw(dst draw.Image, t text, c color.Color, latin int) {
 	d := font.Drawer{Dst: dst, Src: image.NewUniform(c), Dot: fixed.Point26_6{X: fixed.I(int(t.X)), Y: fixed.I(int(t.Y))}}
 	for _, run := range runs(t.S) {
-		d.Face = g.face(run.latin, t.Size)
+		d.Face = g.face(latinOf(run, latin), t.Size)
 		d.DrawString(run.s)
 	}
 }
 
-func (g *Generator) width(s string, size float64) float64 {
+func latinOf(run textRun, latin int) int {
+	if run.latin {
+		return latin
+	}
+	return 0
+}
+
+func (g *Generator) width(s string, size float64, latin int) float64 {
 	var w fixed.Int26_6
 	for _, run := range runs(s) {
-		w += font.MeasureString(g.face(run.latin, size), run.s)
+		w += font.MeasureString(g.face(latinOf(run, latin), size), run.s)
 	}
 	return float64(w.Round())
 }
 
 // stamp presses a red seal onto img: ink multiplies with what is under it,
 // so text below stays visible through it, as on paper.
-func (g *Generator) stamp(img *image.RGBA, s seal) {
+func (g *Generator) stamp(img *image.RGBA, s seal, latin int) {
 	red := color.RGBA{215, 35, 45, 255}
 	seal := image.NewRGBA(img.Bounds())
 	mark := func(x, y int) {
@@ -265,7 +288,7 @@ func (g *Generator) stamp(img *image.RGBA, s seal) {
 		}
 	}
 	size := s.R * 0.22
-	g.draw(seal, text{X: s.X - g.width(s.Words, size)/2, Y: s.Y + s.R*0.62, Size: size, S: s.Words}, red)
+	g.draw(seal, text{X: s.X - g.width(s.Words, size, latin)/2, Y: s.Y + s.R*0.55, Size: size, S: s.Words}, red, latin)
 	b := seal.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
