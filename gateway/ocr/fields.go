@@ -155,7 +155,7 @@ func valueAfter(lines []span, i, at int) (span, int, int) {
 
 var (
 	originLabels = []string{"原产国(地区)", "原产国", "原产地", "country of origin", "countryoforigin", "origin country"}
-	batchLabels = []string{"检疫批次号", "批次号", "批次", "batch no", "batch number"}
+	batchLabels  = []string{"检疫批次号", "批次号", "批次", "batch no", "batch number"}
 	// The result is stated twice on a quarantine certificate: in its row
 	// and in the inspection body's opinion ("上述货物经检验检疫，合格。"),
 	// which is read when the row's label was not.
@@ -334,25 +334,40 @@ func extractDate(lines []span) (Field, bool) {
 			continue
 		}
 		v, from, to := valueAfter(lines, i, at)
-		text := string(v.text[from:to])
-		m := datePattern.FindStringSubmatchIndex(text)
-		if m == nil {
-			continue
+		if f, ok := readDate(v, from, to); ok {
+			return f, true
 		}
-		var y, mo, d int
-		if _, err := fmt.Sscanf(text[m[2]:m[3]]+" "+text[m[4]:m[5]]+" "+text[m[6]:m[7]], "%d %d %d", &y, &mo, &d); err != nil {
-			continue
+	}
+	// The label misread: a quarantine certificate states one date, so a
+	// date anywhere is likely it, for a person to confirm.
+	for _, l := range lines {
+		if f, ok := readDate(l, 0, len(l.text)); ok {
+			f.Confidence = min(f.Confidence, 0.6)
+			return f, true
 		}
-		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-		if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
-			continue // not a calendar date: misread
-		}
-		runeFrom := from + len([]rune(text[:m[0]]))
-		runeTo := from + len([]rune(text[:m[1]]))
-		return Field{Name: FieldQuarantineDate, Value: t.Format(time.DateOnly), Text: text[m[0]:m[1]],
-			Confidence: v.confOf(runeFrom, runeTo)}, true
 	}
 	return Field{}, false
+}
+
+// readDate reads the first calendar date in v.text[from:to].
+func readDate(v span, from, to int) (Field, bool) {
+	text := string(v.text[from:to])
+	m := datePattern.FindStringSubmatchIndex(text)
+	if m == nil {
+		return Field{}, false
+	}
+	var y, mo, d int
+	if _, err := fmt.Sscanf(text[m[2]:m[3]]+" "+text[m[4]:m[5]]+" "+text[m[6]:m[7]], "%d %d %d", &y, &mo, &d); err != nil {
+		return Field{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+	if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
+		return Field{}, false // not a calendar date: misread
+	}
+	runeFrom := from + len([]rune(text[:m[0]]))
+	runeTo := from + len([]rune(text[:m[1]]))
+	return Field{Name: FieldQuarantineDate, Value: t.Format(time.DateOnly), Text: text[m[0]:m[1]],
+		Confidence: v.confOf(runeFrom, runeTo)}, true
 }
 
 // TextLines splits a text layer (pdftotext) into lines of full confidence.
