@@ -10,6 +10,7 @@ package ocr
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // decoders of the accepted attachment types
@@ -18,6 +19,9 @@ import (
 	"path/filepath"
 	"unicode"
 )
+
+// ErrUnreadable reports a file that is not a readable image or PDF.
+var ErrUnreadable = errors.New("ocr: file not readable")
 
 // Sources of a result.
 const (
@@ -63,7 +67,11 @@ func (e *Engine) Recognize(ctx context.Context, kind, contentType string, conten
 		}
 		text, err := e.Runner.run(ctx, nil, "pdftotext", "-layout", "-enc", "UTF-8", "-f", "1", "-l", "2", pdf, "-")
 		if err != nil {
-			return Result{}, fmt.Errorf("ocr: read text layer: %w", err)
+			if ctx.Err() != nil {
+				return Result{}, err
+			}
+			// pdftotext refuses what is not a PDF.
+			return Result{}, fmt.Errorf("%w: read text layer: %w", ErrUnreadable, err)
 		}
 		progress(20)
 		if countLetters(string(text)) >= minTextLayer {
@@ -78,10 +86,10 @@ func (e *Engine) Recognize(ctx context.Context, kind, contentType string, conten
 	case "image/png", "image/jpeg":
 		var err error
 		if page, _, err = image.Decode(bytes.NewReader(content)); err != nil {
-			return Result{}, fmt.Errorf("ocr: decode image: %w", err)
+			return Result{}, fmt.Errorf("%w: decode image: %w", ErrUnreadable, err)
 		}
 	default:
-		return Result{}, fmt.Errorf("ocr: cannot read %s", contentType)
+		return Result{}, fmt.Errorf("%w: cannot read %s", ErrUnreadable, contentType)
 	}
 	progress(30)
 	clean := Preprocess(page)

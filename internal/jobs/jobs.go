@@ -3,7 +3,8 @@
 // re-drives pending submissions, the retention purge, the anchoring
 // of the operation log's head on the ledger, and the fill of entry drafts
 // with the trace codes of approved prefilings, and the deliveries of
-// notifications (gateway/notify). Keeping the
+// notifications (gateway/notify), and the certificate recognitions
+// (gateway/ocr/recognitions). Keeping the
 // schedule in PostgreSQL means a job survives restarts and runs once per
 // node, and it shares the database's availability with the work it does.
 package jobs
@@ -23,6 +24,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"zonetrace/gateway/notify"
+	"zonetrace/gateway/ocr/recognitions"
 	"zonetrace/gateway/oplog"
 	"zonetrace/gateway/retention"
 	"zonetrace/gateway/verifyruns"
@@ -80,6 +82,12 @@ type Notifications interface {
 	AddWorkers(w *river.Workers)
 }
 
+// Recognizer carries out a certificate recognition the gateway queued
+// (gateway/ocr/recognitions), recording its progress and fields.
+type Recognizer interface {
+	Recognize(ctx context.Context, id int64) error
+}
+
 // Alerts raises the risk alerts (gateway/alerts): Step on the blocks
 // indexed since its cursor, CheckStorage on the age of the goods held.
 type Alerts interface {
@@ -120,6 +128,11 @@ type Config struct {
 	Alerts            Alerts
 	AlertsEvery       time.Duration
 	StorageCheckEvery time.Duration
+	// Recognizer works the certificate recognitions (queue
+	// recognitions.Queue), RecognitionWorkers at a time (default 1: OCR
+	// takes a core); nil leaves them queued.
+	Recognizer         Recognizer
+	RecognitionWorkers int
 }
 
 // Migrate brings River's tables (river_job, river_leader, …) up to date.
@@ -275,6 +288,21 @@ func (w *verifyWorker) Work(ctx context.Context, job *river.Job[verifyruns.Args]
 	return w.verifier.Verify(ctx, job.Args.RunID)
 }
 
+type recognitionWorker struct {
+	river.WorkerDefaults[recognitions.Args]
+	recognizer Recognizer
+}
+
+// Timeout bounds a recognition: a page takes seconds, and the recogniser
+// bounds each process it runs.
+func (w *recognitionWorker) Timeout(*river.Job[recognitions.Args]) time.Duration {
+	return 5 * time.Minute
+}
+
+func (w *recognitionWorker) Work(ctx context.Context, job *river.Job[recognitions.Args]) error {
+	return w.recognizer.Recognize(ctx, job.Args.ID)
+}
+
 // Queue is the running job queue.
 type Queue struct {
 	client *river.Client[pgx.Tx]
@@ -369,6 +397,10 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(storageEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return StorageCheckArgs{}, once },
 				&river.PeriodicJobOpts{ID: StorageCheckArgs{}.Kind(), RunOnStart: true}))
+	}
+	if cfg.Recognizer != nil {
+		river.AddWorker(workers, &recognitionWorker{recognizer: cfg.Recognizer})
+		config.Queues[recognitions.Queue] = river.QueueConfig{MaxWorkers: max(cfg.RecognitionWorkers, 1)}
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), config)
 	if err != nil {
