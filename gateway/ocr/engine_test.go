@@ -49,7 +49,7 @@ func score(t testing.TB, s corpus.Sample, res ocr.Result) (right, total int) {
 		if got[name].Value == want {
 			right++
 		} else {
-			t.Logf("%s: %s = %q (text %q, confidence %.2f), want %q", s.Name, name, got[name].Value, got[name].Text, got[name].Confidence, want)
+			t.Logf("%s: %s = %q (text %q, confidence %d), want %q", s.Name, name, got[name].Value, got[name].Text, got[name].Confidence, want)
 		}
 	}
 	return right, total

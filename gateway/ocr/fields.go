@@ -18,9 +18,9 @@ const (
 	FieldQuarantineDate    = "quarantineDate"
 )
 
-// ReviewBelow is the confidence under which a field is flagged for a person
-// to check against the certificate.
-const ReviewBelow = 0.80
+// ReviewBelow is the confidence (percent) under which a field is flagged
+// for a person to check against the certificate.
+const ReviewBelow = 80
 
 // Field is one value read off a certificate.
 type Field struct {
@@ -32,11 +32,15 @@ type Field struct {
 	Text string `json:"text"`
 	// ValueZh is the Chinese name of an origin.
 	ValueZh string `json:"valueZh,omitempty"`
-	// Confidence is 0–1: the recogniser's confidence in the words read,
-	// lowered where the value needed correcting to be understood.
-	Confidence  float64 `json:"confidence"`
-	NeedsReview bool    `json:"needsReview"`
+	// Confidence is 0–100: the recogniser's least confidence in the
+	// characters of the value, lowered where the value needed correcting
+	// to be understood.
+	Confidence  int  `json:"confidence"`
+	NeedsReview bool `json:"needsReview"`
 }
+
+// percent turns a confidence of 0–1 into a whole percentage.
+func percent(c float64) int { return int(c*100 + 0.5) }
 
 // Word is a recognised word with the recogniser's confidence (0–1).
 type Word struct {
@@ -215,8 +219,8 @@ func extractOrigin(lines []span) (Field, bool) {
 					// person to confirm.
 					conf = min(conf, 0.6)
 				}
-				f := Field{Name: FieldOrigin, Value: c.Code, ValueZh: c.Zh, Text: text, Confidence: conf}
-				if !found || edits < bestEdits || edits == bestEdits && conf > best.Confidence {
+				f := Field{Name: FieldOrigin, Value: c.Code, ValueZh: c.Zh, Text: text, Confidence: percent(conf)}
+				if !found || edits < bestEdits || edits == bestEdits && percent(conf) > best.Confidence {
 					best, bestEdits, found = f, edits, true
 				}
 			}
@@ -270,7 +274,7 @@ func extractBatch(lines []span) (Field, bool) {
 			value = fixed
 			conf = min(conf, 0.6)
 		}
-		return Field{Name: FieldQuarantineBatchNo, Value: value, Text: strings.TrimSpace(raw), Confidence: conf}, true
+		return Field{Name: FieldQuarantineBatchNo, Value: value, Text: strings.TrimSpace(raw), Confidence: percent(conf)}, true
 	}
 	return Field{}, false
 }
@@ -318,7 +322,7 @@ func extractResult(lines []span) (Field, bool) {
 		default:
 			continue
 		}
-		return Field{Name: FieldQuarantineResult, Value: string(value), Text: text, Confidence: conf}, true
+		return Field{Name: FieldQuarantineResult, Value: string(value), Text: text, Confidence: percent(conf)}, true
 	}
 	return Field{}, false
 }
@@ -342,7 +346,7 @@ func extractDate(lines []span) (Field, bool) {
 	// date anywhere is likely it, for a person to confirm.
 	for _, l := range lines {
 		if f, ok := readDate(l, 0, len(l.text)); ok {
-			f.Confidence = min(f.Confidence, 0.6)
+			f.Confidence = min(f.Confidence, 60)
 			return f, true
 		}
 	}
@@ -367,7 +371,7 @@ func readDate(v span, from, to int) (Field, bool) {
 	runeFrom := from + len([]rune(text[:m[0]]))
 	runeTo := from + len([]rune(text[:m[1]]))
 	return Field{Name: FieldQuarantineDate, Value: t.Format(time.DateOnly), Text: text[m[0]:m[1]],
-		Confidence: v.confOf(runeFrom, runeTo)}, true
+		Confidence: percent(v.confOf(runeFrom, runeTo))}, true
 }
 
 // TextLines splits a text layer (pdftotext) into lines of full confidence.

@@ -121,7 +121,7 @@ func TestStartChecks(t *testing.T) {
 func TestWorkerRecordsFieldsAndFailures(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	engine := &scripted{fields: []ocr.Field{{Name: ocr.FieldOrigin, Value: "BR", ValueZh: "巴西", Confidence: 0.95}}}
+	engine := &scripted{fields: []ocr.Field{{Name: ocr.FieldOrigin, Value: "BR", ValueZh: "巴西", Confidence: 95}}}
 	e := setup(t, engine)
 	draft := e.draft(t, "ent-a", model.PrefilingData{Origin: "CO"})
 	sum := e.upload(t, "ent-a", somePNG, "cert.png")

@@ -15,10 +15,10 @@ import (
 // fields the draft has no place for are suggestions only.
 func TestSuggestWarnsOnDifferences(t *testing.T) {
 	fields := []ocr.Field{
-		{Name: ocr.FieldOrigin, Value: "BR", ValueZh: "巴西", Confidence: 0.96},
-		{Name: ocr.FieldQuarantineBatchNo, Value: "320100124012345", Confidence: 0.5, NeedsReview: true},
-		{Name: ocr.FieldQuarantineResult, Value: "unqualified", Confidence: 0.9},
-		{Name: ocr.FieldQuarantineDate, Value: "2026-03-01", Confidence: 0.9},
+		{Name: ocr.FieldOrigin, Value: "BR", ValueZh: "巴西", Confidence: 96},
+		{Name: ocr.FieldQuarantineBatchNo, Value: "320100124012345", Confidence: 50, NeedsReview: true},
+		{Name: ocr.FieldQuarantineResult, Value: "unqualified", Confidence: 90},
+		{Name: ocr.FieldQuarantineDate, Value: "2026-03-01", Confidence: 90},
 	}
 	got := recognitions.Suggest(fields, model.PrefilingData{Origin: "CO", QuarantineBatchNo: "320100124012345",
 		QuarantineResult: model.QuarantineQualified})
