@@ -358,7 +358,7 @@ func readDate(v span, from, to int) (Field, bool) {
 	text := string(v.text[from:to])
 	m := datePattern.FindStringSubmatchIndex(text)
 	if m == nil {
-		return Field{}, false
+		return readRunTogetherDate(v, from, to)
 	}
 	var y, mo, d int
 	if _, err := fmt.Sscanf(text[m[2]:m[3]]+" "+text[m[4]:m[5]]+" "+text[m[6]:m[7]], "%d %d %d", &y, &mo, &d); err != nil {
@@ -372,6 +372,57 @@ func readDate(v span, from, to int) (Field, bool) {
 	runeTo := from + len([]rune(text[:m[1]]))
 	return Field{Name: FieldQuarantineDate, Value: t.Format(time.DateOnly), Text: text[m[0]:m[1]],
 		Confidence: percent(v.confOf(runeFrom, runeTo))}, true
+}
+
+var digitRun = regexp.MustCompile(`\d{8,11}`)
+
+// readRunTogetherDate reads a date whose 年, 月 and 日 were read as digits or
+// dropped ("2023年06月20日" as "2023068208"), when exactly one calendar date
+// fits: a four-digit year, then month and day of one or two digits, each
+// maybe followed by one misread character. The value is for a person to
+// confirm.
+func readRunTogetherDate(v span, from, to int) (Field, bool) {
+	text := string(v.text[from:to])
+	loc := digitRun.FindStringIndex(text)
+	if loc == nil {
+		return Field{}, false
+	}
+	run := text[loc[0]:loc[1]]
+	found := map[string]bool{}
+	year, rest := run[:4], run[4:]
+	for _, sep1 := range []int{0, 1} {
+		for _, mlen := range []int{1, 2} {
+			for _, sep2 := range []int{0, 1} {
+				for _, dlen := range []int{1, 2} {
+					for _, sep3 := range []int{0, 1} {
+						if sep1+mlen+sep2+dlen+sep3 != len(rest) {
+							continue
+						}
+						month := rest[sep1 : sep1+mlen]
+						day := rest[sep1+mlen+sep2 : sep1+mlen+sep2+dlen]
+						var y, mo, d int
+						if _, err := fmt.Sscanf(year+" "+month+" "+day, "%d %d %d", &y, &mo, &d); err != nil {
+							continue
+						}
+						t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+						if t.Year() == y && int(t.Month()) == mo && t.Day() == d {
+							found[t.Format(time.DateOnly)] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(found) != 1 {
+		return Field{}, false
+	}
+	var value string
+	for d := range found {
+		value = d
+	}
+	runeFrom := from + len([]rune(text[:loc[0]]))
+	conf := min(v.confOf(runeFrom, runeFrom+len(run)), 0.5)
+	return Field{Name: FieldQuarantineDate, Value: value, Text: run, Confidence: percent(conf)}, true
 }
 
 // TextLines splits a text layer (pdftotext) into lines of full confidence.

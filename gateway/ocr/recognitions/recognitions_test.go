@@ -217,5 +217,5 @@ func TestJobFlow(t *testing.T) {
 
 type idle struct{}
 
-func (idle) RedriveDue(context.Context) (int, error)        { return 0, nil }
+func (idle) RedriveDue(context.Context) (int, error)         { return 0, nil }
 func (idle) Purge(context.Context) (retention.Report, error) { return retention.Report{}, nil }
