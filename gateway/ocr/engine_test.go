@@ -2,7 +2,6 @@ package ocr_test
 
 import (
 	"context"
-	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -23,8 +22,8 @@ func engine(t testing.TB) *ocr.Engine {
 	if err := r.Available(); err != nil {
 		t.Skip("skipping certificate recognition: ", err)
 	}
-	if _, err := os.Stat(corpus.DefaultFont); err != nil {
-		t.Skip("skipping certificate recognition: corpus font missing (fonts-droid-fallback): ", err)
+	if err := (&corpus.Generator{}).Check(); err != nil {
+		t.Skip("skipping certificate recognition: corpus fonts missing (fonts-droid-fallback, fonts-dejavu-core): ", err)
 	}
 	return &ocr.Engine{Runner: r}
 }

@@ -87,6 +87,9 @@ type Generator struct {
 	faces    map[faceKey]font.Face
 }
 
+// Check reports whether the fonts can be loaded: tests skip without them.
+func (g *Generator) Check() error { return g.load() }
+
 func (g *Generator) load() error {
 	g.once.Do(func() {
 		path := g.FontPath

@@ -1,20 +1,21 @@
 package corpus
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"zonetrace/chaincode/model"
 )
 
 // TestDeterministic: the same seed gives the same files, another seed
 // other ones.
 func TestDeterministic(t *testing.T) {
-	if _, err := os.Stat(DefaultFont); err != nil {
-		t.Skip("font not installed (Debian fonts-droid-fallback): ", err)
-	}
 	g := &Generator{}
+	if err := g.Check(); err != nil {
+		t.Skip("fonts not installed (Debian fonts-droid-fallback, fonts-dejavu-core): ", err)
+	}
 	a, err := g.One(Tuning, 7, 1)
 	require.NoError(t, err)
 	b, err := g.One(Tuning, 7, 1)
@@ -24,11 +25,35 @@ func TestDeterministic(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, a.Content, c.Content)
 	require.NotEqual(t, a.Truth, c.Truth)
-	if dir := os.Getenv("ZT_CORPUS_DIR"); dir != "" {
-		samples, err := g.Generate(Tuning, 1, 8)
+}
+
+// TestLabels: samples alternate the two kinds and cycle the formats, and
+// their labels are values a prefiling takes; the held-out set's origins are
+// none of the tuning set's.
+func TestLabels(t *testing.T) {
+	g := &Generator{}
+	if err := g.Check(); err != nil {
+		t.Skip("fonts not installed (Debian fonts-droid-fallback, fonts-dejavu-core): ", err)
+	}
+	for _, set := range []Set{Tuning, HeldOut} {
+		samples, err := g.Generate(set, 3, 8)
 		require.NoError(t, err)
-		for _, s := range samples {
-			require.NoError(t, os.WriteFile(filepath.Join(dir, s.Name+map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "application/pdf": ".pdf"}[s.ContentType]), s.Content, 0o644))
+		for i, s := range samples {
+			require.Equal(t, Formats[(i/2)%len(Formats)], s.Format)
+			switch s.Truth.Kind {
+			case model.AttachmentOriginCertificate:
+				require.Zero(t, i%2)
+				require.True(t, model.IsCountry(s.Truth.Origin), s.Truth.Origin)
+			case model.AttachmentQuarantineCertificate:
+				require.Equal(t, 1, i%2)
+				require.Regexp(t, `^\d{15}$`, s.Truth.BatchNo)
+				require.Contains(t, []string{"qualified", "unqualified"}, s.Truth.Result)
+				_, err := time.Parse(time.DateOnly, s.Truth.Date)
+				require.NoError(t, err)
+			}
 		}
+	}
+	for _, c := range heldOutPools.Countries {
+		require.NotContains(t, tuningPools.Countries, c)
 	}
 }
