@@ -130,6 +130,9 @@ func (s span) label(labels []string) (int, bool) {
 			end = max(end, len([]rune(text[:i]))+len([]rune(l)))
 		}
 	}
+	if end < 0 {
+		end = fuzzyLabelEnd([]rune(text), labels)
+	}
 	switch {
 	case end < 0:
 		return 0, false
@@ -138,6 +141,30 @@ func (s span) label(labels []string) (int, bool) {
 	default:
 		return at[end], true
 	}
+}
+
+// fuzzyLabelEnd finds a long label misread by a character or two ("country
+// of orngin") and returns where in text it ends, or -1. Short labels are
+// left exact: two edits turn one short word into another.
+func fuzzyLabelEnd(text []rune, labels []string) int {
+	best, bestEdits := -1, 3
+	for _, l := range labels {
+		label := []rune(strings.ToLower(strings.ReplaceAll(l, " ", "")))
+		if len(label) < 10 {
+			continue
+		}
+		for i := range text {
+			for n := len(label) - 2; n <= len(label)+2; n++ {
+				if i+n > len(text) {
+					break
+				}
+				if d := editDistance(string(text[i:i+n]), string(label)); d < bestEdits {
+					best, bestEdits = i+n, d
+				}
+			}
+		}
+	}
+	return best
 }
 
 // valueAfter is the text after a label: on the same line after a colon or

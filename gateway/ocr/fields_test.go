@@ -39,6 +39,7 @@ func TestExtractOrigin(t *testing.T) {
 		{"bilingual label and name", []string{"3. 原产国（地区） Country of origin: 哥斯达黎加 COSTA RICA"}, "CR", true},
 		{"Chinese only", []string{"原产国：巴西"}, "BR", true},
 		{"misread name, flagged", []string{"Country of origin: C0LOMBIA"}, "CO", false},
+		{"misread label", []string{"3. Country of orngin:", "BRAZIL"}, "BR", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := byName(Extract(model.AttachmentOriginCertificate, lines(tc.lines...)))[FieldOrigin]
