@@ -397,8 +397,14 @@ func readDate(v span, from, to int) (Field, bool) {
 	}
 	runeFrom := from + len([]rune(text[:m[0]]))
 	runeTo := from + len([]rune(text[:m[1]]))
+	conf := v.confOf(runeFrom, runeTo)
+	if strings.Contains(text[m[0]:m[1]], "年") && !strings.HasPrefix(strings.TrimSpace(text[m[1]:]), "日") {
+		// 年…月… without its 日: the day may have lost a digit to the
+		// misread character after it ("2026年03月2" of 20日).
+		conf = min(conf, 0.5)
+	}
 	return Field{Name: FieldQuarantineDate, Value: t.Format(time.DateOnly), Text: text[m[0]:m[1]],
-		Confidence: percent(v.confOf(runeFrom, runeTo))}, true
+		Confidence: percent(conf)}, true
 }
 
 var digitRun = regexp.MustCompile(`\d{8,11}`)

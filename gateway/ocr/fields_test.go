@@ -72,6 +72,10 @@ func TestExtractQuarantine(t *testing.T) {
 	require.Equal(t, "2024-03-01", f[FieldQuarantineDate].Value, "not a calendar date is skipped")
 	require.True(t, f[FieldQuarantineDate].NeedsReview)
 
+	f = byName(Extract(model.AttachmentQuarantineCertificate, lines("签发日期 2026年03月2 8")))
+	require.Equal(t, "2026-03-02", f[FieldQuarantineDate].Value)
+	require.True(t, f[FieldQuarantineDate].NeedsReview, "a day without its 日 may have lost a digit")
+
 	f = byName(Extract(model.AttachmentQuarantineCertificate, lines("签发日期 2023068208")))
 	require.Equal(t, "2023-06-20", f[FieldQuarantineDate].Value, "年月日 read as digits")
 	require.True(t, f[FieldQuarantineDate].NeedsReview)
