@@ -77,6 +77,7 @@ bench: pg
 	$(GO) test -run '^$$' -bench 'BenchmarkArgon2idOWASP' -benchtime 40x -cpu 2 ./gateway/accounts/
 	$(GO) test -run '^$$' -bench 'BenchmarkParseReceipt3MB' -benchtime 10x ./gateway/customsmsg/
 	$(GO) test -run '^$$' -bench 'BenchmarkImportExcelBomb' -benchtime 5x ./gateway/docdrafts/
+	$(GO) test -run '^$$' -bench 'BenchmarkCertificateOCR' -benchtime 160x -timeout 60m ./gateway/ocr/
 	@if [ -n "$$FABRIC_BIN" ] || command -v peer >/dev/null 2>&1; then scripts/bench-fabric.sh; \
 	else echo "bench: Fabric figures skipped (no Fabric binaries on PATH or in FABRIC_BIN)"; fi
 

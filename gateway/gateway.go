@@ -24,6 +24,7 @@ import (
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/loginguard"
 	"zonetrace/gateway/notify"
+	"zonetrace/gateway/ocr/recognitions"
 	"zonetrace/gateway/oplog"
 	"zonetrace/gateway/ratelimit"
 	"zonetrace/gateway/reports"
@@ -117,6 +118,9 @@ type Gateway struct {
 	gates      *gates.Service
 	// oplogFailures counts actions the operation log could not record.
 	oplogFailures prometheus.Counter
+
+	// recognitions queues and reads certificate recognitions.
+	recognitions *recognitions.Store
 }
 
 // New validates cfg and builds the Gateway. Call Migrate first, and Recover
@@ -174,6 +178,9 @@ func New(cfg Config) (*Gateway, error) {
 		metrics:     newMetrics(),
 		web:         web,
 		reportFont:  &reports.Font{Path: cfg.ReportFont},
+	}
+	if g.recognitions, err = recognitions.New(cfg.Pool, g.drafts, g.attachments); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
 	}
 	if g.audit, err = g.auditService(); err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)

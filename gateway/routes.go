@@ -40,6 +40,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeTraces(authed)
 	g.routeLookups(authed)
 	g.routeAttachments(authed)
+	g.routeOCR(authed)
 	documents := g.documentService(docdrafts.New(g.cfg.Pool, docdrafts.WithSealer(g.cfg.Sealer)))
 	g.routeDocumentDrafts(authed, documents)
 	g.routeDocuments(authed, documents)

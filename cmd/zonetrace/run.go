@@ -30,6 +30,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	mailServer := newSMTPFlags(flags, os.Getenv)
 	customsMessages := newCustomsMessageFlags(flags, os.Getenv)
 	listen := flags.String("listen", "127.0.0.1:8080", "HTTPS listen address (plain HTTP is not served)")
+	tesseract := flags.String("tesseract", os.Getenv("ZT_TESSERACT"), "tesseract program reading certificates (default: tesseract on PATH; Debian tesseract-ocr with tesseract-ocr-chi-sim and tesseract-ocr-eng)")
 	reportFont := flags.String("report-font", os.Getenv("ZT_REPORT_FONT"), "CJK TrueType font of the PDF reports (default /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf, Debian fonts-droid-fallback)")
 	publicURL := flags.String("public-url", "", "base URL printed in trace QR codes (default: the listen URL)")
 	demo := flags.Bool("demo", false, "seed demo enterprises, users and prefilings into an empty ledger")
@@ -126,6 +127,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		Keys:             keys,
 		PublicURL:        *publicURL,
 		ReportFont:       *reportFont,
+		Tesseract:        *tesseract,
 		WebFS:            webFS,
 		Logger:           log,
 		Ledger:           node.Ledger,

@@ -3,8 +3,9 @@
 // re-drives pending submissions, the retention purge, the anchoring
 // of the operation log's head on the ledger, and the fill of entry drafts
 // with the trace codes of approved prefilings, and the deliveries of
-// notifications (gateway/notify), and the sends of national messages to
-// customs (gateway/customsmsg/send). Keeping the
+// notifications (gateway/notify), the sends of national messages to
+// customs (gateway/customsmsg/send), and the certificate recognitions
+// (gateway/ocr/recognitions). Keeping the
 // schedule in PostgreSQL means a job survives restarts and runs once per
 // node, and it shares the database's availability with the work it does.
 package jobs
@@ -25,6 +26,7 @@ import (
 
 	"zonetrace/gateway/gates"
 	"zonetrace/gateway/notify"
+	"zonetrace/gateway/ocr/recognitions"
 	"zonetrace/gateway/oplog"
 	"zonetrace/gateway/retention"
 	"zonetrace/gateway/verifyruns"
@@ -125,6 +127,12 @@ func (w *customsMessagesWorker) Work(ctx context.Context, _ *river.Job[CustomsMe
 	return err
 }
 
+// Recognizer carries out a certificate recognition the gateway queued
+// (gateway/ocr/recognitions), recording its progress and fields.
+type Recognizer interface {
+	Recognize(ctx context.Context, id int64) error
+}
+
 // Alerts raises the risk alerts (gateway/alerts): Step on the blocks
 // indexed since its cursor, CheckStorage on the age of the goods held.
 type Alerts interface {
@@ -173,6 +181,11 @@ type Config struct {
 	// DefaultCustomsMessagesEvery).
 	CustomsMessages      CustomsMessages
 	CustomsMessagesEvery time.Duration
+	// Recognizer works the certificate recognitions (queue
+	// recognitions.Queue), RecognitionWorkers at a time (default 1: OCR
+	// takes a core); nil leaves them queued.
+	Recognizer         Recognizer
+	RecognitionWorkers int
 }
 
 // SchemaVersion names the job queue's schema: River's newest migration.
@@ -338,6 +351,21 @@ func (w *verifyWorker) Work(ctx context.Context, job *river.Job[verifyruns.Args]
 	return w.verifier.Verify(ctx, job.Args.RunID)
 }
 
+type recognitionWorker struct {
+	river.WorkerDefaults[recognitions.Args]
+	recognizer Recognizer
+}
+
+// Timeout bounds a recognition: a page takes seconds, and the recogniser
+// bounds each process it runs.
+func (w *recognitionWorker) Timeout(*river.Job[recognitions.Args]) time.Duration {
+	return 5 * time.Minute
+}
+
+func (w *recognitionWorker) Work(ctx context.Context, job *river.Job[recognitions.Args]) error {
+	return w.recognizer.Recognize(ctx, job.Args.ID)
+}
+
 // Queue is the running job queue.
 type Queue struct {
 	client *river.Client[pgx.Tx]
@@ -453,6 +481,10 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 		config.PeriodicJobs = append(config.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(every),
 			func() (river.JobArgs, *river.InsertOpts) { return CustomsMessagesArgs{}, &onQueue },
 			&river.PeriodicJobOpts{ID: CustomsMessagesArgs{}.Kind(), RunOnStart: true}))
+	}
+	if cfg.Recognizer != nil {
+		river.AddWorker(workers, &recognitionWorker{recognizer: cfg.Recognizer})
+		config.Queues[recognitions.Queue] = river.QueueConfig{MaxWorkers: max(cfg.RecognitionWorkers, 1)}
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), config)
 	if err != nil {

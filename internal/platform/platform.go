@@ -29,6 +29,8 @@ import (
 	"zonetrace/gateway/entryfill"
 	"zonetrace/gateway/gates"
 	"zonetrace/gateway/notify"
+	"zonetrace/gateway/ocr"
+	"zonetrace/gateway/ocr/recognitions"
 	"zonetrace/gateway/retention"
 	"zonetrace/gateway/verifyruns"
 	"zonetrace/indexer"
@@ -61,6 +63,9 @@ type Config struct {
 	PublicURL string
 	// ReportFont is the CJK TrueType font of the PDF reports (gateway.Config).
 	ReportFont string
+	// Tesseract is the OCR program reading certificates (gateway/ocr);
+	// empty finds tesseract on PATH.
+	Tesseract string
 	// WebFS is the built web app (nil serves the API only).
 	WebFS  fs.FS
 	Logger *slog.Logger
@@ -373,6 +378,12 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Ledger: cfg.Ledger, FabricConnection: cfg.FabricConnection, DataDir: cfg.DataDir,
 		DatabaseURL: cfg.DatabaseURL, Logger: log.With("component", "verify"),
 	}}
+	recognizer := recognitions.NewWorker(p.Pool, attachments.New(p.Pool, cfg.DataDir, p.Sealer),
+		&ocr.Engine{Runner: ocr.NewRunner(cfg.Tesseract, 1)}, log.With("component", "ocr"))
+	// A recognition left running was cut off with the previous process.
+	if err := recognizer.AbandonRunning(ctx); err != nil {
+		return nil, err
+	}
 	riskAlerts := alerts.New(p.Pool, alerts.NewPGSource(p.Pool, p.Reads), alerts.WithLogger(log.With("component", "risk-alerts")),
 		alerts.WithSink(alerts.Notifier{Notifications: p.Gateway.Notifications()}))
 	if p.jobs, err = jobs.Start(runCtx, jobs.Config{
@@ -389,7 +400,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		GatePasses:     p.Gateway.Gates(),
 		EntryDrafts: entryfill.New(p.Pool, p.Reads, docdrafts.New(p.Pool, docdrafts.WithSealer(p.Sealer)),
 			log.With("component", "entry-drafts")),
-		Alerts: riskAlerts,
+		Alerts:     riskAlerts,
+		Recognizer: recognizer,
 		// National messages to customs (gateway/customsmsg/send).
 		CustomsMessages: p.Gateway.CustomsMessages(), CustomsMessagesEvery: cfg.CustomsMessagesEvery,
 	}); err != nil {
