@@ -14,11 +14,18 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 # The PDF reports embed a CJK TrueType font (go-pdf/fpdf reads no OpenType
 # collections, which is what fonts-noto-cjk ships).
 [ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || missing+=(fonts-droid-fallback)
+# Certificate recognition (gateway/ocr): tesseract with Chinese and English,
+# and poppler's pdftotext/pdfimages/pdftoppm for PDFs (the browser tests
+# also render exported PDFs with pdftoppm).
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+[ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata 2>/dev/null)" ] || missing+=(tesseract-ocr-chi-sim)
+[ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" ] || missing+=(tesseract-ocr-eng)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ "$mode" = test ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
-  # The browser tests render exported PDFs to PNG.
-  command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+  # The OCR corpus generator draws Latin text in DejaVu.
+  [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
