@@ -56,7 +56,7 @@ test-go:
 	$(GO) test -race -timeout 20m $$($(GO) list ./... | grep -v '/chaincode/contract$$')
 	$(GO) test -timeout 20m ./chaincode/contract/
 
-## test-fuzz: every fuzz target for a bounded time (FUZZTIME, default 15s each)
+## test-fuzz: every fuzz target for a bounded time (FUZZTIME, default 10s each)
 test-fuzz: pg
 	@scripts/fuzz.sh
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for a bounded time (FUZZTIME, default 15s; the
-# whole-API target gets three times as long). Their seed corpora
+# Runs every fuzz target for a bounded time (FUZZTIME, default 10s; the
+# whole-API target gets four times as long). Their seed corpora
 # (f.Add and testdata/fuzz/) also run in every plain `go test`.
 #   scripts/fuzz.sh            all targets
 #   FUZZTIME=5m scripts/fuzz.sh FuzzAPIRoutes
 set -euo pipefail
 cd "$(dirname "$0")/.."
-fuzztime=${FUZZTIME:-15s}
+fuzztime=${FUZZTIME:-10s}
 # Start from the committed corpora only: inputs earlier runs left in the Go
 # cache would make each bounded run depend on the machine's history (and a
 # large cached corpus can outlast the fuzz time before fuzzing starts).
@@ -25,7 +25,7 @@ for t in "${targets[@]}"; do
   read -r name pkg <<<"$t"
   [ $# -gt 0 ] && [[ " $* " != *" $name "* ]] && continue
   time=$fuzztime
-  if [ "$name" = FuzzAPIRoutes ] && [ -z "${FUZZTIME:-}" ]; then time=60s; fi
+  if [ "$name" = FuzzAPIRoutes ] && [ -z "${FUZZTIME:-}" ]; then time=40s; fi
   echo "fuzz: $name ($pkg) for $time"
   # One worker: the whole-API target runs a node per worker, and the
   # machine has two cores. Minimising a new input may take 60 s by default,
