@@ -51,7 +51,6 @@ after(async () => {
   await browser?.close()
 })
 
-
 async function signIn({ user, pass }) {
   const r = await ok(null, 'POST', '/auth/login', { username: user, password: pass })
   return r.token

@@ -36,7 +36,6 @@ after(async () => {
   await browser?.close()
 })
 
-
 /** signIn logs in through the API, changing an administrator-set password first. */
 async function signIn({ user, pass }) {
   const r = await ok(null, 'POST', '/auth/login', { username: user, password: pass })
