@@ -32,7 +32,7 @@ func (g *Gateway) postExternalReceipt(svc *externalreceipts.Service) gin.Handler
 			g.fail(c, err)
 			return
 		}
-		if err := g.noteImportResult(c.Request.Context(), body); err != nil {
+		if err := g.noteInSendLog(c.Request.Context(), body); err != nil {
 			g.fail(c, err)
 			return
 		}
@@ -44,15 +44,22 @@ func (g *Gateway) postExternalReceipt(svc *externalreceipts.Service) gin.Handler
 	}
 }
 
-// noteImportResult records an import result (Successed_/Failed_) in the
-// send log of national messages (gateway/customsmsg/send).
-func (g *Gateway) noteImportResult(ctx context.Context, body []byte) error {
+// noteInSendLog records an import result (Successed_/Failed_) or a storage
+// receipt (INV200/SAS200) in the send log of national messages
+// (gateway/customsmsg/send).
+func (g *Gateway) noteInSendLog(ctx context.Context, body []byte) error {
 	if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || trimmed[0] != '<' {
 		return nil
 	}
 	m, err := customsmsg.Parse(body)
-	if err != nil || m.Kind != customsmsg.KindImportResult {
+	if err != nil {
 		return nil // Receive has answered for the message itself
 	}
-	return g.customsMessages.RecordImportResult(ctx, m.ImportResult)
+	switch m.Kind {
+	case customsmsg.KindImportResult:
+		return g.customsMessages.RecordImportResult(ctx, m.ImportResult)
+	case customsmsg.KindStorageReceipt:
+		return g.customsMessages.RecordStorageReceipt(ctx, m.Storage)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package customsmsg
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -16,6 +17,9 @@ const (
 	// KindImportResult is the Single Window client's import result (root
 	// CommonResponeMessage, sic).
 	KindImportResult
+	// KindStorageReceipt is a sub-message storage receipt (INV200, SAS200
+	// …): customs stored, or failed to store, a message we sent.
+	KindStorageReceipt
 )
 
 // Message is one parsed file.
@@ -25,6 +29,8 @@ type Message struct {
 	Pocket Pocket
 	// ImportResult is set for KindImportResult.
 	ImportResult ImportResult
+	// Storage is set for KindStorageReceipt.
+	Storage StorageReceipt
 }
 
 // Pocket is one packet of a receipt; a receipt too large for one packet is
@@ -63,6 +69,14 @@ func Parse(raw []byte) (Message, error) {
 		p, err := pocket(packageOf(root))
 		if err != nil {
 			return Message{}, err
+		}
+		if slices.Contains(StorageMessageTypes, p.MessageType) {
+			r, err := storageReceipt(p.MessageType, packageOf(root))
+			if err != nil {
+				return Message{}, err
+			}
+			r.Raw = raw
+			return Message{Kind: KindStorageReceipt, Storage: r}, nil
 		}
 		p.Raw, p.tree = raw, root
 		return Message{Kind: KindReceipt, Pocket: p}, nil

@@ -34,6 +34,11 @@ type Entry struct {
 	// CheckInfo.
 	ImportResult string `json:"importResult,omitempty"`
 	ImportNote   string `json:"importNote,omitempty"`
+	// StorageResult is customs' storage receipt (INV200/SAS200) of the
+	// message: stored or not_stored (empty until it comes back),
+	// StorageNote its remark.
+	StorageResult string `json:"storageResult,omitempty"`
+	StorageNote   string `json:"storageNote,omitempty"`
 	// SeqNo is the pre-entry number customs' import result gave the
 	// document, once it came back.
 	SeqNo string `json:"seqNo,omitempty"`
@@ -127,9 +132,11 @@ func (s *Service) Body(ctx context.Context, u accounts.User, id int64) (Entry, [
 func (s *Service) entry(ctx context.Context, id int64) (Entry, error) {
 	var e Entry
 	err := s.pool.QueryRow(ctx, `SELECT id, document_id, enterprise_id, message_type, file_name, requested_by, sas_dcl_no, status,
-		last_error, transport, reference, created_at, sent_at, import_result, import_note FROM customs_outbox WHERE id = $1`, id).Scan(
+		last_error, transport, reference, created_at, sent_at, import_result, import_note, storage_result, storage_note
+		FROM customs_outbox WHERE id = $1`, id).Scan(
 		&e.ID, &e.DocumentID, &e.EnterpriseID, &e.MessageType, &e.FileName, &e.RequestedBy, &e.SasDclNo, &e.Status,
-		&e.LastError, &e.Transport, &e.Reference, &e.CreatedAt, &e.SentAt, &e.ImportResult, &e.ImportNote)
+		&e.LastError, &e.Transport, &e.Reference, &e.CreatedAt, &e.SentAt, &e.ImportResult, &e.ImportNote,
+		&e.StorageResult, &e.StorageNote)
 	if err == pgx.ErrNoRows {
 		return Entry{}, apierror.From(query.ErrNotFound)
 	}
@@ -178,6 +185,26 @@ func (s *Service) RecordImportResult(ctx context.Context, r customsmsg.ImportRes
 		WHERE id = (SELECT max(id) FROM customs_outbox WHERE document_id = $1 AND status = 'sent')`,
 		r.EtpsPreentNo, result, r.CheckInfo); err != nil {
 		return fmt.Errorf("record import result of %s: %w", r.EtpsPreentNo, err)
+	}
+	return nil
+}
+
+// RecordStorageReceipt notes customs' storage receipt (INV200/SAS200) on the
+// last message of its family sent for the document it names: by our
+// document id (a first declaration) or by the pre-entry number the import
+// result tied to it. A receipt for a document this node sent nothing for
+// changes nothing.
+func (s *Service) RecordStorageReceipt(ctx context.Context, r customsmsg.StorageReceipt) error {
+	result := "not_stored"
+	if r.Stored() {
+		result = "stored"
+	}
+	family := r.MessageType[:3] + "%"
+	if _, err := s.pool.Exec(ctx, `UPDATE customs_outbox SET storage_result = $3, storage_note = $4
+		WHERE id = (SELECT max(o.id) FROM customs_outbox o WHERE o.status = 'sent' AND o.message_type LIKE $2 AND (o.document_id = ANY($1)
+			OR o.document_id IN (SELECT document_id FROM customs_numbers WHERE number = ANY($1))))`,
+		r.Numbers(), family, result, r.Remark); err != nil {
+		return fmt.Errorf("record storage receipt %s of %v: %w", r.MessageType, r.Numbers(), err)
 	}
 	return nil
 }

@@ -205,6 +205,33 @@ func TestDirectoryDrop(t *testing.T) {
 			require.Empty(t, x.ImportResult, "only the last message sent")
 		}
 	})
+	t.Run("a storage receipt is noted on the last message of its family, found by our id or the pre-entry number", func(t *testing.T) {
+		ctx := context.Background()
+		storage := func(typ, number, result, note string) {
+			t.Helper()
+			require.NoError(t, e.svc.RecordStorageReceipt(ctx, customsmsg.StorageReceipt{MessageType: typ, EtpsPreentNo: number,
+				ManageResult: result, ManageDate: "2026-11-26 10:00:00", Remark: note}))
+		}
+		last := func() send.Entry {
+			t.Helper()
+			list, err := e.svc.List(ctx, officer, send.Filter{DocumentID: d.ID, Status: "sent"})
+			require.NoError(t, err)
+			for _, x := range list[1:] {
+				require.Empty(t, x.StorageResult, "only the last message sent")
+			}
+			return list[0]
+		}
+		storage("SAS200", "202600000122717119", "2", "not ours")
+		require.Empty(t, last().StorageResult, "an SAS200 does not answer a checklist")
+		storage("INV200", "202600000122717110", "2", "another document")
+		require.Empty(t, last().StorageResult, "a number this node does not know")
+		storage("INV200", "202600000122717119", "2", "表体第1项商品编码与账册备案不一致")
+		got := last()
+		require.Equal(t, "not_stored", got.StorageResult)
+		require.Equal(t, "表体第1项商品编码与账册备案不一致", got.StorageNote)
+		storage("INV200", d.ID, "1", "入库成功")
+		require.Equal(t, "stored", last().StorageResult, "by our own document id")
+	})
 	t.Run("another enterprise neither sees nor sends it", func(t *testing.T) {
 		list, err := e.svc.List(context.Background(), clerkB, send.Filter{})
 		require.NoError(t, err)

@@ -65,6 +65,11 @@ type Outcome struct {
 	PocketsMissing int `json:"pocketsMissing,omitempty"`
 	// Correlated is the document an import result tied its SeqNo to.
 	Correlated string `json:"correlated,omitempty"`
+	// Storage is a storage receipt's (INV200/SAS200) answer: stored or
+	// not_stored. It goes to the send log, not the ledger: it says only
+	// whether customs received the message; the decision comes later in
+	// its approval receipt.
+	Storage string `json:"storage,omitempty"`
 	// Tx is the last transaction the message committed, set even when a
 	// later step failed.
 	Tx *ledgertx.Tx `json:"-"`
@@ -134,8 +139,14 @@ func (a *applier) xml(ctx context.Context, body []byte) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, malformedMessage(err)
 	}
-	if m.Kind == customsmsg.KindImportResult {
+	switch m.Kind {
+	case customsmsg.KindImportResult:
 		return a.importResult(ctx, m.ImportResult)
+	case customsmsg.KindStorageReceipt:
+		if m.Storage.Stored() {
+			return Outcome{Storage: "stored"}, nil
+		}
+		return Outcome{Storage: "not_stored"}, nil
 	}
 	var kept inbox.Entry
 	if m.Pocket.Split() {
