@@ -16,7 +16,10 @@ url=$(scripts/pg.sh start)
 psql "$url" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
 dburl=${url/\/postgres\?//$db?}
 
-bin/zonetrace run --data "$data" --db "$dburl" --listen "127.0.0.1:$port" --demo >"$log" 2>&1 &
+# National messages are dropped into a folder of the data directory, as
+# into a Single Window client's import folder.
+bin/zonetrace run --data "$data" --db "$dburl" --listen "127.0.0.1:$port" --demo \
+  --customs-outbox-dir "$data/customs-outbox" --customs-area 2305 --customs-sysid Z8 >"$log" 2>&1 &
 server=$!
 cleanup() {
   kill "$server" 2>/dev/null || true

@@ -47,8 +47,13 @@ func (c *customsMessageFlags) config() (send.Config, error) {
 		}
 		cfg.Auto = auto
 	}
+	// Both go into every checklist (INV101): without them each message
+	// would fail its field check, so refuse to start instead.
 	if cfg.Transport != nil && c.area == "" {
 		return cfg, errors.New("--customs-area is required to send national messages")
+	}
+	if cfg.Transport != nil && c.sysID == "" {
+		return cfg, errors.New("--customs-sysid is required to send national messages")
 	}
 	return cfg, nil
 }

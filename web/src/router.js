@@ -36,6 +36,7 @@ const routes = [
       { path: 'transfers/incoming', name: 'incoming', component: () => import('./views/IncomingTransfersView.vue'), meta: { roles: ['enterprise'], title: '待确认流转' } },
       { path: 'documents', name: 'documents', component: () => import('./views/DocumentListView.vue'), meta: { roles: ['enterprise', ...READERS], title: '单证查询' } },
       { path: 'documents/:id', name: 'document', component: () => import('./views/DocumentDetailView.vue'), meta: { roles: ['enterprise', ...READERS], title: '单证详情' } },
+      { path: 'national-messages', name: 'national-messages', component: () => import('./views/NationalMessagesView.vue'), meta: { roles: ['enterprise', ...CUSTOMS], title: '海关报文' } },
       { path: 'receipts', name: 'receipts', component: () => import('./views/ReceiptsView.vue'), meta: { roles: ['enterprise'], title: '回执' } },
       { path: 'webhook', name: 'webhook', component: () => import('./views/WebhookView.vue'), meta: { roles: ['enterprise'], title: '推送设置' } },
       { path: 'notification-settings', name: 'notification-settings', component: () => import('./views/NotificationSettingsView.vue'), meta: { roles: ['enterprise', ...READERS], title: '通知设置' } },
