@@ -150,7 +150,7 @@ export ZT_LEDGER=fabric ZT_FABRIC_CONNECTION=$conn
 run_tests() {
   log "$(basename "$2" .test) tests in $NODE_NS"
   (cd "$1" && ip netns exec "$NODE_NS" "$2" -test.count=1 -test.timeout 25m -test.v -test.run "$3" 2>&1) |
-    grep -E '^(--- |    --- |PASS|FAIL|ok|panic)|(_test|cases|zone)\.go:[0-9]+:|^\s+(Error|Messages):'
+    grep --line-buffered -E '^(--- |    --- |PASS|FAIL|ok|panic)|(_test|cases|zone)\.go:[0-9]+:|^\s+(Error|Messages):'
   return "${PIPESTATUS[0]}"
 }
 rc=0
