@@ -144,6 +144,11 @@ for org in customs zoneadmin warehouse; do
     --connection "$ZT_FABRIC_DATA/connection-zonetrace-$org.json" --timeout 90s
 done
 
+# Every host's bundle (docs/deployment.md) is whole: bundle.sh fails otherwise.
+for b in orderer0 orderer1 orderer2 peer-customs peer-zoneadmin peer-warehouse chaincode node; do
+  network/fabric/bundle.sh "$b" "$work/bundles/$b"
+done
+
 export ZT_LEDGER=fabric ZT_FABRIC_CONNECTION=$conn
 # run_tests DIR BINARY PATTERN runs a compiled test binary in its package
 # folder (the tests call ../../network/fabric scripts) on the node's host.

@@ -22,7 +22,7 @@ ADDRESS_VARS=(ORDERER0_HOST ORDERER1_HOST ORDERER2_HOST CUSTOMS_PEER_HOST ZONEAD
   WAREHOUSE_PEER_HOST CC_SERVER_HOST ORDERER0_NETNS ORDERER1_NETNS ORDERER2_NETNS CUSTOMS_NETNS
   ZONEADMIN_NETNS WAREHOUSE_NETNS CC_SERVER_NETNS)
 for v in "${ADDRESS_VARS[@]}"; do
-  [[ -n ${!v:-} || $v == *_NETNS ]] || printf -v "$v" %s 127.0.0.1
+  if [[ $v == *_HOST ]]; then printf -v "$v" %s "${!v:-127.0.0.1}"; else printf -v "$v" %s "${!v:-}"; fi
   export "${v?}"
 done
 unset v
