@@ -7,9 +7,11 @@
 #   zt-hub        the bridge zt-br; one veth pair per host ends on it
 #   zt-orderer0/1/2   .10 .11 .12   one Raft orderer each (OrdererMSP)
 #   zt-customs    .20   CustomsMSP's peer
-#   zt-zoneadmin  .30   ZoneAdminMSP's peer, the chaincode server, the
-#                       ZoneTrace node (the tests) and its PostgreSQL
+#   zt-zoneadmin  .30   ZoneAdminMSP's peer, the chaincode server, a ZoneTrace
+#                       node (tests) and the zone's PostgreSQL
 #   zt-warehouse  .40   WarehouseMSP's peer
+# Further ZoneTrace nodes (tests) run as gateways placed on the customs and
+# the warehouse hosts, over the zone's database at .30.
 # A namespace has no route but its /24, so a node can only reach the others at
 # their addresses: nothing on 127.0.0.1 of one host is visible to another. Every
 # organisation's admin commands (channel join, chaincode approve) run in its own
@@ -111,12 +113,14 @@ go test -c -o "$work/platform.test" ./internal/platform/
 go test -c -o "$work/fabricledger.test" ./network/fabricledger/
 export ZONETRACE_BIN=$work/zonetrace
 
+# The zone's database: on the zone administration's host, reached over its
+# loopback there and at its address from the gateways on the other hosts.
 log "starting the node's PostgreSQL in $NODE_NS"
 mkdir -p "$pg_data" && chown postgres:postgres "$pg_data"
 runuser -u postgres -- "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+echo "host all postgres $NET.0/24 trust" >>"$pg_data/pg_hba.conf"
 ip netns exec "$NODE_NS" runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w -t 60 start \
-  -o "-p $pg_port -k $pg_data -c listen_addresses=127.0.0.1 -c max_connections=300" >/dev/null
-export ZT_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres?sslmode=disable"
+  -o "-p $pg_port -k $pg_data -c listen_addresses=127.0.0.1,${HOST_IP[zoneadmin]} -c max_connections=300" >/dev/null
 
 started=$(date +%s)
 conn=$(ip netns exec "$NODE_NS" network/fabric/up.sh)
@@ -150,17 +154,23 @@ for b in orderer0 orderer1 orderer2 peer-customs peer-zoneadmin peer-warehouse c
 done
 
 export ZT_LEDGER=fabric ZT_FABRIC_CONNECTION=$conn
-# run_tests DIR BINARY PATTERN runs a compiled test binary in its package
-# folder (the tests call ../../network/fabric scripts) on the node's host.
+# run_tests HOST DIR BINARY PATTERN runs a compiled test binary in its package
+# folder (the tests call ../../network/fabric scripts) as a ZoneTrace node on
+# HOST: the zone administration's, or a gateway placed at another
+# organisation that uses the zone's database across the network.
 run_tests() {
-  log "$(basename "$2" .test) tests in $NODE_NS"
-  (cd "$1" && ip netns exec "$NODE_NS" "$2" -test.count=1 -test.timeout 25m -test.v -test.run "$3" 2>&1) |
+  local db_host=${HOST_IP[zoneadmin]}
+  [[ zt-$1 != "$NODE_NS" ]] || db_host=127.0.0.1
+  log "$(basename "$3" .test) tests on zt-$1 (database at $db_host)"
+  (cd "$2" && ip netns exec "zt-$1" env ZT_TEST_DATABASE_URL="postgres://postgres@$db_host:$pg_port/postgres?sslmode=disable" \
+    "$3" -test.count=1 -test.timeout 25m -test.v -test.run "$4" 2>&1) |
     grep --line-buffered -E '^(--- |    --- |PASS|FAIL|ok|panic)|(_test|cases|zone)\.go:[0-9]+:|^\s+(Error|Messages):'
   return "${PIPESTATUS[0]}"
 }
 rc=0
-run_tests internal/platform "$work/platform.test" \
-  'TestPrefilingToTraceCode|TestEachOfficerSignsAsThemselves|TestGoodsThroughTheZone|TestConcurrentDeclarationsOnOneBatch|TestGateEventsRecordTheGatePass|TestFabricPeerAndOrdererFaults' || rc=1
-run_tests network/fabricledger "$work/fabricledger.test" 'TestLedgerOnFabric' || rc=1
+run_tests customs internal/platform "$work/platform.test" 'TestPrefilingToTraceCode|TestEachOfficerSignsAsThemselves' || rc=1
+run_tests warehouse internal/platform "$work/platform.test" 'TestGoodsThroughTheZone|TestGateEventsRecordTheGatePass' || rc=1
+run_tests zoneadmin internal/platform "$work/platform.test" 'TestConcurrentDeclarationsOnOneBatch|TestFabricPeerAndOrdererFaults' || rc=1
+run_tests zoneadmin network/fabricledger "$work/fabricledger.test" 'TestLedgerOnFabric' || rc=1
 ((rc == 0)) || exit 1
 echo "test-fabric-multihost: PASSED"
