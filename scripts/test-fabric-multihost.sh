@@ -125,6 +125,12 @@ ip netns exec "$NODE_NS" runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_data" -
 started=$(date +%s)
 conn=$(ip netns exec "$NODE_NS" network/fabric/up.sh)
 log "network up in $(($(date +%s) - started)) s"
+# A chaincode upgrade across the hosts: the next package (its server on the
+# other port) installed, approved by each organisation from its own host and
+# committed; the tests then run on the upgraded chaincode.
+started=$(date +%s)
+ip netns exec "$NODE_NS" network/fabric/deploy.sh
+log "chaincode upgraded in $(($(date +%s) - started)) s"
 
 # No endpoint of the network may be a loopback address, and every listener
 # must be bound to its host's own address.
