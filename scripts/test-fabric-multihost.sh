@@ -57,7 +57,7 @@ export WAREHOUSE_PEER_HOST=${HOST_IP[warehouse]} WAREHOUSE_NETNS=zt-warehouse
 export CC_SERVER_HOST=${HOST_IP[zoneadmin]} CC_SERVER_NETNS=zt-zoneadmin
 work=$PWD/.data/fabric-multihost-work # binaries and the node's PostgreSQL
 pg_data=$work/pg
-pg_port=54329 # inside zt-zoneadmin: its own loopback, not the shared server's
+pg_port=54329 # the zone's database in zt-zoneadmin, not the shared development server
 
 log() { printf '%s test-fabric-multihost: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
