@@ -6,7 +6,7 @@ DATA  ?= .data/node
 LISTEN ?= 127.0.0.1:8080
 DB_URL = $(shell scripts/pg.sh url | sed 's#/postgres?#/zonetrace?#')
 
-.PHONY: run run-fabric verify rebuild build web pg test test-go test-fuzz test-browser bench bench-fabric lint vet test-fabric clean
+.PHONY: run run-fabric verify rebuild build web pg test test-go test-fuzz test-browser bench bench-fabric lint vet test-fabric test-fabric-multihost clean
 
 ## run: install what is missing, build, start the whole product on the embedded ledger at https://$(LISTEN), with a simulated year of demo data on a fresh DATA
 run: build pg
@@ -89,6 +89,10 @@ bench: pg
 ## test-fabric: the end-to-end scenario on a real Fabric network (needs Fabric binaries)
 test-fabric:
 	@scripts/test-fabric.sh
+
+## test-fabric-multihost: the network with each organisation in its own network namespace and address (needs root, ip netns, Fabric binaries)
+test-fabric-multihost:
+	@scripts/test-fabric-multihost.sh
 
 ## bench-fabric: Fabric start-up time, RSS, submit throughput and latency; figures go to docs/benchmarks.md
 bench-fabric:

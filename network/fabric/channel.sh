@@ -20,13 +20,13 @@ block=$DATA/channels/$channel.block
 configtxgen -configPath "$DATA" -profile ZoneTraceChannel -channelID "$channel" -outputBlock "$block" 2>"$DATA/logs/cli.log" ||
   { cat "$DATA/logs/cli.log" >&2; exit 1; }
 for o in "${ORDERERS[@]}"; do
-  osnadmin channel join --channelID "$channel" --config-block "$block" -o "127.0.0.1:$(orderer_admin_port "$o")" \
+  on_host "$o" osnadmin channel join --channelID "$channel" --config-block "$block" -o "$(orderer_host "$o"):$(orderer_admin_port "$o")" \
     --ca-file "$ORDERER_TLSCA" --client-cert "$ORDERER_ADMIN_TLS/client.crt" --client-key "$ORDERER_ADMIN_TLS/client.key" >/dev/null
 done
 for org in "${ORGS[@]}"; do
   for i in $(seq 30); do
     # The orderers need a moment to elect a leader before peers can pull block 0.
-    if (as_admin "$org" && peer channel join -b "$block" 2>"$DATA/logs/cli.log"); then break; fi
+    if (as_admin "$org" && on_host "$org" peer channel join -b "$block" 2>"$DATA/logs/cli.log"); then break; fi
     [[ $i -lt 30 ]] || { cat "$DATA/logs/cli.log" >&2; exit 1; }
     sleep 1
   done
@@ -37,18 +37,28 @@ seq=$(cc_committed_sequence "$channel")
 cc_define "$channel" "$pkg_id" "$((seq + 1))"
 log "channel $channel: chaincode $CC_NAME committed ($pkg_id)"
 
+# write_connection FILE ORG... writes a connection description listing the
+# given organisations' peers.
+write_connection() {
+  local file=$1 sep="" org
+  shift
+  {
+    printf '{\n  "channel": "%s",\n  "chaincode": "%s",\n  "cryptoConfig": "%s",\n  "organizations": [\n' "$channel" "$CC_NAME" "$CRYPTO"
+    for org in "$@"; do
+      printf '%s    {"mspId": "%s", "domain": "%s", "peerEndpoint": "%s", "peerHostOverride": "%s", "tlsCACert": "%s"}' \
+        "$sep" "${ORG_MSP[$org]}" "$(org_domain "$org")" "$(peer_endpoint "$org")" "$(peer_host "$org")" "$(peer_tlsca "$org")"
+      sep=$',\n'
+    done
+    printf '\n  ]\n}\n'
+  } >"$file.tmp"
+  mv "$file.tmp" "$file"
+}
+# The node's description names every organisation's peer (each signer goes
+# to its own organisation's); connection-CHANNEL-ORG.json names one peer only,
+# for a client that runs on that organisation's host and uses its peer alone.
 conn=$DATA/connection-$channel.json
-{
-  printf '{\n  "channel": "%s",\n  "chaincode": "%s",\n  "cryptoConfig": "%s",\n  "organizations": [\n' "$channel" "$CC_NAME" "$CRYPTO"
-  sep=""
-  for org in "${ORGS[@]}"; do
-    printf '%s    {"mspId": "%s", "domain": "%s", "peerEndpoint": "127.0.0.1:%s", "peerHostOverride": "%s", "tlsCACert": "%s"}' \
-      "$sep" "${ORG_MSP[$org]}" "$(org_domain "$org")" "$(peer_port "$org")" "$(peer_host "$org")" "$(peer_tlsca "$org")"
-    sep=$',\n'
-  done
-  printf '\n  ]\n}\n'
-} >"$conn.tmp"
-mv "$conn.tmp" "$conn"
+write_connection "$conn" "${ORGS[@]}"
+for org in "${ORGS[@]}"; do write_connection "$DATA/connection-$channel-$org.json" "$org"; done
 
 "$ZONETRACE_BIN" chaincode-ready --connection "$conn" --timeout 90s
 log "channel $channel: ready"

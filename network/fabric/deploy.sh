@@ -14,7 +14,7 @@ tools=(peer)
 [[ $ZONETRACE_BIN != "$DATA/bin/zonetrace" ]] || tools+=(go)
 require_tools "${tools[@]}"
 [[ -f $DATA/chaincode/current ]] || { echo "no network in $DATA: run network/fabric/up.sh first" >&2; exit 1; }
-mapfile -t channels < <(as_admin customs && peer channel list 2>/dev/null | tail -n +2)
+mapfile -t channels < <(as_admin customs && on_host customs peer channel list 2>/dev/null | tail -n +2)
 ((${#channels[@]})) || { echo "the peers joined no channel" >&2; exit 1; }
 old_gen=$(ls "$DATA/run" | sed -n 's/^chaincode-\([0-9]*\)\.sh$/\1/p' | sort -n | tail -1)
 gen=$((old_gen + 1))
@@ -31,7 +31,7 @@ cc_install "$pkg"
 pkg_id=$(peer lifecycle chaincode calculatepackageid "$pkg")
 write_chaincode "chaincode-$gen" "$port" "$pkg_id"
 start_node "chaincode-$gen"
-wait_port "$port"
+wait_port chaincode "$CC_SERVER_HOST" "$port"
 for channel in "${channels[@]}"; do
   seq=$(($(cc_committed_sequence "$channel") + 1))
   cc_define "$channel" "$pkg_id" "$seq"

@@ -9,12 +9,31 @@ DATA=${ZT_FABRIC_DATA:-$ROOT_DIR/.data/fabric}
 CRYPTO=$DATA/crypto-config
 BASE=${ZT_FABRIC_BASE_PORT:-27000}
 
+# Addresses: every node has a host (an IP address or DNS name its TLS
+# certificate names) and, optionally, a Linux network namespace its process
+# runs in (scripts/test-fabric-multihost.sh puts each organisation in one).
+# Defaults put everything on 127.0.0.1 in the caller's namespace. up.sh
+# records the values a network was created with in $DATA/addresses.env, so
+# later commands (channel.sh, node.sh, deploy.sh) reach the same addresses
+# without the environment being set again.
+# shellcheck source=/dev/null
+[[ -f $DATA/addresses.env ]] && source "$DATA/addresses.env"
+ADDRESS_VARS=(ORDERER0_HOST ORDERER1_HOST ORDERER2_HOST CUSTOMS_PEER_HOST ZONEADMIN_PEER_HOST
+  WAREHOUSE_PEER_HOST CC_SERVER_HOST ORDERER0_NETNS ORDERER1_NETNS ORDERER2_NETNS CUSTOMS_NETNS
+  ZONEADMIN_NETNS WAREHOUSE_NETNS CC_SERVER_NETNS)
+for v in "${ADDRESS_VARS[@]}"; do
+  if [[ $v == *_HOST ]]; then printf -v "$v" %s "${!v:-127.0.0.1}"; else printf -v "$v" %s "${!v:-}"; fi
+  export "${v?}"
+done
+unset v
+
 # Orderers: three Raft nodes of OrdererMSP.
 ORDERERS=(orderer0 orderer1 orderer2)
 ORDERER0_PORT=${ORDERER0_PORT:-$((BASE + 0))}
 ORDERER1_PORT=${ORDERER1_PORT:-$((BASE + 10))}
 ORDERER2_PORT=${ORDERER2_PORT:-$((BASE + 20))}
 orderer_port() { local v="${1^^}_PORT"; echo "${!v}"; }
+orderer_host() { local v="${1^^}_HOST"; echo "${!v}"; }
 orderer_admin_port() { echo $(($(orderer_port "$1") + 1)); }
 orderer_ops_port() { echo $(($(orderer_port "$1") + 2)); }
 
@@ -26,6 +45,8 @@ CUSTOMS_PEER_PORT=${CUSTOMS_PEER_PORT:-$((BASE + 100))}
 ZONEADMIN_PEER_PORT=${ZONEADMIN_PEER_PORT:-$((BASE + 110))}
 WAREHOUSE_PEER_PORT=${WAREHOUSE_PEER_PORT:-$((BASE + 120))}
 peer_port() { local v="${1^^}_PEER_PORT"; echo "${!v}"; }
+peer_addr() { local v="${1^^}_PEER_HOST"; echo "${!v}"; }
+peer_endpoint() { echo "$(peer_addr "$1"):$(peer_port "$1")"; }
 peer_cc_port() { echo $(($(peer_port "$1") + 1)); }
 peer_ops_port() { echo $(($(peer_port "$1") + 2)); }
 peer_profile_port() { echo $(($(peer_port "$1") + 3)); }
@@ -77,13 +98,43 @@ as_admin() {
   export CORE_PEER_LOCALMSPID=${ORG_MSP[$1]}
   export CORE_PEER_MSPCONFIGPATH
   CORE_PEER_MSPCONFIGPATH=$(org_admin_msp "$1")
-  export CORE_PEER_ADDRESS=127.0.0.1:$(peer_port "$1")
+  export CORE_PEER_ADDRESS
+  CORE_PEER_ADDRESS=$(peer_endpoint "$1")
   export CORE_PEER_TLS_ENABLED=true
   export CORE_PEER_TLS_ROOTCERT_FILE
   CORE_PEER_TLS_ROOTCERT_FILE=$(peer_tlsca "$1")
 }
 
-ORDERER_ARGS=(-o "127.0.0.1:$ORDERER0_PORT" --tls --cafile "$ORDERER_TLSCA")
+ORDERER_ARGS=(-o "$ORDERER0_HOST:$ORDERER0_PORT" --tls --cafile "$ORDERER_TLSCA")
+
+# node_netns NAME prints the network namespace of a node (orderer0..2, an
+# organisation, chaincode), empty for the caller's own.
+node_netns() {
+  local v
+  case $1 in
+    orderer*) v="${1^^}_NETNS" ;;
+    chaincode*) v=CC_SERVER_NETNS ;;
+    peer-*) v="${1#peer-}" && v="${v^^}_NETNS" ;;
+    *) v="${1^^}_NETNS" ;;
+  esac
+  echo "${!v:-}"
+}
+
+# on_host NAME CMD... runs CMD on NAME's host: inside its network namespace
+# if it has one, so an organisation's admin commands leave from its address.
+on_host() {
+  local ns
+  ns=$(node_netns "$1")
+  shift
+  if [[ -n $ns ]]; then ip netns exec "$ns" "$@"; else "$@"; fi
+}
+
+# netns_exec NAME prints the command prefix a launcher puts before its binary.
+netns_exec() {
+  local ns
+  ns=$(node_netns "$1")
+  [[ -z $ns ]] || printf 'ip netns exec %q ' "$ns"
+}
 
 # start_node NAME runs $DATA/run/NAME.sh in the background, logging to
 # $DATA/logs/NAME.log and recording its process id in $DATA/pids/NAME.pid.
@@ -106,14 +157,15 @@ stop_node() {
   rm -f "$pidfile"
 }
 
-# wait_port PORT waits until something listens on 127.0.0.1:PORT.
+# wait_port NAME HOST PORT waits until something listens on HOST:PORT, as
+# seen from NAME's host.
 wait_port() {
   local i
   for i in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    on_host "$1" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$2" "$3" 2>/dev/null && return 0
     sleep 0.1
   done
-  echo "nothing listens on 127.0.0.1:$1 after 10s" >&2
+  echo "nothing listens on $2:$3 (seen from $1) after 10s" >&2
   return 1
 }
 

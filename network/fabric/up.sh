@@ -24,8 +24,8 @@ all_nodes() {
 if [[ -d $DATA/run ]]; then
   log "restarting the existing network in $DATA"
   for n in $(all_nodes); do start_node "$n"; done
-  for o in "${ORDERERS[@]}"; do wait_port "$(orderer_port "$o")"; done
-  for org in "${ORGS[@]}"; do wait_port "$(peer_port "$org")"; done
+  for o in "${ORDERERS[@]}"; do wait_port "$o" "$(orderer_host "$o")" "$(orderer_port "$o")"; done
+  for org in "${ORGS[@]}"; do wait_port "$org" "$(peer_addr "$org")" "$(peer_port "$org")"; done
   conn=$DATA/connection-$CHANNEL.json
   "$ZONETRACE_BIN" chaincode-ready --connection "$conn" --timeout 90s
   log "network ready after $(echo "$(date +%s.%N) - $start" | bc) s"
@@ -34,13 +34,17 @@ if [[ -d $DATA/run ]]; then
 fi
 
 mkdir -p "$DATA"/{config,logs,pids,chaincode,bin}
+for v in "${ADDRESS_VARS[@]}"; do printf '%s=%q\n' "$v" "${!v}"; done >"$DATA/addresses.env"
 if [[ $ZONETRACE_BIN == "$DATA/bin/zonetrace" ]]; then
   log "building zonetrace"
   (cd "$ROOT_DIR" && go build -o "$ZONETRACE_BIN" ./cmd/zonetrace)
 fi
 
 log "generating crypto material"
-cryptogen generate --config="$FABRIC_DIR/config/crypto-config.yaml" --output="$CRYPTO" >/dev/null
+# Each node's TLS certificate names the address it is reached at.
+envsubst '${ORDERER0_HOST} ${ORDERER1_HOST} ${ORDERER2_HOST} ${CUSTOMS_PEER_HOST} ${ZONEADMIN_PEER_HOST} ${WAREHOUSE_PEER_HOST}' \
+  <"$FABRIC_DIR/config/crypto-config.yaml" >"$DATA/crypto-config.yaml"
+cryptogen generate --config="$DATA/crypto-config.yaml" --output="$CRYPTO" >/dev/null
 export BUILDER_DIR=$FABRIC_DIR/builder
 envsubst '${BUILDER_DIR}' <"$FABRIC_DIR/config/core.yaml" >"$DATA/config/core.yaml"
 cp "$FABRIC_DIR/config/orderer.yaml" "$DATA/config/orderer.yaml"
@@ -50,8 +54,8 @@ envsubst <"$FABRIC_DIR/config/configtx.yaml" >"$DATA/configtx.yaml"
 log "starting ${#ORDERERS[@]} orderers and ${#ORGS[@]} peers"
 for o in "${ORDERERS[@]}"; do write_orderer "$o"; start_node "$o"; done
 for org in "${ORGS[@]}"; do write_peer "$org"; start_node "peer-$org"; done
-for o in "${ORDERERS[@]}"; do wait_port "$(orderer_admin_port "$o")"; done
-for org in "${ORGS[@]}"; do wait_port "$(peer_port "$org")"; done
+for o in "${ORDERERS[@]}"; do wait_port "$o" "$(orderer_host "$o")" "$(orderer_admin_port "$o")"; done
+for org in "${ORGS[@]}"; do wait_port "$org" "$(peer_addr "$org")" "$(peer_port "$org")"; done
 
 log "installing the chaincode"
 pkg=$(cc_package 1 "$CC_SERVER_PORT")
@@ -60,7 +64,7 @@ pkg_id=$(peer lifecycle chaincode calculatepackageid "$pkg")
 echo "$pkg_id" >"$DATA/chaincode/current"
 write_chaincode chaincode-1 "$CC_SERVER_PORT" "$pkg_id"
 start_node chaincode-1
-wait_port "$CC_SERVER_PORT"
+wait_port chaincode "$CC_SERVER_HOST" "$CC_SERVER_PORT"
 
 conn=$("$FABRIC_DIR/channel.sh" "$CHANNEL")
 log "network ready after $(echo "$(date +%s.%N) - $start" | bc) s"
