@@ -86,7 +86,7 @@ func TestSyncNowJob(t *testing.T) {
 	}, 20*time.Second, 50*time.Millisecond)
 	require.Equal(t, basicdata.StateFailed, done.State, "one data set could not be pulled")
 	require.Equal(t, "declarations: platform unreachable", done.Failure)
-	require.Equal(t, basicdata.Counts{Added: 1, Deliveries: 1}, done.Counts[basicdata.HSCodes], "the others were synced")
+	require.Equal(t, basicdata.SyncCounts{Added: 1, Deliveries: 1}, done.Counts[basicdata.HSCodes], "the others were synced")
 	require.Equal(t, "zadmin", done.RequestedBy)
 	require.Equal(t, day1, *done.StartedAt)
 	require.Equal(t, day1, *done.FinishedAt)
@@ -94,7 +94,7 @@ func TestSyncNowJob(t *testing.T) {
 	clk.set(day1.Add(time.Hour))
 	y, err := svc.RunScheduled(ctx)
 	require.NoError(t, err)
-	require.Equal(t, basicdata.Counts{Unchanged: 1, Deliveries: 1}, y.Counts[basicdata.HSCodes])
+	require.Equal(t, basicdata.SyncCounts{Unchanged: 1, Deliveries: 1}, y.Counts[basicdata.HSCodes])
 	require.Equal(t, []time.Time{{}, day1}, utc(conn.sinces(basicdata.HSCodes)), "the second pull asks since the first")
 	require.Equal(t, []time.Time{{}, {}}, utc(conn.sinces(basicdata.Declarations)), "a failed pull is asked for whole again")
 

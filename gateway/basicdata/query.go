@@ -13,19 +13,20 @@ import (
 	"zonetrace/gateway/accounts"
 )
 
-// Record is a record of a data set as kept: Data is its JSON (Supplier,
+// DataRecord is a record of a data set as kept: Data is its JSON (Supplier,
 // Enterprise, HSCode, AccountBook or Declaration).
-type Record struct {
-	Dataset      string          `json:"dataset"`
-	Key          string          `json:"key"`
-	EnterpriseID string          `json:"enterpriseId,omitempty"`
-	Data         json.RawMessage `json:"data"`
-	Hash         string          `json:"hash"`
-	Source       string          `json:"source"`
-	Version      int             `json:"version"`
-	FirstSeen    time.Time       `json:"firstSeen"`
-	LastSeen     time.Time       `json:"lastSeen"`
-	RemovedAt    *time.Time      `json:"removedAt,omitempty"`
+type DataRecord struct {
+	Dataset      string `json:"dataset"`
+	Key          string `json:"key"`
+	EnterpriseID string `json:"enterpriseId,omitempty"`
+	// Data is the record's JSON (json.RawMessage).
+	Data      any        `json:"data"`
+	Hash      string     `json:"hash"`
+	Source    string     `json:"source"`
+	Version   int        `json:"version"`
+	FirstSeen time.Time  `json:"firstSeen"`
+	LastSeen  time.Time  `json:"lastSeen"`
+	RemovedAt *time.Time `json:"removedAt,omitempty"`
 }
 
 // Filter narrows a data set's list.
@@ -39,12 +40,12 @@ type Filter struct {
 	Removed bool
 }
 
-// Page is one page of records.
-type Page struct {
-	Items    []Record `json:"items"`
-	Total    int      `json:"total"`
-	Page     int      `json:"page"`
-	PageSize int      `json:"pageSize"`
+// RecordPage is one page of records.
+type RecordPage struct {
+	Items    []DataRecord `json:"items"`
+	Total    int          `json:"total"`
+	Page     int          `json:"page"`
+	PageSize int          `json:"pageSize"`
 }
 
 // SyncPage is one page of the sync log.
@@ -60,9 +61,9 @@ var sharedDatasets = map[string]bool{HSCodes: true}
 
 // List lists a data set, ordered by key. An enterprise sees only its own
 // records, and every HS code.
-func (s *Service) List(ctx context.Context, u accounts.User, dataset string, f Filter, page, pageSize int) (Page, error) {
+func (s *Service) List(ctx context.Context, u accounts.User, dataset string, f Filter, page, pageSize int) (RecordPage, error) {
 	if !KnownDataset(dataset) {
-		return Page{}, model.Refuse(model.ReasonBasicDataSetUnknown, model.Params{"dataset": dataset}, "no data set %s", dataset)
+		return RecordPage{}, model.Refuse(model.ReasonBasicDataSetUnknown, model.Params{"dataset": dataset}, "no data set %s", dataset)
 	}
 	where := []string{"dataset = $1"}
 	args := []any{dataset}
@@ -83,24 +84,25 @@ func (s *Service) List(ctx context.Context, u accounts.User, dataset string, f F
 		where = append(where, "(key ILIKE "+p+" OR data::text ILIKE "+p+")")
 	}
 	cond := strings.Join(where, " AND ")
-	out := Page{Items: []Record{}, Page: page, PageSize: pageSize}
+	out := RecordPage{Items: []DataRecord{}, Page: page, PageSize: pageSize}
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM basic_data_records WHERE `+cond, args...).Scan(&out.Total); err != nil {
-		return Page{}, fmt.Errorf("count %s: %w", dataset, err)
+		return RecordPage{}, fmt.Errorf("count %s: %w", dataset, err)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT dataset, key, enterprise_id, data, hash, source, version, first_seen, last_seen, removed_at
 		FROM basic_data_records WHERE `+cond+` ORDER BY key LIMIT `+arg(pageSize)+` OFFSET `+arg((page-1)*pageSize), args...)
 	if err != nil {
-		return Page{}, fmt.Errorf("list %s: %w", dataset, err)
+		return RecordPage{}, fmt.Errorf("list %s: %w", dataset, err)
 	}
-	out.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Record, error) {
-		var rec Record
-		err := r.Scan(&rec.Dataset, &rec.Key, &rec.EnterpriseID, &rec.Data, &rec.Hash, &rec.Source, &rec.Version,
+	out.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (DataRecord, error) {
+		var rec DataRecord
+		var data json.RawMessage
+		err := r.Scan(&rec.Dataset, &rec.Key, &rec.EnterpriseID, &data, &rec.Hash, &rec.Source, &rec.Version,
 			&rec.FirstSeen, &rec.LastSeen, &rec.RemovedAt)
-		rec.FirstSeen, rec.LastSeen = rec.FirstSeen.UTC(), rec.LastSeen.UTC()
+		rec.Data, rec.FirstSeen, rec.LastSeen = data, rec.FirstSeen.UTC(), rec.LastSeen.UTC()
 		return rec, err
 	})
 	if err != nil {
-		return Page{}, fmt.Errorf("list %s: %w", dataset, err)
+		return RecordPage{}, fmt.Errorf("list %s: %w", dataset, err)
 	}
 	return out, nil
 }

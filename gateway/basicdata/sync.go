@@ -45,8 +45,8 @@ const (
 // delivery; the file in failed/ has them all.
 const maxLoggedProblems = 20
 
-// Counts are what a sync did to a data set's records.
-type Counts struct {
+// SyncCounts are what a sync did to a data set's records.
+type SyncCounts struct {
 	Added     int `json:"added"`
 	Changed   int `json:"changed"`
 	Unchanged int `json:"unchanged"`
@@ -57,7 +57,7 @@ type Counts struct {
 	Refused    int `json:"refused"`
 }
 
-func (c *Counts) add(d Counts) {
+func (c *SyncCounts) add(d SyncCounts) {
 	c.Added += d.Added
 	c.Changed += d.Changed
 	c.Unchanged += d.Unchanged
@@ -66,13 +66,13 @@ func (c *Counts) add(d Counts) {
 	c.Refused += d.Refused
 }
 
-// Outcome is what became of one delivery.
-type Outcome struct {
-	Dataset  string `json:"dataset"`
-	Source   string `json:"source"`
-	Full     bool   `json:"full"`
-	Accepted bool   `json:"accepted"`
-	Counts   Counts `json:"counts"`
+// DeliveryOutcome is what became of one delivery.
+type DeliveryOutcome struct {
+	Dataset  string     `json:"dataset"`
+	Source   string     `json:"source"`
+	Full     bool       `json:"full"`
+	Accepted bool       `json:"accepted"`
+	Counts   SyncCounts `json:"counts"`
 	// Refusal is RefusedUnreadable or RefusedInvalid; Detail the
 	// connector's words for an unreadable one, Problems the records'.
 	Refusal  string               `json:"refusal,omitempty"`
@@ -84,12 +84,12 @@ type Outcome struct {
 
 // Sync is one run of the sync log.
 type Sync struct {
-	ID          int64             `json:"id"`
-	Trigger     string            `json:"trigger"`
-	State       string            `json:"state"`
-	RequestedBy string            `json:"requestedBy"`
-	Counts      map[string]Counts `json:"counts"`
-	Deliveries  []Outcome         `json:"deliveries"`
+	ID          int64                 `json:"id"`
+	Trigger     string                `json:"trigger"`
+	State       string                `json:"state"`
+	RequestedBy string                `json:"requestedBy"`
+	Counts      map[string]SyncCounts `json:"counts"`
+	Deliveries  []DeliveryOutcome     `json:"deliveries"`
 	// Failure says why data sets could not be pulled (the connector's
 	// error per data set, one a line); the others were synced.
 	Failure    string     `json:"failure,omitempty"`
@@ -247,8 +247,8 @@ func (s *Service) Run(ctx context.Context, id int64) (Sync, error) {
 	if tag.RowsAffected() == 0 {
 		return s.Sync(ctx, id)
 	}
-	counts := map[string]Counts{}
-	outcomes := []Outcome{}
+	counts := map[string]SyncCounts{}
+	outcomes := []DeliveryOutcome{}
 	var failures []string
 	for _, dataset := range Datasets {
 		var since time.Time
@@ -264,7 +264,7 @@ func (s *Service) Run(ctx context.Context, id int64) (Sync, error) {
 			failures = append(failures, dataset+": "+err.Error())
 			continue
 		}
-		total := Counts{}
+		total := SyncCounts{}
 		clean := true
 		for _, d := range deliveries {
 			o, err := s.apply(ctx, d)
@@ -299,7 +299,7 @@ func (s *Service) Run(ctx context.Context, id int64) (Sync, error) {
 }
 
 // refusal is the error a refused delivery is settled with.
-func refusal(o Outcome) error {
+func refusal(o DeliveryOutcome) error {
 	if o.Accepted {
 		return nil
 	}
@@ -313,7 +313,7 @@ func refusal(o Outcome) error {
 	return errors.New(text)
 }
 
-func (s *Service) progress(ctx context.Context, id int64, counts map[string]Counts, outcomes []Outcome) error {
+func (s *Service) progress(ctx context.Context, id int64, counts map[string]SyncCounts, outcomes []DeliveryOutcome) error {
 	c, o, err := encodeLog(counts, outcomes)
 	if err != nil {
 		return err
@@ -324,7 +324,7 @@ func (s *Service) progress(ctx context.Context, id int64, counts map[string]Coun
 	return nil
 }
 
-func (s *Service) finish(ctx context.Context, id int64, counts map[string]Counts, outcomes []Outcome, failures []string) error {
+func (s *Service) finish(ctx context.Context, id int64, counts map[string]SyncCounts, outcomes []DeliveryOutcome, failures []string) error {
 	c, o, err := encodeLog(counts, outcomes)
 	if err != nil {
 		return err
@@ -349,7 +349,7 @@ func (s *Service) finish(ctx context.Context, id int64, counts map[string]Counts
 	return nil
 }
 
-func encodeLog(counts map[string]Counts, outcomes []Outcome) ([]byte, []byte, error) {
+func encodeLog(counts map[string]SyncCounts, outcomes []DeliveryOutcome) ([]byte, []byte, error) {
 	c, err := json.Marshal(counts)
 	if err != nil {
 		return nil, nil, err
@@ -377,8 +377,8 @@ type stored struct {
 
 // apply checks every record of d and upserts them in one transaction; a
 // delivery with any bad record changes nothing.
-func (s *Service) apply(ctx context.Context, d connector.Delivery) (Outcome, error) {
-	o := Outcome{Dataset: d.Dataset, Source: d.Source, Full: d.Full, Counts: Counts{Deliveries: 1}}
+func (s *Service) apply(ctx context.Context, d connector.Delivery) (DeliveryOutcome, error) {
+	o := DeliveryOutcome{Dataset: d.Dataset, Source: d.Source, Full: d.Full, Counts: SyncCounts{Deliveries: 1}}
 	if d.Invalid != nil {
 		o.Refusal, o.Detail, o.Counts.Refused = RefusedUnreadable, d.Invalid.Error(), 1
 		return o, nil
@@ -426,8 +426,8 @@ func (s *Service) apply(ctx context.Context, d connector.Delivery) (Outcome, err
 	return o, nil
 }
 
-func upsert(ctx context.Context, tx pgx.Tx, d connector.Delivery, recs []stored, now time.Time) (Counts, error) {
-	var c Counts
+func upsert(ctx context.Context, tx pgx.Tx, d connector.Delivery, recs []stored, now time.Time) (SyncCounts, error) {
+	var c SyncCounts
 	keys := make([]string, len(recs))
 	for i, r := range recs {
 		keys[i] = r.Key

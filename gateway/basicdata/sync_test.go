@@ -83,11 +83,11 @@ func TestDirectoryDropSync(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, basicdata.StateDone, first.State, first.Failure)
 	require.Equal(t, basicdata.TriggerSchedule, first.Trigger)
-	require.Equal(t, basicdata.Counts{Added: 9, Deliveries: 1}, first.Counts[basicdata.HSCodes])
-	require.Equal(t, basicdata.Counts{Added: 4, Deliveries: 1}, first.Counts[basicdata.AccountBooks])
-	require.Equal(t, basicdata.Counts{Added: 2, Deliveries: 1}, first.Counts[basicdata.Declarations])
-	require.Equal(t, basicdata.Counts{Added: 3, Deliveries: 1}, first.Counts[basicdata.Suppliers])
-	require.Equal(t, basicdata.Counts{Added: 2, Deliveries: 1}, first.Counts[basicdata.Enterprises])
+	require.Equal(t, basicdata.SyncCounts{Added: 9, Deliveries: 1}, first.Counts[basicdata.HSCodes])
+	require.Equal(t, basicdata.SyncCounts{Added: 4, Deliveries: 1}, first.Counts[basicdata.AccountBooks])
+	require.Equal(t, basicdata.SyncCounts{Added: 2, Deliveries: 1}, first.Counts[basicdata.Declarations])
+	require.Equal(t, basicdata.SyncCounts{Added: 3, Deliveries: 1}, first.Counts[basicdata.Suppliers])
+	require.Equal(t, basicdata.SyncCounts{Added: 2, Deliveries: 1}, first.Counts[basicdata.Enterprises])
 	require.Len(t, first.Deliveries, 5)
 	require.Equal(t, day1, *first.StartedAt)
 	require.FileExists(t, filepath.Join(dir, "done", "hs_codes_20261128.json"))
@@ -134,8 +134,8 @@ func TestDirectoryDropSync(t *testing.T) {
 		y, err := svc.RunScheduled(ctx)
 		require.NoError(t, err)
 		require.Equal(t, basicdata.StateDone, y.State, y.Failure)
-		require.Equal(t, basicdata.Counts{Added: 1, Changed: 1, Unchanged: 7, Removed: 1, Deliveries: 1}, y.Counts[basicdata.HSCodes])
-		require.Equal(t, basicdata.Counts{}, y.Counts[basicdata.AccountBooks], "no new file, nothing done")
+		require.Equal(t, basicdata.SyncCounts{Added: 1, Changed: 1, Unchanged: 7, Removed: 1, Deliveries: 1}, y.Counts[basicdata.HSCodes])
+		require.Equal(t, basicdata.SyncCounts{}, y.Counts[basicdata.AccountBooks], "no new file, nothing done")
 
 		changed, err := svc.List(ctx, admin, basicdata.HSCodes, basicdata.Filter{Q: "0901210000"}, 1, 20)
 		require.NoError(t, err)
@@ -143,7 +143,7 @@ func TestDirectoryDropSync(t *testing.T) {
 		require.Equal(t, day1, changed.Items[0].FirstSeen)
 		require.Equal(t, day1.Add(24*time.Hour), changed.Items[0].LastSeen)
 		var h basicdata.HSCode
-		require.NoError(t, json.Unmarshal(changed.Items[0].Data, &h))
+		require.NoError(t, json.Unmarshal(changed.Items[0].Data.(json.RawMessage), &h))
 		require.Equal(t, "已焙炒的咖啡（未浸除咖啡碱）", h.Name)
 		gone, err := svc.List(ctx, admin, basicdata.HSCodes, basicdata.Filter{Q: "2101120000"}, 1, 20)
 		require.NoError(t, err)
@@ -163,11 +163,11 @@ func TestDirectoryDropSync(t *testing.T) {
 		require.NoError(t, err)
 		y, err := svc.RunScheduled(ctx)
 		require.NoError(t, err)
-		require.Equal(t, basicdata.Counts{Deliveries: 2, Refused: 2}, y.Counts[basicdata.AccountBooks])
+		require.Equal(t, basicdata.SyncCounts{Deliveries: 2, Refused: 2}, y.Counts[basicdata.AccountBooks])
 		after, err := svc.List(ctx, admin, basicdata.AccountBooks, basicdata.Filter{}, 1, 20)
 		require.NoError(t, err)
 		require.Equal(t, before, after, "a refused full delivery removes nothing")
-		var invalid, cut basicdata.Outcome
+		var invalid, cut basicdata.DeliveryOutcome
 		for _, o := range y.Deliveries {
 			switch o.Source {
 			case "account_books_20261130a.json":
