@@ -85,7 +85,7 @@ func TestSyncNowJob(t *testing.T) {
 		return done.FinishedAt != nil
 	}, 20*time.Second, 50*time.Millisecond)
 	require.Equal(t, basicdata.StateFailed, done.State, "one data set could not be pulled")
-	require.Equal(t, "declarations: platform unreachable", done.Failure)
+	require.Equal(t, []basicdata.PullFailure{{Dataset: basicdata.Declarations, Detail: "platform unreachable"}}, done.Failures)
 	require.Equal(t, basicdata.SyncCounts{Added: 1, Deliveries: 1}, done.Counts[basicdata.HSCodes], "the others were synced")
 	require.Equal(t, "zadmin", done.RequestedBy)
 	require.Equal(t, day1, *done.StartedAt)

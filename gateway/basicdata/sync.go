@@ -90,12 +90,19 @@ type Sync struct {
 	RequestedBy string                `json:"requestedBy"`
 	Counts      map[string]SyncCounts `json:"counts"`
 	Deliveries  []DeliveryOutcome     `json:"deliveries"`
-	// Failure says why data sets could not be pulled (the connector's
-	// error per data set, one a line); the others were synced.
-	Failure    string     `json:"failure,omitempty"`
+	// Failures are the data sets that could not be pulled; the others
+	// were synced.
+	Failures   []PullFailure `json:"failures"`
 	CreatedAt  time.Time  `json:"createdAt"`
 	StartedAt  *time.Time `json:"startedAt,omitempty"`
 	FinishedAt *time.Time `json:"finishedAt,omitempty"`
+}
+
+// PullFailure is a data set a sync could not pull; Detail is the
+// connector's error, for the operator.
+type PullFailure struct {
+	Dataset string `json:"dataset"`
+	Detail  string `json:"detail"`
 }
 
 // Service syncs the basic data and answers its queries and checks.
@@ -147,12 +154,12 @@ func New(pool *pgxpool.Pool, conn connector.Connector, opts ...Option) (*Service
 // Configured reports whether a connector is configured.
 func (s *Service) Configured() bool { return s.conn != nil }
 
-const syncColumns = `id, trigger, state, requested_by, counts, deliveries, failure, created_at, started_at, finished_at`
+const syncColumns = `id, trigger, state, requested_by, counts, deliveries, failures, created_at, started_at, finished_at`
 
 func scanSync(r pgx.CollectableRow) (Sync, error) {
 	var y Sync
-	var counts, deliveries []byte
-	if err := r.Scan(&y.ID, &y.Trigger, &y.State, &y.RequestedBy, &counts, &deliveries, &y.Failure, &y.CreatedAt,
+	var counts, deliveries, failures []byte
+	if err := r.Scan(&y.ID, &y.Trigger, &y.State, &y.RequestedBy, &counts, &deliveries, &failures, &y.CreatedAt,
 		&y.StartedAt, &y.FinishedAt); err != nil {
 		return y, err
 	}
@@ -161,6 +168,9 @@ func scanSync(r pgx.CollectableRow) (Sync, error) {
 	}
 	if err := json.Unmarshal(deliveries, &y.Deliveries); err != nil {
 		return y, fmt.Errorf("sync %d: deliveries: %w", y.ID, err)
+	}
+	if err := json.Unmarshal(failures, &y.Failures); err != nil {
+		return y, fmt.Errorf("sync %d: failures: %w", y.ID, err)
 	}
 	y.CreatedAt = y.CreatedAt.UTC()
 	for _, t := range []**time.Time{&y.StartedAt, &y.FinishedAt} {
@@ -249,7 +259,7 @@ func (s *Service) Run(ctx context.Context, id int64) (Sync, error) {
 	}
 	counts := map[string]SyncCounts{}
 	outcomes := []DeliveryOutcome{}
-	var failures []string
+	failures := []PullFailure{}
 	for _, dataset := range Datasets {
 		var since time.Time
 		if err := s.pool.QueryRow(ctx, `SELECT synced_at FROM basic_data_sets WHERE dataset = $1`, dataset).Scan(&since); err != nil &&
@@ -259,9 +269,10 @@ func (s *Service) Run(ctx context.Context, id int64) (Sync, error) {
 		deliveries, err := s.conn.Fetch(ctx, dataset, since)
 		if err != nil {
 			if ctx.Err() != nil {
-				return Sync{}, s.finish(context.WithoutCancel(ctx), id, counts, outcomes, append(failures, ctx.Err().Error()))
+				return Sync{}, s.finish(context.WithoutCancel(ctx), id, counts, outcomes,
+					append(failures, PullFailure{Dataset: dataset, Detail: ctx.Err().Error()}))
 			}
-			failures = append(failures, dataset+": "+err.Error())
+			failures = append(failures, PullFailure{Dataset: dataset, Detail: err.Error()})
 			continue
 		}
 		total := SyncCounts{}
@@ -269,7 +280,8 @@ func (s *Service) Run(ctx context.Context, id int64) (Sync, error) {
 		for _, d := range deliveries {
 			o, err := s.apply(ctx, d)
 			if err != nil {
-				return Sync{}, s.finish(context.WithoutCancel(ctx), id, counts, outcomes, append(failures, err.Error()))
+				return Sync{}, s.finish(context.WithoutCancel(ctx), id, counts, outcomes,
+					append(failures, PullFailure{Dataset: dataset, Detail: err.Error()}))
 			}
 			if err := d.Settle(refusal(o)); err != nil {
 				s.log.Warn("basic data delivery applied but not settled; it will be read again", "source", d.Source, "err", err)
@@ -324,27 +336,23 @@ func (s *Service) progress(ctx context.Context, id int64, counts map[string]Sync
 	return nil
 }
 
-func (s *Service) finish(ctx context.Context, id int64, counts map[string]SyncCounts, outcomes []DeliveryOutcome, failures []string) error {
+func (s *Service) finish(ctx context.Context, id int64, counts map[string]SyncCounts, outcomes []DeliveryOutcome, failures []PullFailure) error {
 	c, o, err := encodeLog(counts, outcomes)
 	if err != nil {
 		return err
 	}
-	state, failure := StateDone, ""
+	f, err := json.Marshal(failures)
+	if err != nil {
+		return err
+	}
+	state := StateDone
 	if len(failures) > 0 {
 		state = StateFailed
-		for i, f := range failures {
-			if i > 0 {
-				failure += "\n"
-			}
-			failure += f
-		}
+		s.log.Warn("basic data sync failed", "sync", id, "failures", failures)
 	}
-	if _, err := s.pool.Exec(ctx, `UPDATE basic_data_syncs SET state = $2, counts = $3, deliveries = $4, failure = $5, finished_at = $6
-		WHERE id = $1`, id, state, c, o, failure, s.now()); err != nil {
+	if _, err := s.pool.Exec(ctx, `UPDATE basic_data_syncs SET state = $2, counts = $3, deliveries = $4, failures = $5, finished_at = $6
+		WHERE id = $1`, id, state, c, o, f, s.now()); err != nil {
 		return fmt.Errorf("finish sync %d: %w", id, err)
-	}
-	if state == StateFailed {
-		s.log.Warn("basic data sync failed", "sync", id, "failure", failure)
 	}
 	return nil
 }
@@ -361,7 +369,8 @@ func encodeLog(counts map[string]SyncCounts, outcomes []DeliveryOutcome) ([]byte
 // AbandonRunning fails the syncs a previous process left running: the job
 // that ran them is gone with it.
 func (s *Service) AbandonRunning(ctx context.Context) error {
-	if _, err := s.pool.Exec(ctx, `UPDATE basic_data_syncs SET state = 'failed', failure = 'interrupted', finished_at = $1
+	if _, err := s.pool.Exec(ctx, `UPDATE basic_data_syncs SET state = 'failed',
+			failures = failures || '[{"dataset": "", "detail": "interrupted: the node stopped during the sync"}]', finished_at = $1
 		WHERE state = 'running'`, s.now()); err != nil {
 		return fmt.Errorf("abandon running syncs: %w", err)
 	}

@@ -81,7 +81,7 @@ func TestDirectoryDropSync(t *testing.T) {
 
 	first, err := svc.RunScheduled(ctx)
 	require.NoError(t, err)
-	require.Equal(t, basicdata.StateDone, first.State, first.Failure)
+	require.Equal(t, basicdata.StateDone, first.State, first.Failures)
 	require.Equal(t, basicdata.TriggerSchedule, first.Trigger)
 	require.Equal(t, basicdata.SyncCounts{Added: 9, Deliveries: 1}, first.Counts[basicdata.HSCodes])
 	require.Equal(t, basicdata.SyncCounts{Added: 4, Deliveries: 1}, first.Counts[basicdata.AccountBooks])
@@ -133,7 +133,7 @@ func TestDirectoryDropSync(t *testing.T) {
 			{"code":"2101200000","name":"茶、马黛茶浓缩精汁及其制品","unit":"千克","validFrom":"2017-01-01"}]}`)
 		y, err := svc.RunScheduled(ctx)
 		require.NoError(t, err)
-		require.Equal(t, basicdata.StateDone, y.State, y.Failure)
+		require.Equal(t, basicdata.StateDone, y.State, y.Failures)
 		require.Equal(t, basicdata.SyncCounts{Added: 1, Changed: 1, Unchanged: 7, Removed: 1, Deliveries: 1}, y.Counts[basicdata.HSCodes])
 		require.Equal(t, basicdata.SyncCounts{}, y.Counts[basicdata.AccountBooks], "no new file, nothing done")
 

@@ -43,8 +43,9 @@ CREATE TABLE basic_data_syncs (
     counts      jsonb NOT NULL DEFAULT '{}',
     -- [{dataset, source, accepted, reason}]: every delivery and what became of it
     deliveries  jsonb NOT NULL DEFAULT '[]',
-    -- why the sync as a whole failed (connector unreachable …)
-    failure     text NOT NULL DEFAULT '',
+    -- [{dataset, detail}]: the data sets that could not be pulled and the
+    -- connector's error (platform unreachable …)
+    failures    jsonb NOT NULL DEFAULT '[]',
     created_at  timestamptz NOT NULL,
     started_at  timestamptz,
     finished_at timestamptz
