@@ -179,10 +179,12 @@ func TestDirectoryDropSync(t *testing.T) {
 		require.Equal(t, basicdata.RefusedInvalid, invalid.Refusal)
 		require.Equal(t, 3, invalid.ProblemCount)
 		fields := []string{}
+		zh := map[string]string{}
 		for _, p := range invalid.Problems {
 			fields = append(fields, p.Field)
-			require.NotEmpty(t, p.MessageZh)
+			zh[p.Field] = p.MessageZh
 		}
+		require.Equal(t, "第2条记录的状态的取值无效", zh["records[1].status"])
 		require.ElementsMatch(t, []string{"records[1].enterpriseId", "records[1].validTo", "records[1].status"}, fields,
 			"the problems name the record and field")
 		require.Equal(t, basicdata.RefusedUnreadable, cut.Refusal)
