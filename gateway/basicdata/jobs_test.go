@@ -108,6 +108,19 @@ func TestSyncNowJob(t *testing.T) {
 	require.ErrorAs(t, err, &refusal)
 	require.Equal(t, model.ReasonBasicDataSyncNotFound, refusal.Reason)
 
+	t.Run("a sync cut off by a stop is failed at the next start", func(t *testing.T) {
+		// Inserted as the job would leave it: no job of the running queue
+		// may pick it up meanwhile.
+		var id int64
+		require.NoError(t, pool.QueryRow(ctx, `INSERT INTO basic_data_syncs (trigger, state, created_at, started_at)
+			VALUES ('schedule', 'running', now(), now()) RETURNING id`).Scan(&id))
+		require.NoError(t, svc.AbandonRunning(ctx))
+		cut, err := svc.Sync(ctx, id)
+		require.NoError(t, err)
+		require.Equal(t, basicdata.StateFailed, cut.State)
+		require.Len(t, cut.Failures, 1)
+		require.Empty(t, cut.Failures[0].Dataset)
+	})
 	t.Run("without a connector nothing is synced", func(t *testing.T) {
 		off, err := basicdata.New(pool, nil)
 		require.NoError(t, err)
