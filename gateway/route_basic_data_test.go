@@ -105,7 +105,14 @@ func TestBasicData(t *testing.T) {
 	})
 
 	t.Run("a draft with an HS code the tariff lacks is refused, and declared once it is synced", func(t *testing.T) {
-		r := e.do(a, "POST", "/api/v1/prefiling-drafts/"+draft+"/declare", nil, nil)
+		r := e.do(a, "GET", "/api/v1/prefiling-drafts/"+draft, nil, nil)
+		require.Equal(t, 200, r.Code, r.Body.String())
+		warnings := r.json(t)["warnings"].([]any)
+		require.Len(t, warnings, 1, "the form shows it before declaring")
+		require.Equal(t, "data.hsCode", warnings[0].(map[string]any)["field"])
+		require.Equal(t, "HS_CODE_UNKNOWN", warnings[0].(map[string]any)["rule"])
+
+		r = e.do(a, "POST", "/api/v1/prefiling-drafts/"+draft+"/declare", nil, nil)
 		require.Equal(t, 422, r.Code, r.Body.String())
 		require.Equal(t, map[string]string{"data.hsCode": "HS_CODE_UNKNOWN"}, details(t, r))
 		require.Contains(t, r.Body.String(), "商品编码 2101300000 不在海关商品编码表中")
@@ -126,6 +133,7 @@ func TestBasicData(t *testing.T) {
 		r := e.do(a, "POST", "/api/v1/document-drafts", body, nil)
 		require.Equal(t, 201, r.Code, r.Body.String())
 		id := r.json(t)["id"].(string)
+		require.Equal(t, "ACCOUNT_BOOK_OF_OTHER", r.json(t)["warnings"].([]any)[0].(map[string]any)["rule"])
 		r = e.do(a, "POST", "/api/v1/document-drafts/"+id+"/declare", nil, nil)
 		require.Equal(t, 422, r.Code, r.Body.String())
 		require.Equal(t, map[string]string{"head.accountBookNo": "ACCOUNT_BOOK_OF_OTHER"}, details(t, r))
