@@ -93,9 +93,9 @@ type Sync struct {
 	// Failures are the data sets that could not be pulled; the others
 	// were synced.
 	Failures   []PullFailure `json:"failures"`
-	CreatedAt  time.Time  `json:"createdAt"`
-	StartedAt  *time.Time `json:"startedAt,omitempty"`
-	FinishedAt *time.Time `json:"finishedAt,omitempty"`
+	CreatedAt  time.Time     `json:"createdAt"`
+	StartedAt  *time.Time    `json:"startedAt,omitempty"`
+	FinishedAt *time.Time    `json:"finishedAt,omitempty"`
 }
 
 // PullFailure is a data set a sync could not pull; Detail is the
