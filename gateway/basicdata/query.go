@@ -3,6 +3,7 @@ package basicdata
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -135,7 +136,7 @@ func (s *Service) Sync(ctx context.Context, id int64) (Sync, error) {
 		return Sync{}, fmt.Errorf("sync %d: %w", id, err)
 	}
 	y, err := pgx.CollectExactlyOneRow(rows, scanSync)
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return Sync{}, model.Refuse(model.ReasonBasicDataSyncNotFound, model.Params{"syncId": id}, "no sync %d", id)
 	}
 	if err != nil {

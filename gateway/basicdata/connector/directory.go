@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 )
@@ -33,8 +32,8 @@ const (
 	FailedDir = "failed"
 )
 
-// Fetch returns the files of dataset in name order; since is not needed, as
-// a file is read once.
+// Fetch returns the files of dataset in name order (os.ReadDir sorts); since
+// is not needed, as a file is read once.
 func (d Directory) Fetch(_ context.Context, dataset string, _ time.Time) ([]Delivery, error) {
 	entries, err := os.ReadDir(d.Dir)
 	if err != nil {
@@ -49,7 +48,6 @@ func (d Directory) Fetch(_ context.Context, dataset string, _ time.Time) ([]Deli
 		}
 		out = append(out, d.read(dataset, name))
 	}
-	slices.SortFunc(out, func(a, b Delivery) int { return strings.Compare(a.Source, b.Source) })
 	return out, nil
 }
 
