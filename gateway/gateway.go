@@ -18,6 +18,8 @@ import (
 
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/attachments"
+	"zonetrace/gateway/basicdata"
+	"zonetrace/gateway/basicdata/connector"
 	"zonetrace/gateway/customsmsg/send"
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/gates"
@@ -91,6 +93,11 @@ type Config struct {
 	// CustomsMessages says how national messages reach customs' own
 	// systems; without a transport nothing is sent.
 	CustomsMessages send.Config
+	// BasicData pulls the trade platform's basic data (gateway/basicdata)
+	// every BasicDataEvery (default basicdata.DefaultEvery); nil pulls
+	// none.
+	BasicData      connector.Connector
+	BasicDataEvery time.Duration
 }
 
 // Gateway serves the HTTP API.
@@ -121,6 +128,8 @@ type Gateway struct {
 
 	// recognitions queues and reads certificate recognitions.
 	recognitions *recognitions.Store
+	// basicData keeps the trade platform's basic data.
+	basicData *basicdata.Service
 }
 
 // New validates cfg and builds the Gateway. Call Migrate first, and Recover
@@ -180,6 +189,10 @@ func New(cfg Config) (*Gateway, error) {
 		reportFont:  &reports.Font{Path: cfg.ReportFont},
 	}
 	if g.recognitions, err = recognitions.New(cfg.Pool, g.drafts, g.attachments); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	if g.basicData, err = basicdata.New(cfg.Pool, cfg.BasicData, basicdata.WithEvery(cfg.BasicDataEvery),
+		basicdata.WithLogger(cfg.Logger.With("component", "basic-data"))); err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
 	if g.audit, err = g.auditService(); err != nil {

@@ -137,7 +137,16 @@ func (r *docDraftRoutes) answerDraft(c *gin.Context, status int, d docdrafts.Dra
 		r.g.fail(c, err)
 		return
 	}
-	c.JSON(status, toDocDraftJSON(d))
+	out := toDocDraftJSON(d)
+	if !d.Declared() {
+		ref, err := r.g.basicData.CheckDocument(c.Request.Context(), d.EnterpriseID, d.Head, d.Lines, time.Now())
+		if err != nil {
+			r.g.fail(c, err)
+			return
+		}
+		out.Warnings = append(out.Warnings, ref...)
+	}
+	c.JSON(status, out)
 }
 
 func (r *docDraftRoutes) create(c *gin.Context) {

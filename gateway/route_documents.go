@@ -25,7 +25,8 @@ type noBody struct{}
 
 // documentService is the document operations on the gateway's stores.
 func (g *Gateway) documentService(store *docdrafts.Store) *documents.Service {
-	return &documents.Service{Reads: g.cfg.Reads, Drafts: store, Signers: g.identities, Ledger: g.ledgerTx()}
+	return &documents.Service{Reads: g.cfg.Reads, Drafts: store, Signers: g.identities, Ledger: g.ledgerTx(),
+		Reference: g.basicData}
 }
 
 // documentRoutes serves documents.

@@ -114,6 +114,7 @@ func TestIncomingTransfers(t *testing.T) {
 	require.Len(t, items, 1)
 	item := items[0].(map[string]any)
 	require.Equal(t, out.ID, item["outDocument"].(map[string]any)["id"])
+	require.Equal(t, true, item["accountBookMissing"], "no basic data, no account book: the transferee picks one")
 	draftID := item["inDraftId"].(string)
 
 	t.Run("the in-draft receives the out leg's lines", func(t *testing.T) {

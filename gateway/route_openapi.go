@@ -194,7 +194,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "POST", Path: v1 + "/rules/dry-run", Tag: "rules", Summary: "What a draft review rule would decide about the newest declarations of its kind, against what was recorded (customs; writes nothing)", Request: rules.DryRun{}, Status: 200, Response: model.DryRunResult{}},
 		{Method: "GET", Path: v1 + "/rules/models", Tag: "rules", Summary: "Every validation model the chaincode computes: default tag, parameters with min/max/default, by code (customs, zone_admin)", Status: 200, Response: modelSpecList{}},
 		{Method: "GET", Path: v1 + "/tags", Tag: "rules", Summary: "The tag catalogue in force (code, Chinese name, category, colour, description) and its version, from the read model (every role)", Status: 200, Response: rules.TagCatalogue{}},
-	}, slices.Concat(auditOperations(), operationLogOperations(), notificationOperations(), alertOperations(), gateOperations(), warehouseOperations(), customsMessageOperations(), recognitionOperations())...)
+	}, slices.Concat(auditOperations(), operationLogOperations(), notificationOperations(), alertOperations(), gateOperations(), warehouseOperations(), customsMessageOperations(), recognitionOperations(), basicDataOperations())...)
 }
 
 // accountQuery is the keys every account is queried by, and its paging.

@@ -83,7 +83,16 @@ func (r prefilingRoutes) answerDraft(c *gin.Context, status int, d drafts.Draft,
 		r.g.fail(c, err)
 		return
 	}
-	c.JSON(status, toDraftJSON(d))
+	out := toDraftJSON(d)
+	if !d.Declared() {
+		ref, err := r.g.basicData.CheckPrefiling(c.Request.Context(), d.Data, time.Now())
+		if err != nil {
+			r.g.fail(c, err)
+			return
+		}
+		out.Warnings = append(out.Warnings, ref...)
+	}
+	c.JSON(status, out)
 }
 
 func (r prefilingRoutes) createDraft(c *gin.Context) {

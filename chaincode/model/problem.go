@@ -120,6 +120,9 @@ func (p Problem) English() string {
 		text = fmt.Sprintf("estimated cost %v exceeds %v", v("cost"), v("max"))
 	default:
 		text = "is invalid"
+		if english, ok := basicDataEnglish[p.Rule]; ok {
+			text = english(v)
+		}
 	}
 	return p.Field + ": " + text
 }

@@ -29,6 +29,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	serverTLS := tlsFlags(flags, os.Getenv)
 	mailServer := newSMTPFlags(flags, os.Getenv)
 	customsMessages := newCustomsMessageFlags(flags, os.Getenv)
+	basicData := newBasicDataFlags(flags, os.Getenv)
 	listen := flags.String("listen", "127.0.0.1:8080", "HTTPS listen address (plain HTTP is not served)")
 	tesseract := flags.String("tesseract", os.Getenv("ZT_TESSERACT"), "tesseract program reading certificates (default: tesseract on PATH; Debian tesseract-ocr with tesseract-ocr-chi-sim and tesseract-ocr-eng)")
 	reportFont := flags.String("report-font", os.Getenv("ZT_REPORT_FONT"), "CJK TrueType font of the PDF reports (default /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf, Debian fonts-droid-fallback)")
@@ -100,6 +101,10 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	if err != nil {
 		return err
 	}
+	basicDataConnector, basicDataEvery, err := basicData.config()
+	if err != nil {
+		return err
+	}
 	served, err := serverTLS.serverTLS(node.DataDir, *listen)
 	if err != nil {
 		return err
@@ -138,6 +143,8 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		SMTP:             smtpConfig,
 		Gates:            cfgGates,
 		CustomsMessages:  customsConfig,
+		BasicData:        basicDataConnector,
+		BasicDataEvery:   basicDataEvery,
 		LedgerClock:      ledgerClock,
 	})
 	if err != nil {

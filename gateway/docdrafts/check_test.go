@@ -156,14 +156,17 @@ func TestCopy(t *testing.T) {
 		c := completeContent(t)
 		out := model.Document{ID: "BL20260301AAAAAAAA", Family: c.Family, BusinessType: model.BusinessOut, EnterpriseID: "91320583MA1AAAAA0A",
 			Head: c.Head, Lines: c.Lines}
-		in, err := docdrafts.IncomingContent(out)
+		in, err := docdrafts.IncomingContent(out, "")
 		require.NoError(t, err)
 		require.Equal(t, model.BusinessIn, in.BusinessType)
 		require.Equal(t, out.ID, in.Head.LinkedDocumentID)
 		require.Equal(t, out.EnterpriseID, in.Head.CounterpartyID)
 		require.Empty(t, in.Head.AccountBookNo, "the transferor's account book is not the transferee's")
 		require.Equal(t, out.Lines, in.Lines)
-		_, err = docdrafts.IncomingContent(model.Document{ID: "HZ1", Family: model.FamilyChecklist, BusinessType: model.BusinessExit})
+		in, err = docdrafts.IncomingContent(out, "T2310W000002")
+		require.NoError(t, err)
+		require.Equal(t, "T2310W000002", in.Head.AccountBookNo, "the transferee's own book, from basic data")
+		_, err = docdrafts.IncomingContent(model.Document{ID: "HZ1", Family: model.FamilyChecklist, BusinessType: model.BusinessExit}, "")
 		require.Error(t, err)
 	})
 }

@@ -22,15 +22,15 @@ func CopyContent(c Content) Content {
 // IncomingContent is the in-draft of the transferee of out leg out: same
 // family, business type in, linked to out, with out's lines (trace codes
 // and weights) and the transport part of its head. The transferor's own
-// account book and note stay with it; the counterparty of the in leg is the
-// transferor.
-func IncomingContent(out model.Document) (Content, error) {
+// account book and note stay with it; the in leg takes accountBookNo, the
+// transferee's (empty when unknown); its counterparty is the transferor.
+func IncomingContent(out model.Document, accountBookNo string) (Content, error) {
 	t, ok := TemplateFor(out.Family, model.BusinessIn)
 	if !ok || out.BusinessType != model.BusinessOut {
 		return Content{}, fmt.Errorf("copy document %s into an in-draft: %s %s is not the out leg of a transfer", out.ID, out.Family, out.BusinessType)
 	}
 	head := out.Head
-	head.AccountBookNo, head.Note = "", ""
+	head.AccountBookNo, head.Note = accountBookNo, ""
 	head.CounterpartyID = out.EnterpriseID
 	head.LinkedDocumentID = out.ID
 	return Content{

@@ -218,8 +218,8 @@ func (s *Store) Create(ctx context.Context, id, enterpriseID, user string, c Con
 // (IncomingContent of out) and returns it. Listing again finds the same
 // draft; an in-draft the transferee deleted is made again, fresh from the
 // out leg, as the transfer still waits for its in leg.
-func (s *Store) CreateIncoming(ctx context.Context, enterpriseID, user string, out model.Document) (Draft, error) {
-	c, err := IncomingContent(out)
+func (s *Store) CreateIncoming(ctx context.Context, enterpriseID, user string, out model.Document, accountBookNo string) (Draft, error) {
+	c, err := IncomingContent(out, accountBookNo)
 	if err != nil {
 		return Draft{}, err
 	}

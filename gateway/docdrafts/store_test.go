@@ -123,7 +123,7 @@ func TestCreateIncoming(t *testing.T) {
 	c := completeContent(t)
 	out := model.Document{ID: "BL20260301AAAAAAAA", Family: c.Family, BusinessType: model.BusinessOut, EnterpriseID: other, Head: c.Head, Lines: c.Lines}
 
-	first, err := s.CreateIncoming(ctx, ent, "ent-a", out)
+	first, err := s.CreateIncoming(ctx, ent, "ent-a", out, "")
 	require.NoError(t, err)
 	require.Equal(t, docdrafts.IncomingID(out.ID), first.ID)
 	require.Equal(t, out.ID, first.SourceDocumentID)
@@ -134,13 +134,13 @@ func TestCreateIncoming(t *testing.T) {
 		edited.Head.AccountBookNo = "T2301W000009"
 		_, err := s.Update(ctx, ent, first.ID, "ent-a", edited)
 		require.NoError(t, err)
-		again, err := s.CreateIncoming(ctx, ent, "ent-a", out)
+		again, err := s.CreateIncoming(ctx, ent, "ent-a", out, "")
 		require.NoError(t, err)
 		require.Equal(t, "T2301W000009", again.Head.AccountBookNo)
 	})
 	t.Run("a deleted in-draft is made again from the out leg", func(t *testing.T) {
 		require.NoError(t, s.Delete(ctx, ent, first.ID, "ent-a"))
-		again, err := s.CreateIncoming(ctx, ent, "ent-a", out)
+		again, err := s.CreateIncoming(ctx, ent, "ent-a", out, "")
 		require.NoError(t, err)
 		require.Equal(t, first.ID, again.ID)
 		require.Empty(t, again.Head.AccountBookNo)

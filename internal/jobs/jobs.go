@@ -4,10 +4,10 @@
 // of the operation log's head on the ledger, and the fill of entry drafts
 // with the trace codes of approved prefilings, and the deliveries of
 // notifications (gateway/notify), the sends of national messages to
-// customs (gateway/customsmsg/send), and the certificate recognitions
-// (gateway/ocr/recognitions). Keeping the
-// schedule in PostgreSQL means a job survives restarts and runs once per
-// node, and it shares the database's availability with the work it does.
+// customs (gateway/customsmsg/send), the certificate recognitions
+// (gateway/ocr/recognitions) and the basic data syncs (gateway/basicdata).
+// Keeping the schedule in PostgreSQL means a job survives restarts and runs
+// once per node, and it shares the database's availability with the work it does.
 package jobs
 
 import (
@@ -24,6 +24,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
+	"zonetrace/gateway/basicdata"
 	"zonetrace/gateway/gates"
 	"zonetrace/gateway/notify"
 	"zonetrace/gateway/ocr/recognitions"
@@ -140,6 +141,14 @@ type Alerts interface {
 	CheckStorage(ctx context.Context) (int, error)
 }
 
+// BasicData syncs the trade platform's basic data (gateway/basicdata): its
+// workers work "sync now" and the scheduled sync on the queue
+// basicdata.Queue, which PeriodicJobs schedules.
+type BasicData interface {
+	AddWorkers(w *river.Workers)
+	PeriodicJobs() []*river.PeriodicJob
+}
+
 // Config says what the queue runs and how often.
 type Config struct {
 	Pool   *pgxpool.Pool
@@ -186,6 +195,8 @@ type Config struct {
 	// takes a core); nil leaves them queued.
 	Recognizer         Recognizer
 	RecognitionWorkers int
+	// BasicData, when set, syncs the basic data (queue basicdata.Queue).
+	BasicData BasicData
 }
 
 // SchemaVersion names the job queue's schema: River's newest migration.
@@ -485,6 +496,13 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	if cfg.Recognizer != nil {
 		river.AddWorker(workers, &recognitionWorker{recognizer: cfg.Recognizer})
 		config.Queues[recognitions.Queue] = river.QueueConfig{MaxWorkers: max(cfg.RecognitionWorkers, 1)}
+	}
+	if cfg.BasicData != nil {
+		cfg.BasicData.AddWorkers(workers)
+		// One sync at a time: syncs of the same data would only wait on
+		// each other's rows.
+		config.Queues[basicdata.Queue] = river.QueueConfig{MaxWorkers: 1}
+		config.PeriodicJobs = append(config.PeriodicJobs, cfg.BasicData.PeriodicJobs()...)
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), config)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"zonetrace/gateway"
 	"zonetrace/gateway/alerts"
 	"zonetrace/gateway/attachments"
+	"zonetrace/gateway/basicdata/connector"
 	"zonetrace/gateway/customsmsg/send"
 	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/drafts"
@@ -106,6 +107,11 @@ type Config struct {
 	// for (default jobs.DefaultCustomsMessagesEvery).
 	CustomsMessages      send.Config
 	CustomsMessagesEvery time.Duration
+	// BasicData pulls the trade platform's basic data (gateway/basicdata)
+	// every BasicDataEvery (default basicdata.DefaultEvery); nil pulls
+	// none.
+	BasicData      connector.Connector
+	BasicDataEvery time.Duration
 	// LedgerClock, when set, stamps the transactions the node proposes on
 	// the embedded ledger instead of time.Now: `run --demo-year` replays a
 	// simulated year through it before serving (docs/operations.md "Demo
@@ -304,6 +310,8 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 			return p.Gateway.OutboxCheck(ctx)
 		}}},
 		CustomsMessages: cfg.CustomsMessages,
+		BasicData:       cfg.BasicData,
+		BasicDataEvery:  cfg.BasicDataEvery,
 	}); err != nil {
 		_ = listener.Close()
 		return nil, fmt.Errorf("create gateway: %w", err)
@@ -384,6 +392,10 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	if err := recognizer.AbandonRunning(ctx); err != nil {
 		return nil, err
 	}
+	// A sync left running was cut off with the previous process.
+	if err := p.Gateway.BasicData().AbandonRunning(ctx); err != nil {
+		return nil, err
+	}
 	riskAlerts := alerts.New(p.Pool, alerts.NewPGSource(p.Pool, p.Reads), alerts.WithLogger(log.With("component", "risk-alerts")),
 		alerts.WithSink(alerts.Notifier{Notifications: p.Gateway.Notifications()}))
 	if p.jobs, err = jobs.Start(runCtx, jobs.Config{
@@ -404,6 +416,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Recognizer: recognizer,
 		// National messages to customs (gateway/customsmsg/send).
 		CustomsMessages: p.Gateway.CustomsMessages(), CustomsMessagesEvery: cfg.CustomsMessagesEvery,
+		BasicData: p.Gateway.BasicData(),
 	}); err != nil {
 		return nil, err
 	}

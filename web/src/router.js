@@ -49,6 +49,11 @@ const routes = [
       { path: 'accounts/pass-through', name: 'account-pass-through', component: () => import('./views/accounts/PassThroughView.vue'), meta: { roles: ['enterprise', ...READERS], title: '穿行货物' } },
       { path: 'accounts/periods', name: 'account-periods', component: () => import('./views/accounts/PeriodsView.vue'), meta: { roles: ['enterprise', ...READERS], title: '周期核算' } },
       { path: 'accounts/movements', name: 'account-movements', component: () => import('./views/accounts/MovementsView.vue'), props: { title: '核算明细' }, meta: { roles: ['enterprise', ...READERS], title: '核算明细' } },
+      // 基础数据 (docs/api.md "Basic data"): every role queries; supervisors read the sync log.
+      ...[['suppliers', 'suppliers', '供应商关系'], ['enterprises', 'enterprises', '企业信息'], ['hs-codes', 'hs_codes', '商品编码'],
+        ['account-books', 'account_books', '账册'], ['declarations', 'declarations', '报关单']].map(([path, dataset, title]) => (
+        { path: 'basic-data/' + path, name: 'basic-data-' + path, component: () => import('./views/basicdata/BasicDataView.vue'), props: { dataset }, meta: { roles: ['enterprise', ...READERS], title } })),
+      { path: 'basic-data/syncs', name: 'basic-data-syncs', component: () => import('./views/basicdata/BasicDataSyncsView.vue'), meta: { roles: READERS, title: '同步记录' } },
       { path: 'warehouses', name: 'warehouses', component: () => import('./views/warehouses/WarehousesView.vue'), meta: { roles: ['enterprise', ...RULE_READERS], title: '仓储对账' } },
       { path: 'balances', name: 'balances', component: () => import('./views/BalancesView.vue'), meta: { roles: ['enterprise', ...READERS], title: '库存' } },
       { path: 'audit/verify', name: 'audit-verify', component: () => import('./views/audit/VerifyView.vue'), meta: { roles: AUDITORS, title: '账本校验' } },

@@ -25,7 +25,11 @@ func init() {
 	maps.Copy(listLabels, map[string]string{"records": "条记录", "rows": "行", "items": "条商品货号对照"})
 	record := map[string]string{"recordId": "记录编号", "kind": "记录类型", "traceCode": "溯源码", "sku": "商品货号",
 		"location": "库位编码", "packages": "件数", "weightGrams": "重量（克）", "at": "发生时间"}
-	itemLabels["records"] = record
+	// Basic data deliveries name their records the same way (basicdata.go).
+	if itemLabels["records"] == nil {
+		itemLabels["records"] = map[string]string{}
+	}
+	maps.Copy(itemLabels["records"], record)
 	itemLabels["rows"] = record
 	header := map[string]string{}
 	for _, c := range model.WarehouseColumns {

@@ -72,6 +72,7 @@ var samples = model.Params{
 	"periodId": "2026H1", "from": "2026-01-01", "to": "2026-06-30",
 	"subject": "KSCF261126000017", "period": "PF20261126AAAAAAAA",
 	"children": 2, "count": 2, "recordIds": "WMS-001, WMS-002", "runId": 7,
+	"hsCode": "0901210000", "accountBookNo": "T2310W000001", "date": "2026-11-28", "syncId": 12, "dataset": "hs_codes",
 }
 
 var placeholderPattern = regexp.MustCompile(`\{([A-Za-z]+)\}`)
@@ -139,6 +140,9 @@ var ruleParams = map[model.Rule][]string{
 	model.RuleLineMismatch:      {"traceCode", "weightGrams", "lineSeq", "documentId"},
 	model.RuleDuplicate:         {"value"}, model.RuleNotInCatalogue: {"value"}, model.RuleStopBeforeStart: {"start"},
 	model.RuleConditionInvalid: {"line", "column", "detail"}, model.RuleCostTooHigh: {"cost", "max"},
+	model.RuleHSCodeUnknown: {"hsCode"}, model.RuleHSCodeNotValid: {"hsCode", "date"},
+	model.RuleAccountBookUnknown: {"accountBookNo"}, model.RuleAccountBookOfOther: {"accountBookNo"},
+	model.RuleAccountBookExpired: {"accountBookNo", "date"},
 }
 
 func TestTheEnglishCheckCanFail(t *testing.T) {

@@ -34,13 +34,24 @@ type Reads interface {
 	PickableBatches(ctx context.Context, f query.PickFilter) ([]query.PickableBatch, error)
 }
 
+// Reference is the reference data of the trade platform
+// (gateway/basicdata): drafts are checked against it, and in-drafts get the
+// transferee's account book from it.
+type Reference interface {
+	CheckDocument(ctx context.Context, enterpriseID string, head model.DocumentHead, lines []model.DocumentLine, on time.Time) (validation.Problems, error)
+	InDraftBook(ctx context.Context, enterpriseID string, on time.Time) (string, bool, error)
+}
+
 // Service runs the document operations.
 type Service struct {
 	Reads   Reads
 	Drafts  *docdrafts.Store
 	Signers service.Signers
 	Ledger  ledgertx.Submitter
-	Now     func() time.Time
+	// Reference, when set, refuses drafts the reference data contradicts
+	// and fills the account book of in-drafts.
+	Reference Reference
+	Now       func() time.Time
 }
 
 // Written is the outcome of a write (service.Written).
@@ -201,7 +212,15 @@ func (s *Service) Declare(ctx context.Context, w service.Write, draftID string) 
 			Args: []string{w.RequestID, "{}"}, ReadBack: s.Ledger.Evaluator(signer, "GetDocument", d.DocumentID)}, docdrafts.ErrDeclared)
 		return Written{ID: d.DocumentID, Payload: res.Payload, Tx: res.Tx}, err
 	}
-	if err := declaration.Incomplete(docdrafts.Warnings(d.Family, d.BusinessType, d.Head, d.Lines)); err != nil {
+	warnings := docdrafts.Warnings(d.Family, d.BusinessType, d.Head, d.Lines)
+	if s.Reference != nil {
+		ref, err := s.Reference.CheckDocument(ctx, u.EnterpriseID, d.Head, d.Lines, s.now())
+		if err != nil {
+			return Written{}, err
+		}
+		warnings = append(warnings, ref...)
+	}
+	if err := declaration.Incomplete(warnings); err != nil {
 		return Written{}, err
 	}
 	candidate, err := docdrafts.NewDocumentID(d.Family, s.now())
@@ -252,6 +271,10 @@ func (s *Service) NewDraft(ctx context.Context, w service.Write, content docdraf
 type Incoming struct {
 	OutDocument model.Document `json:"outDocument"`
 	InDraftID   string         `json:"inDraftId"`
+	// AccountBookMissing says the in-draft has no account book: the basic
+	// data has no single bonded account book of the enterprise in force,
+	// so the transferee picks one itself.
+	AccountBookMissing bool `json:"accountBookMissing,omitempty"`
 }
 
 // IncomingTransfers lists the approved out legs naming the enterprise as
@@ -264,12 +287,18 @@ func (s *Service) IncomingTransfers(ctx context.Context, u accounts.User) ([]Inc
 		return nil, err
 	}
 	list := make([]Incoming, 0, len(outs))
+	book := ""
+	if s.Reference != nil && len(outs) > 0 {
+		if book, _, err = s.Reference.InDraftBook(ctx, u.EnterpriseID, s.now()); err != nil {
+			return nil, err
+		}
+	}
 	for _, doc := range outs {
-		d, err := s.Drafts.CreateIncoming(ctx, u.EnterpriseID, u.Username, doc)
+		d, err := s.Drafts.CreateIncoming(ctx, u.EnterpriseID, u.Username, doc, book)
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, Incoming{OutDocument: doc, InDraftID: d.ID})
+		list = append(list, Incoming{OutDocument: doc, InDraftID: d.ID, AccountBookMissing: d.Head.AccountBookNo == ""})
 	}
 	return list, nil
 }

@@ -36,6 +36,12 @@ type Uploads interface {
 	Uploaded(ctx context.Context, enterpriseID string, sums []string) (map[string]bool, error)
 }
 
+// Reference checks a draft against the reference data of the trade
+// platform (gateway/basicdata): the problems it finds refuse declaring.
+type Reference interface {
+	CheckPrefiling(ctx context.Context, d model.PrefilingData, on time.Time) (validation.Problems, error)
+}
+
 // Service runs the prefiling operations.
 type Service struct {
 	Reads   Reads
@@ -43,7 +49,9 @@ type Service struct {
 	Uploads Uploads
 	Signers service.Signers
 	Ledger  ledgertx.Submitter
-	Now     func() time.Time
+	// Reference, when set, refuses drafts the reference data contradicts.
+	Reference Reference
+	Now       func() time.Time
 }
 
 // Written is the outcome of a write (service.Written).
@@ -154,7 +162,15 @@ func (s *Service) Declare(ctx context.Context, w service.Write, draftID string) 
 			Args: []string{w.RequestID, d.PrefilingID, "{}"}, ReadBack: s.Ledger.Evaluator(signer, "GetPrefiling", d.PrefilingID)}, drafts.ErrDeclared)
 		return Written{ID: d.PrefilingID, Payload: res.Payload, Tx: res.Tx}, err
 	}
-	if err := declaration.Incomplete(drafts.Warnings(d.Data)); err != nil {
+	warnings := drafts.Warnings(d.Data)
+	if s.Reference != nil {
+		ref, err := s.Reference.CheckPrefiling(ctx, d.Data, s.now())
+		if err != nil {
+			return Written{}, err
+		}
+		warnings = append(warnings, ref...)
+	}
+	if err := declaration.Incomplete(warnings); err != nil {
 		return Written{}, err
 	}
 	if err := s.ownAttachments(ctx, u.EnterpriseID, "data.attachments", d.Data.Attachments); err != nil {

@@ -1,0 +1,146 @@
+package basicdata
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"zonetrace/chaincode/model"
+	"zonetrace/gateway/accounts"
+)
+
+// DataRecord is a record of a data set as kept: Data is its JSON (Supplier,
+// Enterprise, HSCode, AccountBook or Declaration).
+type DataRecord struct {
+	Dataset      string `json:"dataset"`
+	Key          string `json:"key"`
+	EnterpriseID string `json:"enterpriseId,omitempty"`
+	// Data is the record's JSON (json.RawMessage).
+	Data      any        `json:"data"`
+	Hash      string     `json:"hash"`
+	Source    string     `json:"source"`
+	Version   int        `json:"version"`
+	FirstSeen time.Time  `json:"firstSeen"`
+	LastSeen  time.Time  `json:"lastSeen"`
+	RemovedAt *time.Time `json:"removedAt,omitempty"`
+}
+
+// Filter narrows a data set's list.
+type Filter struct {
+	// Q finds records whose key or any value contains it.
+	Q string
+	// EnterpriseID narrows to one enterprise's records (customs and the
+	// zone administration; an enterprise sees only its own anyway).
+	EnterpriseID string
+	// Removed includes records a full delivery no longer held.
+	Removed bool
+}
+
+// RecordPage is one page of records.
+type RecordPage struct {
+	Items    []DataRecord `json:"items"`
+	Total    int          `json:"total"`
+	Page     int          `json:"page"`
+	PageSize int          `json:"pageSize"`
+}
+
+// SyncPage is one page of the sync log.
+type SyncPage struct {
+	Items    []Sync `json:"items"`
+	Total    int    `json:"total"`
+	Page     int    `json:"page"`
+	PageSize int    `json:"pageSize"`
+}
+
+// sharedDatasets are seen by everyone: the tariff is public.
+var sharedDatasets = map[string]bool{HSCodes: true}
+
+// List lists a data set, ordered by key. An enterprise sees only its own
+// records, and every HS code.
+func (s *Service) List(ctx context.Context, u accounts.User, dataset string, f Filter, page, pageSize int) (RecordPage, error) {
+	if !KnownDataset(dataset) {
+		return RecordPage{}, model.Refuse(model.ReasonBasicDataSetUnknown, model.Params{"dataset": dataset}, "no data set %s", dataset)
+	}
+	where := []string{"dataset = $1"}
+	args := []any{dataset}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if u.Role == accounts.RoleEnterprise && !sharedDatasets[dataset] {
+		where = append(where, "enterprise_id = "+arg(u.EnterpriseID))
+	} else if f.EnterpriseID != "" {
+		where = append(where, "enterprise_id = "+arg(f.EnterpriseID))
+	}
+	if !f.Removed {
+		where = append(where, "removed_at IS NULL")
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		p := arg("%" + likeEscape(q) + "%")
+		where = append(where, "(key ILIKE "+p+" OR data::text ILIKE "+p+")")
+	}
+	cond := strings.Join(where, " AND ")
+	out := RecordPage{Items: []DataRecord{}, Page: page, PageSize: pageSize}
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM basic_data_records WHERE `+cond, args...).Scan(&out.Total); err != nil {
+		return RecordPage{}, fmt.Errorf("count %s: %w", dataset, err)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT dataset, key, enterprise_id, data, hash, source, version, first_seen, last_seen, removed_at
+		FROM basic_data_records WHERE `+cond+` ORDER BY key LIMIT `+arg(pageSize)+` OFFSET `+arg((page-1)*pageSize), args...)
+	if err != nil {
+		return RecordPage{}, fmt.Errorf("list %s: %w", dataset, err)
+	}
+	out.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (DataRecord, error) {
+		var rec DataRecord
+		var data json.RawMessage
+		err := r.Scan(&rec.Dataset, &rec.Key, &rec.EnterpriseID, &data, &rec.Hash, &rec.Source, &rec.Version,
+			&rec.FirstSeen, &rec.LastSeen, &rec.RemovedAt)
+		rec.Data, rec.FirstSeen, rec.LastSeen = data, rec.FirstSeen.UTC(), rec.LastSeen.UTC()
+		return rec, err
+	})
+	if err != nil {
+		return RecordPage{}, fmt.Errorf("list %s: %w", dataset, err)
+	}
+	return out, nil
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Syncs lists the sync log, newest first.
+func (s *Service) Syncs(ctx context.Context, page, pageSize int) (SyncPage, error) {
+	out := SyncPage{Items: []Sync{}, Page: page, PageSize: pageSize}
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM basic_data_syncs`).Scan(&out.Total); err != nil {
+		return SyncPage{}, fmt.Errorf("count syncs: %w", err)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+syncColumns+` FROM basic_data_syncs ORDER BY id DESC LIMIT $1 OFFSET $2`,
+		pageSize, (page-1)*pageSize)
+	if err != nil {
+		return SyncPage{}, fmt.Errorf("list syncs: %w", err)
+	}
+	if out.Items, err = pgx.CollectRows(rows, scanSync); err != nil {
+		return SyncPage{}, fmt.Errorf("list syncs: %w", err)
+	}
+	return out, nil
+}
+
+// Sync returns one sync of the log.
+func (s *Service) Sync(ctx context.Context, id int64) (Sync, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+syncColumns+` FROM basic_data_syncs WHERE id = $1`, id)
+	if err != nil {
+		return Sync{}, fmt.Errorf("sync %d: %w", id, err)
+	}
+	y, err := pgx.CollectExactlyOneRow(rows, scanSync)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Sync{}, model.Refuse(model.ReasonBasicDataSyncNotFound, model.Params{"syncId": id}, "no sync %d", id)
+	}
+	if err != nil {
+		return Sync{}, fmt.Errorf("sync %d: %w", id, err)
+	}
+	return y, nil
+}
