@@ -17,9 +17,12 @@ psql "$url" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $
 dburl=${url/\/postgres\?//$db?}
 
 # National messages are dropped into a folder of the data directory, as
-# into a Single Window client's import folder.
+# into a Single Window client's import folder; the trade platform's basic
+# data arrives in another, which the basic data test fills.
+mkdir -p "$data/basic-data"
 bin/zonetrace run --data "$data" --db "$dburl" --listen "127.0.0.1:$port" --demo \
-  --customs-outbox-dir "$data/customs-outbox" --customs-area 2305 --customs-sysid Z8 >"$log" 2>&1 &
+  --customs-outbox-dir "$data/customs-outbox" --customs-area 2305 --customs-sysid Z8 \
+  --basic-data-dir "$data/basic-data" >"$log" 2>&1 &
 server=$!
 cleanup() {
   kill "$server" 2>/dev/null || true
@@ -42,7 +45,7 @@ cd web
 # ZT_E2E picks test files (relative to web/), e.g. ZT_E2E=e2e/alerts.e2e.mjs.
 if [ -n "${ZT_E2E:-}" ]; then
   # shellcheck disable=SC2086 # a list of files
-  ZT_URL="https://127.0.0.1:$port" node --test $ZT_E2E
+  ZT_URL="https://127.0.0.1:$port" ZT_BASIC_DATA_DIR="$data/basic-data" node --test $ZT_E2E
 else
-  ZT_URL="https://127.0.0.1:$port" npm run --silent test:e2e
+  ZT_URL="https://127.0.0.1:$port" ZT_BASIC_DATA_DIR="$data/basic-data" npm run --silent test:e2e
 fi

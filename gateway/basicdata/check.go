@@ -26,10 +26,14 @@ import (
 // (model.CheckPrefilingData, model.CheckDocumentContent), which already
 // report them.
 
-// Synced reports whether dataset has been pulled whole at least once.
+// Synced reports whether dataset has been pulled whole at least once and
+// holds records: a pull that found nothing (an empty drop folder, a
+// platform answering no records) must not turn every value into an unknown
+// one.
 func (s *Service) Synced(ctx context.Context, dataset string) (bool, error) {
 	var ok bool
-	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM basic_data_sets WHERE dataset = $1)`, dataset).Scan(&ok); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM basic_data_sets WHERE dataset = $1)
+		AND EXISTS (SELECT 1 FROM basic_data_records WHERE dataset = $1 AND removed_at IS NULL)`, dataset).Scan(&ok); err != nil {
 		return false, fmt.Errorf("basic data %s synced: %w", dataset, err)
 	}
 	return ok, nil

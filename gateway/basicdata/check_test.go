@@ -43,6 +43,17 @@ func TestDraftChecks(t *testing.T) {
 		require.False(t, ok)
 	})
 
+	t.Run("a sync that found nothing refuses nothing either", func(t *testing.T) {
+		empty, err := basicdata.New(pool, connector.Directory{Dir: t.TempDir()}, basicdata.WithClock(func() time.Time { return day1 }))
+		require.NoError(t, err)
+		y, err := empty.RunScheduled(ctx)
+		require.NoError(t, err)
+		require.Equal(t, basicdata.StateDone, y.State)
+		p, err := svc.CheckPrefiling(ctx, model.PrefilingData{HSCode: "0999999999"}, day1)
+		require.NoError(t, err)
+		require.Empty(t, p)
+	})
+
 	y, err := svc.RunScheduled(ctx)
 	require.NoError(t, err)
 	require.Equal(t, basicdata.StateDone, y.State)
