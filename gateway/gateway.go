@@ -20,6 +20,7 @@ import (
 	"zonetrace/gateway/attachments"
 	"zonetrace/gateway/customsmsg/send"
 	"zonetrace/gateway/drafts"
+	"zonetrace/gateway/exporters"
 	"zonetrace/gateway/gates"
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/loginguard"
@@ -91,6 +92,8 @@ type Config struct {
 	// CustomsMessages says how national messages reach customs' own
 	// systems; without a transport nothing is sent.
 	CustomsMessages send.Config
+	// Exporters says where the foreign exporter registry is crawled from.
+	Exporters exporters.Config
 }
 
 // Gateway serves the HTTP API.
@@ -121,6 +124,8 @@ type Gateway struct {
 
 	// recognitions queues and reads certificate recognitions.
 	recognitions *recognitions.Store
+	// exporters is the foreign exporter registry and its claims.
+	exporters *exporters.Service
 }
 
 // New validates cfg and builds the Gateway. Call Migrate first, and Recover
@@ -189,6 +194,9 @@ func New(cfg Config) (*Gateway, error) {
 	if g.notify, err = g.newNotifications(); err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
+	if g.exporters, err = exporters.New(cfg.Pool, cfg.Exporters, g.notify, cfg.Logger.With("component", "exporters")); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
 	if g.gates, err = g.newGates(); err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
@@ -211,6 +219,10 @@ func New(cfg Config) (*Gateway, error) {
 // Handler returns the HTTP handler of the whole API, the operations
 // endpoints and the web app.
 func (g *Gateway) Handler() http.Handler { return g.engine }
+
+// Exporters returns the foreign exporter registry, whose crawl and expiry
+// check the node's job queue runs.
+func (g *Gateway) Exporters() *exporters.Service { return g.exporters }
 
 // Accounts returns the user store, for seeding demo users.
 func (g *Gateway) Accounts() *accounts.Store { return g.accounts }

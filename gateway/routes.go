@@ -63,6 +63,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeGates(api, authed)
 	g.routeWarehouses(authed)
 	g.routeCockpit(authed)
+	g.routeExporters(authed)
 	r.NoRoute(g.serveWeb)
 	return r
 }
