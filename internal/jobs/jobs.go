@@ -140,6 +140,14 @@ type Alerts interface {
 	CheckStorage(ctx context.Context) (int, error)
 }
 
+// Exporters is the foreign exporter registry (gateway/exporters): its
+// crawl and expiry check, on its own queue and schedule.
+type Exporters interface {
+	AddWorkers(w *river.Workers)
+	Queue() string
+	PeriodicJobs() []*river.PeriodicJob
+}
+
 // Config says what the queue runs and how often.
 type Config struct {
 	Pool   *pgxpool.Pool
@@ -186,6 +194,9 @@ type Config struct {
 	// takes a core); nil leaves them queued.
 	Recognizer         Recognizer
 	RecognitionWorkers int
+	// Exporters, when set, crawls the exporter registry and checks its
+	// registrations for expiry.
+	Exporters Exporters
 }
 
 // SchemaVersion names the job queue's schema: River's newest migration.
@@ -485,6 +496,11 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	if cfg.Recognizer != nil {
 		river.AddWorker(workers, &recognitionWorker{recognizer: cfg.Recognizer})
 		config.Queues[recognitions.Queue] = river.QueueConfig{MaxWorkers: max(cfg.RecognitionWorkers, 1)}
+	}
+	if cfg.Exporters != nil {
+		cfg.Exporters.AddWorkers(workers)
+		config.Queues[cfg.Exporters.Queue()] = river.QueueConfig{MaxWorkers: 1}
+		config.PeriodicJobs = append(config.PeriodicJobs, cfg.Exporters.PeriodicJobs()...)
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), config)
 	if err != nil {

@@ -27,6 +27,7 @@ import (
 	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/entryfill"
+	"zonetrace/gateway/exporters"
 	"zonetrace/gateway/gates"
 	"zonetrace/gateway/notify"
 	"zonetrace/gateway/ocr"
@@ -106,6 +107,9 @@ type Config struct {
 	// for (default jobs.DefaultCustomsMessagesEvery).
 	CustomsMessages      send.Config
 	CustomsMessagesEvery time.Duration
+	// Exporters says where the foreign exporter registry is crawled from
+	// (gateway/exporters); no registry URL crawls nothing.
+	Exporters exporters.Config
 	// LedgerClock, when set, stamps the transactions the node proposes on
 	// the embedded ledger instead of time.Now: `run --demo-year` replays a
 	// simulated year through it before serving (docs/operations.md "Demo
@@ -304,6 +308,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 			return p.Gateway.OutboxCheck(ctx)
 		}}},
 		CustomsMessages: cfg.CustomsMessages,
+		Exporters:       cfg.Exporters,
 	}); err != nil {
 		_ = listener.Close()
 		return nil, fmt.Errorf("create gateway: %w", err)
@@ -404,6 +409,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Recognizer: recognizer,
 		// National messages to customs (gateway/customsmsg/send).
 		CustomsMessages: p.Gateway.CustomsMessages(), CustomsMessagesEvery: cfg.CustomsMessagesEvery,
+		Exporters: p.Gateway.Exporters(),
 	}); err != nil {
 		return nil, err
 	}
