@@ -118,24 +118,24 @@ func Import(r io.Reader, family model.Family, businessType model.BusinessType) (
 // import) within the same limits as a draft's: prescan first, and one of
 // the import slots held until release is called. Refusals are
 // *ImportError.
-func OpenWorkbook(r io.Reader) (f *excelize.File, release func(), err error) {
+func OpenWorkbook(r io.Reader) (*excelize.File, func(), error) {
 	importSlots <- struct{}{}
-	release = func() { <-importSlots }
+	free := func() { <-importSlots }
 	raw, err := io.ReadAll(r)
 	if err == nil {
 		err = prescan(raw)
 	}
+	var f *excelize.File
 	if err == nil {
-		f, err = excelize.OpenReader(bytes.NewReader(raw), excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxPartUnzipped})
-		if err != nil {
+		if f, err = excelize.OpenReader(bytes.NewReader(raw), excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxPartUnzipped}); err != nil {
 			err = unreadable()
 		}
 	}
 	if err != nil {
-		release()
+		free()
 		return nil, nil, err
 	}
-	return f, func() { _ = f.Close(); release() }, nil
+	return f, func() { _ = f.Close(); free() }, nil
 }
 
 func unreadable() *ImportError {

@@ -42,7 +42,11 @@ func (s *Service) CheckExpiry(ctx context.Context) (Expiry, error) {
 			id      int64
 			expires string
 		}
-		list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[expired])
+		list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (expired, error) {
+			var e expired
+			err := r.Scan(&e.id, &e.expires)
+			return e, err
+		})
 		if err != nil {
 			return fmt.Errorf("mark expired registrations: %w", err)
 		}
@@ -79,7 +83,11 @@ func (s *Service) warnExpiring(ctx context.Context, today string) (int, error) {
 			regNo, name, expiresOn string
 			enterpriseID           string
 		}
-		pairs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[pair])
+		pairs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (pair, error) {
+			var p pair
+			err := r.Scan(&p.id, &p.regNo, &p.name, &p.expiresOn, &p.enterpriseID)
+			return p, err
+		})
 		if err != nil {
 			return fmt.Errorf("find expiring exporters: %w", err)
 		}
