@@ -22,6 +22,7 @@ import (
 	"zonetrace/gateway/basicdata/connector"
 	"zonetrace/gateway/customsmsg/send"
 	"zonetrace/gateway/drafts"
+	"zonetrace/gateway/exporters"
 	"zonetrace/gateway/gates"
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/loginguard"
@@ -98,6 +99,8 @@ type Config struct {
 	// none.
 	BasicData      connector.Connector
 	BasicDataEvery time.Duration
+	// Exporters says where the foreign exporter registry is crawled from.
+	Exporters exporters.Config
 }
 
 // Gateway serves the HTTP API.
@@ -130,6 +133,8 @@ type Gateway struct {
 	recognitions *recognitions.Store
 	// basicData keeps the trade platform's basic data.
 	basicData *basicdata.Service
+	// exporters is the foreign exporter registry and its claims.
+	exporters *exporters.Service
 }
 
 // New validates cfg and builds the Gateway. Call Migrate first, and Recover
@@ -202,6 +207,9 @@ func New(cfg Config) (*Gateway, error) {
 	if g.notify, err = g.newNotifications(); err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
+	if g.exporters, err = exporters.New(cfg.Pool, cfg.Exporters, g.notify, cfg.Logger.With("component", "exporters")); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
 	if g.gates, err = g.newGates(); err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
@@ -224,6 +232,10 @@ func New(cfg Config) (*Gateway, error) {
 // Handler returns the HTTP handler of the whole API, the operations
 // endpoints and the web app.
 func (g *Gateway) Handler() http.Handler { return g.engine }
+
+// Exporters returns the foreign exporter registry, whose crawl and expiry
+// check the node's job queue runs.
+func (g *Gateway) Exporters() *exporters.Service { return g.exporters }
 
 // Accounts returns the user store, for seeding demo users.
 func (g *Gateway) Accounts() *accounts.Store { return g.accounts }

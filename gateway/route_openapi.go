@@ -194,7 +194,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "POST", Path: v1 + "/rules/dry-run", Tag: "rules", Summary: "What a draft review rule would decide about the newest declarations of its kind, against what was recorded (customs; writes nothing)", Request: rules.DryRun{}, Status: 200, Response: model.DryRunResult{}},
 		{Method: "GET", Path: v1 + "/rules/models", Tag: "rules", Summary: "Every validation model the chaincode computes: default tag, parameters with min/max/default, by code (customs, zone_admin)", Status: 200, Response: modelSpecList{}},
 		{Method: "GET", Path: v1 + "/tags", Tag: "rules", Summary: "The tag catalogue in force (code, Chinese name, category, colour, description) and its version, from the read model (every role)", Status: 200, Response: rules.TagCatalogue{}},
-	}, slices.Concat(auditOperations(), operationLogOperations(), notificationOperations(), alertOperations(), gateOperations(), warehouseOperations(), customsMessageOperations(), recognitionOperations(), basicDataOperations())...)
+	}, slices.Concat(auditOperations(), operationLogOperations(), notificationOperations(), alertOperations(), gateOperations(), warehouseOperations(), customsMessageOperations(), recognitionOperations(), basicDataOperations(), exporterOperations())...)
 }
 
 // accountQuery is the keys every account is queried by, and its paging.
@@ -347,6 +347,10 @@ func apiEnums() openapi.Enums {
 		reflect.TypeOf(model.WarehouseRecordKind("")): stringsOf(model.WarehouseRecordKinds),
 		reflect.TypeOf(model.LocationLevel("")):       stringsOf(model.LocationLevels),
 		reflect.TypeOf(model.LocationAction("")):      stringsOf(append([]model.LocationAction{model.LocationCreate}, model.LocationChangeActions...)),
+		reflect.TypeOf(model.ExporterStatus("")):      stringsOf(model.ExporterStatuses),
+		reflect.TypeOf(model.ExporterSource("")):      {"crawl", "import", "manual"},
+		reflect.TypeOf(model.ClaimStatus("")):         stringsOf(model.ClaimStatuses),
+		reflect.TypeOf(model.ClaimFinding("")):        stringsOf(model.ClaimFindings),
 	}
 }
 

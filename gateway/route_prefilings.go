@@ -15,7 +15,7 @@ import (
 // prefilingService is the prefiling operations on the gateway's stores.
 func (g *Gateway) prefilingService() *prefilings.Service {
 	return &prefilings.Service{Reads: g.cfg.Reads, Drafts: g.drafts, Uploads: g.attachments, Signers: g.identities, Ledger: g.ledgerTx(),
-		Reference: g.basicData}
+		Reference: g.basicData, Claims: g.exporters}
 }
 
 // prefilingRoutes serves prefilings, their drafts and trace codes.

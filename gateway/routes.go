@@ -64,6 +64,7 @@ func (g *Gateway) routes() *gin.Engine {
 	g.routeWarehouses(authed)
 	g.routeCockpit(authed)
 	g.routeBasicData(authed)
+	g.routeExporters(authed)
 	r.NoRoute(g.serveWeb)
 	return r
 }

@@ -16,6 +16,7 @@ import (
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
+	"zonetrace/gateway/exporters"
 	"zonetrace/gateway/gates"
 	"zonetrace/gateway/retention"
 	"zonetrace/internal/apiclient"
@@ -65,6 +66,11 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		"how long webhook deliveries are kept after delivery, or undelivered after creation (0: for ever)")
 	cameraURL := flags.String("camera-url-template", os.Getenv("ZT_CAMERA_URL_TEMPLATE"),
 		"camera playback link of a gate crossing, {gate} {plate} {from} {to} replaced, e.g. 'https://cam/{gate}?from={from}&to={to}' (default none; env ZT_CAMERA_URL_TEMPLATE)")
+	var exporterCfg exporters.Config
+	flags.StringVar(&exporterCfg.RegistryURL, "exporter-registry-url", os.Getenv("ZT_EXPORTER_REGISTRY_URL"),
+		"first page of the foreign exporter registry website's listing, crawled on a schedule (default none: no crawl; env ZT_EXPORTER_REGISTRY_URL)")
+	duration(&exporterCfg.CrawlEvery, "exporter-crawl-every", "ZT_EXPORTER_CRAWL_EVERY", exporters.DefaultCrawlEvery,
+		"how often the exporter registry website is crawled")
 	var gateCfg gates.Config
 	duration(&gateCfg.CameraWindow, "camera-window", "ZT_CAMERA_WINDOW", gates.DefaultCameraWindow,
 		"how much before and after a gate crossing its camera playback covers")
@@ -145,6 +151,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		CustomsMessages:  customsConfig,
 		BasicData:        basicDataConnector,
 		BasicDataEvery:   basicDataEvery,
+		Exporters:        exporterCfg,
 		LedgerClock:      ledgerClock,
 	})
 	if err != nil {

@@ -137,7 +137,8 @@ func TestNoEnglishInMessageZh(t *testing.T) {
 		"attribute": model.AttrEnterpriseID, "userRole": "customs_officer", "periodId": "2026H1", "from": "2026-01-01", "to": "2026-06-30", model.ParamProblemCount: 1,
 		"alertKind": "high_risk", "subject": "KSCF261126000421", "period": "PF20261126AAAAAAAA", "disposalState": "closed", "step": "dispose",
 		"children": 2, "count": 2, "recordIds": "WMS-001, WMS-002", "runId": 7, "level": "bin", "parentLevel": "shelf",
-		"syncId": 12, "dataset": "hs_codes"}
+		"syncId": 12, "dataset": "hs_codes",
+		"regNo": "CBRA02001202300017", "exporterId": 12, "claimId": 34}
 	for _, r := range model.Reasons() {
 		refusal := model.Refuse(r, samples, "an English message that must not be shown")
 		if r == model.ReasonFieldInvalid {

@@ -114,6 +114,30 @@ func Import(r io.Reader, family model.Family, businessType model.BusinessType) (
 	return c, nil
 }
 
+// OpenWorkbook opens another uploaded workbook (the exporter registry's
+// import) within the same limits as a draft's: prescan first, and one of
+// the import slots held until release is called. Refusals are
+// *ImportError.
+func OpenWorkbook(r io.Reader) (*excelize.File, func(), error) {
+	importSlots <- struct{}{}
+	free := func() { <-importSlots }
+	raw, err := io.ReadAll(r)
+	if err == nil {
+		err = prescan(raw)
+	}
+	var f *excelize.File
+	if err == nil {
+		if f, err = excelize.OpenReader(bytes.NewReader(raw), excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxPartUnzipped}); err != nil {
+			err = unreadable()
+		}
+	}
+	if err != nil {
+		free()
+		return nil, nil, err
+	}
+	return f, func() { _ = f.Close(); free() }, nil
+}
+
 func unreadable() *ImportError {
 	return &ImportError{Problems: []ImportProblem{{Field: "file", Column: "文件",
 		Message: "not a readable .xlsx workbook", MessageZh: "文件不是可读取的Excel（.xlsx）工作簿"}}}

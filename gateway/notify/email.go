@@ -195,6 +195,9 @@ func kindLabel(kind string) string {
 	if zh, ok := model.AlertKindZh[model.AlertKind(kind)]; ok {
 		return zh
 	}
+	if kind == KindExporterExpiring {
+		return "出口商备案即将到期"
+	}
 	return kind
 }
 
@@ -206,7 +209,7 @@ var paramLabels = map[string]string{
 	"days": "已存储天数", "maxDays": "最长存储天数", "category": "货物类别", "origin": "原产地", "hsCode": "商品编码",
 	"productName": "品名", "priceFen": "申报单价（分）", "referencePriceFen": "参考单价（分）", "percent": "偏离比例（%）",
 	"thresholdPercent": "阈值（%）", "documentId": "单证编号", "enterpriseId": "企业编号", "traceCode": "追溯码",
-	"certificate": "检疫证书", "reason": "原因",
+	"certificate": "检疫证书", "reason": "原因", "regNo": "备案号", "exporterName": "出口商", "expiresOn": "有效期至",
 }
 
 type fact struct{ Label, Value string }

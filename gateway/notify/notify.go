@@ -34,6 +34,10 @@ const (
 	KindQuarantine      = string(model.AlertQuarantine)
 )
 
+// KindExporterExpiring: a confirmed exporter's registration ends soon
+// (gateway/exporters).
+const KindExporterExpiring = "exporter_expiring"
+
 // Kinds lists every kind a message may have, in the order the settings
 // page shows them.
 var Kinds = func() []string {
@@ -41,7 +45,7 @@ var Kinds = func() []string {
 	for i, k := range model.AlertKinds {
 		out[i] = string(k)
 	}
-	return out
+	return append(out, KindExporterExpiring)
 }()
 
 // Severities of a message.

@@ -56,6 +56,10 @@ const (
 	ObjectCockpit       = "cockpit"
 	// ObjectNationalMessage is a message of the send log to customs.
 	ObjectNationalMessage = "national_message"
+	// ObjectExporter is an entry of the foreign exporter registry, and
+	// ObjectExporterClaim the exporter claim of a declared prefiling.
+	ObjectExporter      = "exporter"
+	ObjectExporterClaim = "exporter_claim"
 )
 
 // actions names every route of the API: "METHOD /api/v1/path" as gin's
@@ -286,6 +290,22 @@ var actions = map[string]Action{
 	"POST /api/v1/alerts/:id/closing": {Command: "alerts.close", NameZh: "预警处置办结", ObjectType: ObjectRiskAlert,
 		ObjectParam: "id"},
 	"POST /api/v1/alerts/:id/revocation": {Command: "alerts.revoke", NameZh: "撤销预警处置", ObjectType: ObjectRiskAlert,
+		ObjectParam: "id"},
+	// The foreign exporter registry and the exporter claims (gateway/exporters).
+	"GET /api/v1/exporters":               {Command: "exporters.list", NameZh: "查询境外出口商备案", ObjectType: ObjectExporter},
+	"POST /api/v1/exporters":              {Command: "exporters.create", NameZh: "新增境外出口商备案", ObjectType: ObjectExporter},
+	"GET /api/v1/exporters/template.xlsx": {Command: "exporters.template", NameZh: "下载出口商备案导入模板", ObjectType: ObjectExporter, Quiet: true},
+	"POST /api/v1/exporters/import":       {Command: "exporters.import", NameZh: "导入境外出口商备案", ObjectType: ObjectExporter},
+	"GET /api/v1/exporters/crawls":        {Command: "exporters.crawls", NameZh: "查看备案爬取记录", ObjectType: ObjectExporter},
+	"POST /api/v1/exporters/crawls":       {Command: "exporters.crawl", NameZh: "立即爬取境外出口商备案", ObjectType: ObjectExporter},
+	"GET /api/v1/exporters/:id":           {Command: "exporters.read", NameZh: "查看境外出口商备案", ObjectType: ObjectExporter, ObjectParam: "id"},
+	"PUT /api/v1/exporters/:id":           {Command: "exporters.update", NameZh: "修改境外出口商备案", ObjectType: ObjectExporter, ObjectParam: "id"},
+	"POST /api/v1/exporters/:id/suspend":  {Command: "exporters.suspend", NameZh: "暂停境外出口商备案", ObjectType: ObjectExporter, ObjectParam: "id"},
+	"GET /api/v1/exporter-claims":         {Command: "exporter_claims.list", NameZh: "查询出口商备案核对", ObjectType: ObjectExporterClaim},
+	"GET /api/v1/exporter-claims/:id":     {Command: "exporter_claims.read", NameZh: "查看出口商备案核对", ObjectType: ObjectExporterClaim, ObjectParam: "id"},
+	"POST /api/v1/exporter-claims/:id/confirm": {Command: "exporter_claims.confirm", NameZh: "确认出口商备案", ObjectType: ObjectExporterClaim,
+		ObjectParam: "id"},
+	"POST /api/v1/exporter-claims/:id/reject": {Command: "exporter_claims.reject", NameZh: "驳回出口商备案核对", ObjectType: ObjectExporterClaim,
 		ObjectParam: "id"},
 	// Warehouse operators' WMS/ERP feeds, locations and reconciliations.
 	"POST /api/v1/warehouse/records":        {Command: "warehouse.records.feed", NameZh: "报送仓储记录", ObjectType: ObjectWMSRecord},

@@ -149,6 +149,14 @@ type BasicData interface {
 	PeriodicJobs() []*river.PeriodicJob
 }
 
+// Exporters is the foreign exporter registry (gateway/exporters): its
+// crawl and expiry check, on its own queue and schedule.
+type Exporters interface {
+	AddWorkers(w *river.Workers)
+	Queue() string
+	PeriodicJobs() []*river.PeriodicJob
+}
+
 // Config says what the queue runs and how often.
 type Config struct {
 	Pool   *pgxpool.Pool
@@ -197,6 +205,9 @@ type Config struct {
 	RecognitionWorkers int
 	// BasicData, when set, syncs the basic data (queue basicdata.Queue).
 	BasicData BasicData
+	// Exporters, when set, crawls the exporter registry and checks its
+	// registrations for expiry.
+	Exporters Exporters
 }
 
 // SchemaVersion names the job queue's schema: River's newest migration.
@@ -503,6 +514,11 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 		// each other's rows.
 		config.Queues[basicdata.Queue] = river.QueueConfig{MaxWorkers: 1}
 		config.PeriodicJobs = append(config.PeriodicJobs, cfg.BasicData.PeriodicJobs()...)
+	}
+	if cfg.Exporters != nil {
+		cfg.Exporters.AddWorkers(workers)
+		config.Queues[cfg.Exporters.Queue()] = river.QueueConfig{MaxWorkers: 1}
+		config.PeriodicJobs = append(config.PeriodicJobs, cfg.Exporters.PeriodicJobs()...)
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), config)
 	if err != nil {

@@ -28,6 +28,7 @@ import (
 	"zonetrace/gateway/docdrafts"
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/entryfill"
+	"zonetrace/gateway/exporters"
 	"zonetrace/gateway/gates"
 	"zonetrace/gateway/notify"
 	"zonetrace/gateway/ocr"
@@ -112,6 +113,9 @@ type Config struct {
 	// none.
 	BasicData      connector.Connector
 	BasicDataEvery time.Duration
+	// Exporters says where the foreign exporter registry is crawled from
+	// (gateway/exporters); no registry URL crawls nothing.
+	Exporters exporters.Config
 	// LedgerClock, when set, stamps the transactions the node proposes on
 	// the embedded ledger instead of time.Now: `run --demo-year` replays a
 	// simulated year through it before serving (docs/operations.md "Demo
@@ -312,6 +316,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		CustomsMessages: cfg.CustomsMessages,
 		BasicData:       cfg.BasicData,
 		BasicDataEvery:  cfg.BasicDataEvery,
+		Exporters:       cfg.Exporters,
 	}); err != nil {
 		_ = listener.Close()
 		return nil, fmt.Errorf("create gateway: %w", err)
@@ -417,6 +422,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		// National messages to customs (gateway/customsmsg/send).
 		CustomsMessages: p.Gateway.CustomsMessages(), CustomsMessagesEvery: cfg.CustomsMessagesEvery,
 		BasicData: p.Gateway.BasicData(),
+		Exporters: p.Gateway.Exporters(),
 	}); err != nil {
 		return nil, err
 	}

@@ -52,6 +52,14 @@ type Service struct {
 	// Reference, when set, refuses drafts the reference data contradicts.
 	Reference Reference
 	Now       func() time.Time
+	// Claims, when set, records the exporter claim of each prefiling
+	// declared (gateway/exporters); it never fails a declaration.
+	Claims ClaimRecorder
+}
+
+// ClaimRecorder records the exporter a declared prefiling names.
+type ClaimRecorder interface {
+	RecordClaim(ctx context.Context, enterpriseID, prefilingID string, d model.PrefilingData)
 }
 
 // Written is the outcome of a write (service.Written).
@@ -160,6 +168,10 @@ func (s *Service) Declare(ctx context.Context, w service.Write, draftID string) 
 		// first.
 		res, err := declaration.Repeat(ctx, s.Ledger, ledgertx.Call{Signer: signer, Function: "DeclarePrefiling",
 			Args: []string{w.RequestID, d.PrefilingID, "{}"}, ReadBack: s.Ledger.Evaluator(signer, "GetPrefiling", d.PrefilingID)}, drafts.ErrDeclared)
+		if err == nil {
+			// A first attempt cut off after its commit may not have.
+			s.recordClaim(ctx, u.EnterpriseID, d)
+		}
 		return Written{ID: d.PrefilingID, Payload: res.Payload, Tx: res.Tx}, err
 	}
 	warnings := drafts.Warnings(d.Data)
@@ -201,9 +213,18 @@ func (s *Service) Declare(ctx context.Context, w service.Write, draftID string) 
 			return p.EnterpriseID, err
 		},
 	})
+	if err == nil {
+		s.recordClaim(ctx, u.EnterpriseID, d)
+	}
 	// A failure after the commit (marking the draft) still reports the
 	// transaction, which the answer carries.
 	return Written{ID: d.PrefilingID, Payload: res.Payload, Tx: res.Tx}, err
+}
+
+func (s *Service) recordClaim(ctx context.Context, enterpriseID string, d drafts.Draft) {
+	if s.Claims != nil {
+		s.Claims.RecordClaim(ctx, enterpriseID, d.PrefilingID, d.Data)
+	}
 }
 
 // Review records customs' decision on a declaration. The chaincode holds

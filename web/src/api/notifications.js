@@ -14,6 +14,7 @@ export const KIND_LABELS = {
   high_value: '高价值货物',
   price_difference: '价格差异',
   quarantine: '检疫异常',
+  exporter_expiring: '出口商备案即将到期',
 }
 
 export const CHANNEL_LABELS = {
@@ -31,7 +32,7 @@ const PARAM_LABELS = {
   days: '已存储天数', maxDays: '最长存储天数', category: '货物类别', origin: '原产地', hsCode: '商品编码',
   productName: '品名', priceFen: '申报单价（分）', referencePriceFen: '参考单价（分）', percent: '偏离比例（%）',
   thresholdPercent: '阈值（%）', documentId: '单证编号', enterpriseId: '企业编号', traceCode: '追溯码',
-  certificate: '检疫证书', reason: '原因',
+  certificate: '检疫证书', reason: '原因', regNo: '备案号', exporterName: '出口商', expiresOn: '有效期至',
 }
 
 // Chinese wording of a message, built from its kind, subject and params.
