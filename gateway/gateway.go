@@ -91,6 +91,13 @@ type Config struct {
 	// CustomsMessages says how national messages reach customs' own
 	// systems; without a transport nothing is sent.
 	CustomsMessages send.Config
+	// SessionCacheTTL is how long a request's session, and its
+	// enterprise's status, are taken from memory after being read from
+	// PostgreSQL: 0 means accounts.DefaultSessionCacheTTL (5 s), negative
+	// reads them for every request. A logout, password change or
+	// disabling made through another gateway process is seen here within
+	// it (docs/architecture.md, "Cheaper reads").
+	SessionCacheTTL time.Duration
 }
 
 // Gateway serves the HTTP API.
@@ -121,6 +128,10 @@ type Gateway struct {
 
 	// recognitions queues and reads certificate recognitions.
 	recognitions *recognitions.Store
+	// enterpriseStatus remembers enterprises' status for authenticate.
+	enterpriseStatus *statusCache
+	// qrImages remembers encoded QR images.
+	qrImages *qrCache
 }
 
 // New validates cfg and builds the Gateway. Call Migrate first, and Recover
@@ -168,7 +179,7 @@ func New(cfg Config) (*Gateway, error) {
 	g := &Gateway{
 		cfg:         cfg,
 		log:         cfg.Logger,
-		accounts:    accounts.New(cfg.Pool),
+		accounts:    accounts.New(cfg.Pool, accounts.WithSessionCache(cfg.SessionCacheTTL, 0)),
 		logins:      loginguard.New(cfg.Pool),
 		publicLimit: ratelimit.New(cfg.PublicTraceLimit),
 		drafts:      drafts.New(cfg.Pool, drafts.WithSealer(cfg.Sealer)),
@@ -178,7 +189,9 @@ func New(cfg Config) (*Gateway, error) {
 		metrics:     newMetrics(),
 		web:         web,
 		reportFont:  &reports.Font{Path: cfg.ReportFont},
+		qrImages:    newQRCache(qrCacheSize),
 	}
+	g.enterpriseStatus = newStatusCache(cfg.SessionCacheTTL)
 	if g.recognitions, err = recognitions.New(cfg.Pool, g.drafts, g.attachments); err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
