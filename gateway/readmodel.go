@@ -13,6 +13,8 @@ type ReadModel interface {
 	SearchPrefilings(ctx context.Context, f query.PrefilingFilter) (query.PrefilingPage, error)
 	Prefiling(ctx context.Context, id string) (query.PrefilingView, error)
 	TraceCode(ctx context.Context, code string) (model.TraceCode, error)
+	// TraceCodeDetail is a trace code with its prefiling and history.
+	TraceCodeDetail(ctx context.Context, code string) (model.TraceCode, query.PrefilingView, error)
 	Enterprises(ctx context.Context) ([]model.Enterprise, error)
 	Enterprise(ctx context.Context, id string) (model.Enterprise, error)
 	Identities(ctx context.Context, enterpriseID string) ([]model.IdentityBinding, error)

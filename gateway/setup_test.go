@@ -173,6 +173,15 @@ func (r *fakeReads) TraceCode(_ context.Context, code string) (model.TraceCode, 
 	return tc, nil
 }
 
+func (r *fakeReads) TraceCodeDetail(ctx context.Context, code string) (model.TraceCode, query.PrefilingView, error) {
+	tc, err := r.TraceCode(ctx, code)
+	if err != nil {
+		return tc, query.PrefilingView{}, err
+	}
+	p, err := r.Prefiling(ctx, tc.PrefilingID)
+	return tc, p, err
+}
+
 func (r *fakeReads) Enterprises(context.Context) ([]model.Enterprise, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -110,3 +110,29 @@ func (r *Reader) decodeDocument(raw, steps []byte, v *DocumentView) error {
 	}
 	return nil
 }
+
+// TraceCodeDetail returns trace code code with its prefiling and the
+// prefiling's history, or ErrNotFound.
+func (r *Reader) TraceCodeDetail(ctx context.Context, code string) (model.TraceCode, PrefilingView, error) {
+	var tc model.TraceCode
+	var v PrefilingView
+	var tcRaw, raw, steps []byte
+	err := r.pool.QueryRow(ctx, `SELECT t.doc, p.doc, coalesce(e.name, ''), `+prefilingStepsJSON+`
+		FROM trace_codes t
+		JOIN prefilings p ON p.id = t.prefiling_id
+		LEFT JOIN enterprises e ON e.id = p.enterprise_id
+		WHERE t.code = $1`, code).Scan(&tcRaw, &raw, &v.EnterpriseName, &steps)
+	if err == nil {
+		err = json.Unmarshal(tcRaw, &tc)
+	}
+	if err == nil {
+		err = r.decodePrefiling(raw, steps, &v)
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return model.TraceCode{}, PrefilingView{}, fmt.Errorf("get trace code %q with its prefiling: %w", code, err)
+	}
+	return tc, v, nil
+}

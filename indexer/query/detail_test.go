@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/indexer/query"
 )
 
 // TestDetailInOneStatement checks the one-statement detail lookups answer
@@ -35,6 +36,24 @@ func TestDetailInOneStatement(t *testing.T) {
 	p3, err := w.reader.Prefiling(ctx, pf(3))
 	require.NoError(t, err)
 	require.NotNil(t, p3.Steps[len(p3.Steps)-1].Supplement, "the supplement step keeps its content")
+
+	code := w.chain.Prefiling(pf(3)).TraceCode
+	require.NotEmpty(t, code)
+	tc, p, err := w.reader.TraceCodeDetail(ctx, code)
+	require.NoError(t, err)
+	wantCode, err := w.reader.TraceCode(ctx, code)
+	require.NoError(t, err)
+	wantPrefiling, err := w.reader.PrefilingByStatements(ctx, pf(3))
+	require.NoError(t, err)
+	require.Equal(t, wantCode, tc)
+	require.Equal(t, wantPrefiling, p)
+	requireSameJSON(t, wantPrefiling, p)
+	_, _, err = w.reader.TraceCodeDetail(ctx, "KSCF000000000000")
+	require.ErrorIs(t, err, query.ErrNotFound)
+	_, err = w.reader.Prefiling(ctx, "PF-missing")
+	require.ErrorIs(t, err, query.ErrNotFound)
+	_, err = w.reader.Document(ctx, "HZ-missing")
+	require.ErrorIs(t, err, query.ErrNotFound)
 
 	for _, id := range []string{hz1, hz2, hz3, bl1, bl2, fs1, fl1, fs2, gr1, hz4} {
 		got, err := w.reader.Document(ctx, id)
