@@ -18,6 +18,7 @@ require (
 	github.com/hyperledger/fabric-protos-go-apiv2 v0.3.6
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/jackc/puddle/v2 v2.2.3
+	github.com/klauspost/compress v1.20.4
 	github.com/makiuchi-d/gozxing v0.1.1
 	github.com/minio/argon2 v1.0.0
 	github.com/pressly/goose/v3 v3.30.0

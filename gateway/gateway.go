@@ -114,10 +114,12 @@ type Gateway struct {
 	metrics     *metrics
 	web         fs.FS
 	engine      *gin.Engine
-	inFlight    inFlight
-	audit       *audit.Service
-	oplog       *oplog.Log
-	notify      *notify.Service
+	// handler is engine behind compressed answers (compress.go).
+	handler  http.Handler
+	inFlight inFlight
+	audit    *audit.Service
+	oplog    *oplog.Log
+	notify   *notify.Service
 	// customsMessages sends national messages (gateway/customsmsg/send).
 	customsMessages *send.Service
 	// reportFont writes the PDF reports.
@@ -218,12 +220,15 @@ func New(cfg Config) (*Gateway, error) {
 	if err := g.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("gateway: trusted proxies: %w", err)
 	}
+	if g.handler, err = compressAnswers(g.engine); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
 	return g, nil
 }
 
 // Handler returns the HTTP handler of the whole API, the operations
 // endpoints and the web app.
-func (g *Gateway) Handler() http.Handler { return g.engine }
+func (g *Gateway) Handler() http.Handler { return g.handler }
 
 // Accounts returns the user store, for seeding demo users.
 func (g *Gateway) Accounts() *accounts.Store { return g.accounts }
