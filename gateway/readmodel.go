@@ -22,6 +22,8 @@ type ReadModel interface {
 	// Document returns a document with its steps.
 	Document(ctx context.Context, id string) (query.DocumentView, error)
 	DocumentMovements(ctx context.Context, documentID string) ([]model.Movement, error)
+	// DocumentWithMovements is both in one round trip.
+	DocumentWithMovements(ctx context.Context, id string) (query.DocumentView, []model.Movement, error)
 	Balances(ctx context.Context, f query.BalanceFilter) ([]query.BalanceView, error)
 	// IncomingTransfers lists the approved out legs naming enterpriseID as
 	// transferee whose in leg is not declared yet.

@@ -236,6 +236,15 @@ func (r *fakeReads) Document(_ context.Context, id string) (query.DocumentView, 
 	return d, nil
 }
 
+func (r *fakeReads) DocumentWithMovements(ctx context.Context, id string) (query.DocumentView, []model.Movement, error) {
+	d, err := r.Document(ctx, id)
+	if err != nil {
+		return d, nil, err
+	}
+	moves, err := r.DocumentMovements(ctx, id)
+	return d, moves, err
+}
+
 func (r *fakeReads) DocumentMovements(_ context.Context, documentID string) ([]model.Movement, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

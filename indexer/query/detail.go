@@ -136,3 +136,35 @@ func (r *Reader) TraceCodeDetail(ctx context.Context, code string) (model.TraceC
 	}
 	return tc, v, nil
 }
+
+// DocumentWithMovements is Document with the movements the document
+// caused (as DocumentMovements), both in one round trip on one connection.
+func (r *Reader) DocumentWithMovements(ctx context.Context, id string) (DocumentView, []model.Movement, error) {
+	batch := &pgx.Batch{}
+	batch.Queue(`SELECT `+documentDetailColumns+` WHERE d.id = $1`, id)
+	batch.Queue(`SELECT `+movementColumns+` WHERE m.document_id = $1
+		ORDER BY m.block_number, m.tx_index, m.event_index`, id)
+	res := r.pool.SendBatch(ctx, batch)
+	defer res.Close()
+	var v DocumentView
+	var raw, steps []byte
+	err := res.QueryRow().Scan(&raw, &steps, &v.EnterpriseName, &v.CounterpartyName, &v.Abnormal, &v.DeletedOrModified)
+	if err == nil {
+		err = r.decodeDocument(raw, steps, &v)
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return DocumentView{}, nil, fmt.Errorf("get document %q: %w", id, err)
+	}
+	rows, err := res.Query()
+	if err != nil {
+		return DocumentView{}, nil, fmt.Errorf("list movements of document %q: %w", id, err)
+	}
+	moves, err := scanMovements(rows)
+	if err != nil {
+		return DocumentView{}, nil, fmt.Errorf("list movements of document %q: %w", id, err)
+	}
+	return v, moves, nil
+}

@@ -126,4 +126,3 @@ func documentSteps(ctx context.Context, tx pgx.Tx, documentID string) ([]model.D
 	}
 	return list, nil
 }
-

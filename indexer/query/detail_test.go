@@ -55,6 +55,7 @@ func TestDetailInOneStatement(t *testing.T) {
 	_, err = w.reader.Document(ctx, "HZ-missing")
 	require.ErrorIs(t, err, query.ErrNotFound)
 
+	movedSome := false
 	for _, id := range []string{hz1, hz2, hz3, bl1, bl2, fs1, fl1, fs2, gr1, hz4} {
 		got, err := w.reader.Document(ctx, id)
 		require.NoError(t, err)
@@ -63,7 +64,18 @@ func TestDetailInOneStatement(t *testing.T) {
 		require.Equal(t, want, got, id)
 		require.Equal(t, w.chain.Document(id), got.Document, id)
 		requireSameJSON(t, want, got)
+
+		withMoves, moves, err := w.reader.DocumentWithMovements(ctx, id)
+		require.NoError(t, err)
+		require.Equal(t, got, withMoves, id)
+		wantMoves, err := w.reader.DocumentMovements(ctx, id)
+		require.NoError(t, err)
+		require.Equal(t, wantMoves, moves, id)
+		movedSome = movedSome || len(moves) > 0
 	}
+	require.True(t, movedSome, "some documents moved goods")
+	_, _, err = w.reader.DocumentWithMovements(ctx, "HZ-missing")
+	require.ErrorIs(t, err, query.ErrNotFound)
 	fs, err := w.reader.Document(ctx, fs2)
 	require.NoError(t, err)
 	require.True(t, slices.ContainsFunc(fs.Steps, func(s model.DocumentStep) bool { return s.DecidedBy != nil }))
