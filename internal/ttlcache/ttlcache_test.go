@@ -1,6 +1,7 @@
 package ttlcache_test
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -58,4 +59,33 @@ func TestCache(t *testing.T) {
 		_, ok = c.Get("a", t0)
 		require.True(t, ok)
 	})
+}
+
+// TestConcurrentUse runs readers, loaders and invalidations at once (for
+// the race detector) and checks a forgotten key loaded under an older
+// generation never comes back.
+func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
+	c := ttlcache.New[int, int](64)
+	now := time.Now()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 1000 {
+				k := (g*1000 + i) % 100
+				if _, ok := c.Get(k, now); !ok {
+					c.Put(c.Begin(), k, i, now.Add(time.Minute))
+				}
+				if i%50 == 0 {
+					c.ForgetIf(func(v int) bool { return v%2 == 0 })
+				}
+			}
+		})
+	}
+	wg.Wait()
+	gen := c.Begin()
+	c.Forget(7)
+	c.Put(gen, 7, 1, now.Add(time.Minute))
+	_, ok := c.Get(7, now)
+	require.False(t, ok)
 }
