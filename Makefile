@@ -75,6 +75,7 @@ bench: pg
 	$(GO) test -run '^$$' -bench 'BenchmarkEmbeddedSubmit|BenchmarkDeclarationEndToEnd|BenchmarkRiskAlertLatency' -benchtime 1x -timeout 30m ./internal/platform/
 	$(GO) test -run '^$$' -bench 'BenchmarkDeclareWithRules' -benchtime 1x -count 3 -timeout 30m ./internal/platform/
 	$(GO) test -run '^$$' -bench 'BenchmarkConcurrentApprovals' -benchtime 1x -count 3 -timeout 30m ./internal/platform/
+	$(GO) test -run '^$$' -bench 'BenchmarkHotReads' -benchtime 2000x -timeout 30m ./internal/platform/
 	$(GO) test -run '^$$' -bench 'BenchmarkSearchPrefilings|BenchmarkStockQueries|BenchmarkAccounts' -benchtime 20x -timeout 60m ./indexer/query/
 	$(GO) test -run '^$$' -bench 'BenchmarkTraceHistory' -benchtime 200x -timeout 60m ./indexer/query/
 	$(GO) test -run '^$$' -bench 'BenchmarkCockpit' -benchtime 200x -timeout 60m ./indexer/query/

@@ -12,7 +12,6 @@ import (
 	"zonetrace/chaincode/model/zh"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/apierror"
-	"zonetrace/indexer/query"
 )
 
 const ctxUser = "zt.user"
@@ -108,24 +107,18 @@ func allow(roles ...accounts.Role) gin.HandlerFunc {
 }
 
 // refuseDisabledEnterprise refuses a user of an enterprise the zone admin
-// disabled (as the read model knows it): such users neither log in nor use
-// their open sessions; the chaincode refuses the enterprise's identities
-// anyway.
+// disabled (as the read model knows it, at most the session cache's TTL
+// ago): such users neither log in nor use their open sessions; the
+// chaincode refuses the enterprise's identities anyway.
 func (g *Gateway) refuseDisabledEnterprise(ctx context.Context, u accounts.User) error {
 	if u.EnterpriseID == "" {
 		return nil
 	}
-	e, err := g.cfg.Reads.Enterprise(ctx, u.EnterpriseID)
-	if errors.Is(err, query.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
+	disabled, err := g.enterpriseDisabled(ctx, u.EnterpriseID)
+	if err != nil || !disabled {
 		return err
 	}
-	if e.Status != model.EnterpriseDisabled {
-		return nil
-	}
-	params := model.Params{"enterpriseId": e.ID}
+	params := model.Params{"enterpriseId": u.EnterpriseID}
 	messageZh, _ := zh.Reason(model.ReasonEnterpriseDisabled, params)
 	refusal := apierror.Newf(apierror.AccountDisabled, "the user's enterprise is disabled", messageZh)
 	refusal.Reason, refusal.Params = string(model.ReasonEnterpriseDisabled), params

@@ -101,6 +101,13 @@ type Config struct {
 	BasicDataEvery time.Duration
 	// Exporters says where the foreign exporter registry is crawled from.
 	Exporters exporters.Config
+	// SessionCacheTTL is how long a request's session, and its
+	// enterprise's status, are taken from memory after being read from
+	// PostgreSQL: 0 means accounts.DefaultSessionCacheTTL (5 s), negative
+	// reads them for every request. A logout, password change or
+	// disabling made through another gateway process is seen here within
+	// it (docs/architecture.md, "Cheaper reads").
+	SessionCacheTTL time.Duration
 }
 
 // Gateway serves the HTTP API.
@@ -117,10 +124,12 @@ type Gateway struct {
 	metrics     *metrics
 	web         fs.FS
 	engine      *gin.Engine
-	inFlight    inFlight
-	audit       *audit.Service
-	oplog       *oplog.Log
-	notify      *notify.Service
+	// handler is engine behind compressed answers (compress.go).
+	handler  http.Handler
+	inFlight inFlight
+	audit    *audit.Service
+	oplog    *oplog.Log
+	notify   *notify.Service
 	// customsMessages sends national messages (gateway/customsmsg/send).
 	customsMessages *send.Service
 	// reportFont writes the PDF reports.
@@ -135,6 +144,10 @@ type Gateway struct {
 	basicData *basicdata.Service
 	// exporters is the foreign exporter registry and its claims.
 	exporters *exporters.Service
+	// enterpriseStatus remembers enterprises' status for authenticate.
+	enterpriseStatus *statusCache
+	// qrImages remembers encoded QR images.
+	qrImages *qrCache
 }
 
 // New validates cfg and builds the Gateway. Call Migrate first, and Recover
@@ -182,7 +195,7 @@ func New(cfg Config) (*Gateway, error) {
 	g := &Gateway{
 		cfg:         cfg,
 		log:         cfg.Logger,
-		accounts:    accounts.New(cfg.Pool),
+		accounts:    accounts.New(cfg.Pool, accounts.WithSessionCache(cfg.SessionCacheTTL, 0)),
 		logins:      loginguard.New(cfg.Pool),
 		publicLimit: ratelimit.New(cfg.PublicTraceLimit),
 		drafts:      drafts.New(cfg.Pool, drafts.WithSealer(cfg.Sealer)),
@@ -192,7 +205,9 @@ func New(cfg Config) (*Gateway, error) {
 		metrics:     newMetrics(),
 		web:         web,
 		reportFont:  &reports.Font{Path: cfg.ReportFont},
+		qrImages:    newQRCache(qrCacheSize),
 	}
+	g.enterpriseStatus = newStatusCache(cfg.SessionCacheTTL)
 	if g.recognitions, err = recognitions.New(cfg.Pool, g.drafts, g.attachments); err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
@@ -226,12 +241,15 @@ func New(cfg Config) (*Gateway, error) {
 	if err := g.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("gateway: trusted proxies: %w", err)
 	}
+	if g.handler, err = compressAnswers(g.engine); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
 	return g, nil
 }
 
 // Handler returns the HTTP handler of the whole API, the operations
 // endpoints and the web app.
-func (g *Gateway) Handler() http.Handler { return g.engine }
+func (g *Gateway) Handler() http.Handler { return g.handler }
 
 // Exporters returns the foreign exporter registry, whose crawl and expiry
 // check the node's job queue runs.

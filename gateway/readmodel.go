@@ -13,6 +13,8 @@ type ReadModel interface {
 	SearchPrefilings(ctx context.Context, f query.PrefilingFilter) (query.PrefilingPage, error)
 	Prefiling(ctx context.Context, id string) (query.PrefilingView, error)
 	TraceCode(ctx context.Context, code string) (model.TraceCode, error)
+	// TraceCodeDetail is a trace code with its prefiling and history.
+	TraceCodeDetail(ctx context.Context, code string) (model.TraceCode, query.PrefilingView, error)
 	Enterprises(ctx context.Context) ([]model.Enterprise, error)
 	Enterprise(ctx context.Context, id string) (model.Enterprise, error)
 	Identities(ctx context.Context, enterpriseID string) ([]model.IdentityBinding, error)
@@ -20,6 +22,8 @@ type ReadModel interface {
 	// Document returns a document with its steps.
 	Document(ctx context.Context, id string) (query.DocumentView, error)
 	DocumentMovements(ctx context.Context, documentID string) ([]model.Movement, error)
+	// DocumentWithMovements is both in one round trip.
+	DocumentWithMovements(ctx context.Context, id string) (query.DocumentView, []model.Movement, error)
 	Balances(ctx context.Context, f query.BalanceFilter) ([]query.BalanceView, error)
 	// IncomingTransfers lists the approved out legs naming enterpriseID as
 	// transferee whose in leg is not declared yet.

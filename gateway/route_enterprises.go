@@ -46,6 +46,9 @@ func (r enterpriseRoutes) setStatus(status string) gin.HandlerFunc {
 			return
 		}
 		changed, err := r.svc.SetStatus(c.Request.Context(), writeOf(c).RequestID, c.Param("id"), status)
+		// Also when the answer did not wait for the indexer: the change
+		// is then seen at the latest one TTL after it is indexed.
+		defer r.g.forgetEnterpriseStatus(c.Param("id"))
 		r.answerChanged(c, changed, err)
 	}
 }

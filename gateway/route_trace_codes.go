@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	qrcode "github.com/skip2/go-qrcode"
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/validation"
@@ -68,15 +67,4 @@ func qrSize(c *gin.Context) (int, error) {
 		return 0, validation.Problems{{Field: "size", Message: "must be between 128 and 1024", MessageZh: "尺寸须在128到1024之间"}}
 	}
 	return n, nil
-}
-
-// serveQR answers a QR code PNG of payload.
-func (g *Gateway) serveQR(c *gin.Context, payload string, size int) {
-	png, err := qrcode.Encode(payload, qrcode.Medium, size)
-	if err != nil {
-		g.fail(c, err)
-		return
-	}
-	c.Header("Cache-Control", "private, max-age=3600")
-	c.Data(http.StatusOK, "image/png", png)
 }

@@ -173,6 +173,15 @@ func (r *fakeReads) TraceCode(_ context.Context, code string) (model.TraceCode, 
 	return tc, nil
 }
 
+func (r *fakeReads) TraceCodeDetail(ctx context.Context, code string) (model.TraceCode, query.PrefilingView, error) {
+	tc, err := r.TraceCode(ctx, code)
+	if err != nil {
+		return tc, query.PrefilingView{}, err
+	}
+	p, err := r.Prefiling(ctx, tc.PrefilingID)
+	return tc, p, err
+}
+
 func (r *fakeReads) Enterprises(context.Context) ([]model.Enterprise, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -225,6 +234,15 @@ func (r *fakeReads) Document(_ context.Context, id string) (query.DocumentView, 
 		return query.DocumentView{}, query.ErrNotFound
 	}
 	return d, nil
+}
+
+func (r *fakeReads) DocumentWithMovements(ctx context.Context, id string) (query.DocumentView, []model.Movement, error) {
+	d, err := r.Document(ctx, id)
+	if err != nil {
+		return d, nil, err
+	}
+	moves, err := r.DocumentMovements(ctx, id)
+	return d, moves, err
 }
 
 func (r *fakeReads) DocumentMovements(_ context.Context, documentID string) ([]model.Movement, error) {

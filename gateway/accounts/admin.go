@@ -32,8 +32,9 @@ func (p UserProfile) Check() error {
 }
 
 // UpdateUser replaces username's profile on behalf of actor. The change
-// applies to the user's open sessions at their next request, since every
-// request reads the user afresh.
+// applies to the user's open sessions at their next request: this Store
+// forgets their cached sessions, other processes' caches age out within
+// their TTL (WithSessionCache).
 func (s *Store) UpdateUser(ctx context.Context, actor, username string, p UserProfile) (User, error) {
 	if err := p.Check(); err != nil {
 		return User{}, err
@@ -49,6 +50,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor, username string, p UserPr
 		UPDATE users u SET display_name = $2, role = $3, enterprise_id = $4
 		WHERE u.username = $1 RETURNING `+userColumns,
 		username, p.DisplayName, string(p.Role), enterprise))
+	s.forgetSessionsOf(username)
 	return u, notFound(err, "update user "+username)
 }
 
@@ -80,6 +82,7 @@ func (s *Store) SetDisabled(ctx context.Context, actor, username string, disable
 	if err := tx.Commit(ctx); err != nil {
 		return User{}, fmt.Errorf("disable user %s: %w", username, err)
 	}
+	s.forgetSessionsOf(username)
 	return u, nil
 }
 
@@ -117,6 +120,7 @@ func (s *Store) ResetPassword(ctx context.Context, username, temporary string) (
 	if err := tx.Commit(ctx); err != nil {
 		return User{}, fmt.Errorf("reset password of %s: %w", username, err)
 	}
+	s.forgetSessionsOf(username)
 	return u, nil
 }
 

@@ -140,23 +140,39 @@ func (s *Store) ChangePassword(ctx context.Context, username, current, next, kee
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("change password of %s: %w", username, err)
 	}
+	s.forgetSessionsOf(username)
 	return nil
 }
 
-// Authenticate returns the user of a live session token.
+// Authenticate returns the user of a live session token. With a session
+// cache (WithSessionCache) an answer read within its TTL is reused, never
+// past the session's expiry.
 func (s *Store) Authenticate(ctx context.Context, token string) (User, error) {
+	hash := tokenHash(token)
+	now := s.now()
+	var gen uint64
+	if s.sessions != nil {
+		if u, ok := s.sessions.get(hash, now); ok {
+			return u, nil
+		}
+		gen = s.sessions.begin()
+	}
 	// A disabled user's sessions are revoked when it is disabled; the
 	// condition on disabled_at also holds against a login racing that.
+	var expires time.Time
 	u, err := scanUser(s.pool.QueryRow(ctx, `
-		SELECT `+userColumns+`
+		SELECT `+userColumns+`, s.expires_at
 		FROM sessions s JOIN users u ON u.username = s.username
 		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL`,
-		tokenHash(token), s.now()))
+		hash, now), &expires)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, fmt.Errorf("authenticate: %w", ErrNotFound)
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if s.sessions != nil {
+		s.sessions.put(gen, hash, u, expires, now)
 	}
 	return u, nil
 }
@@ -164,8 +180,15 @@ func (s *Store) Authenticate(ctx context.Context, token string) (User, error) {
 // Logout revokes the session of token; revoking an unknown or revoked token
 // is not an error, so logout is idempotent.
 func (s *Store) Logout(ctx context.Context, token string) error {
+	hash := tokenHash(token)
+	if s.sessions != nil {
+		// Forgotten after the revocation (also a failed one: forgetting
+		// costs a lookup at most); a lookup that read the row still live
+		// is refused by the cache's generation (sessionCache).
+		defer s.sessions.forgetToken(hash)
+	}
 	if _, err := s.pool.Exec(ctx, `UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL`,
-		tokenHash(token), s.now()); err != nil {
+		hash, s.now()); err != nil {
 		return fmt.Errorf("log out: %w", err)
 	}
 	return nil

@@ -77,11 +77,52 @@ type NewUser struct {
 type Store struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
+	// sessions, when set, keeps recent Authenticate answers
+	// (WithSessionCache).
+	sessions *sessionCache
 }
 
+// Option configures a Store.
+type Option func(*Store)
+
+// WithSessionCache makes Authenticate trust a session it read for ttl
+// (DefaultSessionCacheTTL when 0) and remember at most size sessions
+// (DefaultSessionCacheSize when 0). Logout, password changes and resets,
+// disabling and profile changes made through this Store forget the user's
+// sessions at once; made by another process over the same database, they
+// are seen within ttl. A negative ttl caches nothing.
+func WithSessionCache(ttl time.Duration, size int) Option {
+	return func(s *Store) {
+		if ttl < 0 {
+			return
+		}
+		if ttl == 0 {
+			ttl = DefaultSessionCacheTTL
+		}
+		if size <= 0 {
+			size = DefaultSessionCacheSize
+		}
+		s.sessions = newSessionCache(ttl, size)
+	}
+}
+
+// WithClock makes the Store read the time from now (tests of expiry).
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
 // New returns a Store on pool.
-func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, now: time.Now}
+func New(pool *pgxpool.Pool, opts ...Option) *Store {
+	s := &Store{pool: pool, now: time.Now}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
+}
+
+// forgetSessionsOf drops username's cached sessions, if any are cached.
+func (s *Store) forgetSessionsOf(username string) {
+	if s.sessions != nil {
+		s.sessions.forgetUser(username)
+	}
 }
 
 // Check validates u without touching the database.

@@ -2,7 +2,6 @@ package query
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -85,57 +84,6 @@ func (r *Reader) SearchDocuments(ctx context.Context, f DocumentFilter) (Documen
 		return DocumentPage{}, fmt.Errorf("search documents: %w", err)
 	}
 	return page, nil
-}
-
-// Document returns document id with its history ordered by seq, or
-// ErrNotFound.
-func (r *Reader) Document(ctx context.Context, id string) (DocumentView, error) {
-	var v DocumentView
-	err := r.readOnly(ctx, func(tx pgx.Tx) error {
-		var raw []byte
-		err := tx.QueryRow(ctx, `SELECT `+documentColumns+` WHERE d.id = $1`, id).
-			Scan(&raw, &v.EnterpriseName, &v.CounterpartyName, &v.Abnormal, &v.DeletedOrModified)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if err := r.decodeSealed(indexer.DocumentSealed, raw, &v.Document); err != nil {
-			return fmt.Errorf("decode stored document: %w", err)
-		}
-		v.Steps, err = documentSteps(ctx, tx, id)
-		return err
-	})
-	if err != nil {
-		return DocumentView{}, fmt.Errorf("get document %q: %w", id, err)
-	}
-	return v, nil
-}
-
-// documentSteps rebuilds a document's history exactly as the chain holds
-// it; at_text keeps each time's original string.
-func documentSteps(ctx context.Context, tx pgx.Tx, documentID string) ([]model.DocumentStep, error) {
-	rows, err := tx.Query(ctx, `SELECT seq, action, status, actor_msp, actor_client_id, actor_role,
-			actor_enterprise_id, actor_name, actor_user_id, actor_user_role, tx_id, at_text, reason, source, rule_id, rule_version
-		FROM document_steps WHERE document_id = $1 ORDER BY seq`, documentID)
-	if err != nil {
-		return nil, fmt.Errorf("list steps: %w", err)
-	}
-	list := []model.DocumentStep{}
-	var s model.DocumentStep
-	var ruleID *string
-	var ruleVersion *int
-	_, err = pgx.ForEachRow(rows, []any{&s.Seq, &s.Action, &s.Status, &s.Actor.MspID, &s.Actor.ClientID,
-		&s.Actor.Role, &s.Actor.EnterpriseID, &s.Actor.Name, &s.Actor.UserID, &s.Actor.UserRole, &s.TxID, &s.At, &s.Reason, &s.Source, &ruleID, &ruleVersion}, func() error {
-		s.DecidedBy = ruleRef(ruleID, ruleVersion)
-		list = append(list, s)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list steps: %w", err)
-	}
-	return list, nil
 }
 
 // IncomingTransfers lists the out legs of bonded and non-bonded transfers

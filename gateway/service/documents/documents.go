@@ -29,6 +29,9 @@ type Reads interface {
 	SearchDocuments(ctx context.Context, f query.DocumentFilter) (query.DocumentPage, error)
 	Document(ctx context.Context, id string) (query.DocumentView, error)
 	DocumentMovements(ctx context.Context, documentID string) ([]model.Movement, error)
+	// DocumentWithMovements is Document and DocumentMovements in one
+	// round trip.
+	DocumentWithMovements(ctx context.Context, id string) (query.DocumentView, []model.Movement, error)
 	Balances(ctx context.Context, f query.BalanceFilter) ([]query.BalanceView, error)
 	IncomingTransfers(ctx context.Context, enterpriseID string) ([]model.Document, error)
 	PickableBatches(ctx context.Context, f query.PickFilter) ([]query.PickableBatch, error)
@@ -100,23 +103,29 @@ func (s *Service) Visible(ctx context.Context, u accounts.User, id string) (quer
 	if err != nil {
 		return query.DocumentView{}, err
 	}
+	return d, visible(u, d)
+}
+
+func visible(u accounts.User, d query.DocumentView) error {
 	if !service.SeesAll(u) && d.EnterpriseID != u.EnterpriseID && d.Head.CounterpartyID != u.EnterpriseID {
-		return query.DocumentView{}, apierror.New(apierror.Forbidden)
+		return apierror.New(apierror.Forbidden)
 	}
-	return d, nil
+	return nil
 }
 
 // Detail reads a visible document with the movements of its goods.
 func (s *Service) Detail(ctx context.Context, u accounts.User, id string) (Detail, error) {
-	d, err := s.Visible(ctx, u, id)
+	d, moves, err := s.Reads.DocumentWithMovements(ctx, id)
+	if err == nil {
+		err = visible(u, d)
+	}
 	if err != nil {
 		return Detail{}, err
 	}
-	moves, err := s.Reads.DocumentMovements(ctx, d.ID)
 	if moves == nil {
 		moves = []model.Movement{}
 	}
-	return Detail{DocumentView: d, Movements: moves}, err
+	return Detail{DocumentView: d, Movements: moves}, nil
 }
 
 // Review records customs' decision: approve, return (with a reason) or

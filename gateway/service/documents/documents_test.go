@@ -178,6 +178,10 @@ func (s stored) Document(_ context.Context, id string) (query.DocumentView, erro
 	return s.doc, nil
 }
 func (s stored) DocumentMovements(context.Context, string) ([]model.Movement, error) { return nil, nil }
+func (s stored) DocumentWithMovements(ctx context.Context, id string) (query.DocumentView, []model.Movement, error) {
+	d, err := s.Document(ctx, id)
+	return d, nil, err
+}
 func (s stored) Balances(context.Context, query.BalanceFilter) ([]query.BalanceView, error) {
 	return nil, nil
 }

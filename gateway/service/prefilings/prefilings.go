@@ -28,6 +28,8 @@ type Reads interface {
 	SearchPrefilings(ctx context.Context, f query.PrefilingFilter) (query.PrefilingPage, error)
 	Prefiling(ctx context.Context, id string) (query.PrefilingView, error)
 	TraceCode(ctx context.Context, code string) (model.TraceCode, error)
+	// TraceCodeDetail is TraceCode with its prefiling, in one lookup.
+	TraceCodeDetail(ctx context.Context, code string) (model.TraceCode, query.PrefilingView, error)
 }
 
 // Uploads tells which attachments an enterprise uploaded
@@ -122,14 +124,17 @@ func (s *Service) TraceCode(ctx context.Context, u accounts.User, code string) (
 	return tc, nil
 }
 
-// TraceCodeDetail reads a visible trace code with its prefiling.
+// TraceCodeDetail reads a visible trace code with its prefiling (see
+// TraceCode).
 func (s *Service) TraceCodeDetail(ctx context.Context, u accounts.User, code string) (model.TraceCode, query.PrefilingView, error) {
-	tc, err := s.TraceCode(ctx, u, code)
+	tc, p, err := s.Reads.TraceCodeDetail(ctx, code)
 	if err != nil {
-		return tc, query.PrefilingView{}, err
+		return model.TraceCode{}, query.PrefilingView{}, err
 	}
-	p, err := s.Reads.Prefiling(ctx, tc.PrefilingID)
-	return tc, p, err
+	if !service.SeesAll(u) && tc.EnterpriseID != u.EnterpriseID {
+		return model.TraceCode{}, query.PrefilingView{}, apierror.New(apierror.Forbidden)
+	}
+	return tc, p, nil
 }
 
 // NewDraft stores data as a new draft whose id derives from the write's
