@@ -8,11 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zonetrace/chaincode/model"
-	"zonetrace/chaincode/model/zh"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/apierror"
-	"zonetrace/indexer/query"
 )
 
 const ctxUser = "zt.user"
@@ -112,22 +109,9 @@ func allow(roles ...accounts.Role) gin.HandlerFunc {
 // their open sessions; the chaincode refuses the enterprise's identities
 // anyway.
 func (g *Gateway) refuseDisabledEnterprise(ctx context.Context, u accounts.User) error {
-	if u.EnterpriseID == "" {
-		return nil
-	}
-	e, err := g.cfg.Reads.Enterprise(ctx, u.EnterpriseID)
-	if errors.Is(err, query.ErrNotFound) {
-		return nil
-	}
+	e, err := g.enterpriseOf(ctx, u)
 	if err != nil {
 		return err
 	}
-	if e.Status != model.EnterpriseDisabled {
-		return nil
-	}
-	params := model.Params{"enterpriseId": e.ID}
-	messageZh, _ := zh.Reason(model.ReasonEnterpriseDisabled, params)
-	refusal := apierror.Newf(apierror.AccountDisabled, "the user's enterprise is disabled", messageZh)
-	refusal.Reason, refusal.Params = string(model.ReasonEnterpriseDisabled), params
-	return refusal
+	return refuseDisabled(e)
 }
