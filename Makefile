@@ -93,8 +93,8 @@ test-fabric:
 
 ## bench-load: simulated users (200, 2,000, the knee) and 200 simultaneous logins on one and three gateway processes; figures go to docs/benchmarks.md
 bench-load: pg
-	$(GO) test -run '^$$' -bench 'BenchmarkLoginBurstGateways' -benchtime 1x -timeout 20m ./cmd/zonetrace/
-	$(GO) test -run '^$$' -bench '^BenchmarkLoad$$' -benchtime 1x -timeout 60m ./cmd/zonetrace/
+	$(GO) test -run '^$$' -bench 'BenchmarkLoginBurstGateways' -benchtime 1x -v -timeout 20m ./cmd/zonetrace/
+	$(GO) test -run '^$$' -bench '^BenchmarkLoad$$' -benchtime 1x -v -timeout 60m ./cmd/zonetrace/
 
 ## bench-fabric: Fabric start-up time, RSS, submit throughput and latency; figures go to docs/benchmarks.md
 bench-fabric:

@@ -79,8 +79,10 @@ type Stats struct {
 	P50, P95, P99 time.Duration
 	Max           time.Duration
 	// Errors counts every answer that is not 2xx, transport errors
-	// included; Unavailable the 503s among them.
+	// included; Unavailable the 503s among them; Statuses the errors by
+	// status (0: no answer, e.g. the client's timeout).
 	Errors, Unavailable int
+	Statuses            map[int]int
 }
 
 // Report is a run's figures per class.
@@ -99,6 +101,10 @@ func Summarise(results []Result, elapsed time.Duration) Report {
 		s.Count++
 		if res.Status < 200 || res.Status > 299 {
 			s.Errors++
+			if s.Statuses == nil {
+				s.Statuses = map[int]int{}
+			}
+			s.Statuses[res.Status]++
 		}
 		if res.Status == 503 {
 			s.Unavailable++
@@ -155,8 +161,12 @@ func (r Report) String() string {
 		if !ok {
 			continue
 		}
-		fmt.Fprintf(&b, "  %-5s n=%d p50=%s p95=%s p99=%s max=%s errors=%d 503=%d\n", c, s.Count,
+		fmt.Fprintf(&b, "  %-5s n=%d p50=%s p95=%s p99=%s max=%s errors=%d 503=%d", c, s.Count,
 			ms(s.P50), ms(s.P95), ms(s.P99), ms(s.Max), s.Errors, s.Unavailable)
+		if len(s.Statuses) > 0 {
+			fmt.Fprintf(&b, " by status %v", s.Statuses)
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }

@@ -52,11 +52,12 @@ func TestSummariseCountsErrorsAndUnavailablePerClass(t *testing.T) {
 	}
 	rep := Summarise(results, 2*time.Second)
 	require.Equal(t, Stats{Count: 3, P50: 20 * time.Millisecond, P95: 30 * time.Millisecond, P99: 30 * time.Millisecond,
-		Max: 30 * time.Millisecond, Errors: 1}, rep.Classes[Read])
+		Max: 30 * time.Millisecond, Errors: 1, Statuses: map[int]int{404: 1}}, rep.Classes[Read])
 	w := rep.Classes[Write]
 	require.Equal(t, 3, w.Count)
 	require.Equal(t, 2, w.Errors, "a 503 and a transport error")
 	require.Equal(t, 1, w.Unavailable)
+	require.Equal(t, map[int]int{503: 1, 0: 1}, w.Statuses)
 	require.Equal(t, time.Second, w.P50)
 	require.Equal(t, 13*time.Second, w.P95)
 	errs, unavailable := rep.Errors()
