@@ -92,7 +92,9 @@ func (g *Guard) Allow(ctx context.Context, username, address string) (time.Durat
 
 // Check is Allow that also reports whether the pair has failures on record,
 // in the same statement: a login that then succeeds needs Succeeded only
-// when it has, so the usual login pays one guard round trip, not two.
+// when it has, so the usual login pays one guard round trip, not two. A
+// failure counted between Check and the success stays counted, as one
+// counted just after the success would.
 func (g *Guard) Check(ctx context.Context, username, address string) (wait time.Duration, pairFailures bool, err error) {
 	now := g.now()
 	pair := pairAddress(address)
