@@ -6,7 +6,7 @@ DATA  ?= .data/node
 LISTEN ?= 127.0.0.1:8080
 DB_URL = $(shell scripts/pg.sh url | sed 's#/postgres?#/zonetrace?#')
 
-.PHONY: run run-fabric verify rebuild build web pg test test-go test-fuzz test-browser bench bench-fabric lint vet test-fabric test-fabric-multihost clean
+.PHONY: run run-fabric verify rebuild build web pg test test-go test-fuzz test-browser bench bench-load bench-fabric lint vet test-fabric test-fabric-multihost clean
 
 ## run: install what is missing, build, start the whole product on the embedded ledger at https://$(LISTEN), with a simulated year of demo data on a fresh DATA
 run: build pg
@@ -79,7 +79,8 @@ bench: pg
 	$(GO) test -run '^$$' -bench 'BenchmarkSearchPrefilings|BenchmarkStockQueries|BenchmarkAccounts' -benchtime 20x -timeout 60m ./indexer/query/
 	$(GO) test -run '^$$' -bench 'BenchmarkTraceHistory' -benchtime 200x -timeout 60m ./indexer/query/
 	$(GO) test -run '^$$' -bench 'BenchmarkCockpit' -benchtime 200x -timeout 60m ./indexer/query/
-	$(GO) test -run '^$$' -bench 'BenchmarkLoginBurst' -benchtime 1x -timeout 10m ./cmd/zonetrace/
+	$(GO) test -run '^$$' -bench 'BenchmarkLoginBurst$$' -benchtime 1x -timeout 10m ./cmd/zonetrace/
+	@$(MAKE) --no-print-directory bench-load
 	$(GO) test -run '^$$' -bench 'BenchmarkArgon2idOWASP' -benchtime 40x -cpu 2 ./gateway/accounts/
 	$(GO) test -run '^$$' -bench 'BenchmarkParseReceipt3MB' -benchtime 10x ./gateway/customsmsg/
 	$(GO) test -run '^$$' -bench 'BenchmarkImportExcelBomb' -benchtime 5x ./gateway/docdrafts/
@@ -94,6 +95,11 @@ test-fabric:
 ## test-fabric-multihost: the network with each organisation in its own network namespace and address (needs root, ip netns, Fabric binaries)
 test-fabric-multihost:
 	@scripts/test-fabric-multihost.sh
+
+## bench-load: simulated users (200, 2,000, the knee) and 200 simultaneous logins on one and three gateway processes; figures go to docs/benchmarks.md
+bench-load: pg
+	$(GO) test -run '^$$' -bench 'BenchmarkLoginBurstGateways' -benchtime 1x -v -timeout 20m ./cmd/zonetrace/
+	$(GO) test -run '^$$' -bench '^BenchmarkLoad$$' -benchtime 1x -v -timeout 60m ./cmd/zonetrace/
 
 ## bench-fabric: Fabric start-up time, RSS, submit throughput and latency; figures go to docs/benchmarks.md
 bench-fabric:

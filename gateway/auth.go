@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zonetrace/chaincode/model"
-	"zonetrace/chaincode/model/zh"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/apierror"
 )
@@ -118,9 +117,5 @@ func (g *Gateway) refuseDisabledEnterprise(ctx context.Context, u accounts.User)
 	if err != nil || !disabled {
 		return err
 	}
-	params := model.Params{"enterpriseId": u.EnterpriseID}
-	messageZh, _ := zh.Reason(model.ReasonEnterpriseDisabled, params)
-	refusal := apierror.Newf(apierror.AccountDisabled, "the user's enterprise is disabled", messageZh)
-	refusal.Reason, refusal.Params = string(model.ReasonEnterpriseDisabled), params
-	return refusal
+	return refuseDisabled(model.Enterprise{ID: u.EnterpriseID, Status: model.EnterpriseDisabled})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/chaincode/model/zh"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/apierror"
 	"zonetrace/gateway/validation"
@@ -122,6 +123,10 @@ func (g *Gateway) changePassword(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
+// login costs, besides the argon2id hash, one guard statement (Check; the
+// pair's failures are forgotten only if it has some), the user's row, the
+// session insert and, for an enterprise user, one enterprise read that
+// both refuses a disabled enterprise and names it in the answer.
 func (g *Gateway) login(c *gin.Context) {
 	var req loginRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -129,11 +134,13 @@ func (g *Gateway) login(c *gin.Context) {
 		return
 	}
 	noteObject(c, req.Username)
-	if wait, err := g.logins.Allow(c.Request.Context(), req.Username, c.ClientIP()); err != nil || wait > 0 {
+	ctx := c.Request.Context()
+	wait, pairFailures, err := g.logins.Check(ctx, req.Username, c.ClientIP())
+	if err != nil || wait > 0 {
 		g.refuseAttempt(c, wait, err)
 		return
 	}
-	s, err := g.accounts.Login(c.Request.Context(), req.Username, req.Password)
+	s, err := g.accounts.Login(ctx, req.Username, req.Password)
 	if err == nil {
 		noteOperator(c, s.User)
 	}
@@ -144,22 +151,24 @@ func (g *Gateway) login(c *gin.Context) {
 		g.fail(c, err)
 		return
 	}
-	if err := g.logins.Succeeded(c.Request.Context(), req.Username, c.ClientIP()); err != nil {
-		// The login stands; the pair's old failures merely keep counting.
-		g.log.WarnContext(c.Request.Context(), "login guard: could not forget failures", "err", err)
+	if pairFailures {
+		if err := g.logins.Succeeded(ctx, req.Username, c.ClientIP()); err != nil {
+			// The login stands; the pair's old failures merely keep counting.
+			g.log.WarnContext(ctx, "login guard: could not forget failures", "err", err)
+		}
 	}
-	if err := g.refuseDisabledEnterprise(c.Request.Context(), s.User); err != nil {
-		if logoutErr := g.accounts.Logout(c.Request.Context(), s.Token); logoutErr != nil {
+	e, err := g.enterpriseOf(ctx, s.User)
+	if err == nil {
+		err = refuseDisabled(e)
+	}
+	if err != nil {
+		if logoutErr := g.accounts.Logout(ctx, s.Token); logoutErr != nil {
 			err = logoutErr
 		}
 		g.fail(c, err)
 		return
 	}
-	u, err := g.userJSON(c.Request.Context(), s.User)
-	if err != nil {
-		g.fail(c, err)
-		return
-	}
+	u := newUserJSON(s.User, e.Name)
 	c.JSON(http.StatusOK, loginResponse{Token: s.Token, ExpiresAt: s.ExpiresAt, MustChangePassword: s.User.MustChangePassword, User: u})
 }
 
@@ -184,17 +193,35 @@ func (g *Gateway) me(c *gin.Context) {
 // userJSON adds the enterprise's name from the read model; an enterprise
 // not indexed yet simply has no name.
 func (g *Gateway) userJSON(ctx context.Context, u accounts.User) (userJSON, error) {
-	out := newUserJSON(u, "")
+	e, err := g.enterpriseOf(ctx, u)
+	if err != nil {
+		return userJSON{}, err
+	}
+	return newUserJSON(u, e.Name), nil
+}
+
+// enterpriseOf is u's enterprise from the read model: the zero Enterprise
+// for a user of no enterprise or of one not indexed yet.
+func (g *Gateway) enterpriseOf(ctx context.Context, u accounts.User) (model.Enterprise, error) {
 	if u.EnterpriseID == "" {
-		return out, nil
+		return model.Enterprise{}, nil
 	}
 	e, err := g.cfg.Reads.Enterprise(ctx, u.EnterpriseID)
-	switch {
-	case errors.Is(err, query.ErrNotFound):
-	case err != nil:
-		return userJSON{}, err
-	default:
-		out.EnterpriseName = e.Name
+	if errors.Is(err, query.ErrNotFound) {
+		return model.Enterprise{}, nil
 	}
-	return out, nil
+	return e, err
+}
+
+// refuseDisabled refuses the users of an enterprise the zone admin
+// disabled; the zero Enterprise (no enterprise) passes.
+func refuseDisabled(e model.Enterprise) error {
+	if e.Status != model.EnterpriseDisabled {
+		return nil
+	}
+	params := model.Params{"enterpriseId": e.ID}
+	messageZh, _ := zh.Reason(model.ReasonEnterpriseDisabled, params)
+	refusal := apierror.Newf(apierror.AccountDisabled, "the user's enterprise is disabled", messageZh)
+	refusal.Reason, refusal.Params = string(model.ReasonEnterpriseDisabled), params
+	return refusal
 }

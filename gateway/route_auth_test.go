@@ -28,6 +28,18 @@ func TestAuth(t *testing.T) {
 		require.Equal(t, 401, r.Code)
 		require.Equal(t, "UNAUTHENTICATED", r.code(t))
 	})
+	t.Run("a successful login forgets the address's failures", func(t *testing.T) {
+		login := func(password string) int {
+			return e.do("", "POST", "/api/v1/auth/login", map[string]string{"username": "ent-a", "password": password}, nil).Code
+		}
+		require.Equal(t, 200, login(pw))
+		for range 2 {
+			for range loginguard.DefaultPerAddress.MaxFailures - 1 {
+				require.Equal(t, 401, login("guess-guess-guess"))
+			}
+			require.Equal(t, 200, login(pw), "the failures before the last success do not count")
+		}
+	})
 	t.Run("an unknown field in the login body is 400", func(t *testing.T) {
 		r := e.do("", "POST", "/api/v1/auth/login", `{"username":"ent-a","password":"x","admin":true}`, nil)
 		require.Equal(t, 400, r.Code)

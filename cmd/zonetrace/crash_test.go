@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -38,9 +39,9 @@ var (
 	firstLogin = regexp.MustCompile(`First login: admin / (\S+)`)
 )
 
-func startProcess(t testing.TB, bin, dataDir, dbURL string) *process {
+func startProcess(t testing.TB, bin, dataDir, dbURL string, extraArgs ...string) *process {
 	t.Helper()
-	cmd := exec.Command(bin, "run", "--data", dataDir, "--db", dbURL, "--listen", "127.0.0.1:0")
+	cmd := exec.Command(bin, append([]string{"run", "--data", dataDir, "--db", dbURL, "--listen", "127.0.0.1:0"}, extraArgs...)...)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	if os.Getenv("ZT_TEST_LOG") != "" {
@@ -62,7 +63,7 @@ func startProcess(t testing.TB, bin, dataDir, dbURL string) *process {
 			if m := runningAt.FindStringSubmatch(line); m != nil {
 				p.url = m[1]
 			}
-			if line == "Log in with your account." {
+			if line == "Log in with your account." || strings.HasPrefix(line, "Demo logins") {
 				close(found)
 			}
 		}

@@ -86,18 +86,29 @@ func pairAddress(address string) string {
 // Allow reports how long until a login of username from address may be
 // tried: zero means now.
 func (g *Guard) Allow(ctx context.Context, username, address string) (time.Duration, error) {
+	wait, _, err := g.Check(ctx, username, address)
+	return wait, err
+}
+
+// Check is Allow that also reports whether the pair has failures on record,
+// in the same statement: a login that then succeeds needs Succeeded only
+// when it has, so the usual login pays one guard round trip, not two. A
+// failure counted between Check and the success stays counted, as one
+// counted just after the success would.
+func (g *Guard) Check(ctx context.Context, username, address string) (wait time.Duration, pairFailures bool, err error) {
 	now := g.now()
+	pair := pairAddress(address)
 	var until *time.Time
-	err := g.pool.QueryRow(ctx, `SELECT max(locked_until) FROM login_failures
-		WHERE username = $1 AND address IN ($2, $3) AND locked_until > $4`,
-		username, userAddress, pairAddress(address), now).Scan(&until)
+	err = g.pool.QueryRow(ctx, `SELECT max(locked_until) FILTER (WHERE locked_until > $4), coalesce(bool_or(address = $3), false)
+		FROM login_failures WHERE username = $1 AND address IN ($2, $3)`,
+		username, userAddress, pair, now).Scan(&until, &pairFailures)
 	if err != nil {
-		return 0, fmt.Errorf("read login failures: %w", err)
+		return 0, false, fmt.Errorf("read login failures: %w", err)
 	}
 	if until == nil {
-		return 0, nil
+		return 0, pairFailures, nil
 	}
-	return max(until.Sub(now), 0), nil
+	return max(until.Sub(now), 0), pairFailures, nil
 }
 
 // Failed records a failed login against both limits.

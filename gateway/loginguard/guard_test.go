@@ -250,3 +250,25 @@ func TestUnlock(t *testing.T) {
 	_, ok = allowed(t, g, "clerk", "10.0.0.1")
 	require.True(t, ok, "failures counted before the unlock are forgotten")
 }
+
+// TestCheckSaysWhetherThePairHasFailures: a login that succeeds forgets
+// the pair's failures only when Check said there are some, so Check must
+// see the pair's record and only the pair's.
+func TestCheckSaysWhetherThePairHasFailures(t *testing.T) {
+	t.Parallel()
+	g := guard(newPool(t), newClock(), DefaultPerAddress, DefaultPerUser)
+	pairFailures := func(username, address string) bool {
+		t.Helper()
+		wait, has, err := g.Check(t.Context(), username, address)
+		require.NoError(t, err)
+		require.Zero(t, wait)
+		return has
+	}
+	require.False(t, pairFailures("ent-f", "10.0.0.6"), "nothing on record")
+	failed(t, g, "ent-f", "10.0.0.6")
+	require.True(t, pairFailures("ent-f", "10.0.0.6"))
+	require.False(t, pairFailures("ent-f", "10.0.0.7"), "the username's record is not the pair's")
+	require.False(t, pairFailures("ent-g", "10.0.0.6"))
+	require.NoError(t, g.Succeeded(t.Context(), "ent-f", "10.0.0.6"))
+	require.False(t, pairFailures("ent-f", "10.0.0.6"))
+}
