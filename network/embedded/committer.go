@@ -73,7 +73,14 @@ func (c *committer) commit(batch []*pendingTx) {
 		c.answer(batch, nil, err)
 		return
 	}
-	c.lastHash = block.Header.hash()
+	view := blockView(block.Header, len(batch))
+	for i, p := range batch {
+		view.Transactions[i] = placed(p.view, i, block.Metadata.ValidationCodes[i])
+	}
+	// Before the height moves, so that listeners woken by it find the block
+	// in memory.
+	c.l.recent.put(view)
+	c.lastHash = view.Hash
 	c.next++
 	c.l.tipMu.Lock()
 	c.l.height = c.next
@@ -120,9 +127,9 @@ func (c *committer) build(batch []*pendingTx) (*leveldb.Batch, *storedBlock, err
 		}
 	}
 	block := newStoredBlock(c.next, c.lastHash, txs, codes)
-	raw, err := json.Marshal(block)
+	raw, err := encodeBlock(block)
 	if err != nil {
-		return nil, nil, fmt.Errorf("encode block: %w", err)
+		return nil, nil, err
 	}
 	wb.Put(blockKey(c.next), raw)
 	wb.Put(heightKey, encodeUint64(c.next+1))

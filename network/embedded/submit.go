@@ -3,15 +3,20 @@ package embedded
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
 	"zonetrace/network/ledger"
 )
 
-// pendingTx is an endorsed transaction waiting for the committer.
+// pendingTx is an endorsed transaction waiting for the committer. view is
+// what listeners will see of it, prepared by the submitter (in parallel with
+// other submitters) so that the committer only fills in its position and
+// validation code.
 type pendingTx struct {
 	tx   *openedTx
+	view ledger.Transaction
 	done chan commitOutcome
 }
 
@@ -88,11 +93,15 @@ func (l *Ledger) endorseAndOrder(ctx context.Context, signer ledger.Signer, sp *
 	if err != nil {
 		return nil, err
 	}
-	tx, err := l.admit(env, e)
+	tx, err := l.admit(env, sp, e)
 	if err != nil {
 		return nil, err
 	}
-	p := &pendingTx{tx: tx, done: make(chan commitOutcome, 1)}
+	view, err := l.transactionView(tx)
+	if err != nil {
+		return nil, err
+	}
+	p := &pendingTx{tx: tx, view: view, done: make(chan commitOutcome, 1)}
 	select {
 	case l.queue <- p:
 		return p, nil
@@ -101,20 +110,33 @@ func (l *Ledger) endorseAndOrder(ctx context.Context, signer ledger.Signer, sp *
 	}
 }
 
-// admit checks a signed envelope before ordering: both signatures hold, and
-// it carries exactly the proposal and simulation that were endorsed.
-func (l *Ledger) admit(env []byte, e *endorsement) (*openedTx, error) {
-	tx, err := openEnvelope(env)
-	if err != nil {
-		return nil, err
+// admit checks a signed envelope before ordering: it carries exactly the
+// proposal, proposal signature and simulation that were endorsed, and the
+// creator's envelope signature holds. The proposal and its signature were
+// verified at endorsement, so byte equality stands for checking them again;
+// only the envelope signature is new.
+func (l *Ledger) admit(env []byte, sp *signedProposal, e *endorsement) (*openedTx, error) {
+	txID := e.op.prop.TxID
+	var outer envelope
+	if err := json.Unmarshal(env, &outer); err != nil {
+		return nil, refuse(txID, "malformed envelope: %v", err)
 	}
-	if !bytes.Equal(tx.prop.raw, e.op.raw) {
-		return nil, refuse(e.op.prop.TxID, "envelope carries another proposal than the endorsed one")
+	var payload txPayload
+	if err := json.Unmarshal(outer.Payload, &payload); err != nil {
+		return nil, refuse(txID, "malformed envelope payload: %v", err)
 	}
-	if !bytes.Equal(tx.simRaw, e.simBytes) {
-		return nil, refuse(e.op.prop.TxID, "envelope carries another result than the endorsed one")
+	switch {
+	case !bytes.Equal(payload.Proposal, e.op.raw):
+		return nil, refuse(txID, "envelope carries another proposal than the endorsed one")
+	case !bytes.Equal(payload.ProposalSignature, sp.Signature):
+		return nil, refuse(txID, "envelope carries another proposal signature than the endorsed one")
+	case !bytes.Equal(payload.Simulation, e.simBytes):
+		return nil, refuse(txID, "envelope carries another result than the endorsed one")
 	}
-	return tx, nil
+	if err := verifySignature(e.op.cert, outer.Payload, outer.Signature); err != nil {
+		return nil, refuse(txID, "envelope signature: %v", err)
+	}
+	return &openedTx{raw: env, prop: e.op, simRaw: e.simBytes, sim: e.sim}, nil
 }
 
 func outcomeResult(tx *openedTx, out commitOutcome) (*ledger.SubmitResult, error) {
