@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -66,15 +67,30 @@ func TestEncodeBlockIsJSONMarshal(t *testing.T) {
 	}
 }
 
+// sameBlock configures a ledger whose blocks hold two transactions, and
+// makes the chaincode wait in simulation until two transactions are there:
+// both are endorsed against the same state and, as the committer cuts no
+// block while a submission is being endorsed, ordered into one block.
+func sameBlock(t *testing.T) *fixture {
+	f := setup(t, func(c *Config) {
+		c.MaxBatchSize = 2
+		c.BatchTimeout = time.Hour
+		c.MaxConflictRetries = -1
+	})
+	var arrived sync.WaitGroup
+	arrived.Add(2)
+	f.contract.pause = func(string) {
+		arrived.Done()
+		arrived.Wait()
+	}
+	return f
+}
+
 // Two transactions simulated against the same state and ordered into one
 // block: the first in block order commits, the second read a key the first
 // wrote and is invalidated, as a Fabric committing peer decides.
 func TestLaterTransactionOfABlockReadingAnEarlierWriteIsInvalidated(t *testing.T) {
-	f := setup(t, func(c *Config) {
-		c.MaxBatchSize = 2
-		c.BatchTimeout = time.Hour // the block is cut when both are in
-		c.MaxConflictRetries = -1
-	})
+	f := sameBlock(t)
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
@@ -111,6 +127,7 @@ func TestLaterTransactionOfABlockReadingAnEarlierWriteIsInvalidated(t *testing.T
 	require.Equal(t, "1", string(got))
 
 	// The block from memory and the block from disk are the same.
+	f.contract.pause = nil
 	f.reopen(t)
 	require.Equal(t, blocks, f.blocks(t))
 }
@@ -118,11 +135,7 @@ func TestLaterTransactionOfABlockReadingAnEarlierWriteIsInvalidated(t *testing.T
 // A range read that a write earlier in the same block changed is a phantom
 // read; the same range read before the write is valid.
 func TestRangeReadAfterAWriteOfTheSameBlockIsAPhantom(t *testing.T) {
-	f := setup(t, func(c *Config) {
-		c.MaxBatchSize = 2
-		c.BatchTimeout = time.Hour
-		c.MaxConflictRetries = -1
-	})
+	f := sameBlock(t)
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	wg.Go(func() { _, _ = f.ledger.Submit(ctx, f.customs, "Put", "r/5", "x") })
@@ -139,5 +152,17 @@ func TestRangeReadAfterAWriteOfTheSameBlockIsAPhantom(t *testing.T) {
 		require.Equal(t, ledger.CodePhantomReadConflict, txs[1].ValidationCode)
 	} else {
 		require.True(t, txs[1].Valid, "a write after the range read changes nothing it read")
+	}
+}
+
+// With no other submission being endorsed, a transaction does not wait for
+// the batch timeout: it is cut into a block of its own at once.
+func TestALoneTransactionDoesNotWaitForTheBatchTimeout(t *testing.T) {
+	f := setup(t, func(c *Config) { c.BatchTimeout = time.Hour })
+	ctx := context.Background()
+	for i := range 3 {
+		res, err := f.ledger.Submit(ctx, f.customs, "Put", "k", strconv.Itoa(i))
+		require.NoError(t, err)
+		require.Equal(t, uint64(i), res.BlockNumber)
 	}
 }

@@ -34,7 +34,11 @@ func (c *committer) run() {
 }
 
 // cut collects transactions after first until the block is full, the batch
-// timeout passes, or the queue is closed (open false).
+// timeout passes, the queue is closed (open false), or nothing more is
+// coming: the queue is empty and no submitter is being endorsed. Waiting
+// for the timeout then would only delay the transactions in hand; a lone
+// transaction commits at once, and closed-loop clients that have all
+// submitted share a block without waiting.
 func (c *committer) cut(first *pendingTx) (batch []*pendingTx, open bool) {
 	batch = []*pendingTx{first}
 	timer := time.NewTimer(c.l.cfg.BatchTimeout)
@@ -46,6 +50,19 @@ func (c *committer) cut(first *pendingTx) (batch []*pendingTx, open bool) {
 				return batch, false
 			}
 			batch = append(batch, p)
+			continue
+		default:
+		}
+		if c.l.endorsing.Load() == 0 {
+			return batch, true
+		}
+		select {
+		case p, ok := <-c.l.queue:
+			if !ok {
+				return batch, false
+			}
+			batch = append(batch, p)
+		case <-c.l.endorsed:
 		case <-timer.C:
 			return batch, true
 		}

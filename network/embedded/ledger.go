@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/syndtr/goleveldb/leveldb"
 	"github.com/syndtr/goleveldb/leveldb/opt"
@@ -32,6 +33,11 @@ type Ledger struct {
 	committerDone chan struct{}
 	recent        recentBlocks
 	clientIDs     clientIDCache
+
+	// endorsing counts the submissions between proposal and queue; endorsed
+	// wakes the committer when it drops to zero (see committer.cut).
+	endorsing atomic.Int64
+	endorsed  chan struct{}
 
 	// mu guards closed; simulations and enqueues hold it for reading so that
 	// Close never closes the queue or the database under them.
@@ -76,6 +82,7 @@ func Open(ctx context.Context, cfg Config) (*Ledger, error) {
 		db:            db,
 		queue:         make(chan *pendingTx, 2*cfg.MaxBatchSize),
 		retrySem:      make(chan struct{}, 1),
+		endorsed:      make(chan struct{}, 1),
 		committerDone: make(chan struct{}),
 		height:        height,
 		newBlock:      make(chan struct{}),

@@ -79,6 +79,8 @@ func (l *Ledger) endorseAndOrder(ctx context.Context, signer ledger.Signer, sp *
 		return nil, err
 	}
 	defer l.release()
+	l.endorsing.Add(1)
+	defer l.doneEndorsing()
 	if err := l.brokenErr(); err != nil {
 		return nil, err
 	}
@@ -170,6 +172,17 @@ func (l *Ledger) Evaluate(ctx context.Context, signer ledger.Signer, function st
 		return nil, fmt.Errorf("evaluate %s: %w", function, err)
 	}
 	return e.sim.Payload, nil
+}
+
+// doneEndorsing ends a submission's endorsement, queued or not, and wakes a
+// committer waiting for the last one.
+func (l *Ledger) doneEndorsing() {
+	if l.endorsing.Add(-1) == 0 {
+		select {
+		case l.endorsed <- struct{}{}:
+		default:
+		}
+	}
 }
 
 func (l *Ledger) brokenErr() error {
