@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -164,5 +165,41 @@ func TestALoneTransactionDoesNotWaitForTheBatchTimeout(t *testing.T) {
 		res, err := f.ledger.Submit(ctx, f.customs, "Put", "k", strconv.Itoa(i))
 		require.NoError(t, err)
 		require.Equal(t, uint64(i), res.BlockNumber)
+	}
+}
+
+// Admission takes the envelope newEnvelope wrote for the endorsed proposal
+// and result, and nothing else: not the same JSON re-spaced, not another
+// result, not a bad signature.
+func TestAdmitTakesOnlyTheCanonicalEndorsedEnvelope(t *testing.T) {
+	f := setup(t)
+	sp, err := newSignedProposal(testChannel, f.customs, time.Now(), "Put", []string{"k", "v"})
+	require.NoError(t, err)
+	e, err := f.ledger.endorse(sp)
+	require.NoError(t, err)
+	env, err := newEnvelope(f.customs, sp, e.simBytes)
+	require.NoError(t, err)
+
+	tx, err := f.ledger.admit(env, sp, e)
+	require.NoError(t, err)
+	require.Equal(t, env, tx.raw)
+
+	var outer envelope
+	require.NoError(t, json.Unmarshal(env, &outer))
+	respaced, err := json.MarshalIndent(outer, "", " ")
+	require.NoError(t, err)
+	otherResult, err := newEnvelope(f.customs, sp, []byte(`{"status":200,"rwset":{}}`))
+	require.NoError(t, err)
+	badSignature := slices.Clone(env)
+	badSignature[len(badSignature)-4] ^= 1
+	for name, bad := range map[string][]byte{
+		"re-spaced":     respaced,
+		"other result":  otherResult,
+		"bad signature": badSignature,
+		"truncated":     env[:len(env)-1],
+	} {
+		_, err := f.ledger.admit(bad, sp, e)
+		var refused *RefusedError
+		require.ErrorAs(t, err, &refused, name)
 	}
 }

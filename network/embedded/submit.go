@@ -3,6 +3,7 @@ package embedded
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -112,33 +113,55 @@ func (l *Ledger) endorseAndOrder(ctx context.Context, signer ledger.Signer, sp *
 	}
 }
 
-// admit checks a signed envelope before ordering: it carries exactly the
-// proposal, proposal signature and simulation that were endorsed, and the
-// creator's envelope signature holds. The proposal and its signature were
+// admit checks a signed envelope before ordering: it must be, byte for
+// byte, the canonical encoding (newEnvelope's) of exactly the proposal,
+// proposal signature and simulation that were endorsed, and the creator's
+// envelope signature must hold. The proposal and its signature were
 // verified at endorsement, so byte equality stands for checking them again;
-// only the envelope signature is new.
+// only the envelope signature is new. Requiring the canonical bytes also
+// keeps every stored transaction compact JSON, which encodeBlock relies on.
 func (l *Ledger) admit(env []byte, sp *signedProposal, e *endorsement) (*openedTx, error) {
 	txID := e.op.prop.TxID
-	var outer envelope
-	if err := json.Unmarshal(env, &outer); err != nil {
-		return nil, refuse(txID, "malformed envelope: %v", err)
+	payload, sig, ok := canonicalEnvelope(env, sp, e.simBytes)
+	if !ok {
+		return nil, refuse(txID, "envelope is not the endorsed proposal and result, canonically encoded")
 	}
-	var payload txPayload
-	if err := json.Unmarshal(outer.Payload, &payload); err != nil {
-		return nil, refuse(txID, "malformed envelope payload: %v", err)
-	}
-	switch {
-	case !bytes.Equal(payload.Proposal, e.op.raw):
-		return nil, refuse(txID, "envelope carries another proposal than the endorsed one")
-	case !bytes.Equal(payload.ProposalSignature, sp.Signature):
-		return nil, refuse(txID, "envelope carries another proposal signature than the endorsed one")
-	case !bytes.Equal(payload.Simulation, e.simBytes):
-		return nil, refuse(txID, "envelope carries another result than the endorsed one")
-	}
-	if err := verifySignature(e.op.cert, outer.Payload, outer.Signature); err != nil {
+	if err := verifySignature(e.op.cert, payload, sig); err != nil {
 		return nil, refuse(txID, "envelope signature: %v", err)
 	}
 	return &openedTx{raw: env, prop: e.op, simRaw: e.simBytes, sim: e.sim}, nil
+}
+
+// canonicalEnvelope splits the envelope newEnvelope writes for exactly this
+// proposal, signature and simulation into its payload and signature without
+// decoding JSON; ok is false for any other bytes.
+func canonicalEnvelope(env []byte, sp *signedProposal, simBytes []byte) (payload, sig []byte, ok bool) {
+	payload = appendRawObject(nil,
+		rawField{"proposal", sp.Proposal},
+		rawField{"proposal_signature", jsonBytes(sp.Signature)},
+		rawField{"simulation", simBytes})
+	rest, found := bytes.CutPrefix(env, []byte(`{"payload":`))
+	if found {
+		rest, found = bytes.CutPrefix(rest, payload)
+	}
+	if found {
+		rest, found = bytes.CutPrefix(rest, []byte(`,"signature":`))
+	}
+	if found {
+		rest, found = bytes.CutSuffix(rest, []byte(`}`))
+	}
+	if !found {
+		return nil, nil, false
+	}
+	var encoded string
+	if err := json.Unmarshal(rest, &encoded); err != nil {
+		return nil, nil, false
+	}
+	sig, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil || !bytes.Equal(jsonBytes(sig), rest) {
+		return nil, nil, false
+	}
+	return payload, sig, true
 }
 
 func outcomeResult(tx *openedTx, out commitOutcome) (*ledger.SubmitResult, error) {
