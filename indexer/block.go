@@ -48,48 +48,94 @@ func (e *BlockError) Unwrap() error { return e.Err }
 // *GapError. The checkpoint row is locked, so concurrent indexers serialise.
 // Any other failure is a *BlockError.
 func (ix *Indexer) applyBlock(ctx context.Context, b ledger.Block) (uint64, error) {
-	if b.Number >= math.MaxInt64 {
-		return 0, &BlockError{Block: b.Number, Poison: true, Err: errors.New("block number out of range")}
+	return ix.applyBlocks(ctx, []ledger.Block{b})
+}
+
+// applyBlocks is applyBlock for consecutive blocks in one PostgreSQL
+// transaction: one checkpoint lock, one commit and one notification for all
+// of them, which is what lets an indexer that fell behind catch up. If the
+// group fails, its blocks are applied one at a time, so that the blocks
+// before a failing one are kept and the *BlockError names the failing one.
+func (ix *Indexer) applyBlocks(ctx context.Context, blocks []ledger.Block) (uint64, error) {
+	next, failed, err := ix.applyGroup(ctx, blocks)
+	if err == nil || len(blocks) == 1 {
+		return next, err
 	}
-	next := b.Number + 1
+	var gap *GapError
+	if errors.As(err, &gap) {
+		return 0, err
+	}
+	ix.log.DebugContext(ctx, "indexer: a group of blocks failed; applying them one at a time",
+		"first", blocks[0].Number, "blocks", len(blocks), "failed", failed, "err", err)
+	for _, b := range blocks {
+		if next, _, err = ix.applyGroup(ctx, []ledger.Block{b}); err != nil {
+			return 0, err
+		}
+	}
+	return next, nil
+}
+
+// applyGroup applies consecutive blocks in one transaction and returns the
+// checkpoint after them, or the number of the block that failed.
+func (ix *Indexer) applyGroup(ctx context.Context, blocks []ledger.Block) (next, failed uint64, err error) {
+	last := blocks[len(blocks)-1].Number
+	for i, b := range blocks {
+		if b.Number >= math.MaxInt64 {
+			return 0, b.Number, &BlockError{Block: b.Number, Poison: true, Err: errors.New("block number out of range")}
+		}
+		if i > 0 && b.Number != blocks[i-1].Number+1 {
+			return 0, b.Number, fmt.Errorf("indexer: block %d follows block %d in one group", b.Number, blocks[i-1].Number)
+		}
+	}
+	next = last + 1
+	failed = blocks[0].Number
 	poison := false
-	err := pgx.BeginTxFunc(ctx, ix.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
+	err = pgx.BeginTxFunc(ctx, ix.pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		var cp int64
 		if err := tx.QueryRow(ctx, `SELECT next_block FROM indexer_checkpoint FOR UPDATE`).Scan(&cp); err != nil {
 			return fmt.Errorf("lock checkpoint: %w", err)
 		}
-		switch checkpoint := uint64(cp); {
-		case b.Number < checkpoint:
+		checkpoint := uint64(cp)
+		switch {
+		case last < checkpoint:
 			next = checkpoint
 			return nil
-		case b.Number > checkpoint:
-			return &GapError{Block: b.Number, Checkpoint: checkpoint}
+		case blocks[0].Number > checkpoint:
+			return &GapError{Block: blocks[0].Number, Checkpoint: checkpoint}
 		}
-		batch := &pgx.Batch{}
-		if err := queueBlock(batch, b, ix.sealer); err != nil {
-			poison = true
-			return err
+		first := checkpoint // blocks below it were applied already
+		for _, b := range blocks[first-blocks[0].Number:] {
+			failed = b.Number
+			batch := &pgx.Batch{}
+			if err := queueBlock(batch, b, ix.sealer); err != nil {
+				poison = true
+				return err
+			}
+			if b.Number == last {
+				batch.Queue(`UPDATE indexer_checkpoint SET next_block = $1, updated_at = now()`, int64(next))
+				batch.Queue(`UPDATE indexer_alarms SET resolved_at = now()
+					WHERE block_number BETWEEN $1 AND $2 AND resolved_at IS NULL`, int64(first), int64(last))
+				// Delivered only when the transaction commits.
+				batch.Queue(`SELECT pg_notify($1, $2)`, NotifyChannel, strconv.FormatUint(next, 10))
+			}
+			if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+				return fmt.Errorf("write rows: %w", err)
+			}
+			if err := applyCockpit(ctx, tx, ix.sealer, b); err != nil {
+				poison = errors.Is(err, errCockpitData)
+				return err
+			}
 		}
-		batch.Queue(`UPDATE indexer_checkpoint SET next_block = $1, updated_at = now()`, int64(next))
-		batch.Queue(`UPDATE indexer_alarms SET resolved_at = now() WHERE block_number = $1 AND resolved_at IS NULL`,
-			int64(b.Number))
-		// Delivered only when the transaction commits.
-		batch.Queue(`SELECT pg_notify($1, $2)`, NotifyChannel, strconv.FormatUint(next, 10))
-		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-			return fmt.Errorf("write rows: %w", err)
-		}
-		err := applyCockpit(ctx, tx, ix.sealer, b)
-		poison = errors.Is(err, errCockpitData)
-		return err
+		return nil
 	})
 	var gap *GapError
 	switch {
 	case err == nil:
-		return next, nil
+		return next, 0, nil
 	case errors.As(err, &gap):
-		return 0, err
+		return 0, failed, err
 	default:
-		return 0, &BlockError{Block: b.Number, Poison: poison || refusedByDatabase(err), Err: err}
+		return 0, failed, &BlockError{Block: failed, Poison: poison || refusedByDatabase(err), Err: err}
 	}
 }
 
@@ -121,8 +167,9 @@ func refusedByDatabase(err error) bool {
 func queueBlock(batch *pgx.Batch, b ledger.Block, s *sealing.Sealer) error {
 	block := int64(b.Number)
 	queueLedgerBlock(batch, b)
+	var explorer explorerRows
 	for _, t := range b.Transactions {
-		if err := queueLedgerTransaction(batch, block, t); err != nil {
+		if err := explorer.addTransaction(block, t); err != nil {
 			return fmt.Errorf("transaction %s: %w", t.ID, err)
 		}
 		if !t.Valid || t.Event == nil || t.Event.Name != model.EventName {
@@ -133,7 +180,7 @@ func queueBlock(batch *pgx.Batch, b ledger.Block, s *sealing.Sealer) error {
 			return fmt.Errorf("transaction %s: %w", t.ID, err)
 		}
 		storeTexts(&env)
-		queueSubjects(batch, block, t.Index, env.Events)
+		explorer.addSubjects(block, t.Index, env.Events)
 		receipts := 0
 		for i, ev := range env.Events {
 			pos := position{block: block, txIndex: t.Index, event: i, receipt: receipts}
@@ -145,6 +192,7 @@ func queueBlock(batch *pgx.Batch, b ledger.Block, s *sealing.Sealer) error {
 			}
 		}
 	}
+	explorer.queue(batch)
 	return nil
 }
 

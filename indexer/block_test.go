@@ -53,6 +53,44 @@ func TestApplyBlock(t *testing.T) {
 		require.Equal(t, 1, rows(t, ix))
 	})
 
+	t.Run("a group of blocks applies in one transaction, skipping those applied already", func(t *testing.T) {
+		t.Parallel()
+		ix, feed, chain := setup(t)
+		chain.RegisterEnterprise("91320583MA1XYZ0003", "C")
+		group := func(from, to uint64) []ledger.Block {
+			var out []ledger.Block
+			for n := from; n <= to; n++ {
+				out = append(out, block(t, feed, n))
+			}
+			return out
+		}
+		next, err := ix.applyBlock(t.Context(), block(t, feed, 0))
+		require.NoError(t, err)
+		require.Equal(t, uint64(1), next)
+		next, err = ix.applyBlocks(t.Context(), group(0, 2))
+		require.NoError(t, err)
+		require.Equal(t, uint64(3), next)
+		require.Equal(t, 3, rows(t, ix), "block 0 once, blocks 1 and 2")
+		var cp int64
+		require.NoError(t, ix.pool.QueryRow(t.Context(), `SELECT next_block FROM indexer_checkpoint`).Scan(&cp))
+		require.Equal(t, int64(3), cp)
+
+		_, err = ix.applyBlocks(t.Context(), group(0, 2))
+		require.NoError(t, err)
+		require.Equal(t, 3, rows(t, ix), "a group applied already changes nothing")
+	})
+
+	t.Run("a group beyond the checkpoint is a gap error and writes nothing", func(t *testing.T) {
+		t.Parallel()
+		ix, feed, chain := setup(t)
+		chain.RegisterEnterprise("91320583MA1XYZ0003", "C")
+		_, err := ix.applyBlocks(t.Context(), []ledger.Block{block(t, feed, 1), block(t, feed, 2)})
+		var gap *GapError
+		require.ErrorAs(t, err, &gap)
+		require.Equal(t, GapError{Block: 1, Checkpoint: 0}, *gap)
+		require.Equal(t, 0, rows(t, ix))
+	})
+
 	t.Run("a block beyond the checkpoint is a gap error and writes nothing", func(t *testing.T) {
 		t.Parallel()
 		ix, feed, _ := setup(t)

@@ -91,8 +91,27 @@ func orEmpty(b []byte) []byte {
 	return b
 }
 
-// queueLedgerTransaction queues the transaction's explorer row.
-func queueLedgerTransaction(batch *pgx.Batch, block int64, t ledger.Transaction) error {
+// explorerRows collects a block's ledger_transactions and
+// ledger_tx_subjects rows column by column, so that each table takes one
+// statement per block (unnest of arrays) instead of one per row.
+type explorerRows struct {
+	tx struct {
+		block, index                                 []int64
+		id, function, msp, creatorID, code           []string
+		cert, name, userID, userRole, userEnterprise []string
+		endorsements, writes                         []string
+		valid                                        []bool
+		at                                           []time.Time
+		raw                                          [][]byte
+	}
+	subject struct {
+		kind, subject []string
+		block, index  []int64
+	}
+}
+
+// addTransaction adds the transaction's explorer row.
+func (r *explorerRows) addTransaction(block int64, t ledger.Transaction) error {
 	ind := CertIndividual(t.Creator.CertPEM)
 	storeTexts(&ind)
 	endorsements := make([]Endorsement, len(t.Endorsements))
@@ -111,15 +130,48 @@ func queueLedgerTransaction(batch *pgx.Batch, block int64, t ledger.Transaction)
 	if err != nil {
 		return fmt.Errorf("encode keys written: %w", err)
 	}
-	batch.Queue(`INSERT INTO ledger_transactions
-		(block_number, tx_index, tx_id, function, creator_msp, creator_id, valid, validation_code, at,
-		 creator_cert, creator_name, user_id, user_role, user_enterprise, endorsements, writes, raw)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-		block, t.Index, StoreText(t.ID), StoreText(t.Function), StoreText(t.Creator.MspID),
-		StoreText(t.Creator.ID), t.Valid, StoreText(t.ValidationCode), t.Timestamp,
-		StoreText(string(t.Creator.CertPEM)), ind.Name, ind.UserID, ind.Role, ind.EnterpriseID,
-		endorsed, written, orEmpty(t.Raw))
+	c := &r.tx
+	c.block = append(c.block, block)
+	c.index = append(c.index, int64(t.Index))
+	c.id = append(c.id, StoreText(t.ID))
+	c.function = append(c.function, StoreText(t.Function))
+	c.msp = append(c.msp, StoreText(t.Creator.MspID))
+	c.creatorID = append(c.creatorID, StoreText(t.Creator.ID))
+	c.valid = append(c.valid, t.Valid)
+	c.code = append(c.code, StoreText(t.ValidationCode))
+	c.at = append(c.at, t.Timestamp)
+	c.cert = append(c.cert, StoreText(string(t.Creator.CertPEM)))
+	c.name = append(c.name, ind.Name)
+	c.userID = append(c.userID, ind.UserID)
+	c.userRole = append(c.userRole, ind.Role)
+	c.userEnterprise = append(c.userEnterprise, ind.EnterpriseID)
+	c.endorsements = append(c.endorsements, string(endorsed))
+	c.writes = append(c.writes, string(written))
+	c.raw = append(c.raw, orEmpty(t.Raw))
 	return nil
+}
+
+// queue queues the collected rows, one statement per table.
+func (r *explorerRows) queue(batch *pgx.Batch) {
+	if c := &r.tx; len(c.id) > 0 {
+		batch.Queue(`INSERT INTO ledger_transactions
+			(block_number, tx_index, tx_id, function, creator_msp, creator_id, valid, validation_code, at,
+			 creator_cert, creator_name, user_id, user_role, user_enterprise, endorsements, writes, raw)
+			SELECT block_number, tx_index, tx_id, function, creator_msp, creator_id, valid, validation_code, at,
+				creator_cert, creator_name, user_id, user_role, user_enterprise, endorsements::jsonb, writes::jsonb, raw
+			FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],
+				$8::text[], $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
+				$15::text[], $16::text[], $17::bytea[])
+				AS t(block_number, tx_index, tx_id, function, creator_msp, creator_id, valid, validation_code, at,
+					creator_cert, creator_name, user_id, user_role, user_enterprise, endorsements, writes, raw)`,
+			c.block, c.index, c.id, c.function, c.msp, c.creatorID, c.valid, c.code, c.at,
+			c.cert, c.name, c.userID, c.userRole, c.userEnterprise, c.endorsements, c.writes, c.raw)
+	}
+	if s := &r.subject; len(s.kind) > 0 {
+		batch.Queue(`INSERT INTO ledger_tx_subjects (kind, subject, block_number, tx_index)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::integer[])`,
+			s.kind, s.subject, s.block, s.index)
+	}
 }
 
 // Subject kinds of ledger_tx_subjects.
@@ -129,9 +181,9 @@ const (
 	SubjectPrefiling = "prefiling"
 )
 
-// queueSubjects records the trace codes, documents and prefilings the
+// addSubjects records the trace codes, documents and prefilings the
 // events of a valid transaction touched, each once.
-func queueSubjects(batch *pgx.Batch, block int64, txIndex int, events []model.DomainEvent) {
+func (r *explorerRows) addSubjects(block int64, txIndex int, events []model.DomainEvent) {
 	seen := map[[2]string]bool{}
 	add := func(kind, subject string) {
 		key := [2]string{kind, subject}
@@ -139,8 +191,11 @@ func queueSubjects(batch *pgx.Batch, block int64, txIndex int, events []model.Do
 			return
 		}
 		seen[key] = true
-		batch.Queue(`INSERT INTO ledger_tx_subjects (kind, subject, block_number, tx_index) VALUES ($1, $2, $3, $4)`,
-			kind, subject, block, txIndex)
+		s := &r.subject
+		s.kind = append(s.kind, kind)
+		s.subject = append(s.subject, subject)
+		s.block = append(s.block, block)
+		s.index = append(s.index, int64(txIndex))
 	}
 	for _, ev := range events {
 		if p := ev.Prefiling; p != nil {

@@ -179,8 +179,16 @@ func (ix *Indexer) applied(next uint64) {
 	ix.status.NextBlock = next
 }
 
+// maxBlocksPerTransaction bounds how many waiting blocks one PostgreSQL
+// transaction applies.
+const maxBlocksPerTransaction = 32
+
 // listenOnce reads the checkpoint and listens from it until the stream ends.
 // done reports that reached became true; progressed that a block was applied.
+// The ledger's stream runs ahead of the writer by up to
+// maxBlocksPerTransaction blocks; whatever has arrived when the writer is
+// free is applied in one transaction (applyBlocks), so a writer that fell
+// behind pays one commit for many blocks.
 func (ix *Indexer) listenOnce(ctx context.Context, reached func(uint64) bool) (done, progressed bool, err error) {
 	next, err := ix.checkpoint(ctx)
 	if err != nil {
@@ -190,30 +198,64 @@ func (ix *Indexer) listenOnce(ctx context.Context, reached func(uint64) bool) (d
 	if reached != nil && reached(next) {
 		return true, false, nil
 	}
-	err = ix.ledger.Listen(ctx, next, func(b ledger.Block) error {
-		n, err := ix.applyBlock(ctx, b)
+	streamCtx, stop := context.WithCancel(ctx)
+	blocks := make(chan ledger.Block, maxBlocksPerTransaction)
+	streamErr := make(chan error, 1)
+	go func() {
+		defer close(blocks)
+		streamErr <- ix.ledger.Listen(streamCtx, next, func(b ledger.Block) error {
+			select {
+			case blocks <- b:
+				return nil
+			case <-streamCtx.Done():
+				return streamCtx.Err()
+			}
+		})
+	}()
+	// stopStream ends the stream and waits for it, discarding what it still
+	// delivers, so that no goroutine outlives this call.
+	stopStream := func() {
+		stop()
+		for range blocks {
+			continue
+		}
+	}
+	for {
+		b, ok := <-blocks
+		if !ok {
+			stop()
+			err = <-streamErr
+			if err == nil {
+				err = errors.New("listen returned without an error")
+			}
+			return false, progressed, fmt.Errorf("listen from block %d: %w", next, err)
+		}
+		group := []ledger.Block{b}
+		for len(group) < maxBlocksPerTransaction && (reached == nil || !reached(group[len(group)-1].Number+1)) {
+			waiting, more := ledger.Block{}, false
+			select {
+			case waiting, more = <-blocks:
+			default:
+			}
+			if !more {
+				break
+			}
+			group = append(group, waiting)
+		}
+		n, err := ix.applyBlocks(ctx, group)
 		if err != nil {
-			return err
+			stopStream()
+			return false, progressed, fmt.Errorf("listen from block %d: apply blocks %d to %d: %w",
+				next, group[0].Number, group[len(group)-1].Number, err)
 		}
 		ix.applied(n)
 		progressed = true
 		if reached != nil && reached(n) {
-			done = true
-			return errReached
+			stopStream()
+			return true, progressed, nil
 		}
-		return nil
-	})
-	if done {
-		return true, progressed, nil
 	}
-	if err == nil {
-		err = errors.New("listen returned without an error")
-	}
-	return false, progressed, fmt.Errorf("listen from block %d: %w", next, err)
 }
-
-// errReached stops Listen once CatchUp's target is indexed.
-var errReached = errors.New("indexer: target height reached")
 
 func (ix *Indexer) checkpoint(ctx context.Context) (uint64, error) {
 	var next int64

@@ -51,6 +51,7 @@ func BenchmarkConcurrentApprovals(b *testing.B) {
 	from, err := n.Ledger.Height(ctx)
 	require.NoError(b, err)
 	codes := make([]string, len(ids))
+	cpuStart := processCPU(b)
 	approved, lost, approveTime := concurrently(b, clients, ids, func(i int, id string) error {
 		res, err := n.Ledger.Submit(ctx, customs, "ReviewPrefiling", fmt.Sprintf("bench-approve-%d", i), id, "approve", "")
 		if err != nil {
@@ -63,6 +64,7 @@ func BenchmarkConcurrentApprovals(b *testing.B) {
 		codes[i] = p.TraceCode
 		return nil
 	})
+	approveCPU := processCPU(b) - cpuStart
 	until, err := n.Ledger.Height(ctx)
 	require.NoError(b, err)
 
@@ -79,6 +81,7 @@ func BenchmarkConcurrentApprovals(b *testing.B) {
 	b.ReportMetric(percentile(approved, 0.50), "approve-p50-ms")
 	b.ReportMetric(percentile(approved, 0.99), "approve-p99-ms")
 	b.ReportMetric(mean(approved), "approve-mean-ms")
+	b.ReportMetric(float64(approveCPU.Microseconds())/1000/float64(len(ids)), "cpu-ms/approval")
 	b.ReportMetric(float64(invalidTransactions(b, n.Ledger, from, until))/float64(len(ids)), "invalidated/approval")
 	b.ReportMetric(float64(lost), "conflicted-for-good")
 	b.ReportMetric(float64(len(declared))/declareTime.Seconds(), "declarations/s")

@@ -39,7 +39,7 @@ func BenchmarkEmbeddedSubmit(b *testing.B) {
 				seq     atomic.Int64
 				lastBlk atomic.Uint64
 			)
-			start := time.Now()
+			start, cpuStart := time.Now(), processCPU(b)
 			var wg sync.WaitGroup
 			for range clients {
 				wg.Add(1)
@@ -82,6 +82,7 @@ func BenchmarkEmbeddedSubmit(b *testing.B) {
 			b.ReportMetric(percentile(lag, 0.50), "mirror-lag-p50-ms")
 			b.ReportMetric(percentile(lag, 0.99), "mirror-lag-p99-ms")
 			b.ReportMetric(float64(total)/float64(lastBlk.Load()+1), "tx/block")
+			b.ReportMetric(float64((processCPU(b)-cpuStart).Microseconds())/1000/float64(total), "cpu-ms/tx")
 		})
 	}
 }

@@ -62,6 +62,7 @@ func BenchmarkFabricSubmit(b *testing.B) {
 			require.Len(b, submit, level.clients*level.perClient)
 			b.ReportMetric(float64(len(submit))/elapsed.Seconds(), "tx/s")
 			b.ReportMetric(percentile(submit, 0.50), "submit-p50-ms")
+			b.ReportMetric(percentile(submit, 0.95), "submit-p95-ms")
 			b.ReportMetric(percentile(submit, 0.99), "submit-p99-ms")
 			b.ReportMetric(percentile(lag, 0.50), "mirror-lag-p50-ms")
 			b.ReportMetric(percentile(lag, 0.99), "mirror-lag-p99-ms")

@@ -3,6 +3,7 @@ package embedded
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -61,20 +62,52 @@ func newSignedProposal(channelID string, signer ledger.Signer, now time.Time, fu
 }
 
 // newEnvelope binds the endorsed simulation to the proposal and signs it.
+// The bytes are those of json.Marshal(txPayload{...}) and
+// json.Marshal(envelope{...}), spliced together without encoding/json's
+// second pass over the nested raw messages, which are compact JSON written
+// by encoding/json already (TestEnvelopeIsJSONMarshal).
 func newEnvelope(signer ledger.Signer, sp *signedProposal, simBytes []byte) ([]byte, error) {
-	payload, err := json.Marshal(txPayload{Proposal: sp.Proposal, ProposalSignature: sp.Signature, Simulation: simBytes})
-	if err != nil {
-		return nil, fmt.Errorf("build transaction: encode payload: %w", err)
-	}
+	payload := appendRawObject(nil,
+		rawField{"proposal", sp.Proposal},
+		rawField{"proposal_signature", jsonBytes(sp.Signature)},
+		rawField{"simulation", simBytes})
 	sig, err := signBytes(signer, payload)
 	if err != nil {
 		return nil, fmt.Errorf("build transaction: %w", err)
 	}
-	env, err := json.Marshal(envelope{Payload: payload, Signature: sig})
-	if err != nil {
-		return nil, fmt.Errorf("build transaction: encode envelope: %w", err)
+	return appendRawObject(nil, rawField{"payload", payload}, rawField{"signature", jsonBytes(sig)}), nil
+}
+
+// rawField is a JSON object member whose value is already encoded.
+type rawField struct {
+	name  string
+	value []byte
+}
+
+func appendRawObject(out []byte, fields ...rawField) []byte {
+	out = append(out, '{')
+	for i, f := range fields {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, '"')
+		out = append(out, f.name...)
+		out = append(out, '"', ':')
+		out = append(out, f.value...)
 	}
-	return env, nil
+	return append(out, '}')
+}
+
+// jsonBytes is encoding/json's encoding of a byte slice: a base64 string,
+// null when nil.
+func jsonBytes(b []byte) []byte {
+	if b == nil {
+		return []byte("null")
+	}
+	out := make([]byte, 0, base64.StdEncoding.EncodedLen(len(b))+2)
+	out = append(out, '"')
+	out = base64.StdEncoding.AppendEncode(out, b)
+	return append(out, '"')
 }
 
 // computeTxID is Fabric's transaction ID: hex(SHA-256(nonce || creator)).

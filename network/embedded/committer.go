@@ -34,7 +34,11 @@ func (c *committer) run() {
 }
 
 // cut collects transactions after first until the block is full, the batch
-// timeout passes, or the queue is closed (open false).
+// timeout passes, the queue is closed (open false), or nothing more is
+// coming: the queue is empty and no submitter is being endorsed. Waiting
+// for the timeout then would only delay the transactions in hand; a lone
+// transaction commits at once, and closed-loop clients that have all
+// submitted share a block without waiting.
 func (c *committer) cut(first *pendingTx) (batch []*pendingTx, open bool) {
 	batch = []*pendingTx{first}
 	timer := time.NewTimer(c.l.cfg.BatchTimeout)
@@ -46,6 +50,19 @@ func (c *committer) cut(first *pendingTx) (batch []*pendingTx, open bool) {
 				return batch, false
 			}
 			batch = append(batch, p)
+			continue
+		default:
+		}
+		if c.l.endorsing.Load() == 0 {
+			return batch, true
+		}
+		select {
+		case p, ok := <-c.l.queue:
+			if !ok {
+				return batch, false
+			}
+			batch = append(batch, p)
+		case <-c.l.endorsed:
 		case <-timer.C:
 			return batch, true
 		}
@@ -73,7 +90,14 @@ func (c *committer) commit(batch []*pendingTx) {
 		c.answer(batch, nil, err)
 		return
 	}
-	c.lastHash = block.Header.hash()
+	view := blockView(block.Header, len(batch))
+	for i, p := range batch {
+		view.Transactions[i] = placed(p.view, i, block.Metadata.ValidationCodes[i])
+	}
+	// Before the height moves, so that listeners woken by it find the block
+	// in memory.
+	c.l.recent.put(view)
+	c.lastHash = view.Hash
 	c.next++
 	c.l.tipMu.Lock()
 	c.l.height = c.next
@@ -120,9 +144,9 @@ func (c *committer) build(batch []*pendingTx) (*leveldb.Batch, *storedBlock, err
 		}
 	}
 	block := newStoredBlock(c.next, c.lastHash, txs, codes)
-	raw, err := json.Marshal(block)
+	raw, err := encodeBlock(block)
 	if err != nil {
-		return nil, nil, fmt.Errorf("encode block: %w", err)
+		return nil, nil, err
 	}
 	wb.Put(blockKey(c.next), raw)
 	wb.Put(heightKey, encodeUint64(c.next+1))

@@ -27,10 +27,12 @@ type Config struct {
 	// Verifier admits the creators of transactions.
 	Verifier Verifier
 	// BatchTimeout is how long the committer waits for more transactions
-	// after the first one of a block (default 20ms).
+	// after the first one of a block while other submissions are still
+	// being endorsed; with none in progress it cuts the block at once
+	// (default 10ms).
 	BatchTimeout time.Duration
 	// MaxBatchSize cuts a block early once it holds this many transactions
-	// (default 200).
+	// (default 500).
 	MaxBatchSize int
 	// MaxConflictRetries is how often Submit proposes a transaction again
 	// after an MVCC or phantom read conflict (default 10; negative: never).
@@ -47,8 +49,8 @@ type Config struct {
 }
 
 const (
-	defaultBatchTimeout = 20 * time.Millisecond
-	defaultMaxBatchSize = 200
+	defaultBatchTimeout = 10 * time.Millisecond
+	defaultMaxBatchSize = 500
 	// defaultMaxConflictRetries bounds the re-simulations of a transaction
 	// that lost a race; retries go one at a time, so a hot key converges
 	// well within it.

@@ -14,7 +14,8 @@ import (
 type testContract struct {
 	contractapi.Contract
 	// pause, when set, runs in the middle of Incr and RangeCount, after
-	// their reads: tests use it to let another transaction commit in between.
+	// their reads, and in Put: tests use it to let another transaction
+	// commit in between, or to hold transactions in simulation together.
 	pause func(function string)
 }
 
@@ -25,6 +26,7 @@ func (c *testContract) hold(function string) {
 }
 
 func (c *testContract) Put(ctx contractapi.TransactionContextInterface, key, value string) error {
+	c.hold("Put")
 	return ctx.GetStub().PutState(key, []byte(value))
 }
 

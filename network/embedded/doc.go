@@ -31,15 +31,26 @@
 //
 // # Ordering and commit
 //
-// One committer goroutine cuts blocks after MaxBatchSize transactions or
-// BatchTimeout after the first one, validates each transaction in order
+// One committer goroutine cuts blocks after MaxBatchSize transactions,
+// BatchTimeout after the first one, or as soon as the queue is empty and no
+// submission is being endorsed (nothing more is coming, so a lone
+// transaction does not wait). It validates each transaction in order
 // against committed state plus the earlier valid transactions of the block
 // (DUPLICATE_TXID, MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT or VALID), and
 // writes the block, state, history, transaction index and height in one
-// LevelDB batch with Sync, so a crash leaves the whole block or none of it.
-// Invalid transactions stay in their block, as in Fabric. A conflicted
-// submission is simulated again under a new transaction ID, at most 10
-// times; retries run one at a time so that a hot key converges.
+// LevelDB batch with Sync, so a crash leaves the whole block or none of it,
+// and a transaction is answered only once its block is on disk. Invalid
+// transactions stay in their block, as in Fabric. A conflicted submission
+// is simulated again under a new transaction ID, at most 10 times; retries
+// run one at a time so that a hot key converges.
+//
+// Signatures are checked where the work can run in parallel: the proposal
+// at endorsement and the envelope at admission, each in the submitter's
+// goroutine (the envelope's copy of the proposal and its signature must
+// equal the endorsed bytes). The committer keeps the last blocks as
+// listeners see them, built from those checked transactions; a listener
+// further behind reads the block from disk and has every signature checked
+// again, on all cores.
 //
 // # Storage
 //

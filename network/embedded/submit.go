@@ -3,15 +3,21 @@ package embedded
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 
 	"zonetrace/network/ledger"
 )
 
-// pendingTx is an endorsed transaction waiting for the committer.
+// pendingTx is an endorsed transaction waiting for the committer. view is
+// what listeners will see of it, prepared by the submitter (in parallel with
+// other submitters) so that the committer only fills in its position and
+// validation code.
 type pendingTx struct {
 	tx   *openedTx
+	view ledger.Transaction
 	done chan commitOutcome
 }
 
@@ -74,6 +80,8 @@ func (l *Ledger) endorseAndOrder(ctx context.Context, signer ledger.Signer, sp *
 		return nil, err
 	}
 	defer l.release()
+	l.endorsing.Add(1)
+	defer l.doneEndorsing()
 	if err := l.brokenErr(); err != nil {
 		return nil, err
 	}
@@ -88,11 +96,15 @@ func (l *Ledger) endorseAndOrder(ctx context.Context, signer ledger.Signer, sp *
 	if err != nil {
 		return nil, err
 	}
-	tx, err := l.admit(env, e)
+	tx, err := l.admit(env, sp, e)
 	if err != nil {
 		return nil, err
 	}
-	p := &pendingTx{tx: tx, done: make(chan commitOutcome, 1)}
+	view, err := l.transactionView(tx)
+	if err != nil {
+		return nil, err
+	}
+	p := &pendingTx{tx: tx, view: view, done: make(chan commitOutcome, 1)}
 	select {
 	case l.queue <- p:
 		return p, nil
@@ -101,20 +113,55 @@ func (l *Ledger) endorseAndOrder(ctx context.Context, signer ledger.Signer, sp *
 	}
 }
 
-// admit checks a signed envelope before ordering: both signatures hold, and
-// it carries exactly the proposal and simulation that were endorsed.
-func (l *Ledger) admit(env []byte, e *endorsement) (*openedTx, error) {
-	tx, err := openEnvelope(env)
-	if err != nil {
-		return nil, err
+// admit checks a signed envelope before ordering: it must be, byte for
+// byte, the canonical encoding (newEnvelope's) of exactly the proposal,
+// proposal signature and simulation that were endorsed, and the creator's
+// envelope signature must hold. The proposal and its signature were
+// verified at endorsement, so byte equality stands for checking them again;
+// only the envelope signature is new. Requiring the canonical bytes also
+// keeps every stored transaction compact JSON, which encodeBlock relies on.
+func (l *Ledger) admit(env []byte, sp *signedProposal, e *endorsement) (*openedTx, error) {
+	txID := e.op.prop.TxID
+	payload, sig, ok := canonicalEnvelope(env, sp, e.simBytes)
+	if !ok {
+		return nil, refuse(txID, "envelope is not the endorsed proposal and result, canonically encoded")
 	}
-	if !bytes.Equal(tx.prop.raw, e.op.raw) {
-		return nil, refuse(e.op.prop.TxID, "envelope carries another proposal than the endorsed one")
+	if err := verifySignature(e.op.cert, payload, sig); err != nil {
+		return nil, refuse(txID, "envelope signature: %v", err)
 	}
-	if !bytes.Equal(tx.simRaw, e.simBytes) {
-		return nil, refuse(e.op.prop.TxID, "envelope carries another result than the endorsed one")
+	return &openedTx{raw: env, prop: e.op, simRaw: e.simBytes, sim: e.sim}, nil
+}
+
+// canonicalEnvelope splits the envelope newEnvelope writes for exactly this
+// proposal, signature and simulation into its payload and signature without
+// decoding JSON; ok is false for any other bytes.
+func canonicalEnvelope(env []byte, sp *signedProposal, simBytes []byte) (payload, sig []byte, ok bool) {
+	payload = appendRawObject(nil,
+		rawField{"proposal", sp.Proposal},
+		rawField{"proposal_signature", jsonBytes(sp.Signature)},
+		rawField{"simulation", simBytes})
+	rest, found := bytes.CutPrefix(env, []byte(`{"payload":`))
+	if found {
+		rest, found = bytes.CutPrefix(rest, payload)
 	}
-	return tx, nil
+	if found {
+		rest, found = bytes.CutPrefix(rest, []byte(`,"signature":`))
+	}
+	if found {
+		rest, found = bytes.CutSuffix(rest, []byte(`}`))
+	}
+	if !found {
+		return nil, nil, false
+	}
+	var encoded string
+	if err := json.Unmarshal(rest, &encoded); err != nil {
+		return nil, nil, false
+	}
+	sig, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil || !bytes.Equal(jsonBytes(sig), rest) {
+		return nil, nil, false
+	}
+	return payload, sig, true
 }
 
 func outcomeResult(tx *openedTx, out commitOutcome) (*ledger.SubmitResult, error) {
@@ -148,6 +195,17 @@ func (l *Ledger) Evaluate(ctx context.Context, signer ledger.Signer, function st
 		return nil, fmt.Errorf("evaluate %s: %w", function, err)
 	}
 	return e.sim.Payload, nil
+}
+
+// doneEndorsing ends a submission's endorsement, queued or not, and wakes a
+// committer waiting for the last one.
+func (l *Ledger) doneEndorsing() {
+	if l.endorsing.Add(-1) == 0 {
+		select {
+		case l.endorsed <- struct{}{}:
+		default:
+		}
+	}
 }
 
 func (l *Ledger) brokenErr() error {

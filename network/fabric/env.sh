@@ -70,8 +70,12 @@ CC_SERVER_PORT=${CC_SERVER_PORT:-$((BASE + 200))}
 # or the warehouse operator (see docs/operations.md for why not key-level).
 CC_POLICY="AND('CustomsMSP.peer', OR('ZoneAdminMSP.peer','WarehouseMSP.peer'))"
 
+# Blocks are cut after 100 ms or 500 transactions (docs/benchmarks.md
+# "Fabric"): 50 ms halved a lone transaction's wait but, with many clients
+# on two cores, the more numerous smaller blocks cost more than they saved;
+# 500 leaves room for bursts of many users in one block.
 BATCH_TIMEOUT=${ZT_FABRIC_BATCH_TIMEOUT:-100ms}
-BATCH_SIZE=${ZT_FABRIC_BATCH_SIZE:-100}
+BATCH_SIZE=${ZT_FABRIC_BATCH_SIZE:-500}
 export FABRIC_LOGGING_SPEC=${FABRIC_LOGGING_SPEC:-warning:gossip=error:grpc=error}
 
 # Fabric binaries come from $FABRIC_BIN or PATH, nowhere else.
