@@ -194,6 +194,17 @@ var (
 	dateLabels   = []string{"签发日期", "签证日期", "检疫日期", "签发", "日期", "date of issue", "date"}
 )
 
+// FieldsOf names the fields a certificate of kind states.
+func FieldsOf(kind string) []string {
+	switch kind {
+	case model.AttachmentOriginCertificate:
+		return []string{FieldOrigin}
+	case model.AttachmentQuarantineCertificate:
+		return []string{FieldQuarantineBatchNo, FieldQuarantineResult, FieldQuarantineDate}
+	}
+	return nil
+}
+
 // Extract reads the fields of a certificate of kind (model.Attachment*
 // kinds) off its recognised lines; a field not found is left out.
 func Extract(kind string, lines []Line) []Field {
