@@ -151,8 +151,9 @@ func allSure(kind string, fields []Field) bool {
 }
 
 // merge combines the fields of two passes over one page: a field read by
-// one pass only is taken; of two equal readings the surer; two different
-// readings give the surer one, flagged for a person as the passes disagree.
+// one pass only is taken; of two equal readings, or of a sure and an unsure
+// one, the surer; two different sure readings give the surer one, flagged
+// for a person as the passes disagree.
 func merge(a, b []Field) []Field {
 	out := slices.Clone(a)
 	for _, f := range b {
@@ -160,7 +161,7 @@ func merge(a, b []Field) []Field {
 		switch {
 		case i < 0:
 			out = append(out, f)
-		case out[i].Value == f.Value:
+		case out[i].Value == f.Value || out[i].NeedsReview != f.NeedsReview:
 			if f.Confidence > out[i].Confidence {
 				out[i] = f
 			}

@@ -367,7 +367,16 @@ func extractResult(lines []span) (Field, bool) {
 
 var notQualified = regexp.MustCompile(`不.格`)
 
-var datePattern = regexp.MustCompile(`(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})`)
+// datePattern reads 2024年03月05日 and 2024-03-05 (or . /), letting a
+// separator be doubled by a speck read as a point ("2023.-08-25").
+var datePattern = regexp.MustCompile(`(\d{4})\s*[年./-][.,/-]?\s*(\d{1,2})\s*[月./-][.,/-]?\s*(\d{1,2})`)
+
+// plausibleDate reports whether t may be the date of a certificate: a
+// calendar date from 2000 to a year ahead of now. A misread number (the
+// certificate's own number read as a date) falls outside.
+func plausibleDate(t time.Time) bool {
+	return t.Year() >= 2000 && t.Before(time.Now().AddDate(1, 0, 0))
+}
 
 func extractDate(lines []span) (Field, bool) {
 	for i, l := range lines {
@@ -403,8 +412,8 @@ func readDate(v span, from, to int) (Field, bool) {
 		return Field{}, false
 	}
 	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-	if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
-		return Field{}, false // not a calendar date: misread
+	if t.Year() != y || int(t.Month()) != mo || t.Day() != d || !plausibleDate(t) {
+		return Field{}, false // not a certificate's date: misread
 	}
 	runeFrom := from + len([]rune(text[:m[0]]))
 	runeTo := from + len([]rune(text[:m[1]]))
@@ -449,7 +458,7 @@ func readRunTogetherDate(v span, from, to int) (Field, bool) {
 							continue
 						}
 						t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-						if t.Year() == y && int(t.Month()) == mo && t.Day() == d {
+						if t.Year() == y && int(t.Month()) == mo && t.Day() == d && plausibleDate(t) {
 							found[t.Format(time.DateOnly)] = true
 						}
 					}
