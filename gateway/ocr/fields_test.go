@@ -99,7 +99,9 @@ func TestExtractDateChecks(t *testing.T) {
 // replaces an unsure one, and two sure readings that differ go to a person.
 func TestMerge(t *testing.T) {
 	sure := func(name, v string, c int) Field { return Field{Name: name, Value: v, Confidence: c} }
-	unsure := func(name, v string, c int) Field { return Field{Name: name, Value: v, Confidence: c, NeedsReview: true} }
+	unsure := func(name, v string, c int) Field {
+		return Field{Name: name, Value: v, Confidence: c, NeedsReview: true}
+	}
 	got := byName(merge(
 		[]Field{unsure(FieldQuarantineDate, "3199-10-24", 50), sure(FieldQuarantineBatchNo, "331843779565481", 90),
 			sure(FieldQuarantineResult, string(model.QuarantineQualified), 85)},
