@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/draw"
@@ -417,9 +418,20 @@ func jpegOf(img image.Image, quality int) ([]byte, error) {
 // mmPerPixel maps the 150 dpi page onto A4 in millimetres.
 const mmPerPixel = 210.0 / PageWidth
 
+// pdfDate stamps the generated PDFs, so that a seed gives the same bytes
+// whenever it is run.
+var pdfDate = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func newPDF() *fpdf.Fpdf {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetCreationDate(pdfDate)
+	pdf.SetModificationDate(pdfDate)
+	return pdf
+}
+
 // scanPDF wraps a scanned page in a PDF, as a scanner's "scan to PDF" does.
 func scanPDF(jpg []byte) ([]byte, error) {
-	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf := newPDF()
 	pdf.AddPage()
 	opts := fpdf.ImageOptions{ImageType: "JPG"}
 	pdf.RegisterImageOptionsReader("scan", opts, bytes.NewReader(jpg))
@@ -432,7 +444,7 @@ func scanPDF(jpg []byte) ([]byte, error) {
 // textPDF writes the page as a PDF with a text layer, as issuing systems
 // that print to PDF do; the seal is an image-free drawing in red.
 func (g *Generator) textPDF(pg page) ([]byte, error) {
-	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf := newPDF()
 	pdf.AddUTF8FontFromBytes("cjk", "", g.fontRaw)
 	pdf.AddPage()
 	pdf.SetTextColor(25, 25, 30)
