@@ -91,6 +91,13 @@ func TestExtractDateChecks(t *testing.T) {
 	f = byName(Extract(model.AttachmentQuarantineCertificate, lines("签发日期 2023.-08-25")))
 	require.Equal(t, "2023-08-25", f[FieldQuarantineDate].Value)
 
+	f = byName(Extract(model.AttachmentQuarantineCertificate, lines("签发日期 2024年02有12昌")))
+	require.Equal(t, "2024-02-12", f[FieldQuarantineDate].Value, "月 misread")
+	require.True(t, f[FieldQuarantineDate].NeedsReview)
+
+	f = byName(Extract(model.AttachmentQuarantineCertificate, lines("签发日期 2024有02有12")))
+	require.NotContains(t, f, FieldQuarantineDate, "no 年 or 月 left: not taken")
+
 	f = byName(Extract(model.AttachmentQuarantineCertificate, lines("签发日期 1899-08-25")))
 	require.NotContains(t, f, FieldQuarantineDate)
 }
