@@ -109,11 +109,7 @@ func (e *Engine) Recognize(ctx context.Context, kind, contentType string, conten
 		}
 		res.Lines = append(res.Lines, lines...)
 		res.Passes++
-		if i == 0 {
-			res.Fields = Extract(kind, lines)
-		} else {
-			res.Fields = merge(res.Fields, Extract(kind, lines))
-		}
+		res.Fields = merge(res.Fields, Extract(kind, lines))
 		if allSure(kind, res.Fields) {
 			break
 		}
