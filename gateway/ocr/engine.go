@@ -17,7 +17,10 @@ import (
 	_ "image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"unicode"
+
+	"zonetrace/chaincode/model"
 )
 
 // ErrUnreadable reports a file that is not a readable image or PDF.
@@ -33,6 +36,9 @@ const (
 type Result struct {
 	Fields []Field `json:"fields"`
 	Source string  `json:"source"`
+	// Passes is how many recognition passes the page took (0 for a text
+	// layer), for measuring.
+	Passes int `json:"-"`
 	// Lines are the text read, for diagnosis; never stored, as the
 	// certificate itself is sealed at rest.
 	Lines []Line `json:"-"`
@@ -92,14 +98,77 @@ func (e *Engine) Recognize(ctx context.Context, kind, contentType string, conten
 		return Result{}, fmt.Errorf("%w: cannot read %s", ErrUnreadable, contentType)
 	}
 	progress(30)
-	clean := Preprocess(page)
+	clean := pgm(Preprocess(page))
 	progress(40)
-	lines, err := e.Runner.recognise(ctx, pgm(clean))
-	if err != nil {
-		return Result{}, fmt.Errorf("ocr: %w", err)
+	res := Result{Source: SourceOCR}
+	passes := passLanguages(kind)
+	for i, langs := range passes {
+		lines, err := e.Runner.recognise(ctx, clean, langs)
+		if err != nil {
+			return Result{}, fmt.Errorf("ocr: %w", err)
+		}
+		res.Lines = append(res.Lines, lines...)
+		res.Passes++
+		res.Fields = merge(res.Fields, Extract(kind, lines))
+		if allSure(kind, res.Fields) {
+			break
+		}
+		progress(40 + 60*(i+1)/len(passes))
 	}
 	progress(100)
-	return Result{Fields: Extract(kind, lines), Source: SourceOCR, Lines: lines}, nil
+	return res, nil
+}
+
+// passLanguages are the language models of the recognition passes of a
+// page of kind, tried in turn until every field is read surely. The first
+// is the script the kind is printed in: one model alone is faster than two
+// and does not read a Chinese label as Latin letters ("检疫批次号" as
+// "HEIRS"). The second reads both scripts, for bilingual and unusual forms.
+func passLanguages(kind string) []string {
+	if kind == model.AttachmentOriginCertificate {
+		return []string{"eng", "chi_sim+eng"}
+	}
+	return []string{"chi_sim", "chi_sim+eng"}
+}
+
+// allSure reports whether every field of kind was read and none needs a
+// person.
+func allSure(kind string, fields []Field) bool {
+	want := FieldsOf(kind)
+	if len(fields) != len(want) {
+		return false
+	}
+	for _, f := range fields {
+		if f.NeedsReview {
+			return false
+		}
+	}
+	return true
+}
+
+// merge combines the fields of two passes over one page: a field read by
+// one pass only is taken; of two equal readings, or of a sure and an unsure
+// one, the surer; two different sure readings give the surer one, flagged
+// for a person as the passes disagree.
+func merge(a, b []Field) []Field {
+	out := slices.Clone(a)
+	for _, f := range b {
+		i := slices.IndexFunc(out, func(g Field) bool { return g.Name == f.Name })
+		switch {
+		case i < 0:
+			out = append(out, f)
+		case out[i].Value == f.Value || out[i].NeedsReview != f.NeedsReview:
+			if f.Confidence > out[i].Confidence {
+				out[i] = f
+			}
+		default:
+			if f.Confidence > out[i].Confidence {
+				out[i] = f
+			}
+			out[i].NeedsReview = true
+		}
+	}
+	return out
 }
 
 // minScanWidth is the least width of an image taken as the scan of a

@@ -194,6 +194,17 @@ var (
 	dateLabels   = []string{"签发日期", "签证日期", "检疫日期", "签发", "日期", "date of issue", "date"}
 )
 
+// FieldsOf names the fields a certificate of kind states.
+func FieldsOf(kind string) []string {
+	switch kind {
+	case model.AttachmentOriginCertificate:
+		return []string{FieldOrigin}
+	case model.AttachmentQuarantineCertificate:
+		return []string{FieldQuarantineBatchNo, FieldQuarantineResult, FieldQuarantineDate}
+	}
+	return nil
+}
+
 // Extract reads the fields of a certificate of kind (model.Attachment*
 // kinds) off its recognised lines; a field not found is left out.
 func Extract(kind string, lines []Line) []Field {
@@ -356,7 +367,20 @@ func extractResult(lines []span) (Field, bool) {
 
 var notQualified = regexp.MustCompile(`不.格`)
 
-var datePattern = regexp.MustCompile(`(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})`)
+// datePattern reads 2024年03月05日 and 2024-03-05 (or . /), letting a
+// separator be doubled by a speck read as a point ("2023.-08-25").
+var datePattern = regexp.MustCompile(`(\d{4})\s*[年./-][.,/-]?\s*(\d{1,2})\s*[月./-][.,/-]?\s*(\d{1,2})`)
+
+// looseDatePattern reads a 年月日 date one of whose separators was misread
+// ("2024年02有12昌"); the match must keep a 年 or 月 to be taken.
+var looseDatePattern = regexp.MustCompile(`(\d{4})\s*[^\d\s]\s*(\d{1,2})\s*[^\d\s]\s*(\d{1,2})`)
+
+// plausibleDate reports whether t may be the date of a certificate: a
+// calendar date from 2000 to a year ahead of now. A misread number (the
+// certificate's own number read as a date) falls outside.
+func plausibleDate(t time.Time) bool {
+	return t.Year() >= 2000 && t.Before(time.Now().AddDate(1, 0, 0))
+}
 
 func extractDate(lines []span) (Field, bool) {
 	for i, l := range lines {
@@ -384,23 +408,28 @@ func extractDate(lines []span) (Field, bool) {
 func readDate(v span, from, to int) (Field, bool) {
 	text := string(v.text[from:to])
 	m := datePattern.FindStringSubmatchIndex(text)
+	loose := false
 	if m == nil {
-		return readRunTogetherDate(v, from, to)
+		if m = looseDatePattern.FindStringSubmatchIndex(text); m == nil || !strings.ContainsAny(text[m[0]:m[1]], "年月") {
+			return readRunTogetherDate(v, from, to)
+		}
+		loose = true
 	}
 	var y, mo, d int
 	if _, err := fmt.Sscanf(text[m[2]:m[3]]+" "+text[m[4]:m[5]]+" "+text[m[6]:m[7]], "%d %d %d", &y, &mo, &d); err != nil {
 		return Field{}, false
 	}
 	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-	if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
-		return Field{}, false // not a calendar date: misread
+	if t.Year() != y || int(t.Month()) != mo || t.Day() != d || !plausibleDate(t) {
+		return Field{}, false // not a certificate's date: misread
 	}
 	runeFrom := from + len([]rune(text[:m[0]]))
 	runeTo := from + len([]rune(text[:m[1]]))
 	conf := v.confOf(runeFrom, runeTo)
-	if strings.Contains(text[m[0]:m[1]], "年") && !strings.HasPrefix(strings.TrimSpace(text[m[1]:]), "日") {
+	if loose || strings.Contains(text[m[0]:m[1]], "年") && !strings.HasPrefix(strings.TrimSpace(text[m[1]:]), "日") {
 		// 年…月… without its 日: the day may have lost a digit to the
-		// misread character after it ("2026年03月2" of 20日).
+		// misread character after it ("2026年03月2" of 20日). A date with
+		// a separator misread is for a person to confirm too.
 		conf = min(conf, 0.5)
 	}
 	return Field{Name: FieldQuarantineDate, Value: t.Format(time.DateOnly), Text: text[m[0]:m[1]],
@@ -438,7 +467,7 @@ func readRunTogetherDate(v span, from, to int) (Field, bool) {
 							continue
 						}
 						t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-						if t.Year() == y && int(t.Month()) == mo && t.Day() == d {
+						if t.Year() == y && int(t.Month()) == mo && t.Day() == d && plausibleDate(t) {
 							found[t.Format(time.DateOnly)] = true
 						}
 					}

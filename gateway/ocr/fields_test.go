@@ -81,6 +81,45 @@ func TestExtractQuarantine(t *testing.T) {
 	require.True(t, f[FieldQuarantineDate].NeedsReview)
 }
 
+// TestExtractDateChecks: a number that only looks like a date (the
+// certificate's own number read as a run-together date) is no certificate's
+// date, and a separator doubled by a speck is still read.
+func TestExtractDateChecks(t *testing.T) {
+	f := byName(Extract(model.AttachmentQuarantineCertificate, lines("编号:319921092428221", "签发日期 ...")))
+	require.NotContains(t, f, FieldQuarantineDate, "3199-10-24 is no certificate's date")
+
+	f = byName(Extract(model.AttachmentQuarantineCertificate, lines("签发日期 2023.-08-25")))
+	require.Equal(t, "2023-08-25", f[FieldQuarantineDate].Value)
+
+	f = byName(Extract(model.AttachmentQuarantineCertificate, lines("签发日期 2024年02有12昌")))
+	require.Equal(t, "2024-02-12", f[FieldQuarantineDate].Value, "月 misread")
+	require.True(t, f[FieldQuarantineDate].NeedsReview)
+
+	f = byName(Extract(model.AttachmentQuarantineCertificate, lines("签发日期 2024有02有12")))
+	require.NotContains(t, f, FieldQuarantineDate, "no 年 or 月 left: not taken")
+
+	f = byName(Extract(model.AttachmentQuarantineCertificate, lines("签发日期 1899-08-25")))
+	require.NotContains(t, f, FieldQuarantineDate)
+}
+
+// TestMerge: a second pass fills what the first missed, a sure reading
+// replaces an unsure one, and two sure readings that differ go to a person.
+func TestMerge(t *testing.T) {
+	sure := func(name, v string, c int) Field { return Field{Name: name, Value: v, Confidence: c} }
+	unsure := func(name, v string, c int) Field {
+		return Field{Name: name, Value: v, Confidence: c, NeedsReview: true}
+	}
+	got := byName(merge(
+		[]Field{unsure(FieldQuarantineDate, "3199-10-24", 50), sure(FieldQuarantineBatchNo, "331843779565481", 90),
+			sure(FieldQuarantineResult, string(model.QuarantineQualified), 85)},
+		[]Field{sure(FieldQuarantineDate, "2023-08-25", 96), sure(FieldQuarantineBatchNo, "331843779565487", 92),
+			sure(FieldQuarantineResult, string(model.QuarantineQualified), 97), sure(FieldOrigin, "BR", 90)}))
+	require.Equal(t, sure(FieldQuarantineDate, "2023-08-25", 96), got[FieldQuarantineDate], "sure over unsure")
+	require.Equal(t, unsure(FieldQuarantineBatchNo, "331843779565487", 92), got[FieldQuarantineBatchNo], "the passes disagree")
+	require.Equal(t, sure(FieldQuarantineResult, string(model.QuarantineQualified), 97), got[FieldQuarantineResult], "the surer of two equal")
+	require.Equal(t, sure(FieldOrigin, "BR", 90), got[FieldOrigin], "read by one pass only")
+}
+
 func TestCountriesAreModelCodes(t *testing.T) {
 	seen := map[string]bool{}
 	for _, c := range countries {

@@ -23,8 +23,6 @@ var ErrNoEngine = errors.New("ocr: tesseract is not installed")
 type Runner struct {
 	// Tesseract is the tesseract program; empty finds it on PATH.
 	Tesseract string
-	// Languages are tesseract's language models (default chi_sim+eng).
-	Languages string
 	// Timeout bounds one process (default 30 s).
 	Timeout time.Duration
 	slots   chan struct{}
@@ -81,13 +79,10 @@ func (r *Runner) run(ctx context.Context, stdin []byte, name string, args ...str
 	return stdout.Bytes(), nil
 }
 
-// recognise runs tesseract on an image (any format leptonica reads; the
-// preprocessed pages are PGM) and returns its lines with word confidences.
-func (r *Runner) recognise(ctx context.Context, image []byte) ([]Line, error) {
-	langs := r.Languages
-	if langs == "" {
-		langs = "chi_sim+eng"
-	}
+// recognise runs tesseract with the language models langs ("chi_sim+eng")
+// on an image (any format leptonica reads; the preprocessed pages are PGM)
+// and returns its lines with word confidences.
+func (r *Runner) recognise(ctx context.Context, image []byte, langs string) ([]Line, error) {
 	// psm 6: a certificate is read as one block of lines, which keeps a
 	// label and its value on the same line.
 	out, err := r.run(ctx, image, r.program(), "stdin", "stdout", "-l", langs, "--psm", "6", "-c", "tessedit_do_invert=0", "tsv")

@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/draw"
@@ -73,6 +74,19 @@ type Sample struct {
 	Format      string
 	ContentType string
 	Content     []byte
+	// Scan is how a scanned sample was degraded (zero for a text PDF),
+	// for breaking the measured errors down by distortion.
+	Scan Scan
+}
+
+// Scan records the degradations of one scanned sample.
+type Scan struct {
+	SkewDeg     float64
+	Blur        bool
+	NoiseSigma  float64
+	JPEGQuality int // 0: PNG, lossless
+	// SealOver names the fields whose value the seal is stamped over.
+	SealOver []string
 }
 
 // Generator draws samples with one font.
@@ -166,7 +180,10 @@ func (g *Generator) One(set Set, seed uint64, i int) (Sample, error) {
 		s.ContentType = "application/pdf"
 		s.Content, err = g.textPDF(pg)
 	default:
-		img := scan(r, g.raster(pg, 1+r.IntN(len(g.latin))))
+		latin := 1 + r.IntN(len(g.latin))
+		s.Scan.SealOver = g.sealOver(pg, latin)
+		var img *image.RGBA
+		img, s.Scan.SkewDeg, s.Scan.Blur, s.Scan.NoiseSigma = scan(r, g.raster(pg, latin))
 		switch format {
 		case FormatPNG:
 			s.ContentType = "image/png"
@@ -175,11 +192,13 @@ func (g *Generator) One(set Set, seed uint64, i int) (Sample, error) {
 			s.Content = buf.Bytes()
 		case FormatJPEG:
 			s.ContentType = "image/jpeg"
-			s.Content, err = jpegOf(img, 35+r.IntN(40))
+			s.Scan.JPEGQuality = 35 + r.IntN(40)
+			s.Content, err = jpegOf(img, s.Scan.JPEGQuality)
 		case FormatScanPDF:
 			s.ContentType = "application/pdf"
 			var j []byte
-			if j, err = jpegOf(img, 45+r.IntN(30)); err == nil {
+			s.Scan.JPEGQuality = 45 + r.IntN(30)
+			if j, err = jpegOf(img, s.Scan.JPEGQuality); err == nil {
 				s.Content, err = scanPDF(j)
 			}
 		}
@@ -306,8 +325,9 @@ func (g *Generator) stamp(img *image.RGBA, s seal, latin int) {
 }
 
 // scan degrades a clean page as a scanner or a phone camera does: a skew of
-// up to ±3°, sometimes blur, grey paper, sensor noise and specks.
-func scan(r *rand.Rand, clean *image.RGBA) *image.RGBA {
+// up to ±3°, sometimes blur, grey paper, sensor noise and specks. It
+// returns the scan, its skew, whether it was blurred and the noise's sigma.
+func scan(r *rand.Rand, clean *image.RGBA) (*image.RGBA, float64, bool, float64) {
 	b := clean.Bounds()
 	out := image.NewRGBA(b)
 	paper := uint8(235 + r.IntN(20))
@@ -320,7 +340,8 @@ func scan(r *rand.Rand, clean *image.RGBA) *image.RGBA {
 	rot := image.NewRGBA(b)
 	draw.Draw(rot, b, image.White, image.Point{}, draw.Src)
 	draw.BiLinear.Transform(rot, m, clean, b, draw.Over, nil)
-	if r.IntN(2) == 0 {
+	blur := r.IntN(2) == 0
+	if blur {
 		rot = boxBlur(rot)
 	}
 	sigma := 4 + r.Float64()*10
@@ -335,6 +356,27 @@ func scan(r *rand.Rand, clean *image.RGBA) *image.RGBA {
 		x, y := r.IntN(b.Dx()), r.IntN(b.Dy())
 		v := uint8(r.IntN(80))
 		out.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+	}
+	return out, deg, blur, sigma
+}
+
+// sealOver names the fields whose value text the page's seal overlaps.
+func (g *Generator) sealOver(pg page, latin int) []string {
+	var out []string
+	if pg.Seal == nil {
+		return nil
+	}
+	for _, t := range pg.Texts {
+		if t.Field == "" {
+			continue
+		}
+		// The text's box: from the baseline up by its size, as wide as drawn.
+		x0, x1 := t.X, t.X+g.width(t.S, t.Size, latin)
+		y0, y1 := t.Y-t.Size, t.Y+t.Size*0.25
+		nx, ny := math.Max(x0, math.Min(pg.Seal.X, x1)), math.Max(y0, math.Min(pg.Seal.Y, y1))
+		if math.Hypot(nx-pg.Seal.X, ny-pg.Seal.Y) <= pg.Seal.R {
+			out = append(out, t.Field)
+		}
 	}
 	return out
 }
@@ -376,9 +418,20 @@ func jpegOf(img image.Image, quality int) ([]byte, error) {
 // mmPerPixel maps the 150 dpi page onto A4 in millimetres.
 const mmPerPixel = 210.0 / PageWidth
 
+// pdfDate stamps the generated PDFs, so that a seed gives the same bytes
+// whenever it is run.
+var pdfDate = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func newPDF() *fpdf.Fpdf {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetCreationDate(pdfDate)
+	pdf.SetModificationDate(pdfDate)
+	return pdf
+}
+
 // scanPDF wraps a scanned page in a PDF, as a scanner's "scan to PDF" does.
 func scanPDF(jpg []byte) ([]byte, error) {
-	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf := newPDF()
 	pdf.AddPage()
 	opts := fpdf.ImageOptions{ImageType: "JPG"}
 	pdf.RegisterImageOptionsReader("scan", opts, bytes.NewReader(jpg))
@@ -391,7 +444,7 @@ func scanPDF(jpg []byte) ([]byte, error) {
 // textPDF writes the page as a PDF with a text layer, as issuing systems
 // that print to PDF do; the seal is an image-free drawing in red.
 func (g *Generator) textPDF(pg page) ([]byte, error) {
-	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf := newPDF()
 	pdf.AddUTF8FontFromBytes("cjk", "", g.fontRaw)
 	pdf.AddPage()
 	pdf.SetTextColor(25, 25, 30)

@@ -16,6 +16,10 @@ func TestDeterministic(t *testing.T) {
 	if err := g.Check(); err != nil {
 		t.Skip("fonts not installed (Debian fonts-droid-fallback, fonts-dejavu-core): ", err)
 	}
+	pdf, err := g.One(Tuning, 7, 7)
+	require.NoError(t, err)
+	require.Equal(t, FormatTextPDF, pdf.Format)
+	require.Contains(t, string(pdf.Content), "/CreationDate (D:20260101", "stamped with a fixed date, not the clock")
 	a, err := g.One(Tuning, 7, 1)
 	require.NoError(t, err)
 	b, err := g.One(Tuning, 7, 1)

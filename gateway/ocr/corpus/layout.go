@@ -21,6 +21,8 @@ type text struct {
 	X, Y float64 // baseline start, pixels
 	Size float64 // pixels
 	S    string
+	// Field names the label whose value this text carries, if any.
+	Field string
 }
 
 type rule struct{ X0, Y0, X1, Y1 float64 }
@@ -135,6 +137,7 @@ func originPage(r *rand.Rand, t Truth, p pools, held bool) page {
 	box("2. Consignee (name, address, country):", pick(r, p.Consign), "KUNSHAN, JIANGSU, CHINA")
 	// The origin box comes in three forms seen in practice: value after the
 	// label, value on the next line, and a bilingual form.
+	originFrom := len(pg.Texts)
 	switch r.IntN(3) {
 	case 0:
 		box("3. Country of origin: " + name.En)
@@ -142,6 +145,9 @@ func originPage(r *rand.Rand, t Truth, p pools, held bool) page {
 		box("3. Country of origin:", name.En)
 	default:
 		box("3. 原产国（地区） Country of origin: " + name.Zh + " " + name.En)
+	}
+	for i := originFrom; i < len(pg.Texts); i++ {
+		pg.Texts[i].Field = "origin"
 	}
 	box(fmt.Sprintf("4. HS code: 0901.%d%d", 1+r.IntN(2), 1+r.IntN(2)), fmt.Sprintf("5. Marks and numbers: %s-%04d", t.Origin, r.IntN(1e4)))
 	box(fmt.Sprintf("6. Description of goods: %s, %d BAGS OF 60 KG", pick(r, p.Goods), 50+r.IntN(600)))
@@ -151,6 +157,10 @@ func originPage(r *rand.Rand, t Truth, p pools, held bool) page {
 	pg.Seal = &seal{X: right - 230 + jitter(r, held, 40), Y: y - gap*1.2 + jitter(r, held, 20), R: 105 + jitter(r, held, 10), Words: "CHAMBER OF COMMERCE"}
 	return pg
 }
+
+// rowFields are the labelled fields of the quarantine table's rows, by
+// label, named as gateway/ocr names them.
+var rowFields = map[string]string{"检疫批次号": "quarantineBatchNo", "检疫结果": "quarantineResult", "签发日期": "quarantineDate"}
 
 // quarantinePage lays out an entry goods inspection and quarantine
 // certificate (入境货物检验检疫证明) as a table of labelled rows.
@@ -203,7 +213,7 @@ func quarantinePage(r *rand.Rand, t Truth, p pools, held bool) page {
 	for _, rw := range rows {
 		pg.Rules = append(pg.Rules, rule{left, y, right, y})
 		pg.Texts = append(pg.Texts, text{X: left + 16, Y: y + row*0.68, Size: body2, S: rw[0]},
-			text{X: mid + 16, Y: y + row*0.68, Size: body2, S: rw[1]})
+			text{X: mid + 16, Y: y + row*0.68, Size: body2, S: rw[1], Field: rowFields[rw[0]]})
 		y += row
 	}
 	pg.Rules = append(pg.Rules, rule{left, y, right, y}, rule{left, top, left, y}, rule{right, top, right, y}, rule{mid, top, mid, y})
