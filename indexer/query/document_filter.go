@@ -31,6 +31,9 @@ type DocumentFilter struct {
 	// and is capped at MaxPageSize.
 	Page     int
 	PageSize int
+	// Cursor, the Next or Prev of an earlier page, asks for the page after
+	// or before it instead of Page: deep pages cost what the first does.
+	Cursor string
 }
 
 var (
@@ -69,12 +72,10 @@ func normalisePage(page, size int) (int, int, error) {
 	return page, min(size, MaxPageSize), nil
 }
 
-// conditions renders f as SQL conditions on documents aliased d.
+// conditions renders f as SQL conditions on documents aliased d, all but
+// the enterprise (arms).
 func (f DocumentFilter) conditions() *conditions {
 	c := &conditions{}
-	if f.EnterpriseID != "" {
-		c.add("(d.enterprise_id = ? OR d.counterparty_id = ?)", f.EnterpriseID)
-	}
 	if f.Family != "" {
 		c.add("d.family = ?", string(f.Family))
 	}
@@ -102,4 +103,20 @@ func (f DocumentFilter) conditions() *conditions {
 		c.raw("d.deleted_or_modified")
 	}
 	return c
+}
+
+// arms are the WHERE clauses whose union the documents matching f are: the
+// conditions, and for an enterprise one arm of the documents it declared and
+// one of those naming it as counterparty only, each along its own index
+// (documents_enterprise, documents_counterparty).
+func (f DocumentFilter) arms(c *conditions) []string {
+	where := c.where()
+	if f.EnterpriseID == "" {
+		return []string{where}
+	}
+	e := c.arg(f.EnterpriseID)
+	return []string{
+		"d.enterprise_id = " + e + " AND " + where,
+		"d.counterparty_id = " + e + " AND d.counterparty_id <> '' AND d.enterprise_id <> " + e + " AND " + where,
+	}
 }

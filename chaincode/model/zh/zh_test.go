@@ -72,6 +72,7 @@ var samples = model.Params{
 	"periodId": "2026H1", "from": "2026-01-01", "to": "2026-06-30",
 	"subject": "KSCF261126000017", "period": "PF20261126AAAAAAAA",
 	"children": 2, "count": 2, "recordIds": "WMS-001, WMS-002", "runId": 7,
+	"parameter": "cursor",
 }
 
 var placeholderPattern = regexp.MustCompile(`\{([A-Za-z]+)\}`)
