@@ -67,17 +67,8 @@ func (r *Reader) SearchDocuments(ctx context.Context, f DocumentFilter) (Documen
 	if paging.cursor != nil {
 		page.Page = 0
 	}
-	c := f.conditions()
-	spec := listSpec{table: "documents d", alias: "d", keys: []string{"abnormal", "updated_at", "id"},
-		columns: "d.doc, d.enterprise_id, d.counterparty_id, d.abnormal, d.deleted_or_modified, d.updated_at, d.id",
-		arms:    f.arms(c)}
-	rows, err := r.pool.Query(ctx, spec.ctes(c, paging)+`
-		SELECT t.n, p.doc, coalesce(e.name, ''), coalesce(cp.name, ''), p.abnormal, p.deleted_or_modified, p.updated_at, p.id
-		FROM total t
-		LEFT JOIN page p ON true
-		LEFT JOIN enterprises e ON e.id = p.enterprise_id
-		LEFT JOIN enterprises cp ON cp.id = p.counterparty_id AND p.counterparty_id <> ''
-		ORDER BY p.abnormal DESC, p.updated_at DESC, p.id DESC`, c.args...)
+	sql, args := f.statement(paging)
+	rows, err := r.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return DocumentPage{}, fmt.Errorf("search documents: %w", err)
 	}
@@ -109,6 +100,23 @@ func (r *Reader) SearchDocuments(ctx context.Context, f DocumentFilter) (Documen
 	kept, next, prev := paging.pageLinks(keys)
 	page.Items, page.Next, page.Prev = trimmed(paging, page.Items, kept), next, prev
 	return page, nil
+}
+
+// statement is the one statement of a page of the documents matching f:
+// the capped count, then the page's rows newest first (one row of NULLs
+// after the count when nothing matches).
+func (f DocumentFilter) statement(paging listPaging) (string, []any) {
+	c := f.conditions()
+	spec := listSpec{table: "documents d", alias: "d", keys: []string{"abnormal", "updated_at", "id"},
+		columns: "d.doc, d.enterprise_id, d.counterparty_id, d.abnormal, d.deleted_or_modified, d.updated_at, d.id",
+		arms:    f.arms(c)}
+	return spec.ctes(c, paging) + `
+		SELECT t.n, p.doc, coalesce(e.name, ''), coalesce(cp.name, ''), p.abnormal, p.deleted_or_modified, p.updated_at, p.id
+		FROM total t
+		LEFT JOIN page p ON true
+		LEFT JOIN enterprises e ON e.id = p.enterprise_id
+		LEFT JOIN enterprises cp ON cp.id = p.counterparty_id AND p.counterparty_id <> ''
+		ORDER BY p.abnormal DESC, p.updated_at DESC, p.id DESC`, c.args
 }
 
 // Document returns document id with its history ordered by seq, or

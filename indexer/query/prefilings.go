@@ -59,15 +59,8 @@ func (r *Reader) SearchPrefilings(ctx context.Context, f PrefilingFilter) (Prefi
 	if paging.cursor != nil {
 		page.Page = 0
 	}
-	c := f.conditions()
-	spec := listSpec{table: "prefilings p", alias: "p", keys: []string{"updated_at", "id"},
-		columns: "p.doc, p.enterprise_id, p.updated_at, p.id", arms: []string{c.where()}}
-	rows, err := r.pool.Query(ctx, spec.ctes(c, paging)+`
-		SELECT t.n, p.doc, coalesce(e.name, ''), p.updated_at, p.id
-		FROM total t
-		LEFT JOIN page p ON true
-		LEFT JOIN enterprises e ON e.id = p.enterprise_id
-		ORDER BY p.updated_at DESC, p.id DESC`, c.args...)
+	sql, args := f.statement(paging)
+	rows, err := r.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return PrefilingPage{}, fmt.Errorf("search prefilings: %w", err)
 	}
@@ -98,6 +91,21 @@ func (r *Reader) SearchPrefilings(ctx context.Context, f PrefilingFilter) (Prefi
 	kept, next, prev := paging.pageLinks(keys)
 	page.Items, page.Next, page.Prev = trimmed(paging, page.Items, kept), next, prev
 	return page, nil
+}
+
+// statement is the one statement of a page of the prefilings matching f:
+// the capped count, then the page's rows newest first (one row of NULLs
+// after the count when nothing matches).
+func (f PrefilingFilter) statement(paging listPaging) (string, []any) {
+	c := f.conditions()
+	spec := listSpec{table: "prefilings p", alias: "p", keys: []string{"updated_at", "id"},
+		columns: "p.doc, p.enterprise_id, p.updated_at, p.id", arms: []string{c.where()}}
+	return spec.ctes(c, paging) + `
+		SELECT t.n, p.doc, coalesce(e.name, ''), p.updated_at, p.id
+		FROM total t
+		LEFT JOIN page p ON true
+		LEFT JOIN enterprises e ON e.id = p.enterprise_id
+		ORDER BY p.updated_at DESC, p.id DESC`, c.args
 }
 
 // Prefiling returns prefiling id with its history ordered by seq, or
