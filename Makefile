@@ -77,6 +77,7 @@ bench: pg
 	$(GO) test -run '^$$' -bench 'BenchmarkConcurrentApprovals' -benchtime 1x -count 3 -timeout 30m ./internal/platform/
 	$(GO) test -run '^$$' -bench 'BenchmarkSearchPrefilings|BenchmarkStockQueries|BenchmarkAccounts' -benchtime 20x -timeout 60m ./indexer/query/
 	$(GO) test -run '^$$' -bench 'BenchmarkTraceHistory' -benchtime 200x -timeout 60m ./indexer/query/
+	$(GO) test -run '^$$' -bench 'BenchmarkTenMillion' -benchtime 200x -timeout 120m ./indexer/query/
 	$(GO) test -run '^$$' -bench 'BenchmarkCockpit' -benchtime 200x -timeout 60m ./indexer/query/
 	$(GO) test -run '^$$' -bench 'BenchmarkLoginBurst' -benchtime 1x -timeout 10m ./cmd/zonetrace/
 	$(GO) test -run '^$$' -bench 'BenchmarkArgon2idOWASP' -benchtime 40x -cpu 2 ./gateway/accounts/
