@@ -73,7 +73,7 @@ func normalisePage(page, size int) (int, int, error) {
 }
 
 // conditions renders f as SQL conditions on documents aliased d, all but
-// the enterprise (arms).
+// the enterprise and the text (arms).
 func (f DocumentFilter) conditions() *conditions {
 	c := &conditions{}
 	if f.Family != "" {
@@ -94,29 +94,36 @@ func (f DocumentFilter) conditions() *conditions {
 	if f.TraceCode != "" {
 		c.add("EXISTS (SELECT 1 FROM document_lines l WHERE l.document_id = d.id AND l.trace_code = ?)", f.TraceCode)
 	}
-	if f.Q != "" {
-		id, product := c.arg(prefixPattern(f.Q)), c.arg(containsPattern(f.Q))
-		c.raw(`(d.id LIKE ` + id + ` OR EXISTS (SELECT 1 FROM document_lines l
-			WHERE l.document_id = d.id AND l.product_name ILIKE ` + product + `))`)
-	}
 	if f.DeletedOrModified {
 		c.raw("d.deleted_or_modified")
 	}
 	return c
 }
 
-// arms are the WHERE clauses whose union the documents matching f are: the
-// conditions, and for an enterprise one arm of the documents it declared and
-// one of those naming it as counterparty only, each along its own index
-// (documents_enterprise, documents_counterparty).
+// arms are the disjoint WHERE clauses whose union the documents matching f
+// are, each answerable along an index of its own instead of one OR that
+// only a scan of every row can: for an enterprise, the documents it
+// declared (documents_enterprise) and those naming it as counterparty only
+// (documents_counterparty); for a text, the numbers starting with it
+// (documents_id_prefix, so a document found by its number is one probe)
+// and the other documents with a line whose product holds it.
 func (f DocumentFilter) arms(c *conditions) []string {
-	where := c.where()
-	if f.EnterpriseID == "" {
-		return []string{where}
+	arms := []string{c.where()}
+	split := func(either, other string) {
+		next := make([]string, 0, 2*len(arms))
+		for _, a := range arms {
+			next = append(next, either+" AND "+a, other+" AND "+a)
+		}
+		arms = next
 	}
-	e := c.arg(f.EnterpriseID)
-	return []string{
-		"d.enterprise_id = " + e + " AND " + where,
-		"d.counterparty_id = " + e + " AND d.counterparty_id <> '' AND d.enterprise_id <> " + e + " AND " + where,
+	if f.Q != "" {
+		id, product := c.arg(prefixPattern(f.Q)), c.arg(containsPattern(f.Q))
+		split("d.id LIKE "+id, "NOT d.id LIKE "+id+` AND EXISTS (SELECT 1 FROM document_lines l
+			WHERE l.document_id = d.id AND l.product_name ILIKE `+product+`)`)
 	}
+	if f.EnterpriseID != "" {
+		e := c.arg(f.EnterpriseID)
+		split("d.enterprise_id = "+e, "d.counterparty_id = "+e+" AND d.counterparty_id <> '' AND d.enterprise_id <> "+e)
+	}
+	return arms
 }

@@ -54,6 +54,7 @@ func TestListStatementsUseTheirIndexes(t *testing.T) {
 		{"a deep page of all prefilings", "", nil, []string{"Index Scan Backward using prefilings_updated", "Index Cond: (ROW(updated_at, id) < ROW("}},
 		{"documents of a trace code", "", nil, []string{"document_lines_trace_code"}},
 		{"a prefiling by batch number", "", nil, []string{"prefilings_batch_no"}},
+		{"a document by number in the list's search", "", nil, []string{"documents_id_prefix"}},
 	}
 	cases[0].sql, cases[0].args = DocumentFilter{PageSize: 20}.statement(listPaging{size: 20, cursor: deep})
 	cases[1].sql, cases[1].args = DocumentFilter{PageSize: 20}.statement(listPaging{size: 20, cursor: back})
@@ -61,6 +62,7 @@ func TestListStatementsUseTheirIndexes(t *testing.T) {
 	cases[3].sql, cases[3].args = PrefilingFilter{}.statement(listPaging{size: 20, cursor: deep})
 	cases[4].sql, cases[4].args = DocumentFilter{TraceCode: "KSCF7"}.statement(listPaging{size: 20})
 	cases[5].sql, cases[5].args = PrefilingFilter{BatchNo: "B4242"}.statement(listPaging{size: 20})
+	cases[6].sql, cases[6].args = DocumentFilter{Q: "HZ2025010100004242"}.statement(listPaging{size: 20})
 
 	conn, err := pool.Acquire(ctx)
 	require.NoError(t, err)

@@ -190,6 +190,11 @@ func TestDocumentCountAndPageAsTwoStatements(t *testing.T) {
 			`d.family = 'bonded_transfer' AND d.business_type = 'out'`, nil},
 		{query.DocumentFilter{TraceCode: code}, `EXISTS (SELECT 1 FROM document_lines l WHERE l.document_id = d.id AND l.trace_code = $1)`, []any{code}},
 		{query.DocumentFilter{Q: prefix}, `d.id LIKE $1 || '%'`, []any{prefix}},
+		{query.DocumentFilter{Q: "耶加雪菲", Page: 2}, `(d.id LIKE $1 || '%' OR EXISTS (SELECT 1 FROM document_lines l
+			WHERE l.document_id = d.id AND l.product_name ILIKE '%' || $1 || '%'))`, []any{"耶加雪菲"}},
+		{query.DocumentFilter{Q: "HZ", EnterpriseID: top}, `(d.enterprise_id = $2 OR d.counterparty_id = $2) AND (d.id LIKE $1 || '%'
+			OR EXISTS (SELECT 1 FROM document_lines l WHERE l.document_id = d.id AND l.product_name ILIKE '%' || $1 || '%'))`,
+			[]any{"HZ", top}},
 		{query.DocumentFilter{Status: "voided", Page: 99}, `d.status = 'voided'`, nil},
 	}
 	for _, tc := range cases {
