@@ -30,7 +30,7 @@ const (
 )
 
 // openTenMillionDatabase returns the ten-million database, generating it
-// first (about half an hour on the shared two-core machine) unless its
+// first (about an hour on the shared two-core machine, 21 GB) unless its
 // marker says this generator version already filled it.
 func openTenMillionDatabase(b *testing.B, ctx context.Context) *pgxpool.Pool {
 	b.Helper()
