@@ -78,6 +78,7 @@ bench: pg
 	$(GO) test -run '^$$' -bench 'BenchmarkHotReads' -benchtime 2000x -timeout 30m ./internal/platform/
 	$(GO) test -run '^$$' -bench 'BenchmarkSearchPrefilings|BenchmarkStockQueries|BenchmarkAccounts' -benchtime 20x -timeout 60m ./indexer/query/
 	$(GO) test -run '^$$' -bench 'BenchmarkTraceHistory' -benchtime 200x -timeout 60m ./indexer/query/
+	$(GO) test -run '^$$' -bench 'BenchmarkTenMillion' -benchtime 200x -timeout 120m ./indexer/query/
 	$(GO) test -run '^$$' -bench 'BenchmarkCockpit' -benchtime 200x -timeout 60m ./indexer/query/
 	$(GO) test -run '^$$' -bench 'BenchmarkLoginBurst$$' -benchtime 1x -timeout 10m ./cmd/zonetrace/
 	@$(MAKE) --no-print-directory bench-load

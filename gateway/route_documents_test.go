@@ -50,6 +50,14 @@ func TestDocuments(t *testing.T) {
 		require.Equal(t, 1, total(officer, "?family=checklist"))
 		require.Equal(t, 422, e.do(officer, "GET", "/api/v1/documents?status=lost", nil, nil).Code)
 	})
+	t.Run("the list pages by cursor; one the API did not issue is 400 CURSOR_INVALID", func(t *testing.T) {
+		r := e.do(officer, "GET", "/api/v1/documents?cursor=c7", nil, nil)
+		require.Equal(t, 200, r.Code, r.Body.String())
+		require.Equal(t, "before-c7", r.json(t)["prev"])
+		r = e.do(a, "GET", "/api/v1/documents?status=approved&cursor=bogus", nil, nil)
+		require.Equal(t, 400, r.Code)
+		require.Equal(t, "CURSOR_INVALID", r.json(t)["error"].(map[string]any)["reason"])
+	})
 	t.Run("the detail carries movements; another's document is 403", func(t *testing.T) {
 		r := e.do(b, "GET", "/api/v1/documents/"+out.ID, nil, nil)
 		require.Equal(t, 200, r.Code)

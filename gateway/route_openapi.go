@@ -34,6 +34,10 @@ var pageQuery = []openapi.Param{
 	{Name: "pageSize", Type: "integer", Description: "1-200, default 20"},
 }
 
+// cursorQuery pages the document and prefiling lists by keyset (deep pages).
+var cursorQuery = openapi.Param{Name: "cursor", Type: "string",
+	Description: "the next or prev of an earlier page: the page after or before it, instead of page (400 CURSOR_INVALID if edited)"}
+
 // apiOperations documents every route; a test holds it equal to the
 // router's routes.
 func apiOperations() []openapi.Operation {
@@ -77,7 +81,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "POST", Path: v1 + "/prefiling-drafts/{id}/copy", Tag: "prefiling drafts", Summary: "Copy a draft (attachments and quarantine result cleared)", Idempotent: true, Status: 201, Response: draftJSON{}},
 		{Method: "POST", Path: v1 + "/prefiling-drafts/{id}/declare", Tag: "prefiling drafts", Summary: "Declare a complete draft on the ledger (422 with details when incomplete or listing a file the enterprise did not upload)", Idempotent: true, Status: 201, Response: pf},
 
-		{Method: "GET", Path: v1 + "/prefilings", Tag: "prefilings", Summary: "Search prefilings (enterprises see their own)", Query: append(prefilingQuery(), pageQuery...), Status: 200, Response: query.PrefilingPage{}},
+		{Method: "GET", Path: v1 + "/prefilings", Tag: "prefilings", Summary: "Search prefilings (enterprises see their own)", Query: append(append(prefilingQuery(), pageQuery...), cursorQuery), Status: 200, Response: query.PrefilingPage{}},
 		{Method: "GET", Path: v1 + "/prefilings/{id}", Tag: "prefilings", Summary: "A prefiling with its history (another enterprise's is 403)", Status: 200, Response: pf},
 		{Method: "POST", Path: v1 + "/prefilings/{id}/review", Tag: "prefilings", Summary: "Approve or return a declared prefiling (customs)", Idempotent: true, Request: prefilings.Review{}, Status: 200, Response: pf},
 		{Method: "POST", Path: v1 + "/prefilings/{id}/supplement", Tag: "prefilings", Summary: "Declare a supplement of an approved prefiling (owning enterprise)", Idempotent: true, Request: model.SupplementData{}, Status: 200, Response: pf},
@@ -132,7 +136,7 @@ func apiOperations() []openapi.Operation {
 		{Method: "POST", Path: v1 + "/document-drafts/{id}/copy", Tag: "document drafts", Summary: "Copy a draft without its trace codes", Idempotent: true, Status: 201, Response: docDraftJSON{}},
 		{Method: "POST", Path: v1 + "/document-drafts/{id}/declare", Tag: "document drafts", Summary: "Declare a complete draft (422 with details such as lines[3].traceCode)", Idempotent: true, Status: 201, Response: doc},
 
-		{Method: "GET", Path: v1 + "/documents", Tag: "documents", Summary: "Search documents, tagged first (enterprises see what they declared or are counterparty of)", Query: append(documentQuery(), pageQuery...), Status: 200, Response: query.DocumentPage{}},
+		{Method: "GET", Path: v1 + "/documents", Tag: "documents", Summary: "Search documents, tagged first (enterprises see what they declared or are counterparty of)", Query: append(append(documentQuery(), pageQuery...), cursorQuery), Status: 200, Response: query.DocumentPage{}},
 		{Method: "GET", Path: v1 + "/documents/{id}", Tag: "documents", Summary: "A document with its history and movements (another enterprise's is 403)", Status: 200, Response: documents.Detail{}},
 		{Method: "POST", Path: v1 + "/documents/{id}/review", Tag: "documents", Summary: "Approve, return or send to manual review (customs)", Idempotent: true, Request: documents.Decision{}, Status: 200, Response: doc},
 		{Method: "POST", Path: v1 + "/documents/{id}/gate-pass", Tag: "documents", Summary: "Record the gate crossing of an approved zone entry/exit document (zone_admin)", Idempotent: true, Request: noBody{}, Status: 200, Response: doc},

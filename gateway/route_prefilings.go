@@ -57,6 +57,7 @@ func (r prefilingRoutes) search(c *gin.Context) {
 		r.g.fail(c, err)
 		return
 	}
+	f.Cursor = c.Query("cursor")
 	result, err := r.svc.Search(c.Request.Context(), mustUser(c), f)
 	if err != nil {
 		r.g.fail(c, err)

@@ -37,6 +37,16 @@ func TestPrefilings(t *testing.T) {
 		require.Equal(t, 422, e.do(officer, "GET", "/api/v1/prefilings?status=lost", nil, nil).Code)
 		require.Equal(t, 400, e.do(officer, "GET", "/api/v1/prefilings?needsReview=maybe", nil, nil).Code)
 	})
+	t.Run("the list pages by cursor; one the API did not issue is 400 CURSOR_INVALID", func(t *testing.T) {
+		r := e.do(officer, "GET", "/api/v1/prefilings?cursor=c1&pageSize=5", nil, nil)
+		require.Equal(t, 200, r.Code, r.Body.String())
+		require.Equal(t, "before-c1", r.json(t)["prev"])
+		r = e.do(officer, "GET", "/api/v1/prefilings?cursor=bogus", nil, nil)
+		require.Equal(t, 400, r.Code)
+		body := r.json(t)["error"].(map[string]any)
+		require.Equal(t, "CURSOR_INVALID", body["reason"])
+		require.Equal(t, "翻页参数 cursor 无效：不是系统给出的翻页位置，请从第一页重新查询", body["messageZh"])
+	})
 	t.Run("a return needs a reason", func(t *testing.T) {
 		r := e.do(officer, "POST", "/api/v1/prefilings/"+pf.ID+"/review", map[string]string{"decision": "return"}, nil)
 		require.Equal(t, 422, r.Code)

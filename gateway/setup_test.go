@@ -144,6 +144,9 @@ func (r *fakeReads) SearchPrefilings(_ context.Context, f query.PrefilingFilter)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	page := query.PrefilingPage{Page: f.Page, PageSize: f.PageSize}
+	if err := fakeCursor(f.Cursor, &page.Prev); err != nil {
+		return page, err
+	}
 	for _, p := range r.prefilings {
 		if f.EnterpriseID == "" || p.EnterpriseID == f.EnterpriseID {
 			page.Items = append(page.Items, p)
@@ -151,6 +154,19 @@ func (r *fakeReads) SearchPrefilings(_ context.Context, f query.PrefilingFilter)
 	}
 	page.Total = len(page.Items)
 	return page, nil
+}
+
+// fakeCursor stands for the read model's cursors: "bogus" is one it did
+// not issue; any other comes back as the answer's prev, so a test sees the
+// handler passed it on.
+func fakeCursor(cursor string, prev *string) error {
+	if cursor == "bogus" {
+		return fmt.Errorf("search: %w", query.ErrInvalidCursor)
+	}
+	if cursor != "" {
+		*prev = "before-" + cursor
+	}
+	return nil
 }
 
 func (r *fakeReads) Prefiling(_ context.Context, id string) (query.PrefilingView, error) {
@@ -210,6 +226,9 @@ func (r *fakeReads) SearchDocuments(_ context.Context, f query.DocumentFilter) (
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	page := query.DocumentPage{Items: []query.DocumentView{}, Page: f.Page, PageSize: f.PageSize}
+	if err := fakeCursor(f.Cursor, &page.Prev); err != nil {
+		return page, err
+	}
 	for _, d := range r.documents {
 		switch {
 		case f.EnterpriseID != "" && d.EnterpriseID != f.EnterpriseID && d.Head.CounterpartyID != f.EnterpriseID,

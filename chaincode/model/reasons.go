@@ -132,6 +132,10 @@ const (
 	// ReasonDisposalState: the alert's disposal is in a state the step
 	// cannot start from {disposalState, step}.
 	ReasonDisposalState Reason = "DISPOSAL_STATE"
+
+	// ReasonCursorInvalid: a list's page cursor is not one the API issued
+	// (the gateway's read model decides it, never the chaincode) {parameter}.
+	ReasonCursorInvalid Reason = "CURSOR_INVALID"
 )
 
 var reasonCodes = map[Reason]Code{
@@ -165,6 +169,7 @@ var reasonCodes = map[Reason]Code{
 	ReasonPeriodExists:       CodeConflict, ReasonPeriodNotFound: CodeNotFound, ReasonPeriodClosed: CodeConflict,
 	ReasonPeriodNotEnded: CodeConflict, ReasonPeriodBackwards: CodeInvalid,
 	ReasonDisposalNotFound: CodeNotFound, ReasonDisposalState: CodeConflict,
+	ReasonCursorInvalid: CodeInvalid,
 }
 
 // Code is the error class of a reason.

@@ -58,6 +58,8 @@ func From(err error) *Error {
 		errors.Is(err, attachments.ErrNotFound), errors.Is(err, submissions.ErrNotFound),
 		errors.Is(err, docdrafts.ErrNotFound), errors.Is(err, query.ErrNotFound):
 		return New(NotFound).WithCause(err)
+	case errors.Is(err, query.ErrInvalidCursor):
+		return cursorInvalid().WithCause(err)
 	case errors.Is(err, query.ErrInvalidFilter):
 		return Invalid(validation.Problem{Field: "query", Message: err.Error(), MessageZh: "查询条件无效"}).WithCause(err)
 	case errors.Is(err, accounts.ErrBadCredentials):
@@ -142,5 +144,17 @@ func fromModel(parsed *model.Error) *Error {
 	for _, p := range parsed.Problems {
 		e.Details = append(e.Details, validation.From(p))
 	}
+	return e
+}
+
+// cursorInvalid answers a list's page cursor the API did not issue (edited,
+// truncated, or from another list): a malformed request, with the reason
+// so the UI can start again from the first page.
+func cursorInvalid() *Error {
+	refusal := model.Refuse(model.ReasonCursorInvalid, model.Params{"parameter": "cursor"}, "cursor is not one this API issued")
+	e := New(BadRequest)
+	e.Message, e.MessageZh = refusal.Message, zh.Error(refusal)
+	e.Reason, e.Params = string(refusal.Reason), refusal.Params
+	e.Details = []validation.Problem{{Field: "cursor", Message: e.Message, MessageZh: e.MessageZh}}
 	return e
 }

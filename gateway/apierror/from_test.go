@@ -17,6 +17,7 @@ import (
 	"zonetrace/gateway/drafts"
 	"zonetrace/gateway/identities"
 	"zonetrace/gateway/validation"
+	"zonetrace/indexer/query"
 	"zonetrace/network/ledger"
 )
 
@@ -41,6 +42,7 @@ func TestFrom(t *testing.T) {
 		{"an endorsement failure is worth retrying", ledger.ErrEndorsement, 503, apierror.LedgerUnavailable},
 		{"a transaction ordered but invalidated is worth retrying", fmt.Errorf("submit: %w", &ledger.InvalidatedError{TxID: "t", Block: 7, Code: "ENDORSEMENT_POLICY_FAILURE"}), 503, apierror.LedgerUnavailable},
 		{"validation problems are 422", validation.Problems{{Field: "f", Message: "m", MessageZh: "z"}}, 422, apierror.ValidationFailed},
+		{"a cursor the API did not issue is 400", fmt.Errorf("search documents: %w", query.ErrInvalidCursor), 400, apierror.BadRequest},
 		{"a missing draft is 404", fmt.Errorf("get: %w", drafts.ErrNotFound), 404, apierror.NotFound},
 		{"a declared draft is 409", drafts.ErrDeclared, 409, apierror.Conflict},
 		{"bad credentials are 401", accounts.ErrBadCredentials, 401, apierror.Unauthenticated},
@@ -138,7 +140,8 @@ func TestNoEnglishInMessageZh(t *testing.T) {
 		"alertKind": "high_risk", "subject": "KSCF261126000421", "period": "PF20261126AAAAAAAA", "disposalState": "closed", "step": "dispose",
 		"children": 2, "count": 2, "recordIds": "WMS-001, WMS-002", "runId": 7, "level": "bin", "parentLevel": "shelf",
 		"syncId": 12, "dataset": "hs_codes",
-		"regNo": "CBRA02001202300017", "exporterId": 12, "claimId": 34}
+		"regNo": "CBRA02001202300017", "exporterId": 12, "claimId": 34,
+		"parameter": "cursor"}
 	for _, r := range model.Reasons() {
 		refusal := model.Refuse(r, samples, "an English message that must not be shown")
 		if r == model.ReasonFieldInvalid {
@@ -165,4 +168,16 @@ func TestModelRefusalMapsByItsReason(t *testing.T) {
 	e = apierror.From(model.Refuse(model.ReasonRecordChanged, model.Params{"recordIds": "R2", "count": 1}, "changed"))
 	require.Equal(t, apierror.Conflict, e.Code)
 	require.Equal(t, 409, e.Status)
+}
+
+// A list cursor the API did not issue is the client's mistake, told in
+// Chinese from its reason.
+func TestInvalidCursorCarriesItsReason(t *testing.T) {
+	t.Parallel()
+	e := apierror.From(fmt.Errorf("search prefilings: %w", query.ErrInvalidCursor))
+	require.Equal(t, 400, e.Status)
+	require.Equal(t, string(model.ReasonCursorInvalid), e.Reason)
+	require.Equal(t, "cursor", e.Params["parameter"])
+	require.Equal(t, "翻页参数 cursor 无效：不是系统给出的翻页位置，请从第一页重新查询", e.MessageZh)
+	require.Equal(t, "cursor", e.Details[0].Field)
 }

@@ -76,29 +76,37 @@ func TestMovements(t *testing.T) {
 
 	t.Run("a trace code's movements come in chain order", func(t *testing.T) {
 		t.Parallel()
-		got, err := w.reader.Movements(t.Context(), query.MovementFilter{TraceCode: "TC2"})
+		page, err := w.reader.Movements(t.Context(), query.MovementFilter{TraceCode: "TC2"})
 		require.NoError(t, err)
+		got := page.Items
 		require.Equal(t, append(w.chain.Movements(hz2), w.chain.Movements(hz3)...), got)
+		require.Empty(t, page.Next)
 		require.Equal(t, []model.MovementKind{model.MoveZoneEntry, model.MoveConversion}, []model.MovementKind{got[0].Kind, got[1].Kind})
 	})
 
 	t.Run("an enterprise's movements are those into and out of it within the time range", func(t *testing.T) {
 		t.Parallel()
-		all, err := w.reader.Movements(t.Context(), query.MovementFilter{EnterpriseID: beta})
+		page, err := w.reader.Movements(t.Context(), query.MovementFilter{EnterpriseID: beta})
 		require.NoError(t, err)
+		all := page.Items
 		require.Equal(t, append(w.chain.Movements(hz2), w.chain.Movements(hz3)...), all)
 
 		at, err := time.Parse(time.RFC3339Nano, all[1].At)
 		require.NoError(t, err)
 		later, err := w.reader.Movements(t.Context(), query.MovementFilter{EnterpriseID: beta, Since: at})
 		require.NoError(t, err)
-		require.Equal(t, all[1:], later, "since is inclusive")
+		require.Equal(t, all[1:], later.Items, "since is inclusive")
 		earlier, err := w.reader.Movements(t.Context(), query.MovementFilter{EnterpriseID: beta, Until: at})
 		require.NoError(t, err)
-		require.Equal(t, all[:1], earlier, "until is exclusive")
+		require.Equal(t, all[:1], earlier.Items, "until is exclusive")
 		limited, err := w.reader.Movements(t.Context(), query.MovementFilter{EnterpriseID: beta, Limit: 1})
 		require.NoError(t, err)
-		require.Equal(t, all[:1], limited)
+		require.Equal(t, all[:1], limited.Items)
+		require.NotEmpty(t, limited.Next)
+		rest, err := w.reader.Movements(t.Context(), query.MovementFilter{EnterpriseID: beta, Limit: 1, After: limited.Next})
+		require.NoError(t, err)
+		require.Equal(t, all[1:], rest.Items, "the next page starts after the last movement of the previous")
+		require.Empty(t, rest.Next)
 	})
 
 	t.Run("a document's movements are listed with their chain ids", func(t *testing.T) {
@@ -117,5 +125,7 @@ func TestMovements(t *testing.T) {
 		require.ErrorIs(t, err, query.ErrInvalidFilter)
 		_, err = w.reader.Movements(t.Context(), query.MovementFilter{TraceCode: "TC1", Limit: -1})
 		require.ErrorIs(t, err, query.ErrInvalidFilter)
+		_, err = w.reader.Movements(t.Context(), query.MovementFilter{TraceCode: "TC1", After: "bogus"})
+		require.ErrorIs(t, err, query.ErrInvalidCursor)
 	})
 }

@@ -31,6 +31,9 @@ type DocumentFilter struct {
 	// and is capped at MaxPageSize.
 	Page     int
 	PageSize int
+	// Cursor, the Next or Prev of an earlier page, asks for the page after
+	// or before it instead of Page: deep pages cost what the first does.
+	Cursor string
 }
 
 var (
@@ -69,12 +72,10 @@ func normalisePage(page, size int) (int, int, error) {
 	return page, min(size, MaxPageSize), nil
 }
 
-// conditions renders f as SQL conditions on documents aliased d.
+// conditions renders f as SQL conditions on documents aliased d, all but
+// the enterprise and the text (arms).
 func (f DocumentFilter) conditions() *conditions {
 	c := &conditions{}
-	if f.EnterpriseID != "" {
-		c.add("(d.enterprise_id = ? OR d.counterparty_id = ?)", f.EnterpriseID)
-	}
 	if f.Family != "" {
 		c.add("d.family = ?", string(f.Family))
 	}
@@ -93,13 +94,36 @@ func (f DocumentFilter) conditions() *conditions {
 	if f.TraceCode != "" {
 		c.add("EXISTS (SELECT 1 FROM document_lines l WHERE l.document_id = d.id AND l.trace_code = ?)", f.TraceCode)
 	}
-	if f.Q != "" {
-		id, product := c.arg(prefixPattern(f.Q)), c.arg(containsPattern(f.Q))
-		c.raw(`(d.id LIKE ` + id + ` OR EXISTS (SELECT 1 FROM document_lines l
-			WHERE l.document_id = d.id AND l.product_name ILIKE ` + product + `))`)
-	}
 	if f.DeletedOrModified {
 		c.raw("d.deleted_or_modified")
 	}
 	return c
+}
+
+// arms are the disjoint WHERE clauses whose union the documents matching f
+// are, each answerable along an index of its own instead of one OR that
+// only a scan of every row can: for an enterprise, the documents it
+// declared (documents_enterprise) and those naming it as counterparty only
+// (documents_counterparty); for a text, the numbers starting with it
+// (documents_id_prefix, so a document found by its number is one probe)
+// and the other documents with a line whose product holds it.
+func (f DocumentFilter) arms(c *conditions) []string {
+	arms := []string{c.where()}
+	split := func(either, other string) {
+		next := make([]string, 0, 2*len(arms))
+		for _, a := range arms {
+			next = append(next, either+" AND "+a, other+" AND "+a)
+		}
+		arms = next
+	}
+	if f.Q != "" {
+		id, product := c.arg(prefixPattern(f.Q)), c.arg(containsPattern(f.Q))
+		split("d.id LIKE "+id, "NOT d.id LIKE "+id+` AND EXISTS (SELECT 1 FROM document_lines l
+			WHERE l.document_id = d.id AND l.product_name ILIKE `+product+`)`)
+	}
+	if f.EnterpriseID != "" {
+		e := c.arg(f.EnterpriseID)
+		split("d.enterprise_id = "+e, "d.counterparty_id = "+e+" AND d.counterparty_id <> '' AND d.enterprise_id <> "+e)
+	}
+	return arms
 }

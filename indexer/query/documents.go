@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -30,8 +31,13 @@ type DocumentPage struct {
 	Total int            `json:"total"`
 	// TotalCapped says there are more than Total (CountCap) matches.
 	TotalCapped bool `json:"totalCapped"`
-	Page        int  `json:"page"`
-	PageSize    int  `json:"pageSize"`
+	// Page is the page number asked for, 0 when the page was asked by cursor.
+	Page     int `json:"page"`
+	PageSize int `json:"pageSize"`
+	// Next and Prev are the cursors of the pages after and before this one,
+	// empty at either end.
+	Next string `json:"next,omitempty"`
+	Prev string `json:"prev,omitempty"`
 }
 
 // documentColumns are the columns scanDocument reads, from documents d
@@ -42,48 +48,74 @@ const documentColumns = `d.doc, coalesce(e.name, ''), coalesce(c.name, ''), d.ab
 	LEFT JOIN enterprises c ON c.id = d.counterparty_id AND d.counterparty_id <> ''`
 
 // SearchDocuments returns the page of documents matching f: abnormal ones
-// first, then newest update, then id. Items carry no Steps. An invalid
-// filter is an ErrInvalidFilter.
+// first, then newest update, then id descending; by page number or, for
+// deep pages, by cursor (f.Cursor). Items carry no Steps. The page and the
+// capped count of all matches come from one statement. An invalid filter
+// is an ErrInvalidFilter, a cursor this API did not issue an
+// ErrInvalidCursor.
 func (r *Reader) SearchDocuments(ctx context.Context, f DocumentFilter) (DocumentPage, error) {
 	f, err := f.normalise()
 	if err != nil {
 		return DocumentPage{}, fmt.Errorf("search documents: %w", err)
 	}
+	paging, err := newListPaging(f.Page, f.PageSize, f.Cursor)
+	if err != nil {
+		return DocumentPage{}, fmt.Errorf("search documents: %w", err)
+	}
 	page := DocumentPage{Items: []DocumentView{}, Page: f.Page, PageSize: f.PageSize}
-	c := f.conditions()
-	limit, pageArgs := c.page(f.Page, f.PageSize)
-	err = r.readOnly(ctx, func(tx pgx.Tx) error {
-		var err error
-		if page.Total, page.TotalCapped, err = countCapped(ctx, tx, `documents d WHERE `+c.where(), c.args); err != nil {
-			return err
+	if paging.cursor != nil {
+		page.Page = 0
+	}
+	sql, args := f.statement(paging)
+	rows, err := r.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return DocumentPage{}, fmt.Errorf("search documents: %w", err)
+	}
+	var keys []listKey
+	var raw []byte
+	var name, counterparty string
+	var abnormal, deleted *bool
+	var updated *time.Time
+	var id *string
+	_, err = pgx.ForEachRow(rows, []any{&page.Total, &raw, &name, &counterparty, &abnormal, &deleted, &updated, &id}, func() error {
+		if id == nil {
+			return nil // no match: the count's row alone
 		}
-		rows, err := tx.Query(ctx, `SELECT `+documentColumns+`
-			WHERE `+c.where()+`
-			ORDER BY d.abnormal DESC, d.updated_at DESC, d.id`+limit, pageArgs...)
-		if err != nil {
-			return fmt.Errorf("list: %w", err)
+		v := DocumentView{EnterpriseName: name, CounterpartyName: counterparty, Abnormal: *abnormal, DeletedOrModified: *deleted}
+		if err := r.decodeSealed(indexer.DocumentSealed, raw, &v.Document); err != nil {
+			return fmt.Errorf("decode stored document: %w", err)
 		}
-		var raw []byte
-		var name, counterparty string
-		var abnormal, deleted bool
-		_, err = pgx.ForEachRow(rows, []any{&raw, &name, &counterparty, &abnormal, &deleted}, func() error {
-			v := DocumentView{EnterpriseName: name, CounterpartyName: counterparty, Abnormal: abnormal, DeletedOrModified: deleted}
-			if err := r.decodeSealed(indexer.DocumentSealed, raw, &v.Document); err != nil {
-				return fmt.Errorf("decode stored document: %w", err)
-			}
-			v.Steps = nil
-			page.Items = append(page.Items, v)
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("list: %w", err)
-		}
+		v.Steps = nil
+		page.Items = append(page.Items, v)
+		keys = append(keys, listKey{Abnormal: *abnormal, UpdatedAt: *updated, ID: *id})
 		return nil
 	})
 	if err != nil {
 		return DocumentPage{}, fmt.Errorf("search documents: %w", err)
 	}
+	if page.Total > CountCap {
+		page.Total, page.TotalCapped = CountCap, true
+	}
+	kept, next, prev := paging.pageLinks(keys)
+	page.Items, page.Next, page.Prev = trimmed(paging, page.Items, kept), next, prev
 	return page, nil
+}
+
+// statement is the one statement of a page of the documents matching f:
+// the capped count, then the page's rows newest first (one row of NULLs
+// after the count when nothing matches).
+func (f DocumentFilter) statement(paging listPaging) (string, []any) {
+	c := f.conditions()
+	spec := listSpec{table: "documents d", alias: "d", keys: []string{"abnormal", "updated_at", "id"},
+		columns: "d.doc, d.enterprise_id, d.counterparty_id, d.abnormal, d.deleted_or_modified, d.updated_at, d.id",
+		arms:    f.arms(c)}
+	return spec.ctes(c, paging) + `
+		SELECT t.n, p.doc, coalesce(e.name, ''), coalesce(cp.name, ''), p.abnormal, p.deleted_or_modified, p.updated_at, p.id
+		FROM total t
+		LEFT JOIN page p ON true
+		LEFT JOIN enterprises e ON e.id = p.enterprise_id
+		LEFT JOIN enterprises cp ON cp.id = p.counterparty_id AND p.counterparty_id <> ''
+		ORDER BY p.abnormal DESC, p.updated_at DESC, p.id DESC`, c.args
 }
 
 // IncomingTransfers lists the out legs of bonded and non-bonded transfers

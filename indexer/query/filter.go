@@ -40,6 +40,9 @@ type PrefilingFilter struct {
 	// and is capped at MaxPageSize.
 	Page     int
 	PageSize int
+	// Cursor, the Next or Prev of an earlier page, asks for the page after
+	// or before it instead of Page: deep pages cost what the first does.
+	Cursor string
 }
 
 // normalise validates f and fills in the paging defaults.

@@ -2,6 +2,8 @@ package query
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -27,21 +29,40 @@ type MovementFilter struct {
 	// Limit defaults to DefaultMovementLimit and is capped at
 	// MaxMovementLimit.
 	Limit int
+	// After, the Next of an earlier page, continues after it: a keyset on
+	// the chain position, so a trace code's thousandth page is an index
+	// range like its first.
+	After string
+}
+
+// MovementPage is a page of movements in chain order; Next is empty on the
+// last page.
+type MovementPage struct {
+	Items []model.Movement `json:"items"`
+	Next  string           `json:"next,omitempty"`
+}
+
+// chainKey is a movement's position in the chain, the cursor of Movements.
+type chainKey struct {
+	Block int64 `json:"b"`
+	Tx    int32 `json:"t"`
+	Event int32 `json:"e"`
 }
 
 // movementColumns are the columns scanMovements reads from movements m.
 const movementColumns = `m.tx_id, m.document_id, m.line_seq, m.kind, m.trace_code, m.from_enterprise, m.from_bonded,
 	m.to_enterprise, m.to_bonded, m.weight_grams, m.at, m.at_text FROM movements m`
 
-// Movements returns the movements matching f in chain order (block,
-// transaction, event), at most f.Limit of them. An invalid filter is an
-// ErrInvalidFilter.
-func (r *Reader) Movements(ctx context.Context, f MovementFilter) ([]model.Movement, error) {
+// Movements returns the page of movements matching f in chain order
+// (block, transaction, event), at most f.Limit of them. An invalid filter
+// is an ErrInvalidFilter, a cursor this API did not issue an
+// ErrInvalidCursor.
+func (r *Reader) Movements(ctx context.Context, f MovementFilter) (MovementPage, error) {
 	if f.TraceCode == "" && f.EnterpriseID == "" {
-		return nil, fmt.Errorf("list movements: %w: a trace code or an enterprise is required", ErrInvalidFilter)
+		return MovementPage{}, fmt.Errorf("list movements: %w: a trace code or an enterprise is required", ErrInvalidFilter)
 	}
 	if f.Limit < 0 {
-		return nil, fmt.Errorf("list movements: %w: limit %d must not be negative", ErrInvalidFilter, f.Limit)
+		return MovementPage{}, fmt.Errorf("list movements: %w: limit %d must not be negative", ErrInvalidFilter, f.Limit)
 	}
 	if f.Limit == 0 {
 		f.Limit = DefaultMovementLimit
@@ -59,18 +80,35 @@ func (r *Reader) Movements(ctx context.Context, f MovementFilter) ([]model.Movem
 	if !f.Until.IsZero() {
 		c.add("m.at < ?", f.Until)
 	}
-	where := c.where()
-	limit := c.arg(min(f.Limit, MaxMovementLimit))
-	rows, err := r.pool.Query(ctx, `SELECT `+movementColumns+` WHERE `+where+`
-		ORDER BY m.block_number, m.tx_index, m.event_index LIMIT `+limit, c.args...)
-	if err != nil {
-		return nil, fmt.Errorf("list movements: %w", err)
+	if f.After != "" {
+		var k chainKey
+		raw, err := base64.RawURLEncoding.DecodeString(f.After)
+		if err == nil {
+			err = json.Unmarshal(raw, &k)
+		}
+		if err != nil {
+			return MovementPage{}, fmt.Errorf("list movements: %w: %q is not a cursor this API issued", ErrInvalidCursor, f.After)
+		}
+		c.raw(fmt.Sprintf("(m.block_number, m.tx_index, m.event_index) > (%s, %s, %s)", c.arg(k.Block), c.arg(k.Tx), c.arg(k.Event)))
 	}
-	list, err := scanMovements(rows)
+	limit := min(f.Limit, MaxMovementLimit)
+	rows, err := r.pool.Query(ctx, `SELECT m.block_number, m.tx_index, m.event_index, `+movementColumns+` WHERE `+c.where()+`
+		ORDER BY m.block_number, m.tx_index, m.event_index LIMIT `+c.arg(limit+1), c.args...)
 	if err != nil {
-		return nil, fmt.Errorf("list movements: %w", err)
+		return MovementPage{}, fmt.Errorf("list movements: %w", err)
 	}
-	return list, nil
+	var keys []chainKey
+	list, err := scanKeyedMovements(rows, &keys)
+	if err != nil {
+		return MovementPage{}, fmt.Errorf("list movements: %w", err)
+	}
+	page := MovementPage{Items: list}
+	if len(list) > limit {
+		page.Items = list[:limit]
+		raw, _ := json.Marshal(keys[limit-1]) // three integers
+		page.Next = base64.RawURLEncoding.EncodeToString(raw)
+	}
+	return page, nil
 }
 
 // DocumentMovements returns the movements document documentID caused
@@ -91,14 +129,26 @@ func (r *Reader) DocumentMovements(ctx context.Context, documentID string) ([]mo
 // scanMovements rebuilds movements as the chain recorded them: the id from
 // its parts, the time from at_text when the chain's string was not the
 // canonical form of the stored timestamp.
-func scanMovements(rows pgx.Rows) ([]model.Movement, error) {
+func scanMovements(rows pgx.Rows) ([]model.Movement, error) { return scanKeyedMovements(rows, nil) }
+
+// scanKeyedMovements is scanMovements of rows that, with keys, start with
+// their chain position (block, transaction, event), collected there.
+func scanKeyedMovements(rows pgx.Rows, keys *[]chainKey) ([]model.Movement, error) {
 	list := []model.Movement{}
 	var m model.Movement
 	var fromEnterprise, toEnterprise, atText *string
 	var fromBonded, toBonded *bool
 	var at time.Time
-	_, err := pgx.ForEachRow(rows, []any{&m.TxID, &m.DocumentID, &m.LineSeq, &m.Kind, &m.TraceCode, &fromEnterprise,
-		&fromBonded, &toEnterprise, &toBonded, &m.WeightGrams, &at, &atText}, func() error {
+	var k chainKey
+	dest := []any{&m.TxID, &m.DocumentID, &m.LineSeq, &m.Kind, &m.TraceCode, &fromEnterprise,
+		&fromBonded, &toEnterprise, &toBonded, &m.WeightGrams, &at, &atText}
+	if keys != nil {
+		dest = append([]any{&k.Block, &k.Tx, &k.Event}, dest...)
+	}
+	_, err := pgx.ForEachRow(rows, dest, func() error {
+		if keys != nil {
+			*keys = append(*keys, k)
+		}
 		mv := m
 		mv.ID = fmt.Sprintf("%s:%s:%d", m.TxID, m.DocumentID, m.LineSeq)
 		mv.From, mv.To = holding(fromEnterprise, fromBonded), holding(toEnterprise, toBonded)

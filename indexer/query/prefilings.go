@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -22,61 +23,87 @@ type PrefilingPage struct {
 	Total int             `json:"total"`
 	// TotalCapped says there are more than Total (CountCap) matches.
 	TotalCapped bool `json:"totalCapped"`
-	Page        int  `json:"page"`
-	PageSize    int  `json:"pageSize"`
+	// Page is the page number asked for, 0 when the page was asked by cursor.
+	Page     int `json:"page"`
+	PageSize int `json:"pageSize"`
+	// Next and Prev are the cursors of the pages after and before this one,
+	// empty at either end.
+	Next string `json:"next,omitempty"`
+	Prev string `json:"prev,omitempty"`
 }
 
 // readOnly runs fn in a read-only repeatable-read transaction, so the queries
-// of one answer see one indexed state (a count and its page, a prefiling and
-// its steps).
+// of one answer see one indexed state (a prefiling and its steps).
 func (r *Reader) readOnly(ctx context.Context, fn func(pgx.Tx) error) error {
 	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
 	return pgx.BeginTxFunc(ctx, r.pool, opts, fn)
 }
 
 // SearchPrefilings returns the page of prefilings matching f, newest update
-// first then by id. Items carry no Steps. An invalid filter is an
-// ErrInvalidFilter.
+// first then id descending; by page number or, for deep pages, by cursor
+// (f.Cursor). Items carry no Steps. The page and the capped count of all
+// matches come from one statement. An invalid filter is an
+// ErrInvalidFilter, a cursor this API did not issue an ErrInvalidCursor.
 func (r *Reader) SearchPrefilings(ctx context.Context, f PrefilingFilter) (PrefilingPage, error) {
 	f, err := f.normalise()
 	if err != nil {
 		return PrefilingPage{}, fmt.Errorf("search prefilings: %w", err)
 	}
+	paging, err := newListPaging(f.Page, f.PageSize, f.Cursor)
+	if err != nil {
+		return PrefilingPage{}, fmt.Errorf("search prefilings: %w", err)
+	}
 	page := PrefilingPage{Items: []PrefilingView{}, Page: f.Page, PageSize: f.PageSize}
-	c := f.conditions()
-	limit, pageArgs := c.page(f.Page, f.PageSize)
-	err = r.readOnly(ctx, func(tx pgx.Tx) error {
-		var err error
-		if page.Total, page.TotalCapped, err = countCapped(ctx, tx, `prefilings p WHERE `+c.where(), c.args); err != nil {
-			return err
+	if paging.cursor != nil {
+		page.Page = 0
+	}
+	sql, args := f.statement(paging)
+	rows, err := r.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return PrefilingPage{}, fmt.Errorf("search prefilings: %w", err)
+	}
+	var keys []listKey
+	var raw []byte
+	var name string
+	var updated *time.Time
+	var id *string
+	_, err = pgx.ForEachRow(rows, []any{&page.Total, &raw, &name, &updated, &id}, func() error {
+		if id == nil {
+			return nil // no match: the count's row alone
 		}
-		rows, err := tx.Query(ctx, `SELECT p.doc, coalesce(e.name, '')
-			FROM prefilings p LEFT JOIN enterprises e ON e.id = p.enterprise_id
-			WHERE `+c.where()+`
-			ORDER BY p.updated_at DESC, p.id`+limit, pageArgs...)
-		if err != nil {
-			return fmt.Errorf("list: %w", err)
+		v := PrefilingView{EnterpriseName: name}
+		if err := r.decodeSealed(indexer.PrefilingSealed, raw, &v.Prefiling); err != nil {
+			return fmt.Errorf("decode stored prefiling: %w", err)
 		}
-		var raw []byte
-		var name string
-		_, err = pgx.ForEachRow(rows, []any{&raw, &name}, func() error {
-			v := PrefilingView{EnterpriseName: name}
-			if err := r.decodeSealed(indexer.PrefilingSealed, raw, &v.Prefiling); err != nil {
-				return fmt.Errorf("decode stored prefiling: %w", err)
-			}
-			v.Steps = nil
-			page.Items = append(page.Items, v)
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("list: %w", err)
-		}
+		v.Steps = nil
+		page.Items = append(page.Items, v)
+		keys = append(keys, listKey{UpdatedAt: *updated, ID: *id})
 		return nil
 	})
 	if err != nil {
 		return PrefilingPage{}, fmt.Errorf("search prefilings: %w", err)
 	}
+	if page.Total > CountCap {
+		page.Total, page.TotalCapped = CountCap, true
+	}
+	kept, next, prev := paging.pageLinks(keys)
+	page.Items, page.Next, page.Prev = trimmed(paging, page.Items, kept), next, prev
 	return page, nil
+}
+
+// statement is the one statement of a page of the prefilings matching f:
+// the capped count, then the page's rows newest first (one row of NULLs
+// after the count when nothing matches).
+func (f PrefilingFilter) statement(paging listPaging) (string, []any) {
+	c := f.conditions()
+	spec := listSpec{table: "prefilings p", alias: "p", keys: []string{"updated_at", "id"},
+		columns: "p.doc, p.enterprise_id, p.updated_at, p.id", arms: []string{c.where()}}
+	return spec.ctes(c, paging) + `
+		SELECT t.n, p.doc, coalesce(e.name, ''), p.updated_at, p.id
+		FROM total t
+		LEFT JOIN page p ON true
+		LEFT JOIN enterprises e ON e.id = p.enterprise_id
+		ORDER BY p.updated_at DESC, p.id DESC`, c.args
 }
 
 // ruleRef is the review rule of a stored step, nil for a person's step.

@@ -44,10 +44,10 @@ func BenchmarkStockQueries(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
 			code := stockCode(i * 7919 % stockCodes)
 			start := time.Now()
-			list, err := r.Movements(ctx, query.MovementFilter{TraceCode: code})
+			page, err := r.Movements(ctx, query.MovementFilter{TraceCode: code})
 			lat = append(lat, time.Since(start))
 			require.NoError(b, err)
-			require.Len(b, list, stockMovements/stockCodes)
+			require.Len(b, page.Items, stockMovements/stockCodes)
 		}
 		reportPercentiles(b, lat)
 	})
@@ -69,10 +69,10 @@ func BenchmarkStockQueries(b *testing.B) {
 			f := query.MovementFilter{EnterpriseID: stockEnterprise(i * 37 % stockEnterprises), Since: month,
 				Until: month.AddDate(0, 1, 0), Limit: query.MaxMovementLimit}
 			start := time.Now()
-			list, err := r.Movements(ctx, f)
+			page, err := r.Movements(ctx, f)
 			lat = append(lat, time.Since(start))
 			require.NoError(b, err)
-			require.NotEmpty(b, list)
+			require.NotEmpty(b, page.Items)
 		}
 		reportPercentiles(b, lat)
 	})

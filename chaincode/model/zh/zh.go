@@ -70,6 +70,7 @@ var reasons = map[model.Reason]string{
 	model.ReasonPeriodBackwards:          "核算周期的结束日期 {to} 早于开始日期 {from}",
 	model.ReasonDisposalNotFound:         "{alertKind}预警（{subject}）尚无处置记录",
 	model.ReasonDisposalState:            "预警处置状态为“{disposalState}”，不能{step}",
+	model.ReasonCursorInvalid:            "翻页参数 {parameter} 无效：不是系统给出的翻页位置，请从第一页重新查询",
 	model.ReasonDeletionAcrossYear:       "非保税区内流转单 {documentId} 于 {year} 年申报，不能跨年删单",
 	model.ReasonNoDeletionTransferee:     "单据 {documentId} 没有等待转入企业确认的删单申请",
 	model.ReasonNoDeletionCustoms:        "单据 {documentId} 没有等待海关审核的删单申请",

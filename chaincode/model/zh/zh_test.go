@@ -74,6 +74,7 @@ var samples = model.Params{
 	"children": 2, "count": 2, "recordIds": "WMS-001, WMS-002", "runId": 7,
 	"hsCode": "0901210000", "accountBookNo": "T2310W000001", "date": "2026-11-28", "syncId": 12, "dataset": "hs_codes",
 	"regNo": "CBRA02001202300017", "exporterId": 12, "claimId": 34,
+	"parameter": "cursor",
 }
 
 var placeholderPattern = regexp.MustCompile(`\{([A-Za-z]+)\}`)
