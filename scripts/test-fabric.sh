@@ -34,7 +34,7 @@ trap keep_logs EXIT
 conn=$(network/fabric/up.sh)
 export ZT_LEDGER=fabric ZT_FABRIC_CONNECTION=$conn
 go test -count=1 -timeout 20m -v \
-  -run 'TestPrefilingToTraceCode|TestEachOfficerSignsAsThemselves|TestAuditorsConsole|TestReviewRulesThroughTheGateway|TestValidationModelsThroughTheGateway|TestLedgerCorrectionsThroughTheGateway|TestPrefilingReceiptsAndEntryDrafts|TestGateRegistrationThroughCustomsSystem|TestAccountsThroughTheNode|TestRiskAlertsThroughTheGateway|TestPriceAlertsThroughTheGateway|TestRiskDisposalThroughTheGateway|TestGateEventsRecordTheGatePass|TestNationalMessagesRoundTrip|TestCockpitThroughTheGateway|TestBadInput|TestGoodsThroughTheZone|TestDocumentDeletion|TestConcurrentDeclarationsOnOneBatch|TestFabricPeerAndOrdererFaults|TestLedgerOnFabric|TestLedgerConformance' \
+  -run 'TestPrefilingToTraceCode|TestEachOfficerSignsAsThemselves|TestAuditorsConsole|TestReviewRulesThroughTheGateway|TestValidationModelsThroughTheGateway|TestLedgerCorrectionsThroughTheGateway|TestPrefilingReceiptsAndEntryDrafts|TestGateRegistrationThroughCustomsSystem|TestAccountsThroughTheNode|TestRiskAlertsThroughTheGateway|TestPriceAlertsThroughTheGateway|TestRiskDisposalThroughTheGateway|TestGateEventsRecordTheGatePass|TestNationalMessagesRoundTrip|TestCockpitThroughTheGateway|TestExporterClaimsEndToEnd|TestBasicDataSyncFromDropFolder|TestBadInput|TestGoodsThroughTheZone|TestDocumentDeletion|TestConcurrentDeclarationsOnOneBatch|TestFabricPeerAndOrdererFaults|TestLedgerOnFabric|TestLedgerConformance' \
   ./internal/platform/ ./network/fabricledger/ 2>&1 |
   grep -E '^(=== RUN|--- |    --- |PASS|FAIL|ok|panic)|(_test|cases|zone)\.go:[0-9]+:|^\s+(Error|Messages):' | grep -v '^=== RUN'
 test ${PIPESTATUS[0]} -eq 0

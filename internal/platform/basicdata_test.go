@@ -21,12 +21,7 @@ func TestBasicDataSyncFromDropFolder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	drop := t.TempDir()
-	n := &node{t: t, dbURL: nodeTables.Database(t), dir: t.TempDir()}
-	p, err := Start(ctx, Config{DataDir: n.dir, DatabaseURL: n.dbURL, Listen: "127.0.0.1:0", Logger: testLogger(),
-		BasicData: connector.Directory{Dir: drop}, BasicDataEvery: time.Hour})
-	require.NoError(t, err)
-	n.Platform = p
-	t.Cleanup(func() { _ = p.Close() })
+	n := startNodeWith(t, func(c *Config) { c.BasicData, c.BasicDataEvery = connector.Directory{Dir: drop}, time.Hour })
 	admin := n.client("admin")
 
 	type syncList struct {

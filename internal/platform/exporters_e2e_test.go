@@ -51,12 +51,7 @@ func TestExporterClaimsEndToEnd(t *testing.T) {
 		_, _ = w.Write([]byte(registryListing))
 	}))
 	t.Cleanup(site.Close)
-	n := &node{t: t, dbURL: nodeTables.Database(t), dir: t.TempDir()}
-	p, err := Start(ctx, Config{DataDir: n.dir, DatabaseURL: n.dbURL, Listen: "127.0.0.1:0", Logger: testLogger(),
-		Exporters: exporters.Config{RegistryURL: site.URL + "/query"}})
-	require.NoError(t, err)
-	n.Platform = p
-	t.Cleanup(func() { _ = p.Close() })
+	n := startNodeWith(t, func(c *Config) { c.Exporters = exporters.Config{RegistryURL: site.URL + "/query"} })
 	admin := n.client("admin")
 	require.NoError(t, admin.Post(ctx, "/api/v1/enterprises", map[string]string{"id": enterpriseA, "name": "昆山咖啡进口有限公司", "kind": "importer"}, nil))
 	for _, u := range []map[string]string{

@@ -35,6 +35,8 @@ type node struct {
 	// fabricConnection is the connection description of the node's own
 	// Fabric channel when ZT_LEDGER=fabric.
 	fabricConnection string
+	// configure completes the node's configuration (startNodeWith).
+	configure func(*Config)
 }
 
 // nodeTables is the template of a node's database: the indexer's, the
@@ -61,7 +63,15 @@ var nodeTables = pgtest.Template{
 
 func startNode(t testing.TB) *node {
 	t.Helper()
-	n := &node{t: t, dbURL: nodeTables.Database(t), dir: t.TempDir()}
+	return startNodeWith(t, nil)
+}
+
+// startNodeWith starts a node whose configuration configure completes
+// (integrations such as the exporter registry or basic data), on the
+// embedded ledger or, with ZT_LEDGER=fabric, on its own Fabric channel.
+func startNodeWith(t testing.TB, configure func(*Config)) *node {
+	t.Helper()
+	n := &node{t: t, dbURL: nodeTables.Database(t), dir: t.TempDir(), configure: configure}
 	if os.Getenv("ZT_LEDGER") == LedgerFabric {
 		n.fabricConnection = newFabricChannel(t)
 	}
@@ -79,6 +89,9 @@ func (n *node) start() {
 	}
 	if n.fabricConnection != "" {
 		cfg.Ledger, cfg.FabricConnection = LedgerFabric, n.fabricConnection
+	}
+	if n.configure != nil {
+		n.configure(&cfg)
 	}
 	p, err := Start(context.Background(), cfg)
 	require.NoError(n.t, err)

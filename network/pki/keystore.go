@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // KeyStore is what the gateway needs of a keystore: issue the identity of
@@ -166,7 +167,16 @@ func (s *sealer) migrate(root string) (int, error) {
 	}
 	n := 0
 	for _, path := range append(cas, keys...) {
+		if strings.HasPrefix(filepath.Base(filepath.Dir(path)), ".") {
+			// An identity another process (the running node, when verify
+			// opens the PKI) is writing: it is sealed as written and
+			// renamed into place, or removed.
+			continue
+		}
 		keyPEM, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // renamed into place or removed since the Glob
+		}
 		if err != nil {
 			return n, fmt.Errorf("migrate %s: %w", path, err)
 		}

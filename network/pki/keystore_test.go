@@ -81,8 +81,17 @@ func TestPlainKeysAreSealedOnStart(t *testing.T) {
 	require.NoError(t, err)
 	writePlainPair(t, filepath.Join(dir, pki.CustomsMSP, "users", "customs-officer"), der, userKey)
 
+	// An identity another process is writing (files.go writes a dot-named
+	// temporary folder, then renames it): left to its writer.
+	writing := filepath.Join(dir, pki.ZoneAdminMSP, "users", ".ent-x.tmp-1")
+	writePlainPair(t, writing, der, userKey)
+
 	p, err := pki.Open(dir)
 	require.NoError(t, err)
+	unsealed, err := os.ReadFile(filepath.Join(writing, "key.pem"))
+	require.NoError(t, err)
+	block, _ := pem.Decode(unsealed)
+	require.Equal(t, "PRIVATE KEY", block.Type, "a folder being written is not migrated")
 	requireSealed(t, filepath.Join(dir, pki.CustomsMSP, "ca", "key.pem"))
 	requireSealed(t, filepath.Join(dir, pki.CustomsMSP, "users", "customs-officer", "key.pem"))
 
