@@ -44,12 +44,23 @@ func startProcess(t testing.TB, bin, dataDir, dbURL string, extraArgs ...string)
 	cmd := exec.Command(bin, append([]string{"run", "--data", dataDir, "--db", dbURL, "--listen", "127.0.0.1:0"}, extraArgs...)...)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
+	logPath := filepath.Join(t.TempDir(), "node.log")
 	if os.Getenv("ZT_TEST_LOG") != "" {
 		cmd.Stderr = os.Stderr
+	} else {
+		logFile, err := os.Create(logPath)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = logFile.Close() })
+		cmd.Stderr = logFile
 	}
 	require.NoError(t, cmd.Start())
 	p := &process{cmd: cmd}
-	t.Cleanup(func() { p.kill() })
+	t.Cleanup(func() {
+		p.kill()
+		if t.Failed() {
+			logErrors(t, logPath)
+		}
+	})
 
 	found := make(chan struct{})
 	go func() {
@@ -79,6 +90,23 @@ func startProcess(t testing.TB, bin, dataDir, dbURL string, extraArgs ...string)
 	p.roots = x509.NewCertPool()
 	require.True(t, p.roots.AppendCertsFromPEM(caPEM))
 	return p
+}
+
+// logErrors shows the node's error lines (and its 5xx answers) after a
+// failed test: the node runs as its own process, so its log is otherwise
+// lost with the test's temporary folder.
+func logErrors(t testing.TB, path string) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	shown := 0
+	for line := range strings.Lines(string(raw)) {
+		if shown < 50 && (strings.Contains(line, `"level":"ERROR"`) || strings.Contains(line, `"status":5`)) {
+			t.Log("node: " + strings.TrimSpace(line))
+			shown++
+		}
+	}
 }
 
 // client returns a client of the process's API trusting its dev TLS CA.
