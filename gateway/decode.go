@@ -265,6 +265,23 @@ func parseMultipart(c *gin.Context) error {
 	return checkMultipartText(form)
 }
 
+// uploadedFile opens the multipart field "file" of an import once the form
+// passed parseMultipart; what and whatZh name the file the import wants.
+func uploadedFile(c *gin.Context, what, whatZh string) (multipart.File, *multipart.FileHeader, error) {
+	if err := parseMultipart(c); err != nil {
+		return nil, nil, err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, nil, badRequest("file", "a multipart field file with the "+what+" is required", "请上传"+whatZh+"（表单字段file）")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, nil, fmt.Errorf("open uploaded %s: %w", what, err)
+	}
+	return f, fh, nil
+}
+
 // checkMultipartText refuses unacceptable text in the field names, values
 // and file names of a parsed multipart form.
 func checkMultipartText(form *multipart.Form) error {

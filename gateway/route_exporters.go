@@ -150,16 +150,7 @@ func (r exporterRoutes) template(c *gin.Context) {
 }
 
 func (r exporterRoutes) importFile(c *gin.Context) {
-	if err := parseMultipart(c); err != nil {
-		r.g.fail(c, err)
-		return
-	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		r.g.fail(c, badRequest("file", "a multipart field file with the .xlsx workbook is required", "请上传Excel文件（表单字段file）"))
-		return
-	}
-	file, err := fh.Open()
+	file, _, err := uploadedFile(c, ".xlsx workbook", "Excel文件")
 	if err != nil {
 		r.g.fail(c, err)
 		return

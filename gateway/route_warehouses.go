@@ -67,16 +67,7 @@ func (r warehouseRoutes) feed(c *gin.Context) {
 }
 
 func (r warehouseRoutes) importFile(c *gin.Context) {
-	if err := parseMultipart(c); err != nil {
-		r.g.fail(c, err)
-		return
-	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		r.g.fail(c, badRequest("file", "a multipart field file with the .xlsx or .csv file is required", "请上传Excel或CSV文件（表单字段file）"))
-		return
-	}
-	file, err := fh.Open()
+	file, fh, err := uploadedFile(c, ".xlsx or .csv file", "Excel或CSV文件")
 	if err != nil {
 		r.g.fail(c, err)
 		return
