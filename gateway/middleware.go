@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -96,7 +97,9 @@ func (g *Gateway) observe(c *gin.Context) {
 func (g *Gateway) recoverPanics(c *gin.Context) {
 	defer func() {
 		if p := recover(); p != nil {
-			g.fail(c, fmt.Errorf("handler panicked: %v", p))
+			// The stack is what makes a panic mendable; the client gets
+			// only the internal error.
+			g.fail(c, fmt.Errorf("handler panicked: %v\n%s", p, debug.Stack()))
 		}
 	}()
 	c.Next()

@@ -23,8 +23,13 @@ var legalSuffixes = [][]string{
 	{"JSC"}, {"PLT"}, {"BHD"}, {"SDN"}, {"TBK"}, {"PT"}, {"CV"}, {"C", "V"}, {"DE"},
 }
 
-// foldAccents takes accents off letters: "Café" and "CAFE" are one name.
-var foldAccents = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// foldAccents returns a transformer taking accents off letters: "Café" and
+// "CAFE" are one name. A chain keeps its buffers between calls, so each
+// call needs its own: one shared by concurrent declarations corrupted its
+// state and panicked.
+func foldAccents() transform.Transformer {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}
 
 // Normalize is the form of an exporter's name that claims are matched and
 // ranked on: full-width characters made half-width, accents dropped, upper
@@ -34,7 +39,7 @@ var foldAccents = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), 
 // alike.
 func Normalize(name string) string {
 	s := width.Fold.String(name)
-	if folded, _, err := transform.String(foldAccents, s); err == nil {
+	if folded, _, err := transform.String(foldAccents(), s); err == nil {
 		s = folded
 	}
 	s = strings.ToUpper(s)

@@ -1,6 +1,7 @@
 package exporters
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -26,6 +27,32 @@ func TestNormalize(t *testing.T) {
 		require.Equal(t, want, Normalize(in), "Normalize(%q)", in)
 	}
 	require.Equal(t, "CBRA02001202300017", NormalizeRegNo(" ｃｂｒａ 0200 1202300017 "))
+}
+
+// Declarations normalise exporter names concurrently; a transformer shared
+// between them once panicked with "slice bounds out of range" (and -race
+// flags it).
+func TestNormalizeConcurrently(t *testing.T) {
+	t.Parallel()
+	names := map[string]string{
+		"Café Nicaragüense, S.A.":   "CAFE NICARAGUENSE",
+		"Cooxupé Exportadora Ltda.": "COOXUPE EXPORTADORA",
+		"Ｓｉｍｅｘｃｏ Ｄａｋｌａｋ Ｃｏ．":        "SIMEXCO DAKLAK",
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 500 {
+				for in, want := range names {
+					if got := Normalize(in); got != want {
+						t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func TestSimilarityRanksTheSameExporterFirst(t *testing.T) {
