@@ -362,7 +362,9 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		}
 	}()
 
-	p.server = &http.Server{Handler: p.Gateway.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// Idle keep-alive connections close after two minutes: clients that
+	// come back reconnect, and ones that went away hold no socket for ever.
+	p.server = &http.Server{Handler: p.Gateway.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	// Notification streams never end on their own.
 	p.server.RegisterOnShutdown(p.Gateway.CloseStreams)
 	serve := p.server.Serve

@@ -3,6 +3,7 @@ package sealing
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,6 +110,36 @@ func TestFieldsSealAndOpenJSON(t *testing.T) {
 	require.Contains(t, string(plain), "1234567890123456789")
 }
 
+// Open rewrites only the sealed members, in a root array too, and checks
+// each against the place it was sealed for.
+func TestOpenRootArraysAndPlaces(t *testing.T) {
+	t.Parallel()
+	ring, err := OpenKeyFile(filepath.Join(t.TempDir(), "kek.json"))
+	require.NoError(t, err)
+	s, err := Open(context.Background(), t.TempDir(), ring)
+	require.NoError(t, err)
+	lines := Fields{Place: "drafts.lines", Paths: []string{"*.unitPriceFen"}}
+	doc := []byte(`[{"seq":1,"unitPriceFen":12,"note":"a"},{"seq":2},{"seq":3,"unitPriceFen":{"x":1}}]`)
+	sealed, err := lines.Seal(s, "R1", doc)
+	require.NoError(t, err)
+	require.Equal(t, 2, strings.Count(string(sealed), `"`+Prefix))
+	opened, err := lines.Open(s, sealed)
+	require.NoError(t, err)
+	require.JSONEq(t, string(doc), string(opened))
+
+	elsewhere := Fields{Place: "other.lines", Paths: lines.Paths}
+	_, err = elsewhere.Open(s, sealed)
+	require.Error(t, err, "a value opens only for the place it was sealed for")
+
+	notArray := []byte(`{"lines":{"unitPriceFen":"zt1:not under an array"}}`)
+	kept, err := Fields{Place: "p", Paths: []string{"lines.*.unitPriceFen"}}.Open(s, notArray)
+	require.NoError(t, err)
+	require.Equal(t, string(notArray), string(kept))
+
+	_, err = lines.Open(s, []byte(`{"zt1:`))
+	require.Error(t, err, "broken JSON is refused")
+}
+
 func TestRotateKeepsEverythingReadable(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -169,5 +200,27 @@ func TestProcessesStartingTogetherShareOneDataKey(t *testing.T) {
 	for i := range sealed {
 		require.NoError(t, errs[i])
 		require.Equal(t, sealed[0], sealed[i])
+	}
+}
+
+// BenchmarkFieldsOpen: opening a stored document of 20 lines with two
+// sealed prices each, as every row of a document list is opened.
+func BenchmarkFieldsOpen(b *testing.B) {
+	ring, err := OpenKeyFile(filepath.Join(b.TempDir(), "kek.json"))
+	require.NoError(b, err)
+	s, err := Open(context.Background(), b.TempDir(), ring)
+	require.NoError(b, err)
+	f := Fields{Place: "documents.doc", Paths: []string{"lines.*.unitPriceFen", "lines.*.valueFen"}}
+	var lines []string
+	for i := range 20 {
+		lines = append(lines, fmt.Sprintf(`{"seq":%d,"hsCode":"0901110000","goodsName":"生咖啡豆","qtyGrams":60000,"unitPriceFen":%d,"valueFen":%d}`, i+1, 3000+i, 180000+i))
+	}
+	doc := []byte(`{"id":"D1","family":"entry_checklist","status":"declared","lines":[` + strings.Join(lines, ",") + `]}`)
+	sealed, err := f.Seal(s, "D1", doc)
+	require.NoError(b, err)
+	for b.Loop() {
+		if _, err := f.Open(s, sealed); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
