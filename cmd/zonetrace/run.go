@@ -64,6 +64,9 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		"how long raw customs messages and incomplete split receipts are kept (0: for ever)")
 	duration(&keep.Deliveries, "retain-deliveries", "ZT_RETAIN_DELIVERIES", keep.Deliveries,
 		"how long webhook deliveries are kept after delivery, or undelivered after creation (0: for ever)")
+	var sessionCacheTTL time.Duration
+	duration(&sessionCacheTTL, "session-cache-ttl", "ZT_SESSION_CACHE_TTL", accounts.DefaultSessionCacheTTL,
+		"how long a gateway answers from a session it read without reading it again; a logout, password change or disabling through another gateway takes effect here within it (0: read every time)")
 	cameraURL := flags.String("camera-url-template", os.Getenv("ZT_CAMERA_URL_TEMPLATE"),
 		"camera playback link of a gate crossing, {gate} {plate} {from} {to} replaced, e.g. 'https://cam/{gate}?from={from}&to={to}' (default none; env ZT_CAMERA_URL_TEMPLATE)")
 	var exporterCfg exporters.Config
@@ -81,6 +84,9 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 	}
 	if err := errors.Join(envErrs...); err != nil {
 		return err
+	}
+	if sessionCacheTTL == 0 {
+		sessionCacheTTL = -1 // the gateway's "no cache"; its 0 is the default
 	}
 
 	dbURL, err := node.Database()
@@ -153,6 +159,7 @@ func runCommand(ctx context.Context, log *slog.Logger, args []string) error {
 		BasicDataEvery:   basicDataEvery,
 		Exporters:        exporterCfg,
 		LedgerClock:      ledgerClock,
+		SessionCacheTTL:  sessionCacheTTL,
 	})
 	if err != nil {
 		return err

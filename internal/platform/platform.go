@@ -113,6 +113,9 @@ type Config struct {
 	// none.
 	BasicData      connector.Connector
 	BasicDataEvery time.Duration
+	// SessionCacheTTL is gateway.Config's: how long a gateway trusts a
+	// session it read (0: the default, negative: not at all).
+	SessionCacheTTL time.Duration
 	// Exporters says where the foreign exporter registry is crawled from
 	// (gateway/exporters); no registry URL crawls nothing.
 	Exporters exporters.Config
@@ -316,6 +319,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		CustomsMessages: cfg.CustomsMessages,
 		BasicData:       cfg.BasicData,
 		BasicDataEvery:  cfg.BasicDataEvery,
+		SessionCacheTTL: cfg.SessionCacheTTL,
 		Exporters:       cfg.Exporters,
 	}); err != nil {
 		_ = listener.Close()
