@@ -11,6 +11,7 @@ import (
 // the ledger; *query.Reader implements it.
 type ReadModel interface {
 	SearchPrefilings(ctx context.Context, f query.PrefilingFilter) (query.PrefilingPage, error)
+	SearchPrefilingsJSON(ctx context.Context, f query.PrefilingFilter) (query.JSONPage, error)
 	Prefiling(ctx context.Context, id string) (query.PrefilingView, error)
 	TraceCode(ctx context.Context, code string) (model.TraceCode, error)
 	// TraceCodeDetail is a trace code with its prefiling and history.
@@ -19,6 +20,7 @@ type ReadModel interface {
 	Enterprise(ctx context.Context, id string) (model.Enterprise, error)
 	Identities(ctx context.Context, enterpriseID string) ([]model.IdentityBinding, error)
 	SearchDocuments(ctx context.Context, f query.DocumentFilter) (query.DocumentPage, error)
+	SearchDocumentsJSON(ctx context.Context, f query.DocumentFilter) (query.JSONPage, error)
 	// Document returns a document with its steps.
 	Document(ctx context.Context, id string) (query.DocumentView, error)
 	DocumentMovements(ctx context.Context, documentID string) ([]model.Movement, error)

@@ -58,7 +58,7 @@ func (r prefilingRoutes) search(c *gin.Context) {
 		return
 	}
 	f.Cursor = c.Query("cursor")
-	result, err := r.svc.Search(c.Request.Context(), mustUser(c), f)
+	result, err := r.svc.SearchJSON(c.Request.Context(), mustUser(c), f)
 	if err != nil {
 		r.g.fail(c, err)
 		return

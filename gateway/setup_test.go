@@ -143,7 +143,7 @@ func newFakeReads() *fakeReads {
 func (r *fakeReads) SearchPrefilings(_ context.Context, f query.PrefilingFilter) (query.PrefilingPage, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	page := query.PrefilingPage{Page: f.Page, PageSize: f.PageSize}
+	page := query.PrefilingPage{PageInfo: query.PageInfo{Page: f.Page, PageSize: f.PageSize}}
 	if err := fakeCursor(f.Cursor, &page.Prev); err != nil {
 		return page, err
 	}
@@ -154,6 +154,29 @@ func (r *fakeReads) SearchPrefilings(_ context.Context, f query.PrefilingFilter)
 	}
 	page.Total = len(page.Items)
 	return page, nil
+}
+
+func (r *fakeReads) SearchPrefilingsJSON(ctx context.Context, f query.PrefilingFilter) (query.JSONPage, error) {
+	page, err := r.SearchPrefilings(ctx, f)
+	return fakeJSONPage(page.Items, page.PageInfo), err
+}
+
+func (r *fakeReads) SearchDocumentsJSON(ctx context.Context, f query.DocumentFilter) (query.JSONPage, error) {
+	page, err := r.SearchDocuments(ctx, f)
+	return fakeJSONPage(page.Items, page.PageInfo), err
+}
+
+// fakeJSONPage is a typed page as the read model passes it through.
+func fakeJSONPage[T any](items []T, info query.PageInfo) query.JSONPage {
+	page := query.JSONPage{Items: []json.RawMessage{}, PageInfo: info}
+	for _, it := range items {
+		raw, err := json.Marshal(it)
+		if err != nil {
+			panic(err)
+		}
+		page.Items = append(page.Items, raw)
+	}
+	return page
 }
 
 // fakeCursor stands for the read model's cursors: "bogus" is one it did
@@ -225,7 +248,7 @@ func (r *fakeReads) Identities(context.Context, string) ([]model.IdentityBinding
 func (r *fakeReads) SearchDocuments(_ context.Context, f query.DocumentFilter) (query.DocumentPage, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	page := query.DocumentPage{Items: []query.DocumentView{}, Page: f.Page, PageSize: f.PageSize}
+	page := query.DocumentPage{Items: []query.DocumentView{}, PageInfo: query.PageInfo{Page: f.Page, PageSize: f.PageSize}}
 	if err := fakeCursor(f.Cursor, &page.Prev); err != nil {
 		return page, err
 	}

@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -28,16 +29,7 @@ type DocumentView struct {
 // DocumentPage is one page of a document search.
 type DocumentPage struct {
 	Items []DocumentView `json:"items"`
-	Total int            `json:"total"`
-	// TotalCapped says there are more than Total (CountCap) matches.
-	TotalCapped bool `json:"totalCapped"`
-	// Page is the page number asked for, 0 when the page was asked by cursor.
-	Page     int `json:"page"`
-	PageSize int `json:"pageSize"`
-	// Next and Prev are the cursors of the pages after and before this one,
-	// empty at either end.
-	Next string `json:"next,omitempty"`
-	Prev string `json:"prev,omitempty"`
+	PageInfo
 }
 
 // documentColumns are the columns scanDocument reads, from documents d
@@ -54,51 +46,74 @@ const documentColumns = `d.doc, coalesce(e.name, ''), coalesce(c.name, ''), d.ab
 // is an ErrInvalidFilter, a cursor this API did not issue an
 // ErrInvalidCursor.
 func (r *Reader) SearchDocuments(ctx context.Context, f DocumentFilter) (DocumentPage, error) {
+	items, info, err := searchDocuments(ctx, r, f, func(raw []byte, v DocumentView) (DocumentView, error) {
+		if err := r.decodeSealed(indexer.DocumentSealed, raw, &v.Document); err != nil {
+			return v, err
+		}
+		v.Steps = nil
+		return v, nil
+	})
+	return DocumentPage{Items: items, PageInfo: info}, err
+}
+
+// SearchDocumentsJSON is SearchDocuments with the items passed through as
+// stored (JSONPage), each with the members of a DocumentView.
+func (r *Reader) SearchDocumentsJSON(ctx context.Context, f DocumentFilter) (JSONPage, error) {
+	items, info, err := searchDocuments(ctx, r, f, func(raw []byte, v DocumentView) (json.RawMessage, error) {
+		return r.storedItem(indexer.DocumentSealed, raw, member{"enterpriseName", v.EnterpriseName},
+			member{"counterpartyName", v.CounterpartyName}, member{"abnormal", v.Abnormal},
+			member{"deletedOrModified", v.DeletedOrModified})
+	})
+	return JSONPage{Items: items, PageInfo: info}, err
+}
+
+// searchDocuments runs the search of SearchDocuments, item making each
+// row's item from its stored document and the view's other members (v
+// without its Document).
+func searchDocuments[T any](ctx context.Context, r *Reader, f DocumentFilter, item func(raw []byte, v DocumentView) (T, error)) ([]T, PageInfo, error) {
 	f, err := f.normalise()
 	if err != nil {
-		return DocumentPage{}, fmt.Errorf("search documents: %w", err)
+		return nil, PageInfo{}, fmt.Errorf("search documents: %w", err)
 	}
 	paging, err := newListPaging(f.Page, f.PageSize, f.Cursor)
 	if err != nil {
-		return DocumentPage{}, fmt.Errorf("search documents: %w", err)
+		return nil, PageInfo{}, fmt.Errorf("search documents: %w", err)
 	}
-	page := DocumentPage{Items: []DocumentView{}, Page: f.Page, PageSize: f.PageSize}
+	info := PageInfo{Page: f.Page, PageSize: f.PageSize}
 	if paging.cursor != nil {
-		page.Page = 0
+		info.Page = 0
 	}
 	sql, args := f.statement(paging)
 	rows, err := r.pool.Query(ctx, sql, args...)
 	if err != nil {
-		return DocumentPage{}, fmt.Errorf("search documents: %w", err)
+		return nil, PageInfo{}, fmt.Errorf("search documents: %w", err)
 	}
+	items := []T{}
 	var keys []listKey
 	var raw []byte
 	var name, counterparty string
 	var abnormal, deleted *bool
 	var updated *time.Time
 	var id *string
-	_, err = pgx.ForEachRow(rows, []any{&page.Total, &raw, &name, &counterparty, &abnormal, &deleted, &updated, &id}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&info.Total, &raw, &name, &counterparty, &abnormal, &deleted, &updated, &id}, func() error {
 		if id == nil {
 			return nil // no match: the count's row alone
 		}
-		v := DocumentView{EnterpriseName: name, CounterpartyName: counterparty, Abnormal: *abnormal, DeletedOrModified: *deleted}
-		if err := r.decodeSealed(indexer.DocumentSealed, raw, &v.Document); err != nil {
+		v, err := item(raw, DocumentView{EnterpriseName: name, CounterpartyName: counterparty, Abnormal: *abnormal, DeletedOrModified: *deleted})
+		if err != nil {
 			return fmt.Errorf("decode stored document: %w", err)
 		}
-		v.Steps = nil
-		page.Items = append(page.Items, v)
+		items = append(items, v)
 		keys = append(keys, listKey{Abnormal: *abnormal, UpdatedAt: *updated, ID: *id})
 		return nil
 	})
 	if err != nil {
-		return DocumentPage{}, fmt.Errorf("search documents: %w", err)
+		return nil, PageInfo{}, fmt.Errorf("search documents: %w", err)
 	}
-	if page.Total > CountCap {
-		page.Total, page.TotalCapped = CountCap, true
-	}
+	info.capTotal()
 	kept, next, prev := paging.pageLinks(keys)
-	page.Items, page.Next, page.Prev = trimmed(paging, page.Items, kept), next, prev
-	return page, nil
+	info.Next, info.Prev = next, prev
+	return trimmed(paging, items, kept), info, nil
 }
 
 // statement is the one statement of a page of the documents matching f:

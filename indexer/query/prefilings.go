@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -20,16 +21,7 @@ type PrefilingView struct {
 // PrefilingPage is one page of a prefiling search.
 type PrefilingPage struct {
 	Items []PrefilingView `json:"items"`
-	Total int             `json:"total"`
-	// TotalCapped says there are more than Total (CountCap) matches.
-	TotalCapped bool `json:"totalCapped"`
-	// Page is the page number asked for, 0 when the page was asked by cursor.
-	Page     int `json:"page"`
-	PageSize int `json:"pageSize"`
-	// Next and Prev are the cursors of the pages after and before this one,
-	// empty at either end.
-	Next string `json:"next,omitempty"`
-	Prev string `json:"prev,omitempty"`
+	PageInfo
 }
 
 // readOnly runs fn in a read-only repeatable-read transaction, so the queries
@@ -45,50 +37,71 @@ func (r *Reader) readOnly(ctx context.Context, fn func(pgx.Tx) error) error {
 // matches come from one statement. An invalid filter is an
 // ErrInvalidFilter, a cursor this API did not issue an ErrInvalidCursor.
 func (r *Reader) SearchPrefilings(ctx context.Context, f PrefilingFilter) (PrefilingPage, error) {
+	items, info, err := searchPrefilings(ctx, r, f, func(raw []byte, name string) (PrefilingView, error) {
+		v := PrefilingView{EnterpriseName: name}
+		if err := r.decodeSealed(indexer.PrefilingSealed, raw, &v.Prefiling); err != nil {
+			return v, err
+		}
+		v.Steps = nil
+		return v, nil
+	})
+	return PrefilingPage{Items: items, PageInfo: info}, err
+}
+
+// SearchPrefilingsJSON is SearchPrefilings with the items passed through
+// as stored (JSONPage), each with the members of a PrefilingView.
+func (r *Reader) SearchPrefilingsJSON(ctx context.Context, f PrefilingFilter) (JSONPage, error) {
+	items, info, err := searchPrefilings(ctx, r, f, func(raw []byte, name string) (json.RawMessage, error) {
+		return r.storedItem(indexer.PrefilingSealed, raw, member{"enterpriseName", name})
+	})
+	return JSONPage{Items: items, PageInfo: info}, err
+}
+
+// searchPrefilings runs the search of SearchPrefilings, item making each
+// row's item from its stored document and enterprise name.
+func searchPrefilings[T any](ctx context.Context, r *Reader, f PrefilingFilter, item func(raw []byte, name string) (T, error)) ([]T, PageInfo, error) {
 	f, err := f.normalise()
 	if err != nil {
-		return PrefilingPage{}, fmt.Errorf("search prefilings: %w", err)
+		return nil, PageInfo{}, fmt.Errorf("search prefilings: %w", err)
 	}
 	paging, err := newListPaging(f.Page, f.PageSize, f.Cursor)
 	if err != nil {
-		return PrefilingPage{}, fmt.Errorf("search prefilings: %w", err)
+		return nil, PageInfo{}, fmt.Errorf("search prefilings: %w", err)
 	}
-	page := PrefilingPage{Items: []PrefilingView{}, Page: f.Page, PageSize: f.PageSize}
+	info := PageInfo{Page: f.Page, PageSize: f.PageSize}
 	if paging.cursor != nil {
-		page.Page = 0
+		info.Page = 0
 	}
 	sql, args := f.statement(paging)
 	rows, err := r.pool.Query(ctx, sql, args...)
 	if err != nil {
-		return PrefilingPage{}, fmt.Errorf("search prefilings: %w", err)
+		return nil, PageInfo{}, fmt.Errorf("search prefilings: %w", err)
 	}
+	items := []T{}
 	var keys []listKey
 	var raw []byte
 	var name string
 	var updated *time.Time
 	var id *string
-	_, err = pgx.ForEachRow(rows, []any{&page.Total, &raw, &name, &updated, &id}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&info.Total, &raw, &name, &updated, &id}, func() error {
 		if id == nil {
 			return nil // no match: the count's row alone
 		}
-		v := PrefilingView{EnterpriseName: name}
-		if err := r.decodeSealed(indexer.PrefilingSealed, raw, &v.Prefiling); err != nil {
+		v, err := item(raw, name)
+		if err != nil {
 			return fmt.Errorf("decode stored prefiling: %w", err)
 		}
-		v.Steps = nil
-		page.Items = append(page.Items, v)
+		items = append(items, v)
 		keys = append(keys, listKey{UpdatedAt: *updated, ID: *id})
 		return nil
 	})
 	if err != nil {
-		return PrefilingPage{}, fmt.Errorf("search prefilings: %w", err)
+		return nil, PageInfo{}, fmt.Errorf("search prefilings: %w", err)
 	}
-	if page.Total > CountCap {
-		page.Total, page.TotalCapped = CountCap, true
-	}
+	info.capTotal()
 	kept, next, prev := paging.pageLinks(keys)
-	page.Items, page.Next, page.Prev = trimmed(paging, page.Items, kept), next, prev
-	return page, nil
+	info.Next, info.Prev = next, prev
+	return trimmed(paging, items, kept), info, nil
 }
 
 // statement is the one statement of a page of the prefilings matching f:

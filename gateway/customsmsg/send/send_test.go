@@ -60,7 +60,7 @@ func (l *ledger) Enterprise(_ context.Context, id string) (model.Enterprise, err
 func (l *ledger) SearchDocuments(_ context.Context, f query.DocumentFilter) (query.DocumentPage, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	p := query.DocumentPage{Page: f.Page, PageSize: f.PageSize}
+	p := query.DocumentPage{PageInfo: query.PageInfo{Page: f.Page, PageSize: f.PageSize}}
 	if f.Page > 1 {
 		return p, nil
 	}

@@ -27,6 +27,9 @@ import (
 type Reads interface {
 	service.Enterprises
 	SearchDocuments(ctx context.Context, f query.DocumentFilter) (query.DocumentPage, error)
+	// SearchDocumentsJSON is SearchDocuments passing the stored items
+	// through.
+	SearchDocumentsJSON(ctx context.Context, f query.DocumentFilter) (query.JSONPage, error)
 	Document(ctx context.Context, id string) (query.DocumentView, error)
 	DocumentMovements(ctx context.Context, documentID string) ([]model.Movement, error)
 	// DocumentWithMovements is Document and DocumentMovements in one
@@ -75,6 +78,34 @@ type Detail struct {
 // Search lists documents. An enterprise is always scoped to the documents
 // it declared or is counterparty of.
 func (s *Service) Search(ctx context.Context, u accounts.User, f query.DocumentFilter) (query.DocumentPage, error) {
+	f, err := scoped(u, f)
+	if err != nil {
+		return query.DocumentPage{}, err
+	}
+	page, err := s.Reads.SearchDocuments(ctx, f)
+	if page.Items == nil {
+		page.Items = []query.DocumentView{}
+	}
+	return page, err
+}
+
+// SearchJSON is Search with the items as stored (query.JSONPage): what the
+// API answers, without decoding and encoding every item.
+func (s *Service) SearchJSON(ctx context.Context, u accounts.User, f query.DocumentFilter) (query.JSONPage, error) {
+	f, err := scoped(u, f)
+	if err != nil {
+		return query.JSONPage{}, err
+	}
+	page, err := s.Reads.SearchDocumentsJSON(ctx, f)
+	if page.Items == nil {
+		page.Items = []json.RawMessage{}
+	}
+	return page, err
+}
+
+// scoped checks f's enumerations and scopes an enterprise's user to the
+// documents it declared or is counterparty of.
+func scoped(u accounts.User, f query.DocumentFilter) (query.DocumentFilter, error) {
 	var p validation.Problems
 	if f.Family != "" && !model.KnownFamily(f.Family) {
 		p.AddModel(model.Problem{Field: "family", Rule: model.RuleUnknownValue})
@@ -83,16 +114,12 @@ func (s *Service) Search(ctx context.Context, u accounts.User, f query.DocumentF
 		p.AddModel(model.Problem{Field: "status", Rule: model.RuleUnknownValue})
 	}
 	if err := p.Err(); err != nil {
-		return query.DocumentPage{}, err
+		return f, err
 	}
 	if !service.SeesAll(u) {
 		f.EnterpriseID = u.EnterpriseID
 	}
-	page, err := s.Reads.SearchDocuments(ctx, f)
-	if page.Items == nil {
-		page.Items = []query.DocumentView{}
-	}
-	return page, err
+	return f, nil
 }
 
 // Visible reads a document the user may see; another enterprise's is

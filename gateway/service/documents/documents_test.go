@@ -171,6 +171,9 @@ func (s stored) Enterprise(context.Context, string) (model.Enterprise, error) {
 func (s stored) SearchDocuments(context.Context, query.DocumentFilter) (query.DocumentPage, error) {
 	return query.DocumentPage{}, nil
 }
+func (s stored) SearchDocumentsJSON(context.Context, query.DocumentFilter) (query.JSONPage, error) {
+	return query.JSONPage{}, nil
+}
 func (s stored) Document(_ context.Context, id string) (query.DocumentView, error) {
 	if id != s.doc.ID {
 		return query.DocumentView{}, query.ErrNotFound

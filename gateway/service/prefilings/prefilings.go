@@ -26,6 +26,9 @@ import (
 type Reads interface {
 	service.Enterprises
 	SearchPrefilings(ctx context.Context, f query.PrefilingFilter) (query.PrefilingPage, error)
+	// SearchPrefilingsJSON is SearchPrefilings passing the stored items
+	// through.
+	SearchPrefilingsJSON(ctx context.Context, f query.PrefilingFilter) (query.JSONPage, error)
 	Prefiling(ctx context.Context, id string) (query.PrefilingView, error)
 	TraceCode(ctx context.Context, code string) (model.TraceCode, error)
 	// TraceCodeDetail is TraceCode with its prefiling, in one lookup.
@@ -76,6 +79,34 @@ type Review struct {
 // Search lists prefilings. An enterprise is always scoped to its own,
 // whatever enterprise it asks for.
 func (s *Service) Search(ctx context.Context, u accounts.User, f query.PrefilingFilter) (query.PrefilingPage, error) {
+	f, err := scoped(u, f)
+	if err != nil {
+		return query.PrefilingPage{}, err
+	}
+	page, err := s.Reads.SearchPrefilings(ctx, f)
+	if page.Items == nil {
+		page.Items = []query.PrefilingView{}
+	}
+	return page, err
+}
+
+// SearchJSON is Search with the items as stored (query.JSONPage): what the
+// API answers, without decoding and encoding every item.
+func (s *Service) SearchJSON(ctx context.Context, u accounts.User, f query.PrefilingFilter) (query.JSONPage, error) {
+	f, err := scoped(u, f)
+	if err != nil {
+		return query.JSONPage{}, err
+	}
+	page, err := s.Reads.SearchPrefilingsJSON(ctx, f)
+	if page.Items == nil {
+		page.Items = []json.RawMessage{}
+	}
+	return page, err
+}
+
+// scoped checks f's enumerations and scopes an enterprise's user to its
+// own prefilings.
+func scoped(u accounts.User, f query.PrefilingFilter) (query.PrefilingFilter, error) {
 	var p validation.Problems
 	if f.Status != "" && !slices.Contains(model.PrefilingStatuses, f.Status) {
 		p.AddModel(model.Problem{Field: "status", Rule: model.RuleUnknownValue})
@@ -84,16 +115,12 @@ func (s *Service) Search(ctx context.Context, u accounts.User, f query.Prefiling
 		p.AddModel(model.Problem{Field: "supplementStatus", Rule: model.RuleUnknownValue})
 	}
 	if err := p.Err(); err != nil {
-		return query.PrefilingPage{}, err
+		return f, err
 	}
 	if !service.SeesAll(u) {
 		f.EnterpriseID = u.EnterpriseID
 	}
-	page, err := s.Reads.SearchPrefilings(ctx, f)
-	if page.Items == nil {
-		page.Items = []query.PrefilingView{}
-	}
-	return page, err
+	return f, nil
 }
 
 // Visible reads a prefiling the user may see. Another enterprise's

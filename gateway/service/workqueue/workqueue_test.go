@@ -238,7 +238,7 @@ func TestExportsOnTheRealChain(t *testing.T) {
 	t.Run("an export of more than MaxRows is refused", func(t *testing.T) {
 		var buf bytes.Buffer
 		_, err := exports.Prefilings(ctx, &buf, func(context.Context, query.PrefilingFilter) (query.PrefilingPage, error) {
-			return query.PrefilingPage{Total: exports.MaxRows + 1}, nil
+			return query.PrefilingPage{PageInfo: query.PageInfo{Total: exports.MaxRows + 1}}, nil
 		}, query.PrefilingFilter{})
 		require.Error(t, err)
 		require.Zero(t, buf.Len(), "nothing written")
