@@ -3,8 +3,10 @@ package oplog
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
+	"zonetrace/internal/ttlcache"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -41,6 +43,10 @@ type Log struct {
 	mu       sync.Mutex
 	pending  []*appendCall
 	flushing bool
+
+	// raised are the "rule|dedupe key" of alerts stored by committed
+	// appends (or found stored).
+	raised *ttlcache.Cache[string, struct{}]
 }
 
 // appendCall is one Append waiting for its row to commit.
@@ -54,6 +60,14 @@ type appendCall struct {
 // maxBatch bounds the rows one commit carries.
 const maxBatch = 200
 
+// raisedMemory is how long a log remembers the dedupe keys of the alerts it
+// stored, so that a repeated cause (every request of a user working late
+// is one off-hours cause a day) costs no statement; raisedKeys bounds them.
+const (
+	raisedMemory = 24 * time.Hour
+	raisedKeys   = 10_000
+)
+
 // Option configures a Log.
 type Option func(*Log)
 
@@ -63,7 +77,7 @@ func WithClock(now func() time.Time) Option { return func(l *Log) { l.now = now 
 // New returns the log kept in pool; chain may be nil when nothing is
 // anchored (then Check checks the chain alone).
 func New(pool *pgxpool.Pool, chain Chain, opts ...Option) *Log {
-	l := &Log{pool: pool, chain: chain, now: time.Now}
+	l := &Log{pool: pool, chain: chain, now: time.Now, raised: ttlcache.New[string, struct{}](raisedKeys)}
 	for _, o := range opts {
 		o(l)
 	}
@@ -126,8 +140,13 @@ func (l *Log) commitBatch(ctx context.Context) bool {
 	return true
 }
 
+// appendBatch writes batch's rows, their alerts and the new head in one
+// transaction. The statements go to PostgreSQL as pipelined batches: a row
+// whose rules read the log before it (a refusal, a login) sends what is
+// queued first, so they find every row before it.
 func (l *Log) appendBatch(ctx context.Context, batch []*appendCall) error {
-	return pgx.BeginFunc(ctx, l.pool, func(tx pgx.Tx) error {
+	var raised []string
+	err := pgx.BeginFunc(ctx, l.pool, func(tx pgx.Tx) error {
 		var headSeq int64
 		var headHash []byte
 		if err := tx.QueryRow(ctx, `SELECT seq, hash FROM operation_log_head FOR UPDATE`).Scan(&headSeq, &headHash); err != nil {
@@ -137,6 +156,18 @@ func (l *Log) appendBatch(ctx context.Context, batch []*appendCall) error {
 		if err != nil {
 			return err
 		}
+		queued := &pgx.Batch{}
+		send := func() error {
+			if queued.Len() == 0 {
+				return nil
+			}
+			err := tx.SendBatch(ctx, queued).Close()
+			queued = &pgx.Batch{}
+			if err != nil {
+				return fmt.Errorf("write log rows: %w", err)
+			}
+			return nil
+		}
 		for _, call := range batch {
 			e := call.entry
 			// Stamped under the lock, so times never go backwards along
@@ -144,26 +175,43 @@ func (l *Log) appendBatch(ctx context.Context, batch []*appendCall) error {
 			e.At = l.now()
 			r := Record{Seq: headSeq + 1, Entry: e.cleaned(), PrevHash: headHash}
 			r.Hash = computeHash(r)
-			if _, err := tx.Exec(ctx, `INSERT INTO operation_log (seq, at, username, role, enterprise_id, command, object_type,
+			queued.Queue(`INSERT INTO operation_log (seq, at, username, role, enterprise_id, command, object_type,
 				object_id, ip, user_agent, rows_count, bytes_count, status, error_code, request_id, prev_hash, hash)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 				r.Seq, r.At, r.Username, r.Role, r.EnterpriseID, r.Command, r.ObjectType, r.ObjectID, r.IP, r.UserAgent,
-				r.Rows, r.Bytes, r.Status, r.ErrorCode, r.RequestID, r.PrevHash, r.Hash); err != nil {
-				return fmt.Errorf("insert log row: %w", err)
+				r.Rows, r.Bytes, r.Status, r.ErrorCode, r.RequestID, r.PrevHash, r.Hash)
+			alerts := evaluateRow(rs, r)
+			if needsHistory(rs, r) {
+				if err := send(); err != nil {
+					return err
+				}
+				more, err := evaluateHistory(ctx, tx, rs, r)
+				if err != nil {
+					return err
+				}
+				alerts = append(alerts, more...)
 			}
-			alerts, err := evaluate(ctx, tx, rs, r)
-			if err != nil {
-				return err
-			}
-			if err := raise(ctx, tx, rs.Version, r, alerts); err != nil {
-				return err
+			for _, a := range alerts {
+				key := a.rule + "|" + a.dedupeKey
+				if _, done := l.raised.Get(key, r.At); done || slices.Contains(raised, key) {
+					continue // stored already: its dedupe key would refuse it
+				}
+				if err := queueRaise(queued, rs.Version, r, a); err != nil {
+					return err
+				}
+				raised = append(raised, key)
 			}
 			call.record = r
 			headSeq, headHash = r.Seq, r.Hash
 		}
-		if _, err := tx.Exec(ctx, `UPDATE operation_log_head SET seq = $1, hash = $2`, headSeq, headHash); err != nil {
-			return fmt.Errorf("move the log head: %w", err)
-		}
-		return nil
+		queued.Queue(`UPDATE operation_log_head SET seq = $1, hash = $2`, headSeq, headHash)
+		return send()
 	})
+	if err == nil {
+		gen := l.raised.Begin()
+		for _, key := range raised {
+			l.raised.Put(gen, key, struct{}{}, l.now().Add(raisedMemory))
+		}
+	}
+	return err
 }

@@ -163,10 +163,9 @@ type alert struct {
 	params                   map[string]any
 }
 
-// evaluate applies the rules to the row r just inserted in tx (the head
-// lock held, so evaluations are serial: none is missed and, with the
-// unique dedupe key, none is duplicated).
-func evaluate(ctx context.Context, tx pgx.Tx, rs RuleSet, r Record) ([]alert, error) {
+// evaluateRow applies the rules that need only the row itself: a bulk
+// export, work outside working hours.
+func evaluateRow(rs RuleSet, r Record) []alert {
 	var out []alert
 	rules := rs.Rules
 	if rules.BulkExport.Enabled && isExport(r.Command) && r.Status < 400 && r.Rows > rules.BulkExport.MaxRows {
@@ -181,8 +180,24 @@ func evaluate(ctx context.Context, tx pgx.Tx, rs RuleSet, r Record) ([]alert, er
 					"startHour": rules.OffHours.StartHour, "endHour": rules.OffHours.EndHour}})
 		}
 	}
-	if rules.Refusals.Enabled && r.Status >= 400 && r.Status < 500 {
-		a, err := refusalAlert(ctx, tx, rules.Refusals, r)
+	return out
+}
+
+// needsHistory says whether the rules look at the log before row r: a
+// refusal (counted over the window) or a successful login (its address).
+func needsHistory(rs RuleSet, r Record) bool {
+	return (rs.Rules.Refusals.Enabled && r.Status >= 400 && r.Status < 500) ||
+		(r.Command == CommandLogin && r.Status == 200 && r.Username != "")
+}
+
+// evaluateHistory applies the rules that read the log: r must be in tx
+// already, with every row before it, and the head lock held, so
+// evaluations are serial: none is missed and, with the unique dedupe key,
+// none is duplicated.
+func evaluateHistory(ctx context.Context, tx pgx.Tx, rs RuleSet, r Record) ([]alert, error) {
+	var out []alert
+	if rs.Rules.Refusals.Enabled && r.Status >= 400 && r.Status < 500 {
+		a, err := refusalAlert(ctx, tx, rs.Rules.Refusals, r)
 		if err != nil {
 			return nil, err
 		}
@@ -191,7 +206,7 @@ func evaluate(ctx context.Context, tx pgx.Tx, rs RuleSet, r Record) ([]alert, er
 		}
 	}
 	if r.Command == CommandLogin && r.Status == 200 && r.Username != "" {
-		a, err := newAddressAlert(ctx, tx, rules.NewAddress, r)
+		a, err := newAddressAlert(ctx, tx, rs.Rules.NewAddress, r)
 		if err != nil {
 			return nil, err
 		}
@@ -259,28 +274,19 @@ func newAddressAlert(ctx context.Context, tx pgx.Tx, rule NewAddressRule, r Reco
 // recipientRoles are who is notified of alerts.
 var recipientRoles = []string{"zone_admin", "auditor"}
 
-// raise stores the alerts of row r and notifies the recipients.
-func raise(ctx context.Context, tx pgx.Tx, version int, r Record, alerts []alert) error {
-	for _, a := range alerts {
-		params, err := json.Marshal(a.params)
-		if err != nil {
-			return err
-		}
-		var id int64
-		err = tx.QueryRow(ctx, `INSERT INTO operation_log_alerts (seq, rule, rule_set_version, subject, dedupe_key, params, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (rule, dedupe_key) DO NOTHING RETURNING id`,
-			r.Seq, a.rule, version, a.subject, a.dedupeKey, params, r.At).Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			continue // fired for this cause already
-		}
-		if err != nil {
-			return fmt.Errorf("store alert: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO notifications (username, alert_id, created_at)
-			SELECT username, $1, $2 FROM users WHERE role = ANY($3) AND disabled_at IS NULL`,
-			id, r.At, recipientRoles); err != nil {
-			return fmt.Errorf("notify alert: %w", err)
-		}
+// queueRaise queues the statement storing alert a of row r and notifying
+// its recipients; an alert fired for this cause already (its dedupe key)
+// is neither stored nor notified again.
+func queueRaise(b *pgx.Batch, version int, r Record, a alert) error {
+	params, err := json.Marshal(a.params)
+	if err != nil {
+		return err
 	}
+	b.Queue(`WITH raised AS (
+			INSERT INTO operation_log_alerts (seq, rule, rule_set_version, subject, dedupe_key, params, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (rule, dedupe_key) DO NOTHING RETURNING id)
+		INSERT INTO notifications (username, alert_id, created_at)
+		SELECT u.username, raised.id, $7 FROM raised, users u WHERE u.role = ANY($8) AND u.disabled_at IS NULL`,
+		r.Seq, a.rule, version, a.subject, a.dedupeKey, params, r.At, recipientRoles)
 	return nil
 }
