@@ -79,6 +79,8 @@ func TestMemberRotationAndRevocation(t *testing.T) {
 	require.NoError(t, err)
 
 	t.Run("another role rotates the certificate and revokes the old one", func(t *testing.T) {
+		_, err := p.Verify(pki.CustomsMSP, first.Credentials())
+		require.NoError(t, err, "valid, and remembered as verified")
 		m := officer("wang.fang")
 		m.Attrs["zt.role"] = "customs_admin"
 		second, err := p.Enrol(m)

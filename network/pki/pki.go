@@ -1,12 +1,15 @@
 package pki
 
 import (
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
 	"slices"
 	"sync"
+	"time"
+	"zonetrace/internal/ttlcache"
 )
 
 // MSP IDs of the three organisations of the ZoneTrace channel.
@@ -33,7 +36,22 @@ type PKI struct {
 	// identities, each of which reads and replaces one member's files.
 	members sync.Mutex
 	keys    *sealer
+	// verified are certificates whose chain Verify checked, by MSP and
+	// SHA-256 of their PEM, until they expire: every transaction carries
+	// its creator's certificate, and checking the chain again each time
+	// was a tenth of the embedded ledger's CPU. Revocation is still
+	// looked up on every call.
+	verified *ttlcache.Cache[verifiedKey, *x509.Certificate]
 }
+
+// verifiedKey names a certificate Verify checked.
+type verifiedKey struct {
+	mspID string
+	sum   [sha256.Size]byte
+}
+
+// verifiedCertificates bounds the certificates Verify remembers.
+const verifiedCertificates = 4096
 
 // Open loads the CAs under dir, creating the missing ones. It is idempotent
 // and safe to call again from a restarted process.
@@ -48,7 +66,8 @@ func Open(dir string) (*PKI, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open PKI: %w", err)
 	}
-	p := &PKI{dir: dir, cas: make(map[string]*authority, len(MSPs)), keys: keys}
+	p := &PKI{dir: dir, cas: make(map[string]*authority, len(MSPs)), keys: keys,
+		verified: ttlcache.New[verifiedKey, *x509.Certificate](verifiedCertificates)}
 	for _, mspID := range MSPs {
 		ca, err := loadOrCreateAuthority(caDir(dir, mspID), mspID, keys)
 		if err != nil {
@@ -120,12 +139,18 @@ func (p *PKI) Verify(mspID string, certPEM []byte) (*x509.Certificate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("verify certificate: %w", err)
 	}
-	cert, err := parseCertificatePEM(certPEM)
-	if err != nil {
-		return nil, fmt.Errorf("verify certificate: %w", err)
-	}
-	if err := ca.verify(cert); err != nil {
-		return nil, err
+	key := verifiedKey{mspID: mspID, sum: sha256.Sum256(certPEM)}
+	now := time.Now()
+	cert, known := p.verified.Get(key, now)
+	if !known {
+		gen := p.verified.Begin()
+		if cert, err = parseCertificatePEM(certPEM); err != nil {
+			return nil, fmt.Errorf("verify certificate: %w", err)
+		}
+		if err := ca.verify(cert); err != nil {
+			return nil, err
+		}
+		p.verified.Put(gen, key, cert, cert.NotAfter)
 	}
 	if ca.isRevoked(cert.SerialNumber) {
 		return nil, fmt.Errorf("verify certificate against %s CA: %w (serial %x)", mspID, ErrRevoked, cert.SerialNumber)
