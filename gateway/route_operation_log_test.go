@@ -430,6 +430,18 @@ func TestOperationLogAlertsNotifyAdminsAndAuditors(t *testing.T) {
 		got := rulesOf(inbox(admin), oplog.RuleRefusals)
 		require.Len(t, got, 1)
 		require.Equal(t, "user:ent-a", got[0].Alert.Subject)
+		require.Equal(t, map[string]any{"username": "ent-a", "ip": "192.0.2.1", "count": float64(rules.Refusals.Count),
+			"windowMinutes": float64(rules.Refusals.WindowMinutes)}, got[0].Alert.Params, "fired at the count's refusal")
+
+		anonymous := &client{e: e, ip: "192.0.2.44", ua: "ua"}
+		for range rules.Refusals.Count {
+			r, _ := anonymous.do("", "GET", "/api/v1/users", nil, nil)
+			require.Equal(t, 401, r.Code)
+		}
+		got = slices.DeleteFunc(rulesOf(inbox(admin), oplog.RuleRefusals), func(n oplog.Notification) bool {
+			return n.Alert.Subject != "ip:192.0.2.44"
+		})
+		require.Len(t, got, 1, "anonymous refusals count by address")
 	})
 	t.Run("reading notifications", func(t *testing.T) {
 		in := inbox(admin)

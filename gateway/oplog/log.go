@@ -141,9 +141,8 @@ func (l *Log) commitBatch(ctx context.Context) bool {
 }
 
 // appendBatch writes batch's rows, their alerts and the new head in one
-// transaction. The statements go to PostgreSQL as pipelined batches: a row
-// whose rules read the log before it (a refusal, a login) sends what is
-// queued first, so they find every row before it.
+// transaction, all its statements sent to PostgreSQL at once (a pipelined
+// batch, in order).
 func (l *Log) appendBatch(ctx context.Context, batch []*appendCall) error {
 	var raised []string
 	err := pgx.BeginFunc(ctx, l.pool, func(tx pgx.Tx) error {
@@ -157,17 +156,6 @@ func (l *Log) appendBatch(ctx context.Context, batch []*appendCall) error {
 			return err
 		}
 		queued := &pgx.Batch{}
-		send := func() error {
-			if queued.Len() == 0 {
-				return nil
-			}
-			err := tx.SendBatch(ctx, queued).Close()
-			queued = &pgx.Batch{}
-			if err != nil {
-				return fmt.Errorf("write log rows: %w", err)
-			}
-			return nil
-		}
 		for _, call := range batch {
 			e := call.entry
 			// Stamped under the lock, so times never go backwards along
@@ -180,18 +168,7 @@ func (l *Log) appendBatch(ctx context.Context, batch []*appendCall) error {
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 				r.Seq, r.At, r.Username, r.Role, r.EnterpriseID, r.Command, r.ObjectType, r.ObjectID, r.IP, r.UserAgent,
 				r.Rows, r.Bytes, r.Status, r.ErrorCode, r.RequestID, r.PrevHash, r.Hash)
-			alerts := evaluateRow(rs, r)
-			if needsHistory(rs, r) {
-				if err := send(); err != nil {
-					return err
-				}
-				more, err := evaluateHistory(ctx, tx, rs, r)
-				if err != nil {
-					return err
-				}
-				alerts = append(alerts, more...)
-			}
-			for _, a := range alerts {
+			for _, a := range evaluateRow(rs, r) {
 				key := a.rule + "|" + a.dedupeKey
 				if _, done := l.raised.Get(key, r.At); done || slices.Contains(raised, key) {
 					continue // stored already: its dedupe key would refuse it
@@ -201,11 +178,15 @@ func (l *Log) appendBatch(ctx context.Context, batch []*appendCall) error {
 				}
 				raised = append(raised, key)
 			}
+			queueHistory(queued, rs, r)
 			call.record = r
 			headSeq, headHash = r.Seq, r.Hash
 		}
 		queued.Queue(`UPDATE operation_log_head SET seq = $1, hash = $2`, headSeq, headHash)
-		return send()
+		if err := tx.SendBatch(ctx, queued).Close(); err != nil {
+			return fmt.Errorf("write log rows: %w", err)
+		}
+		return nil
 	})
 	if err == nil {
 		gen := l.raised.Begin()

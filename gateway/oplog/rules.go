@@ -183,93 +183,60 @@ func evaluateRow(rs RuleSet, r Record) []alert {
 	return out
 }
 
-// needsHistory says whether the rules look at the log before row r: a
-// refusal (counted over the window) or a successful login (its address).
-func needsHistory(rs RuleSet, r Record) bool {
-	return (rs.Rules.Refusals.Enabled && r.Status >= 400 && r.Status < 500) ||
-		(r.Command == CommandLogin && r.Status == 200 && r.Username != "")
-}
-
-// evaluateHistory applies the rules that read the log: r must be in tx
-// already, with every row before it, and the head lock held, so
-// evaluations are serial: none is missed and, with the unique dedupe key,
-// none is duplicated.
-func evaluateHistory(ctx context.Context, tx pgx.Tx, rs RuleSet, r Record) ([]alert, error) {
-	var out []alert
-	if rs.Rules.Refusals.Enabled && r.Status >= 400 && r.Status < 500 {
-		a, err := refusalAlert(ctx, tx, rs.Rules.Refusals, r)
-		if err != nil {
-			return nil, err
+// queueHistory queues the rules that read the log before row r — a
+// refusal counted over its window, a login's address — as statements that
+// decide inside PostgreSQL. They run after r and every row before it,
+// under the head lock, so evaluations are serial (none is missed and, with
+// the unique dedupe key, none is duplicated), yet a batch of rows costs
+// one round trip instead of several per row: during a burst of logins,
+// round trips per row behind busy cores made every login wait seconds for
+// its log row.
+func queueHistory(b *pgx.Batch, rs RuleSet, r Record) {
+	if rule := rs.Rules.Refusals; rule.Enabled && r.Status >= 400 && r.Status < 500 {
+		since := r.At.Add(-time.Duration(rule.WindowMinutes) * time.Minute)
+		subject, refused := "user:"+r.Username, `username = $8 AND status BETWEEN 400 AND 499 AND at > $9`
+		if r.Username == "" {
+			subject, refused = "ip:"+r.IP, `ip = $10 AND username = '' AND status BETWEEN 400 AND 499 AND at > $9`
 		}
-		if a != nil {
-			out = append(out, *a)
-		}
+		// The count is of the refusals in the window, this one included;
+		// the rule fires once per window and subject.
+		b.Queue(`WITH refused AS (SELECT count(*) AS n FROM operation_log WHERE `+refused+`),
+			raised AS (
+				INSERT INTO operation_log_alerts (seq, rule, rule_set_version, subject, dedupe_key, params, at)
+				SELECT $1, $2, $3, $4, $5, jsonb_build_object('username', $8::text, 'ip', $10::text, 'count', refused.n,
+					'windowMinutes', $11::int), $6
+				FROM refused
+				WHERE refused.n >= $12 AND NOT EXISTS (
+					SELECT 1 FROM operation_log_alerts WHERE rule = $2 AND subject = $4 AND at > $9)
+				ON CONFLICT (rule, dedupe_key) DO NOTHING RETURNING id)
+			`+notifyRaised,
+			r.Seq, RuleRefusals, rs.Version, subject, subject+"|"+strconv.FormatInt(r.Seq, 10), r.At, recipientRoles,
+			r.Username, since, r.IP, rule.WindowMinutes, rule.Count)
 	}
 	if r.Command == CommandLogin && r.Status == 200 && r.Username != "" {
-		a, err := newAddressAlert(ctx, tx, rs.Rules.NewAddress, r)
-		if err != nil {
-			return nil, err
-		}
-		if a != nil {
-			out = append(out, *a)
-		}
+		// Every successful login's address is remembered (also while
+		// the rule is off, so turning it on does not flag every known
+		// address); the rule fires for an address new to a user who
+		// logged in before from another.
+		b.Queue(`WITH known AS (
+				INSERT INTO operation_log_known_addresses (username, ip, first_seq) VALUES ($8, $9, $1)
+				ON CONFLICT DO NOTHING RETURNING 1),
+			raised AS (
+				INSERT INTO operation_log_alerts (seq, rule, rule_set_version, subject, dedupe_key, params, at)
+				SELECT $1, $2, $3, $4, $5, jsonb_build_object('username', $8::text, 'ip', $9::text), $6
+				WHERE $10::bool AND EXISTS (SELECT 1 FROM known) AND EXISTS (
+					SELECT 1 FROM operation_log_known_addresses WHERE username = $8 AND ip <> $9)
+				ON CONFLICT (rule, dedupe_key) DO NOTHING RETURNING id)
+			`+notifyRaised,
+			r.Seq, RuleNewAddress, rs.Version, r.Username, r.Username+"|"+r.IP, r.At, recipientRoles,
+			r.Username, r.IP, rs.Rules.NewAddress.Enabled)
 	}
-	return out, nil
 }
 
-func refusalAlert(ctx context.Context, tx pgx.Tx, rule RefusalsRule, r Record) (*alert, error) {
-	since := r.At.Add(-time.Duration(rule.WindowMinutes) * time.Minute)
-	subject, count := "user:"+r.Username, 0
-	var err error
-	if r.Username != "" {
-		err = tx.QueryRow(ctx, `SELECT count(*) FROM operation_log WHERE username = $1 AND status BETWEEN 400 AND 499
-			AND at > $2`, r.Username, since).Scan(&count)
-	} else {
-		subject = "ip:" + r.IP
-		err = tx.QueryRow(ctx, `SELECT count(*) FROM operation_log WHERE ip = $1 AND username = '' AND status BETWEEN 400 AND 499
-			AND at > $2`, r.IP, since).Scan(&count)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("count refusals: %w", err)
-	}
-	if count < rule.Count {
-		return nil, nil
-	}
-	var fired bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM operation_log_alerts WHERE rule = $1 AND subject = $2 AND at > $3)`,
-		RuleRefusals, subject, since).Scan(&fired); err != nil {
-		return nil, fmt.Errorf("find refusal alerts: %w", err)
-	}
-	if fired {
-		return nil, nil
-	}
-	return &alert{rule: RuleRefusals, subject: subject, dedupeKey: subject + "|" + strconv.FormatInt(r.Seq, 10),
-		params: map[string]any{"username": r.Username, "ip": r.IP, "count": count, "windowMinutes": rule.WindowMinutes}}, nil
-}
-
-// newAddressAlert remembers the address of every successful login (also
-// while the rule is off, so turning it on does not flag every known
-// address) and fires for one new to a user who logged in before.
-func newAddressAlert(ctx context.Context, tx pgx.Tx, rule NewAddressRule, r Record) (*alert, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO operation_log_known_addresses (username, ip, first_seq) VALUES ($1, $2, $3)
-		ON CONFLICT DO NOTHING`, r.Username, r.IP, r.Seq)
-	if err != nil {
-		return nil, fmt.Errorf("remember login address: %w", err)
-	}
-	if tag.RowsAffected() == 0 || !rule.Enabled {
-		return nil, nil
-	}
-	var seenBefore bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM operation_log_known_addresses WHERE username = $1 AND ip <> $2)`,
-		r.Username, r.IP).Scan(&seenBefore); err != nil {
-		return nil, fmt.Errorf("find login addresses: %w", err)
-	}
-	if !seenBefore {
-		return nil, nil
-	}
-	return &alert{rule: RuleNewAddress, subject: r.Username, dedupeKey: r.Username + "|" + r.IP,
-		params: map[string]any{"username": r.Username, "ip": r.IP}}, nil
-}
+// notifyRaised ends a statement whose CTE raised stored an alert: its
+// recipients ($7, roles) are notified at $6.
+const notifyRaised = `INSERT INTO notifications (username, alert_id, created_at)
+	SELECT u.username, raised.id, $6 FROM raised, users u WHERE u.role = ANY($7) AND u.disabled_at IS NULL`
 
 // recipientRoles are who is notified of alerts.
 var recipientRoles = []string{"zone_admin", "auditor"}
@@ -284,9 +251,8 @@ func queueRaise(b *pgx.Batch, version int, r Record, a alert) error {
 	}
 	b.Queue(`WITH raised AS (
 			INSERT INTO operation_log_alerts (seq, rule, rule_set_version, subject, dedupe_key, params, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (rule, dedupe_key) DO NOTHING RETURNING id)
-		INSERT INTO notifications (username, alert_id, created_at)
-		SELECT u.username, raised.id, $7 FROM raised, users u WHERE u.role = ANY($8) AND u.disabled_at IS NULL`,
-		r.Seq, a.rule, version, a.subject, a.dedupeKey, params, r.At, recipientRoles)
+			VALUES ($1, $2, $3, $4, $5, $8, $6) ON CONFLICT (rule, dedupe_key) DO NOTHING RETURNING id)
+		`+notifyRaised,
+		r.Seq, a.rule, version, a.subject, a.dedupeKey, r.At, recipientRoles, params)
 	return nil
 }
