@@ -6,10 +6,11 @@ import (
 	"slices"
 	"sync"
 	"time"
-	"zonetrace/internal/ttlcache"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"zonetrace/internal/ttlcache"
 )
 
 // Chain is the ledger side of the log: where heads are anchored and read

@@ -69,7 +69,8 @@ func (r *Reader) storedItem(f sealing.Fields, raw []byte, extra ...member) (json
 	} else {
 		item = append(item, body...)
 	}
-	empty := bytes.TrimSpace(body)[len(bytes.TrimSpace(body))-1] == '{'
+	opened := bytes.TrimSpace(body)
+	empty := opened[len(opened)-1] == '{'
 	for _, m := range extra {
 		value, err := json.Marshal(m.value)
 		if err != nil {
