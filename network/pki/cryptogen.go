@@ -23,7 +23,7 @@ func OpenCryptogen(cryptoDir, dir string) (*PKI, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open cryptogen PKI: %w", err)
 	}
-	p := &PKI{dir: dir, cas: make(map[string]*authority, len(MSPs)), keys: keys}
+	p := newPKI(dir, keys)
 	for _, mspID := range MSPs {
 		ca, err := loadCryptogenAuthority(filepath.Join(cryptoDir, "peerOrganizations", orgDomain(mspID), "ca"), mspID, keys)
 		if err != nil {

@@ -60,6 +60,8 @@ func TestOpenCryptogen(t *testing.T) {
 		roots.AddCert(cas[pki.ZoneAdminMSP])
 		_, err = id.Certificate().Verify(x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
 		require.NoError(t, err, "the original CA vouches for the issued identity")
+		_, err = p.Verify(pki.ZoneAdminMSP, id.Credentials())
+		require.NoError(t, err, "and so does the PKI")
 		requireMode(t, filepath.Join(store, pki.ZoneAdminMSP, "users", "ent-1", "key.pem"), 0o600)
 		requireSealed(t, filepath.Join(store, pki.ZoneAdminMSP, "users", "ent-1", "key.pem"))
 		_, err = os.Stat(filepath.Join(store, pki.ZoneAdminMSP, "ca"))

@@ -53,6 +53,12 @@ type verifiedKey struct {
 // verifiedCertificates bounds the certificates Verify remembers.
 const verifiedCertificates = 4096
 
+// newPKI is a PKI in dir with no authority loaded yet.
+func newPKI(dir string, keys *sealer) *PKI {
+	return &PKI{dir: dir, cas: make(map[string]*authority, len(MSPs)), keys: keys,
+		verified: ttlcache.New[verifiedKey, *x509.Certificate](verifiedCertificates)}
+}
+
 // Open loads the CAs under dir, creating the missing ones. It is idempotent
 // and safe to call again from a restarted process.
 func Open(dir string) (*PKI, error) {
@@ -66,8 +72,7 @@ func Open(dir string) (*PKI, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open PKI: %w", err)
 	}
-	p := &PKI{dir: dir, cas: make(map[string]*authority, len(MSPs)), keys: keys,
-		verified: ttlcache.New[verifiedKey, *x509.Certificate](verifiedCertificates)}
+	p := newPKI(dir, keys)
 	for _, mspID := range MSPs {
 		ca, err := loadOrCreateAuthority(caDir(dir, mspID), mspID, keys)
 		if err != nil {
