@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -332,28 +331,48 @@ func nodesCPU(tb testing.TB, procs []*process) time.Duration {
 	return time.Duration(ticks) * 10 * time.Millisecond
 }
 
-// databaseCPU is the CPU time the PostgreSQL backends serving pool's
-// database have used (the ones connected now).
+// databaseCPU is the CPU time the PostgreSQL cluster serving pool has
+// used: its postmaster, every live child (backends, WAL writer,
+// checkpointer, autovacuum) and, through the postmaster's cutime and
+// cstime, every child that has ended — so a backend that ends between two
+// readings stays counted. On a quiet machine that is the database's cost.
 func databaseCPU(tb testing.TB, pool *pgxpool.Pool) time.Duration {
-	rows, err := pool.Query(context.Background(), `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+	var backend int
+	require.NoError(tb, pool.QueryRow(context.Background(), `SELECT pg_backend_pid()`).Scan(&backend))
+	stat := func(pid int) []string {
+		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return nil // ended since
+		}
+		_, rest, _ := strings.Cut(string(raw), ") ")
+		return strings.Fields(rest) // from field 3 (state) on
+	}
+	ticks := func(f []string, fields ...int) (n int64) {
+		for _, i := range fields {
+			v, _ := strconv.ParseInt(f[i-3], 10, 64)
+			n += v
+		}
+		return n
+	}
+	f := stat(backend)
+	require.NotNil(tb, f, "the benchmark's own backend")
+	postmaster, err := strconv.Atoi(f[4-3])
 	require.NoError(tb, err)
-	pids, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	pm := stat(postmaster)
+	require.NotNil(tb, pm, "the postmaster")
+	total := ticks(pm, 14, 15, 16, 17) // utime, stime, cutime, cstime
+	entries, err := os.ReadDir("/proc")
 	require.NoError(tb, err)
-	var ticks int64
-	for _, pid := range pids {
-		// A backend that has just ended has no /proc entry any more.
-		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
 			continue
 		}
-		_, rest, _ := strings.Cut(string(stat), ") ")
-		if f := strings.Fields(rest); len(f) > 12 {
-			utime, _ := strconv.ParseInt(f[11], 10, 64)
-			stime, _ := strconv.ParseInt(f[12], 10, 64)
-			ticks += utime + stime
+		if c := stat(pid); len(c) > 12 && c[4-3] == strconv.Itoa(postmaster) {
+			total += ticks(c, 14, 15)
 		}
 	}
-	return time.Duration(ticks) * 10 * time.Millisecond
+	return time.Duration(total) * 10 * time.Millisecond
 }
 
 // selfCPU is the CPU time this process (the load generator) has used.
