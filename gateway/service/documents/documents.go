@@ -96,11 +96,7 @@ func (s *Service) SearchJSON(ctx context.Context, u accounts.User, f query.Docum
 	if err != nil {
 		return query.JSONPage{}, err
 	}
-	page, err := s.Reads.SearchDocumentsJSON(ctx, f)
-	if page.Items == nil {
-		page.Items = []json.RawMessage{}
-	}
-	return page, err
+	return s.Reads.SearchDocumentsJSON(ctx, f)
 }
 
 // scoped checks f's enumerations and scopes an enterprise's user to the

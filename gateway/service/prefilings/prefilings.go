@@ -97,11 +97,7 @@ func (s *Service) SearchJSON(ctx context.Context, u accounts.User, f query.Prefi
 	if err != nil {
 		return query.JSONPage{}, err
 	}
-	page, err := s.Reads.SearchPrefilingsJSON(ctx, f)
-	if page.Items == nil {
-		page.Items = []json.RawMessage{}
-	}
-	return page, err
+	return s.Reads.SearchPrefilingsJSON(ctx, f)
 }
 
 // scoped checks f's enumerations and scopes an enterprise's user to its
