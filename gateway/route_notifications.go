@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -79,12 +80,14 @@ func (g *Gateway) saveNotificationSettings(c *gin.Context) {
 }
 
 // streamNotifications is a Server-Sent Events stream of the user's new
-// inbox rows: an event "notification" with {"id": …} each; the client
-// reloads its inbox then. It ends when the client leaves or the server
+// notifications: an event "notification" with {"id": …} for a new inbox
+// row, {"alertId": …} for an operation-log alert to the user's role; the
+// client reloads its inbox then. It ends when the client leaves or the server
 // shuts down; the client reconnects (and polls meanwhile).
 func (g *Gateway) streamNotifications(c *gin.Context) {
 	ctx := c.Request.Context()
-	events, closeStream := g.notify.Hub().Subscribe(ctx, mustUser(c).Username)
+	u := mustUser(c)
+	events, closeStream := g.notify.Hub().Subscribe(ctx, u.Username, string(u.Role))
 	defer closeStream()
 	h := c.Writer.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
@@ -106,7 +109,10 @@ func (g *Gateway) streamNotifications(c *gin.Context) {
 			if !open {
 				return
 			}
-			_, err = fmt.Fprintf(c.Writer, "event: notification\ndata: {\"id\":%d}\n\n", e.ID)
+			var data []byte
+			if data, err = json.Marshal(e); err == nil {
+				_, err = fmt.Fprintf(c.Writer, "event: notification\ndata: %s\n\n", data)
+			}
 		case <-ping.C:
 			_, err = fmt.Fprint(c.Writer, ": ping\n\n")
 		}
@@ -121,7 +127,7 @@ func notificationOperations() []openapi.Operation {
 	const v1 = APIPrefix
 	return []openapi.Operation{
 		{Method: "GET", Path: v1 + "/notifications/stream", Tag: "notifications",
-			Summary: "Server-Sent Events: an event \"notification\" with {\"id\"} for each new own notification; comments every 25 s",
+			Summary: "Server-Sent Events: an event \"notification\" with {\"id\"} for each new own inbox row or {\"alertId\"} for each operation-log alert to the own role; comments every 25 s",
 			Status:  200, Content: "text/event-stream"},
 		{Method: "GET", Path: v1 + "/notification-subscriptions", Tag: "notifications",
 			Summary: "The own notification settings: e-mail, webhook URL, every kind × channel (role defaults filled in), which channels this node can send on",

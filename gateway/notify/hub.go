@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sync"
 	"time"
 
@@ -10,21 +11,29 @@ import (
 )
 
 // Event tells a user's open streams that a notification arrived in the
-// inbox.
+// inbox: a row of theirs (ID), or an operation-log alert to their role
+// (AlertID), which enters the inbox when it is next read.
 type Event struct {
-	Username string `json:"-"`
-	ID       int64  `json:"id"`
+	ID      int64 `json:"id,omitempty"`
+	AlertID int64 `json:"alertId,omitempty"`
 }
 
-// Hub fans the database's zt_notifications announcements (a trigger on
-// the inbox, migration 00012) out to the streams open in this process, so
-// a notification reaches a user whichever gateway process stored it. The
-// LISTEN connection is held only while at least one stream is open.
+// AnnounceChannel is the PostgreSQL channel of inbox announcements: a
+// JSON {"username", "id"} for a new inbox row (a trigger on the inbox,
+// migrations 00012 and 00027) or {"roles", "alertId"} for an alert raised
+// to those roles (gateway/oplog).
+const AnnounceChannel = "zt_notifications"
+
+// Hub fans the database's announcements out to the streams open in this
+// process, so a notification reaches a user whichever gateway process
+// stored it. The LISTEN connection is held only while at least one stream
+// is open.
 type Hub struct {
 	pool *pgxpool.Pool
 
 	mu     sync.Mutex
-	subs   map[string]map[chan Event]struct{}
+	subs   map[string]map[chan Event]struct{} // by username
+	roles  map[string]string                  // each subscribed username's role
 	stop   context.CancelFunc
 	ready  chan struct{}
 	closed bool
@@ -35,14 +44,15 @@ const readyWait = 5 * time.Second
 
 // NewHub returns a Hub listening through pool.
 func NewHub(pool *pgxpool.Pool) *Hub {
-	return &Hub{pool: pool, subs: map[string]map[chan Event]struct{}{}}
+	return &Hub{pool: pool, subs: map[string]map[chan Event]struct{}{}, roles: map[string]string{}}
 }
 
-// Subscribe opens a stream of username's events; it returns once the
+// Subscribe opens a stream of the events of username, whose role is role;
+// it returns once the
 // listener is ready (or ctx ends, or readyWait passed), so a notification stored after it
 // returns is seen. Call the returned function to close the stream; the
 // channel is closed then, or when the hub closes.
-func (h *Hub) Subscribe(ctx context.Context, username string) (<-chan Event, func()) {
+func (h *Hub) Subscribe(ctx context.Context, username, role string) (<-chan Event, func()) {
 	ch := make(chan Event, 16)
 	h.mu.Lock()
 	if h.closed {
@@ -54,6 +64,7 @@ func (h *Hub) Subscribe(ctx context.Context, username string) (<-chan Event, fun
 		h.subs[username] = map[chan Event]struct{}{}
 	}
 	h.subs[username][ch] = struct{}{}
+	h.roles[username] = role
 	if h.stop == nil {
 		lctx, cancel := context.WithCancel(context.Background())
 		h.stop, h.ready = cancel, make(chan struct{})
@@ -84,6 +95,7 @@ func (h *Hub) unsubscribe(username string, ch chan Event) {
 	close(ch)
 	if len(h.subs[username]) == 0 {
 		delete(h.subs, username)
+		delete(h.roles, username)
 	}
 	if len(h.subs) == 0 && h.stop != nil {
 		h.stop()
@@ -102,6 +114,7 @@ func (h *Hub) Close() {
 			close(ch)
 		}
 		delete(h.subs, u)
+		delete(h.roles, u)
 	}
 	if h.stop != nil {
 		h.stop()
@@ -133,7 +146,7 @@ func (h *Hub) listenOnce(ctx context.Context, markReady func()) {
 	// another user of the pool.
 	pc := conn.Hijack()
 	defer pc.Close(context.WithoutCancel(ctx))
-	if _, err := pc.Exec(ctx, "LISTEN zt_notifications"); err != nil {
+	if _, err := pc.Exec(ctx, "LISTEN "+AnnounceChannel); err != nil {
 		return
 	}
 	markReady()
@@ -143,20 +156,41 @@ func (h *Hub) listenOnce(ctx context.Context, markReady func()) {
 			return
 		}
 		var raw struct {
-			Username string `json:"username"`
-			ID       int64  `json:"id"`
+			Username string   `json:"username"`
+			ID       int64    `json:"id"`
+			Roles    []string `json:"roles"`
+			AlertID  int64    `json:"alertId"`
 		}
 		if json.Unmarshal([]byte(n.Payload), &raw) != nil {
 			continue
 		}
-		h.dispatch(Event{Username: raw.Username, ID: raw.ID})
+		if raw.Roles != nil {
+			h.dispatchToRoles(raw.Roles, Event{AlertID: raw.AlertID})
+		} else {
+			h.dispatch(raw.Username, Event{ID: raw.ID})
+		}
 	}
 }
 
-func (h *Hub) dispatch(e Event) {
+func (h *Hub) dispatch(username string, e Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for ch := range h.subs[e.Username] {
+	h.send(username, e)
+}
+
+func (h *Hub) dispatchToRoles(roles []string, e Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for username, role := range h.roles {
+		if slices.Contains(roles, role) {
+			h.send(username, e)
+		}
+	}
+}
+
+// send hands e to username's streams; h.mu is held.
+func (h *Hub) send(username string, e Event) {
+	for ch := range h.subs[username] {
 		select {
 		case ch <- e:
 		default:

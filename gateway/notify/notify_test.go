@@ -268,9 +268,9 @@ func TestExactlyOnceAcrossRestartAndTwoProcesses(t *testing.T) {
 func TestHubStreamsANewInboxRow(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
-	events, closeStream := e.svc.Hub().Subscribe(ctx, "officer")
+	events, closeStream := e.svc.Hub().Subscribe(ctx, "officer", "customs_officer")
 	defer closeStream()
-	others, closeOthers := e.svc.Hub().Subscribe(ctx, "admin")
+	others, closeOthers := e.svc.Hub().Subscribe(ctx, "admin", "zone_admin")
 	defer closeOthers()
 	e.start(t)
 	e.publish(t, highRisk("TC-7", notify.Audience{Usernames: []string{"officer"}}))

@@ -56,6 +56,9 @@ const maxInbox = 50
 // Notifications returns username's newest notifications (only unread ones
 // when unreadOnly).
 func (l *Log) Notifications(ctx context.Context, username string, unreadOnly bool) (Inbox, error) {
+	if err := l.deliverAlerts(ctx, username); err != nil {
+		return Inbox{}, err
+	}
 	in := Inbox{Items: []Notification{}}
 	if err := l.pool.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE username = $1 AND read_at IS NULL`,
 		username).Scan(&in.Unread); err != nil {
@@ -64,7 +67,7 @@ func (l *Log) Notifications(ctx context.Context, username string, unreadOnly boo
 	rows, err := l.pool.Query(ctx, `SELECT n.id, n.created_at, n.read_at, a.id, a.seq, a.rule, a.rule_set_version, a.subject,
 		a.params, a.at, m.id, m.source, m.kind, m.subject, m.params, m.severity, m.link
 		FROM notifications n LEFT JOIN operation_log_alerts a ON a.id = n.alert_id LEFT JOIN notify_messages m ON m.id = n.message_id
-		WHERE n.username = $1 AND ($2 = false OR n.read_at IS NULL) ORDER BY n.id DESC LIMIT $3`, username, unreadOnly, maxInbox)
+		WHERE n.username = $1 AND ($2 = false OR n.read_at IS NULL) ORDER BY n.created_at DESC, n.id DESC LIMIT $3`, username, unreadOnly, maxInbox)
 	if err != nil {
 		return Inbox{}, fmt.Errorf("list notifications: %w", err)
 	}
@@ -116,9 +119,35 @@ func (l *Log) MarkRead(ctx context.Context, username string, id int64) error {
 
 // MarkAllRead marks every notification of username read.
 func (l *Log) MarkAllRead(ctx context.Context, username string) error {
+	if err := l.deliverAlerts(ctx, username); err != nil {
+		return err
+	}
 	if _, err := l.pool.Exec(ctx, `UPDATE notifications SET read_at = $2 WHERE username = $1 AND read_at IS NULL`,
 		username, l.now().UTC()); err != nil {
 		return fmt.Errorf("mark notifications read: %w", err)
+	}
+	return nil
+}
+
+// deliverAlerts copies into username's inbox the alerts raised since they
+// were last given one, if their role receives alerts. Alerts are stored
+// once when raised and copied here on read, so a burst of alerts costs one
+// row each however many recipients there are (gateway migration 00027,
+// which also starts a new user's cursor at the alerts raised after their
+// account). The cursor moves past every alert looked at, and the unique
+// index on (alert, user) makes two reads at once copy an alert once.
+func (l *Log) deliverAlerts(ctx context.Context, username string) error {
+	if _, err := l.pool.Exec(ctx, `WITH cur AS (
+			SELECT c.through FROM notification_alert_cursors c JOIN users u USING (username)
+			WHERE c.username = $1 AND u.role = ANY($2)),
+		fresh AS (SELECT a.id, a.at FROM operation_log_alerts a, cur WHERE a.id > cur.through),
+		moved AS (
+			UPDATE notification_alert_cursors c SET through = greatest(c.through, f.last)
+			FROM (SELECT max(id) AS last FROM fresh) f WHERE c.username = $1 AND f.last IS NOT NULL)
+		INSERT INTO notifications (username, alert_id, created_at)
+		SELECT $1, id, at FROM fresh ORDER BY id
+		ON CONFLICT (alert_id, username) WHERE alert_id IS NOT NULL DO NOTHING`, username, recipientRoles); err != nil {
+		return fmt.Errorf("deliver alerts to %s: %w", username, err)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/gateway/notify"
 	"zonetrace/gateway/validation"
 )
 
@@ -233,10 +234,11 @@ func queueHistory(b *pgx.Batch, rs RuleSet, r Record) {
 	}
 }
 
-// notifyRaised ends a statement whose CTE raised stored an alert: its
-// recipients ($7, roles) are notified at $6.
-const notifyRaised = `INSERT INTO notifications (username, alert_id, created_at)
-	SELECT u.username, raised.id, $6 FROM raised, users u WHERE u.role = ANY($7) AND u.disabled_at IS NULL`
+// notifyRaised ends a statement whose CTE raised stored an alert: it is
+// announced to the open streams of its recipients' roles ($7). The alert
+// reaches each recipient's inbox when they next read it (deliverAlerts),
+// so raising one costs one row however many admins and auditors there are.
+const notifyRaised = `SELECT pg_notify('` + notify.AnnounceChannel + `', json_build_object('roles', $7::text[], 'alertId', raised.id)::text) FROM raised`
 
 // recipientRoles are who is notified of alerts.
 var recipientRoles = []string{"zone_admin", "auditor"}
