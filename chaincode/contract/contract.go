@@ -31,5 +31,6 @@ func NewChaincode() (*contractapi.ContractChaincode, error) {
 		return nil, fmt.Errorf("create chaincode: %w", err)
 	}
 	cc.DefaultContract = ChaincodeName
+	cc.TransactionSerializer = &uncheckedSerializer{}
 	return cc, nil
 }

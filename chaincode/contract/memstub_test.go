@@ -40,6 +40,9 @@ type world struct {
 	txSeq int
 	// lastEvent is the event of the last successful transaction.
 	lastEvent *model.EventEnvelope
+	// shadow, when set, endorses every transaction too, and its answer,
+	// writes and event must equal cc's.
+	shadow *contractapi.ContractChaincode
 }
 
 func newWorld(t *testing.T) *world {
@@ -132,16 +135,29 @@ func (w *world) endorse(id testIdentity, function string, args ...string) (*memS
 	w.clock = w.clock.Add(time.Second)
 	creator, err := proto.Marshal(&msp.SerializedIdentity{Mspid: id.mspID, IdBytes: []byte(id.certPEM)})
 	require.NoError(w.t, err)
-	stub := &memStub{
-		world:   w,
-		writes:  map[string][]byte{},
-		reads:   map[string]bool{},
-		txID:    fmt.Sprintf("tx%04d", w.txSeq),
-		creator: creator,
-		args:    append([]string{function}, args...),
-		ts:      timestamppb.New(w.clock),
+	newStub := func() *memStub {
+		return &memStub{
+			world:   w,
+			writes:  map[string][]byte{},
+			reads:   map[string]bool{},
+			txID:    fmt.Sprintf("tx%04d", w.txSeq),
+			creator: creator,
+			args:    append([]string{function}, args...),
+			ts:      timestamppb.New(w.clock),
+		}
 	}
-	return stub, w.cc.Invoke(stub)
+	stub := newStub()
+	resp := w.cc.Invoke(stub)
+	if w.shadow != nil {
+		shadowStub := newStub()
+		shadowResp := w.shadow.Invoke(shadowStub)
+		require.Equal(w.t, shadowResp.Status, resp.Status, function)
+		require.Equal(w.t, shadowResp.Message, resp.Message, function)
+		require.Equal(w.t, string(shadowResp.Payload), string(resp.Payload), function)
+		require.Equal(w.t, shadowStub.writes, stub.writes, function)
+		require.Equal(w.t, string(shadowStub.event), string(stub.event), function)
+	}
+	return stub, resp
 }
 
 // commit applies an endorsed transaction's writes and keeps its event.
