@@ -47,9 +47,9 @@ func NewHub(pool *pgxpool.Pool) *Hub {
 	return &Hub{pool: pool, subs: map[string]map[chan Event]struct{}{}, roles: map[string]string{}}
 }
 
-// Subscribe opens a stream of the events of username, whose role is role;
-// it returns once the
-// listener is ready (or ctx ends, or readyWait passed), so a notification stored after it
+// Subscribe opens a stream of the events of username, whose role is role
+// (alerts are announced to roles). It returns once the listener is ready
+// (or ctx ends, or readyWait passed), so a notification stored after it
 // returns is seen. Call the returned function to close the stream; the
 // channel is closed then, or when the hub closes.
 func (h *Hub) Subscribe(ctx context.Context, username, role string) (<-chan Event, func()) {
