@@ -243,9 +243,9 @@ const notifyRaised = `SELECT pg_notify('` + notify.AnnounceChannel + `', json_bu
 // recipientRoles are who is notified of alerts.
 var recipientRoles = []string{"zone_admin", "auditor"}
 
-// queueRaise queues the statement storing alert a of row r and notifying
-// its recipients; an alert fired for this cause already (its dedupe key)
-// is neither stored nor notified again.
+// queueRaise queues the statement storing alert a of row r and announcing
+// it to its recipients; an alert fired for this cause already (its dedupe
+// key) is neither stored nor announced again.
 func queueRaise(b *pgx.Batch, version int, r Record, a alert) error {
 	params, err := json.Marshal(a.params)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+
 	"zonetrace/internal/ttlcache"
 )
 
