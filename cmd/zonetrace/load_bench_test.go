@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -67,13 +66,13 @@ func BenchmarkLoad(b *testing.B) {
 	defer pool.Close()
 	scenario := func(name string, n int, duration time.Duration) loadtest.Report {
 		load := loadAverage(b)
-		nodeBefore, pgBefore, genBefore := nodesCPU(b, []*process{proc}), databaseCPU(b, pool), selfCPU(b)
+		nodeBefore, pgBefore, genBefore := nodesCPU(b, []*process{proc}), pgtest.ClusterCPU(b, pool), selfCPU(b)
 		rep := loadtest.Run(ctx, users[:n], loadtest.Mix, time.Second, duration)
 		// CPU per answer depends much less on the shared machine's load
 		// than the answer times do: it says what an idle machine could
 		// carry.
 		answers := time.Duration(max(int(rep.Throughput()*rep.Elapsed.Seconds()), 1))
-		node, pg, gen := (nodesCPU(b, []*process{proc})-nodeBefore)/answers, (databaseCPU(b, pool)-pgBefore)/answers, (selfCPU(b)-genBefore)/answers
+		node, pg, gen := (nodesCPU(b, []*process{proc})-nodeBefore)/answers, (pgtest.ClusterCPU(b, pool)-pgBefore)/answers, (selfCPU(b)-genBefore)/answers
 		b.Logf("%s: %d users, load average before %s\n%s  CPU per answer: node %s, PostgreSQL %s, load generator %s", name, n, load, rep,
 			node.Round(time.Microsecond), pg.Round(time.Microsecond), gen.Round(time.Microsecond))
 		for _, c := range []loadtest.Class{loadtest.Read, loadtest.Write} {
@@ -329,50 +328,6 @@ func nodesCPU(tb testing.TB, procs []*process) time.Duration {
 		ticks += procStat(tb, p.cmd.Process.Pid, 14) + procStat(tb, p.cmd.Process.Pid, 15)
 	}
 	return time.Duration(ticks) * 10 * time.Millisecond
-}
-
-// databaseCPU is the CPU time the PostgreSQL cluster serving pool has
-// used: its postmaster, every live child (backends, WAL writer,
-// checkpointer, autovacuum) and, through the postmaster's cutime and
-// cstime, every child that has ended — so a backend that ends between two
-// readings stays counted. On a quiet machine that is the database's cost.
-func databaseCPU(tb testing.TB, pool *pgxpool.Pool) time.Duration {
-	var backend int
-	require.NoError(tb, pool.QueryRow(context.Background(), `SELECT pg_backend_pid()`).Scan(&backend))
-	stat := func(pid int) []string {
-		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			return nil // ended since
-		}
-		_, rest, _ := strings.Cut(string(raw), ") ")
-		return strings.Fields(rest) // from field 3 (state) on
-	}
-	ticks := func(f []string, fields ...int) (n int64) {
-		for _, i := range fields {
-			v, _ := strconv.ParseInt(f[i-3], 10, 64)
-			n += v
-		}
-		return n
-	}
-	f := stat(backend)
-	require.NotNil(tb, f, "the benchmark's own backend")
-	postmaster, err := strconv.Atoi(f[4-3])
-	require.NoError(tb, err)
-	pm := stat(postmaster)
-	require.NotNil(tb, pm, "the postmaster")
-	total := ticks(pm, 14, 15, 16, 17) // utime, stime, cutime, cstime
-	entries, err := os.ReadDir("/proc")
-	require.NoError(tb, err)
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if c := stat(pid); len(c) > 12 && c[4-3] == strconv.Itoa(postmaster) {
-			total += ticks(c, 14, 15)
-		}
-	}
-	return time.Duration(total) * 10 * time.Millisecond
 }
 
 // selfCPU is the CPU time this process (the load generator) has used.

@@ -60,7 +60,7 @@ func BenchmarkLoginBurst(b *testing.B) {
 		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: users,
 			TLSClientConfig: &tls.Config{RootCAs: proc.roots, MinVersion: tls.VersionTLS12}}}
 		peakBefore, cpuBefore, faultsBefore := procPeakRSS(b, pid), procStat(b, pid, 14)+procStat(b, pid, 15), procStat(b, pid, 10)
-		dbBefore, selfBefore := databaseCPU(b, pool), selfCPU(b)
+		dbBefore, selfBefore := pgtest.ClusterCPU(b, pool), selfCPU(b)
 		b.StartTimer()
 
 		latencies := make([]time.Duration, users)
@@ -88,7 +88,7 @@ func BenchmarkLoginBurst(b *testing.B) {
 		b.StopTimer()
 		growth, faults := procPeakRSS(b, pid)-peakBefore, procStat(b, pid, 10)-faultsBefore
 		cpu := time.Duration(procStat(b, pid, 14)+procStat(b, pid, 15)-cpuBefore) * 10 * time.Millisecond
-		dbCPU, selfCPU := databaseCPU(b, pool)-dbBefore, selfCPU(b)-selfBefore
+		dbCPU, selfCPU := pgtest.ClusterCPU(b, pool)-dbBefore, selfCPU(b)-selfBefore
 		proc.stop(b)
 		slices.Sort(latencies)
 		b.ReportMetric(latencies[users/2].Seconds(), "p50-s")
