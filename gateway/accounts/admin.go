@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"zonetrace/gateway/validation"
+	"zonetrace/internal/pgpage"
 )
 
 // ErrSelf reports an administrator trying to disable itself or to give up
@@ -189,18 +190,13 @@ func (s *Store) SearchUsers(ctx context.Context, f UserFilter) (UserPage, error)
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	page := UserPage{Items: []User{}, Page: f.Page, PageSize: f.PageSize}
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM users u`+cond, args...).Scan(&page.Total); err != nil {
-		return UserPage{}, fmt.Errorf("search users: %w", err)
-	}
-	limit, offset := arg(f.PageSize), arg((f.Page-1)*f.PageSize)
-	rows, err := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users u`+cond+` ORDER BY u.username LIMIT `+limit+` OFFSET `+offset, args...)
+	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: userColumns, From: `users u` + cond, OrderBy: `u.username`},
+		args, f.PageSize, (f.Page-1)*f.PageSize, func(r pgx.Row) (User, error) { return scanUser(r) })
 	if err != nil {
 		return UserPage{}, fmt.Errorf("search users: %w", err)
 	}
-	page.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (User, error) { return scanUser(r) })
-	if err != nil {
-		return UserPage{}, fmt.Errorf("search users: %w", err)
-	}
+	page.Total = total
+	page.Items = append(page.Items, items...)
 	return page, nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
+	"zonetrace/internal/pgpage"
 )
 
 // DataRecord is a record of a data set as kept: Data is its JSON (Supplier,
@@ -86,15 +87,10 @@ func (s *Service) List(ctx context.Context, u accounts.User, dataset string, f F
 	}
 	cond := strings.Join(where, " AND ")
 	out := RecordPage{Items: []DataRecord{}, Page: page, PageSize: pageSize}
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM basic_data_records WHERE `+cond, args...).Scan(&out.Total); err != nil {
-		return RecordPage{}, fmt.Errorf("count %s: %w", dataset, err)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT dataset, key, enterprise_id, data, hash, source, version, first_seen, last_seen, removed_at
-		FROM basic_data_records WHERE `+cond+` ORDER BY key LIMIT `+arg(pageSize)+` OFFSET `+arg((page-1)*pageSize), args...)
-	if err != nil {
-		return RecordPage{}, fmt.Errorf("list %s: %w", dataset, err)
-	}
-	out.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (DataRecord, error) {
+	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{
+		Columns: `dataset, key, enterprise_id, data, hash, source, version, first_seen, last_seen, removed_at`,
+		From:    `basic_data_records WHERE ` + cond, OrderBy: `key`,
+	}, args, pageSize, (page-1)*pageSize, func(r pgx.Row) (DataRecord, error) {
 		var rec DataRecord
 		var data json.RawMessage
 		err := r.Scan(&rec.Dataset, &rec.Key, &rec.EnterpriseID, &data, &rec.Hash, &rec.Source, &rec.Version,
@@ -105,6 +101,8 @@ func (s *Service) List(ctx context.Context, u accounts.User, dataset string, f F
 	if err != nil {
 		return RecordPage{}, fmt.Errorf("list %s: %w", dataset, err)
 	}
+	out.Total = total
+	out.Items = append(out.Items, items...)
 	return out, nil
 }
 
@@ -115,17 +113,13 @@ func likeEscape(s string) string {
 // Syncs lists the sync log, newest first.
 func (s *Service) Syncs(ctx context.Context, page, pageSize int) (SyncPage, error) {
 	out := SyncPage{Items: []Sync{}, Page: page, PageSize: pageSize}
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM basic_data_syncs`).Scan(&out.Total); err != nil {
-		return SyncPage{}, fmt.Errorf("count syncs: %w", err)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+syncColumns+` FROM basic_data_syncs ORDER BY id DESC LIMIT $1 OFFSET $2`,
-		pageSize, (page-1)*pageSize)
+	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: syncColumns, From: `basic_data_syncs`, OrderBy: `id DESC`},
+		nil, pageSize, (page-1)*pageSize, scanSync)
 	if err != nil {
 		return SyncPage{}, fmt.Errorf("list syncs: %w", err)
 	}
-	if out.Items, err = pgx.CollectRows(rows, scanSync); err != nil {
-		return SyncPage{}, fmt.Errorf("list syncs: %w", err)
-	}
+	out.Total = total
+	out.Items = append(out.Items, items...)
 	return out, nil
 }
 
@@ -135,7 +129,7 @@ func (s *Service) Sync(ctx context.Context, id int64) (Sync, error) {
 	if err != nil {
 		return Sync{}, fmt.Errorf("sync %d: %w", id, err)
 	}
-	y, err := pgx.CollectExactlyOneRow(rows, scanSync)
+	y, err := pgx.CollectExactlyOneRow(rows, collectSync)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Sync{}, model.Refuse(model.ReasonBasicDataSyncNotFound, model.Params{"syncId": id}, "no sync %d", id)
 	}

@@ -156,7 +156,9 @@ func (s *Service) Configured() bool { return s.conn != nil }
 
 const syncColumns = `id, trigger, state, requested_by, counts, deliveries, failures, created_at, started_at, finished_at`
 
-func scanSync(r pgx.CollectableRow) (Sync, error) {
+func collectSync(r pgx.CollectableRow) (Sync, error) { return scanSync(r) }
+
+func scanSync(r pgx.Row) (Sync, error) {
 	var y Sync
 	var counts, deliveries, failures []byte
 	if err := r.Scan(&y.ID, &y.Trigger, &y.State, &y.RequestedBy, &counts, &deliveries, &failures, &y.CreatedAt,
@@ -201,7 +203,7 @@ func (s *Service) SyncNow(ctx context.Context, user string) (Sync, bool, error) 
 		if err != nil {
 			return err
 		}
-		y, err = pgx.CollectExactlyOneRow(rows, scanSync)
+		y, err = pgx.CollectExactlyOneRow(rows, collectSync)
 		if err == nil || !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
@@ -224,7 +226,7 @@ func (s *Service) insertSync(ctx context.Context, tx pgx.Tx, trigger, user strin
 	if err != nil {
 		return Sync{}, err
 	}
-	return pgx.CollectExactlyOneRow(rows, scanSync)
+	return pgx.CollectExactlyOneRow(rows, collectSync)
 }
 
 // RunScheduled records a scheduled sync and runs it.

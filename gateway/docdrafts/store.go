@@ -9,15 +9,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/google/uuid"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/draftlife"
+	"zonetrace/internal/pgpage"
 	"zonetrace/internal/sealing"
 )
 
@@ -299,18 +301,12 @@ func (s *Store) List(ctx context.Context, enterpriseID string, f Filter) (Page, 
 			WHERE l->>'productName' ILIKE $7 OR l->>'traceCode' ILIKE $7 OR l->>'materialNo' ILIKE $7))`
 	args := []any{enterpriseID, string(f.Family), string(f.BusinessType), declared, f.MissingTraceCode, f.Q, pattern, prefix}
 	out := Page{Page: f.Page, PageSize: f.PageSize, Items: []Draft{}}
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM document_drafts WHERE `+where, args...).Scan(&out.Total); err != nil {
-		return Page{}, fmt.Errorf("count document drafts: %w", err)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+columns+` FROM document_drafts WHERE `+where+`
-		ORDER BY updated_at DESC, id LIMIT $9 OFFSET $10`, append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: columns, From: `document_drafts WHERE ` + where,
+		OrderBy: `updated_at DESC, id`}, args, f.PageSize, (f.Page-1)*f.PageSize, s.scan)
 	if err != nil {
 		return Page{}, fmt.Errorf("list document drafts: %w", err)
 	}
-	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Draft, error) { return s.scan(r) })
-	if err != nil {
-		return Page{}, fmt.Errorf("list document drafts: %w", err)
-	}
+	out.Total = total
 	out.Items = append(out.Items, items...)
 	return out, nil
 }

@@ -7,15 +7,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/google/uuid"
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/draftlife"
+	"zonetrace/internal/pgpage"
 	"zonetrace/internal/sealing"
 )
 
@@ -178,18 +179,12 @@ func (s *Store) List(ctx context.Context, enterpriseID, q string, page, pageSize
 		data->>'productName' ILIKE $3 OR data->>'hsCode' ILIKE $3 OR data->>'exporterName' ILIKE $3 OR
 		data->>'batchNo' ILIKE $3 OR data->>'materialNo' ILIKE $3)`
 	out := Page{Page: page, PageSize: pageSize, Items: []Draft{}}
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM prefiling_drafts WHERE `+where, enterpriseID, q, pattern).Scan(&out.Total); err != nil {
-		return Page{}, fmt.Errorf("count drafts: %w", err)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+columns+` FROM prefiling_drafts WHERE `+where+`
-		ORDER BY updated_at DESC, id LIMIT $4 OFFSET $5`, enterpriseID, q, pattern, pageSize, (page-1)*pageSize)
+	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: columns, From: `prefiling_drafts WHERE ` + where,
+		OrderBy: `updated_at DESC, id`}, []any{enterpriseID, q, pattern}, pageSize, (page-1)*pageSize, s.scan)
 	if err != nil {
 		return Page{}, fmt.Errorf("list drafts: %w", err)
 	}
-	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Draft, error) { return s.scan(r) })
-	if err != nil {
-		return Page{}, fmt.Errorf("list drafts: %w", err)
-	}
+	out.Total = total
 	out.Items = append(out.Items, items...)
 	return out, nil
 }

@@ -15,6 +15,7 @@ import (
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/validation"
+	"zonetrace/internal/pgpage"
 )
 
 // Exporter is one registry entry.
@@ -109,18 +110,13 @@ func (s *Service) List(ctx context.Context, f Filter) (ExporterPage, error) {
 	}
 	cond := strings.Join(where, " AND ")
 	out := ExporterPage{Items: []Exporter{}, Page: f.Page, PageSize: f.PageSize}
-	if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM exporters WHERE "+cond, args...).Scan(&out.Total); err != nil {
-		return ExporterPage{}, fmt.Errorf("count exporters: %w", err)
-	}
-	rows, err := s.pool.Query(ctx, "SELECT "+columns+" FROM exporters WHERE "+cond+" ORDER BY reg_no LIMIT "+
-		arg(f.PageSize)+" OFFSET "+arg((f.Page-1)*f.PageSize), args...)
+	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: columns, From: "exporters WHERE " + cond, OrderBy: "reg_no"},
+		args, f.PageSize, (f.Page-1)*f.PageSize, scanExporter)
 	if err != nil {
 		return ExporterPage{}, fmt.Errorf("list exporters: %w", err)
 	}
-	out.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Exporter, error) { return scanExporter(r) })
-	if err != nil {
-		return ExporterPage{}, fmt.Errorf("list exporters: %w", err)
-	}
+	out.Total = total
+	out.Items = append(out.Items, items...)
 	return out, nil
 }
 

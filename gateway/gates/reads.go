@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"zonetrace/gateway/validation"
+	"zonetrace/internal/pgpage"
 )
 
 // EventFilter selects events, newest first.
@@ -39,15 +40,13 @@ func (s *Service) Events(ctx context.Context, f EventFilter) (EventPage, error) 
 	if f.Size < 1 {
 		f.Size = 20
 	}
-	where := `WHERE ($1 = '' OR e.state = $1) AND ($2 = '' OR e.plate = $2 OR e.vehicle = $2)`
-	plate := NormalisePlate(f.Plate)
-	var total int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM gate_events e `+where, f.State, plate).Scan(&total); err != nil {
-		return EventPage{}, wrap("count events", err)
+	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: eventColumns,
+		From:    `gate_events e JOIN gates g ON g.id = e.gate_id WHERE ($1 = '' OR e.state = $1) AND ($2 = '' OR e.plate = $2 OR e.vehicle = $2)`,
+		OrderBy: `e.at DESC, e.id DESC`}, []any{f.State, NormalisePlate(f.Plate)}, f.Size, (f.Page-1)*f.Size, scanEvent)
+	if err != nil {
+		return EventPage{}, wrap("list events", err)
 	}
-	items, err := queryEvents(ctx, s.pool, where+` ORDER BY e.at DESC, e.id DESC LIMIT $3 OFFSET $4`,
-		f.State, plate, f.Size, (f.Page-1)*f.Size)
-	return EventPage{Items: items, Total: total, Page: f.Page, PageSize: f.Size}, wrap("list events", err)
+	return EventPage{Items: append([]Event{}, items...), Total: total, Page: f.Page, PageSize: f.Size}, nil
 }
 
 // Vehicle is a vehicle inside the zone: its last crossing was in.

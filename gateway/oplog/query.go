@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"zonetrace/internal/pgpage"
 )
 
 // Filter selects log rows; zero fields select everything.
@@ -100,19 +102,12 @@ func (l *Log) Query(ctx context.Context, f Filter) (Page, error) {
 	}
 	where, args := f.where()
 	page := Page{Items: []Record{}, Page: f.Page, PageSize: f.PageSize}
-	if err := l.pool.QueryRow(ctx, `SELECT count(*) FROM operation_log`+where, args...).Scan(&page.Total); err != nil {
-		return Page{}, fmt.Errorf("count log rows: %w", err)
-	}
-	args = append(args, f.PageSize, (f.Page-1)*f.PageSize)
-	rows, err := l.pool.Query(ctx, `SELECT `+recordColumns+` FROM operation_log`+where+
-		fmt.Sprintf(` ORDER BY seq DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	items, total, err := pgpage.Read(ctx, l.pool, pgpage.List{Columns: recordColumns, From: `operation_log` + where,
+		OrderBy: `seq DESC`}, args, f.PageSize, (f.Page-1)*f.PageSize, scanRecord)
 	if err != nil {
 		return Page{}, fmt.Errorf("query log rows: %w", err)
 	}
-	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Record, error) { return scanRecord(row) })
-	if err != nil {
-		return Page{}, fmt.Errorf("read log rows: %w", err)
-	}
+	page.Total = total
 	page.Items = append(page.Items, items...)
 	return page, nil
 }

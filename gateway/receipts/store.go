@@ -8,6 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"zonetrace/internal/pgpage"
 )
 
 // ErrNoWebhook reports an enterprise without a webhook.
@@ -151,18 +153,11 @@ type Delivery struct {
 // Deliveries lists enterpriseID's deliveries, newest first, and their
 // total.
 func (s *Store) Deliveries(ctx context.Context, enterpriseID string, page, pageSize int) ([]Delivery, int, error) {
-	var total int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM webhook_deliveries WHERE enterprise_id = $1`, enterpriseID).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count deliveries: %w", err)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT receipt_id, attempts, last_status, last_error, last_attempt_at,
-		CASE WHEN delivered_at IS NULL THEN next_attempt_at END, delivered_at, created_at
-		FROM webhook_deliveries WHERE enterprise_id = $1 ORDER BY created_at DESC, receipt_id DESC LIMIT $2 OFFSET $3`,
-		enterpriseID, pageSize, (page-1)*pageSize)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list deliveries: %w", err)
-	}
-	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Delivery, error) {
+	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{
+		Columns: `receipt_id, attempts, last_status, last_error, last_attempt_at,
+			CASE WHEN delivered_at IS NULL THEN next_attempt_at END, delivered_at, created_at`,
+		From: `webhook_deliveries WHERE enterprise_id = $1`, OrderBy: `created_at DESC, receipt_id DESC`,
+	}, []any{enterpriseID}, pageSize, (page-1)*pageSize, func(row pgx.Row) (Delivery, error) {
 		var d Delivery
 		err := row.Scan(&d.ReceiptID, &d.Attempts, &d.LastStatus, &d.LastError, &d.LastAttemptAt, &d.NextAttemptAt, &d.DeliveredAt, &d.CreatedAt)
 		d.LastError = shownFailure(d.LastError)

@@ -11,6 +11,7 @@ import (
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/reports"
+	"zonetrace/internal/pgpage"
 )
 
 // ReconRun is a reconciliation of an operator's WMS stock with the ledger.
@@ -118,7 +119,7 @@ type ReconRunPage struct {
 
 const runColumns = `id, enterprise_id, started_by, started_at, ledger_height, matched, missing_in_wms, missing_on_ledger, weight_differs`
 
-func scanRun(r pgx.CollectableRow) (ReconRun, error) {
+func scanRun(r pgx.Row) (ReconRun, error) {
 	var x ReconRun
 	var height int64
 	err := r.Scan(&x.ID, &x.EnterpriseID, &x.StartedBy, &x.StartedAt, &height, &x.Matched, &x.MissingInWMS, &x.MissingOnLedger, &x.WeightDiffers)
@@ -134,17 +135,14 @@ func (s *Service) Runs(ctx context.Context, u accounts.User, enterpriseID string
 		return ReconRunPage{}, err
 	}
 	out := ReconRunPage{Items: []ReconRun{}}
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM warehouse_recon_runs WHERE $1 = '' OR enterprise_id = $1`, enterprise).Scan(&out.Total); err != nil {
-		return ReconRunPage{}, fmt.Errorf("warehouse: runs: %w", err)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+runColumns+` FROM warehouse_recon_runs WHERE $1 = '' OR enterprise_id = $1
-		ORDER BY id DESC LIMIT $2 OFFSET $3`, enterprise, size, (page-1)*size)
+	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: runColumns,
+		From: `warehouse_recon_runs WHERE $1 = '' OR enterprise_id = $1`, OrderBy: `id DESC`},
+		[]any{enterprise}, size, (page-1)*size, scanRun)
 	if err != nil {
 		return ReconRunPage{}, fmt.Errorf("warehouse: runs: %w", err)
 	}
-	if out.Items, err = pgx.CollectRows(rows, scanRun); err != nil {
-		return ReconRunPage{}, fmt.Errorf("warehouse: runs: %w", err)
-	}
+	out.Total = total
+	out.Items = append(out.Items, items...)
 	return out, nil
 }
 
@@ -162,7 +160,7 @@ func (s *Service) run(ctx context.Context, u accounts.User, id int64) (ReconRun,
 	if err != nil {
 		return ReconRun{}, fmt.Errorf("warehouse: run: %w", err)
 	}
-	r, err := pgx.CollectExactlyOneRow(rows, scanRun)
+	r, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (ReconRun, error) { return scanRun(r) })
 	if errors.Is(err, pgx.ErrNoRows) || err == nil && u.Role == accounts.RoleEnterprise && r.EnterpriseID != u.EnterpriseID {
 		return ReconRun{}, model.Refuse(model.ReasonReconRunNotFound, model.Params{"runId": id}, "reconciliation run %d does not exist", id)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zonetrace/indexer"
+	"zonetrace/internal/pgpage"
 )
 
 // Explorer answers the block explorer's queries from the mirror's
@@ -95,23 +96,19 @@ func (e *Explorer) Blocks(ctx context.Context, page, size int) (BlockPage, error
 		return BlockPage{}, err
 	}
 	out := BlockPage{Items: []BlockView{}, Page: page, PageSize: size}
-	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM ledger_blocks`).Scan(&out.Total); err != nil {
-		return out, fmt.Errorf("list blocks: %w", err)
-	}
-	rows, err := e.pool.Query(ctx, `SELECT `+blockColumns+` FROM ledger_blocks
-		ORDER BY block_number DESC LIMIT $1 OFFSET $2`, size, (page-1)*size)
+	items, total, err := pgpage.Read(ctx, e.pool, pgpage.List{Columns: blockColumns, From: `ledger_blocks`,
+		OrderBy: `block_number DESC`}, nil, size, (page-1)*size, scanBlock)
 	if err != nil {
 		return out, fmt.Errorf("list blocks: %w", err)
 	}
-	if out.Items, err = pgx.CollectRows(rows, scanBlock); err != nil {
-		return out, fmt.Errorf("list blocks: %w", err)
-	}
+	out.Total = total
+	out.Items = append(out.Items, items...)
 	return out, nil
 }
 
 const blockColumns = `block_number, header_hash, previous_hash, data_hash, metadata_hash, tx_count, at`
 
-func scanBlock(r pgx.CollectableRow) (BlockView, error) {
+func scanBlock(r pgx.Row) (BlockView, error) {
 	var b BlockView
 	var header, prev, data, meta []byte
 	err := r.Scan(&b.Number, &header, &prev, &data, &meta, &b.TxCount, &b.At)
@@ -127,7 +124,7 @@ func (e *Explorer) Block(ctx context.Context, n int64) (BlockDetail, error) {
 	if err != nil {
 		return d, fmt.Errorf("get block %d: %w", n, err)
 	}
-	d.BlockView, err = pgx.CollectExactlyOneRow(rows, scanBlock)
+	d.BlockView, err = pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (BlockView, error) { return scanBlock(r) })
 	if errors.Is(err, pgx.ErrNoRows) {
 		return d, fmt.Errorf("get block %d: %w", n, ErrNotFound)
 	}

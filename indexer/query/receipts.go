@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/internal/pgpage"
 )
 
 // Limits of ReceiptsAfter.
@@ -64,27 +65,18 @@ func (r *Reader) Receipts(ctx context.Context, f ReceiptFilter) (ReceiptPage, er
 	if f.DocumentID != "" {
 		c.add("document_id = ?", f.DocumentID)
 	}
-	limit, pageArgs := c.page(f.Page, f.PageSize)
 	page := ReceiptPage{Items: []model.Receipt{}, Page: f.Page, PageSize: f.PageSize}
-	err = r.readOnly(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM receipts WHERE `+c.where(), c.args...).Scan(&page.Total); err != nil {
-			return fmt.Errorf("count: %w", err)
-		}
-		rows, err := tx.Query(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE `+c.where()+`
-			ORDER BY block_number DESC, position_index DESC`+limit, pageArgs...)
-		if err != nil {
-			return fmt.Errorf("list: %w", err)
-		}
-		var rc model.Receipt
-		_, err = pgx.ForEachRow(rows, receiptFields(&rc), func() error {
-			page.Items = append(page.Items, rc)
-			return nil
+	items, total, err := pgpage.Read(ctx, r.pool, pgpage.List{Columns: receiptColumns, From: `receipts WHERE ` + c.where(),
+		OrderBy: `block_number DESC, position_index DESC`}, c.args, f.PageSize, (f.Page-1)*f.PageSize,
+		func(row pgx.Row) (model.Receipt, error) {
+			var rc model.Receipt
+			return rc, row.Scan(receiptFields(&rc)...)
 		})
-		return err
-	})
 	if err != nil {
 		return ReceiptPage{}, fmt.Errorf("list receipts: %w", err)
 	}
+	page.Total = total
+	page.Items = append(page.Items, items...)
 	return page, nil
 }
 
