@@ -26,6 +26,8 @@ if [ "$mode" = test ]; then
   [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
   # The OCR corpus generator draws Latin text in DejaVu.
   [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+  # deploy/systemd's test has systemd-analyze check the deployment's units.
+  command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
