@@ -116,8 +116,8 @@ func BenchmarkLoginBurstGateways(b *testing.B) {
 	startProcess(b, bin, first, dbURL).stop(b)
 	pool, err := pgxpool.New(ctx, dbURL)
 	require.NoError(b, err)
+	defer pool.Close()
 	createBurstUsers(b, accounts.New(pool), users)
-	pool.Close()
 	dirs := []string{first}
 	for range 2 {
 		dir := b.TempDir()
@@ -159,12 +159,12 @@ func BenchmarkLoginBurstGateways(b *testing.B) {
 					p := procs[i%gateways]
 					clients[i] = &apiclient.Client{BaseURL: p.url, HTTP: &http.Client{Transport: transports[i%gateways], Timeout: time.Minute}}
 				}
-				cpuBefore := nodesCPU(b, procs)
+				cpuBefore, dbBefore := nodesCPU(b, procs), pgtest.ClusterCPU(b, pool)
 				load := loadAverage(b)
 				b.StartTimer()
 				rep := loadtest.LoginBurst(ctx, clients, creds)
 				b.StopTimer()
-				cpu := nodesCPU(b, procs) - cpuBefore
+				cpu, dbCPU := nodesCPU(b, procs)-cpuBefore, pgtest.ClusterCPU(b, pool)-dbBefore
 				for _, p := range procs {
 					p.stop(b)
 				}
@@ -175,6 +175,7 @@ func BenchmarkLoginBurstGateways(b *testing.B) {
 				b.ReportMetric(s.P95.Seconds(), "p95-s")
 				b.ReportMetric(s.Max.Seconds(), "max-s")
 				b.ReportMetric(cpu.Seconds(), "gateways-CPU-s")
+				b.ReportMetric(dbCPU.Seconds(), "database-CPU-s")
 				b.StartTimer()
 			}
 		})
