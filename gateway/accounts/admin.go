@@ -189,14 +189,13 @@ func (s *Store) SearchUsers(ctx context.Context, f UserFilter) (UserPage, error)
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	page := UserPage{Items: []User{}, Page: f.Page, PageSize: f.PageSize}
+	page := UserPage{Page: f.Page, PageSize: f.PageSize}
 	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: userColumns, From: `users u` + cond, OrderBy: `u.username`},
 		args, f.PageSize, (f.Page-1)*f.PageSize, func(r pgx.Row) (User, error) { return scanUser(r) })
 	if err != nil {
 		return UserPage{}, fmt.Errorf("search users: %w", err)
 	}
-	page.Total = total
-	page.Items = append(page.Items, items...)
+	page.Total, page.Items = total, items
 	return page, nil
 }
 

@@ -86,7 +86,7 @@ func (s *Service) List(ctx context.Context, u accounts.User, dataset string, f F
 		where = append(where, "(key ILIKE "+p+" OR data::text ILIKE "+p+")")
 	}
 	cond := strings.Join(where, " AND ")
-	out := RecordPage{Items: []DataRecord{}, Page: page, PageSize: pageSize}
+	out := RecordPage{Page: page, PageSize: pageSize}
 	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{
 		Columns: `dataset, key, enterprise_id, data, hash, source, version, first_seen, last_seen, removed_at`,
 		From:    `basic_data_records WHERE ` + cond, OrderBy: `key`,
@@ -101,8 +101,7 @@ func (s *Service) List(ctx context.Context, u accounts.User, dataset string, f F
 	if err != nil {
 		return RecordPage{}, fmt.Errorf("list %s: %w", dataset, err)
 	}
-	out.Total = total
-	out.Items = append(out.Items, items...)
+	out.Total, out.Items = total, items
 	return out, nil
 }
 
@@ -112,14 +111,13 @@ func likeEscape(s string) string {
 
 // Syncs lists the sync log, newest first.
 func (s *Service) Syncs(ctx context.Context, page, pageSize int) (SyncPage, error) {
-	out := SyncPage{Items: []Sync{}, Page: page, PageSize: pageSize}
+	out := SyncPage{Page: page, PageSize: pageSize}
 	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: syncColumns, From: `basic_data_syncs`, OrderBy: `id DESC`},
 		nil, pageSize, (page-1)*pageSize, scanSync)
 	if err != nil {
 		return SyncPage{}, fmt.Errorf("list syncs: %w", err)
 	}
-	out.Total = total
-	out.Items = append(out.Items, items...)
+	out.Total, out.Items = total, items
 	return out, nil
 }
 

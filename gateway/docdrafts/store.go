@@ -299,14 +299,13 @@ func (s *Store) List(ctx context.Context, enterpriseID string, f Filter) (Page, 
 			SELECT 1 FROM jsonb_array_elements(lines) l
 			WHERE l->>'productName' ILIKE $7 OR l->>'traceCode' ILIKE $7 OR l->>'materialNo' ILIKE $7))`
 	args := []any{enterpriseID, string(f.Family), string(f.BusinessType), declared, f.MissingTraceCode, f.Q, pattern, prefix}
-	out := Page{Page: f.Page, PageSize: f.PageSize, Items: []Draft{}}
+	out := Page{Page: f.Page, PageSize: f.PageSize}
 	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: columns, From: `document_drafts WHERE ` + where,
 		OrderBy: `updated_at DESC, id`}, args, f.PageSize, (f.Page-1)*f.PageSize, s.scan)
 	if err != nil {
 		return Page{}, fmt.Errorf("list document drafts: %w", err)
 	}
-	out.Total = total
-	out.Items = append(out.Items, items...)
+	out.Total, out.Items = total, items
 	return out, nil
 }
 

@@ -178,14 +178,13 @@ func (s *Store) List(ctx context.Context, enterpriseID, q string, page, pageSize
 	where := `enterprise_id = $1 AND deleted_at IS NULL AND declared_at IS NULL AND ($2 = '' OR
 		data->>'productName' ILIKE $3 OR data->>'hsCode' ILIKE $3 OR data->>'exporterName' ILIKE $3 OR
 		data->>'batchNo' ILIKE $3 OR data->>'materialNo' ILIKE $3)`
-	out := Page{Page: page, PageSize: pageSize, Items: []Draft{}}
+	out := Page{Page: page, PageSize: pageSize}
 	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: columns, From: `prefiling_drafts WHERE ` + where,
 		OrderBy: `updated_at DESC, id`}, []any{enterpriseID, q, pattern}, pageSize, (page-1)*pageSize, s.scan)
 	if err != nil {
 		return Page{}, fmt.Errorf("list drafts: %w", err)
 	}
-	out.Total = total
-	out.Items = append(out.Items, items...)
+	out.Total, out.Items = total, items
 	return out, nil
 }
 

@@ -109,14 +109,13 @@ func (s *Service) List(ctx context.Context, f Filter) (ExporterPage, error) {
 		where = append(where, "status = "+arg(string(f.Status)))
 	}
 	cond := strings.Join(where, " AND ")
-	out := ExporterPage{Items: []Exporter{}, Page: f.Page, PageSize: f.PageSize}
+	out := ExporterPage{Page: f.Page, PageSize: f.PageSize}
 	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: columns, From: "exporters WHERE " + cond, OrderBy: "reg_no"},
 		args, f.PageSize, (f.Page-1)*f.PageSize, scanExporter)
 	if err != nil {
 		return ExporterPage{}, fmt.Errorf("list exporters: %w", err)
 	}
-	out.Total = total
-	out.Items = append(out.Items, items...)
+	out.Total, out.Items = total, items
 	return out, nil
 }
 

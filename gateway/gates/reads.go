@@ -46,7 +46,7 @@ func (s *Service) Events(ctx context.Context, f EventFilter) (EventPage, error) 
 	if err != nil {
 		return EventPage{}, wrap("list events", err)
 	}
-	return EventPage{Items: append([]Event{}, items...), Total: total, Page: f.Page, PageSize: f.Size}, nil
+	return EventPage{Items: items, Total: total, Page: f.Page, PageSize: f.Size}, nil
 }
 
 // Vehicle is a vehicle inside the zone: its last crossing was in.

@@ -101,14 +101,13 @@ func (l *Log) Query(ctx context.Context, f Filter) (Page, error) {
 		f.PageSize = 20
 	}
 	where, args := f.where()
-	page := Page{Items: []Record{}, Page: f.Page, PageSize: f.PageSize}
+	page := Page{Page: f.Page, PageSize: f.PageSize}
 	items, total, err := pgpage.Read(ctx, l.pool, pgpage.List{Columns: recordColumns, From: `operation_log` + where,
 		OrderBy: `seq DESC`}, args, f.PageSize, (f.Page-1)*f.PageSize, scanRecord)
 	if err != nil {
 		return Page{}, fmt.Errorf("query log rows: %w", err)
 	}
-	page.Total = total
-	page.Items = append(page.Items, items...)
+	page.Total, page.Items = total, items
 	return page, nil
 }
 

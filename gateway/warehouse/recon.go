@@ -134,15 +134,14 @@ func (s *Service) Runs(ctx context.Context, u accounts.User, enterpriseID string
 	if err != nil {
 		return ReconRunPage{}, err
 	}
-	out := ReconRunPage{Items: []ReconRun{}}
+	out := ReconRunPage{}
 	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: runColumns,
 		From: `warehouse_recon_runs WHERE $1 = '' OR enterprise_id = $1`, OrderBy: `id DESC`},
 		[]any{enterprise}, size, (page-1)*size, scanRun)
 	if err != nil {
 		return ReconRunPage{}, fmt.Errorf("warehouse: runs: %w", err)
 	}
-	out.Total = total
-	out.Items = append(out.Items, items...)
+	out.Total, out.Items = total, items
 	return out, nil
 }
 

@@ -95,14 +95,13 @@ func (e *Explorer) Blocks(ctx context.Context, page, size int) (BlockPage, error
 	if err != nil {
 		return BlockPage{}, err
 	}
-	out := BlockPage{Items: []BlockView{}, Page: page, PageSize: size}
+	out := BlockPage{Page: page, PageSize: size}
 	items, total, err := pgpage.Read(ctx, e.pool, pgpage.List{Columns: blockColumns, From: `ledger_blocks`,
 		OrderBy: `block_number DESC`}, nil, size, (page-1)*size, scanBlock)
 	if err != nil {
 		return out, fmt.Errorf("list blocks: %w", err)
 	}
-	out.Total = total
-	out.Items = append(out.Items, items...)
+	out.Total, out.Items = total, items
 	return out, nil
 }
 

@@ -65,7 +65,7 @@ func (r *Reader) Receipts(ctx context.Context, f ReceiptFilter) (ReceiptPage, er
 	if f.DocumentID != "" {
 		c.add("document_id = ?", f.DocumentID)
 	}
-	page := ReceiptPage{Items: []model.Receipt{}, Page: f.Page, PageSize: f.PageSize}
+	page := ReceiptPage{Page: f.Page, PageSize: f.PageSize}
 	items, total, err := pgpage.Read(ctx, r.pool, pgpage.List{Columns: receiptColumns, From: `receipts WHERE ` + c.where(),
 		OrderBy: `block_number DESC, position_index DESC`}, c.args, f.PageSize, (f.Page-1)*f.PageSize,
 		func(row pgx.Row) (model.Receipt, error) {
@@ -75,8 +75,7 @@ func (r *Reader) Receipts(ctx context.Context, f ReceiptFilter) (ReceiptPage, er
 	if err != nil {
 		return ReceiptPage{}, fmt.Errorf("list receipts: %w", err)
 	}
-	page.Total = total
-	page.Items = append(page.Items, items...)
+	page.Total, page.Items = total, items
 	return page, nil
 }
 

@@ -30,8 +30,9 @@ type List struct {
 	OrderBy string
 }
 
-// Read returns the rows of page size limit at offset, each read by scan,
-// and the number of rows the list has. args are the placeholders From
+// Read returns the rows of page size limit at offset, each read by scan
+// (an empty slice, not nil, when there are none), and the number of rows
+// the list has. args are the placeholders From
 // uses ($1 … $len(args)). An empty page carries no count (PostgreSQL does
 // not run the subquery of a row it never returns): a first page of a
 // positive size that is empty is an empty list, and any other empty page

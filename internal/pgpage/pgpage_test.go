@@ -80,6 +80,7 @@ func TestReadGivesAPageAndTheTotalInOneStatement(t *testing.T) {
 				ids = append(ids, it.ID)
 				assert.Equal(t, map[bool]string{true: "even", false: "odd"}[it.ID%2 == 0], it.Kind)
 			}
+			assert.NotNil(t, got, "an empty page is an empty slice, which JSON writes as []")
 			assert.Equal(t, c.want, ids)
 			assert.Equal(t, c.total, total)
 			assert.Equal(t, c.queries, q.n, "statements sent")
