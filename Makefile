@@ -52,9 +52,12 @@ vet:
 # so the race detector has nothing to watch there and only multiplies their
 # time; the chaincode runs concurrently under -race in the ledger
 # conformance suite (network/embedded) and the end-to-end tests.
+# A build without cgo hashes passwords with pure Go instead of libsodium,
+# so the accounts are tested that way too.
 test-go:
 	$(GO) test -race -timeout 20m $$($(GO) list ./... | grep -v '/chaincode/contract$$')
 	$(GO) test -timeout 20m ./chaincode/contract/
+	CGO_ENABLED=0 $(GO) test -timeout 5m ./gateway/accounts/
 
 ## test-fuzz: every fuzz target for a bounded time (FUZZTIME, default 10s each)
 test-fuzz: pg

@@ -21,6 +21,10 @@ command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 [ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata 2>/dev/null)" ] || missing+=(tesseract-ocr-chi-sim)
 [ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" ] || missing+=(tesseract-ocr-eng)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+# Password hashing (gateway/accounts) calls libsodium's argon2id through
+# cgo: gcc and libsodium's headers to build, libsodium23 to run.
+command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+[ -f /usr/include/sodium.h ] || missing+=(libsodium-dev)
 if [ "$mode" = test ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)

@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strings"
 
-	minioargon2 "github.com/minio/argon2"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -37,9 +36,8 @@ const (
 
 // Params are the parameters new hashes get (docs/benchmarks.md, "Login
 // burst", has the measurements behind the choice). Of OWASP's equally strong
-// rows, the one with the least memory hashes fastest here too, and its
-// blocks are reused from a pool (pooledIDKey), so a burst of logins costs
-// the hashing itself and little else.
+// rows, the one with the least memory hashes fastest here, with libsodium as
+// with x/crypto.
 // Stored hashes carry their parameters: a hash made with other parameters
 // still verifies and is replaced at the user's next login.
 var Params = owaspArgon2id[4]
@@ -52,20 +50,15 @@ var Params = owaspArgon2id[4]
 // by later ones and the tail waits only for the hashes queued before it.
 var hashSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
 
-// pooledIDKey hashes with Params in blocks taken from a pool. Allocating
-// 7 MiB afresh for every hash made the runtime collect after every few
-// logins; reusing the blocks keeps a burst's garbage, and so its collector
-// time and page faults, near zero. MinIO's fork of x/crypto/argon2 exists
-// for exactly this; the two agree bit for bit (TestPooledArgon2idAgrees).
-var pooledIDKey = minioargon2.NewIDKey(Params.Time, Params.Memory, Params.Threads)
-
-func argon2id(password, salt []byte, p Argon2Params, keyLen uint32) []byte {
+// argon2id hashes with the fastest implementation this build has
+// (fastIDKey) where it takes the parameters, and with x/crypto otherwise.
+func argon2id(password, salt []byte, p Argon2Params, keyLen uint32) ([]byte, error) {
 	hashSlots <- struct{}{}
 	defer func() { <-hashSlots }()
-	if p == Params {
-		return pooledIDKey(password, salt, nil, nil, keyLen)
+	if fastIDKeyFits(p, salt, keyLen) {
+		return fastIDKey(password, salt, p, keyLen)
 	}
-	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, keyLen)
+	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, keyLen), nil
 }
 
 var errBadHash = errors.New("accounts: malformed password hash")
@@ -78,7 +71,10 @@ func HashPassword(password string) (string, error) {
 		return "", fmt.Errorf("draw password salt: %w", err)
 	}
 	p := Params
-	key := argon2id([]byte(password), salt, p, argonKeyLen)
+	key, err := argon2id([]byte(password), salt, p, argonKeyLen)
+	if err != nil {
+		return "", err
+	}
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -109,7 +105,10 @@ func VerifyPassword(encoded, password string) (ok, outdated bool, err error) {
 	if err != nil || len(want) == 0 {
 		return false, false, errBadHash
 	}
-	got := argon2id([]byte(password), salt, p, uint32(len(want)))
+	got, err := argon2id([]byte(password), salt, p, uint32(len(want)))
+	if err != nil {
+		return false, false, err
+	}
 	ok = subtle.ConstantTimeCompare(got, want) == 1
 	return ok, ok && (p != Params || len(want) != argonKeyLen), nil
 }

@@ -34,23 +34,33 @@ func TestHashingIsBoundedToTheCores(t *testing.T) {
 	}
 }
 
-// TestPooledArgon2idAgrees: the pooled hasher that today's Params use gives
-// the same key as x/crypto's argon2id for every password, salt and length,
-// also when its blocks come back from the pool dirty from an earlier hash,
+// TestArgon2idAgreesWithXCrypto: whichever implementation hashes (this
+// build's fast one, or x/crypto for parameters it does not take), the key
+// is x/crypto's for every row of OWASP's table, password, salt and length,
+// also for a pooled hasher's blocks coming back dirty from an earlier hash,
 // so hashes stay verifiable by any argon2id implementation.
-func TestPooledArgon2idAgrees(t *testing.T) {
-	for i, tc := range []struct {
-		password, salt string
-		keyLen         uint32
-	}{
-		{"correct horse battery", "0123456789abcdef", 32},
-		{"", "saltsaltsaltsalt", 32},
-		{"密码很长很长很长", "another salt....", 16},
-		{"correct horse battery", "0123456789abcdef", 64},
-	} {
-		want := argon2.IDKey([]byte(tc.password), []byte(tc.salt), Params.Time, Params.Memory, Params.Threads, tc.keyLen)
-		for range 2 {
-			require.Equal(t, want, argon2id([]byte(tc.password), []byte(tc.salt), Params, tc.keyLen), "case %d", i)
+func TestArgon2idAgreesWithXCrypto(t *testing.T) {
+	require.True(t, fastIDKeyFits(Params, make([]byte, argonSaltLen), argonKeyLen),
+		"today's hashes must take the fast path (%s)", fastIDKeyName)
+	params := append([]Argon2Params{{Memory: 64, Time: 1, Threads: 2}}, owaspArgon2id...)
+	for _, p := range params {
+		for i, tc := range []struct {
+			password, salt string
+			keyLen         uint32
+		}{
+			{"correct horse battery", "0123456789abcdef", 32},
+			{"", "saltsaltsaltsalt", 32},
+			{"密码很长很长很长", "another salt....", 16},
+			{"correct horse battery", "0123456789abcdef", 64},
+			{"a short salt", "eight...", 32},
+			{"a short key", "0123456789abcdef", 8},
+		} {
+			want := argon2.IDKey([]byte(tc.password), []byte(tc.salt), p.Time, p.Memory, p.Threads, tc.keyLen)
+			for range 2 {
+				got, err := argon2id([]byte(tc.password), []byte(tc.salt), p, tc.keyLen)
+				require.NoError(t, err)
+				require.Equal(t, want, got, "%+v case %d", p, i)
+			}
 		}
 	}
 }
