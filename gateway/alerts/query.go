@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zonetrace/chaincode/model"
+	"zonetrace/internal/pgpage"
 )
 
 // ErrNotFound is returned for an alert id that does not exist.
@@ -49,11 +50,13 @@ type AlertDetail struct {
 	Disposal *model.RiskDisposal `json:"disposal"`
 }
 
-// from joins an alert with its disposal (risk_disposals, mirrored by the
+// joined is an alert with its disposal (risk_disposals, mirrored by the
 // indexer from the ledger) and its enterprise's name.
-const from = ` FROM risk_alerts a
+const joined = `risk_alerts a
 	LEFT JOIN risk_disposals d ON d.alert_kind = a.kind AND d.subject = a.subject AND d.period = a.period
 	LEFT JOIN enterprises e ON e.id = a.enterprise_id`
+
+const from = ` FROM ` + joined
 
 const columns = `a.id, a.kind, a.subject_type, a.subject, a.period, a.enterprise_id, a.config_version, a.facts,
 	a.block_number, a.fired_at, coalesce(e.name, ''), coalesce(d.state, 'open'), coalesce(d.level, ''),
@@ -109,21 +112,12 @@ func (e *Store) List(ctx context.Context, f Filter) (AlertPage, error) {
 	}
 	size = min(size, MaxPageSize)
 	page := max(f.Page, 1)
-	out := AlertPage{Items: []RiskAlert{}}
-	if err := e.pool.QueryRow(ctx, `SELECT count(*)`+from+cond, args...).Scan(&out.Total); err != nil {
-		return out, fmt.Errorf("risk alerts: count: %w", err)
-	}
-	rows, err := e.pool.Query(ctx, `SELECT `+columns+from+cond+
-		fmt.Sprintf(` ORDER BY a.fired_at DESC, a.id DESC LIMIT %d OFFSET %d`, size, (page-1)*size), args...)
+	items, total, err := pgpage.Read(ctx, e.pool, pgpage.List{Columns: columns, From: joined + cond, OrderBy: "a.fired_at DESC, a.id DESC"},
+		args, size, (page-1)*size, scanAlert)
 	if err != nil {
-		return out, fmt.Errorf("risk alerts: list: %w", err)
+		return AlertPage{}, fmt.Errorf("risk alerts: list: %w", err)
 	}
-	items, err := pgx.CollectRows(rows, scanAlert)
-	if err != nil {
-		return out, fmt.Errorf("risk alerts: list: %w", err)
-	}
-	out.Items = append(out.Items, items...)
-	return out, nil
+	return AlertPage{Items: items, Total: total}, nil
 }
 
 // Each calls fn with every alert f selects, newest first, with its
@@ -165,7 +159,7 @@ func (e *Store) Get(ctx context.Context, id int64) (AlertDetail, error) {
 	return a, err
 }
 
-func scanAlert(row pgx.CollectableRow) (RiskAlert, error) {
+func scanAlert(row pgx.Row) (RiskAlert, error) {
 	var a RiskAlert
 	var facts []byte
 	err := row.Scan(alertFields(&a, &facts)...)

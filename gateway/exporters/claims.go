@@ -15,6 +15,7 @@ import (
 	"zonetrace/gateway/accounts"
 	"zonetrace/gateway/service"
 	"zonetrace/gateway/validation"
+	"zonetrace/internal/pgpage"
 )
 
 // Claim is the exporter a declared prefiling names, checked against the
@@ -157,9 +158,9 @@ const claimColumns = `c.id, c.prefiling_id, c.enterprise_id, c.exporter_name, c.
 	to_char(c.declared_on, 'YYYY-MM-DD'), c.status, c.finding, c.decided_by, c.decided_at, c.reason, c.created_at,
 	c.status = 'confirmed' AND e.status = 'valid' AND e.expires_on IS NOT NULL AND e.expires_on <= $1::date`
 
-// claimFrom is the claims joined with their entries; $1 is the last day
-// of the warning period.
-const claimFrom = ` FROM exporter_claims c LEFT JOIN exporters e ON e.id = c.exporter_id`
+// claimTables is the claims joined with their entries; claimColumns'
+// $1 is the last day of the warning period.
+const claimTables = `exporter_claims c LEFT JOIN exporters e ON e.id = c.exporter_id`
 
 func (s *Service) scanClaim(row pgx.Row) (Claim, error) {
 	var c Claim
@@ -218,30 +219,17 @@ func (s *Service) Claims(ctx context.Context, u accounts.User, f ClaimFilter) (C
 		where = append(where, fmt.Sprintf("(c.exporter_name ILIKE %s OR c.exporter_reg_no LIKE %s OR c.prefiling_id = %s)",
 			arg("%"+escapeLike(q)+"%"), arg(escapeLike(NormalizeRegNo(q))+"%"), arg(strings.ToUpper(q))))
 	}
-	cond := " WHERE " + strings.Join(where, " AND ")
-	out := ClaimPage{Items: []Claim{}, Page: f.Page, PageSize: f.PageSize}
-	if err := s.pool.QueryRow(ctx, "SELECT count(*), $1::text"+claimFrom+cond, args...).Scan(&out.Total, new(string)); err != nil {
-		return ClaimPage{}, fmt.Errorf("count claims: %w", err)
-	}
-	rows, err := s.pool.Query(ctx, "SELECT "+claimColumns+entryColumns+claimFrom+cond+" ORDER BY c.id DESC LIMIT "+
-		arg(f.PageSize)+" OFFSET "+arg((f.Page-1)*f.PageSize), args...)
+	list := pgpage.List{Columns: claimColumns + entryColumns, From: claimTables + " WHERE " + strings.Join(where, " AND "), OrderBy: "c.id DESC"}
+	items, total, err := pgpage.Read(ctx, s.pool, list, args, f.PageSize, (f.Page-1)*f.PageSize, s.scanClaim)
 	if err != nil {
 		return ClaimPage{}, fmt.Errorf("list claims: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := s.scanClaim(rows)
-		if err != nil {
-			return ClaimPage{}, fmt.Errorf("list claims: %w", err)
-		}
-		out.Items = append(out.Items, c)
-	}
-	return out, rows.Err()
+	return ClaimPage{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize}, nil
 }
 
 // claim is a claim the caller may see.
 func (s *Service) claim(ctx context.Context, u accounts.User, id int64) (Claim, error) {
-	c, err := s.scanClaim(s.pool.QueryRow(ctx, "SELECT "+claimColumns+entryColumns+claimFrom+" WHERE c.id = $2", s.warnUntil(), id))
+	c, err := s.scanClaim(s.pool.QueryRow(ctx, "SELECT "+claimColumns+entryColumns+" FROM "+claimTables+" WHERE c.id = $2", s.warnUntil(), id))
 	if notFound(err) || (err == nil && !service.SeesAll(u) && c.EnterpriseID != u.EnterpriseID) {
 		return Claim{}, model.Refuse(model.ReasonClaimNotFound, model.Params{"claimId": id}, "claim %d not found", id)
 	}

@@ -176,29 +176,26 @@ func (s *Service) RunDifferences(ctx context.Context, u accounts.User, id int64,
 	if err != nil {
 		return ReconRunDetail{}, err
 	}
-	out := ReconRunDetail{ReconRun: r}
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM warehouse_recon_rows WHERE run_id = $1 AND ($2 = '' OR kind = $2)`,
-		id, kind).Scan(&out.Total); err != nil {
-		return ReconRunDetail{}, fmt.Errorf("warehouse: differences: %w", err)
+	diffs, total, err := s.differences(ctx, id, kind, size, (page-1)*size)
+	if err != nil {
+		return ReconRunDetail{}, err
 	}
-	out.Differences, err = s.differences(ctx, id, kind, size, (page-1)*size)
-	return out, err
+	return ReconRunDetail{ReconRun: r, Differences: diffs, Total: total}, nil
 }
 
-func (s *Service) differences(ctx context.Context, id int64, kind string, limit, offset int) ([]Difference, error) {
-	rows, err := s.pool.Query(ctx, `SELECT trace_code, kind, wms_grams, ledger_grams FROM warehouse_recon_rows
-		WHERE run_id = $1 AND ($2 = '' OR kind = $2) ORDER BY kind, trace_code LIMIT $3 OFFSET $4`, id, kind, limit, offset)
+// differences is a page of a run's differences of kind (or all) and how
+// many there are.
+func (s *Service) differences(ctx context.Context, id int64, kind string, limit, offset int) ([]Difference, int, error) {
+	diffs, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: "trace_code, kind, wms_grams, ledger_grams",
+		From: "warehouse_recon_rows WHERE run_id = $1 AND ($2 = '' OR kind = $2)", OrderBy: "kind, trace_code"},
+		[]any{id, kind}, limit, offset, func(r pgx.Row) (Difference, error) {
+			var d Difference
+			return d, r.Scan(&d.TraceCode, &d.Kind, &d.WMSGrams, &d.LedgerGrams)
+		})
 	if err != nil {
-		return nil, fmt.Errorf("warehouse: differences: %w", err)
+		return nil, 0, fmt.Errorf("warehouse: differences: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Difference, error) {
-		var d Difference
-		return d, r.Scan(&d.TraceCode, &d.Kind, &d.WMSGrams, &d.LedgerGrams)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("warehouse: differences: %w", err)
-	}
-	return out, nil
+	return diffs, total, nil
 }
 
 var diffNamesZh = map[string]string{
@@ -215,7 +212,7 @@ func (s *Service) RunReport(ctx context.Context, u accounts.User, id int64, now 
 	if r.MissingInWMS+r.MissingOnLedger+r.WeightDiffers > reports.MaxRows {
 		return reports.Report{}, 0, reports.TooMany("differences")
 	}
-	diffs, err := s.differences(ctx, id, "", reports.MaxRows, 0)
+	diffs, _, err := s.differences(ctx, id, "", reports.MaxRows, 0)
 	if err != nil {
 		return reports.Report{}, 0, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"zonetrace/chaincode/model"
 	"zonetrace/gateway/accounts"
+	"zonetrace/internal/pgpage"
 )
 
 // StockFilter narrows the WMS stock and records: Location takes the
@@ -112,27 +113,21 @@ func (s *Service) Records(ctx context.Context, u accounts.User, f StockFilter, p
 	if err != nil {
 		return KeptRecordPage{}, err
 	}
-	const where = ` FROM warehouse_records r WHERE r.enterprise_id = $1 AND ($3 = '' OR r.trace_code = $3)
-		AND r.location IN (SELECT code FROM within)`
-	out := KeptRecordPage{Items: []KeptRecord{}}
-	if err := s.pool.QueryRow(ctx, `WITH `+within+` SELECT count(*)`+where, enterprise, f.Location, f.TraceCode).Scan(&out.Total); err != nil {
-		return KeptRecordPage{}, fmt.Errorf("warehouse: records: %w", err)
-	}
-	rows, err := s.pool.Query(ctx, `WITH `+within+` SELECT r.record_id, r.kind, r.trace_code, r.sku, r.location, r.packages,
-			r.weight_grams, r.at, r.source, r.fed_by, r.fed_at`+where+`
-		ORDER BY r.at DESC, r.record_id DESC LIMIT $4 OFFSET $5`, enterprise, f.Location, f.TraceCode, size, (page-1)*size)
+	list := pgpage.List{With: within,
+		Columns: "r.record_id, r.kind, r.trace_code, r.sku, r.location, r.packages, r.weight_grams, r.at, r.source, r.fed_by, r.fed_at",
+		From: `warehouse_records r WHERE r.enterprise_id = $1 AND ($3 = '' OR r.trace_code = $3)
+			AND r.location IN (SELECT code FROM within)`,
+		OrderBy: "r.at DESC, r.record_id DESC"}
+	items, total, err := pgpage.Read(ctx, s.pool, list, []any{enterprise, f.Location, f.TraceCode}, size, (page-1)*size,
+		func(r pgx.Row) (KeptRecord, error) {
+			var x KeptRecord
+			var at time.Time
+			err := r.Scan(&x.RecordID, &x.Kind, &x.TraceCode, &x.SKU, &x.Location, &x.Packages, &x.WeightGrams, &at, &x.Source, &x.FedBy, &x.FedAt)
+			x.At = at.In(model.ZoneTime).Format(time.RFC3339)
+			return x, err
+		})
 	if err != nil {
 		return KeptRecordPage{}, fmt.Errorf("warehouse: records: %w", err)
 	}
-	out.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (KeptRecord, error) {
-		var x KeptRecord
-		var at time.Time
-		err := r.Scan(&x.RecordID, &x.Kind, &x.TraceCode, &x.SKU, &x.Location, &x.Packages, &x.WeightGrams, &at, &x.Source, &x.FedBy, &x.FedAt)
-		x.At = at.In(model.ZoneTime).Format(time.RFC3339)
-		return x, err
-	})
-	if err != nil {
-		return KeptRecordPage{}, fmt.Errorf("warehouse: records: %w", err)
-	}
-	return out, nil
+	return KeptRecordPage{Items: items, Total: total}, nil
 }

@@ -20,11 +20,13 @@ type Querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// List is the statement of a list: `SELECT Columns FROM From ORDER BY
-// OrderBy`. From is everything after FROM — the table, an alias and the
-// WHERE clause — and must name the same rows wherever it appears, for it
-// is used for the count too.
+// List is the statement of a list: `[WITH With] SELECT Columns FROM From
+// ORDER BY OrderBy`. From is everything after FROM — the table, an alias
+// and the WHERE clause — and must name the same rows wherever it appears,
+// for it is used for the count too. With, if any, is the common table
+// expressions From uses (`name AS (…)`, RECURSIVE first if one is).
 type List struct {
+	With    string
 	Columns string
 	From    string
 	OrderBy string
@@ -39,8 +41,12 @@ type List struct {
 // — past the end, or of size 0 — is counted by a second statement.
 func Read[T any](ctx context.Context, q Querier, l List, args []any, limit, offset int, scan func(pgx.Row) (T, error)) ([]T, int, error) {
 	n := len(args)
-	sql := fmt.Sprintf(`SELECT (SELECT count(*) FROM %s), %s FROM %s ORDER BY %s LIMIT $%d OFFSET $%d`,
-		l.From, l.Columns, l.From, l.OrderBy, n+1, n+2)
+	with := ""
+	if l.With != "" {
+		with = "WITH " + l.With + " "
+	}
+	sql := fmt.Sprintf(`%sSELECT (SELECT count(*) FROM %s), %s FROM %s ORDER BY %s LIMIT $%d OFFSET $%d`,
+		with, l.From, l.Columns, l.From, l.OrderBy, n+1, n+2)
 	rows, err := q.Query(ctx, sql, append(args[:n:n], limit, offset)...)
 	if err != nil {
 		return nil, 0, err
@@ -53,7 +59,10 @@ func Read[T any](ctx context.Context, q Querier, l List, args []any, limit, offs
 		return nil, 0, err
 	}
 	if len(items) == 0 && (offset > 0 || limit <= 0) {
-		if err := q.QueryRow(ctx, `SELECT count(*) FROM `+l.From, args...).Scan(&total); err != nil {
+		// Counted over the list's own SELECT, so that a parameter only the
+		// columns use still has its type; the planner drops the columns.
+		count := fmt.Sprintf(`%sSELECT count(*) FROM (SELECT %s FROM %s) listed`, with, l.Columns, l.From)
+		if err := q.QueryRow(ctx, count, args...).Scan(&total); err != nil {
 			return nil, 0, err
 		}
 	}

@@ -88,6 +88,53 @@ func TestReadGivesAPageAndTheTotalInOneStatement(t *testing.T) {
 	}
 }
 
+// TestReadWithCommonTableExpressions: a list whose From uses a WITH query
+// gets the same page, total and statements, the second count included.
+func TestReadWithCommonTableExpressions(t *testing.T) {
+	pool := items(t)
+	ctx := context.Background()
+	below := List{With: "RECURSIVE below AS (SELECT $1::int AS id UNION SELECT id - 1 FROM below WHERE id > 1)",
+		Columns: "i.id, i.kind", From: "items i WHERE i.id IN (SELECT id FROM below)", OrderBy: "i.id DESC"}
+	for _, c := range []struct {
+		name          string
+		limit, offset int
+		want          []int
+		queries       int
+	}{
+		{"a page", 3, 2, []int{10, 9, 8}, 1},
+		{"past the end", 3, 12, nil, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			q := &statements{Querier: pool}
+			got, total, err := Read(ctx, q, below, []any{12}, c.limit, c.offset, scanItem)
+			require.NoError(t, err)
+			var ids []int
+			for _, it := range got {
+				ids = append(ids, it.ID)
+			}
+			assert.Equal(t, c.want, ids)
+			assert.Equal(t, 12, total)
+			assert.Equal(t, c.queries, q.n, "statements sent")
+		})
+	}
+}
+
+// TestReadWithAParameterOnlyTheColumnsUse: the second count of a page past
+// the end runs with every argument, also one that only the columns use.
+func TestReadWithAParameterOnlyTheColumnsUse(t *testing.T) {
+	pool := items(t)
+	marked := List{Columns: "i.id, i.kind || $2::text", From: "items i WHERE i.kind = $1", OrderBy: "i.id"}
+	got, total, err := Read(context.Background(), pool, marked, []any{"even", "!"}, 5, 0, scanItem)
+	require.NoError(t, err)
+	require.Len(t, got, 5)
+	assert.Equal(t, item{ID: 2, Kind: "even!"}, got[0])
+	assert.Equal(t, 12, total)
+	got, total, err = Read(context.Background(), pool, marked, []any{"even", "!"}, 5, 20, scanItem)
+	require.NoError(t, err)
+	assert.Empty(t, got)
+	assert.Equal(t, 12, total)
+}
+
 func TestReadReportsAFailedScan(t *testing.T) {
 	pool := items(t)
 	_, _, err := Read(context.Background(), pool, byKind, []any{""}, 10, 0, func(r pgx.Row) (item, error) {
