@@ -21,16 +21,15 @@ import (
 // 16-byte salt; x/crypto takes the stored hashes it cannot.
 const fastIDKeyName = "libsodium"
 
-func init() {
-	// sodium_init picks the block function; before it, libsodium uses its
-	// portable one.
-	if C.sodium_init() < 0 {
-		panic("accounts: libsodium could not be initialised")
-	}
-}
+// sodiumReady runs sodium_init, which picks the block function for this
+// CPU (before it, libsodium hashes with its portable one). It is a
+// variable that fastIDKeyFits reads rather than an init function because
+// Go runs init functions only after every package variable, and dummyHash
+// hashes; should libsodium fail to start, x/crypto hashes.
+var sodiumReady = C.sodium_init() >= 0
 
 func fastIDKeyFits(p Argon2Params, salt []byte, keyLen uint32) bool {
-	return p.Threads == 1 &&
+	return sodiumReady && p.Threads == 1 &&
 		len(salt) == C.crypto_pwhash_argon2id_SALTBYTES &&
 		keyLen >= C.crypto_pwhash_argon2id_BYTES_MIN &&
 		p.Time >= C.crypto_pwhash_argon2id_OPSLIMIT_MIN &&
