@@ -134,13 +134,6 @@ func (ix *Indexer) follow(ctx context.Context, reached func(next uint64) bool) e
 // applies the block and resolves the alarm in the same transaction.
 func (ix *Indexer) park(ctx context.Context, e *BlockError) {
 	reason := StoreText(e.Err.Error())
-	ix.mu.Lock()
-	if ix.status.State != StateParked || ix.status.Block != e.Block {
-		ix.status = Status{State: StateParked, NextBlock: e.Block, Block: e.Block, Since: time.Now()}
-	}
-	ix.status.Reason = reason
-	ix.mu.Unlock()
-	ix.metrics.parked(e.Block)
 	ix.log.ErrorContext(ctx, "indexer: block cannot be projected; parked on it (nothing after it is applied)",
 		"block", e.Block, "reason", reason, "retry_in", ix.parkRetry)
 	_, err := ix.pool.Exec(ctx, `INSERT INTO indexer_alarms (block_number, reason) VALUES ($1, $2)
@@ -150,6 +143,15 @@ func (ix *Indexer) park(ctx context.Context, e *BlockError) {
 	if err != nil {
 		ix.log.ErrorContext(ctx, "indexer: could not store the alarm of a parked block", "block", e.Block, "err", err)
 	}
+	ix.metrics.parked(e.Block)
+	// The status goes last: whoever sees the indexer parked (/readyz, the
+	// auditor) finds its alarm, metric and log already there.
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.status.State != StateParked || ix.status.Block != e.Block {
+		ix.status = Status{State: StateParked, NextBlock: e.Block, Block: e.Block, Since: time.Now()}
+	}
+	ix.status.Reason = reason
 }
 
 // retrying records a transient failure; a parked indexer stays parked until
