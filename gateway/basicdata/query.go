@@ -123,11 +123,7 @@ func (s *Service) Syncs(ctx context.Context, page, pageSize int) (SyncPage, erro
 
 // Sync returns one sync of the log.
 func (s *Service) Sync(ctx context.Context, id int64) (Sync, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+syncColumns+` FROM basic_data_syncs WHERE id = $1`, id)
-	if err != nil {
-		return Sync{}, fmt.Errorf("sync %d: %w", id, err)
-	}
-	y, err := pgx.CollectExactlyOneRow(rows, collectSync)
+	y, err := scanSync(s.pool.QueryRow(ctx, `SELECT `+syncColumns+` FROM basic_data_syncs WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Sync{}, model.Refuse(model.ReasonBasicDataSyncNotFound, model.Params{"syncId": id}, "no sync %d", id)
 	}

@@ -156,8 +156,6 @@ func (s *Service) Configured() bool { return s.conn != nil }
 
 const syncColumns = `id, trigger, state, requested_by, counts, deliveries, failures, created_at, started_at, finished_at`
 
-func collectSync(r pgx.CollectableRow) (Sync, error) { return scanSync(r) }
-
 func scanSync(r pgx.Row) (Sync, error) {
 	var y Sync
 	var counts, deliveries, failures []byte
@@ -198,12 +196,9 @@ func (s *Service) SyncNow(ctx context.Context, user string) (Sync, bool, error) 
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('basic_data_sync_now'))`); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT `+syncColumns+` FROM basic_data_syncs
-			WHERE state IN ('queued', 'running') ORDER BY id LIMIT 1`)
-		if err != nil {
-			return err
-		}
-		y, err = pgx.CollectExactlyOneRow(rows, collectSync)
+		var err error
+		y, err = scanSync(tx.QueryRow(ctx, `SELECT `+syncColumns+` FROM basic_data_syncs
+			WHERE state IN ('queued', 'running') ORDER BY id LIMIT 1`))
 		if err == nil || !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
@@ -221,12 +216,8 @@ func (s *Service) SyncNow(ctx context.Context, user string) (Sync, bool, error) 
 }
 
 func (s *Service) insertSync(ctx context.Context, tx pgx.Tx, trigger, user string) (Sync, error) {
-	rows, err := tx.Query(ctx, `INSERT INTO basic_data_syncs (trigger, state, requested_by, created_at)
-		VALUES ($1, 'queued', $2, $3) RETURNING `+syncColumns, trigger, user, s.now())
-	if err != nil {
-		return Sync{}, err
-	}
-	return pgx.CollectExactlyOneRow(rows, collectSync)
+	return scanSync(tx.QueryRow(ctx, `INSERT INTO basic_data_syncs (trigger, state, requested_by, created_at)
+		VALUES ($1, 'queued', $2, $3) RETURNING `+syncColumns, trigger, user, s.now()))
 }
 
 // RunScheduled records a scheduled sync and runs it.

@@ -41,7 +41,7 @@ func (s *Service) Events(ctx context.Context, f EventFilter) (EventPage, error) 
 		f.Size = 20
 	}
 	items, total, err := pgpage.Read(ctx, s.pool, pgpage.List{Columns: eventColumns,
-		From:    `gate_events e JOIN gates g ON g.id = e.gate_id WHERE ($1 = '' OR e.state = $1) AND ($2 = '' OR e.plate = $2 OR e.vehicle = $2)`,
+		From:    eventTables + ` WHERE ($1 = '' OR e.state = $1) AND ($2 = '' OR e.plate = $2 OR e.vehicle = $2)`,
 		OrderBy: `e.at DESC, e.id DESC`}, []any{f.State, NormalisePlate(f.Plate)}, f.Size, (f.Page-1)*f.Size, scanEvent)
 	if err != nil {
 		return EventPage{}, wrap("list events", err)

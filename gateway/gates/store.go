@@ -80,6 +80,9 @@ type Event struct {
 	ReceivedAt  time.Time `json:"receivedAt"`
 }
 
+// eventTables are an event with its gate (eventColumns read both).
+const eventTables = `gate_events e JOIN gates g ON g.id = e.gate_id`
+
 const eventColumns = `e.id, e.gate_id, g.name, g.x, g.y, e.plate, e.vehicle, e.direction, e.at, e.image_ref, e.document_no, e.state,
 	e.document_id, e.unmatched_why, e.ignore_reason, e.resolved_by, e.resolved_at, e.pass_tx, e.pass_refused, e.received_at`
 
@@ -112,7 +115,7 @@ func loadGate(ctx context.Context, q querier, id string) (Gate, ed25519.PublicKe
 }
 
 func loadEvent(ctx context.Context, q querier, id int64, lock bool) (Event, error) {
-	sql := `SELECT ` + eventColumns + ` FROM gate_events e JOIN gates g ON g.id = e.gate_id WHERE e.id = $1`
+	sql := `SELECT ` + eventColumns + ` FROM ` + eventTables + ` WHERE e.id = $1`
 	if lock {
 		sql += ` FOR UPDATE OF e`
 	}
@@ -120,7 +123,7 @@ func loadEvent(ctx context.Context, q querier, id int64, lock bool) (Event, erro
 }
 
 func queryEvents(ctx context.Context, q querier, where string, args ...any) ([]Event, error) {
-	rows, err := q.Query(ctx, `SELECT `+eventColumns+` FROM gate_events e JOIN gates g ON g.id = e.gate_id `+where, args...)
+	rows, err := q.Query(ctx, `SELECT `+eventColumns+` FROM `+eventTables+` `+where, args...)
 	if err != nil {
 		return nil, err
 	}

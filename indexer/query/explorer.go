@@ -119,18 +119,15 @@ func scanBlock(r pgx.Row) (BlockView, error) {
 // Block returns block n with its transactions, or ErrNotFound.
 func (e *Explorer) Block(ctx context.Context, n int64) (BlockDetail, error) {
 	var d BlockDetail
-	rows, err := e.pool.Query(ctx, `SELECT `+blockColumns+` FROM ledger_blocks WHERE block_number = $1`, n)
-	if err != nil {
-		return d, fmt.Errorf("get block %d: %w", n, err)
-	}
-	d.BlockView, err = pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (BlockView, error) { return scanBlock(r) })
+	var err error
+	d.BlockView, err = scanBlock(e.pool.QueryRow(ctx, `SELECT `+blockColumns+` FROM ledger_blocks WHERE block_number = $1`, n))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return d, fmt.Errorf("get block %d: %w", n, ErrNotFound)
 	}
 	if err != nil {
 		return d, fmt.Errorf("get block %d: %w", n, err)
 	}
-	rows, err = e.pool.Query(ctx, `SELECT `+txSummaryColumns+` FROM ledger_transactions t
+	rows, err := e.pool.Query(ctx, `SELECT `+txSummaryColumns+` FROM ledger_transactions t
 		WHERE block_number = $1 ORDER BY tx_index`, n)
 	if err != nil {
 		return d, fmt.Errorf("get block %d: %w", n, err)
