@@ -24,6 +24,11 @@ type Config struct {
 	EndorseTimeout      time.Duration // default 30s
 	SubmitTimeout       time.Duration // default 30s
 	CommitStatusTimeout time.Duration // default 60s
+	// ResendInterval is how long a submitted transaction may go without a
+	// commit status before the same envelope is sent again, doubling after
+	// each resend (default 10s: well above a loaded network's commit time,
+	// so that a copy is resent only when an orderer has lost it).
+	ResendInterval time.Duration
 	// SettleTimeout bounds the wait for a submission of unknown outcome to
 	// show up in the ledger (default 20s).
 	SettleTimeout time.Duration
@@ -56,6 +61,7 @@ func (c Config) withDefaults() (Config, error) {
 	def(&c.EndorseTimeout, 30*time.Second)
 	def(&c.SubmitTimeout, 30*time.Second)
 	def(&c.CommitStatusTimeout, 60*time.Second)
+	def(&c.ResendInterval, 10*time.Second)
 	def(&c.SettleTimeout, 20*time.Second)
 	if c.MaxConflictRetries == 0 {
 		c.MaxConflictRetries = 30

@@ -6,7 +6,10 @@
 // per peer, which reconnects by itself when the peer restarts. Submit is
 // proposal, endorsement, submission and commit status; a transaction
 // invalidated by an MVCC or phantom read conflict is proposed again under a
-// new transaction ID. A submission whose outcome is unknown (the orderer
+// new transaction ID. A transaction that gets no commit status for a while
+// (an orderer stopped after accepting it and lost it) is sent again as the
+// same signed envelope; a second copy that also gets ordered is invalidated
+// as DUPLICATE_TXID. A submission whose outcome is unknown (the orderer
 // connection broke, the commit status stream failed) is settled by asking
 // the ledger (qscc) whether the transaction ID committed, never by guessing.
 //

@@ -8,6 +8,8 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"zonetrace/network/ledger"
 )
@@ -77,12 +79,7 @@ func (l *Ledger) submitOnce(ctx context.Context, contract *client.Contract, func
 	commit, err := l.send(ctx, txn)
 	var st *client.Status
 	if err == nil {
-		// StatusWithContext ignores the client's commit status timeout, and
-		// a transaction an orderer lost (stopped after accepting it) never
-		// gets a status: bound the wait, then settle from the ledger.
-		statusCtx, cancel := context.WithTimeout(ctx, l.cfg.CommitStatusTimeout)
-		st, err = commit.StatusWithContext(statusCtx)
-		cancel()
+		st, err = l.awaitStatus(ctx, txn, commit)
 	}
 	if err == nil && st.Code != peer.TxValidationCode_DUPLICATE_TXID {
 		res.BlockNumber = st.BlockNumber
@@ -134,6 +131,33 @@ func (l *Ledger) send(ctx context.Context, txn *client.Transaction) (*client.Com
 		l.cfg.Logger.WarnContext(ctx, "fabric ledger: orderer refused the transaction, sending again", "tx", txn.TransactionID(), "err", describe(err))
 	}
 	return nil, err
+}
+
+// awaitStatus waits for the transaction's validation code, at most
+// CommitStatusTimeout (StatusWithContext ignores the client's own commit
+// status timeout). An orderer that stops after accepting a transaction loses
+// it, and no status ever comes: while none has come, the same signed
+// envelope is sent again after ResendInterval, then after twice as long, and
+// so on. A copy ordered twice is invalidated as DUPLICATE_TXID; the first
+// one counts.
+func (l *Ledger) awaitStatus(ctx context.Context, txn *client.Transaction, commit *client.Commit) (*client.Status, error) {
+	ctx, cancel := context.WithTimeout(ctx, l.cfg.CommitStatusTimeout)
+	defer cancel()
+	for wait := l.cfg.ResendInterval; ; wait *= 2 {
+		roundCtx, cancelRound := context.WithTimeout(ctx, wait)
+		st, err := commit.StatusWithContext(roundCtx)
+		// The peer may answer DeadlineExceeded a moment before the round's
+		// own timer fires: the deadline travels with the call.
+		roundEnded := roundCtx.Err() != nil || status.Code(err) == codes.DeadlineExceeded
+		cancelRound()
+		if err == nil || !roundEnded || ctx.Err() != nil {
+			return st, err
+		}
+		l.cfg.Logger.WarnContext(ctx, "fabric ledger: not committed yet, sending the same transaction again", "tx", txn.TransactionID(), "waited", wait)
+		if commit, err = l.send(ctx, txn); err != nil {
+			return nil, err
+		}
+	}
 }
 
 // settle polls the ledger for txID until it shows up or SettleTimeout passes.
