@@ -151,7 +151,7 @@ func TestAccountRoutes(t *testing.T) {
 		e.reads.mu.Unlock()
 		require.Equal(t, query.GroupMaterial, asked[0].GroupBy)
 		require.True(t, asked[0].InStock)
-		require.Equal(t, "", asked[0].EnterpriseID)
+		require.Empty(t, asked[0].EnterpriseID)
 		require.Equal(t, query.GroupTrace, asked[1].GroupBy, "pass-through is per batch whatever is asked")
 		require.Equal(t, entA, asked[1].EnterpriseID)
 	})

@@ -1,11 +1,13 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -390,10 +392,19 @@ func TestGateRaceAndRefusal(t *testing.T) {
 			id  string
 			key ed25519.PrivateKey
 		}{{"G1", k1}, {"G2", k2}} {
+			// Signed here: the goroutine only sends, asserting nothing.
+			raw, err := json.Marshal(gateEvent("浙B77777", "in", "FB20261128RACE0001"))
+			require.NoError(t, err)
+			req := httptest.NewRequest("POST", "/api/v1/gate-events", bytes.NewReader(raw))
+			req.Header.Set("Content-Type", "application/json")
+			for k, v := range gates.Sign(g.key, g.id, time.Now(), nonce(t), raw) {
+				req.Header.Set(k, v)
+			}
 			go func() {
-				r := sendSigned(t, e.g, g.id, g.key, gateEvent("浙B77777", "in", "FB20261128RACE0001"), nil)
+				w := httptest.NewRecorder()
+				e.g.Handler().ServeHTTP(w, req)
 				var ev map[string]any
-				_ = json.Unmarshal(r.Body.Bytes(), &ev)
+				_ = json.Unmarshal(w.Body.Bytes(), &ev)
 				results <- ev
 			}()
 		}

@@ -160,7 +160,11 @@ func (l *Leader) term(ctx context.Context) error {
 			cancel()
 			if err != nil && ctx.Err() == nil {
 				stop()
-				<-done
+				// Run ends with leadCtx's cancellation; anything else it
+				// met on the way out is reported too.
+				if runErr := <-done; runErr != nil && !errors.Is(runErr, context.Canceled) {
+					err = errors.Join(err, runErr)
+				}
 				return errors.Join(errors.New("lost the writer lock connection; stopped indexing"), err)
 			}
 		}

@@ -78,8 +78,9 @@ func TestCommodityCode(t *testing.T) {
 
 func TestSequence(t *testing.T) {
 	t.Run("the same batch gets the same sequence on every call", func(t *testing.T) {
-		require.Equal(t, Sequence("PF20261126AAAAAAAA", 0), Sequence("PF20261126AAAAAAAA", 0))
-		require.Equal(t, Sequence("PF20261126AAAAAAAA", 7), Sequence("PF20261126AAAAAAAA", 7))
+		// Pinned: every peer, and every release, must compute the same.
+		require.Equal(t, 89838, Sequence("PF20261126AAAAAAAA", 0))
+		require.Equal(t, 89845, Sequence("PF20261126AAAAAAAA", 7))
 	})
 
 	t.Run("sequences stay in range and compose valid codes", func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"zonetrace/gateway/gates"
@@ -33,7 +34,10 @@ func TestGateSimSignsWithThePrintedKey(t *testing.T) {
 			return
 		}
 		var ev gates.EventRequest
-		require.NoError(t, json.Unmarshal(body, &ev))
+		if !assert.NoError(t, json.Unmarshal(body, &ev)) {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
 		got = append(got, ev)
 		w.WriteHeader(http.StatusCreated)
 		_ = json.NewEncoder(w).Encode(gates.Event{ID: int64(len(got)), Plate: ev.Plate, Direction: ev.Direction, State: gates.StateUnmatched})

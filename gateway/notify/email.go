@@ -153,7 +153,7 @@ func (e *Email) send(ctx context.Context, to string, msg []byte) error {
 		_ = conn.Close()
 		return fmt.Errorf("smtp: greeting: %w", err)
 	}
-	defer c.Close()
+	defer c.Close() //nolint:errcheck // after Quit it only closes the closed connection; on an error path the error above is the one to report
 	if err := c.Hello(e.host()); err != nil {
 		return fmt.Errorf("smtp: hello: %w", err)
 	}

@@ -165,7 +165,7 @@ func (s *Service) Publish(ctx context.Context, tx pgx.Tx, m Message) (int64, err
 	}
 	params, err := json.Marshal(m.Params)
 	if err != nil {
-		return 0, fmt.Errorf("%w: params: %v", ErrInvalidMessage, err)
+		return 0, fmt.Errorf("%w: params: %w", ErrInvalidMessage, err)
 	}
 	var id int64
 	if err := tx.QueryRow(ctx, `INSERT INTO notify_messages (source, kind, subject, params, severity, link, created_at)

@@ -199,7 +199,7 @@ func (e *Engine) scannedPage(ctx context.Context, dir, pdf string) (image.Image,
 }
 
 func decodeFile(path string) (image.Image, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := os.ReadFile(path) //nolint:gosec // G304: a file pdfimages or pdftoppm wrote into our own temporary folder
 	if err != nil {
 		return nil, err
 	}

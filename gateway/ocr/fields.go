@@ -67,7 +67,7 @@ func joinLine(l Line) span {
 		if len(t) == 0 {
 			continue
 		}
-		if len(s.text) > 0 && !(isCJK(s.text[len(s.text)-1]) || isCJK(t[0]) || t[0] == ':' || s.text[len(s.text)-1] == ':') {
+		if len(s.text) > 0 && spaced(s.text[len(s.text)-1], t[0]) {
 			s.text = append(s.text, ' ')
 			s.conf = append(s.conf, w.Confidence)
 		}
@@ -77,6 +77,12 @@ func joinLine(l Line) span {
 		s.text = append(s.text, t...)
 	}
 	return s
+}
+
+// spaced reports whether a space goes between the words ending in prev and
+// starting with next: not beside a CJK character or a colon.
+func spaced(prev, next rune) bool {
+	return !isCJK(prev) && !isCJK(next) && prev != ':' && next != ':'
 }
 
 func isCJK(r rune) bool { return unicode.Is(unicode.Han, r) }

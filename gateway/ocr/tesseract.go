@@ -63,7 +63,7 @@ func (r *Runner) run(ctx context.Context, stdin []byte, name string, args ...str
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
+	cmd := exec.CommandContext(ctx, name, args...) //nolint:gosec // G204: name is tesseract (the operator's --tesseract), pdfimages or pdftoppm; no shell, args built here
 	// One thread a process: concurrency is bounded by the slots, and
 	// OpenMP threads on a busy machine only slow every run down.
 	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")

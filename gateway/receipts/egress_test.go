@@ -124,7 +124,10 @@ func TestDeliveryFailureClasses(t *testing.T) {
 		addr := l.Addr().String()
 		require.NoError(t, l.Close())
 		client := &http.Client{Timeout: 2 * time.Second, Transport: AddressPolicy{AllowLoopback: true}.transport()}
-		_, err = client.Get("http://" + addr + "/")
+		resp, err := client.Get("http://" + addr + "/")
+		if err == nil {
+			_ = resp.Body.Close()
+		}
 		require.Equal(t, FailConnRefused, failureClass(0, err))
 	})
 }

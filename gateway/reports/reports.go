@@ -154,7 +154,7 @@ func (f *Font) bytes() ([]byte, error) {
 		if path == "" {
 			path = DefaultFont
 		}
-		f.data, f.err = os.ReadFile(path)
+		f.data, f.err = os.ReadFile(path) //nolint:gosec // G304: the operator's --report-font, or DefaultFont
 		if errors.Is(f.err, fs.ErrNotExist) {
 			f.err = apierror.Newf(apierror.Internal,
 				"the PDF font "+path+" is missing; install fonts-droid-fallback or set --report-font",

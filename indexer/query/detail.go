@@ -145,7 +145,7 @@ func (r *Reader) DocumentWithMovements(ctx context.Context, id string) (Document
 	batch.Queue(`SELECT `+movementColumns+` WHERE m.document_id = $1
 		ORDER BY m.block_number, m.tx_index, m.event_index`, id)
 	res := r.pool.SendBatch(ctx, batch)
-	defer res.Close()
+	defer res.Close() //nolint:errcheck // a read-only batch: each result's error is checked as it is read; Close releases the connection
 	var v DocumentView
 	var raw, steps []byte
 	err := res.QueryRow().Scan(&raw, &steps, &v.EnterpriseName, &v.CounterpartyName, &v.Abnormal, &v.DeletedOrModified)

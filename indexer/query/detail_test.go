@@ -87,5 +87,5 @@ func requireSameJSON(t *testing.T, want, got any) {
 	require.NoError(t, err)
 	gotJSON, err := json.Marshal(got)
 	require.NoError(t, err)
-	require.Equal(t, string(wantJSON), string(gotJSON))
+	require.JSONEq(t, string(wantJSON), string(gotJSON))
 }

@@ -114,7 +114,7 @@ func (r *Reader) traceHistory(ctx context.Context, code string) (TraceHistory, e
 			UNION SELECT to_enterprise FROM movements WHERE trace_code = $1 AND to_enterprise IS NOT NULL
 			UNION SELECT enterprise_id FROM balances WHERE trace_code = $1)`, code)
 	res := r.pool.SendBatch(ctx, batch)
-	defer res.Close()
+	defer res.Close() //nolint:errcheck // a read-only batch: each result's error is checked as it is read; Close releases the connection
 
 	var tcRaw, pfRaw []byte
 	err := res.QueryRow().Scan(&tcRaw, &pfRaw, &h.Prefiling.EnterpriseName)

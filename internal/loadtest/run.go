@@ -41,7 +41,7 @@ func Run(ctx context.Context, users []*User, mix []Op, think, duration time.Dura
 	var wg sync.WaitGroup
 	for i, u := range users {
 		wg.Go(func() {
-			rnd := rand.New(rand.NewPCG(uint64(i), uint64(time.Now().UnixNano())))
+			rnd := rand.New(rand.NewPCG(uint64(i), uint64(time.Now().UnixNano()))) //nolint:gosec // G404: think-time jitter of simulated users; it guards nothing
 			pause := time.Duration(rnd.Int64N(int64(2 * think)))
 			for {
 				select {

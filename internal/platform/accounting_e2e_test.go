@@ -2,7 +2,6 @@ package platform
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -57,7 +56,7 @@ func TestAccountsThroughTheNode(t *testing.T) {
 	require.NoError(t, m.a.Post(ctx, "/api/v1/accounts/periods", accounting.PeriodDefinition{PeriodID: "ALL", From: "2020-01-01", To: "2099-12-31"}, &p))
 	var apiErr *apiclient.Error
 	err := m.a.Post(ctx, "/api/v1/accounts/periods/"+enterpriseA+"/ALL/close", nil, nil)
-	require.True(t, errors.As(err, &apiErr), "%v", err)
+	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, 409, apiErr.Status)
 	require.Contains(t, apiErr.MessageZh, "结束后才能结算")
 

@@ -9,7 +9,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"math/big"
 	"strings"
 	"testing"
@@ -62,10 +61,10 @@ func TestEachOfficerSignsAsThemselves(t *testing.T) {
 		require.Equal(t, model.CustomsMSP, review.MspID, "and the organisation")
 		require.Equal(t, model.RoleCustoms, review.Role)
 
-		var userID, userRole string
+		var indexed [2]string // user id and role
 		require.NoError(t, n.Pool.QueryRow(ctx, `SELECT actor_user_id, actor_user_role FROM prefiling_steps
-			WHERE prefiling_id = $1 AND seq = 2`, id).Scan(&userID, &userRole))
-		require.Equal(t, who, [2]string{userID, userRole}, "the indexer names the officer of %s", id)
+			WHERE prefiling_id = $1 AND seq = 2`, id).Scan(&indexed[0], &indexed[1]))
+		require.Equal(t, who, indexed, "the indexer names the officer of %s", id)
 
 		onChain := n.evaluatePrefiling(t, id)
 		require.Equal(t, review, onChain.Steps[1].Actor, "the ledger's history names the officer of %s", id)
@@ -90,7 +89,7 @@ func TestEachOfficerSignsAsThemselves(t *testing.T) {
 		t.Helper()
 		require.Error(t, err)
 		var cc *ledger.ChaincodeError
-		require.False(t, errors.As(err, &cc), "refused before the chaincode ran: %v", err)
+		require.NotErrorAs(t, err, &cc, "refused before the chaincode ran")
 		if n.fabricConnection != "" {
 			because = "access denied"
 		}

@@ -40,7 +40,7 @@ type keyFile struct {
 // OpenKeyFile reads the ring in path, creating it with one fresh version
 // (mode 0600, folder 0700) when it does not exist.
 func OpenKeyFile(path string) (*KeyRing, error) {
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(path) //nolint:gosec // G304: the key file in the operator's data folder (<data>/keys/kek.json)
 	if errors.Is(err, os.ErrNotExist) {
 		r := &KeyRing{keys: map[uint32][]byte{}, path: path}
 		if _, err := r.AddVersion(); err != nil {

@@ -83,7 +83,7 @@ func Open(ctx context.Context, dir string, kek KeyEncrypter) (*Sealer, error) {
 
 func readKeys(dir string) (storedKeys, error) {
 	var stored storedKeys
-	data, err := os.ReadFile(filepath.Join(dir, dataKeyFile))
+	data, err := os.ReadFile(filepath.Join(dir, dataKeyFile)) //nolint:gosec // G304: the data keys in the operator's data folder (<data>/keys)
 	if err != nil {
 		return stored, err
 	}

@@ -20,7 +20,7 @@ func init() {
 	if itemLabels["records"] == nil {
 		itemLabels["records"] = map[string]string{}
 	}
-	maps.Copy(itemLabels["records"], map[string]string{
+	maps.Copy(itemLabels["records"], map[string]string{ //nolint:gosec // G101: Chinese labels of field names, no credentials
 		"enterpriseId": "企业统一社会信用代码", "supplierCode": "供应商编码", "supplierName": "供应商名称", "country": "国别（地区）",
 		"status": "状态", "creditCode": "统一社会信用代码", "customsCode": "海关编码", "name": "名称", "type": "类型",
 		"contact": "联系人", "phone": "联系电话", "code": "商品编码", "unit": "法定计量单位", "validFrom": "生效日期",

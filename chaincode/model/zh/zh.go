@@ -317,7 +317,7 @@ var userRoleNames = map[string]string{
 	model.UserZoneAdmin: "综保区管理员", model.UserAuditor: "审计员",
 }
 
-var actionNames = map[string]string{
+var actionNames = map[string]string{ //nolint:gosec // G101: Chinese names of chaincode functions, no credentials
 	"ApplyExternalReceipt": "处理海关回执", "BindIdentity": "绑定证书身份", "ConfirmDeletion": "确认删单",
 	"DeclareDocument": "单据申报", "DeclarePrefiling": "预核申报", "DeclareSupplement": "补录入申报",
 	"GetBalance": "查询库存", "GetDocument": "查询单据", "GetEnterprise": "查询企业", "GetPrefiling": "查询预核申报",

@@ -3,7 +3,6 @@ package connector_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -149,6 +148,6 @@ func TestHTTP(t *testing.T) {
 		cancelled, cancel := context.WithCancel(ctx)
 		cancel()
 		_, err := h.Fetch(cancelled, "hs_codes", time.Time{})
-		require.True(t, errors.Is(err, context.Canceled), "%v", err)
+		require.ErrorIs(t, err, context.Canceled)
 	})
 }

@@ -54,7 +54,7 @@ func (d Directory) Fetch(_ context.Context, dataset string, _ time.Time) ([]Deli
 func (d Directory) read(dataset, name string) Delivery {
 	path := filepath.Join(d.Dir, name)
 	del := Delivery{Dataset: dataset, Source: name, settle: func(refused error) error { return d.settle(name, refused) }}
-	raw, err := os.ReadFile(path)
+	raw, err := os.ReadFile(path) //nolint:gosec // G304: a file os.ReadDir listed in the operator's --basic-data-dir
 	if err != nil {
 		del.Invalid = fmt.Errorf("read %s: %w", name, err)
 		return del
@@ -96,7 +96,10 @@ func (d Directory) settle(name string, refused error) error {
 		target = filepath.Join(dir, fmt.Sprintf("%s.%d", name, i))
 	}
 	if refused != nil {
-		if err := os.WriteFile(target+".reason.txt", []byte(refused.Error()+"\n"), 0o640); err != nil {
+		// Readable by the folder's group (failed/ is 0o750): the reason is
+		// for the trade platform's operators and holds no secret, only
+		// what is wrong with their file.
+		if err := os.WriteFile(target+".reason.txt", []byte(refused.Error()+"\n"), 0o640); err != nil { //nolint:gosec // G306: see above
 			return fmt.Errorf("settle %s: %w", name, err)
 		}
 	}

@@ -108,7 +108,7 @@ func Build(doc model.Document, c Context) (Message, error) {
 	if c.Declare {
 		flag = "1"
 	}
-	data := bussinessData{DelcareFlag: flag}
+	data := businessData{DelcareFlag: flag}
 	var err error
 	switch typ {
 	case TypeChecklist:
@@ -126,7 +126,7 @@ func Build(doc model.Document, c Context) (Message, error) {
 	sig := signature{Xmlns: "http://www.w3.org/2000/09/xmldsig#", Package: pkg{
 		Envelop: envelop{Version: "1.0", MessageID: doc.ID + now.Format("20060102150405"), FileName: name,
 			MessageType: typ, SenderID: c.Declarant.CustomsCode, SendTime: now.Format("2006-01-02T15:04:05")},
-		Data: dataInfo{Bussiness: data},
+		Data: dataInfo{Business: data},
 	}}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
@@ -172,10 +172,10 @@ type envelop struct {
 }
 
 type dataInfo struct {
-	Bussiness bussinessData `xml:"BussinessData"`
+	Business businessData `xml:"BussinessData"` // (sic) customs' element name
 }
 
-type bussinessData struct {
+type businessData struct {
 	DelcareFlag string           `xml:"DelcareFlag"`
 	Invt        *invtMessage     `xml:"InvtMessage,omitempty"`
 	Stock       *stockMessage    `xml:"SasStockMessage,omitempty"`

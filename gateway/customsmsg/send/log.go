@@ -2,6 +2,7 @@ package send
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -137,7 +138,7 @@ func (s *Service) entry(ctx context.Context, id int64) (Entry, error) {
 		&e.ID, &e.DocumentID, &e.EnterpriseID, &e.MessageType, &e.FileName, &e.RequestedBy, &e.SasDclNo, &e.Status,
 		&e.LastError, &e.Transport, &e.Reference, &e.CreatedAt, &e.SentAt, &e.ImportResult, &e.ImportNote,
 		&e.StorageResult, &e.StorageNote)
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return Entry{}, apierror.From(query.ErrNotFound)
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"time"
 
 	"zonetrace/chaincode/model"
 )
@@ -181,9 +182,9 @@ func quarantinePage(r *rand.Rand, t Truth, p pools, held bool) page {
 	body2 := body
 	date := t.Date
 	if r.IntN(2) == 0 {
-		var yy, mm, dd int
-		fmt.Sscanf(t.Date, "%d-%d-%d", &yy, &mm, &dd)
-		date = fmt.Sprintf("%d年%02d月%02d日", yy, mm, dd)
+		if d, err := time.Parse(time.DateOnly, t.Date); err == nil {
+			date = fmt.Sprintf("%d年%02d月%02d日", d.Year(), d.Month(), d.Day())
+		}
 	}
 	result := "合格"
 	if t.Result == string(model.QuarantineUnqualified) {

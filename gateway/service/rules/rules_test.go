@@ -2,7 +2,6 @@ package rules
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"testing"
 
@@ -42,7 +41,7 @@ func TestDryRunRefusesBadInputFirst(t *testing.T) {
 	} {
 		_, err := s.DryRun(context.Background(), u, tc.req)
 		var e *apierror.Error
-		require.True(t, errors.As(apierror.From(err), &e))
+		require.ErrorAs(t, apierror.From(err), &e)
 		require.Equal(t, 422, e.Status, "%v", err)
 		require.Equal(t, tc.field, e.Details[0].Field)
 	}
