@@ -3,7 +3,6 @@ package platform
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -20,17 +19,26 @@ import (
 	"zonetrace/network/ledger"
 )
 
-// fabricNode stops or starts one process of the test network, or names the
-// orderer leading a channel (action "leader", name the channel).
-func fabricNode(t *testing.T, action, name string) string {
+// fabricNode stops or starts one process of the test network.
+func fabricNode(t *testing.T, action, name string) {
 	t.Helper()
-	out, err := exec.Command("../../network/fabric/node.sh", action, name).Output()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		t.Fatalf("%s %s: %v: %s", action, name, err, exit.Stderr)
+	out, err := exec.Command("../../network/fabric/node.sh", action, name).CombinedOutput()
+	require.NoError(t, err, "%s %s: %s", action, name, out)
+}
+
+// raftLeader names the orderer leading channel's Raft cluster, waiting for
+// one to be elected.
+func raftLeader(t *testing.T, channel string) string {
+	t.Helper()
+	var out []byte
+	var err error
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		if out, err = exec.Command("../../network/fabric/node.sh", "leader", channel).CombinedOutput(); err == nil {
+			return strings.TrimSpace(string(out))
+		}
 	}
-	require.NoError(t, err, "%s %s", action, name)
-	return strings.TrimSpace(string(out))
+	t.Fatalf("no Raft leader of channel %s: %v: %s", channel, err, out)
+	return ""
 }
 
 // registerEnterprise registers an enterprise through the API and returns
@@ -92,7 +100,7 @@ func TestFabricPeerAndOrdererFaults(t *testing.T) {
 	faultStart := time.Now()
 	conn, err := fabricledger.LoadConnection(n.fabricConnection)
 	require.NoError(t, err)
-	leader := fabricNode(t, "leader", conn.Channel)
+	leader := raftLeader(t, conn.Channel)
 	fabricNode(t, "stop", "peer-warehouse") // the indexer's block source
 	fabricNode(t, "stop", leader)
 	time.Sleep(10 * time.Second)

@@ -10,8 +10,10 @@ source "$(dirname "$0")/env.sh"
 [[ $# -eq 2 ]] || { echo "usage: $0 start|stop|restart NAME | leader CHANNEL" >&2; exit 2; }
 if [[ $1 == leader ]]; then
   for o in "${ORDERERS[@]}"; do
-    if curl -fsS --max-time 5 "http://$(orderer_host "$o"):$(orderer_ops_port "$o")/metrics" 2>/dev/null |
-      grep -qx "consensus_etcdraft_is_leader{channel=\"$2\"} 1"; then
+    # Read whole before matching: grep -q stopping early would fail curl's
+    # write, and pipefail the match.
+    metrics=$(curl -fsS --max-time 5 "http://$(orderer_host "$o"):$(orderer_ops_port "$o")/metrics" 2>/dev/null) || continue
+    if grep -qx "consensus_etcdraft_is_leader{channel=\"$2\"} 1" <<<"$metrics"; then
       echo "$o"
       exit 0
     fi
