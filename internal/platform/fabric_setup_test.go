@@ -24,7 +24,7 @@ func newFabricChannel(t testing.TB) string {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("create Fabric channel %s (is the network up? make test-fabric starts it): %v\n%s", channel, err, stderr.String())
+		t.Fatalf("create Fabric channel %s (is the network up? make test-fabric starts it): %v\n%s%s", channel, err, stdout.String(), stderr.String())
 	}
 	path := strings.TrimSpace(stdout.String())
 	if _, err := os.Stat(path); err != nil {

@@ -20,8 +20,11 @@ block=$DATA/channels/$channel.block
 configtxgen -configPath "$DATA" -profile ZoneTraceChannel -channelID "$channel" -outputBlock "$block" 2>"$DATA/logs/cli.log" ||
   { cat "$DATA/logs/cli.log" >&2; exit 1; }
 for o in "${ORDERERS[@]}"; do
-  on_host "$o" osnadmin channel join --channelID "$channel" --config-block "$block" -o "$(orderer_host "$o"):$(orderer_admin_port "$o")" \
-    --ca-file "$ORDERER_TLSCA" --client-cert "$ORDERER_ADMIN_TLS/client.crt" --client-key "$ORDERER_ADMIN_TLS/client.key" >/dev/null
+  # osnadmin exits 0 whatever the orderer answers and prints the answer on
+  # stdout: only 201 (joined) will do.
+  joined=$(on_host "$o" osnadmin channel join --channelID "$channel" --config-block "$block" -o "$(orderer_host "$o"):$(orderer_admin_port "$o")" \
+    --ca-file "$ORDERER_TLSCA" --client-cert "$ORDERER_ADMIN_TLS/client.crt" --client-key "$ORDERER_ADMIN_TLS/client.key")
+  [[ $joined == "Status: 201"* ]] || { echo "$o did not join channel $channel: $joined" >&2; exit 1; }
 done
 for org in "${ORGS[@]}"; do
   for i in $(seq 30); do
