@@ -54,10 +54,10 @@ func (n *node) registerEnterprise(t testing.TB, id string) ledger.Signer {
 
 // TestFabricPeerAndOrdererFaults stops the peer the indexer reads blocks
 // from and the orderer leading the channel's Raft cluster while clients
-// keep submitting, then restarts both. The leader dies holding the
-// transactions of the block it was cutting, so the clients must send those
-// again. No submission may be refused, every one must be mirrored exactly
-// once, and the audit must come out clean.
+// keep submitting, then restarts both. The leader often dies holding the
+// transactions of the block it was cutting (one per client), which only a
+// resend gets ordered. No submission may be refused, every one must be
+// mirrored exactly once, and the audit must come out clean.
 func TestFabricPeerAndOrdererFaults(t *testing.T) {
 	requireFabric(t)
 	ctx := context.Background()
