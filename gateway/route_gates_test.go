@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -53,13 +52,19 @@ func gateEvent(plate, direction, documentNo string) map[string]string {
 // changes the request after signing.
 func sendSigned(t *testing.T, g *Gateway, id string, key ed25519.PrivateKey, body any, tamper func(raw []byte, h map[string]string) []byte) resp {
 	t.Helper()
-	raw, err := json.Marshal(body)
-	require.NoError(t, err)
-	h := gates.Sign(key, id, time.Now(), nonce(t), raw)
+	raw, h := signedEvent(t, id, key, body)
 	if tamper != nil {
 		raw = tamper(raw, h)
 	}
 	return doOn(t, g, "", "POST", "/api/v1/gate-events", raw, h)
+}
+
+// signedEvent encodes a gate event and signs it as gate id.
+func signedEvent(t *testing.T, id string, key ed25519.PrivateKey, body any) ([]byte, map[string]string) {
+	t.Helper()
+	raw, err := json.Marshal(body)
+	require.NoError(t, err)
+	return raw, gates.Sign(key, id, time.Now(), nonce(t), raw)
 }
 
 func (e *env) registerGate(t *testing.T, token, id, directions string, x, y int) ed25519.PrivateKey {
@@ -393,13 +398,8 @@ func TestGateRaceAndRefusal(t *testing.T) {
 			key ed25519.PrivateKey
 		}{{"G1", k1}, {"G2", k2}} {
 			// Signed here: the goroutine only sends, asserting nothing.
-			raw, err := json.Marshal(gateEvent("浙B77777", "in", "FB20261128RACE0001"))
-			require.NoError(t, err)
-			req := httptest.NewRequest("POST", "/api/v1/gate-events", bytes.NewReader(raw))
-			req.Header.Set("Content-Type", "application/json")
-			for k, v := range gates.Sign(g.key, g.id, time.Now(), nonce(t), raw) {
-				req.Header.Set(k, v)
-			}
+			raw, h := signedEvent(t, g.id, g.key, gateEvent("浙B77777", "in", "FB20261128RACE0001"))
+			req := newRequest(t, "", "POST", "/api/v1/gate-events", raw, h)
 			go func() {
 				w := httptest.NewRecorder()
 				e.g.Handler().ServeHTTP(w, req)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"sort"
@@ -453,6 +454,16 @@ func (e *env) do(token, method, path string, body any, headers map[string]string
 
 func doOn(t *testing.T, g *Gateway, token, method, path string, body any, headers map[string]string) resp {
 	t.Helper()
+	req := newRequest(t, token, method, path, body, headers)
+	w := httptest.NewRecorder()
+	g.Handler().ServeHTTP(w, req)
+	return resp{w}
+}
+
+// newRequest builds the request doOn sends. It may fail the test, so a test
+// that sends from other goroutines builds its requests first.
+func newRequest(t *testing.T, token, method, path string, body any, headers map[string]string) *http.Request {
+	t.Helper()
 	var raw []byte
 	switch b := body.(type) {
 	case nil:
@@ -473,9 +484,7 @@ func doOn(t *testing.T, g *Gateway, token, method, path string, body any, header
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	w := httptest.NewRecorder()
-	g.Handler().ServeHTTP(w, req)
-	return resp{w}
+	return req
 }
 
 func completeData() model.PrefilingData {

@@ -32,6 +32,10 @@ type scriptedGateway struct {
 	committed map[string]chan struct{}
 }
 
+func newScriptedGateway(lose int) *scriptedGateway {
+	return &scriptedGateway{lose: lose, submitted: map[string]int{}, committed: map[string]chan struct{}{}}
+}
+
 func (g *scriptedGateway) committedCh(txID string) chan struct{} {
 	if g.committed[txID] == nil {
 		g.committed[txID] = make(chan struct{})
@@ -137,7 +141,7 @@ func TestSubmissionLostByTheOrdererIsSentAgain(t *testing.T) {
 		{"copies lost twice are sent a third time", 2, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			g := &scriptedGateway{lose: tc.lose, submitted: map[string]int{}, committed: map[string]chan struct{}{}}
+			g := newScriptedGateway(tc.lose)
 			txn := endorsedAgainst(t, g)
 			l := &Ledger{cfg: Config{ResendInterval: 50 * time.Millisecond, CommitStatusTimeout: 5 * time.Second, Logger: slog.New(slog.DiscardHandler)}}
 			commit, err := l.send(ctx, txn)
@@ -151,7 +155,7 @@ func TestSubmissionLostByTheOrdererIsSentAgain(t *testing.T) {
 	}
 
 	t.Run("a transaction never committed ends at the commit status timeout", func(t *testing.T) {
-		g := &scriptedGateway{lose: 1000, submitted: map[string]int{}, committed: map[string]chan struct{}{}}
+		g := newScriptedGateway(1000)
 		txn := endorsedAgainst(t, g)
 		l := &Ledger{cfg: Config{ResendInterval: 50 * time.Millisecond, CommitStatusTimeout: time.Second, Logger: slog.New(slog.DiscardHandler)}}
 		commit, err := l.send(ctx, txn)
@@ -166,7 +170,7 @@ func TestSubmissionLostByTheOrdererIsSentAgain(t *testing.T) {
 	})
 
 	t.Run("the caller's context ends the wait without a resend", func(t *testing.T) {
-		g := &scriptedGateway{lose: 1000, submitted: map[string]int{}, committed: map[string]chan struct{}{}}
+		g := newScriptedGateway(1000)
 		txn := endorsedAgainst(t, g)
 		l := &Ledger{cfg: Config{ResendInterval: time.Minute, CommitStatusTimeout: time.Hour, Logger: slog.New(slog.DiscardHandler)}}
 		commit, err := l.send(ctx, txn)
